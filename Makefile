@@ -1,0 +1,157 @@
+# The one entry point.
+#
+#   make              build everything for the host arch into build/
+#   make test         install what is missing, build, run the whole suite
+#                     (plain, then under AddressSanitizer/UBSan)
+#   make release      install what is missing, then a snapshot release in dist/
+#   make generate     rewrite the files generated from support/frametypes.json
+#   make check-generated   fail when a committed generated file is stale
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+#
+# Variables: BRANCH (default: the current git branch) picks the analyzer
+# policy below; ARCHES (default: host) the analyzer arches; V=1 shows
+# commands; SANITIZE=1 builds into build/asan with ASan/UBSan.
+MAKEFLAGS += -r --no-print-directory
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+ROOT := $(CURDIR)
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/asan
+else
+BUILD ?= build
+endif
+OBJ := $(BUILD)/obj
+
+# ---- branch policy (from the design) ----------------------------------------
+BRANCH ?= $(shell git symbolic-ref --short -q HEAD 2>/dev/null)
+ifneq (,$(findstring debug,$(BRANCH)))   # a debug branch: ship the debug analyzer as the release one
+  AGENT_FEATURES :=                       # the agent embeds only the release slot
+  EBPF_FLAGS     := fake-release
+else                                      # any other branch: build both, choose at run time
+  AGENT_FEATURES := debug-analyzer
+  EBPF_FLAGS     :=
+endif
+
+HOST_ARCH := $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(shell uname -m)))
+ARCHES    ?= $(HOST_ARCH)
+
+# ---- tools and flags --------------------------------------------------------
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror
+CPPFLAGS_ALL := -D_GNU_SOURCE -Iagent -Isupport/ebpf
+CFLAGS_ALL   := -std=gnu11 $(WARNINGS) $(CFLAGS) -fno-strict-aliasing -MMD -MP
+LDFLAGS_ALL  := $(LDFLAGS)
+ifeq ($(SANITIZE),1)
+SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS_ALL   += $(SAN_FLAGS)
+LDFLAGS_ALL  += $(SAN_FLAGS)
+endif
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# $(call cc_rule,OBJ_DIR,SRC_DIR,EXTRA_CFLAGS): compile SRC_DIR/%.c to OBJ_DIR/%.o
+define cc_rule
+$(1)/%.o: $(2)/%.c | $(1)
+	$$(call msg,CC,$$@)
+	$$(Q)$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS_ALL) $(3) -c $$< -o $$@
+endef
+
+# $(call stamp_rule,FILE,TEXT): FILE holds TEXT and is rewritten only when
+# TEXT changes (a setting such as the branch policy or the version), so its
+# dependents rebuild exactly then
+define stamp_rule
+$(1): FORCE
+	$$(Q)mkdir -p $$(dir $$@); if [ "$$$$(cat $$@ 2>/dev/null)" != "$(2)" ]; then printf '%s\n' "$(2)" >$$@; fi
+endef
+
+.PHONY: all deps test check release generate check-generated install clean FORCE
+FORCE:
+
+all:
+
+# ---- dependencies -------------------------------------------------------------
+deps:
+	$(Q)ci/install-deps.sh
+
+# ---- frame types: one source of truth ------------------------------------------
+GEN_FRAMETYPES := $(BUILD)/bin/gen-frametypes
+FRAMETYPES_H   := support/ebpf/frametypes.h
+FRAMETYPES_GO  := support/go/frametypes/frametypes.go
+
+$(eval $(call cc_rule,$(OBJ)/support,support,))
+$(GEN_FRAMETYPES): $(OBJ)/support/gen-frametypes.o | $(BUILD)/bin
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(shell pkg-config --libs jansson)
+
+# Editing frametypes.json regenerates the committed header and Go file.
+$(FRAMETYPES_H) $(FRAMETYPES_GO) &: support/frametypes.json | $(GEN_FRAMETYPES)
+	$(call msg,GEN,$(FRAMETYPES_H) $(FRAMETYPES_GO))
+	$(Q)$(GEN_FRAMETYPES) --c $(FRAMETYPES_H) --go $(FRAMETYPES_GO) support/frametypes.json
+
+generate: $(GEN_FRAMETYPES)
+	$(Q)$(GEN_FRAMETYPES) --c $(FRAMETYPES_H) --go $(FRAMETYPES_GO) support/frametypes.json
+
+check-generated: $(GEN_FRAMETYPES)
+	$(Q)mkdir -p $(BUILD)/gen
+	$(Q)$(GEN_FRAMETYPES) --c $(BUILD)/gen/frametypes.h --go $(BUILD)/gen/frametypes.go support/frametypes.json
+	$(Q)diff -u $(FRAMETYPES_H) $(BUILD)/gen/frametypes.h >&2 || \
+	   { echo "check-generated: '$(FRAMETYPES_H)' is stale: run 'make generate' and commit it" >&2; exit 1; }
+	$(Q)diff -u $(FRAMETYPES_GO) $(BUILD)/gen/frametypes.go >&2 || \
+	   { echo "check-generated: '$(FRAMETYPES_GO)' is stale: run 'make generate' and commit it" >&2; exit 1; }
+
+# ---- the analyzer: support/ebpf/Makefile, one sub-make per arch ------------------
+EBPF_OUT     := $(abspath $(BUILD))/ebpf
+EBPF_GOAL    := $(if $(EBPF_FLAGS),$(EBPF_FLAGS),all)
+EBPF_OBJECTS := $(foreach a,$(ARCHES),$(BUILD)/ebpf/analyzer.ebpf.release.$(a) $(BUILD)/ebpf/analyzer.ebpf.debug.$(a))
+
+# The sub-make decides what is stale; dependents rebuild only when an
+# object's mtime changes.
+$(BUILD)/ebpf/analyzer.ebpf.release.% $(BUILD)/ebpf/analyzer.ebpf.debug.%: $(FRAMETYPES_H) FORCE
+	$(Q)$(MAKE) $(if $(filter 1,$(V)),,-s) -C support/ebpf OUTPUT=$(EBPF_OUT) TARGET_ARCH=$* V=$(V) $(EBPF_GOAL)
+
+all: $(EBPF_OBJECTS)
+
+# ---- parts ---------------------------------------------------------------------
+include agent/build.mk
+include tests/build.mk
+-include releaser/build.mk
+
+$(BUILD)/bin $(BUILD)/lib $(BUILD)/tests:
+	$(Q)mkdir -p $@
+$(OBJ)/%/:
+	$(Q)mkdir -p $@
+$(OBJ)/support $(OBJ)/agent $(OBJ)/agent-pic $(OBJ)/tests $(OBJ)/releaser:
+	$(Q)mkdir -p $@
+
+# ---- tests -------------------------------------------------------------------------
+# `make test` installs what is missing, then runs the suite plain and again
+# under ASan/UBSan (the sanitized pass links the agent dynamically).
+test: deps
+	$(Q)$(MAKE) check
+	$(Q)$(MAKE) SANITIZE=1 check
+
+check: all $(TEST_PROGRAMS)
+	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD)
+
+# ---- release --------------------------------------------------------------------------
+release: deps
+	$(Q)$(MAKE) release-snapshot
+
+clean:
+	$(Q)rm -rf build dist
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# `make print-VAR` shows a variable's value (used by tests and CI scripts)
+print-%:
+	@printf '%s\n' '$($*)'

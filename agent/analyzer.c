@@ -1,0 +1,475 @@
+/*
+ * libanalyzer: open, configure, load, attach and read the eBPF analyzer
+ * (see analyzer.h). Loader order as in libbpf-bootstrap: open, set rodata,
+ * load, attach, poll, and one cleanup path that destroys everything.
+ */
+#include "analyzer.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "analyzer_shared.h"
+#include "frametypes.h"
+#include "slots.h"
+
+#define DEFAULT_FREQUENCY_HZ 19
+
+struct analyzer {
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	int counts_fd;
+	int stacks_fd;
+	int stats_fd;
+	struct ring_buffer *debug_rb;
+	struct bpf_link **links;
+	int *perf_fds;
+	int nr_cpus;
+	unsigned int frequency_hz;
+	analyzer_debug_fn debug_cb;
+	void *debug_ctx;
+	struct analyzer_object_info info;
+	uint64_t kips[ANALYZER_MAX_STACK_DEPTH]; /* drain's scratch stacks */
+	uint64_t uips[ANALYZER_MAX_STACK_DEPTH];
+};
+
+static int verbose_log;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (!verbose_log)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *perm_hint(int e)
+{
+	return (e == EPERM || e == EACCES) ? " (needs CAP_BPF and CAP_PERFMON, or root)" : "";
+}
+
+int analyzer_has_slot(enum analyzer_flavor flavor)
+{
+	const void *data;
+	size_t size;
+
+	return analyzer_slot(flavor, &data, &size) == 0;
+}
+
+int analyzer_slot_info(enum analyzer_flavor flavor, struct analyzer_object_info *info,
+		       char *err, size_t errlen)
+{
+	const void *data;
+	size_t size;
+	char reason[200];
+
+	if (analyzer_slot(flavor, &data, &size) < 0)
+		return fail(err, errlen, "this build has no %s analyzer slot%s",
+			    flavor == ANALYZER_DEBUG ? "debug" : "release",
+			    flavor == ANALYZER_DEBUG ? " (built without the debug-analyzer feature: only the release slot)" : "");
+	if (analyzer_object_info_from_memory(data, size, info, reason, sizeof(reason)) < 0)
+		return fail(err, errlen, "embedded %s slot: %s",
+			    flavor == ANALYZER_DEBUG ? "debug" : "release", reason);
+	return 0;
+}
+
+/* find a `const volatile` global in .rodata through BTF and set it */
+static int set_rodata(struct bpf_object *obj, const char *name, const void *val, size_t len)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata");
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t size;
+	char *data;
+	int id, i;
+
+	if (!map || !btf)
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, (__u32)id);
+	/* writable until load, whatever the prototype says */
+	data = (char *)(uintptr_t)bpf_map__initial_value(map, &size);
+	if (!sec || !data)
+		return -ENOENT;
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (!var || strcmp(btf__name_by_offset(btf, var->name_off), name))
+			continue;
+		if (vs->size != len || vs->offset + len > size)
+			return -EINVAL;
+		memcpy(data + vs->offset, val, len);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
+{
+	__u32 tgid = o->pid > 0 ? (__u32)o->pid : 0;
+	__u32 level = o->debug_level >= 0 && o->debug_level <= 2 ? (__u32)o->debug_level : 1;
+	__u8 printk = o->debug_printk ? 1 : 0;
+	int r;
+
+	r = set_rodata(a->obj, "target_tgid", &tgid, sizeof(tgid));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'target_tgid': %s", strerror(-r));
+	if (strcmp(a->info.flavor, "debug"))
+		return 0;
+	r = set_rodata(a->obj, "debug_level", &level, sizeof(level));
+	if (r == 0)
+		r = set_rodata(a->obj, "debug_printk", &printk, sizeof(printk));
+	if (r < 0)
+		return fail(err, errlen, "debug analyzer object lacks its debug settings: %s", strerror(-r));
+	return 0;
+}
+
+static int handle_debug(void *ctx, void *data, size_t size)
+{
+	struct analyzer *a = ctx;
+	const struct analyzer_debug_record *r = data;
+	struct analyzer_debug_event ev;
+
+	if (size < sizeof(*r) || !a->debug_cb)
+		return 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.ts_ns = r->ts_ns;
+	ev.pid = r->pid;
+	ev.tgid = r->tgid;
+	ev.cpu = r->cpu;
+	ev.event = r->event;
+	ev.err = r->err;
+	ev.kstack_id = r->kstack_id;
+	ev.ustack_id = r->ustack_id;
+	memcpy(ev.comm, r->comm, sizeof(ev.comm));
+	ev.comm[sizeof(ev.comm) - 1] = '\0';
+	a->debug_cb(&ev, a->debug_ctx);
+	return 0;
+}
+
+static int find_maps(struct analyzer *a, char *err, size_t errlen)
+{
+	static const char *const names[] = { "counts", "stacks", "stats" };
+	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd };
+	struct bpf_map *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		m = bpf_object__find_map_by_name(a->obj, names[i]);
+		if (!m)
+			return fail(err, errlen, "analyzer object has no '%s' map", names[i]);
+		*fds[i] = bpf_map__fd(m);
+	}
+	m = bpf_object__find_map_by_name(a->obj, "debug_events");
+	if (m) {
+		a->debug_rb = ring_buffer__new(bpf_map__fd(m), handle_debug, a, NULL);
+		if (!a->debug_rb)
+			return fail(err, errlen, "cannot open the debug ring buffer: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static int open_object(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "analyzer");
+	char reason[200];
+	const void *data;
+	size_t size;
+
+	if (o->object_path) {
+		if (analyzer_object_info_from_file(o->object_path, &a->info, err, errlen) < 0)
+			return -1;
+		a->obj = bpf_object__open_file(o->object_path, &oo);
+	} else {
+		if (analyzer_slot(o->flavor, &data, &size) < 0)
+			return analyzer_slot_info(o->flavor, &a->info, err, errlen);
+		if (analyzer_object_info_from_memory(data, size, &a->info, reason, sizeof(reason)) < 0)
+			return fail(err, errlen, "embedded analyzer: %s", reason);
+		a->obj = bpf_object__open_mem(data, size, &oo);
+	}
+	if (!a->obj)
+		return fail(err, errlen, "cannot open the analyzer object: %s", strerror(errno));
+	if (a->info.abi != ANALYZER_ABI_VERSION)
+		return fail(err, errlen, "analyzer object has abi %d, this library speaks abi %d: use matching builds",
+			    a->info.abi, ANALYZER_ABI_VERSION);
+	a->prog = bpf_object__find_program_by_name(a->obj, "analyzer_sample");
+	if (!a->prog)
+		return fail(err, errlen, "analyzer object has no 'analyzer_sample' program");
+	return 0;
+}
+
+struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t errlen)
+{
+	struct analyzer *a;
+	int r;
+
+	if (!o || o->sz < sizeof(size_t)) {
+		fail(err, errlen, "analyzer_open: options missing or their size not set");
+		return NULL;
+	}
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	a->counts_fd = a->stacks_fd = a->stats_fd = -1;
+	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
+	a->debug_cb = o->debug_cb;
+	a->debug_ctx = o->debug_ctx;
+	verbose_log = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (open_object(a, o, err, errlen) < 0 || apply_settings(a, o, err, errlen) < 0)
+		goto fail;
+	r = bpf_object__load(a->obj);
+	if (r < 0) {
+		fail(err, errlen, "cannot load the %s analyzer into the kernel: %s%s%s", a->info.flavor,
+		     strerror(-r), perm_hint(-r), o->verbose ? "" : " (--verbose shows the verifier log)");
+		goto fail;
+	}
+	if (find_maps(a, err, errlen) < 0)
+		goto fail;
+	return a;
+fail:
+	analyzer_close(a);
+	return NULL;
+}
+
+const struct analyzer_object_info *analyzer_info(const struct analyzer *a)
+{
+	return &a->info;
+}
+
+static int perf_open(int cpu, unsigned int hz)
+{
+	struct perf_event_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	attr.freq = 1;
+	attr.sample_freq = hz;
+	return (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+int analyzer_start(struct analyzer *a, char *err, size_t errlen)
+{
+	int cpu, attached = 0, e;
+
+	if (a->links)
+		return fail(err, errlen, "analyzer already started");
+	a->nr_cpus = libbpf_num_possible_cpus();
+	if (a->nr_cpus <= 0)
+		return fail(err, errlen, "cannot count CPUs: %s", strerror(-a->nr_cpus));
+	a->links = calloc((size_t)a->nr_cpus, sizeof(*a->links));
+	a->perf_fds = malloc((size_t)a->nr_cpus * sizeof(*a->perf_fds));
+	if (!a->links || !a->perf_fds)
+		return fail(err, errlen, "out of memory");
+	for (cpu = 0; cpu < a->nr_cpus; cpu++)
+		a->perf_fds[cpu] = -1;
+	for (cpu = 0; cpu < a->nr_cpus; cpu++) {
+		a->perf_fds[cpu] = perf_open(cpu, a->frequency_hz);
+		if (a->perf_fds[cpu] < 0) {
+			e = errno;
+			if (e == ENODEV) /* offline CPU */
+				continue;
+			return fail(err, errlen, "cannot open a perf event on cpu %d: %s%s", cpu,
+				    strerror(e), perm_hint(e));
+		}
+		a->links[cpu] = bpf_program__attach_perf_event(a->prog, a->perf_fds[cpu]);
+		if (!a->links[cpu]) {
+			e = errno;
+			return fail(err, errlen, "cannot attach the analyzer to cpu %d: %s%s", cpu,
+				    strerror(e), perm_hint(e));
+		}
+		attached++;
+	}
+	if (!attached)
+		return fail(err, errlen, "no online CPU to attach the analyzer to");
+	return 0;
+}
+
+int analyzer_poll(struct analyzer *a, int timeout_ms)
+{
+	if (!a->debug_rb) {
+		if (timeout_ms > 0)
+			usleep((useconds_t)timeout_ms * 1000);
+		return 0;
+	}
+	return ring_buffer__poll(a->debug_rb, timeout_ms);
+}
+
+/* read a stack of the `stacks` map; depth 0 with *e set when it is gone */
+static uint32_t read_stack(struct analyzer *a, int id, uint64_t *ips, int *e)
+{
+	uint32_t n = 0;
+
+	if (id < 0) {
+		*e = id == -EFAULT ? 0 : id;
+		return 0;
+	}
+	if (bpf_map_lookup_elem(a->stacks_fd, &id, ips) != 0) {
+		*e = -ENOENT;
+		return 0;
+	}
+	while (n < ANALYZER_MAX_STACK_DEPTH && ips[n])
+		n++;
+	return n;
+}
+
+static int hand_out(struct analyzer *a, const struct analyzer_sample_key *k, uint64_t count,
+		    analyzer_sample_fn fn, void *ctx)
+{
+	struct analyzer_sample s;
+
+	memset(&s, 0, sizeof(s));
+	s.pid = k->pid;
+	s.tgid = k->tgid;
+	memcpy(s.comm, k->comm, sizeof(s.comm));
+	s.comm[sizeof(s.comm) - 1] = '\0';
+	s.count = count;
+	s.kernel_type = k->kstack_type;
+	s.user_type = k->ustack_type;
+	s.kernel_depth = read_stack(a, k->kstack_id, a->kips, &s.kernel_err);
+	s.user_depth = read_stack(a, k->ustack_id, a->uips, &s.user_err);
+	if (s.kernel_err == -ENOENT)
+		s.kernel_type |= FRAME_MARKER_ERROR_BIT;
+	if (s.user_err == -ENOENT)
+		s.user_type |= FRAME_MARKER_ERROR_BIT;
+	s.kernel_ips = a->kips;
+	s.user_ips = a->uips;
+	return fn(&s, ctx);
+}
+
+static void forget_stacks(struct analyzer *a, const struct analyzer_sample_key *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (keys[i].kstack_id >= 0)
+			bpf_map_delete_elem(a->stacks_fd, &keys[i].kstack_id);
+		if (keys[i].ustack_id >= 0)
+			bpf_map_delete_elem(a->stacks_fd, &keys[i].ustack_id);
+	}
+}
+
+int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx)
+{
+	struct analyzer_sample_key *keys = NULL, *tmp, next, *prev = NULL;
+	size_t n = 0, cap = 0, i;
+	uint64_t count;
+	int ret = 0;
+
+	while (bpf_map_get_next_key(a->counts_fd, prev, &next) == 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			tmp = realloc(keys, cap * sizeof(*keys));
+			if (!tmp) {
+				ret = -ENOMEM;
+				goto cleanup;
+			}
+			keys = tmp;
+		}
+		keys[n] = next;
+		prev = &keys[n++];
+	}
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_and_delete_elem(a->counts_fd, &keys[i], &count) != 0) {
+			if (bpf_map_lookup_elem(a->counts_fd, &keys[i], &count) != 0)
+				continue;
+			bpf_map_delete_elem(a->counts_fd, &keys[i]);
+		}
+		if (ret == 0)
+			ret = hand_out(a, &keys[i], count, fn, ctx);
+	}
+	forget_stacks(a, keys, n);
+cleanup:
+	free(keys);
+	return ret;
+}
+
+int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st)
+{
+	uint64_t *vals, sum[ANALYZER_STAT_COUNT];
+	int ncpu = libbpf_num_possible_cpus(), c;
+	__u32 i;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (i = 0; i < ANALYZER_STAT_COUNT; i++) {
+		sum[i] = 0;
+		if (bpf_map_lookup_elem(a->stats_fd, &i, vals) != 0)
+			continue;
+		for (c = 0; c < ncpu; c++)
+			sum[i] += vals[c];
+	}
+	free(vals);
+	st->samples = sum[ANALYZER_STAT_SAMPLES];
+	st->recorded = sum[ANALYZER_STAT_RECORDED];
+	st->filtered = sum[ANALYZER_STAT_FILTERED];
+	st->kstack_err = sum[ANALYZER_STAT_KSTACK_ERR];
+	st->ustack_err = sum[ANALYZER_STAT_USTACK_ERR];
+	st->map_full = sum[ANALYZER_STAT_MAP_FULL];
+	st->debug_lost = sum[ANALYZER_STAT_DEBUG_LOST];
+	return 0;
+}
+
+int analyzer_prog_fd(const struct analyzer *a)
+{
+	return bpf_program__fd(a->prog);
+}
+
+void analyzer_close(struct analyzer *a)
+{
+	int cpu;
+
+	if (!a)
+		return;
+	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
+		bpf_link__destroy(a->links[cpu]);
+		if (a->perf_fds[cpu] >= 0)
+			close(a->perf_fds[cpu]);
+	}
+	free(a->links);
+	free(a->perf_fds);
+	ring_buffer__free(a->debug_rb);
+	bpf_object__close(a->obj);
+	free(a);
+}
+
+const char *analyzer_event_name(int event)
+{
+	switch (event) {
+	case ANALYZER_EVENT_SAMPLE: return "sample";
+	case ANALYZER_EVENT_FILTERED: return "filtered";
+	case ANALYZER_EVENT_KSTACK_ERR: return "kernel-stack-error";
+	case ANALYZER_EVENT_USTACK_ERR: return "user-stack-error";
+	case ANALYZER_EVENT_MAP_FULL: return "map-full";
+	default: return "unknown";
+	}
+}

@@ -1,0 +1,211 @@
+/*
+ * libanalyzer: embed the profiler's eBPF analyzer in a program.
+ *
+ * The analyzer samples CPU stacks with perf events and counts samples per
+ * (thread, kernel stack, user stack). Its objects are embedded in this
+ * library in "slots": the release slot always, the debug slot when the
+ * library was built with the debug-analyzer feature. A program opens one,
+ * starts it, polls (which delivers debug records to a callback), drains the
+ * aggregated samples and closes it:
+ *
+ *	struct analyzer_opts opts = { .sz = sizeof(opts), .flavor = ANALYZER_DEBUG };
+ *	char err[256];
+ *	struct analyzer *a = analyzer_open(&opts, err, sizeof(err));
+ *	if (!a || analyzer_start(a, err, sizeof(err)) < 0) ...
+ *	while (running) analyzer_poll(a, 100);
+ *	analyzer_drain(a, on_sample, ctx);
+ *	analyzer_close(a);
+ *
+ * Needs CAP_BPF and CAP_PERFMON (or root). Not thread-safe: use one
+ * struct analyzer from one thread at a time.
+ */
+#ifndef LIBANALYZER_H
+#define LIBANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ANALYZER_API_VERSION 1
+
+enum analyzer_flavor {
+	ANALYZER_RELEASE = 0, /* the release slot */
+	ANALYZER_DEBUG = 1,   /* the debug slot */
+};
+
+/* what a debug record reports; mirrors the analyzer's own event numbers */
+enum analyzer_event {
+	ANALYZER_EVENT_SAMPLE = 1,     /* a sample was recorded */
+	ANALYZER_EVENT_FILTERED = 2,   /* dropped: pid does not match the filter */
+	ANALYZER_EVENT_KSTACK_ERR = 3, /* kernel stack capture failed */
+	ANALYZER_EVENT_USTACK_ERR = 4, /* user stack capture failed */
+	ANALYZER_EVENT_MAP_FULL = 5,   /* dropped: the counts map refused the sample */
+};
+
+/* one debug record, as the debug analyzer reported it */
+struct analyzer_debug_event {
+	uint64_t ts_ns;  /* CLOCK_MONOTONIC time of the event */
+	uint32_t pid;    /* thread id */
+	uint32_t tgid;   /* process id */
+	uint32_t cpu;
+	int event;       /* enum analyzer_event */
+	int err;         /* -errno from the failing helper, 0 when none */
+	int kstack_id;
+	int ustack_id;
+	char comm[16];
+};
+
+typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *ctx);
+
+struct analyzer_opts {
+	size_t sz;                  /* sizeof(struct analyzer_opts), for compatibility */
+	enum analyzer_flavor flavor;
+	const char *object_path;    /* load this object file instead of the embedded slot */
+	unsigned int frequency_hz;  /* samples per second per CPU; 0: 19 */
+	int pid;                    /* only this process (tgid); 0: every process */
+	int debug_level;            /* debug flavor: 0 off, 1 drops and failures (default), 2 also every sample */
+	int debug_printk;           /* debug flavor: also bpf_printk, for `bpftool prog tracelog` */
+	analyzer_debug_fn debug_cb; /* called from analyzer_poll for each debug record */
+	void *debug_ctx;
+	int verbose;                /* let libbpf's own log through to stderr */
+};
+
+/* the identity an analyzer object declares in its ELF */
+struct analyzer_object_info {
+	char flavor[16]; /* "release" or "debug" */
+	char arch[16];   /* "amd64" or "arm64" */
+	char source[32]; /* hash of the analyzer's sources */
+	int abi;
+};
+
+/* one aggregated stack, as analyzer_drain hands it out */
+struct analyzer_sample {
+	uint32_t pid;                /* thread id */
+	uint32_t tgid;               /* process id */
+	char comm[16];
+	uint64_t count;              /* samples since the last drain */
+	const uint64_t *kernel_ips;  /* leaf first */
+	uint32_t kernel_depth;
+	const uint64_t *user_ips;    /* leaf first */
+	uint32_t user_depth;
+	uint8_t kernel_type;         /* frame type (frametypes.h), error bit on failure */
+	uint8_t user_type;
+	int kernel_err;              /* -errno of a failed or lost kernel stack, else 0 */
+	int user_err;
+};
+
+typedef int (*analyzer_sample_fn)(const struct analyzer_sample *s, void *ctx);
+
+/* counters the analyzer keeps in both flavors, summed over CPUs */
+struct analyzer_stats {
+	uint64_t samples;    /* perf events seen */
+	uint64_t recorded;   /* samples counted */
+	uint64_t filtered;   /* dropped by the pid filter */
+	uint64_t kstack_err; /* kernel stack capture failures */
+	uint64_t ustack_err; /* user stack capture failures */
+	uint64_t map_full;   /* samples the counts map refused */
+	uint64_t debug_lost; /* debug records the ring buffer had no room for */
+};
+
+struct analyzer;
+
+/*
+ * analyzer_has_slot tells whether this build embeds the given flavor's slot
+ * (1) or not (0).
+ */
+int analyzer_has_slot(enum analyzer_flavor flavor);
+
+/*
+ * analyzer_slot_info reads the identity of an embedded slot without loading
+ * it. Returns 0, or -1 with a one-line reason in err.
+ */
+int analyzer_slot_info(enum analyzer_flavor flavor, struct analyzer_object_info *info,
+		       char *err, size_t errlen);
+
+/*
+ * analyzer_open opens an analyzer (the embedded slot, or opts->object_path),
+ * applies the settings and loads it into the kernel, without attaching.
+ * Returns a handle the caller frees with analyzer_close, or NULL with a
+ * one-line reason in err (missing slot, bad object, kernel refusal with the
+ * errno and a hint).
+ */
+struct analyzer *analyzer_open(const struct analyzer_opts *opts, char *err, size_t errlen);
+
+/*
+ * analyzer_info returns the identity of the loaded object (owned by a,
+ * valid until analyzer_close).
+ */
+const struct analyzer_object_info *analyzer_info(const struct analyzer *a);
+
+/*
+ * analyzer_start opens a CPU-clock perf event per online CPU and attaches
+ * the analyzer to each. Returns 0, or -1 with the reason in err.
+ */
+int analyzer_start(struct analyzer *a, char *err, size_t errlen);
+
+/*
+ * analyzer_poll waits up to timeout_ms for debug records and hands each to
+ * opts->debug_cb. Returns the number of records, 0 for a release object,
+ * or a negative errno (-EINTR when a signal interrupted the wait).
+ */
+int analyzer_poll(struct analyzer *a, int timeout_ms);
+
+/*
+ * analyzer_drain hands every aggregated stack to fn, then removes it from
+ * the kernel's maps, so a later drain sees only newer samples. The sample
+ * and its arrays are valid during the call only. Stops early and returns
+ * fn's value when fn returns non-zero; returns 0 when all were handed out,
+ * or a negative errno when reading the maps failed.
+ */
+int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx);
+
+/*
+ * analyzer_read_stats sums the analyzer's counters over CPUs into *st.
+ * Returns 0 or a negative errno.
+ */
+int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st);
+
+/*
+ * analyzer_prog_fd returns the loaded program's file descriptor (owned by
+ * a), for callers that read its run-time statistics.
+ */
+int analyzer_prog_fd(const struct analyzer *a);
+
+/*
+ * analyzer_close detaches everything and frees a. Accepts NULL.
+ */
+void analyzer_close(struct analyzer *a);
+
+/*
+ * analyzer_object_info_from_file reads the identity an analyzer object
+ * declares in its ".analyzer_info" section, without loading it.
+ * Returns 0, or -1 with a one-line reason naming path in err.
+ */
+int analyzer_object_info_from_file(const char *path, struct analyzer_object_info *info,
+				   char *err, size_t errlen);
+
+/*
+ * analyzer_object_info_from_memory does the same for an object image in
+ * data[0..size). Returns 0, or -1 with the reason in err.
+ */
+int analyzer_object_info_from_memory(const void *data, size_t size,
+				     struct analyzer_object_info *info, char *err, size_t errlen);
+
+/*
+ * analyzer_object_info_parse parses the section's text ("key=value\n"
+ * lines; flavor, arch and abi required, unknown keys ignored). Returns 0 or
+ * -1 when it is malformed.
+ */
+int analyzer_object_info_parse(const char *text, size_t len, struct analyzer_object_info *info);
+
+/* analyzer_event_name names an enum analyzer_event value ("sample", ...). */
+const char *analyzer_event_name(int event);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBANALYZER_H */

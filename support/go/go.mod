@@ -1,0 +1,3 @@
+module profiling-agent/support/go
+
+go 1.19

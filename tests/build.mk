@@ -1,0 +1,23 @@
+# tests/: the programs the suite runs (C unit tests and BPF drivers).
+# Included by the top-level Makefile.
+
+UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
+TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run
+
+$(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
+$(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
+$(OBJ)/tests/bpf:
+	$(Q)mkdir -p $@
+
+$(BUILD)/tests/analyzer-run: $(OBJ)/tests/bpf/analyzer-run.o $(LIBANALYZER_A) | $(BUILD)/tests
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
+
+# unit tests link the objects they test; list them per test here
+UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
+UNIT_LIBS_test-object-info := -lelf
+
+.SECONDEXPANSION:
+$(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(UNIT_LIBS_$*)

@@ -1,0 +1,141 @@
+# Sourced by every shell test (run with bash) (tests/cli/tNNNN-*.sh, tests/bpf/tNNNN-*.sh).
+#
+#   test_expect_success 'what it shows' '
+#	commands; a failing command fails the case (set -e)
+#   '
+#   test_skip 'what it would show' 'why it cannot run here'
+#   test_done
+#
+# Each case runs in a subshell inside a fresh scratch directory ($TRASH),
+# removed at exit. Output: "ok N - desc", "not ok N - desc" with the case's
+# output, "ok N - desc # SKIP reason". tests/run.sh counts these lines.
+#
+# Environment (set by tests/run.sh): ROOT the source tree, BUILD the build
+# directory (absolute), SANITIZE=1 when it is the ASan/UBSan build.
+
+set -u
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+export ROOT BUILD
+TEST_NAME=$(basename "$0" .sh)
+TRASH_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
+trap 'rm -rf "$TRASH_ROOT"' EXIT
+test_n=0
+test_failures=0
+# git used by tests must not read the machine's config
+export GIT_CONFIG_NOSYSTEM=1 HOME="$TRASH_ROOT/home"
+mkdir -p "$HOME"
+git config --global user.name 'Test User'
+git config --global user.email 'test@example.invalid'
+git config --global init.defaultBranch main
+git config --global advice.detachedHead false
+
+test_expect_success() {
+	test_n=$((test_n + 1))
+	TRASH="$TRASH_ROOT/case-$test_n"
+	mkdir -p "$TRASH"
+	(
+		cd "$TRASH" || exit 1
+		exec 9>"$TRASH_ROOT/trace-$test_n"
+		BASH_XTRACEFD=9
+		set -ex
+		eval "$2"
+	) >"$TRASH_ROOT/out-$test_n" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $test_n - $1"
+	else
+		echo "not ok $test_n - $1"
+		sed 's/^/#   /' "$TRASH_ROOT/out-$test_n"
+		echo "#   (exit $rc) last commands:"
+		tail -n 12 "$TRASH_ROOT/trace-$test_n" | sed 's/^/#   /' 
+		test_failures=$((test_failures + 1))
+	fi
+}
+
+test_skip() {
+	test_n=$((test_n + 1))
+	echo "ok $test_n - $1 # SKIP $2"
+}
+
+test_done() {
+	[ "$test_failures" -eq 0 ]
+	exit $?
+}
+
+# --- helpers for case bodies ---
+
+# build_make ARGS...: make in the source tree with the suite's build config
+build_make() {
+	make -C "$ROOT" BUILD="$BUILD" SANITIZE="${SANITIZE:-}" "$@"
+}
+
+# expect_exit CODE CMD...: CMD exits with exactly CODE
+expect_exit() {
+	want=$1
+	shift
+	set +e
+	"$@"
+	got=$?
+	set -e
+	if [ "$got" -ne "$want" ]; then
+		echo "expected exit $want, got $got: $*" >&2
+		return 1
+	fi
+}
+
+# not CMD...: CMD fails (use instead of "! CMD", which set -e ignores)
+not() {
+	if "$@"; then
+		echo "should have failed: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL: files are equal, show a diff when not
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# test_grep [-v] PATTERN FILE: with the file's contents shown on failure
+test_grep() {
+	if [ "$1" = "-v" ]; then
+		shift
+		if grep -q -e "$1" "$2"; then
+			echo "'$2' should not match '$1':" >&2
+			cat "$2" >&2
+			return 1
+		fi
+		return 0
+	fi
+	if ! grep -q -e "$1" "$2"; then
+		echo "'$2' does not match '$1':" >&2
+		cat "$2" >&2
+		return 1
+	fi
+}
+
+# test_line_count FILE N: FILE has exactly N lines
+test_line_count() {
+	n=$(wc -l <"$1")
+	if [ "$n" -ne "$2" ]; then
+		echo "'$1' has $n lines, expected $2:" >&2
+		cat "$1" >&2
+		return 1
+	fi
+}
+
+# value KEY FILE: the value of a "key=value" line
+value() {
+	sed -n "s/^$1=//p" "$2" | head -n 1
+}
+
+# one_line FILE: FILE holds exactly one non-empty line (an error message)
+one_line() {
+	test_line_count "$1" 1
+	test -s "$1"
+}
+
+HOST_ARCH=$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')
+export HOST_ARCH
