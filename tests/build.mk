@@ -16,6 +16,8 @@ $(BUILD)/tests/analyzer-run: $(OBJ)/tests/bpf/analyzer-run.o $(LIBANALYZER_A) | 
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
 UNIT_LIBS_test-object-info := -lelf
+UNIT_DEPS_test-version := $(OBJ)/releaser/version.o
+$(OBJ)/tests/test-version.o: CPPFLAGS_ALL += -Ireleaser
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests
