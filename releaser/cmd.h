@@ -22,4 +22,10 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+int cmd_info(int argc, char **argv, struct context *ctx);
+int cmd_build(int argc, char **argv, struct context *ctx);
+int cmd_package(int argc, char **argv, struct context *ctx);
+int cmd_release(int argc, char **argv, struct context *ctx);
+int cmd_finalize(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */

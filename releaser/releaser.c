@@ -23,6 +23,11 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "info", cmd_info, NEEDS_REPO, "what a release would be: version, channel, build plan, preflight" },
+	{ "build", cmd_build, NEEDS_REPO, "build the analyzer flavors and the agent, check the flavors" },
+	{ "package", cmd_package, NEEDS_REPO, "package a build into tarballs, checksums, manifest, signatures" },
+	{ "release", cmd_release, NEEDS_REPO, "preflight, build, package and sign: the CI step" },
+	{ "finalize", cmd_finalize, 0, "merge per-arch packages into checksums, manifest and signatures" },
 	{ NULL, NULL, 0, NULL },
 };
 

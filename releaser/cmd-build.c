@@ -1,0 +1,85 @@
+/*
+ * releaser build: preflight, then the top-level Makefile with the plan's
+ * variables (both analyzer flavors in parallel), then the flavor check of
+ * every analyzer object the release ships.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "common.h"
+#include "make.h"
+#include "options.h"
+#include "release.h"
+#include "state.h"
+
+enum { OPT_JOBS = OPT_FIRST_FREE, OPT_HELP };
+
+static const char usage_text[] =
+	"usage: releaser build [--arch LIST] [--jobs N] [--branch NAME] [--tag TAG] [--snapshot]\n"
+	"\n"
+	"Runs preflight, then `make BRANCH= ARCHES= VERSION= COMMIT= -j N` in the\n"
+	"work tree (into build/), then reads the flavor each analyzer object\n"
+	"declares: on the release channel analyzer.ebpf.release.<arch> must be the\n"
+	"release analyzer and analyzer.ebpf.debug.<arch> the debug one; on the debug\n"
+	"channel analyzer.ebpf.release.<arch> must be the debug analyzer.\n"
+	"\n"
+	"options:\n"
+	"  --jobs N        parallel jobs (default: the number of CPUs)\n" STATE_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 built and checked, 1 the build failed or an object has the\n"
+	"wrong flavor, 2 bad usage or preflight refused (dirty tree, bad tag, ...)\n";
+
+int cmd_build(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "help", no_argument, NULL, OPT_HELP },
+		STATE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts ro;
+	struct release_state st;
+	struct strlist arches = { 0 };
+	int c, rc, loaded = 0, ret = EXIT_USAGE;
+
+	release_opts_init(&ro);
+	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			ret = EXIT_OK;
+			goto cleanup;
+		}
+		if (c == OPT_JOBS || c == 'j') {
+			if (release_parse_jobs(optarg, &ro.jobs) < 0)
+				goto cleanup;
+			continue;
+		}
+		rc = state_option(c, optarg, &ro.state, &arches);
+		if (rc <= 0) {
+			if (rc == 0)
+				fputs(usage_text, stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		error("build takes no arguments, got '%s' (see releaser build --help)", argv[optind]);
+		goto cleanup;
+	}
+	if (release_state_load(ctx->repo, &ctx->settings, &ro.state, &st) < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	loaded = 1;
+	if (release_state_preflight(&st) < 0)
+		goto cleanup;
+	ret = release_build(&st, &ro, BUILD_DIR) < 0 ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	if (loaded)
+		release_state_release(&st);
+	strlist_clear(&arches);
+	return ret;
+}

@@ -1,0 +1,113 @@
+/*
+ * releaser finalize: the last step of a release built on several runners.
+ * Each runner leaves its tarball and manifest-<arch>.json (releaser release
+ * --arch ARCH --no-sign); once they are gathered in one directory, this
+ * checks every tarball against its manifest, then writes the provenance,
+ * manifest.json, SHA256SUMS and the signatures beside them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "common.h"
+#include "options.h"
+#include "publish.h"
+#include "release.h"
+
+enum { OPT_HELP = OPT_FIRST_FREE };
+
+static const char usage_text[] =
+	"usage: releaser finalize [--out DIR] [--key FILE | --no-sign] [--force] [--json]\n"
+	"\n"
+	"Merges the per-arch packages gathered in DIR (default: dist): checks each\n"
+	"tarball against its manifest-<arch>.json (all of one release), then writes\n"
+	"provenance.intoto.json, manifest.json, SHA256SUMS and its signatures.\n"
+	"Needs no repository.\n"
+	"\n"
+	"options:\n" OUTPUT_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
+	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
+	"in DIR, or no usable signing key\n";
+
+/* every tarball is in dir with the size and digest its manifest says */
+static int check_tarballs(const struct release_meta *m, const char *dir)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	size_t i;
+	char *path;
+	int rc;
+
+	for (i = 0; i < m->n; i++) {
+		path = xasprintf("%s/%s", dir, m->tarballs[i].name);
+		rc = sha256_file(path, hex, &size);
+		if (rc == 0 && (size != m->tarballs[i].size || strcmp(hex, m->tarballs[i].sha256)))
+			rc = error("'%s' does not match manifest-%s.json (sha256 %.12s, expected %.12s): copy it again",
+				   path, m->tarballs[i].arch, hex, m->tarballs[i].sha256);
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_finalize(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		OUTPUT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts ro;
+	struct release_meta m = { 0 };
+	struct outdir o = { 0 };
+	struct sign_key *key = NULL;
+	const char *dir;
+	int c, rc, ret = EXIT_USAGE;
+
+	(void)ctx;
+	release_opts_init(&ro);
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			ret = EXIT_OK;
+			goto cleanup;
+		}
+		if (!output_option(c, optarg, &ro)) {
+			fputs(usage_text, stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		error("finalize takes no arguments, got '%s' (use --out DIR)", argv[optind]);
+		goto cleanup;
+	}
+	if (ro.no_sign && ro.key) {
+		error("--key and --no-sign exclude each other: give one");
+		goto cleanup;
+	}
+	dir = ro.out ? ro.out : DIST_DIR;
+	if (release_load_key(&ro, &key) < 0)
+		goto cleanup;
+	rc = meta_read_partials(&m, dir);
+	if (rc < 0) {
+		ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
+		goto cleanup;
+	}
+	ret = EXIT_FAIL;
+	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
+	    publish_metadata(&o, &m, key) < 0 || outdir_commit(&o) < 0)
+		goto cleanup;
+	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.version, m.channel, m.n, m.n == 1 ? "" : "s",
+	     dir, key ? "" : ": unsigned");
+	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	outdir_close(&o);
+	meta_release(&m);
+	sign_key_free(key);
+	return ret;
+}

@@ -1,0 +1,89 @@
+/*
+ * releaser package: the tarballs of an existing `releaser build`, then the
+ * provenance, manifest, SHA256SUMS and signatures (or, with --no-sign, the
+ * partial manifests that `releaser finalize` merges and signs).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "common.h"
+#include "make.h"
+#include "options.h"
+#include "release.h"
+#include "state.h"
+
+enum { OPT_HELP = OPT_FIRST_FREE };
+
+static const char usage_text[] =
+	"usage: releaser package [--out DIR] [--key FILE | --no-sign] [--force] [--json]\n"
+	"                        [--arch LIST] [--branch NAME] [--tag TAG] [--snapshot]\n"
+	"\n"
+	"Packages what `releaser build` left in build/ (it must be the build of the\n"
+	"same release) into DIR: profiling-agent-<version>-linux-<arch>.tar.gz per\n"
+	"arch, provenance.intoto.json, manifest.json, SHA256SUMS and its signatures\n"
+	"SHA256SUMS.minisig and SHA256SUMS.sig. Files already in DIR with the same\n"
+	"bytes are kept; other bytes under the same name stop it (see --force).\n"
+	"\n"
+	"options:\n" OUTPUT_USAGE STATE_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 packaged, 1 packaging failed (unreadable build file, full\n"
+	"disk, artifacts with other bytes in DIR), 2 bad usage, preflight refused,\n"
+	"no build of this release, or no usable signing key\n";
+
+int cmd_package(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		OUTPUT_LONG_OPTIONS,
+		STATE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts ro;
+	struct release_state st;
+	struct strlist arches = { 0 };
+	struct sign_key *key = NULL;
+	int c, rc, loaded = 0, ret = EXIT_USAGE;
+
+	release_opts_init(&ro);
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			ret = EXIT_OK;
+			goto cleanup;
+		}
+		if (output_option(c, optarg, &ro))
+			continue;
+		rc = state_option(c, optarg, &ro.state, &arches);
+		if (rc <= 0) {
+			if (rc == 0)
+				fputs(usage_text, stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		error("package takes no arguments, got '%s' (see releaser package --help)", argv[optind]);
+		goto cleanup;
+	}
+	if (ro.no_sign && ro.key) {
+		error("--key and --no-sign exclude each other: give one");
+		goto cleanup;
+	}
+	if (release_state_load(ctx->repo, &ctx->settings, &ro.state, &st) < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	loaded = 1;
+	if (release_state_preflight(&st) < 0 || release_load_key(&ro, &key) < 0)
+		goto cleanup;
+	ret = release_package(&st, &ctx->settings, &ro, BUILD_DIR, key);
+cleanup:
+	sign_key_free(key);
+	if (loaded)
+		release_state_release(&st);
+	strlist_clear(&arches);
+	return ret;
+}

@@ -1,0 +1,105 @@
+/*
+ * releaser release: preflight, build, package and sign in one run. This is
+ * the CI step and what `make release` runs.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "common.h"
+#include "make.h"
+#include "options.h"
+#include "release.h"
+#include "state.h"
+
+enum { OPT_HELP = OPT_FIRST_FREE, OPT_JOBS, OPT_CHECK_REPRODUCIBLE };
+
+static const char usage_text[] =
+	"usage: releaser release [--out DIR] [--key FILE | --no-sign] [--snapshot] [--check-reproducible]\n"
+	"                        [--force] [--json] [--jobs N] [--arch LIST] [--branch NAME] [--tag TAG]\n"
+	"\n"
+	"Preflight (tag rules, clean tree, full clone, signing key), then the build\n"
+	"(both analyzer flavors in parallel, flavor markers checked against the\n"
+	"plan), then the artifacts in DIR: a tarball per arch, provenance, manifest,\n"
+	"SHA256SUMS and its signatures. HEAD without a tag, or --snapshot, releases\n"
+	"a snapshot vX.Y.Z-SNAPSHOT-<sha>. Nothing under a final name is ever\n"
+	"partial; files already in DIR with the same bytes are kept.\n"
+	"\n"
+	"options:\n" OUTPUT_USAGE
+	"  --check-reproducible  build a second time from scratch and compare the tarballs\n"
+	"  --jobs N        parallel build jobs (default: the number of CPUs)\n" STATE_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 released, 1 the build, the flavor check, the reproducibility\n"
+	"check or packaging failed, 2 bad usage, preflight refused or no usable\n"
+	"signing key\n";
+
+int cmd_release(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "jobs", required_argument, NULL, OPT_JOBS },
+		{ "check-reproducible", no_argument, NULL, OPT_CHECK_REPRODUCIBLE },
+		OUTPUT_LONG_OPTIONS,
+		STATE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts ro;
+	struct release_state st;
+	struct strlist arches = { 0 };
+	struct sign_key *key = NULL;
+	int c, rc, loaded = 0, ret = EXIT_USAGE;
+
+	release_opts_init(&ro);
+	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			ret = EXIT_OK;
+			goto cleanup;
+		}
+		if (c == OPT_JOBS || c == 'j') {
+			if (release_parse_jobs(optarg, &ro.jobs) < 0)
+				goto cleanup;
+			continue;
+		}
+		if (c == OPT_CHECK_REPRODUCIBLE) {
+			ro.check_reproducible = 1;
+			continue;
+		}
+		if (output_option(c, optarg, &ro))
+			continue;
+		rc = state_option(c, optarg, &ro.state, &arches);
+		if (rc <= 0) {
+			if (rc == 0)
+				fputs(usage_text, stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		error("release takes no arguments, got '%s' (see releaser release --help)", argv[optind]);
+		goto cleanup;
+	}
+	if (ro.no_sign && ro.key) {
+		error("--key and --no-sign exclude each other: give one");
+		goto cleanup;
+	}
+	if (release_state_load(ctx->repo, &ctx->settings, &ro.state, &st) < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	loaded = 1;
+	if (release_state_preflight(&st) < 0 || release_load_key(&ro, &key) < 0)
+		goto cleanup;
+	ret = EXIT_FAIL;
+	if (release_build(&st, &ro, BUILD_DIR) < 0)
+		goto cleanup;
+	ret = release_package(&st, &ctx->settings, &ro, BUILD_DIR, key);
+cleanup:
+	sign_key_free(key);
+	if (loaded)
+		release_state_release(&st);
+	strlist_clear(&arches);
+	return ret;
+}

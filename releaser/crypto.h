@@ -1,0 +1,46 @@
+/*
+ * The releaser's door to OpenSSL for hashing: the checker that turns
+ * OpenSSL's error queue into our one message, and streaming SHA-256.
+ */
+#ifndef RELEASER_CRYPTO_H
+#define RELEASER_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHA256_HEX_LEN 64
+
+/*
+ * crypto_check returns 0 when ok is 1 (OpenSSL's success); otherwise prints
+ * "releaser: WHAT: the first queued OpenSSL error", empties the queue and
+ * returns -1.
+ */
+int crypto_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+struct sha256 {
+	void *ctx;       /* EVP_MD_CTX */
+	uint64_t bytes;  /* hashed so far */
+};
+
+/* sha256_init starts a hash. Returns 0 or -1 after a message. */
+int sha256_init(struct sha256 *h);
+
+/* sha256_update adds len bytes. Returns 0 or -1 after a message. */
+int sha256_update(struct sha256 *h, const void *buf, size_t len);
+
+/*
+ * sha256_final writes the lower-case hex digest into hex and frees the
+ * context. Returns 0 or -1 after a message.
+ */
+int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1]);
+
+/* sha256_abort frees the context without a digest; safe to call twice. */
+void sha256_abort(struct sha256 *h);
+
+/*
+ * sha256_file hashes the file at path (O_NOFOLLOW), reading it once.
+ * *size gets its length. Returns 0 or -1 after a message naming the path.
+ */
+int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size);
+
+#endif /* RELEASER_CRYPTO_H */
