@@ -218,7 +218,7 @@ int describe_commit(git_repository *repo, const struct tag_index *ix, const git_
 	memset(d, 0, sizeof(*d));
 	if (tag_index_count(ix) > 0) {
 		if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
-		    git_check(git_revwalk_sorting(walk, GIT_SORT_TIME), "cannot walk the history") < 0 ||
+		    git_check(git_revwalk_sorting(walk, GIT_SORT_NONE), "cannot walk the history") < 0 ||
 		    git_check(git_revwalk_push(walk, commit), "cannot walk the history") < 0)
 			goto cleanup;
 		while ((rc = git_revwalk_next(&oid, walk)) == 0) {

@@ -1,0 +1,155 @@
+#!/bin/bash
+# releaser info: branch, commit, tags, describe, dirty files, version,
+# channel and build plan, as text and as JSON.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+test_expect_success 'info --help lists the options and the exit codes' '
+	"$R" info --help >out
+	test_grep "^usage: releaser info" out
+	test_grep "[-]-json" out
+	test_grep "[-]-branch NAME" out
+	test_grep "exit codes" out
+'
+
+test_expect_success 'an untagged clone is a v0.0.0 snapshot of the release channel, dual build' '
+	fake_project p && cd p
+	sha=$(git rev-parse HEAD)
+	"$R" info >../out
+	test_grep "^branch:    main$" ../out
+	test_grep "^commit:    $sha$" ../out
+	test_grep "^tag:       none$" ../out
+	test_grep "^describe:  ${sha:0:12}$" ../out
+	test_grep "^dirty:     no$" ../out
+	test_grep "^version:   v0.0.0-SNAPSHOT-${sha:0:12} (snapshot)$" ../out
+	test_grep "^channel:   release$" ../out
+	test_grep "^plan:      dual" ../out
+	test_grep "^preflight: ok$" ../out
+'
+
+test_expect_success 'the plan builds the agent for the host arch only' '
+	fake_project p && cd p
+	"$R" info --json >../out
+	test "$(jq -r ".plan.arches[] | select(.arch == \"$HOST_ARCH\") | .agent" ../out)" = true
+	test "$(jq -r ".plan.arches[] | select(.arch != \"$HOST_ARCH\") | .agent" ../out)" = false
+	jq -r ".plan.arches[] | select(.arch != \"$HOST_ARCH\") | .note" ../out >../note
+	test_grep "cross" ../note
+	"$R" info --arch "$HOST_ARCH" --json >../one
+	test "$(jq -r ".plan.arches | length" ../one)" = 1
+'
+
+test_expect_success 'the tag at HEAD is the version; describe matches git describe --tags' '
+	fake_project p && cd p
+	git tag -a v1.2.0 -m v1.2.0
+	"$R" info >../out
+	test_grep "^tag:       v1.2.0$" ../out
+	test_grep "^version:   v1.2.0$" ../out
+	test_grep "^describe:  v1.2.0$" ../out
+	commit_change one && commit_change two && commit_change three
+	"$R" info --json >../json
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .version ../json)" = "v1.2.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	test "$(jq -r .tag ../json)" = null
+	test "$(jq -r .snapshot ../json)" = true
+'
+
+test_expect_success 'lightweight tags and loose annotated tags are found too' '
+	fake_project p && cd p
+	git tag v0.9.0
+	commit_change ../one
+	git tag -a v0.9.1-rc.1 -m rc
+	commit_change two
+	"$R" info --json >../json
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .version ../json)" = "v0.9.2-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	git pack-refs --all
+	"$R" info --json >../packed
+	test "$(jq -r .describe ../packed)" = "$(git describe --tags --abbrev=12)"
+'
+
+test_expect_success 'the snapshot follows the nearest version tag, not other tags' '
+	fake_project p && cd p
+	git tag -a v2.0.0 -m v2
+	commit_change ../one
+	git tag nightly
+	commit_change two
+	"$R" info --json >../json
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .version ../json)" = "v2.0.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+'
+
+test_expect_success 'a branch named like debug is the debug channel with a fake-release plan' '
+	fake_project p && cd p
+	git checkout -q -b debug
+	"$R" info >../out
+	test_grep "^channel:   debug$" ../out
+	test_grep "^plan:      fake-release" ../out
+	"$R" info --json >../json
+	test "$(jq -r ".plan.flavors | join(\",\")" ../json)" = debug
+	git checkout -q -b v1-debug-fixes
+	"$R" info --json >../json2
+	test "$(jq -r .channel ../json2)" = debug
+'
+
+test_expect_success 'dirty files are listed, staged, modified and untracked' '
+	fake_project p && cd p
+	echo change >>README.md
+	echo new >new.txt
+	echo staged >staged.txt && git add staged.txt
+	"$R" info >../out
+	test_grep "^dirty:     yes, 3 files$" ../out
+	test_grep "^            M README.md$" ../out
+	test_grep "^           ?? new.txt$" ../out
+	test_grep "^           A  staged.txt$" ../out
+	test_grep "^preflight: the work tree has uncommitted changes" ../out
+	"$R" info --json >../json
+	test "$(jq -r "[.dirty_files[].path] | sort | join(\",\")" ../json)" = README.md,new.txt,staged.txt
+	test "$(jq -r .ready ../json)" = false
+'
+
+test_expect_success 'ignored files do not make the tree dirty' '
+	fake_project p && cd p
+	mkdir -p build dist && echo x >build/x && echo y >dist/y
+	"$R" info >../out
+	test_grep "^dirty:     no$" ../out
+'
+
+test_expect_success 'a detached HEAD takes its branch from --branch or RELEASER_BRANCH' '
+	fake_project p && cd p
+	git tag -a v1.0.0 -m v1 && git checkout -q v1.0.0
+	"$R" info >../out
+	test_grep "^branch:    (detached HEAD, no --branch)$" ../out
+	test_grep "^preflight: HEAD is detached" ../out
+	"$R" info --branch main >../out2
+	test_grep "^branch:    main (from --branch)$" ../out2
+	test_grep "^version:   v1.0.0$" ../out2
+	test_grep "^preflight: ok$" ../out2
+	RELEASER_BRANCH=refs/heads/main "$R" info --json >../json
+	test "$(jq -r .branch ../json)" = main
+	test "$(jq -r .branch_from ../json)" = RELEASER_BRANCH
+	test "$(jq -r .detached ../json)" = true
+	test "$(jq -r .ready ../json)" = true
+'
+
+test_expect_success 'info --json is one object with every field CI reads' '
+	fake_project p && cd p
+	"$R" info --json >../json
+	for k in branch commit tag describe dirty dirty_files version snapshot channel ref \
+		 source_date_epoch plan ready problems; do
+		jq -e "has(\"$k\")" ../json >/dev/null
+	done
+	test "$(jq -r .source_date_epoch ../json)" = "$FAKE_EPOCH"
+	test "$(jq -r .ref ../json)" = refs/heads/main
+'
+
+test_expect_success 'info outside a repository or with a bad option is bad usage' '
+	expect_exit 2 "$R" -C "$TRASH" info 2>err
+	one_line err
+	test_grep "not a git repository" err
+	fake_project p
+	expect_exit 2 "$R" -C p info --frob 2>err2
+	expect_exit 2 "$R" -C p info --arch sparc 2>err3
+	one_line err3
+	test_grep "unknown arch .sparc." err3
+'
+test_done
