@@ -243,6 +243,7 @@ static struct archive *open_writer(struct sink *s)
 	if (archive_check(a, archive_write_set_format_pax_restricted(a), "cannot write '%s'", s->display) < 0 ||
 	    archive_check(a, archive_write_add_filter_gzip(a), "cannot write '%s'", s->display) < 0 ||
 	    archive_check(a, archive_write_set_options(a, "gzip:!timestamp"), "cannot write '%s'", s->display) < 0 ||
+	    archive_check(a, archive_write_set_bytes_in_last_block(a, 1), "cannot write '%s'", s->display) < 0 ||
 	    archive_check(a, archive_write_open2(a, s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
 			  s->display) < 0) {
 		archive_write_free(a);
