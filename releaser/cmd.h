@@ -22,4 +22,7 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+int cmd_keygen(int argc, char **argv, struct context *ctx);
+int cmd_verify(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */

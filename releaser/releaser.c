@@ -23,6 +23,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "keygen", cmd_keygen, 0, "make an Ed25519 key pair (minisign and signify format)" },
+	{ "verify", cmd_verify, 0, "check a release directory: checksums and signatures" },
 	{ NULL, NULL, 0, NULL },
 };
 
