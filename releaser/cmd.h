@@ -27,5 +27,7 @@ int cmd_build(int argc, char **argv, struct context *ctx);
 int cmd_package(int argc, char **argv, struct context *ctx);
 int cmd_release(int argc, char **argv, struct context *ctx);
 int cmd_finalize(int argc, char **argv, struct context *ctx);
+int cmd_keygen(int argc, char **argv, struct context *ctx);
+int cmd_verify(int argc, char **argv, struct context *ctx);
 
 #endif /* RELEASER_CMD_H */

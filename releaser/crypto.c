@@ -1,40 +1,17 @@
-/* OpenSSL checker and SHA-256 (see crypto.h). */
+/* SHA-256 of artifacts (see crypto.h). */
 #include "crypto.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
+#include "ossl.h"
 
 #define READ_CHUNK (128 * 1024)
-
-int crypto_check(int ok, const char *fmt, ...)
-{
-	unsigned long e;
-	char reason[256];
-	va_list ap;
-
-	if (ok == 1)
-		return 0;
-	e = ERR_get_error();
-	if (e)
-		ERR_error_string_n(e, reason, sizeof(reason));
-	else
-		snprintf(reason, sizeof(reason), "unknown OpenSSL error");
-	ERR_clear_error();
-	fprintf(stderr, "releaser: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, ": %s\n", reason);
-	return -1;
-}
 
 int sha256_init(struct sha256 *h)
 {
@@ -42,9 +19,9 @@ int sha256_init(struct sha256 *h)
 
 	h->ctx = NULL;
 	h->bytes = 0;
-	if (crypto_check(ctx != NULL, "cannot hash") < 0)
+	if (ossl_check(ctx != NULL, "cannot hash") < 0)
 		return -1;
-	if (crypto_check(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), "cannot hash") < 0) {
+	if (ossl_check(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), "cannot hash") < 0) {
 		EVP_MD_CTX_free(ctx);
 		return -1;
 	}
@@ -55,7 +32,7 @@ int sha256_init(struct sha256 *h)
 int sha256_update(struct sha256 *h, const void *buf, size_t len)
 {
 	h->bytes += len;
-	return crypto_check(EVP_DigestUpdate(h->ctx, buf, len), "cannot hash");
+	return ossl_check(EVP_DigestUpdate(h->ctx, buf, len), "cannot hash");
 }
 
 int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1])
@@ -64,7 +41,7 @@ int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1])
 	unsigned int n = 0, i;
 	int ret;
 
-	ret = crypto_check(EVP_DigestFinal_ex(h->ctx, md, &n), "cannot hash");
+	ret = ossl_check(EVP_DigestFinal_ex(h->ctx, md, &n), "cannot hash");
 	sha256_abort(h);
 	if (ret < 0)
 		return -1;

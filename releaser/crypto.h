@@ -1,6 +1,6 @@
 /*
- * The releaser's door to OpenSSL for hashing: the checker that turns
- * OpenSSL's error queue into our one message, and streaming SHA-256.
+ * Streaming SHA-256 for the artifacts, with OpenSSL (errors through
+ * ossl_check, the OpenSSL checker in ossl.h).
  */
 #ifndef RELEASER_CRYPTO_H
 #define RELEASER_CRYPTO_H
@@ -9,13 +9,6 @@
 #include <stdint.h>
 
 #define SHA256_HEX_LEN 64
-
-/*
- * crypto_check returns 0 when ok is 1 (OpenSSL's success); otherwise prints
- * "releaser: WHAT: the first queued OpenSSL error", empties the queue and
- * returns -1.
- */
-int crypto_check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct sha256 {
 	void *ctx;       /* EVP_MD_CTX */

@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "json.h"
+#include "sums.h"
 
 #define PARTIAL_PREFIX "manifest-"
 #define PARTIAL_SUFFIX ".json"
@@ -108,10 +109,10 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	for (i = 0; i < n_extra; i++)
 		jpush(arts, artifact_json(m, &extra[i], "provenance"));
 	jset(doc, "artifacts", arts);
-	jset(doc, "checksums", jstr(partial ? NULL : "SHA256SUMS"));
+	jset(doc, "checksums", jstr(partial ? NULL : SUMS_FILE));
 	if (signed_) {
-		jpush(sigs, jstr("SHA256SUMS.minisig"));
-		jpush(sigs, jstr("SHA256SUMS.sig"));
+		jpush(sigs, jstr(SUMS_MINISIG_FILE));
+		jpush(sigs, jstr(SUMS_SIG_FILE));
 	}
 	jset(doc, "signatures", sigs);
 	return doc;

@@ -65,7 +65,7 @@ char *publish_trusted_comment(const struct release_meta *m)
 /* signs the staged SHA256SUMS and records both signature files */
 static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	static const char *const names[] = { SUMS_FILE ".minisig", SUMS_FILE ".sig" };
+	static const char *const names[] = { SUMS_MINISIG_FILE, SUMS_SIG_FILE };
 	char hex[SHA256_HEX_LEN + 1];
 	char *comment = publish_trusted_comment(m), *path = NULL;
 	uint64_t size;

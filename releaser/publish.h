@@ -18,8 +18,7 @@
 #include "manifest.h"
 #include "outdir.h"
 #include "sign.h"
-
-#define SUMS_FILE "SHA256SUMS"
+#include "sums.h"
 
 /*
  * publish_metadata stages provenance, manifest and SHA256SUMS for m's

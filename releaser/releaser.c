@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{ "package", cmd_package, NEEDS_REPO, "package a build into tarballs, checksums, manifest, signatures" },
 	{ "release", cmd_release, NEEDS_REPO, "preflight, build, package and sign: the CI step" },
 	{ "finalize", cmd_finalize, 0, "merge per-arch packages into checksums, manifest and signatures" },
+	{ "keygen", cmd_keygen, 0, "make an Ed25519 key pair (minisign and signify format)" },
+	{ "verify", cmd_verify, 0, "check a release directory: checksums and signatures" },
 	{ NULL, NULL, 0, NULL },
 };
 
