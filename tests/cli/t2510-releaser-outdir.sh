@@ -1,0 +1,114 @@
+#!/bin/bash
+# The output directory: identical artifacts are kept, other bytes are
+# refused (or replaced with --force), and a failed or killed run leaves no
+# partial file under a final name.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+"$R" keygen --out "$TRASH_ROOT/key" >/dev/null 2>&1
+KEY=$TRASH_ROOT/key.key
+
+# snapshot DIR: name, inode, mtime and sha256 of every file in DIR
+snapshot() {
+	(cd "$1" && for f in $(ls -A); do echo "$f $(stat -c "%i %Y" "$f") $(sha256sum <"$f")"; done)
+}
+
+# with_tmpfs DIR SIZE OPTS: mount a small tmpfs (root only); fails when it cannot
+with_tmpfs() {
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2${3:+,$3}" tmpfs "$1" 2>/dev/null
+}
+
+can_mount() {
+	mkdir -p "$TRASH_ROOT/probe" && mount -t tmpfs -o size=16k tmpfs "$TRASH_ROOT/probe" 2>/dev/null &&
+		umount "$TRASH_ROOT/probe"
+}
+
+test_expect_success 'a second run with identical artifacts succeeds and touches nothing' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	snapshot dist >../before
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	snapshot dist >../after
+	test_cmp ../before ../after
+	"$R" package --key "$KEY" >/dev/null 2>&1
+	snapshot dist >../after2
+	test_cmp ../before ../after2
+'
+
+test_expect_success 'other bytes under a final name are refused, and nothing changes' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	t=$(ls dist/*-linux-amd64.tar.gz)
+	echo extra >>"$t"
+	snapshot dist >../before
+	expect_exit 1 "$R" release --key "$KEY" 2>../err >/dev/null
+	tail -n 1 ../err >../last
+	test_grep "^releaser: .*/$t. exists with other contents: remove it, or use --force to replace it$" ../last
+	snapshot dist >../after
+	test_cmp ../before ../after
+	echo extra >>dist/manifest.json
+	expect_exit 1 "$R" package --key "$KEY" 2>../err2 >/dev/null
+	test_grep "and 1 more exist with other contents" ../err2
+'
+
+test_expect_success '--force replaces artifacts with other bytes' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	echo extra >>dist/SHA256SUMS
+	"$R" release --key "$KEY" --force >/dev/null 2>&1
+	cd dist && sha256sum -c SHA256SUMS >/dev/null
+	minisign -Vm SHA256SUMS -p "$TRASH_ROOT/key.pub" >/dev/null
+'
+
+test_expect_success 'an output path under a file is refused' '
+	fake_project p && cd p
+	echo x >../file
+	expect_exit 1 "$R" release --key "$KEY" --out ../file/dist 2>../err >/dev/null
+	tail -n 1 ../err >../last
+	test_grep "cannot create .*file/dist.: Not a directory" ../last
+'
+
+if can_mount; then
+test_expect_success 'a read-only output directory fails with one line and leaves it empty' '
+	fake_project p && cd p
+	with_tmpfs ../ro 64k ro
+	trap "umount ../ro" EXIT
+	expect_exit 1 "$R" release --key "$KEY" --out ../ro 2>../err >/dev/null
+	tail -n 1 ../err >../last
+	test_grep "cannot write into .../ro.: Read-only file system" ../last
+	test -z "$(ls -A ../ro)"
+'
+
+test_expect_success 'a full disk fails with one line, leaving no file behind' '
+	fake_project p && cd p
+	with_tmpfs ../full 256k
+	trap "umount ../full" EXIT
+	FAKE_AGENT_KB=1024 expect_exit 1 "$R" release --key "$KEY" --out ../full 2>../err >/dev/null
+	tail -n 1 ../err >../last
+	test_grep "cannot write .*-linux-amd64.tar.gz.: No space left on device" ../last
+	test -z "$(ls -A ../full)"
+'
+else
+test_skip 'a read-only output directory fails with one line and leaves it empty' 'cannot mount a tmpfs here'
+test_skip 'a full disk fails with one line, leaving no file behind' 'cannot mount a tmpfs here'
+fi
+
+test_expect_success 'a run killed while packaging leaves no partial file; the next run succeeds' '
+	fake_project p && cd p
+	FAKE_AGENT_KB=40000 "$R" release --key "$KEY" >/dev/null 2>&1 &
+	pid=$!
+	n=0
+	until ls dist/.releaser-stage-*/.*.tmp.* >/dev/null 2>&1; do
+		n=$((n + 1)); test $n -lt 1200; sleep 0.05
+	done
+	kill -9 $pid
+	wait $pid || true
+	ls -A dist >../left
+	not grep -v "^\.releaser-stage-" ../left
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	ls -A dist >../names
+	not grep "^\.releaser-stage-" ../names
+	cd dist && sha256sum -c SHA256SUMS >/dev/null
+'
+test_done
