@@ -2,10 +2,12 @@
  * releaser: builds, packages, signs and verifies releases of the profiler
  * from git state. main() holds the command table and dispatch, nothing else.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "common.h"
@@ -126,5 +128,9 @@ int main(int argc, char **argv)
 		error("unknown command '%s' (see releaser --help)", argv[i]);
 		return EXIT_USAGE;
 	}
-	return run(c, argc - i, argv + i, dir);
+	if (dir && chdir(dir) != 0) {
+		error("cannot change to '%s': %s", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return run(c, argc - i, argv + i, dir ? "." : NULL);
 }

@@ -1,0 +1,86 @@
+#!/bin/bash
+# A release built on several runners: each packages its arch unsigned,
+# then `releaser finalize` merges and signs them in one directory.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+"$R" keygen --out "$TRASH_ROOT/key" >/dev/null 2>&1
+KEY=$TRASH_ROOT/key.key
+PUB=$TRASH_ROOT/key.pub
+
+# two runners: clones of one commit, each releasing one arch unsigned into
+# its own directory, gathered into ../gathered
+two_runners() {
+	fake_project p
+	git -C p tag -a v2.0.0 -m v2
+	git clone -q p runner-a && git clone -q p runner-b
+	git -C runner-a checkout -q v2.0.0 && git -C runner-b checkout -q v2.0.0
+	RELEASER_BRANCH=main "$R" -C runner-a release --no-sign --arch amd64 --out ../out-a >/dev/null 2>&1
+	RELEASER_BRANCH=main "$R" -C runner-b release --no-sign --arch arm64 --out ../out-b >/dev/null 2>&1
+	mkdir gathered && cp out-a/* out-b/* gathered/
+}
+
+test_expect_success 'an unsigned per-arch run leaves its tarball and manifest-<arch>.json only' '
+	two_runners
+	ls out-a >names
+	printf "manifest-amd64.json\nprofiling-agent-v2.0.0-linux-amd64.tar.gz\n" >expect
+	test_cmp expect names
+	test "$(jq -r .partial out-a/manifest-amd64.json)" = true
+	test "$(jq -r .checksums out-a/manifest-amd64.json)" = null
+'
+
+test_expect_success 'finalize merges the arches, writes checksums, manifest, provenance, signatures' '
+	two_runners
+	"$R" finalize --out gathered --key "$KEY" >out 2>err
+	test_grep "finalized v2.0.0 (release channel, 2 tarballs)" err
+	cd gathered
+	sha256sum -c SHA256SUMS >../checked
+	test_line_count ../checked 4
+	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
+	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
+	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | join(\",\")" manifest.json)" = amd64,arm64
+	test "$(jq -r .partial manifest.json)" = false
+	test "$(jq -r ".subject | length" provenance.intoto.json)" = 2
+'
+
+test_expect_success 'finalize gives the same files as a single signed run' '
+	two_runners
+	"$R" finalize --out gathered --key "$KEY" >/dev/null 2>&1
+	git clone -q p single && git -C single checkout -q v2.0.0
+	RELEASER_BRANCH=main "$R" -C single release --key "$KEY" --out ../one >/dev/null 2>&1
+	for f in one/*; do cmp "$f" gathered/$(basename "$f"); done
+'
+
+test_expect_success 'finalize refuses a tarball that does not match its manifest' '
+	two_runners
+	printf "\\x00" | dd of=gathered/profiling-agent-v2.0.0-linux-arm64.tar.gz bs=1 seek=50 conv=notrunc 2>/dev/null
+	expect_exit 1 "$R" finalize --out gathered --key "$KEY" 2>err
+	one_line err
+	test_grep "linux-arm64.tar.gz. does not match manifest-arm64.json" err
+	test ! -e gathered/SHA256SUMS
+	test ! -e gathered/manifest.json
+'
+
+test_expect_success 'finalize refuses manifests of different releases' '
+	two_runners
+	git -C runner-b checkout -q main && (cd runner-b && commit_change other)
+	"$R" -C runner-b release --no-sign --arch arm64 --out ../out-c >/dev/null 2>&1
+	cp out-c/manifest-arm64.json out-c/*.tar.gz gathered/
+	expect_exit 1 "$R" finalize --out gathered --key "$KEY" 2>err
+	one_line err
+	test_grep "describes another release" err
+	test ! -e gathered/SHA256SUMS
+'
+
+test_expect_success 'finalize without per-arch manifests, or without a key, is bad usage' '
+	mkdir empty
+	expect_exit 2 "$R" finalize --out empty --key "$KEY" 2>err
+	one_line err
+	test_grep "holds no per-arch manifest" err
+	two_runners
+	expect_exit 2 "$R" finalize --out gathered 2>err2
+	one_line err2
+	test_grep "no signing key" err2
+	test ! -e gathered/SHA256SUMS
+'
+test_done
