@@ -12,3 +12,17 @@ $(RELEASER): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/bin
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(RELEASER_LIBS)
 
 all: $(RELEASER)
+
+# `make release` (the top-level target installs the dependencies, then
+# comes here): build the releaser, then release the current commit into
+# dist/ with it: a snapshot unless HEAD carries a release tag. The key is
+# RELEASE_KEY=FILE or $RELEASER_SIGNING_KEY; without one, a development key
+# kept in build/ signs, with a warning. RELEASE_ARGS adds options (e.g.
+# --check-reproducible, --arch amd64).
+RELEASE_KEY  ?=
+RELEASE_ARGS ?=
+DEV_KEY      := $(abspath $(BUILD))/dev-signing
+
+.PHONY: release-snapshot
+release-snapshot: $(RELEASER)
+	$(Q)$(RELEASER) release $(if $(RELEASE_KEY),--key $(RELEASE_KEY)) --dev-key $(DEV_KEY) $(RELEASE_ARGS)
