@@ -26,3 +26,9 @@ DEV_KEY      := $(abspath $(BUILD))/dev-signing
 .PHONY: release-snapshot
 release-snapshot: $(RELEASER)
 	$(Q)$(RELEASER) release $(if $(RELEASE_KEY),--key $(RELEASE_KEY)) --dev-key $(DEV_KEY) $(RELEASE_ARGS)
+
+# `make bench-release`: bench/release (by hand): releaser release against a
+# scripted pipeline, packaging memory, releaser info against git describe.
+.PHONY: bench-release
+bench-release: $(RELEASER)
+	$(Q)bench/release --releaser $(RELEASER) $(BENCH_ARGS)

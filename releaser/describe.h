@@ -44,9 +44,9 @@ struct describe {
 };
 
 /*
- * describe_commit walks the history of commit newest first (commit time
- * order, like git describe) until it has found the nearest tag and the
- * nearest version tag. Among several tags on one commit the highest
+ * describe_commit walks the history of commit newest first (libgit2's
+ * default order: by commit time, a commit before its parents) until it
+ * has found the nearest tag and the nearest version tag. Among several tags on one commit the highest
  * version wins, then the first name. For a linear history the depth equals
  * `git describe --tags`'s; across merges it may count fewer commits.
  * Returns 0, or -1 after a message. Free with describe_release.

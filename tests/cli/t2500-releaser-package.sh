@@ -119,6 +119,23 @@ test_expect_success 'two runs, and two clones at other paths, give byte-identica
 	test "$(ls one | wc -l)" = 7
 '
 
+test_expect_success '--check-reproducible builds twice and passes on a reproducible build' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" --check-reproducible >/dev/null 2>../err
+	test_grep "reproducible: 2 tarballs byte-identical across two builds" ../err
+	test_grep "^ARCHES=amd64 arm64 " build/reproducible/make.log
+	cd dist && sha256sum -c SHA256SUMS >/dev/null
+'
+
+test_expect_success '--check-reproducible stops a build that is not reproducible, writing nothing' '
+	fake_project p && cd p
+	FAKE_UNREPRODUCIBLE=1 expect_exit 1 "$R" release --key "$KEY" --check-reproducible >/dev/null 2>../err
+	tail -n 1 ../err >../last
+	test_grep "linux-$HOST_ARCH.tar.gz. differs between two builds of the same commit" ../last
+	test_grep "the build is not reproducible" ../last
+	test -z "$(ls -A dist)"
+'
+
 test_expect_success 'SOURCE_DATE_EPOCH sets every mtime and the signature timestamp' '
 	fake_project p && cd p
 	SOURCE_DATE_EPOCH=1000000000 "$R" release --key "$KEY" >/dev/null 2>&1
