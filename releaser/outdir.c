@@ -80,7 +80,7 @@ static void remove_dead_stages(const char *dir)
 		if (strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)))
 			continue;
 		pid = strtol(de->d_name + strlen(STAGE_PREFIX), NULL, 10);
-		if (pid <= 0 || pid == (long)getpid() || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
+		if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
 			path = xasprintf("%s/%s", dir, de->d_name);
 			remove_stage(path);
 			free(path);
