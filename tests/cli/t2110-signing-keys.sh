@@ -43,7 +43,7 @@ test_expect_success 'a key encrypted by minisign loads with RELEASER_KEY_PASSWOR
 test_expect_success 'a wrong password is refused (exit 2) and nothing is signed' '
 	release_dir dist
 	refused env RELEASER_KEY_PASSWORD="s3cret pasS" "$SIGN" --key "$SHARED/enc.key" dist
-	test_grep "wrong password for secret key .*enc.key. (RELEASER_KEY_PASSWORD)" err
+	test_grep "wrong password for secret key .*enc.key.: check RELEASER_KEY_PASSWORD" err
 '
 
 test_expect_success 'an encrypted key without RELEASER_KEY_PASSWORD is refused (exit 2)' '
