@@ -22,7 +22,9 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+/* releaser keygen [--out PREFIX] [--force]: a key pair (cmd-keygen.c) */
 int cmd_keygen(int argc, char **argv, struct context *ctx);
+/* releaser verify [--pubkey FILE] [--json] DIR: a release directory (cmd-verify.c) */
 int cmd_verify(int argc, char **argv, struct context *ctx);
 
 #endif /* RELEASER_CMD_H */
