@@ -5,10 +5,12 @@
  * checks every tarball against its manifest, then writes the provenance,
  * manifest.json, SHA256SUMS and the signatures beside them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "common.h"
@@ -23,7 +25,8 @@ static const char usage_text[] =
 	"\n"
 	"Merges the per-arch packages gathered in DIR (default: dist): checks each\n"
 	"tarball against its manifest-<arch>.json (all of one release), then writes\n"
-	"provenance.intoto.json, manifest.json, SHA256SUMS and its signatures.\n"
+	"provenance.intoto.json, manifest.json, SHA256SUMS and its signatures, and\n"
+	"removes the per-arch manifests that manifest.json now holds.\n"
 	"Needs no repository.\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE
@@ -32,6 +35,22 @@ static const char usage_text[] =
 	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
 	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
 	"in DIR, or no usable signing key\n";
+
+/* the parts are merged into manifest.json: their manifests go */
+static void remove_partials(const struct release_meta *m, const char *dir)
+{
+	char *name, *path;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		name = meta_partial_name(m->tarballs[i].arch);
+		path = xasprintf("%s/%s", dir, name);
+		if (unlink(path) != 0)
+			warning("cannot remove '%s': %s (remove it before publishing)", path, strerror(errno));
+		free(path);
+		free(name);
+	}
+}
 
 /* every tarball is in dir with the size and digest its manifest says */
 static int check_tarballs(const struct release_meta *m, const char *dir)
@@ -102,6 +121,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
 	    publish_metadata(&o, &m, key) < 0 || outdir_commit(&o) < 0)
 		goto cleanup;
+	remove_partials(&m, dir);
 	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.version, m.channel, m.n, m.n == 1 ? "" : "s",
 	     dir, key ? "" : ": unsigned");
 	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;

@@ -22,12 +22,19 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+/* releaser info [--json]: what a release would be (cmd-info.c) */
 int cmd_info(int argc, char **argv, struct context *ctx);
+/* releaser build [--arch LIST] [--jobs N]: build and check the flavors (cmd-build.c) */
 int cmd_build(int argc, char **argv, struct context *ctx);
+/* releaser package [--out DIR] [--key FILE | --no-sign]: artifacts of a build (cmd-package.c) */
 int cmd_package(int argc, char **argv, struct context *ctx);
+/* releaser release [...]: preflight, build, package, sign (cmd-release.c) */
 int cmd_release(int argc, char **argv, struct context *ctx);
+/* releaser finalize [--out DIR] [--key FILE]: merge per-arch parts and sign (cmd-finalize.c) */
 int cmd_finalize(int argc, char **argv, struct context *ctx);
+/* releaser keygen [--out PREFIX] [--force]: a key pair (cmd-keygen.c) */
 int cmd_keygen(int argc, char **argv, struct context *ctx);
+/* releaser verify [--pubkey FILE] [--json] DIR: a release directory (cmd-verify.c) */
 int cmd_verify(int argc, char **argv, struct context *ctx);
 
 #endif /* RELEASER_CMD_H */

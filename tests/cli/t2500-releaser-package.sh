@@ -160,6 +160,7 @@ test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, manifest
 	test_grep "^manifest.json$" ../../names
 	test_grep "^provenance.intoto.json$" ../../names
 	test "$(grep -c "tar.gz$" ../../names)" = 2
+	"$R" verify --pubkey "$PUB" . >/dev/null
 '
 
 test_expect_success 'manifest.json lists every artifact with its sha256, size, arch and flavors' '

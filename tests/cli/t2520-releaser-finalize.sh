@@ -41,6 +41,8 @@ test_expect_success 'finalize merges the arches, writes checksums, manifest, pro
 	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | join(\",\")" manifest.json)" = amd64,arm64
 	test "$(jq -r .partial manifest.json)" = false
 	test "$(jq -r ".subject | length" provenance.intoto.json)" = 2
+	test ! -e manifest-amd64.json && test ! -e manifest-arm64.json
+	"$R" verify --pubkey "$PUB" . >/dev/null
 '
 
 test_expect_success 'finalize gives the same files as a single signed run' '
@@ -49,6 +51,8 @@ test_expect_success 'finalize gives the same files as a single signed run' '
 	git clone -q p single && git -C single checkout -q v2.0.0
 	RELEASER_BRANCH=main "$R" -C single release --key "$KEY" --out ../one >/dev/null 2>&1
 	for f in one/*; do cmp "$f" gathered/$(basename "$f"); done
+	ls one >names.one && ls gathered >names.gathered
+	test_cmp names.one names.gathered
 '
 
 test_expect_success 'finalize refuses a tarball that does not match its manifest' '
