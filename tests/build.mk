@@ -36,3 +36,7 @@ $(OBJ)/tests/tools:
 $(BUILD)/tests/sign-sums: $(OBJ)/tests/tools/sign-sums.o $(SIGN_OBJS) | $(BUILD)/tests
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ -lcrypto
+UNIT_DEPS_test-plan := $(OBJ)/releaser/plan.o $(OBJ)/releaser/describe.o $(OBJ)/releaser/version.o \
+	$(OBJ)/releaser/settings.o $(OBJ)/releaser/git.o $(OBJ)/releaser/util.o $(OBJ)/agent/object-info.o
+UNIT_LIBS_test-plan := $(shell pkg-config --libs libgit2 libelf 2>/dev/null)
+$(OBJ)/tests/test-plan.o: CPPFLAGS_ALL += -Ireleaser
