@@ -13,6 +13,11 @@ $(RELEASER): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/bin
 
 all: $(RELEASER)
 
+# What a release ships, and only that: the goal `releaser build` makes
+# (AGENT_BIN comes from agent/build.mk).
+.PHONY: release-outputs
+release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN)
+
 # `make release` (the top-level target installs the dependencies, then
 # comes here): build the releaser, then release the current commit into
 # dist/ with it: a snapshot unless HEAD carries a release tag. The key is

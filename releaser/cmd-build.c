@@ -20,8 +20,9 @@ enum { OPT_JOBS = OPT_FIRST_FREE, OPT_HELP };
 static const char usage_text[] =
 	"usage: releaser build [--arch LIST] [--jobs N] [--branch NAME] [--tag TAG] [--snapshot]\n"
 	"\n"
-	"Runs preflight, then `make BRANCH= ARCHES= VERSION= COMMIT= -j N` in the\n"
-	"work tree (into build/), then reads the flavor each analyzer object\n"
+	"Runs preflight, then `make BRANCH= ARCHES= VERSION= COMMIT= -j N\n"
+	"release-outputs` in the work tree (into build/: the analyzer objects,\n"
+	"libanalyzer and the agent), then reads the flavor each analyzer object\n"
 	"declares: on the release channel analyzer.ebpf.release.<arch> must be the\n"
 	"release analyzer and analyzer.ebpf.debug.<arch> the debug one; on the debug\n"
 	"channel analyzer.ebpf.release.<arch> must be the debug analyzer.\n"

@@ -56,7 +56,7 @@ int make_run(const struct release_state *st, const char *build_dir, int jobs)
 	argv[2] = (char *)st->workdir;
 	for (i = 0; i < 7; i++)
 		argv[3 + i] = vars[i];
-	argv[10] = "all";
+	argv[10] = MAKE_GOAL;
 	argv[11] = NULL;
 	fflush(NULL);
 	pid = fork();

@@ -11,12 +11,15 @@
 /* the build directory, relative to the work tree */
 #define BUILD_DIR "build"
 
+/* the Makefile's goal that builds what a release ships */
+#define MAKE_GOAL "release-outputs"
+
 /* the record `releaser build` writes into the build directory */
 #define BUILD_RECORD "releaser-build"
 
 /*
  * make_run runs `make -C WORKDIR BRANCH= ARCHES= VERSION= COMMIT= BUILD=
- * SANITIZE= -j JOBS all` for st with SOURCE_DATE_EPOCH set, without the
+ * SANITIZE= -j JOBS release-outputs` for st with SOURCE_DATE_EPOCH set, without the
  * caller's MAKEFLAGS; its output goes to stderr. build_dir is relative to
  * the work tree. Returns 0, or -1 after a message when make cannot run or
  * fails.
