@@ -129,10 +129,17 @@ static int set_rodata(struct bpf_object *obj, const char *name, const void *val,
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
 	__u32 tgid = o->pid > 0 ? (__u32)o->pid : 0;
-	__u32 level = o->debug_level >= 0 && o->debug_level <= 2 ? (__u32)o->debug_level : 1;
+	__u32 level;
 	__u8 printk = o->debug_printk ? 1 : 0;
 	int r;
 
+	switch (o->debug_level) {
+	case ANALYZER_DEBUG_LEVEL_OFF: level = 0; break;
+	case ANALYZER_DEBUG_LEVEL_DEFAULT: level = 1; break;
+	case ANALYZER_DEBUG_LEVEL_DROPS:
+	case ANALYZER_DEBUG_LEVEL_ALL: level = (__u32)o->debug_level; break;
+	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
+	}
 	r = set_rodata(a->obj, "target_tgid", &tgid, sizeof(tgid));
 	if (r < 0)
 		return fail(err, errlen, "analyzer object has no setting 'target_tgid': %s", strerror(-r));
@@ -244,8 +251,8 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		goto fail;
 	r = bpf_object__load(a->obj);
 	if (r < 0) {
-		fail(err, errlen, "cannot load the %s analyzer into the kernel: %s%s%s", a->info.flavor,
-		     strerror(-r), perm_hint(-r), o->verbose ? "" : " (--verbose shows the verifier log)");
+		fail(err, errlen, "cannot load the %s analyzer into the kernel: %s%s", a->info.flavor, strerror(-r),
+		     *perm_hint(-r) ? perm_hint(-r) : o->verbose ? "" : " (the verbose option shows the verifier log)");
 		goto fail;
 	}
 	if (find_maps(a, err, errlen) < 0)
@@ -309,6 +316,19 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 	if (!attached)
 		return fail(err, errlen, "no online CPU to attach the analyzer to");
 	return 0;
+}
+
+void analyzer_stop(struct analyzer *a)
+{
+	int cpu;
+
+	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
+		bpf_link__destroy(a->links[cpu]);
+		a->links[cpu] = NULL;
+		if (a->perf_fds[cpu] >= 0)
+			close(a->perf_fds[cpu]);
+		a->perf_fds[cpu] = -1;
+	}
 }
 
 int analyzer_poll(struct analyzer *a, int timeout_ms)
@@ -446,15 +466,9 @@ int analyzer_prog_fd(const struct analyzer *a)
 
 void analyzer_close(struct analyzer *a)
 {
-	int cpu;
-
 	if (!a)
 		return;
-	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
-		bpf_link__destroy(a->links[cpu]);
-		if (a->perf_fds[cpu] >= 0)
-			close(a->perf_fds[cpu]);
-	}
+	analyzer_stop(a);
 	free(a->links);
 	free(a->perf_fds);
 	ring_buffer__free(a->debug_rb);
