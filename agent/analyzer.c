@@ -383,49 +383,89 @@ static int hand_out(struct analyzer *a, const struct analyzer_sample_key *k, uin
 	return fn(&s, ctx);
 }
 
+/* every key of `counts` now, into a malloc'd *keys; 0 or a negative errno */
+static int collect_keys(struct analyzer *a, struct analyzer_sample_key **keys, size_t *n)
+{
+	struct analyzer_sample_key *v = NULL, *tmp, next;
+	size_t cap = 0;
+
+	*n = 0;
+	while (bpf_map_get_next_key(a->counts_fd, *n ? &v[*n - 1] : NULL, &next) == 0) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			tmp = realloc(v, cap * sizeof(*v));
+			if (!tmp) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = tmp;
+		}
+		v[(*n)++] = next;
+	}
+	*keys = v;
+	return 0;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * delete the stacks the drained keys used, but not those that keys
+ * recorded since (while fn ran) still use: their samples would lose them
+ */
 static void forget_stacks(struct analyzer *a, const struct analyzer_sample_key *keys, size_t n)
 {
-	size_t i;
+	struct analyzer_sample_key *live = NULL;
+	size_t nlive = 0, i, nids = 0;
+	int *ids = NULL, id[2], j;
 
-	for (i = 0; i < n; i++) {
-		if (keys[i].kstack_id >= 0)
-			bpf_map_delete_elem(a->stacks_fd, &keys[i].kstack_id);
-		if (keys[i].ustack_id >= 0)
-			bpf_map_delete_elem(a->stacks_fd, &keys[i].ustack_id);
+	if (collect_keys(a, &live, &nlive) < 0)
+		return; /* keep the stacks: a later drain deletes them */
+	ids = malloc((2 * nlive + 1) * sizeof(*ids));
+	if (!ids)
+		goto cleanup;
+	for (i = 0; i < nlive; i++) {
+		ids[nids++] = live[i].kstack_id;
+		ids[nids++] = live[i].ustack_id;
 	}
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), by_id);
+	for (i = 0; i < n; i++) {
+		id[0] = keys[i].kstack_id;
+		id[1] = keys[i].ustack_id;
+		for (j = 0; j < 2; j++)
+			if (id[j] >= 0 && !(nids && bsearch(&id[j], ids, nids, sizeof(*ids), by_id)))
+				bpf_map_delete_elem(a->stacks_fd, &id[j]);
+	}
+cleanup:
+	free(ids);
+	free(live);
 }
 
 int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx)
 {
-	struct analyzer_sample_key *keys = NULL, *tmp, next, *prev = NULL;
-	size_t n = 0, cap = 0, i;
+	struct analyzer_sample_key *keys = NULL;
+	size_t n = 0, i;
 	uint64_t count;
-	int ret = 0;
+	int ret;
 
-	while (bpf_map_get_next_key(a->counts_fd, prev, &next) == 0) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			tmp = realloc(keys, cap * sizeof(*keys));
-			if (!tmp) {
-				ret = -ENOMEM;
-				goto cleanup;
-			}
-			keys = tmp;
-		}
-		keys[n] = next;
-		prev = &keys[n++];
-	}
-	for (i = 0; i < n; i++) {
+	ret = collect_keys(a, &keys, &n);
+	if (ret < 0)
+		return ret;
+	/* when fn fails, the keys not handed out stay for a later drain */
+	for (i = 0; i < n && ret == 0; i++) {
 		if (bpf_map_lookup_and_delete_elem(a->counts_fd, &keys[i], &count) != 0) {
 			if (bpf_map_lookup_elem(a->counts_fd, &keys[i], &count) != 0)
 				continue;
 			bpf_map_delete_elem(a->counts_fd, &keys[i]);
 		}
-		if (ret == 0)
-			ret = hand_out(a, &keys[i], count, fn, ctx);
+		ret = hand_out(a, &keys[i], count, fn, ctx);
 	}
-	forget_stacks(a, keys, n);
-cleanup:
+	forget_stacks(a, keys, i);
 	free(keys);
 	return ret;
 }

@@ -171,8 +171,9 @@ int analyzer_poll(struct analyzer *a, int timeout_ms);
  * analyzer_drain hands every aggregated stack to fn, then removes it from
  * the kernel's maps, so a later drain sees only newer samples. The sample
  * and its arrays are valid during the call only. Stops early and returns
- * fn's value when fn returns non-zero; returns 0 when all were handed out,
- * or a negative errno when reading the maps failed.
+ * fn's value when fn returns non-zero (what was not handed out stays for
+ * a later drain); returns 0 when all were handed out, or a negative errno
+ * when reading the maps failed.
  */
 int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx);
 
