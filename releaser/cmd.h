@@ -1,0 +1,28 @@
+/*
+ * The releaser's commands. Each lives in cmd-<name>.c and exports only
+ * cmd_<name>(); releaser.c's table dispatches to them.
+ */
+#ifndef RELEASER_CMD_H
+#define RELEASER_CMD_H
+
+#include <git2.h>
+
+#include "settings.h"
+
+/* what the dispatcher prepares, according to the command's flags */
+struct context {
+	git_repository *repo;      /* with NEEDS_REPO */
+	struct settings settings;  /* with NEEDS_REPO */
+	const char *repo_path;     /* -C DIR, or NULL */
+};
+
+/*
+ * Every command takes its own argv (argv[0] is the command name) and the
+ * context, and returns an exit code: EXIT_OK, EXIT_FAIL or EXIT_USAGE.
+ */
+typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
+
+int cmd_keygen(int argc, char **argv, struct context *ctx);
+int cmd_verify(int argc, char **argv, struct context *ctx);
+
+#endif /* RELEASER_CMD_H */

@@ -1,0 +1,56 @@
+/*
+ * Project settings for the releaser: a small git-config-format file at the
+ * root of the work tree (SETTINGS_FILE), read with libgit2's config API.
+ * Every key has a default, so the file may be absent:
+ *
+ *	[project]  name = profiling-agent
+ *	[branch]   main = main             debug = debug
+ *	[build]    arch = amd64            arch = arm64       (multi-valued)
+ *	[package]  file = LICENSE          file = README.md   (multi-valued)
+ *	[mirror]   allow = releaser.conf   (paths debug may differ from main)
+ *	[guard]    maxsize = 1048576       (bytes; a larger tracked file is refused)
+ */
+#ifndef RELEASER_SETTINGS_H
+#define RELEASER_SETTINGS_H
+
+#include <git2.h>
+#include <stddef.h>
+
+#define SETTINGS_FILE "releaser.conf"
+
+struct strlist {
+	char **items;
+	size_t n;
+};
+
+struct settings {
+	char *name;
+	char *main_branch;
+	char *debug_branch;
+	struct strlist arches;
+	struct strlist files;
+	struct strlist mirror_allow;
+	long long guard_max_size;
+};
+
+/*
+ * settings_load reads SETTINGS_FILE from repo's work tree (defaults for
+ * every missing key, or for all when the file is absent or the repository
+ * is bare). Returns 0, or -1 after a message naming the file and key.
+ * Free with settings_release.
+ */
+int settings_load(git_repository *repo, struct settings *s);
+
+/* settings_release frees what settings_load allocated. */
+void settings_release(struct settings *s);
+
+/* strlist_add appends a copy of item. */
+void strlist_add(struct strlist *l, const char *item);
+
+/* strlist_has tells whether item is in l. */
+int strlist_has(const struct strlist *l, const char *item);
+
+/* strlist_clear frees every item and the array. */
+void strlist_clear(struct strlist *l);
+
+#endif /* RELEASER_SETTINGS_H */

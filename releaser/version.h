@@ -1,0 +1,48 @@
+/*
+ * Release versions: tags vMAJOR.MINOR.PATCH with an optional semver
+ * pre-release (v1.2.0-rc.1); debug releases end in -debug (v1.0.1-debug,
+ * v1.2.0-rc.1-debug); snapshots are vX.Y.Z-SNAPSHOT-<short sha>.
+ */
+#ifndef RELEASER_VERSION_H
+#define RELEASER_VERSION_H
+
+#include <stddef.h>
+
+struct version {
+	unsigned long major, minor, patch;
+	char pre[64];  /* pre-release without the leading '-', "" when none */
+	int debug;     /* the pre-release is "debug" or ends in "-debug" */
+};
+
+/*
+ * version_parse parses a tag name ("v1.2.3", "v1.2.3-rc.1", "v1.2.3-debug").
+ * Returns 0, or -1 when it does not conform (nothing printed; the caller
+ * names the tag).
+ */
+int version_parse(const char *tag, struct version *v);
+
+/* version_format writes "vX.Y.Z[-pre]" into buf[len]; returns buf. */
+char *version_format(const struct version *v, char *buf, size_t len);
+
+/*
+ * version_compare orders by semver precedence (a pre-release sorts before
+ * its release; identifiers compare numerically or in ASCII). Returns <0, 0
+ * or >0.
+ */
+int version_compare(const struct version *a, const struct version *b);
+
+/*
+ * version_base strips the debug marker: v1.0.1-debug -> v1.0.1,
+ * v1.2.0-rc.1-debug -> v1.2.0-rc.1. Other versions are copied unchanged.
+ */
+void version_base(const struct version *v, struct version *out);
+
+/*
+ * version_snapshot writes the snapshot version that follows base, the
+ * latest reachable release tag: its next patch, then "-SNAPSHOT-<sha>"
+ * (v1.4.2 -> v1.4.3-SNAPSHOT-<sha>). With no tag (base NULL) it is
+ * v0.0.0-SNAPSHOT-<sha>. Returns buf.
+ */
+char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len);
+
+#endif /* RELEASER_VERSION_H */
