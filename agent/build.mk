@@ -42,7 +42,7 @@ all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
 # ---- profiling-agent ------------------------------------------------------------
 # One statically linked binary (glibc included, no NSS calls); the
 # sanitized build links dynamically, as ASan cannot be static.
-AGENT_SRCS := main.c options.c session.c version.c log.c aggregate.c symbolize.c \
+AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbolize.c \
 	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
 ifeq ($(SANITIZE),1)
@@ -51,11 +51,11 @@ else
 AGENT_LIBS := -static $(shell pkg-config --static --libs libbpf libelf zlib libzstd jansson 2>/dev/null) -lm
 endif
 
-# version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change
+# agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change
 VERSION_STAMP := $(BUILD)/stamps/version
 $(eval $(call stamp_rule,$(VERSION_STAMP),$(VERSION) $(COMMIT)))
-$(OBJ)/agent/version.o: $(VERSION_STAMP)
-$(OBJ)/agent/version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DAGENT_COMMIT='"$(COMMIT)"'
+$(OBJ)/agent/agent-version.o: $(VERSION_STAMP)
+$(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DAGENT_COMMIT='"$(COMMIT)"'
 
 $(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)

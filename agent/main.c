@@ -6,7 +6,7 @@
 #include "log.h"
 #include "options.h"
 #include "session.h"
-#include "version.h"
+#include "agent-version.h"
 
 int main(int argc, char **argv)
 {

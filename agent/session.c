@@ -22,7 +22,7 @@
 #include "log.h"
 #include "output.h"
 #include "symbolize.h"
-#include "version.h"
+#include "agent-version.h"
 
 #define DRAIN_INTERVAL_S 1.0
 

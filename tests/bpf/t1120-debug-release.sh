@@ -37,11 +37,11 @@ test_expect_success '--debug-analyzer is refused: this build has only the releas
 	test ! -s out
 '
 
-test_expect_success 'a new VERSION rebuilds version.o and the agent, nothing else' '
+test_expect_success 'a new VERSION rebuilds agent-version.o and the agent, nothing else' '
 	debug_make V=1 VERSION=v9.8.8-debug "$AGENT" >log 2>&1 || { cat log; exit 1; }
 	grep " -c " log >compiled
 	test_line_count compiled 1
-	test_grep "agent/version.c" compiled
+	test_grep "agent/agent-version.c" compiled
 	test_grep -v "clang\|  BPF " log
 	test_grep " -o [^ ]*/bin/profiling-agent " log
 	test "$("$AGENT" --version | head -n 1)" = "profiling-agent v9.8.8-debug"

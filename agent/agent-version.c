@@ -1,5 +1,5 @@
-/* --version: AGENT_VERSION and AGENT_COMMIT come from the Makefile (see version.h). */
-#include "version.h"
+/* --version: AGENT_VERSION and AGENT_COMMIT come from the Makefile (see agent-version.h). */
+#include "agent-version.h"
 
 #include <string.h>
 

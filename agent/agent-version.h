@@ -1,6 +1,6 @@
 /* What --version tells: the agent's version and commit, and its analyzer slots. */
-#ifndef AGENT_VERSION_H
-#define AGENT_VERSION_H
+#ifndef AGENT_AGENT_VERSION_H
+#define AGENT_AGENT_VERSION_H
 
 #include <stdio.h>
 
@@ -21,4 +21,4 @@ const char *agent_version(void);
  */
 void version_print(FILE *f);
 
-#endif /* AGENT_VERSION_H */
+#endif /* AGENT_AGENT_VERSION_H */
