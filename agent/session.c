@@ -162,9 +162,24 @@ static int open_analyzer(struct session *ss)
 	return 0;
 }
 
+/* the --pid process exited: gone, or a zombie its parent has not reaped */
 static int target_gone(const struct agent_options *o)
 {
-	return o->pid && kill(o->pid, 0) < 0 && errno == ESRCH;
+	char path[64], line[512], *end;
+	int gone = 0;
+	FILE *f;
+
+	if (!o->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", o->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT;
+	/* "pid (comm) S ...": the state follows the last ')' */
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
+		gone = end[2] == 'Z' || end[2] == 'X';
+	fclose(f);
+	return gone;
 }
 
 /* poll and drain until the end; returns 0, or -1 after printing why */
