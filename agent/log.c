@@ -16,13 +16,13 @@ int log_verbose(void)
 	return verbose;
 }
 
-static void vlog(const char *fmt, va_list ap)
+static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
 
 	/* format first, so the line leaves stderr in one write */
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "%s: %s\n", AGENT_NAME, line);
+	fprintf(stderr, "%s: %s%s\n", AGENT_NAME, prefix, line);
 }
 
 int log_error(const char *fmt, ...)
@@ -30,9 +30,18 @@ int log_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog("", fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void log_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("note: ", fmt, ap);
+	va_end(ap);
 }
 
 void log_info(const char *fmt, ...)
@@ -42,6 +51,6 @@ void log_info(const char *fmt, ...)
 	if (!verbose)
 		return;
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog("", fmt, ap);
 	va_end(ap);
 }

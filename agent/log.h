@@ -16,6 +16,9 @@ int log_verbose(void);
  */
 int log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* log_note prints "profiling-agent: note: MESSAGE" on stderr, always. */
+void log_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* log_info prints "profiling-agent: MESSAGE" on stderr under --verbose. */
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -94,8 +94,8 @@ static int choose_flavor(struct session *ss)
 		}
 		ss->flavor = ANALYZER_DEBUG;
 	} else if (debug_release) {
-		log_error("note: a debug release: its release slot holds the debug analyzer, whose records "
-			  "follow on stderr");
+		log_note("a debug release: its release slot holds the debug analyzer, whose records "
+			 "follow on stderr");
 	} else if (o->debug_level >= 0) {
 		log_error("--debug-level needs the debug analyzer: add --debug-analyzer");
 		return EXIT_USAGE;
