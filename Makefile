@@ -6,12 +6,15 @@
 #   make release      install what is missing, then a snapshot release in dist/
 #   make generate     rewrite the files generated from support/frametypes.json
 #   make check-generated   fail when a committed generated file is stale
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   the agent, libanalyzer, its
+#                     header, pkg-config file, frame types and analyzer objects
+#   make bench-analyzer   run bench/analyzer-overhead (by hand; needs root)
 #   make clean
 #
 # Variables: BRANCH (default: the current git branch) picks the analyzer
 # policy below; ARCHES (default: host) the analyzer arches; V=1 shows
-# commands; SANITIZE=1 builds into build/asan with ASan/UBSan.
+# commands; SANITIZE=1 builds into build/asan with ASan/UBSan; VERSION and
+# COMMIT (default: from git) what the agent reports.
 MAKEFLAGS += -r --no-print-directory
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -37,6 +40,14 @@ endif
 
 HOST_ARCH := $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(shell uname -m)))
 ARCHES    ?= $(HOST_ARCH)
+
+# ---- version: what the agent's --version and analyzer.pc say -----------------
+# The release tool passes both (make VERSION=v1.2.0 COMMIT=...); they are
+# expanded once here, and a stamp rebuilds only what embeds them.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+VERSION := $(VERSION)
+COMMIT  := $(COMMIT)
 
 # ---- tools and flags --------------------------------------------------------
 CC       ?= cc
@@ -75,7 +86,7 @@ $(1): FORCE
 	$$(Q)mkdir -p $$(dir $$@); if [ "$$$$(cat $$@ 2>/dev/null)" != "$(2)" ]; then printf '%s\n' "$(2)" >$$@; fi
 endef
 
-.PHONY: all deps test check release generate check-generated install clean FORCE
+.PHONY: all deps test check release generate check-generated install bench-analyzer clean FORCE
 FORCE:
 
 all:
@@ -125,13 +136,14 @@ all: $(EBPF_OBJECTS)
 # ---- parts ---------------------------------------------------------------------
 include agent/build.mk
 include tests/build.mk
+include bench/build.mk
 -include releaser/build.mk
 
 $(BUILD)/bin $(BUILD)/lib $(BUILD)/tests:
 	$(Q)mkdir -p $@
 $(OBJ)/%/:
 	$(Q)mkdir -p $@
-$(OBJ)/support $(OBJ)/agent $(OBJ)/agent-pic $(OBJ)/tests $(OBJ)/releaser:
+$(OBJ)/support $(OBJ)/agent $(OBJ)/agent-pic $(OBJ)/tests $(OBJ)/releaser $(OBJ)/bench $(BUILD)/bench:
 	$(Q)mkdir -p $@
 
 # ---- tests -------------------------------------------------------------------------

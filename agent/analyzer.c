@@ -129,10 +129,17 @@ static int set_rodata(struct bpf_object *obj, const char *name, const void *val,
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
 	__u32 tgid = o->pid > 0 ? (__u32)o->pid : 0;
-	__u32 level = o->debug_level >= 0 && o->debug_level <= 2 ? (__u32)o->debug_level : 1;
+	__u32 level;
 	__u8 printk = o->debug_printk ? 1 : 0;
 	int r;
 
+	switch (o->debug_level) {
+	case ANALYZER_DEBUG_LEVEL_OFF: level = 0; break;
+	case ANALYZER_DEBUG_LEVEL_DEFAULT: level = 1; break;
+	case ANALYZER_DEBUG_LEVEL_DROPS:
+	case ANALYZER_DEBUG_LEVEL_ALL: level = (__u32)o->debug_level; break;
+	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
+	}
 	r = set_rodata(a->obj, "target_tgid", &tgid, sizeof(tgid));
 	if (r < 0)
 		return fail(err, errlen, "analyzer object has no setting 'target_tgid': %s", strerror(-r));
@@ -244,8 +251,8 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		goto fail;
 	r = bpf_object__load(a->obj);
 	if (r < 0) {
-		fail(err, errlen, "cannot load the %s analyzer into the kernel: %s%s%s", a->info.flavor,
-		     strerror(-r), perm_hint(-r), o->verbose ? "" : " (--verbose shows the verifier log)");
+		fail(err, errlen, "cannot load the %s analyzer into the kernel: %s%s", a->info.flavor, strerror(-r),
+		     *perm_hint(-r) ? perm_hint(-r) : o->verbose ? "" : " (the verbose option shows the verifier log)");
 		goto fail;
 	}
 	if (find_maps(a, err, errlen) < 0)
@@ -311,6 +318,19 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 	return 0;
 }
 
+void analyzer_stop(struct analyzer *a)
+{
+	int cpu;
+
+	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
+		bpf_link__destroy(a->links[cpu]);
+		a->links[cpu] = NULL;
+		if (a->perf_fds[cpu] >= 0)
+			close(a->perf_fds[cpu]);
+		a->perf_fds[cpu] = -1;
+	}
+}
+
 int analyzer_poll(struct analyzer *a, int timeout_ms)
 {
 	if (!a->debug_rb) {
@@ -363,49 +383,89 @@ static int hand_out(struct analyzer *a, const struct analyzer_sample_key *k, uin
 	return fn(&s, ctx);
 }
 
+/* every key of `counts` now, into a malloc'd *keys; 0 or a negative errno */
+static int collect_keys(struct analyzer *a, struct analyzer_sample_key **keys, size_t *n)
+{
+	struct analyzer_sample_key *v = NULL, *tmp, next;
+	size_t cap = 0;
+
+	*n = 0;
+	while (bpf_map_get_next_key(a->counts_fd, *n ? &v[*n - 1] : NULL, &next) == 0) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			tmp = realloc(v, cap * sizeof(*v));
+			if (!tmp) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = tmp;
+		}
+		v[(*n)++] = next;
+	}
+	*keys = v;
+	return 0;
+}
+
+static int by_id(const void *x, const void *y)
+{
+	int a = *(const int *)x, b = *(const int *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * delete the stacks the drained keys used, but not those that keys
+ * recorded since (while fn ran) still use: their samples would lose them
+ */
 static void forget_stacks(struct analyzer *a, const struct analyzer_sample_key *keys, size_t n)
 {
-	size_t i;
+	struct analyzer_sample_key *live = NULL;
+	size_t nlive = 0, i, nids = 0;
+	int *ids = NULL, id[2], j;
 
-	for (i = 0; i < n; i++) {
-		if (keys[i].kstack_id >= 0)
-			bpf_map_delete_elem(a->stacks_fd, &keys[i].kstack_id);
-		if (keys[i].ustack_id >= 0)
-			bpf_map_delete_elem(a->stacks_fd, &keys[i].ustack_id);
+	if (collect_keys(a, &live, &nlive) < 0)
+		return; /* keep the stacks: a later drain deletes them */
+	ids = malloc((2 * nlive + 1) * sizeof(*ids));
+	if (!ids)
+		goto cleanup;
+	for (i = 0; i < nlive; i++) {
+		ids[nids++] = live[i].kstack_id;
+		ids[nids++] = live[i].ustack_id;
 	}
+	if (nids)
+		qsort(ids, nids, sizeof(*ids), by_id);
+	for (i = 0; i < n; i++) {
+		id[0] = keys[i].kstack_id;
+		id[1] = keys[i].ustack_id;
+		for (j = 0; j < 2; j++)
+			if (id[j] >= 0 && !(nids && bsearch(&id[j], ids, nids, sizeof(*ids), by_id)))
+				bpf_map_delete_elem(a->stacks_fd, &id[j]);
+	}
+cleanup:
+	free(ids);
+	free(live);
 }
 
 int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx)
 {
-	struct analyzer_sample_key *keys = NULL, *tmp, next, *prev = NULL;
-	size_t n = 0, cap = 0, i;
+	struct analyzer_sample_key *keys = NULL;
+	size_t n = 0, i;
 	uint64_t count;
-	int ret = 0;
+	int ret;
 
-	while (bpf_map_get_next_key(a->counts_fd, prev, &next) == 0) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			tmp = realloc(keys, cap * sizeof(*keys));
-			if (!tmp) {
-				ret = -ENOMEM;
-				goto cleanup;
-			}
-			keys = tmp;
-		}
-		keys[n] = next;
-		prev = &keys[n++];
-	}
-	for (i = 0; i < n; i++) {
+	ret = collect_keys(a, &keys, &n);
+	if (ret < 0)
+		return ret;
+	/* when fn fails, the keys not handed out stay for a later drain */
+	for (i = 0; i < n && ret == 0; i++) {
 		if (bpf_map_lookup_and_delete_elem(a->counts_fd, &keys[i], &count) != 0) {
 			if (bpf_map_lookup_elem(a->counts_fd, &keys[i], &count) != 0)
 				continue;
 			bpf_map_delete_elem(a->counts_fd, &keys[i]);
 		}
-		if (ret == 0)
-			ret = hand_out(a, &keys[i], count, fn, ctx);
+		ret = hand_out(a, &keys[i], count, fn, ctx);
 	}
-	forget_stacks(a, keys, n);
-cleanup:
+	forget_stacks(a, keys, i);
 	free(keys);
 	return ret;
 }
@@ -446,15 +506,9 @@ int analyzer_prog_fd(const struct analyzer *a)
 
 void analyzer_close(struct analyzer *a)
 {
-	int cpu;
-
 	if (!a)
 		return;
-	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
-		bpf_link__destroy(a->links[cpu]);
-		if (a->perf_fds[cpu] >= 0)
-			close(a->perf_fds[cpu]);
-	}
+	analyzer_stop(a);
 	free(a->links);
 	free(a->perf_fds);
 	ring_buffer__free(a->debug_rb);

@@ -13,6 +13,7 @@
  *	struct analyzer *a = analyzer_open(&opts, err, sizeof(err));
  *	if (!a || analyzer_start(a, err, sizeof(err)) < 0) ...
  *	while (running) analyzer_poll(a, 100);
+ *	analyzer_stop(a);
  *	analyzer_drain(a, on_sample, ctx);
  *	analyzer_close(a);
  *
@@ -60,13 +61,19 @@ struct analyzer_debug_event {
 
 typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *ctx);
 
+/* what the debug analyzer reports (analyzer_opts.debug_level) */
+#define ANALYZER_DEBUG_LEVEL_DEFAULT 0 /* its default: ANALYZER_DEBUG_LEVEL_DROPS */
+#define ANALYZER_DEBUG_LEVEL_OFF (-1)  /* nothing */
+#define ANALYZER_DEBUG_LEVEL_DROPS 1   /* dropped samples and failed captures */
+#define ANALYZER_DEBUG_LEVEL_ALL 2     /* also every recorded sample */
+
 struct analyzer_opts {
 	size_t sz;                  /* sizeof(struct analyzer_opts), for compatibility */
 	enum analyzer_flavor flavor;
 	const char *object_path;    /* load this object file instead of the embedded slot */
 	unsigned int frequency_hz;  /* samples per second per CPU; 0: 19 */
 	int pid;                    /* only this process (tgid); 0: every process */
-	int debug_level;            /* debug flavor: 0 off, 1 drops and failures (default), 2 also every sample */
+	int debug_level;            /* debug flavor: one of ANALYZER_DEBUG_LEVEL_* */
 	int debug_printk;           /* debug flavor: also bpf_printk, for `bpftool prog tracelog` */
 	analyzer_debug_fn debug_cb; /* called from analyzer_poll for each debug record */
 	void *debug_ctx;
@@ -147,6 +154,13 @@ const struct analyzer_object_info *analyzer_info(const struct analyzer *a);
 int analyzer_start(struct analyzer *a, char *err, size_t errlen);
 
 /*
+ * analyzer_stop detaches the analyzer from its perf events, so no new
+ * samples arrive, while keeping its maps: a last analyzer_poll and
+ * analyzer_drain then see everything it recorded. Idempotent.
+ */
+void analyzer_stop(struct analyzer *a);
+
+/*
  * analyzer_poll waits up to timeout_ms for debug records and hands each to
  * opts->debug_cb. Returns the number of records, 0 for a release object,
  * or a negative errno (-EINTR when a signal interrupted the wait).
@@ -157,8 +171,9 @@ int analyzer_poll(struct analyzer *a, int timeout_ms);
  * analyzer_drain hands every aggregated stack to fn, then removes it from
  * the kernel's maps, so a later drain sees only newer samples. The sample
  * and its arrays are valid during the call only. Stops early and returns
- * fn's value when fn returns non-zero; returns 0 when all were handed out,
- * or a negative errno when reading the maps failed.
+ * fn's value when fn returns non-zero (what was not handed out stays for
+ * a later drain); returns 0 when all were handed out, or a negative errno
+ * when reading the maps failed.
  */
 int analyzer_drain(struct analyzer *a, analyzer_sample_fn fn, void *ctx);
 

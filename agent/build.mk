@@ -38,3 +38,70 @@ $(LIBANALYZER_SO): $(addprefix $(OBJ)/agent-pic/,$(LIBANALYZER_SRCS:.c=.o) embed
 	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
 
 all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
+
+# ---- profiling-agent ------------------------------------------------------------
+# One statically linked binary (glibc included, no NSS calls); the
+# sanitized build links dynamically, as ASan cannot be static.
+AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbolize.c \
+	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c
+AGENT_BIN  := $(BUILD)/bin/profiling-agent
+ifeq ($(SANITIZE),1)
+AGENT_LIBS := $(shell pkg-config --libs libbpf libelf zlib jansson 2>/dev/null) -lm
+else
+AGENT_LIBS := -static $(shell pkg-config --static --libs libbpf libelf zlib libzstd jansson 2>/dev/null) -lm
+endif
+
+# agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change
+VERSION_STAMP := $(BUILD)/stamps/version
+$(eval $(call stamp_rule,$(VERSION_STAMP),$(VERSION) $(COMMIT)))
+$(OBJ)/agent/agent-version.o: $(VERSION_STAMP)
+$(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DAGENT_COMMIT='"$(COMMIT)"'
+
+$(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(LIBANALYZER_A) | $(BUILD)/bin
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(AGENT_LIBS)
+
+all: $(AGENT_BIN)
+
+# ---- install ----------------------------------------------------------------------
+# make install PREFIX=/usr/local DESTDIR=: the layout the release tool
+# packages. Each file lands under a temporary name and is renamed into
+# place; directories 0755, programs and libraries 0755, the rest 0644.
+PREFIX ?= /usr/local
+INSTALL_DIR := $(DESTDIR)$(PREFIX)
+# the analyzer objects of the branch policy: a debug branch ships only the fake release
+EBPF_INSTALL := $(foreach a,$(ARCHES),$(BUILD)/ebpf/analyzer.ebpf.release.$(a) \
+		$(if $(EBPF_FLAGS),,$(BUILD)/ebpf/analyzer.ebpf.debug.$(a)))
+ANALYZER_PC := $(BUILD)/lib/pkgconfig/analyzer.pc
+PC_STAMP    := $(BUILD)/stamps/analyzer-pc
+$(eval $(call stamp_rule,$(PC_STAMP),$(PREFIX) $(VERSION) $(SANITIZE)))
+
+# analyzer.pc for PREFIX; an ASan build's library needs the sanitizer runtime
+$(ANALYZER_PC): agent/analyzer.pc.in $(PC_STAMP)
+	$(Q)mkdir -p $(dir $@)
+	$(call msg,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(patsubst v%,%,$(VERSION))|' \
+		-e 's|@SANITIZE_LIBS@|$(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))|' $< >$@.tmp && mv -f $@.tmp $@
+
+# $(call install_file,MODE,SRC,DIR): install SRC as DIR/its name, atomically
+define install_file
+	$(Q)install -m $(1) $(2) $(3)/.$(notdir $(2)).tmp && mv -f $(3)/.$(notdir $(2)).tmp $(3)/$(notdir $(2))
+endef
+
+install: all $(ANALYZER_PC)
+	$(call msg,INSTALL,$(INSTALL_DIR))
+	$(Q)install -d -m 0755 $(INSTALL_DIR)/bin $(INSTALL_DIR)/lib/pkgconfig $(INSTALL_DIR)/include/analyzer \
+		$(INSTALL_DIR)/share/analyzer
+	$(call install_file,0755,$(AGENT_BIN),$(INSTALL_DIR)/bin)
+	$(call install_file,0644,$(LIBANALYZER_A),$(INSTALL_DIR)/lib)
+	$(call install_file,0755,$(LIBANALYZER_SO),$(INSTALL_DIR)/lib)
+	$(Q)ln -sfn libanalyzer.so $(INSTALL_DIR)/lib/.libanalyzer.so.1.tmp && \
+		mv -Tf $(INSTALL_DIR)/lib/.libanalyzer.so.1.tmp $(INSTALL_DIR)/lib/libanalyzer.so.1
+	$(call install_file,0644,$(ANALYZER_PC),$(INSTALL_DIR)/lib/pkgconfig)
+	$(call install_file,0644,agent/analyzer.h,$(INSTALL_DIR)/include)
+	$(call install_file,0644,$(FRAMETYPES_H),$(INSTALL_DIR)/include/analyzer)
+	$(call install_file,0644,support/frametypes.json,$(INSTALL_DIR)/share/analyzer)
+	$(Q)for o in $(EBPF_INSTALL); do \
+		install -m 0644 $$o $(INSTALL_DIR)/share/analyzer/.$${o##*/}.tmp && \
+		mv -f $(INSTALL_DIR)/share/analyzer/.$${o##*/}.tmp $(INSTALL_DIR)/share/analyzer/$${o##*/} || exit 1; \
+	done

@@ -2,7 +2,7 @@
 # Included by the top-level Makefile.
 
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
-TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run
+TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check
 
 $(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
 $(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
@@ -13,9 +13,36 @@ $(BUILD)/tests/analyzer-run: $(OBJ)/tests/bpf/analyzer-run.o $(LIBANALYZER_A) | 
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
 
+# profile-check reads the agent's json output (with jansson)
+$(BUILD)/tests/profile-check: $(OBJ)/tests/bpf/profile-check.o | $(BUILD)/tests
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(shell pkg-config --libs jansson)
+
+# the program the profiling tests profile: known function names, symbols
+# and frame pointers, no sanitizer (its stacks must be plain); -O0, as gcc
+# leaves frame pointers out of leaf functions at -O1 and above, whatever
+# -mno-omit-leaf-frame-pointer says
+BURNER_CFLAGS := -std=gnu11 $(WARNINGS) -O0 -g -fno-omit-frame-pointer
+$(BUILD)/tests/burner: tests/fixtures/burner.c tests/build.mk | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(BURNER_CFLAGS) tests/fixtures/burner.c -o $@
+
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
 UNIT_LIBS_test-object-info := -lelf
+UNIT_DEPS_test-kallsyms    := $(OBJ)/agent/kallsyms.o
+UNIT_DEPS_test-procmaps    := $(OBJ)/agent/procmaps.o
+UNIT_DEPS_test-aggregate   := $(OBJ)/agent/aggregate.o
+UNIT_DEPS_test-options     := $(OBJ)/agent/options.o $(OBJ)/agent/log.o
+UNIT_LIBS_test-options     := -lm
+UNIT_DEPS_test-output      := $(OBJ)/agent/output.o $(OBJ)/agent/log.o
+UNIT_DEPS_test-debug-line  := $(OBJ)/agent/debug-line.o $(LIBANALYZER_A)
+UNIT_LIBS_test-debug-line  := $(BPF_LIBS)
+SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize.o elfsyms.o kallsyms.o procmaps.o log.o)
+UNIT_DEPS_test-symbolize   := $(SYMBOLIZER_OBJS)
+UNIT_LIBS_test-symbolize   := -lelf
+UNIT_DEPS_test-folded      := $(addprefix $(OBJ)/agent/,folded.o frames.o aggregate.o) $(SYMBOLIZER_OBJS)
+UNIT_LIBS_test-folded      := -lelf
 UNIT_DEPS_test-version := $(OBJ)/releaser/version.o
 $(OBJ)/tests/test-version.o: CPPFLAGS_ALL += -Ireleaser
 SIGN_OBJS := $(patsubst %,$(OBJ)/releaser/%.o,sign key keyfile sigfile sums ossl kdf blake2b util)

@@ -70,6 +70,22 @@ build_make() {
 	make -C "$ROOT" BUILD="$BUILD" SANITIZE="${SANITIZE:-}" "$@"
 }
 
+# debug_slot_build: prints a build directory whose agent and libanalyzer
+# embed the debug slot: $BUILD, or on a debug branch (release slot only)
+# one built here with the other branches' policy
+debug_slot_build() {
+	if make -s -C "$ROOT" print-AGENT_FEATURES | grep -q debug-analyzer; then
+		echo "$BUILD"
+		return 0
+	fi
+	if ! make -s -C "$ROOT" BUILD="$TRASH_ROOT/main-build" SANITIZE="${SANITIZE:-}" BRANCH=main \
+		all "$TRASH_ROOT/main-build/tests/burner" >"$TRASH_ROOT/main-build.log" 2>&1; then
+		cat "$TRASH_ROOT/main-build.log" >&2
+		return 1
+	fi
+	echo "$TRASH_ROOT/main-build"
+}
+
 # expect_exit CODE CMD...: CMD exits with exactly CODE
 expect_exit() {
 	want=$1

@@ -1,0 +1,49 @@
+/* The function symbols, load segments and build-id of one ELF file. */
+#ifndef AGENT_ELFSYMS_H
+#define AGENT_ELFSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_sym {
+	uint64_t addr, size;
+	const char *name; /* points into the mapped file */
+};
+
+struct elf_load {
+	uint64_t offset, vaddr, filesz; /* a PT_LOAD segment */
+};
+
+struct elfsyms {
+	struct elf_sym *syms; /* functions from .symtab, then .dynsym, by address */
+	size_t n;
+	struct elf_load *loads;
+	size_t nloads;
+	char build_id[129];   /* hex, "" when the file has none */
+	int fd;
+	void *elf;            /* Elf *, kept open for the symbol names */
+};
+
+/*
+ * elfsyms_open reads the file open on fd (elfsyms takes it over, also on
+ * failure). Returns 0, or -1 with the reason in err. Free with
+ * elfsyms_release.
+ */
+int elfsyms_open(struct elfsyms *e, int fd, char *err, size_t errlen);
+
+/*
+ * elfsyms_vaddr turns a file offset into the address the ELF file gives it
+ * (what addr2line takes). Returns 0, or -1 when no load segment holds it.
+ */
+int elfsyms_vaddr(const struct elfsyms *e, uint64_t offset, uint64_t *vaddr);
+
+/*
+ * elfsyms_lookup returns the function whose [addr, addr + size) holds
+ * vaddr, or NULL. The result points into e.
+ */
+const struct elf_sym *elfsyms_lookup(const struct elfsyms *e, uint64_t vaddr);
+
+/* elfsyms_release closes the file and frees what elfsyms_open made. */
+void elfsyms_release(struct elfsyms *e);
+
+#endif /* AGENT_ELFSYMS_H */

@@ -1,0 +1,40 @@
+/* The agent's command line. */
+#ifndef AGENT_OPTIONS_H
+#define AGENT_OPTIONS_H
+
+#include <stdio.h>
+
+enum output_format {
+	FORMAT_FOLDED,
+	FORMAT_JSON,
+};
+
+struct agent_options {
+	double duration_s;         /* 0: until SIGINT or SIGTERM */
+	unsigned int frequency_hz;
+	int pid;                   /* 0: every process */
+	const char *output;        /* NULL: stdout; points into argv */
+	enum output_format format;
+	int verbose;
+	int debug_analyzer;        /* load the debug slot */
+	int debug_level;           /* -1: the analyzer's default */
+	int help, version;
+};
+
+/* exit codes, as --help lists them */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1, /* the kernel refused, privileges missing, i/o error */
+	EXIT_USAGE = 2,  /* bad option or value */
+};
+
+/*
+ * options_parse fills o from argv. Returns 0, or -1 after printing one
+ * line saying what is wrong (the caller exits with EXIT_USAGE).
+ */
+int options_parse(int argc, char **argv, struct agent_options *o);
+
+/* options_usage prints the --help text to f. */
+void options_usage(FILE *f);
+
+#endif /* AGENT_OPTIONS_H */

@@ -1,0 +1,284 @@
+/*
+ * The agent's run (see session.h): choose and load the analyzer, attach,
+ * then poll its debug records and drain its counts into the aggregate once
+ * a second, so its maps never fill; on the end, detach, drain what is
+ * left, symbolize and write.
+ */
+#include "session.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aggregate.h"
+#include "analyzer.h"
+#include "debug-line.h"
+#include "folded.h"
+#include "json.h"
+#include "log.h"
+#include "output.h"
+#include "symbolize.h"
+#include "agent-version.h"
+
+#define DRAIN_INTERVAL_S 1.0
+
+struct session {
+	const struct agent_options *o;
+	struct analyzer *a;
+	struct aggregate ag;
+	struct symbolizer *sym;
+	struct output out;
+	struct analyzer_object_info release_info;
+	enum analyzer_flavor flavor;
+	unsigned long debug_records;
+	int drain_failed;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND; /* a second signal kills, should writing hang */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return log_error("cannot catch SIGINT and SIGTERM: %s", strerror(errno));
+	return 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * which slot to load; EXIT_USAGE when this build lacks what was asked.
+ * A debug release (its release slot holds the debug analyzer) says so.
+ */
+static int choose_flavor(struct session *ss)
+{
+	const struct agent_options *o = ss->o;
+	char err[256];
+	int debug_release;
+
+	if (analyzer_slot_info(ANALYZER_RELEASE, &ss->release_info, err, sizeof(err)) < 0) {
+		log_error("%s", err);
+		return EXIT_FAILED;
+	}
+	debug_release = !strcmp(ss->release_info.flavor, "debug");
+	ss->flavor = ANALYZER_RELEASE;
+	if (o->debug_analyzer) {
+		if (!analyzer_has_slot(ANALYZER_DEBUG)) {
+			if (debug_release)
+				log_error("--debug-analyzer: this build has only the release slot, and it holds the "
+					  "debug analyzer (a debug release): run without --debug-analyzer");
+			else
+				log_error("--debug-analyzer: this build has only the release slot (built without "
+					  "the debug-analyzer feature): use a build that has it");
+			return EXIT_USAGE;
+		}
+		ss->flavor = ANALYZER_DEBUG;
+	} else if (debug_release) {
+		log_note("a debug release: its release slot holds the debug analyzer, whose records "
+			 "follow on stderr");
+	} else if (o->debug_level >= 0) {
+		log_error("--debug-level needs the debug analyzer: add --debug-analyzer");
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
+{
+	struct session *ss = ctx;
+	char line[256];
+
+	ss->debug_records++;
+	fprintf(stderr, "%s\n", debug_line_format(ev, line, sizeof(line)));
+}
+
+static int on_sample(const struct analyzer_sample *s, void *ctx)
+{
+	struct session *ss = ctx;
+
+	if (aggregate_add(&ss->ag, s) < 0 ||
+	    (s->user_depth && symbolizer_track(ss->sym, s->tgid, s->user_ips, s->user_depth) < 0)) {
+		ss->drain_failed = 1;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int drain(struct session *ss)
+{
+	int r = analyzer_drain(ss->a, on_sample, ss);
+
+	if (r < 0 && ss->drain_failed)
+		return log_error("out of memory while collecting samples");
+	if (r < 0)
+		return log_error("cannot read the analyzer's samples: %s", strerror(-r));
+	log_info("drained: %zu stacks, %llu samples so far", ss->ag.n, (unsigned long long)ss->ag.samples);
+	return 0;
+}
+
+static int open_analyzer(struct session *ss)
+{
+	const struct agent_options *o = ss->o;
+	struct analyzer_opts ao;
+	char err[512];
+
+	memset(&ao, 0, sizeof(ao));
+	ao.sz = sizeof(ao);
+	ao.flavor = ss->flavor;
+	ao.frequency_hz = o->frequency_hz;
+	ao.pid = o->pid;
+	ao.debug_level = o->debug_level < 0 ? ANALYZER_DEBUG_LEVEL_DEFAULT
+			 : o->debug_level == 0 ? ANALYZER_DEBUG_LEVEL_OFF : o->debug_level;
+	ao.debug_cb = on_debug;
+	ao.debug_ctx = ss;
+	ao.verbose = o->verbose;
+	ss->a = analyzer_open(&ao, err, sizeof(err));
+	if (!ss->a || analyzer_start(ss->a, err, sizeof(err)) < 0)
+		return log_error("%s", err);
+	log_info("loaded the %s analyzer from the %s slot (abi %d, source %s), sampling %s at %u Hz",
+		 analyzer_info(ss->a)->flavor, ss->flavor == ANALYZER_DEBUG ? "debug" : "release",
+		 analyzer_info(ss->a)->abi, analyzer_info(ss->a)->source,
+		 o->pid ? "one process" : "every process", o->frequency_hz);
+	return 0;
+}
+
+/* the --pid process exited: gone, or a zombie its parent has not reaped */
+static int target_gone(const struct agent_options *o)
+{
+	char path[64], line[512], *end;
+	int gone = 0;
+	FILE *f;
+
+	if (!o->pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", o->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT;
+	/* "pid (comm) S ...": the state follows the last ')' */
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
+		gone = end[2] == 'Z' || end[2] == 'X';
+	fclose(f);
+	return gone;
+}
+
+/* poll and drain until the end; returns 0, or -1 after printing why */
+static int sample(struct session *ss, double *elapsed)
+{
+	const struct agent_options *o = ss->o;
+	double start = now(), t = start, next_drain = start + DRAIN_INTERVAL_S;
+	double deadline = o->duration_s > 0 ? start + o->duration_s : INFINITY;
+	int r;
+
+	while (!stop_signal && t < deadline) {
+		if (t >= next_drain) {
+			if (drain(ss) < 0)
+				return -1;
+			next_drain = t + DRAIN_INTERVAL_S;
+			if (target_gone(o)) {
+				log_info("process %d exited", o->pid);
+				break;
+			}
+		}
+		r = analyzer_poll(ss->a, (int)ceil((fmin(next_drain, deadline) - t) * 1000));
+		if (r < 0 && r != -EINTR)
+			return log_error("cannot read the analyzer's debug records: %s", strerror(-r));
+		t = now();
+	}
+	if (stop_signal)
+		log_info("%s: stopping", strsignal(stop_signal));
+	*elapsed = now() - start;
+	return 0;
+}
+
+static int write_profile(struct session *ss, double elapsed)
+{
+	const struct agent_options *o = ss->o;
+	struct profile_meta meta;
+
+	memset(&meta, 0, sizeof(meta));
+	meta.agent_version = agent_version();
+	meta.analyzer = analyzer_info(ss->a);
+	meta.frequency_hz = o->frequency_hz;
+	meta.pid = o->pid;
+	meta.duration_s = elapsed;
+	if (analyzer_read_stats(ss->a, &meta.stats) < 0)
+		memset(&meta.stats, 0, sizeof(meta.stats));
+	log_info("%lu samples seen, %lu recorded, %lu filtered, %lu stack errors, %lu lost to a full map; "
+		 "%lu debug records (%lu lost); %zu stacks",
+		 (unsigned long)meta.stats.samples, (unsigned long)meta.stats.recorded,
+		 (unsigned long)meta.stats.filtered,
+		 (unsigned long)(meta.stats.kstack_err + meta.stats.ustack_err),
+		 (unsigned long)meta.stats.map_full, ss->debug_records, (unsigned long)meta.stats.debug_lost,
+		 ss->ag.n);
+	if (o->format == FORMAT_JSON)
+		return json_write(ss->out.f, &ss->ag, ss->sym, &meta);
+	return folded_write(ss->out.f, &ss->ag, ss->sym);
+}
+
+static int run(struct session *ss)
+{
+	double elapsed = 0;
+
+	if (open_analyzer(ss) < 0 || sample(ss, &elapsed) < 0)
+		return -1;
+	analyzer_stop(ss->a);
+	while (analyzer_poll(ss->a, 0) > 0)
+		;
+	if (drain(ss) < 0 || write_profile(ss, elapsed) < 0)
+		return -1;
+	return output_commit(&ss->out);
+}
+
+int session_run(const struct agent_options *o)
+{
+	struct session ss;
+	int code;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.o = o;
+	code = choose_flavor(&ss);
+	if (code != EXIT_OK)
+		return code;
+	if (o->pid && kill(o->pid, 0) < 0 && errno == ESRCH) {
+		log_error("no process with pid %d: check the pid", o->pid);
+		return EXIT_FAILED;
+	}
+	code = EXIT_FAILED;
+	if (output_open(&ss.out, o->output) < 0)
+		return EXIT_FAILED;
+	ss.sym = symbolizer_new(NULL);
+	if (aggregate_init(&ss.ag) < 0 || !ss.sym) {
+		log_error("out of memory");
+		goto cleanup;
+	}
+	if (catch_signals() < 0 || run(&ss) < 0)
+		goto cleanup;
+	code = EXIT_OK;
+cleanup:
+	output_abort(&ss.out);
+	analyzer_close(ss.a);
+	symbolizer_free(ss.sym);
+	aggregate_release(&ss.ag);
+	return code;
+}

@@ -1,0 +1,489 @@
+/*
+ * Address to function name (see symbolize.h). Processes keep the code
+ * mappings read from /proc/PID/maps; mapped files and kernel modules are
+ * "modules", each file's ELF symbols read once, when first needed.
+ */
+#include "symbolize.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "elfsyms.h"
+#include "kallsyms.h"
+#include "log.h"
+#include "procmaps.h"
+
+#define MAX_REFRESHES 16 /* maps re-reads per process, for addresses outside its mappings */
+
+struct module {
+	char *path;
+	uint64_t inode;
+	unsigned int dev_major, dev_minor;
+	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
+	int kernel;
+	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
+	struct elfsyms elf;
+};
+
+struct mapping {
+	uint64_t start, end, pgoff;
+	int module; /* -1: anonymous code */
+};
+
+struct process {
+	uint32_t tgid;
+	int state;  /* 1 mappings read, -1 gone before they could be */
+	struct mapping *maps; /* code mappings, sorted, not overlapping */
+	size_t n;
+	int refreshes;
+	double last_read;
+};
+
+struct symbolizer {
+	char *kallsyms_path;
+	struct kallsyms ks;
+	int ks_state;        /* 0 not read yet, 1 read, -1 unavailable */
+	uint32_t ks_last_module;
+	int ks_last_index;
+	struct process **procs; /* open addressing on tgid */
+	size_t nprocs, proc_cap;
+	struct module *mods;
+	int nmods, mod_cap;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct symbolizer *symbolizer_new(const char *kallsyms_path)
+{
+	struct symbolizer *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->kallsyms_path = strdup(kallsyms_path ? kallsyms_path : "/proc/kallsyms");
+	if (!s->kallsyms_path) {
+		free(s);
+		return NULL;
+	}
+	s->ks_last_index = -1;
+	return s;
+}
+
+void symbolizer_free(struct symbolizer *s)
+{
+	size_t i;
+	int m;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->proc_cap; i++) {
+		if (s->procs[i]) {
+			free(s->procs[i]->maps);
+			free(s->procs[i]);
+		}
+	}
+	for (m = 0; m < s->nmods; m++) {
+		if (s->mods[m].state == 1)
+			elfsyms_release(&s->mods[m].elf);
+		free(s->mods[m].path);
+	}
+	free(s->procs);
+	free(s->mods);
+	kallsyms_release(&s->ks);
+	free(s->kallsyms_path);
+	free(s);
+}
+
+/* ---- modules ---- */
+
+/* the index of the module (path, dev, inode), added when new; -1 when out of memory */
+static int module_get(struct symbolizer *s, const char *path, unsigned int major, unsigned int minor,
+		      uint64_t inode, int kernel, uint32_t tgid)
+{
+	struct module *m, *tmp;
+	int i;
+
+	for (i = 0; i < s->nmods; i++) {
+		m = &s->mods[i];
+		if (m->inode == inode && m->dev_major == major && m->dev_minor == minor &&
+		    m->kernel == kernel && !strcmp(m->path, path))
+			return i;
+	}
+	if (s->nmods == s->mod_cap) {
+		int cap = s->mod_cap ? s->mod_cap * 2 : 64;
+
+		tmp = realloc(s->mods, (size_t)cap * sizeof(*tmp));
+		if (!tmp)
+			return -1;
+		s->mods = tmp;
+		s->mod_cap = cap;
+	}
+	m = &s->mods[s->nmods];
+	memset(m, 0, sizeof(*m));
+	m->path = strdup(path);
+	if (!m->path)
+		return -1;
+	m->dev_major = major;
+	m->dev_minor = minor;
+	m->inode = inode;
+	m->kernel = kernel;
+	m->tgid = tgid;
+	m->state = (kernel || path[0] == '[') ? -1 : 0; /* no file behind [vdso] and kernel modules */
+	return s->nmods++;
+}
+
+/* open the module's file as the process saw it, and check it is the mapped one */
+static int module_open(const struct module *m)
+{
+	char root_path[4096 + 32];
+	struct stat st;
+	int fd;
+
+	snprintf(root_path, sizeof(root_path), "/proc/%" PRIu32 "/root%s", m->tgid, m->path);
+	fd = open(root_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(m->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_info("no symbols for '%s': %s", m->path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || (m->inode && (uint64_t)st.st_ino != m->inode)) {
+		log_info("no symbols for '%s': the file was replaced since it was mapped", m->path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct module *module_load(struct symbolizer *s, int i)
+{
+	struct module *m = &s->mods[i];
+	char err[256];
+	int fd;
+
+	if (m->state == 0) {
+		m->state = -1;
+		fd = module_open(m);
+		if (fd >= 0 && elfsyms_open(&m->elf, fd, err, sizeof(err)) == 0)
+			m->state = 1;
+		else if (fd >= 0)
+			log_info("no symbols for '%s': %s", m->path, err);
+	}
+	return m;
+}
+
+struct sym_module symbolizer_module(const struct symbolizer *s, int i)
+{
+	const struct module *m = &s->mods[i];
+	struct sym_module out = { m->path, m->state == 1 ? m->elf.build_id : "", m->kernel };
+
+	return out;
+}
+
+int symbolizer_module_count(const struct symbolizer *s)
+{
+	return s->nmods;
+}
+
+/* ---- processes ---- */
+
+static size_t proc_slot(const struct symbolizer *s, uint32_t tgid)
+{
+	size_t i = ((size_t)tgid * 2654435761u) & (s->proc_cap - 1);
+
+	while (s->procs[i] && s->procs[i]->tgid != tgid)
+		i = (i + 1) & (s->proc_cap - 1);
+	return i;
+}
+
+static struct process *proc_find(const struct symbolizer *s, uint32_t tgid)
+{
+	return s->proc_cap ? s->procs[proc_slot(s, tgid)] : NULL;
+}
+
+static int proc_grow(struct symbolizer *s)
+{
+	struct process **old = s->procs;
+	size_t old_cap = s->proc_cap, i;
+
+	s->proc_cap = old_cap ? old_cap * 2 : 256;
+	s->procs = calloc(s->proc_cap, sizeof(*s->procs));
+	if (!s->procs) {
+		s->procs = old;
+		s->proc_cap = old_cap;
+		return -1;
+	}
+	for (i = 0; i < old_cap; i++)
+		if (old[i])
+			s->procs[proc_slot(s, old[i]->tgid)] = old[i];
+	free(old);
+	return 0;
+}
+
+static struct process *proc_add(struct symbolizer *s, uint32_t tgid)
+{
+	struct process *p;
+
+	if ((s->nprocs + 1) * 2 > s->proc_cap && proc_grow(s) < 0)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->tgid = tgid;
+	s->procs[proc_slot(s, tgid)] = p;
+	s->nprocs++;
+	return p;
+}
+
+static const struct mapping *proc_mapping(const struct process *p, uint64_t ip)
+{
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ip < p->maps[mid].start)
+			hi = mid;
+		else if (ip >= p->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &p->maps[mid];
+	}
+	return NULL;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const struct mapping *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int push_mapping(struct mapping **v, size_t *n, size_t *cap, const struct mapping *m)
+{
+	struct mapping *tmp;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		tmp = realloc(*v, *cap * sizeof(*tmp));
+		if (!tmp)
+			return -1;
+		*v = tmp;
+	}
+	(*v)[(*n)++] = *m;
+	return 0;
+}
+
+/*
+ * read the code mappings of p; mappings of an earlier read that the new
+ * ones do not cover stay, for addresses sampled before an unmap.
+ * Returns 0 (also when the process is gone) or -1 when out of memory.
+ */
+static int proc_read_maps(struct symbolizer *s, struct process *p)
+{
+	struct mapping *v = NULL, m;
+	size_t n = 0, cap = 0, i, new_n;
+	char path[64], *line = NULL;
+	size_t linecap = 0;
+	struct procmap pm;
+	int ret = -1;
+	FILE *f;
+
+	p->last_read = now();
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/maps", p->tgid);
+	f = fopen(path, "re");
+	if (!f) {
+		if (p->state == 0)
+			p->state = -1;
+		return 0;
+	}
+	while (getline(&line, &linecap, f) > 0) {
+		if (procmap_parse_line(line, &pm) < 0 || !procmap_is_exec(&pm))
+			continue;
+		m.start = pm.start;
+		m.end = pm.end;
+		m.pgoff = pm.pgoff;
+		m.module = -1;
+		if (pm.path[0]) {
+			m.module = module_get(s, pm.path, pm.dev_major, pm.dev_minor, pm.inode, 0, p->tgid);
+			if (m.module < 0)
+				goto cleanup;
+		}
+		if (push_mapping(&v, &n, &cap, &m) < 0)
+			goto cleanup;
+	}
+	if (n == 0 && p->state == 0) { /* read nothing: exited meanwhile */
+		p->state = -1;
+		ret = 0;
+		goto cleanup;
+	}
+	new_n = n;
+	for (i = 0; i < p->n; i++) {
+		struct process fresh = { .maps = v, .n = new_n };
+
+		if (!proc_mapping(&fresh, p->maps[i].start) && !proc_mapping(&fresh, p->maps[i].end - 1) &&
+		    push_mapping(&v, &n, &cap, &p->maps[i]) < 0)
+			goto cleanup;
+	}
+	qsort(v, n, sizeof(*v), by_start);
+	free(p->maps);
+	p->maps = v;
+	p->n = n;
+	p->state = 1;
+	v = NULL;
+	ret = 0;
+cleanup:
+	free(v);
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+/* a plausible user-space code address, worth re-reading the maps for */
+static int plausible(uint64_t ip)
+{
+	return ip >= 4096 && ip < (1ULL << 56);
+}
+
+int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n)
+{
+	struct process *p = proc_find(s, tgid);
+	size_t i;
+
+	if (!p) {
+		p = proc_add(s, tgid);
+		if (!p)
+			return -1;
+		return proc_read_maps(s, p);
+	}
+	if (p->state != 1 || p->refreshes >= MAX_REFRESHES || now() - p->last_read < 1.0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (plausible(ips[i]) && !proc_mapping(p, ips[i])) {
+			p->refreshes++;
+			return proc_read_maps(s, p);
+		}
+	}
+	return 0;
+}
+
+void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,
+		     struct sym_frame *f)
+{
+	uint64_t look = return_address && ip ? ip - 1 : ip, off, vaddr;
+	const struct process *p = proc_find(s, tgid);
+	const struct mapping *map;
+	const struct elf_sym *sym;
+	struct module *m;
+
+	memset(f, 0, sizeof(*f));
+	f->module = -1;
+	if (!p || p->state != 1)
+		return;
+	f->mapped = 1;
+	map = proc_mapping(p, look);
+	if (!map || map->module < 0)
+		return;
+	f->module = map->module;
+	m = module_load(s, map->module);
+	off = look - map->start + map->pgoff;
+	if (m->state != 1 || elfsyms_vaddr(&m->elf, off, &vaddr) < 0) {
+		/* [vdso] and unreadable files: the offset in the mapping or file */
+		f->module_offset = m->path[0] == '[' ? ip - map->start : ip - map->start + map->pgoff;
+		return;
+	}
+	f->module_offset = vaddr + (ip - look);
+	sym = elfsyms_lookup(&m->elf, vaddr);
+	if (sym) {
+		f->symbol = sym->name;
+		f->symbol_offset = f->module_offset - sym->addr;
+	}
+}
+
+static int kernel_module_index(struct symbolizer *s, const struct ksym *sym)
+{
+	const char *name = kallsyms_module(&s->ks, sym);
+	char path[300];
+
+	if (s->ks_last_index >= 0 && s->ks_last_module == sym->module)
+		return s->ks_last_index;
+	snprintf(path, sizeof(path), "[%s]", name[0] ? name : "kernel.kallsyms");
+	s->ks_last_index = module_get(s, path, 0, 0, 0, 1, 0);
+	s->ks_last_module = sym->module;
+	return s->ks_last_index;
+}
+
+static void kallsyms_load(struct symbolizer *s)
+{
+	FILE *f;
+	int n;
+
+	s->ks_state = -1;
+	f = fopen(s->kallsyms_path, "re");
+	if (!f) {
+		log_info("no kernel symbols: cannot read '%s': %s", s->kallsyms_path, strerror(errno));
+		return;
+	}
+	n = kallsyms_read(&s->ks, f);
+	fclose(f);
+	if (n > 0)
+		s->ks_state = 1;
+	else if (n == 0)
+		log_info("no kernel symbols: '%s' hides the addresses (needs root or CAP_SYSLOG)",
+			 s->kallsyms_path);
+	else
+		log_info("no kernel symbols: out of memory reading '%s'", s->kallsyms_path);
+}
+
+void symbolizer_kernel(struct symbolizer *s, uint64_t ip, int return_address, struct sym_frame *f)
+{
+	uint64_t look = return_address && ip ? ip - 1 : ip;
+	const struct ksym *sym;
+
+	memset(f, 0, sizeof(*f));
+	f->module = -1;
+	f->mapped = 1;
+	if (s->ks_state == 0)
+		kallsyms_load(s);
+	if (s->ks_state != 1)
+		return;
+	sym = kallsyms_lookup(&s->ks, look);
+	if (!sym)
+		return;
+	f->symbol = kallsyms_name(&s->ks, sym);
+	f->symbol_offset = ip - sym->addr;
+	f->module = kernel_module_index(s, sym);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+const char *symbolizer_frame_name(const struct symbolizer *s, const struct sym_frame *f, uint64_t ip,
+				  char *buf, size_t len)
+{
+	if (f->symbol)
+		return f->symbol;
+	if (!f->mapped)
+		snprintf(buf, len, "0x%" PRIx64, ip);
+	else if (f->module >= 0)
+		snprintf(buf, len, "%s+0x%" PRIx64, base_name(s->mods[f->module].path), f->module_offset);
+	else
+		snprintf(buf, len, "[unknown]");
+	return buf;
+}

@@ -1,0 +1,74 @@
+/*
+ * Turns sampled addresses into function names: kernel addresses through
+ * /proc/kallsyms, user addresses through the process's mappings (read from
+ * /proc/PID/maps while it runs) and the mapped files' ELF symbol tables.
+ */
+#ifndef AGENT_SYMBOLIZE_H
+#define AGENT_SYMBOLIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct symbolizer;
+
+/* what one address resolved to */
+struct sym_frame {
+	const char *symbol;     /* function name (owned by the symbolizer), NULL when unknown */
+	uint64_t symbol_offset; /* address - function start */
+	int module;             /* index of the mapped file or kernel module, -1 when none */
+	uint64_t module_offset; /* address inside the module, as its ELF file numbers it */
+	int mapped;             /* 0: the process's mappings were never seen (it was gone) */
+};
+
+/* a mapped file or kernel module */
+struct sym_module {
+	const char *path;     /* "/usr/lib/x86_64-linux-gnu/libc.so.6", "[vdso]", "[kernel.kallsyms]", "[ext4]" */
+	const char *build_id; /* hex, "" when unknown or none */
+	int kernel;
+};
+
+/*
+ * symbolizer_new makes a symbolizer that reads kernel symbols from
+ * kallsyms_path (NULL: /proc/kallsyms) when first needed. Returns NULL when
+ * out of memory. Free with symbolizer_free.
+ */
+struct symbolizer *symbolizer_new(const char *kallsyms_path);
+
+/* symbolizer_free frees s and everything it resolved; accepts NULL. */
+void symbolizer_free(struct symbolizer *s);
+
+/*
+ * symbolizer_track remembers the mappings of process tgid while it runs,
+ * so its addresses resolve after it exits. Call it when a stack of tgid is
+ * seen, with the stack's user addresses: mappings are read on first sight,
+ * and again (at most once a second) when an address falls outside them.
+ * Returns 0, or -1 when out of memory. A process already gone is no error:
+ * its addresses stay raw.
+ */
+int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n);
+
+/*
+ * symbolizer_user resolves a user address of process tgid; return_address
+ * set means ip is a return address (every frame but the leaf), looked up
+ * one byte back so calls at a function's end resolve to their caller.
+ * Fills *f; never fails (what cannot be resolved stays unresolved).
+ */
+void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,
+		     struct sym_frame *f);
+
+/* symbolizer_kernel does the same for a kernel address. */
+void symbolizer_kernel(struct symbolizer *s, uint64_t ip, int return_address, struct sym_frame *f);
+
+/*
+ * symbolizer_frame_name returns a frame's printable name: the function,
+ * else "module+0xoffset", else "[unknown]", or "0xaddress" for a process
+ * whose mappings were never seen. The result is f->symbol or buf.
+ */
+const char *symbolizer_frame_name(const struct symbolizer *s, const struct sym_frame *f, uint64_t ip,
+				  char *buf, size_t len);
+
+/* symbolizer_module returns module i (0 <= i < symbolizer_module_count), owned by s. */
+struct sym_module symbolizer_module(const struct symbolizer *s, int i);
+int symbolizer_module_count(const struct symbolizer *s);
+
+#endif /* AGENT_SYMBOLIZE_H */

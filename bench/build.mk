@@ -1,0 +1,17 @@
+# bench/: benchmarks run by hand (make bench-analyzer), never by the suite.
+# Included by the top-level Makefile.
+
+BENCH_PROGRAMS := $(BUILD)/bench/overhead-run $(BUILD)/bench/rusage-run
+
+$(eval $(call cc_rule,$(OBJ)/bench,bench,))
+
+$(BUILD)/bench/overhead-run: $(OBJ)/bench/overhead-run.o $(LIBANALYZER_A) | $(BUILD)/bench
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
+
+$(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@
+
+bench-analyzer: all $(BUILD)/tests/burner $(BENCH_PROGRAMS)
+	$(Q)bench/analyzer-overhead --build $(BUILD)
