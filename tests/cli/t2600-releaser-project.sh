@@ -20,7 +20,7 @@ declared() {
 
 test_expect_success 'make release in a fresh clone makes a signed snapshot in dist/' '
 	clone p && cd p
-	env -u BUILD -u SANITIZE make release >../out 2>../err
+	env -u BUILD -u SANITIZE -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make release >../out 2>../err
 	test_grep "warning: signing with the development key" ../err
 	v=v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)
 	cd dist
