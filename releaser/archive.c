@@ -297,3 +297,80 @@ cleanup:
 		atomic_file_abort(&s.file);
 	return ret;
 }
+
+static struct archive *open_reader(const char *path)
+{
+	struct archive *r = archive_read_new();
+
+	if (!r)
+		die(EXIT_FAIL, "out of memory");
+	if (archive_check(r, archive_read_support_filter_gzip(r), "cannot read '%s'", path) < 0 ||
+	    archive_check(r, archive_read_support_format_tar(r), "cannot read '%s'", path) < 0 ||
+	    archive_check(r, archive_read_open_filename(r, path, READ_CHUNK), "cannot read '%s'", path) < 0) {
+		archive_read_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* the next entry's name and a digest of its header and data; 0, 1 at the end, -1 after a message */
+static int next_entry(struct archive *r, const char *path, char **name, char hex[SHA256_HEX_LEN + 1])
+{
+	static char buf[READ_CHUNK];
+	struct archive_entry *e;
+	struct sha256 h;
+	char *header;
+	la_ssize_t n;
+	int rc = archive_read_next_header(r, &e);
+
+	if (rc == ARCHIVE_EOF)
+		return 1;
+	if (archive_check(r, rc, "cannot read '%s'", path) < 0 || sha256_init(&h) < 0)
+		return -1;
+	*name = xstrdup(archive_entry_pathname(e));
+	header = xasprintf("%o %lld %lld %s %s %lld %s", (unsigned)archive_entry_mode(e),
+			   (long long)archive_entry_uid(e), (long long)archive_entry_gid(e),
+			   archive_entry_uname(e) ? archive_entry_uname(e) : "",
+			   archive_entry_gname(e) ? archive_entry_gname(e) : "", (long long)archive_entry_mtime(e),
+			   archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
+	rc = sha256_update(&h, header, strlen(header));
+	free(header);
+	while (rc == 0 && (n = archive_read_data(r, buf, sizeof(buf))) > 0)
+		rc = sha256_update(&h, buf, (size_t)n);
+	if (rc == 0 && n < 0)
+		rc = archive_check(r, ARCHIVE_FATAL, "cannot read '%s'", path);
+	if (rc < 0) {
+		sha256_abort(&h);
+		free(*name);
+		*name = NULL;
+		return -1;
+	}
+	return sha256_final(&h, hex);
+}
+
+char *tarball_first_difference(const char *a, const char *b)
+{
+	char ha[SHA256_HEX_LEN + 1], hb[SHA256_HEX_LEN + 1];
+	char *na = NULL, *nb = NULL, *diff = NULL;
+	struct archive *ra = open_reader(a), *rb = ra ? open_reader(b) : NULL;
+	int ea, eb;
+
+	while (ra && rb && !diff) {
+		ea = next_entry(ra, a, &na, ha);
+		eb = ea < 0 ? -1 : next_entry(rb, b, &nb, hb);
+		if (ea < 0 || eb < 0 || (ea == 1 && eb == 1))
+			break;
+		if (ea != eb || strcmp(na, nb) || strcmp(ha, hb))
+			diff = xstrdup(ea == 1 ? nb : na);
+		free(na);
+		free(nb);
+		na = nb = NULL;
+	}
+	free(na);
+	free(nb);
+	if (ra)
+		archive_read_free(ra);
+	if (rb)
+		archive_read_free(rb);
+	return diff;
+}

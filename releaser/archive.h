@@ -64,4 +64,13 @@ struct tar_result {
 int tarball_write(const char *path, const char *display, const char *top, struct tar_list *l,
 		  long long mtime, struct tar_result *out);
 
+/*
+ * tarball_first_difference reads two tarballs side by side and returns the
+ * name of the first entry whose header or content differs, or of the first
+ * entry one has and the other lacks (caller frees); NULL when no entry
+ * differs, or after a message when one cannot be read. For saying why two
+ * builds differ; it reads both tarballs again.
+ */
+char *tarball_first_difference(const char *a, const char *b);
+
 #endif /* RELEASER_ARCHIVE_H */

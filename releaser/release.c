@@ -153,6 +153,7 @@ static int check_reproducible(const struct release_state *st, const struct setti
 	char *dir = xasprintf("%s%s", st->workdir, REPRO_BUILD_DIR);
 	struct release_meta again;
 	struct outdir o2 = { 0 };
+	char *first = NULL, *second = NULL, *entry = NULL;
 	size_t i;
 	int ret = -1;
 
@@ -167,15 +168,21 @@ static int check_reproducible(const struct release_state *st, const struct setti
 		goto cleanup;
 	for (i = 0; i < m->n; i++) {
 		if (strcmp(m->tarballs[i].sha256, again.tarballs[i].sha256)) {
-			error("'%s' differs between two builds of the same commit (sha256 %.12s, then %.12s): "
-			      "the build is not reproducible; compare '%s%s' with '%s'", m->tarballs[i].name,
-			      m->tarballs[i].sha256, again.tarballs[i].sha256, st->workdir, BUILD_DIR, dir);
+			first = outdir_stage_path(o, m->tarballs[i].name);
+			second = outdir_stage_path(&o2, m->tarballs[i].name);
+			entry = tarball_first_difference(first, second);
+			error("'%s' differs between two builds of the same commit (first at '%s'): the build is "
+			      "not reproducible; compare '%s%s' with '%s'", m->tarballs[i].name,
+			      entry ? entry : "?", st->workdir, BUILD_DIR, dir);
 			goto cleanup;
 		}
 	}
 	note("reproducible: %zu tarball%s byte-identical across two builds", m->n, m->n == 1 ? "" : "s");
 	ret = 0;
 cleanup:
+	free(entry);
+	free(first);
+	free(second);
 	outdir_close(&o2);
 	meta_release(&again);
 	free(dir);

@@ -131,7 +131,7 @@ test_expect_success '--check-reproducible stops a build that is not reproducible
 	fake_project p && cd p
 	FAKE_UNREPRODUCIBLE=1 expect_exit 1 "$R" release --key "$KEY" --check-reproducible >/dev/null 2>../err
 	tail -n 1 ../err >../last
-	test_grep "linux-$HOST_ARCH.tar.gz. differs between two builds of the same commit" ../last
+	test_grep "linux-$HOST_ARCH.tar.gz. differs between two builds of the same commit (first at .profiling-agent-.*-linux-$HOST_ARCH/bin/profiling-agent.)" ../last
 	test_grep "the build is not reproducible" ../last
 	test -z "$(ls -A dist)"
 '
