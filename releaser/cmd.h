@@ -22,4 +22,7 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+/* releaser mirror: bring the debug branch up to date with main (cmd-mirror.c) */
+int cmd_mirror(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */

@@ -23,6 +23,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "mirror", cmd_mirror, NEEDS_REPO, "bring the debug branch up to date with main" },
 	{ NULL, NULL, 0, NULL },
 };
 
