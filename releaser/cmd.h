@@ -25,4 +25,7 @@ typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 /* releaser mirror: bring the debug branch up to date with main (cmd-mirror.c) */
 int cmd_mirror(int argc, char **argv, struct context *ctx);
 
+/* releaser guard: refuse build outputs among tracked files (cmd-guard.c) */
+int cmd_guard(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */
