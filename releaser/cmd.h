@@ -28,4 +28,7 @@ int cmd_mirror(int argc, char **argv, struct context *ctx);
 /* releaser guard: refuse build outputs among tracked files (cmd-guard.c) */
 int cmd_guard(int argc, char **argv, struct context *ctx);
 
+/* releaser tag: tag the debug release of one of main's releases (cmd-tag.c) */
+int cmd_tag(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */

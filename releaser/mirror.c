@@ -9,6 +9,7 @@
 #include "common.h"
 #include "git.h"
 #include "refs.h"
+#include "worktree.h"
 
 const char *mirror_analysis_name(enum mirror_analysis a)
 {
@@ -23,12 +24,12 @@ const char *mirror_analysis_name(enum mirror_analysis a)
 	return "merge";
 }
 
-static int resolve(git_repository *repo, const char *branch, git_oid *id)
+static int resolve(git_repository *repo, const char *branch, const char *hint, git_oid *id)
 {
 	int rc = branch_resolve(repo, branch, id);
 
 	if (rc == GIT_ENOTFOUND) {
-		error("branch '%s' does not exist: fetch it, or create it (git branch %s main)", branch, branch);
+		error("branch '%s' does not exist: %s", branch, hint);
 		return EXIT_USAGE;
 	}
 	return rc < 0 ? EXIT_FAIL : 0;
@@ -38,6 +39,7 @@ int mirror_inspect(git_repository *repo, const char *main_branch, const char *de
 		   struct mirror *m)
 {
 	git_oid base;
+	char *hint;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
@@ -48,7 +50,13 @@ int mirror_inspect(git_repository *repo, const char *main_branch, const char *de
 		error("main and debug are both '%s': name two branches (--main, --debug)", main_branch);
 		return EXIT_USAGE;
 	}
-	if ((rc = resolve(repo, main_branch, &m->main_id)) || (rc = resolve(repo, debug_branch, &m->debug_id)))
+	hint = xasprintf("fetch it, or create it from '%s' (git branch %s %s)", main_branch, debug_branch, main_branch);
+	rc = resolve(repo, main_branch, "fetch it, or name the main branch (--main, or branch.main in releaser.conf)",
+		     &m->main_id);
+	if (rc == 0)
+		rc = resolve(repo, debug_branch, hint, &m->debug_id);
+	free(hint);
+	if (rc)
 		return rc;
 	rc = git_merge_base(&base, repo, &m->debug_id, &m->main_id);
 	if (rc == GIT_ENOTFOUND) {
@@ -178,22 +186,6 @@ static int checked_out(git_repository *repo, const struct mirror *m, int *where)
 	return 0;
 }
 
-static int tracked_changes(git_repository *repo)
-{
-	git_status_options opts;
-	git_status_list *list = NULL;
-	size_t n;
-
-	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_check(git_status_list_new(&list, repo, &opts), "cannot read the work tree status") < 0)
-		return -1;
-	n = git_status_list_entrycount(list);
-	git_status_list_free(list);
-	return n > 0;
-}
-
 /* check out the tree of commit to_id over the one of from_id (index and files) */
 static int checkout(git_repository *repo, const git_oid *from_id, const git_oid *to_id)
 {
@@ -234,7 +226,7 @@ int mirror_apply(git_repository *repo, struct mirror *m)
 		      "branch", m->debug_branch);
 		return EXIT_USAGE;
 	}
-	if (where == 1 && (rc = tracked_changes(repo)) != 0) {
+	if (where == 1 && (rc = worktree_changes(repo, NULL)) != 0) {
 		if (rc > 0)
 			error("'%s' is checked out and has local changes: commit or stash them first",
 			      m->debug_branch);
