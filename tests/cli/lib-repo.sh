@@ -1,0 +1,45 @@
+# Helpers for the tests of releaser's git commands (mirror, tag, guard).
+# Sourced after tests/lib.sh.
+
+R=$BUILD/bin/releaser
+# the commands run as RELEASING.md writes them
+PATH=$BUILD/bin:$PATH
+export PATH
+
+# make_repo DIR: a repository with a commit on main and a debug branch
+# made from it; the tests' scratch files (out, err, before, after, *.out,
+# *.err, pause) are ignored there
+make_repo() {
+	git init -q -b main "$1"
+	printf '%s\n' out err before after '*.out' '*.err' pause >"$1/.git/info/exclude"
+	(
+		cd "$1"
+		echo one >file
+		git add file
+		git commit -q -m "first"
+		git branch debug
+	)
+}
+
+# commit_on BRANCH PATH TEXT: commit TEXT into PATH on BRANCH (checks the
+# branch out, and goes back to where HEAD was)
+commit_on() {
+	back=$(git symbolic-ref --short -q HEAD || git rev-parse HEAD)
+	git checkout -q "$1"
+	mkdir -p "$(dirname "$2")"
+	echo "$3" >"$2"
+	git add "$2"
+	git commit -q -m "$2: $3 on $1"
+	git checkout -q "$back"
+}
+
+# state FILE: what a refused command must leave alone: refs, HEAD, index,
+# work tree status
+state() {
+	{
+		git for-each-ref --format='%(refname) %(objectname)'
+		echo "HEAD $(git symbolic-ref -q HEAD || true) $(git rev-parse HEAD)"
+		git ls-files -s
+		git status --porcelain --untracked-files=all
+	} >"$1"
+}
