@@ -18,6 +18,8 @@ UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
 UNIT_LIBS_test-object-info := -lelf
 UNIT_DEPS_test-version := $(OBJ)/releaser/version.o
 $(OBJ)/tests/test-version.o: CPPFLAGS_ALL += -Ireleaser
+UNIT_DEPS_test-artifact := $(OBJ)/releaser/artifact.o
+$(OBJ)/tests/test-artifact.o: CPPFLAGS_ALL += -Ireleaser
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests
