@@ -43,7 +43,8 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror
 CPPFLAGS_ALL := -D_GNU_SOURCE -Iagent -Isupport/ebpf
-CFLAGS_ALL   := -std=gnu11 $(WARNINGS) $(CFLAGS) -fno-strict-aliasing -MMD -MP
+CFLAGS_ALL   := -std=gnu11 $(WARNINGS) $(CFLAGS) -fno-strict-aliasing -MMD -MP \
+		-ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_ALL  := $(LDFLAGS)
 ifeq ($(SANITIZE),1)
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
