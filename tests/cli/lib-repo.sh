@@ -6,16 +6,20 @@ R=$BUILD/bin/releaser
 PATH=$BUILD/bin:$PATH
 export PATH
 
-# make_repo DIR: a repository with a commit on main and a debug branch
-# made from it; the tests' scratch files (out, err, before, after, *.out,
-# *.err, pause) are ignored there
+# make_repo DIR [--with-ci]: a repository with a commit on main and a debug
+# branch made from it (with --with-ci, that commit holds this project's ci/
+# scripts, so they run as RELEASING.md writes them); the tests' scratch files
+# (out, err, before, after, *.out, *.err, *.json, pause) are ignored there
 make_repo() {
 	git init -q -b main "$1"
-	printf '%s\n' out err before after '*.out' '*.err' pause >"$1/.git/info/exclude"
+	printf '%s\n' out err before after '*.out' '*.err' '*.json' pause >"$1/.git/info/exclude"
+	if [ "${2:-}" = --with-ci ]; then
+		cp -R "$ROOT/ci" "$1/ci"
+	fi
 	(
 		cd "$1"
 		echo one >file
-		git add file
+		git add .
 		git commit -q -m "first"
 		git branch debug
 	)
