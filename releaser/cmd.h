@@ -22,6 +22,8 @@ struct context {
  */
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
+int cmd_keygen(int argc, char **argv, struct context *ctx);
+int cmd_verify(int argc, char **argv, struct context *ctx);
 /* releaser mirror: bring the debug branch up to date with main (cmd-mirror.c) */
 int cmd_mirror(int argc, char **argv, struct context *ctx);
 
