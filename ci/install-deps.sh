@@ -16,6 +16,7 @@ libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 libgit2-dev libarchive-dev libssl-dev libjansson-dev
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file
+openssh-client jq
 "
 
 missing=""

@@ -13,12 +13,14 @@
 #include "git.h"
 #include "identity.h"
 #include "refs.h"
+#include "sign.h"
 #include "tagsign.h"
 #include "version.h"
 #include "worktree.h"
 
 static const char usage_text[] =
 	"usage: releaser tag [--sign-key FILE] VERSION\n"
+	"       releaser tag --allowed-signers PUBKEY\n"
 	"\n"
 	"On the debug branch, after releaser mirror: creates the annotated tag\n"
 	"VERSION-debug for main's release tag VERSION (e.g. v1.0.1 -> v1.0.1-debug) on\n"
@@ -27,20 +29,25 @@ static const char usage_text[] =
 	"added on it first, so the two tags never name the same commit. The tag\n"
 	"message records main's tag and commit. Running it again is a no-op.\n"
 	"\n"
-	"  --sign-key FILE  sign the tag with the release key (minisign format; an SSH\n"
-	"                   signature that git verify-tag checks with gpg.format=ssh)\n"
+	"  --sign-key FILE  sign the tag with the release key (minisign format): an SSH\n"
+	"                   signature that git verify-tag checks with gpg.format=ssh\n"
+	"  --allowed-signers PUBKEY\n"
+	"                   print the allowed-signers line of the release public key,\n"
+	"                   for gpg.ssh.allowedSignersFile; change nothing\n"
 	"\n"
 	"The tagger: $RELEASER_COMMITTER_NAME and $RELEASER_COMMITTER_EMAIL, else the\n"
 	"author ($RELEASER_AUTHOR_NAME, $RELEASER_AUTHOR_EMAIL, else user.name and\n"
 	"user.email).\n"
 	"\n"
 	"exit codes: 0 tagged (or already tagged there), 1 the tag or branch changed\n"
-	"meanwhile, or signing failed, 2 bad usage, not on the debug branch, local\n"
-	"changes, main's tag missing or not in the debug branch, or the debug tag\n"
-	"exists elsewhere\n";
+	"meanwhile, or writing failed, 2 bad usage, not on the debug branch, local\n"
+	"changes, main's tag missing or not in the debug branch, the debug tag\n"
+	"exists elsewhere, or the key cannot be used (missing, readable by others,\n"
+	"wrong password)\n";
 
 struct tag_job {
-	const char *main_tag, *main_branch, *debug_branch, *sign_key;
+	const char *main_tag, *main_branch, *debug_branch;
+	struct sign_key *key; /* sign with it when not NULL */
 	char *debug_tag, *main_ref, *debug_ref, *branch_ref;
 	git_oid tagged, main_head, head, target;
 	int marker; /* target is a new marker commit on top of head */
@@ -98,6 +105,7 @@ static int job_init(struct tag_job *j, const char *version, const struct setting
 
 static void job_release(struct tag_job *j)
 {
+	sign_key_free(j->key);
 	free(j->debug_tag);
 	free(j->main_ref);
 	free(j->debug_ref);
@@ -206,10 +214,10 @@ static int write_tag(git_repository *repo, struct tag_job *j, const git_signatur
 	    git_check(git_tag_annotation_create(id, repo, j->debug_tag, target, tagger, message),
 		      "cannot write tag '%s'", j->debug_tag) < 0)
 		goto cleanup;
-	if (j->sign_key) {
+	if (j->key) {
 		if (git_check(git_repository_odb(&odb, repo), "cannot open the object store") < 0 ||
 		    git_check(git_odb_read(&raw, odb, id), "cannot read tag '%s' back", j->debug_tag) < 0 ||
-		    tag_sign(j->sign_key, git_odb_object_data(raw), git_odb_object_size(raw), &sig) < 0)
+		    tag_sign(j->key, git_odb_object_data(raw), git_odb_object_size(raw), &sig) < 0)
 			goto cleanup;
 		len = git_odb_object_size(raw) + strlen(sig);
 		signed_tag = xmalloc(len);
@@ -270,33 +278,56 @@ static void print_result(const struct tag_job *j, const char *result)
 	       git_oid_tostr(tagged, sizeof(tagged), &j->tagged), j->marker ? "yes" : "no", result);
 }
 
+static int print_allowed_signer(const char *pubkey, int args, const char *project)
+{
+	char *line;
+
+	if (args != 0)
+		return error("--allowed-signers takes no version"), EXIT_USAGE;
+	line = tag_allowed_signer(pubkey, project);
+	if (!line)
+		return EXIT_USAGE;
+	fputs(line, stdout);
+	free(line);
+	return EXIT_OK;
+}
+
 /* releaser tag [--sign-key FILE] VERSION: see usage_text */
 int cmd_tag(int argc, char **argv, struct context *ctx)
 {
 	static const struct option longopts[] = {
 		{ "sign-key", required_argument, NULL, 'k' },
+		{ "allowed-signers", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tag_job j;
-	const char *key = NULL;
+	const char *key = NULL, *pubkey = NULL;
 	int c, done, ret;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return fputs(usage_text, stdout), EXIT_OK;
-		if (c != 'k')
+		if (c == 'k')
+			key = optarg;
+		else if (c == 'a')
+			pubkey = optarg;
+		else
 			return error("see releaser tag --help"), EXIT_USAGE;
-		key = optarg;
 	}
+	if (pubkey)
+		return print_allowed_signer(pubkey, argc - optind, ctx->settings.name);
 	if (argc - optind != 1)
 		return error("give one version, main's tag (releaser tag v1.0.1)"), EXIT_USAGE;
 	if (job_init(&j, argv[optind], &ctx->settings) < 0)
 		return EXIT_USAGE;
-	j.sign_key = key;
 	if ((ret = check_head(ctx->repo, &j)) || (ret = check_main_tag(ctx->repo, &j)) ||
 	    (ret = choose_target(ctx->repo, &j, &done)))
 		goto cleanup;
+	if (key && !done && !(j.key = sign_key_load(key))) {
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
 	if (done) {
 		note("tag '%s' already names %.12s: nothing to do", j.debug_tag, git_oid_tostr_s(&j.target));
 		print_result(&j, "exists");

@@ -1,12 +1,27 @@
-/* Tag signatures (see tagsign.h). */
+/* Tag signatures with the release key (see tagsign.h). */
 #include "tagsign.h"
 
-#include "common.h"
+#include <stdlib.h>
 
-int tag_sign(const char *key_path, const void *payload, size_t len, char **armored)
+#include "common.h"
+#include "key.h"
+#include "sign.h"
+#include "sshsig.h"
+
+int tag_sign(const struct sign_key *k, const void *payload, size_t len, char **armored)
 {
-	(void)payload;
-	(void)len;
-	*armored = NULL;
-	return error("cannot sign with '%s': tag signing is not built in yet; tag without --sign-key", key_path);
+	return sshsig_sign(k->seed, k->pk, "git", payload, len, armored);
+}
+
+char *tag_allowed_signer(const char *pubkey_path, const char *principal)
+{
+	struct sign_pubkey pk;
+	char *key, *line;
+
+	if (sign_pubkey_load(pubkey_path, &pk) < 0)
+		return NULL;
+	key = sshsig_pubkey(pk.pk);
+	line = xasprintf("%s namespaces=\"git\" %s\n", principal, key);
+	free(key);
+	return line;
 }
