@@ -5,14 +5,20 @@
 # `releaser release`; its exit code is passed through.
 #
 #   ci/release.sh [--tag TAG] [--out DIR] [--key FILE] [--remote NAME]
+#   ci/release.sh --arch ARCH --no-sign [--tag TAG] [--out DIR]   (one runner's part)
+#   ci/release.sh --finalize [--out DIR] [--key FILE]             (merge the parts, sign)
 #
 # --tag TAG      the tag to release (default: $GITHUB_REF_NAME for a tag
 #                push, else the tag at HEAD)
 # --out DIR      where the artifacts go (default: dist)
-# --key FILE     the signing key (default: $RELEASER_SIGNING_KEY, or the
-#                releaser's development key)
+# --key FILE     the signing key (default: $RELEASER_SIGNING_KEY)
 # --remote NAME  whose branches count when the local ones are missing
 #                (default: origin)
+# --arch ARCH    build and package only ARCH (each runner its own)
+# --no-sign      leave the tarball and manifest-<arch>.json unsigned, for
+#                --finalize on the machine that holds the key
+# --finalize     check the parts gathered in --out against their manifests,
+#                then write the checksums and signatures (releaser finalize)
 #
 # Exit codes: releaser's (0 released, 1 failed, 2 precondition); 2 also when
 # HEAD has no tag, the tag is not on its branch, or the channel is not the
@@ -20,18 +26,27 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-tag="" out=dist key="" remote=origin
+tag="" out=dist key="" remote=origin arch="" nosign="" finalize=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tag) tag=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--key) key=$2; shift 2 ;;
 	--remote) remote=$2; shift 2 ;;
+	--arch) arch=$2; shift 2 ;;
+	--no-sign) nosign=--no-sign; shift ;;
+	--finalize) finalize=1; shift ;;
 	*) ci_error "ci/release.sh: unknown argument '$1' (see the comment at the top of ci/release.sh)"; exit 2 ;;
 	esac
 done
 
 cd "$CI_ROOT"
+if [ "$finalize" = 1 ]; then
+	releaser=$(ci_releaser)
+	rc=0
+	ci_run "finalize $out" "$releaser" finalize --out "$out" ${key:+--key "$key"} || rc=$?
+	exit "$rc"
+fi
 if [ -z "$tag" ] && [ "${GITHUB_REF_TYPE:-}" = tag ]; then
 	tag=$GITHUB_REF_NAME
 fi
@@ -70,7 +85,7 @@ export RELEASER_BRANCH
 info=$(mktemp)
 trap 'rm -f "$info"' EXIT
 info() {
-	"$releaser" info --json >"$info"
+	"$releaser" info --json --branch "$branch" --tag "$tag" >"$info"
 }
 ci_run "releaser info" info
 channel=$(jq -r .channel "$info")
@@ -80,5 +95,6 @@ if [ "$channel" != "$want" ]; then
 fi
 
 rc=0
-ci_run "release $tag ($channel)" "$releaser" release --out "$out" ${key:+--key "$key"} || rc=$?
+ci_run "release $tag ($channel${arch:+, $arch})" "$releaser" release --branch "$branch" --tag "$tag" --out "$out" \
+	${key:+--key "$key"} ${arch:+--arch "$arch"} $nosign || rc=$?
 exit "$rc"

@@ -194,7 +194,8 @@ int guard_tree(git_repository *repo, const git_oid *commit_id, unsigned long lon
 	out->commits = 1;
 	if (find_adders(repo, commit_id, out) < 0)
 		goto cleanup;
-	qsort(out->items, out->n, sizeof(*out->items), by_path);
+	if (out->n > 1)
+		qsort(out->items, out->n, sizeof(*out->items), by_path);
 	ret = 0;
 cleanup:
 	git_tree_free(tree);

@@ -2,6 +2,11 @@
 # Sourced after tests/lib.sh.
 
 R=$BUILD/bin/releaser
+# under ASan, leaks inside system libraries are not ours (see the file)
+if [ "${SANITIZE:-}" = 1 ]; then
+	LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}
+	export LSAN_OPTIONS
+fi
 # the commands run as RELEASING.md writes them
 PATH=$BUILD/bin:$PATH
 export PATH
