@@ -59,7 +59,7 @@ int branch_resolve(git_repository *repo, const char *branch, git_oid *id)
 	if (rc == GIT_ENOTFOUND)
 		goto cleanup;
 	if (git_check(rc, "cannot read branch '%s'", branch) < 0 ||
-	    git_check(rc = git_reference_resolve(&resolved, ref), "cannot read branch '%s'", branch) < 0) {
+	    git_check(git_reference_resolve(&resolved, ref), "cannot read branch '%s'", branch) < 0) {
 		rc = -1;
 		goto cleanup;
 	}
