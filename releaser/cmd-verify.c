@@ -196,7 +196,8 @@ static int check_unlisted(int dirfd, const char *dir, const struct sums *s, stru
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), compare_names);
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
 	for (i = 0; i < n; i++) {
 		report_add(r, names[i], "not listed in " SUMS_FILE);
 		free(names[i]);

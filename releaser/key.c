@@ -164,7 +164,7 @@ static struct sign_key *key_from_raw(const unsigned char *raw, int encrypted, co
 	if ((encrypted || !all_zero(raw + SK_CHECKSUM, KEY_CHECKSUM_LEN)) &&
 	    CRYPTO_memcmp(chk, raw + SK_CHECKSUM, KEY_CHECKSUM_LEN) != 0) {
 		if (encrypted)
-			error("wrong password for %s (RELEASER_KEY_PASSWORD), or the key is corrupt", what);
+			error("wrong password for %s: check RELEASER_KEY_PASSWORD (or the key is corrupt)", what);
 		else
 			error("%s is corrupt: its checksum does not match", what);
 		goto cleanup;

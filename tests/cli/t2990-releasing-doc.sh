@@ -2,9 +2,11 @@
 # RELEASING.md: every command in its sh code blocks is run by a test.
 . "$(dirname "$0")/../lib.sh"
 
-# the command lines of RELEASING.md's ```sh blocks
+# the command lines of RELEASING.md's sh blocks (indented ones too), without
+# trailing comments
 doc_commands() {
-	awk '/^```sh$/ { on = 1; next } /^```$/ { on = 0; next } on && NF && $1 !~ /^#/' "$ROOT/RELEASING.md"
+	awk '/^ *```sh$/ { on = 1; next } /^ *```$/ { on = 0; next } on && NF && $1 !~ /^#/' "$ROOT/RELEASING.md" |
+		sed -e 's/[[:space:]]\{1,\}#.*//' -e 's/^[[:space:]]*//'
 }
 
 test_expect_success 'RELEASING.md has commands in sh blocks' '
