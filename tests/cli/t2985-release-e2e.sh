@@ -51,14 +51,14 @@ fi
 
 test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	project
-	ci/mirror.sh --fetch --push >mirror.out
+	ci/mirror.sh --fetch --push >"$TRASH/mirror.out"
 	git checkout -q debug
-	releaser tag v1.0.1 >tag.out
+	releaser tag v1.0.1 >"$TRASH/tag.out"
 	git push -q origin debug v1.0.1-debug
 	test "$(git rev-parse v1.0.1-debug^{commit})" != "$(git rev-parse v1.0.1^{commit})"
 
 	git checkout -q v1.0.1-debug
-	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-debug" >release.out
+	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-debug" >"$TRASH/release-debug.out"
 	verified "$TRASH/dist-debug"
 	name=profiling-agent-v1.0.1-debug-linux-$HOST_ARCH
 	mkdir "$TRASH/x-debug" && tar -xzf "$TRASH/dist-debug/$name.tar.gz" -C "$TRASH/x-debug"
@@ -67,7 +67,7 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	test ! -e "$TRASH/x-debug/$name/share/analyzer/analyzer.ebpf.debug.$HOST_ARCH"
 
 	git checkout -q v1.0.1
-	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-release" >release.out
+	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-release" >"$TRASH/release.out"
 	verified "$TRASH/dist-release"
 	name=profiling-agent-v1.0.1-linux-$HOST_ARCH
 	mkdir "$TRASH/x-rel" && tar -xzf "$TRASH/dist-release/$name.tar.gz" -C "$TRASH/x-rel"
@@ -78,10 +78,10 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 test_expect_success 'a release built in per-arch parts, then finalized and signed in one place' '
 	project
 	git checkout -q v1.0.1
-	ci/release.sh --arch amd64 --no-sign --out dist
+	ci/release.sh --arch amd64 --no-sign --out dist >"$TRASH/part.out"
 	test -s dist/manifest-amd64.json
 	test ! -e dist/SHA256SUMS
-	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh --finalize --out dist
+	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh --finalize --out dist >"$TRASH/finalize.out"
 	verified dist
 	expect_exit 2 ci/release.sh --finalize --out "$TRASH/empty"
 '
