@@ -78,6 +78,15 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 test_expect_success 'a release built in per-arch parts, then finalized and signed in one place' '
 	project
 	git checkout -q v1.0.1
+	# by hand, as RELEASING.md shows it
+	RELEASER_BRANCH=main releaser release --arch amd64 --no-sign --out dist >"$TRASH/part.out" 2>&1
+	test -s dist/manifest-amd64.json
+	cp "$TRASH/release.key" release.key
+	releaser finalize --out dist --key release.key >"$TRASH/finalize.out"
+	rm release.key
+	verified dist
+	rm -rf dist
+	# through ci/release.sh, as the release workflow does
 	ci/release.sh --arch amd64 --no-sign --out dist >"$TRASH/part.out"
 	test -s dist/manifest-amd64.json
 	test ! -e dist/SHA256SUMS
