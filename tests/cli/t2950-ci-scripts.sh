@@ -132,4 +132,16 @@ test_expect_success 'ci/release.sh refuses when HEAD has no tag, or the tag is n
 	expect_exit 2 ci/release.sh --tag v1.0.0 2>err
 	test_grep "tag .v1.0.0. is not at HEAD" err
 '
+test_expect_success 'ci/publish.sh publishes a finalized directory (a debug tag as a pre-release)' '
+	make_repo r --with-ci && cd r
+	mkdir d
+	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >d/$f; done
+	GITHUB_REF_NAME=v1.0.1-debug ci/publish.sh d --print >out
+	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease d/SHA256SUMS d/SHA256SUMS.minisig d/SHA256SUMS.sig d/a.tar.gz$" out
+	GITHUB_REF_NAME=v1.0.1 ci/publish.sh d --print >out
+	test_grep -v -- "--prerelease" out
+	rm d/SHA256SUMS.minisig
+	GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh d --print 2>err
+	test_grep "is not a finalized release" err
+'
 test_done
