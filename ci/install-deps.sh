@@ -13,7 +13,7 @@ PACKAGES="
 make gcc pkg-config git
 clang llvm lld bpftool
 libbpf-dev libelf-dev zlib1g-dev libzstd-dev
-libgit2-dev libarchive-dev libssl-dev libjansson-dev
+libgit2-dev libarchive-dev libssl-dev libjansson-dev openssh-client
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file jq time
 "

@@ -36,5 +36,13 @@ int cmd_finalize(int argc, char **argv, struct context *ctx);
 int cmd_keygen(int argc, char **argv, struct context *ctx);
 /* releaser verify [--pubkey FILE] [--json] DIR: a release directory (cmd-verify.c) */
 int cmd_verify(int argc, char **argv, struct context *ctx);
+/* releaser mirror: bring the debug branch up to date with main (cmd-mirror.c) */
+int cmd_mirror(int argc, char **argv, struct context *ctx);
+
+/* releaser guard: refuse build outputs among tracked files (cmd-guard.c) */
+int cmd_guard(int argc, char **argv, struct context *ctx);
+
+/* releaser tag: tag the debug release of one of main's releases (cmd-tag.c) */
+int cmd_tag(int argc, char **argv, struct context *ctx);
 
 #endif /* RELEASER_CMD_H */

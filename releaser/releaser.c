@@ -32,6 +32,9 @@ static const struct command commands[] = {
 	{ "finalize", cmd_finalize, 0, "merge per-arch packages into checksums, manifest and signatures" },
 	{ "keygen", cmd_keygen, 0, "make an Ed25519 key pair (minisign and signify format)" },
 	{ "verify", cmd_verify, 0, "check a release directory: checksums and signatures" },
+	{ "mirror", cmd_mirror, NEEDS_REPO, "bring the debug branch up to date with main" },
+	{ "guard", cmd_guard, NEEDS_REPO, "fail when a tracked file is a build output" },
+	{ "tag", cmd_tag, NEEDS_REPO, "tag the debug release of a release (vX.Y.Z -> vX.Y.Z-debug)" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -49,6 +49,8 @@ SIGN_OBJS := $(patsubst %,$(OBJ)/releaser/%.o,sign key keyfile sigfile sums ossl
 UNIT_DEPS_test-sign := $(SIGN_OBJS)
 UNIT_LIBS_test-sign := -lcrypto
 $(OBJ)/tests/test-sign.o: CPPFLAGS_ALL += -Ireleaser
+UNIT_DEPS_test-artifact := $(OBJ)/releaser/artifact.o
+$(OBJ)/tests/test-artifact.o: CPPFLAGS_ALL += -Ireleaser
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests

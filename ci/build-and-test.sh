@@ -1,0 +1,56 @@
+#!/bin/sh
+# Build, test and guard: what CI runs on every push and pull request.
+#
+#   ci/build-and-test.sh [--steps LIST] [REV-RANGE]
+#
+# --steps   comma-separated subset of deps,build,test,guard (default: all)
+# REV-RANGE the commits to guard (A..B: a push or pull request); none, or a
+#           range starting at the zero id (a new branch): the tree at HEAD
+#
+# Exit codes: those of the failing step (make's, or releaser guard's: 1 a
+# build output is tracked, 2 bad range).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+steps=deps,build,test,guard
+if [ "${1:-}" = --steps ]; then
+	steps=$2
+	shift 2
+fi
+range=${1:-}
+case "$range" in
+0000000000000000000000000000000000000000..*) range="" ;;
+esac
+
+has() {
+	case ",$steps," in *",$1,"*) return 0 ;; esac
+	return 1
+}
+
+cd "$CI_ROOT"
+if has deps; then
+	ci_run "install dependencies" ci/install-deps.sh
+fi
+if has build; then
+	ci_run "build" make -j"$(nproc)"
+fi
+if has test; then
+	ci_run "test" make test
+fi
+if has guard; then
+	releaser=$(ci_releaser)
+	report=$(mktemp)
+	guard() {
+		# shellcheck disable=SC2086 # no range: no argument
+		"$releaser" guard --json $range >"$report"
+	}
+	rc=0
+	ci_run "guard ${range:-HEAD}" guard || rc=$?
+	# one annotation per offender, on the file itself
+	jq -r '.offenders[]? | [.path, "\(.reason), added by \(.commit // "an unknown commit")"] | @tsv' "$report" |
+		while IFS="$(printf '\t')" read -r path why; do
+			ci_error "build output tracked: $why" "$path"
+		done
+	rm -f "$report"
+	exit "$rc"
+fi

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Mirror main into the debug branch, check it, and push it when asked: the
+# scheduled CI job, and what a maintainer runs before a debug release.
+#
+#   ci/mirror.sh [--remote NAME] [--fetch] [--push] [--report FILE]
+#
+# --remote NAME  the remote to fetch from and push to (default: origin)
+# --fetch        first fast-forward the local main and debug branches from
+#                the remote (HEAD is detached if it is on one of them)
+# --push         push debug to the remote afterwards (never forced)
+# --report FILE  write the mirror's and the check's JSON there (for the job
+#                that opens an issue)
+#
+# Exit codes: 0 done; 1 conflict, drift, debug behind or push rejected
+# (each path reported as an error annotation); 2 bad usage or setup.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+remote=origin fetch=0 push=0 report=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--remote) remote=$2; shift 2 ;;
+	--fetch) fetch=1; shift ;;
+	--push) push=1; shift ;;
+	--report) report=$2; shift 2 ;;
+	*) ci_error "ci/mirror.sh: unknown argument '$1' (see the comment at the top of ci/mirror.sh)"; exit 2 ;;
+	esac
+done
+
+cd "$CI_ROOT"
+releaser=$(ci_releaser)
+main=$(ci_setting branch.main main)
+debug=$(ci_setting branch.debug debug)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ "$fetch" = 1 ]; then
+	head=$(git symbolic-ref --short -q HEAD || true)
+	if [ "$head" = "$main" ] || [ "$head" = "$debug" ]; then
+		git checkout -q --detach
+	fi
+	ci_run "fetch $main and $debug from $remote" \
+		git fetch -q "$remote" "refs/heads/$main:refs/heads/$main" "refs/heads/$debug:refs/heads/$debug"
+fi
+
+mirror() {
+	"$releaser" mirror --json >"$tmp/mirror.json"
+}
+check() {
+	"$releaser" mirror --check --json >"$tmp/check.json"
+}
+
+# annotate LABEL KEY FILE: one error per path listed under KEY
+annotate() {
+	jq -r ".$2[]?" "$3" 2>/dev/null | while read -r path; do
+		ci_error "$1" "$path"
+	done
+}
+
+rc=0
+ci_run "mirror $main into $debug" mirror || rc=$?
+[ -s "$tmp/mirror.json" ] && cat "$tmp/mirror.json"
+annotate "conflict merging $main into $debug: resolve it by hand (RELEASING.md, Mirroring)" conflicts "$tmp/mirror.json"
+if [ "$rc" -eq 0 ]; then
+	ci_run "check $debug against $main" check || rc=$?
+	[ -s "$tmp/check.json" ] && cat "$tmp/check.json"
+	annotate "drift: $debug differs from $main here (outside mirror.allow)" drift "$tmp/check.json"
+fi
+if [ "$rc" -eq 0 ] && [ "$push" = 1 ]; then
+	ci_run "push $debug to $remote" "$releaser" mirror --push --remote "$remote" || rc=$?
+fi
+if [ -n "$report" ]; then
+	jq -s '{mirror: .[0], check: .[1]}' "$tmp/mirror.json" "${tmp}/check.json" >"$report" 2>/dev/null ||
+		jq -n --slurpfile m "$tmp/mirror.json" '{mirror: $m[0], check: null}' >"$report" 2>/dev/null || true
+fi
+exit "$rc"

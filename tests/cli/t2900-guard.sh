@@ -1,0 +1,165 @@
+#!/bin/bash
+# releaser guard: build outputs among tracked files, with the commits that
+# added them.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-repo.sh"
+
+# add_commit MSG PATH...: commit the given files (already written)
+add_commit() {
+	msg=$1
+	shift
+	git add "$@"
+	git commit -q -m "$msg"
+}
+
+test_expect_success 'guard --help shows the range forms and the exit codes' '
+	"$R" guard --help >out
+	test_grep "^usage: releaser guard \[REV-RANGE\] \[--json\]" out
+	test_grep "A..B" out
+	test_grep "^exit codes: 0" out
+'
+
+test_expect_success 'this repository tracks no build output' '
+	git clone -q "$ROOT" src
+	cd src
+	releaser guard >out 2>err
+	test_grep "no build output among" err
+	test ! -s out
+'
+
+test_expect_success 'a clean repository passes at HEAD and over a range' '
+	make_repo r && cd r
+	commit_on main src/main.c "int main(void) { return 0; }"
+	releaser guard
+	releaser guard main~1..main
+	releaser guard --json >out
+	jq -e ".ok == true and .offenders == [] and .mode == \"tree\"" out
+'
+
+test_expect_success 'ELF, BPF object, ar, gzip, tarball, analyzer name, key and large file are each named with their commit' '
+	make_repo r && cd r
+	cp "$BUILD/bin/releaser" tool
+	cp "$BUILD/ebpf/analyzer.ebpf.release.$HOST_ARCH" support.bin
+	add_commit "add binaries" tool support.bin
+	bins=$(git rev-parse --short=12 HEAD)
+	ar rc lib.x file
+	echo data | gzip >notes.dat
+	tar cf bundle.pack file
+	echo text >analyzer.ebpf.release.amd64
+	printf "untrusted comment: minisign encrypted secret key\nRWRTY0IyAAAAAAAA\n" >release.secret
+	head -c 1048577 /dev/zero | tr "\0" x >big.txt
+	add_commit "add more" lib.x notes.dat bundle.pack analyzer.ebpf.release.amd64 release.secret big.txt
+	more=$(git rev-parse --short=12 HEAD)
+	commit_on main later "nothing"
+	state before
+	expect_exit 1 releaser guard >out 2>err
+	one_line err
+	test_grep "^releaser: 8 build outputs tracked in .HEAD.: remove them (git rm --cached PATH)" err
+	test_grep "^.tool.: ELF file ([0-9]* bytes), added by $bins \"add binaries\"$" out
+	test_grep "^.support.bin.: BPF object ([0-9]* bytes), added by $bins" out
+	test_grep "^.lib.x.: ar archive ([0-9]* bytes), added by $more \"add more\"$" out
+	test_grep "^.notes.dat.: gzip data" out
+	test_grep "^.bundle.pack.: tar archive" out
+	test_grep "^.analyzer.ebpf.release.amd64.: analyzer artifact name" out
+	test_grep "^.release.secret.: secret key" out
+	test_grep "^.big.txt.: larger than guard.maxsize (1048577 bytes), added by $more" out
+	test_line_count out 8
+	state after
+	test_cmp before after
+'
+
+test_expect_success 'the adding commit is found after renames, merges and packing' '
+	make_repo r && cd r
+	commit_on debug src/x "x"
+	git checkout -q debug
+	cp "$BUILD/bin/releaser" tool.bin
+	add_commit "binary on a branch" tool.bin
+	added=$(git rev-parse --short=12 HEAD)
+	git checkout -q main
+	git merge -q --no-ff -m "merge debug" debug
+	commit_on main other "y"
+	git gc -q
+	expect_exit 1 releaser guard >out 2>err
+	test_grep "^.tool.bin.: ELF file ([0-9]* bytes), added by $added \"binary on a branch\"$" out
+	git mv tool.bin renamed.bin
+	git commit -q -m "rename it"
+	expect_exit 1 releaser guard >out 2>err
+	test_grep "^.renamed.bin.: ELF file ([0-9]* bytes), added by $(git rev-parse --short=12 HEAD) \"rename it\"$" out
+'
+
+test_expect_success 'a range checks only what its commits add, each with its commit' '
+	make_repo r && cd r
+	cp "$BUILD/bin/releaser" old.bin
+	add_commit "old binary" old.bin
+	base=$(git rev-parse HEAD)
+	commit_on main a.c "code"
+	echo data | gzip >a.gz.txt
+	add_commit "compressed" a.gz.txt
+	gz=$(git rev-parse HEAD)
+	commit_on main b.c "more code"
+	expect_exit 1 releaser guard "$base..HEAD" >out 2>err
+	one_line err
+	test_grep "1 build output tracked in .$base..HEAD." err
+	test_grep "^.a.gz.txt.: gzip data ([0-9]* bytes), added by ${gz:0:12} \"compressed\"$" out
+	test_grep -v "old.bin" out
+	releaser guard "$gz..HEAD"
+'
+
+test_expect_success 'in a range, a merge is not blamed for what its branch added' '
+	make_repo r && cd r
+	git checkout -q debug
+	echo x | gzip >z.dat
+	add_commit "gzip on debug" z.dat
+	added=$(git rev-parse HEAD)
+	git checkout -q main
+	commit_on main m "main"
+	git merge -q --no-ff -m "merge" debug
+	expect_exit 1 releaser guard --json main~1..main >out 2>err
+	jq -e "(.offenders | length) == 1 and .offenders[0].commit == \"$added\" and .offenders[0].path == \"z.dat\"" out
+	jq -e ".mode == \"range\" and .commits == 2 and .ok == false" out
+'
+
+test_expect_success 'a file modified into a build output is caught; deleting one clears HEAD' '
+	make_repo r && cd r
+	cp "$BUILD/bin/releaser" file
+	add_commit "overwrite" file
+	expect_exit 1 releaser guard HEAD~1..HEAD >out 2>err
+	test_grep "^.file.: ELF file" out
+	git rm -q file && git commit -q -m "remove"
+	releaser guard
+	expect_exit 1 releaser guard HEAD~2..HEAD >out 2>err
+'
+
+test_expect_success 'guard.maxsize in releaser.conf sets the size limit' '
+	make_repo r && cd r
+	head -c 2000 /dev/zero | tr "\0" y >medium.txt
+	add_commit "medium" medium.txt
+	releaser guard
+	printf "[guard]\n\tmaxsize = 1000\n" >releaser.conf
+	expect_exit 1 releaser guard >out 2>err
+	test_grep "^.medium.txt.: larger than guard.maxsize (2000 bytes)" out
+	releaser guard --json >out 2>err || true
+	jq -e ".maxsize == 1000" out
+'
+
+test_expect_success 'an unknown revision, A...B and extra arguments are refused (exit 2)' '
+	make_repo r && cd r
+	expect_exit 2 releaser guard nope 2>err
+	one_line err
+	test_grep "unknown revision or range .nope.: give A..B" err
+	expect_exit 2 releaser guard main...debug 2>err
+	one_line err
+	test_grep "A...B is not supported" err
+	expect_exit 2 releaser guard HEAD HEAD 2>err
+	one_line err
+	expect_exit 2 releaser guard --frob 2>err
+	test_grep "see releaser guard --help" err
+'
+
+test_expect_success 'outside a repository: exit 2' '
+	mkdir plain && cd plain
+	GIT_CEILING_DIRECTORIES=$TRASH expect_exit 2 "$R" guard 2>err
+	one_line err
+	test_grep "not a git repository" err
+'
+test_done

@@ -1,0 +1,147 @@
+#!/bin/bash
+# ci/: grouped output and annotations, the guard step, the mirror job and
+# its issue, the release script's refusals.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-repo.sh"
+
+RELEASER=$BUILD/bin/releaser
+export RELEASER
+unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME
+
+test_expect_success 'ci/lib.sh prints plain groups and errors outside GitHub Actions' '
+	(. "$ROOT/ci/lib.sh"; ci_group "a step"; ci_endgroup; ci_error "it broke" src/x.c 12; ci_error "plain") >out 2>err
+	printf "==> a step\n" >expect
+	test_cmp expect out
+	printf "error: src/x.c:12: it broke\nerror: plain\n" >expect
+	test_cmp expect err
+'
+
+test_expect_success 'ci/lib.sh speaks workflow commands under GitHub Actions' '
+	(. "$ROOT/ci/lib.sh"; GITHUB_ACTIONS=true; ci_group "a step"; ci_endgroup
+	 ci_error "it broke" src/x.c 12; ci_error "two
+lines, 100%"; ci_warning "careful" f) >out 2>err
+	printf "::group::a step\n::endgroup::\n" >expect
+	test_cmp expect out
+	printf "::error file=src/x.c,line=12::it broke\n::error::two%%0Alines, 100%%25\n::warning file=f::careful\n" >expect
+	test_cmp expect err
+'
+
+test_expect_success 'ci_run passes the exit code through and names the step and the releaser message' '
+	(. "$ROOT/ci/lib.sh"; GITHUB_ACTIONS=true
+	 ci_run "merge things" sh -c "echo releaser: it conflicts >&2; exit 3") >out 2>err && exit 1 || rc=$?
+	test "$rc" = 3
+	test_grep "^::group::merge things" out
+	test_grep "^::endgroup::" out
+	test_grep "^::error::merge things failed (exit 3): it conflicts$" err
+'
+
+test_expect_success 'ci/build-and-test.sh guards this repository (the CI step passes)' '
+	git clone -q "$ROOT" src
+	cd src
+	ci/build-and-test.sh --steps guard >out 2>err
+	test_grep "==> guard HEAD" out
+	test_grep -v "^error" err
+'
+
+test_expect_success 'ci/build-and-test.sh annotates each offender of a range on its file, exit 1' '
+	make_repo r --with-ci && cd r
+	base=$(git rev-parse HEAD)
+	cp "$BUILD/bin/releaser" tool.bin
+	git add tool.bin && git commit -q -m "binary"
+	GITHUB_ACTIONS=true expect_exit 1 ci/build-and-test.sh --steps guard "$base..HEAD" >out 2>err
+	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD)$" err
+	test_grep "^::error::guard $base..HEAD failed (exit 1): 1 build output tracked" err
+'
+
+test_expect_success 'ci/build-and-test.sh guards HEAD for a new branch (zero range)' '
+	make_repo r --with-ci && cd r
+	echo x | gzip >z.dat && git add z.dat && git commit -q -m z
+	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..$(git rev-parse HEAD)" >out 2>err
+	test_grep "==> guard HEAD" out
+	test_grep "^error: z.dat: build output tracked: gzip data" err
+'
+
+test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
+	make_repo r --with-ci
+	git init -q --bare remote.git
+	cd r
+	git remote add origin ../remote.git
+	git push -q origin main debug
+	git clone -q ../remote.git ../other
+	(cd ../other && echo later >later && git add later && git commit -q -m later && git push -q origin main)
+	ci/mirror.sh --fetch --push >out 2>err
+	test_grep "==> fetch main and debug from origin" out
+	test_grep "==> push debug to origin" out
+	test "$(git -C ../remote.git rev-parse debug)" = "$(git -C ../remote.git rev-parse main)"
+	test "$(git rev-parse debug)" = "$(git rev-parse main)"
+'
+
+test_expect_success 'ci/mirror.sh on a conflict: exit 1, one annotation per path, nothing pushed, an issue body' '
+	make_repo r --with-ci
+	git init -q --bare remote.git
+	cd r
+	git remote add origin ../remote.git
+	commit_on main file "main side"
+	commit_on debug file "debug side"
+	git push -q origin main debug
+	remote_before=$(git -C ../remote.git rev-parse debug)
+	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --report report.json >out 2>err
+	test_grep "^::error file=file::conflict merging main into debug" err
+	test "$(git -C ../remote.git rev-parse debug)" = "$remote_before"
+	jq -e ".mirror.conflicts == [\"file\"]" report.json
+	GITHUB_SERVER_URL=https://example.invalid GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
+		ci/mirror-issue.sh report.json --print >issue
+	test_grep "^Mirroring main into the debug branch failed$" issue
+	test_grep "^Merging conflicts in:$" issue
+	test_grep "^- \`file\`$" issue
+	test_grep "^Run: https://example.invalid/o/r/actions/runs/7$" issue
+'
+
+test_expect_success 'ci/mirror.sh on drift: exit 1, the path annotated and in the issue body' '
+	make_repo r --with-ci && cd r
+	commit_on debug feature.c "debug only"
+	expect_exit 1 ci/mirror.sh --report report.json >out 2>err
+	test_grep "^error: feature.c: drift: debug differs from main here" err
+	ci/mirror-issue.sh report.json --print >issue
+	test_grep "^- \`feature.c\`$" issue
+	test_grep "drift" issue
+'
+
+test_expect_success 'ci/mirror.sh refuses an unknown argument (exit 2)' '
+	make_repo r --with-ci && cd r
+	expect_exit 2 ci/mirror.sh --frob 2>err
+	test_grep "unknown argument .--frob." err
+'
+
+test_expect_success 'ci/release.sh refuses when HEAD has no tag, or the tag is not on its branch (exit 2)' '
+	make_repo r --with-ci && cd r
+	expect_exit 2 ci/release.sh 2>err
+	test_grep "no tag at HEAD" err
+	commit_on debug d own
+	git tag -a v1.0.0 -m v1.0.0 debug
+	git checkout -q v1.0.0
+	expect_exit 2 ci/release.sh 2>err
+	test_grep "tag .v1.0.0. is not on branch .main.: release releases are tagged there" err
+	git checkout -q main
+	git tag -a v1.0.1-debug -m x main
+	commit_on main m x
+	git branch -D -q debug
+	git checkout -q v1.0.1-debug
+	expect_exit 2 ci/release.sh 2>err
+	test_grep "tag .v1.0.1-debug. is not on branch .debug." err
+	expect_exit 2 ci/release.sh --tag v1.0.0 2>err
+	test_grep "tag .v1.0.0. is not at HEAD" err
+'
+test_expect_success 'ci/publish.sh publishes a finalized directory (a debug tag as a pre-release)' '
+	make_repo r --with-ci && cd r
+	mkdir d
+	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >d/$f; done
+	GITHUB_REF_NAME=v1.0.1-debug ci/publish.sh d --print >out
+	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease d/SHA256SUMS d/SHA256SUMS.minisig d/SHA256SUMS.sig d/a.tar.gz$" out
+	GITHUB_REF_NAME=v1.0.1 ci/publish.sh d --print >out
+	test_grep -v -- "--prerelease" out
+	rm d/SHA256SUMS.minisig
+	GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh d --print 2>err
+	test_grep "is not a finalized release" err
+'
+test_done

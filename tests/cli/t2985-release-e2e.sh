@@ -1,0 +1,97 @@
+#!/bin/bash
+# The whole flow on a clone of this project with a bare remote: a change on
+# main, v1.0.1, ci/mirror.sh, releaser tag, ci/release.sh on v1.0.1-debug
+# (the debug analyzer under the release name) and on v1.0.1 (both
+# flavors), and a release split into per-arch parts then finalized. Each
+# release is a real build of the analyzer.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-repo.sh"
+
+RELEASER=$BUILD/bin/releaser
+export RELEASER
+unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME RELEASER_SIGNING_KEY
+# the clone builds its own analyzer, plainly (the releaser under test may be
+# the sanitized one)
+unset SANITIZE
+
+# flavor OBJECT: the flavor an analyzer object declares in .analyzer_info
+flavor() {
+	llvm-objcopy --dump-section .analyzer_info="$TRASH/info.tmp" "$1" "$TRASH/junk.tmp"
+	tr -d '\0' <"$TRASH/info.tmp" | sed -n 's/^flavor=//p'
+	rm -f "$TRASH/info.tmp" "$TRASH/junk.tmp"
+}
+
+# verified DIR: the release in DIR checks with the standard tools
+verified() {
+	(cd "$1" && sha256sum -c --quiet SHA256SUMS)
+	minisign -Vm "$1/SHA256SUMS" -p "$TRASH/release.pub" -q
+	(cd "$1" && signify-openbsd -C -p "$TRASH/release.pub" -x SHA256SUMS.sig >/dev/null)
+}
+
+# project: TRASH/proj, a clone of this project with origin TRASH/origin.git
+# holding main and debug, and a change on main tagged v1.0.1
+project() {
+	git clone -q --bare "$ROOT" "$TRASH/origin.git"
+	git -C "$TRASH/origin.git" branch -f main HEAD
+	git -C "$TRASH/origin.git" branch -f debug HEAD
+	git clone -q -b main "$TRASH/origin.git" "$TRASH/proj"
+	cd "$TRASH/proj"
+	git branch -q debug origin/debug
+	echo "A change for 1.0.1." >>README.md
+	git commit -q -am "a change for 1.0.1"
+	git tag -a v1.0.1 -m v1.0.1
+	git push -q origin main v1.0.1
+	releaser keygen --out "$TRASH/release" >/dev/null 2>&1
+}
+
+if ! "$RELEASER" release --help >/dev/null 2>&1; then
+	test_skip 'a debug release and a release of v1.0.1, end to end' 'this releaser has no release command yet'
+	test_done
+fi
+
+test_expect_success 'a debug release and a release of v1.0.1, end to end' '
+	project
+	ci/mirror.sh --fetch --push >"$TRASH/mirror.out"
+	git checkout -q debug
+	releaser tag v1.0.1 >"$TRASH/tag.out"
+	git push -q origin debug v1.0.1-debug
+	test "$(git rev-parse v1.0.1-debug^{commit})" != "$(git rev-parse v1.0.1^{commit})"
+
+	git checkout -q v1.0.1-debug
+	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-debug" >"$TRASH/release-debug.out"
+	verified "$TRASH/dist-debug"
+	name=profiling-agent-v1.0.1-debug-linux-$HOST_ARCH
+	mkdir "$TRASH/x-debug" && tar -xzf "$TRASH/dist-debug/$name.tar.gz" -C "$TRASH/x-debug"
+	rel=$TRASH/x-debug/$name/share/analyzer/analyzer.ebpf.release.$HOST_ARCH
+	test "$(flavor "$rel")" = debug
+	test ! -e "$TRASH/x-debug/$name/share/analyzer/analyzer.ebpf.debug.$HOST_ARCH"
+
+	git checkout -q v1.0.1
+	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-release" >"$TRASH/release.out"
+	verified "$TRASH/dist-release"
+	name=profiling-agent-v1.0.1-linux-$HOST_ARCH
+	mkdir "$TRASH/x-rel" && tar -xzf "$TRASH/dist-release/$name.tar.gz" -C "$TRASH/x-rel"
+	test "$(flavor "$TRASH/x-rel/$name/share/analyzer/analyzer.ebpf.release.$HOST_ARCH")" = release
+	test "$(flavor "$TRASH/x-rel/$name/share/analyzer/analyzer.ebpf.debug.$HOST_ARCH")" = debug
+'
+
+test_expect_success 'a release built in per-arch parts, then finalized and signed in one place' '
+	project
+	git checkout -q v1.0.1
+	# by hand, as RELEASING.md shows it
+	RELEASER_BRANCH=main releaser release --arch amd64 --no-sign --out dist >"$TRASH/part.out" 2>&1
+	test -s dist/manifest-amd64.json
+	cp "$TRASH/release.key" release.key
+	releaser finalize --out dist --key release.key >"$TRASH/finalize.out"
+	rm release.key
+	verified dist
+	rm -rf dist
+	# through ci/release.sh, as the release workflow does
+	ci/release.sh --arch amd64 --no-sign --out dist >"$TRASH/part.out"
+	test -s dist/manifest-amd64.json
+	test ! -e dist/SHA256SUMS
+	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh --finalize --out dist >"$TRASH/finalize.out"
+	verified dist
+	expect_exit 2 ci/release.sh --finalize --out "$TRASH/empty"
+'
+test_done
