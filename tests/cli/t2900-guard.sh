@@ -38,7 +38,7 @@ test_expect_success 'a clean repository passes at HEAD and over a range' '
 
 test_expect_success 'ELF, BPF object, ar, gzip, tarball, analyzer name, key and large file are each named with their commit' '
 	make_repo r && cd r
-	cp "$BUILD/bin/releaser" tool
+	cp "$BUILD/bin/gen-frametypes" tool
 	cp "$BUILD/ebpf/analyzer.ebpf.release.$HOST_ARCH" support.bin
 	add_commit "add binaries" tool support.bin
 	bins=$(git rev-parse --short=12 HEAD)
@@ -72,7 +72,7 @@ test_expect_success 'the adding commit is found after renames, merges and packin
 	make_repo r && cd r
 	commit_on debug src/x "x"
 	git checkout -q debug
-	cp "$BUILD/bin/releaser" tool.bin
+	cp "$BUILD/bin/gen-frametypes" tool.bin
 	add_commit "binary on a branch" tool.bin
 	added=$(git rev-parse --short=12 HEAD)
 	git checkout -q main
@@ -89,7 +89,7 @@ test_expect_success 'the adding commit is found after renames, merges and packin
 
 test_expect_success 'a range checks only what its commits add, each with its commit' '
 	make_repo r && cd r
-	cp "$BUILD/bin/releaser" old.bin
+	cp "$BUILD/bin/gen-frametypes" old.bin
 	add_commit "old binary" old.bin
 	base=$(git rev-parse HEAD)
 	commit_on main a.c "code"
@@ -121,7 +121,7 @@ test_expect_success 'in a range, a merge is not blamed for what its branch added
 
 test_expect_success 'a file modified into a build output is caught; deleting one clears HEAD' '
 	make_repo r && cd r
-	cp "$BUILD/bin/releaser" file
+	cp "$BUILD/bin/gen-frametypes" file
 	add_commit "overwrite" file
 	expect_exit 1 releaser guard HEAD~1..HEAD >out 2>err
 	test_grep "^.file.: ELF file" out

@@ -46,7 +46,7 @@ test_expect_success 'ci/build-and-test.sh guards this repository (the CI step pa
 test_expect_success 'ci/build-and-test.sh annotates each offender of a range on its file, exit 1' '
 	make_repo r --with-ci && cd r
 	base=$(git rev-parse HEAD)
-	cp "$BUILD/bin/releaser" tool.bin
+	cp "$BUILD/bin/gen-frametypes" tool.bin
 	git add tool.bin && git commit -q -m "binary"
 	GITHUB_ACTIONS=true expect_exit 1 ci/build-and-test.sh --steps guard "$base..HEAD" >out 2>err
 	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD)$" err

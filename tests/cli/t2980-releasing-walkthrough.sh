@@ -64,7 +64,7 @@ test_expect_success 'the guard over what a branch adds to origin/main' '
 	commit_on topic notes.txt "text is fine"
 	releaser guard
 	releaser guard origin/main..HEAD
-	cp "$BUILD/bin/releaser" tool
+	cp "$BUILD/bin/gen-frametypes" tool
 	git add tool && git commit -q -m "oops, a binary"
 	expect_exit 1 releaser guard origin/main..HEAD >out 2>err
 	test_grep "^.tool.: ELF file" out
