@@ -274,7 +274,7 @@ int pubkey_decode(const char *text, size_t len, struct sign_pubkey *pk, const ch
 
 void sign_key_id(const struct sign_pubkey *pk, char id[SIGN_KEY_ID_LEN + 1])
 {
-	snprintf(id, SIGN_KEY_ID_LEN + 1, "%016" PRIX64, load64_le(pk->keynum));
+	snprintf(id, SIGN_KEY_ID_LEN + 1, "%" PRIX64, load64_le(pk->keynum));
 }
 
 void sign_key_public(const struct sign_key *k, struct sign_pubkey *pk)

@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #define SIGN_KEYNUM_LEN 8  /* minisign's key number: random, names the key */
-#define SIGN_KEY_ID_LEN 16 /* hex digits of a key id */
+#define SIGN_KEY_ID_LEN 16 /* hex digits of a key id, at most */
 
 struct sign_key; /* a secret key, wiped when freed */
 
@@ -68,7 +68,7 @@ int sign_pubkey_load(const char *path, struct sign_pubkey *pk);
 
 /*
  * sign_key_id writes pk's key id as minisign prints it (the key number
- * read little-endian, 16 upper-case hex digits) into id.
+ * read little-endian, upper-case hex without leading zeros) into id.
  */
 void sign_key_id(const struct sign_pubkey *pk, char id[SIGN_KEY_ID_LEN + 1]);
 
