@@ -157,6 +157,8 @@ static int check_main_tag(git_repository *repo, struct tag_job *j)
 	rc = branch_resolve(repo, j->main_branch, &j->main_head);
 	if (rc == GIT_ENOTFOUND)
 		return error("branch '%s' does not exist: fetch it", j->main_branch), EXIT_USAGE;
+	if (rc == GIT_EINVALIDSPEC)
+		return EXIT_USAGE;
 	if (rc < 0)
 		return EXIT_FAIL;
 	if (!contains(repo, &j->main_head, &j->tagged))

@@ -32,6 +32,8 @@ static int resolve(git_repository *repo, const char *branch, const char *hint, g
 		error("branch '%s' does not exist: %s", branch, hint);
 		return EXIT_USAGE;
 	}
+	if (rc == GIT_EINVALIDSPEC)
+		return EXIT_USAGE;
 	return rc < 0 ? EXIT_FAIL : 0;
 }
 

@@ -53,8 +53,13 @@ int branch_resolve(git_repository *repo, const char *branch, git_oid *id)
 {
 	git_reference *ref = NULL, *resolved = NULL;
 	char *name = xasprintf("refs/heads/%s", branch);
-	int rc;
+	int rc, valid = 0;
 
+	if (git_reference_name_is_valid(&valid, name) < 0 || !valid) {
+		error("'%s' is not a valid branch name", branch);
+		rc = GIT_EINVALIDSPEC;
+		goto cleanup;
+	}
 	rc = git_reference_lookup(&ref, repo, name);
 	if (rc == GIT_ENOTFOUND)
 		goto cleanup;

@@ -27,7 +27,8 @@ int ref_create(git_repository *repo, const char *refname, const git_oid *id, con
 
 /*
  * branch_resolve reads refs/heads/<branch>. Returns 0 with *id set,
- * GIT_ENOTFOUND (nothing printed) when there is no such branch, or -1
+ * GIT_ENOTFOUND (nothing printed) when there is no such branch,
+ * GIT_EINVALIDSPEC after a message when branch is not a valid name, or -1
  * after a message.
  */
 int branch_resolve(git_repository *repo, const char *branch, git_oid *id);

@@ -185,6 +185,9 @@ test_expect_success 'a missing debug or main branch is refused (exit 2), nothing
 	expect_exit 2 releaser mirror --main nope >out 2>err
 	one_line err
 	test_grep "branch .nope. does not exist" err
+	expect_exit 2 releaser mirror --main "bad..name" >out 2>err
+	one_line err
+	test_grep ".bad..name. is not a valid branch name" err
 	state after
 	test_cmp before after
 '
