@@ -74,6 +74,12 @@ void atomic_file_abort(struct atomic_file *f);
 int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
 
 /*
+ * read_all reads exactly len bytes from fd into buf, retrying on EINTR.
+ * Returns 0, or -1 with errno set (EIO when the file ended early).
+ */
+int read_all(int fd, void *buf, size_t len);
+
+/*
  * read_file reads a whole file (at most max bytes; O_NOFOLLOW) into a
  * NUL-terminated buffer the caller frees; *len gets its length.
  * Returns NULL after a message naming the path.

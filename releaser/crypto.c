@@ -11,8 +11,6 @@
 #include "common.h"
 #include "ossl.h"
 
-#define READ_CHUNK (128 * 1024)
-
 int sha256_init(struct sha256 *h)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -59,34 +57,23 @@ void sha256_abort(struct sha256 *h)
 
 int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size)
 {
-	static char buf[READ_CHUNK];
-	struct sha256 h = { 0 };
-	ssize_t n;
-	int fd, ret = -1;
+	unsigned char md[32];
+	off_t end;
+	int fd, rc, i;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot read '%s': %s", path, strerror(errno));
-	if (sha256_init(&h) < 0)
-		goto cleanup;
-	for (;;) {
-		n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			error("cannot read '%s': %s", path, strerror(errno));
-			goto cleanup;
-		}
-		if (n == 0)
-			break;
-		if (sha256_update(&h, buf, (size_t)n) < 0)
-			goto cleanup;
-	}
-	if (size)
-		*size = h.bytes;
-	ret = sha256_final(&h, hex);
-cleanup:
-	sha256_abort(&h);
+	rc = ossl_digest_fd(fd, EVP_sha256(), md);
+	end = lseek(fd, 0, SEEK_CUR);
 	close(fd);
-	return ret;
+	if (rc > 0)
+		return error("cannot read '%s': %s", path, strerror(rc));
+	if (rc < 0)
+		return -1;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	if (size)
+		*size = end < 0 ? 0 : (uint64_t)end;
+	return 0;
 }

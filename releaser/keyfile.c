@@ -30,8 +30,6 @@ static char *secret_file_read(const char *path, size_t *len)
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
 	int fd, ok = 0;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
@@ -61,18 +59,13 @@ static char *secret_file_read(const char *path, size_t *len)
 		goto cleanup;
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error("cannot read secret key '%s': %s", path, n < 0 ? strerror(errno) : "it shrank while reading");
-			goto cleanup;
-		}
-		got += (size_t)n;
+	if (read_all(fd, buf, (size_t)st.st_size) < 0) {
+		error("cannot read secret key '%s': %s", path,
+		      errno == EIO ? "it shrank while reading" : strerror(errno));
+		goto cleanup;
 	}
-	buf[got] = '\0';
-	*len = got;
+	buf[st.st_size] = '\0';
+	*len = (size_t)st.st_size;
 	ok = 1;
 cleanup:
 	close(fd);

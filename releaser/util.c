@@ -223,12 +223,30 @@ int write_file_atomic(const char *path, const void *buf, size_t len, int mode)
 	return atomic_file_commit(&f);
 }
 
+int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 char *read_file(const char *path, size_t max, size_t *len)
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -249,19 +267,13 @@ char *read_file(const char *path, size_t max, size_t *len)
 		goto fail;
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			error("cannot read '%s': %s", path, n < 0 ? strerror(errno) : "file shrank while reading");
-			goto fail;
-		}
-		got += (size_t)n;
+	if (read_all(fd, buf, (size_t)st.st_size) < 0) {
+		error("cannot read '%s': %s", path, errno == EIO ? "file shrank while reading" : strerror(errno));
+		goto fail;
 	}
-	buf[got] = '\0';
+	buf[st.st_size] = '\0';
 	if (len)
-		*len = got;
+		*len = (size_t)st.st_size;
 	close(fd);
 	return buf;
 fail:
