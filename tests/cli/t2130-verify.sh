@@ -168,7 +168,7 @@ test_expect_success 'signatures by another key fail, naming both key ids' '
 	signed_dir
 	minisign_key other
 	expect_exit 1 "$R" verify --pubkey other.pub dist >out 2>err
-	test_grep "^FAILED SHA256SUMS.minisig: signed by key [0-9A-F]\{16\}, not by the given key [0-9A-F]\{16\}$" out
+	test_grep "^FAILED SHA256SUMS.minisig: signed by key [0-9A-F]\{1,16\}, not by the given key [0-9A-F]\{1,16\}$" out
 	test_grep "^FAILED SHA256SUMS.sig: signed by key" out
 '
 
