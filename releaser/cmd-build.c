@@ -66,17 +66,10 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 			goto cleanup;
 		}
 	}
-	if (optind < argc) {
-		error("build takes no arguments, got '%s' (see releaser build --help)", argv[optind]);
+	ret = release_prepare("build", argc, argv, ctx, &ro, &st, NULL);
+	if (ret != EXIT_OK)
 		goto cleanup;
-	}
-	if (release_state_load(ctx->repo, &ctx->settings, &ro.state, &st) < 0) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
 	loaded = 1;
-	if (release_state_preflight(&st) < 0)
-		goto cleanup;
 	ret = release_build(&st, &ro, BUILD_DIR) < 0 ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	if (loaded)

@@ -105,10 +105,6 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		error("finalize takes no arguments, got '%s' (use --out DIR)", argv[optind]);
 		goto cleanup;
 	}
-	if (ro.no_sign && ro.key) {
-		error("--key and --no-sign exclude each other: give one");
-		goto cleanup;
-	}
 	dir = ro.out ? ro.out : DIST_DIR;
 	if (release_load_key(&ro, &key) < 0)
 		goto cleanup;

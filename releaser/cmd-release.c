@@ -77,21 +77,10 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 			goto cleanup;
 		}
 	}
-	if (optind < argc) {
-		error("release takes no arguments, got '%s' (see releaser release --help)", argv[optind]);
+	ret = release_prepare("release", argc, argv, ctx, &ro, &st, &key);
+	if (ret != EXIT_OK)
 		goto cleanup;
-	}
-	if (ro.no_sign && ro.key) {
-		error("--key and --no-sign exclude each other: give one");
-		goto cleanup;
-	}
-	if (release_state_load(ctx->repo, &ctx->settings, &ro.state, &st) < 0) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
 	loaded = 1;
-	if (release_state_preflight(&st) < 0 || release_load_key(&ro, &key) < 0)
-		goto cleanup;
 	ret = EXIT_FAIL;
 	if (release_build(&st, &ro, BUILD_DIR) < 0)
 		goto cleanup;

@@ -2,6 +2,7 @@
 #include "release.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,13 @@ static int key_file_exists(const char *path)
 	return lstat(path, &sb) == 0;
 }
 
+static int key_options_check(const struct release_opts *ro)
+{
+	if (ro->no_sign && ro->key)
+		return error("--key and --no-sign exclude each other: give one");
+	return 0;
+}
+
 int release_load_key(const struct release_opts *ro, struct sign_key **key)
 {
 	const char *env = getenv("RELEASER_SIGNING_KEY");
@@ -74,6 +82,8 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key)
 	int ret = -1;
 
 	*key = NULL;
+	if (key_options_check(ro) < 0)
+		return -1;
 	if (ro->no_sign)
 		return 0;
 	if (ro->key) {
@@ -97,6 +107,23 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key)
 cleanup:
 	free(dev);
 	return ret;
+}
+
+int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx, const struct release_opts *ro,
+		    struct release_state *st, struct sign_key **key)
+{
+	if (optind < argc)
+		return error("%s takes no arguments, got '%s' (see releaser %s --help)", cmd, argv[optind], cmd),
+		       EXIT_USAGE;
+	if (key && key_options_check(ro) < 0)
+		return EXIT_USAGE;
+	if (release_state_load(ctx->repo, &ctx->settings, &ro->state, st) < 0)
+		return EXIT_FAIL;
+	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
+		release_state_release(st);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 /* writes one tarball per arch of the plan into o's stage, recording them in m */

@@ -6,6 +6,7 @@
 #ifndef RELEASER_RELEASE_H
 #define RELEASER_RELEASE_H
 
+#include "cmd.h"
 #include "manifest.h"
 #include "outdir.h"
 #include "settings.h"
@@ -47,6 +48,17 @@ int release_build(const struct release_state *st, const struct release_opts *ro,
  * (no key, unreadable, corrupt, wrong password).
  */
 int release_load_key(const struct release_opts *ro, struct sign_key **key);
+
+/*
+ * release_prepare is what build, package and release do after their
+ * options (cmd names the command in messages): no operands left (argv from
+ * optind), the release state loaded and preflighted, and, when key is not
+ * NULL, the signing key loaded. Returns EXIT_OK with *st loaded (free it
+ * with release_state_release) and *key set; otherwise an exit code after
+ * one message, with nothing to free.
+ */
+int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx, const struct release_opts *ro,
+		    struct release_state *st, struct sign_key **key);
 
 /*
  * release_package packages the build in build_dir for st into the output
