@@ -6,6 +6,8 @@
 
 #include <openssl/crypto.h>
 
+#include "le64.h"
+
 static const uint64_t blake2b_iv[8] = {
 	0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
 	0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL,
@@ -28,16 +30,6 @@ static const uint8_t blake2b_sigma[10][16] = {
 static uint64_t rotr64(uint64_t x, unsigned int n)
 {
 	return (x >> n) | (x << (64 - n));
-}
-
-static uint64_t load64_le(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
 }
 
 static void mix(uint64_t v[16], int a, int b, int c, int d, uint64_t x, uint64_t y)

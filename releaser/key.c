@@ -12,6 +12,7 @@
 #include "blake2b.h"
 #include "common.h"
 #include "kdf.h"
+#include "le64.h"
 
 /* offsets in a decoded secret key */
 #define SK_ALG 0
@@ -27,24 +28,6 @@
 #define SK_ENCRYPTED_LEN (KEY_SECRET_LEN - SK_KEYNUM)
 
 #define COMMENT_PREFIX "untrusted comment:"
-
-static void store64_le(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t load64_le(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static int all_zero(const unsigned char *p, size_t len)
 {
