@@ -15,8 +15,6 @@
 #include "release.h"
 #include "state.h"
 
-enum { OPT_JOBS = OPT_FIRST_FREE, OPT_HELP };
-
 static const char usage_text[] =
 	"usage: releaser build [--arch LIST] [--jobs N] [--branch NAME] [--tag TAG] [--snapshot]\n"
 	"\n"
@@ -45,27 +43,12 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 	struct release_opts ro;
 	struct release_state st;
 	struct strlist arches = { 0 };
-	int c, rc, loaded = 0, ret = EXIT_USAGE;
+	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_text, stdout);
-			ret = EXIT_OK;
-			goto cleanup;
-		}
-		if (c == OPT_JOBS || c == 'j') {
-			if (release_parse_jobs(optarg, &ro.jobs) < 0)
-				goto cleanup;
-			continue;
-		}
-		rc = state_option(c, optarg, &ro.state, &arches);
-		if (rc <= 0) {
-			if (rc == 0)
-				fputs(usage_text, stderr);
-			goto cleanup;
-		}
-	}
+	ret = release_parse_options(argc, argv, "j:", longopts, usage_text, &ro, &arches);
+	if (ret >= 0)
+		goto cleanup;
 	ret = release_prepare("build", argc, argv, ctx, &ro, &st, NULL);
 	if (ret != EXIT_OK)
 		goto cleanup;

@@ -18,8 +18,6 @@
 #include "publish.h"
 #include "release.h"
 
-enum { OPT_HELP = OPT_FIRST_FREE };
-
 static const char usage_text[] =
 	"usage: releaser finalize [--out DIR] [--key FILE | --no-sign] [--force] [--json]\n"
 	"\n"
@@ -86,21 +84,14 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	struct outdir o = { 0 };
 	struct sign_key *key = NULL;
 	const char *dir;
-	int c, rc, ret = EXIT_USAGE;
+	int rc, ret;
 
 	(void)ctx;
 	release_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_text, stdout);
-			ret = EXIT_OK;
-			goto cleanup;
-		}
-		if (!output_option(c, optarg, &ro)) {
-			fputs(usage_text, stderr);
-			goto cleanup;
-		}
-	}
+	ret = release_parse_options(argc, argv, "", longopts, usage_text, &ro, NULL);
+	if (ret >= 0)
+		goto cleanup;
+	ret = EXIT_USAGE;
 	if (optind < argc) {
 		error("finalize takes no arguments, got '%s' (use --out DIR)", argv[optind]);
 		goto cleanup;

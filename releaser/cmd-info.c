@@ -13,7 +13,6 @@
 #include "options.h"
 #include "state.h"
 
-enum { OPT_HELP = OPT_FIRST_FREE };
 
 static const char usage_text[] =
 	"usage: releaser info [--json] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"

@@ -15,8 +15,6 @@
 #include "release.h"
 #include "state.h"
 
-enum { OPT_HELP = OPT_FIRST_FREE };
-
 static const char usage_text[] =
 	"usage: releaser package [--out DIR] [--key FILE | --no-sign] [--force] [--json]\n"
 	"                        [--arch LIST] [--branch NAME] [--tag TAG] [--snapshot]\n"
@@ -46,24 +44,12 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 	struct release_state st;
 	struct strlist arches = { 0 };
 	struct sign_key *key = NULL;
-	int c, rc, loaded = 0, ret = EXIT_USAGE;
+	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_text, stdout);
-			ret = EXIT_OK;
-			goto cleanup;
-		}
-		if (output_option(c, optarg, &ro))
-			continue;
-		rc = state_option(c, optarg, &ro.state, &arches);
-		if (rc <= 0) {
-			if (rc == 0)
-				fputs(usage_text, stderr);
-			goto cleanup;
-		}
-	}
+	ret = release_parse_options(argc, argv, "", longopts, usage_text, &ro, &arches);
+	if (ret >= 0)
+		goto cleanup;
 	ret = release_prepare("package", argc, argv, ctx, &ro, &st, &key);
 	if (ret != EXIT_OK)
 		goto cleanup;

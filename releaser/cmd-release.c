@@ -14,8 +14,6 @@
 #include "release.h"
 #include "state.h"
 
-enum { OPT_HELP = OPT_FIRST_FREE, OPT_JOBS, OPT_CHECK_REPRODUCIBLE };
-
 static const char usage_text[] =
 	"usage: releaser release [--out DIR] [--key FILE | --no-sign] [--snapshot] [--check-reproducible]\n"
 	"                        [--force] [--json] [--jobs N] [--arch LIST] [--branch NAME] [--tag TAG]\n"
@@ -50,33 +48,12 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 	struct release_state st;
 	struct strlist arches = { 0 };
 	struct sign_key *key = NULL;
-	int c, rc, loaded = 0, ret = EXIT_USAGE;
+	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
-		if (c == OPT_HELP) {
-			fputs(usage_text, stdout);
-			ret = EXIT_OK;
-			goto cleanup;
-		}
-		if (c == OPT_JOBS || c == 'j') {
-			if (release_parse_jobs(optarg, &ro.jobs) < 0)
-				goto cleanup;
-			continue;
-		}
-		if (c == OPT_CHECK_REPRODUCIBLE) {
-			ro.check_reproducible = 1;
-			continue;
-		}
-		if (output_option(c, optarg, &ro))
-			continue;
-		rc = state_option(c, optarg, &ro.state, &arches);
-		if (rc <= 0) {
-			if (rc == 0)
-				fputs(usage_text, stderr);
-			goto cleanup;
-		}
-	}
+	ret = release_parse_options(argc, argv, "j:", longopts, usage_text, &ro, &arches);
+	if (ret >= 0)
+		goto cleanup;
 	ret = release_prepare("release", argc, argv, ctx, &ro, &st, &key);
 	if (ret != EXIT_OK)
 		goto cleanup;

@@ -1,6 +1,8 @@
 /* Options shared by the release commands (see options.h). */
 #include "options.h"
 
+#include <stdio.h>
+
 #include "common.h"
 
 int state_option(int opt, const char *arg, struct state_opts *o, struct strlist *arches)
@@ -58,4 +60,36 @@ int output_option(int opt, const char *arg, struct release_opts *ro)
 	default:
 		return 0;
 	}
+}
+
+int release_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
+			  const char *usage, struct release_opts *ro, struct strlist *arches)
+{
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+		if (c == OPT_JOBS || c == 'j') {
+			if (release_parse_jobs(optarg, &ro->jobs) < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (c == OPT_CHECK_REPRODUCIBLE) {
+			ro->check_reproducible = 1;
+			continue;
+		}
+		if (output_option(c, optarg, ro))
+			continue;
+		rc = state_option(c, optarg, &ro->state, arches);
+		if (rc < 0)
+			return EXIT_USAGE;
+		if (rc == 0) {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
 }

@@ -8,6 +8,8 @@
 #ifndef RELEASER_OPTIONS_H
 #define RELEASER_OPTIONS_H
 
+#include <getopt.h>
+
 #include "release.h"
 #include "state.h"
 
@@ -22,6 +24,9 @@ enum {
 	OPT_NO_SIGN,
 	OPT_FORCE,
 	OPT_JSON,
+	OPT_HELP,
+	OPT_JOBS,
+	OPT_CHECK_REPRODUCIBLE,
 	OPT_FIRST_FREE, /* commands number their own options from here */
 };
 
@@ -66,5 +71,15 @@ int output_option(int opt, const char *arg, struct release_opts *ro);
  * 0 when opt is not one of them, -1 after a message on a bad value.
  */
 int state_option(int opt, const char *arg, struct state_opts *o, struct strlist *arches);
+
+/*
+ * release_parse_options runs getopt_long over argv with the command's own
+ * shortopts and longopts (any of the options above), filling ro and
+ * *arches. Returns -1 when the command goes on (operands from optind), or
+ * the exit code to return: EXIT_OK after --help (usage on stdout),
+ * EXIT_USAGE after a message or the usage on stderr.
+ */
+int release_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
+			  const char *usage, struct release_opts *ro, struct strlist *arches);
 
 #endif /* RELEASER_OPTIONS_H */
