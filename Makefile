@@ -135,9 +135,9 @@ all: $(EBPF_OBJECTS)
 
 # ---- parts ---------------------------------------------------------------------
 include agent/build.mk
+include releaser/build.mk
 include tests/build.mk
 include bench/build.mk
--include releaser/build.mk
 
 $(BUILD)/bin $(BUILD)/lib $(BUILD)/tests:
 	$(Q)mkdir -p $@

@@ -1,13 +1,25 @@
 # releaser/: the release tool. Included by the top-level Makefile.
 
 RELEASER      := $(BUILD)/bin/releaser
-RELEASER_SRCS := $(wildcard releaser/*.c)
+# One folder per layer (see releaser/main.c): cmd/ calls release/, which
+# calls git/ and sign/; all of them use lib/. Every file includes the
+# others by their path under releaser/ ("git/refs.h"). Everything but
+# main.c also goes into libreleaser.a, which the unit tests link.
+RELEASER_SRCS := $(wildcard releaser/*/*.c)
 RELEASER_OBJS := $(patsubst releaser/%.c,$(OBJ)/releaser/%.o,$(RELEASER_SRCS))
+RELEASER_LIB  := $(BUILD)/lib/libreleaser.a
 RELEASER_LIBS := $(shell pkg-config --libs libgit2 libarchive openssl jansson libelf 2>/dev/null)
 
-$(eval $(call cc_rule,$(OBJ)/releaser,releaser,))
+$(OBJ)/releaser/%.o: releaser/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -c $< -o $@
 
-$(RELEASER): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/bin
+$(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/lib
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(RELEASER): $(OBJ)/releaser/main.o $(RELEASER_LIB) | $(BUILD)/bin
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(RELEASER_LIBS)
 

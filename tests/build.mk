@@ -43,14 +43,10 @@ UNIT_DEPS_test-symbolize   := $(SYMBOLIZER_OBJS)
 UNIT_LIBS_test-symbolize   := -lelf
 UNIT_DEPS_test-folded      := $(addprefix $(OBJ)/agent/,folded.o frames.o aggregate.o) $(SYMBOLIZER_OBJS)
 UNIT_LIBS_test-folded      := -lelf
-UNIT_DEPS_test-version := $(OBJ)/releaser/version.o
-$(OBJ)/tests/test-version.o: CPPFLAGS_ALL += -Ireleaser
-SIGN_OBJS := $(patsubst %,$(OBJ)/releaser/%.o,sign key keyfile sigfile sums ossl kdf blake2b util)
-UNIT_DEPS_test-sign := $(SIGN_OBJS)
-UNIT_LIBS_test-sign := -lcrypto
-$(OBJ)/tests/test-sign.o: CPPFLAGS_ALL += -Ireleaser
-UNIT_DEPS_test-artifact := $(OBJ)/releaser/artifact.o
-$(OBJ)/tests/test-artifact.o: CPPFLAGS_ALL += -Ireleaser
+# the releaser's unit tests link libreleaser.a (every layer but main.c)
+RELEASER_UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-releaser-*.c))
+$(foreach t,$(RELEASER_UNIT_TESTS),$(eval UNIT_DEPS_$(t) = $$(RELEASER_LIB))$(eval UNIT_LIBS_$(t) = $$(RELEASER_LIBS)))
+$(patsubst %,$(OBJ)/tests/%.o,$(RELEASER_UNIT_TESTS)): CPPFLAGS_ALL += -Ireleaser
 
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests
@@ -62,10 +58,6 @@ TEST_PROGRAMS += $(BUILD)/tests/sign-sums
 $(eval $(call cc_rule,$(OBJ)/tests/tools,tests/tools,-Ireleaser))
 $(OBJ)/tests/tools:
 	$(Q)mkdir -p $@
-$(BUILD)/tests/sign-sums: $(OBJ)/tests/tools/sign-sums.o $(SIGN_OBJS) | $(BUILD)/tests
+$(BUILD)/tests/sign-sums: $(OBJ)/tests/tools/sign-sums.o $(RELEASER_LIB) | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ -lcrypto
-UNIT_DEPS_test-plan := $(OBJ)/releaser/plan.o $(OBJ)/releaser/describe.o $(OBJ)/releaser/version.o \
-	$(OBJ)/releaser/settings.o $(OBJ)/releaser/git.o $(OBJ)/releaser/util.o $(OBJ)/agent/object-info.o
-UNIT_LIBS_test-plan := $(shell pkg-config --libs libgit2 libelf 2>/dev/null)
-$(OBJ)/tests/test-plan.o: CPPFLAGS_ALL += -Ireleaser
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(RELEASER_LIBS)

@@ -1,5 +1,5 @@
 /*
- * A test driver for the signing contract (releaser/sign.h): loads a secret
+ * A test driver for the signing contract (releaser/sign/sign.h): loads a secret
  * key and signs DIR/SHA256SUMS with sign_sums(), as the packaging commands
  * do.
  *
@@ -11,8 +11,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "common.h"
-#include "sign.h"
+#include "lib/common.h"
+#include "sign/sign.h"
 
 int main(int argc, char **argv)
 {

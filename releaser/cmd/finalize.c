@@ -1,0 +1,120 @@
+/*
+ * releaser finalize: the last step of a release built on several runners.
+ * Each runner leaves its tarball and manifest-<arch>.json (releaser release
+ * --arch ARCH --no-sign); once they are gathered in one directory, this
+ * checks every tarball against its manifest, then writes the provenance,
+ * manifest.json, SHA256SUMS and the signatures beside them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cmd.h"
+#include "lib/common.h"
+#include "cmd/options.h"
+#include "release/metadata.h"
+#include "release/pipeline.h"
+
+static const char usage_text[] =
+	"usage: releaser finalize [--out DIR] [--key FILE | --no-sign] [--force] [--json]\n"
+	"\n"
+	"Merges the per-arch packages gathered in DIR (default: dist): checks each\n"
+	"tarball against its manifest-<arch>.json (all of one release), then writes\n"
+	"provenance.intoto.json, manifest.json, SHA256SUMS and its signatures, and\n"
+	"removes the per-arch manifests that manifest.json now holds.\n"
+	"Needs no repository.\n"
+	"\n"
+	"options:\n" OUTPUT_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
+	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
+	"in DIR, or no usable signing key\n";
+
+/* the parts are merged into manifest.json: their manifests go */
+static void remove_partials(const struct release_meta *m, const char *dir)
+{
+	char *name, *path;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		name = meta_partial_name(m->tarballs[i].arch);
+		path = xasprintf("%s/%s", dir, name);
+		if (unlink(path) != 0)
+			warning("cannot remove '%s': %s (remove it before publishing)", path, strerror(errno));
+		free(path);
+		free(name);
+	}
+}
+
+/* every tarball is in dir with the size and digest its manifest says */
+static int check_tarballs(const struct release_meta *m, const char *dir)
+{
+	char hex[SHA256_HEX_LEN + 1];
+	uint64_t size;
+	size_t i;
+	char *path;
+	int rc;
+
+	for (i = 0; i < m->n; i++) {
+		path = xasprintf("%s/%s", dir, m->tarballs[i].name);
+		rc = sha256_file(path, hex, &size);
+		if (rc == 0 && (size != m->tarballs[i].size || strcmp(hex, m->tarballs[i].sha256)))
+			rc = error("'%s' does not match manifest-%s.json (sha256 %.12s, expected %.12s): copy it again",
+				   path, m->tarballs[i].arch, hex, m->tarballs[i].sha256);
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_finalize(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, OPT_HELP },
+		OUTPUT_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct release_opts ro;
+	struct release_meta m = { 0 };
+	struct outdir o = { 0 };
+	struct sign_key *key = NULL;
+	const char *dir;
+	int rc, ret;
+
+	(void)ctx;
+	release_opts_init(&ro);
+	ret = release_parse_options(argc, argv, "", longopts, usage_text, &ro, NULL);
+	if (ret >= 0)
+		goto cleanup;
+	ret = EXIT_USAGE;
+	if (optind < argc) {
+		error("finalize takes no arguments, got '%s' (use --out DIR)", argv[optind]);
+		goto cleanup;
+	}
+	dir = ro.out ? ro.out : DIST_DIR;
+	if (release_load_key(&ro, &key) < 0)
+		goto cleanup;
+	rc = meta_read_partials(&m, dir);
+	if (rc < 0) {
+		ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
+		goto cleanup;
+	}
+	ret = EXIT_FAIL;
+	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
+	    publish_metadata(&o, &m, key) < 0 || outdir_commit(&o) < 0)
+		goto cleanup;
+	remove_partials(&m, dir);
+	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.version, m.channel, m.n, m.n == 1 ? "" : "s",
+	     dir, key ? "" : ": unsigned");
+	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	outdir_close(&o);
+	meta_release(&m);
+	sign_key_free(key);
+	return ret;
+}

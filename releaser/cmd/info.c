@@ -1,0 +1,193 @@
+/*
+ * releaser info: what a release of the current state would be, without
+ * building anything. Preflight refusals are reported, not fatal.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "lib/common.h"
+#include "lib/json.h"
+#include "cmd/options.h"
+#include "release/state.h"
+
+
+static const char usage_text[] =
+	"usage: releaser info [--json] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"
+	"\n"
+	"Shows the branch, HEAD commit, the tag at HEAD, a git-describe-style\n"
+	"description, uncommitted changes, the version a release would get, the\n"
+	"channel (a branch whose name contains \"debug\" is the debug channel)\n"
+	"and the build plan, then what preflight would refuse.\n"
+	"\n"
+	"options:\n"
+	"  --json          print one JSON object instead (for CI)\n" STATE_USAGE
+	"  --help          this text\n"
+	"\n"
+	"exit codes: 0 shown (even when a release would be refused), 1 the\n"
+	"repository could not be read, 2 bad usage or not a repository\n";
+
+static const char *arch_contents(const struct arch_plan *a)
+{
+	return a->agent ? "agent, libanalyzer, analyzer objects, SDK headers" : "analyzer objects, SDK headers";
+}
+
+static json_t *plan_json(const struct build_plan *p)
+{
+	json_t *plan = json_object(), *arches = json_array(), *flavors = json_array();
+	size_t i;
+
+	jset(plan, "mode", jstr(plan_mode(p)));
+	jpush(flavors, jstr(p->fake_release ? "debug" : "release"));
+	if (!p->fake_release)
+		jpush(flavors, jstr("debug"));
+	jset(plan, "flavors", flavors);
+	jset(plan, "release_slot", jstr(p->fake_release ? "debug" : "release"));
+	for (i = 0; i < p->n; i++) {
+		json_t *a = json_object();
+
+		jset(a, "arch", jstr(p->arches[i].arch));
+		jset(a, "agent", json_boolean(p->arches[i].agent));
+		jset(a, "contents", jstr(arch_contents(&p->arches[i])));
+		jset(a, "note", jstr(p->arches[i].agent ? NULL : p->arches[i].note));
+		jpush(arches, a);
+	}
+	jset(plan, "arches", arches);
+	return plan;
+}
+
+static json_t *list_json(const struct strlist *l, size_t skip)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		jpush(a, jstr(l->items[i] + skip));
+	return a;
+}
+
+static int print_json(const struct release_state *st)
+{
+	json_t *doc = json_object(), *dirty = json_array();
+	size_t i;
+	int ret;
+
+	jset(doc, "branch", jstr(st->branch));
+	jset(doc, "branch_from", jstr(st->branch_from));
+	jset(doc, "detached", json_boolean(st->head.branch == NULL));
+	jset(doc, "commit", jstr(st->head.sha));
+	jset(doc, "commit_time", json_integer(st->head.commit_time));
+	jset(doc, "tag", jstr(st->tag));
+	jset(doc, "head_tags", list_json(&st->head_tags, 0));
+	jset(doc, "describe", jstr(st->desc.text));
+	jset(doc, "dirty", json_boolean(st->dirty.n > 0));
+	for (i = 0; i < st->dirty.n; i++) {
+		json_t *f = json_object();
+		char status[3] = { st->dirty.items[i][0], st->dirty.items[i][1], '\0' };
+
+		jset(f, "status", jstr(status));
+		jset(f, "path", jstr(st->dirty.items[i] + 3));
+		jpush(dirty, f);
+	}
+	jset(doc, "dirty_files", dirty);
+	jset(doc, "shallow", json_boolean(st->shallow));
+	jset(doc, "version", jstr(st->version[0] ? st->version : NULL));
+	jset(doc, "snapshot", json_boolean(st->snapshot));
+	jset(doc, "channel", jstr(channel_name(st->channel)));
+	jset(doc, "ref", jstr(st->ref[0] ? st->ref : NULL));
+	jset(doc, "source_date_epoch", json_integer(st->epoch));
+	jset(doc, "plan", plan_json(&st->plan));
+	jset(doc, "ready", json_boolean(st->problems.n == 0));
+	jset(doc, "problems", list_json(&st->problems, 0));
+	ret = json_print(doc);
+	json_decref(doc);
+	return ret;
+}
+
+static void print_text(const struct release_state *st)
+{
+	const struct build_plan *p = &st->plan;
+	size_t i;
+
+	if (st->branch)
+		printf("branch:    %s%s\n", st->branch,
+		       strcmp(st->branch_from, "HEAD") ? (!strcmp(st->branch_from, "--branch") ?
+							  " (from --branch)" : " (from RELEASER_BRANCH)") : "");
+	else
+		printf("branch:    (detached HEAD, no --branch)\n");
+	printf("commit:    %s\n", st->head.sha);
+	printf("tag:       %s\n", st->head_tags.n ? st->head_tags.items[0] : "none");
+	for (i = 1; i < st->head_tags.n; i++)
+		printf("           %s\n", st->head_tags.items[i]);
+	printf("describe:  %s\n", st->desc.text);
+	if (st->dirty.n == 0)
+		printf("dirty:     no\n");
+	else
+		printf("dirty:     yes, %zu file%s\n", st->dirty.n, st->dirty.n == 1 ? "" : "s");
+	for (i = 0; i < st->dirty.n; i++)
+		printf("           %s\n", st->dirty.items[i]);
+	printf("version:   %s%s\n", st->version[0] ? st->version : "none", st->snapshot ? " (snapshot)" : "");
+	printf("channel:   %s\n", channel_name(st->channel));
+	printf("plan:      %s (%s)\n", plan_mode(p),
+	       p->fake_release ? "the debug analyzer ships under the release name" :
+				 "release and debug analyzers, built in parallel");
+	for (i = 0; i < p->n; i++)
+		printf("  %-8s %s%s%s%s\n", p->arches[i].arch, arch_contents(&p->arches[i]),
+		       p->arches[i].agent ? "" : " (no agent: ", p->arches[i].agent ? "" : p->arches[i].note,
+		       p->arches[i].agent ? "" : ")");
+	if (st->problems.n == 0)
+		printf("preflight: ok\n");
+	for (i = 0; i < st->problems.n; i++)
+		printf("preflight: %s\n", st->problems.items[i]);
+}
+
+int cmd_info(int argc, char **argv, struct context *ctx)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, OPT_HELP },
+		STATE_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct state_opts so = { 0 };
+	struct strlist arches = { 0 };
+	struct release_state st;
+	int json = 0, c, rc, ret = EXIT_USAGE;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			fputs(usage_text, stdout);
+			ret = EXIT_OK;
+			goto cleanup;
+		}
+		if (c == OPT_JSON) {
+			json = 1;
+			continue;
+		}
+		rc = state_option(c, optarg, &so, &arches);
+		if (rc <= 0) {
+			if (rc == 0)
+				fputs(usage_text, stderr);
+			goto cleanup;
+		}
+	}
+	if (optind < argc) {
+		error("info takes no arguments, got '%s' (see releaser info --help)", argv[optind]);
+		goto cleanup;
+	}
+	if (release_state_load(ctx->repo, &ctx->settings, &so, &st) < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+	if (!json)
+		print_text(&st);
+	else if (print_json(&st) < 0)
+		ret = EXIT_FAIL;
+	release_state_release(&st);
+cleanup:
+	strlist_clear(&arches);
+	return ret;
+}

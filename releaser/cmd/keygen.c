@@ -1,0 +1,86 @@
+/* releaser keygen: a new Ed25519 key pair in minisign's format. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd/cmd.h"
+#include "lib/common.h"
+#include "sign/sign.h"
+
+static const char keygen_usage[] =
+	"usage: releaser keygen [--out PREFIX] [--force]\n"
+	"\n"
+	"Makes an Ed25519 key pair in minisign's format: PREFIX.key, the secret\n"
+	"key (mode 0600, encrypted with $RELEASER_KEY_PASSWORD when it is set and\n"
+	"not empty), and PREFIX.pub, the public key that minisign, signify and\n"
+	"`releaser verify` read. Prints the public key's path and the key id.\n"
+	"\n"
+	"options:\n"
+	"  --out PREFIX  write PREFIX.key and PREFIX.pub (default: releaser)\n"
+	"  --force       replace an existing key pair\n"
+	"  --help        this text\n"
+	"\n"
+	"exit codes:\n"
+	"  0  the key pair was written\n"
+	"  1  writing it failed (nothing is left half-written)\n"
+	"  2  bad usage, or PREFIX.key or PREFIX.pub exists without --force\n";
+
+int cmd_keygen(int argc, char **argv, struct context *ctx)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *prefix = "releaser", *password = getenv("RELEASER_KEY_PASSWORD");
+	char id[SIGN_KEY_ID_LEN + 1], *pub_path = NULL;
+	struct sign_pubkey pk;
+	int force = 0, c, rc, ret = EXIT_FAIL;
+
+	(void)ctx;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			prefix = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'h':
+			fputs(keygen_usage, stdout);
+			return EXIT_OK;
+		case ':':
+			error("option '%s' needs a value (see releaser keygen --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			error("unknown option '%s' (see releaser keygen --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		error("unexpected argument '%s' (see releaser keygen --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!*prefix) {
+		error("--out needs a non-empty prefix (see releaser keygen --help)");
+		return EXIT_USAGE;
+	}
+	rc = sign_key_generate(prefix, force);
+	if (rc < 0)
+		return rc == -2 ? EXIT_USAGE : EXIT_FAIL;
+	pub_path = xasprintf("%s.pub", prefix);
+	if (sign_pubkey_load(pub_path, &pk) < 0)
+		goto cleanup;
+	sign_key_id(&pk, id);
+	if (password && *password)
+		note("secret key written to '%s.key', encrypted with RELEASER_KEY_PASSWORD", prefix);
+	else
+		note("secret key written to '%s.key', not encrypted (set RELEASER_KEY_PASSWORD to encrypt it)", prefix);
+	printf("public key: %s\nkey id: %s\n", pub_path, id);
+	ret = EXIT_OK;
+cleanup:
+	free(pub_path);
+	return ret;
+}

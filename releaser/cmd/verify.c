@@ -1,0 +1,382 @@
+/*
+ * releaser verify: checks a release directory: every artifact against
+ * SHA256SUMS, nothing unlisted, and both signatures of the list.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cmd/cmd.h"
+#include "lib/common.h"
+#include "sign/ossl.h"
+#include "sign/sign.h"
+#include "lib/sums.h"
+
+static const char verify_usage[] =
+	"usage: releaser verify [--pubkey FILE] [--json] DIR\n"
+	"\n"
+	"Checks a release directory: every file listed in DIR/SHA256SUMS has its\n"
+	"SHA-256, no other file is in DIR (besides the signatures and dot files),\n"
+	"SHA256SUMS.minisig is a minisign signature of SHA256SUMS and\n"
+	"SHA256SUMS.sig a signify signature embedding the same list, both by the\n"
+	"public key. Prints \"ok NAME\" or \"FAILED NAME: why\" per file.\n"
+	"\n"
+	"options:\n"
+	"  --pubkey FILE  the public key (minisign or signify format); default:\n"
+	"                 $RELEASER_PUBKEY (a path, or the key's text)\n"
+	"  --json         print the result as one JSON object instead\n"
+	"  --help         this text\n"
+	"\n"
+	"exit codes:\n"
+	"  0  everything verified\n"
+	"  1  a check failed (a changed, missing or unlisted file, a bad signature)\n"
+	"  2  bad usage, no or unreadable public key, DIR missing\n";
+
+struct result {
+	char *name;
+	char *why; /* NULL when ok */
+};
+
+struct report {
+	struct result *v;
+	size_t n, failed;
+};
+
+static void report_add(struct report *r, const char *name, const char *why)
+{
+	r->v = xrealloc(r->v, (r->n + 1) * sizeof(*r->v));
+	r->v[r->n].name = xstrdup(name);
+	r->v[r->n].why = why ? xstrdup(why) : NULL;
+	r->n++;
+	r->failed += why != NULL;
+}
+
+static void report_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].why);
+	}
+	free(r->v);
+}
+
+static const char *errno_reason(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "missing";
+	case ELOOP:
+		return "a symbolic link";
+	default:
+		return strerror(e);
+	}
+}
+
+/* opens a regular file in dirfd without following links; -1 with *why */
+static int open_regular(int dirfd, const char *name, const char **why)
+{
+	struct stat st;
+	int fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*why = errno_reason(errno);
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		*why = "not a regular file";
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* reads a small file of DIR; NULL with *why (no message) */
+static char *read_small(int dirfd, const char *name, size_t *len, const char **why)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	ssize_t n;
+	int fd = open_regular(dirfd, name, why);
+
+	if (fd < 0)
+		return NULL;
+	*len = 0;
+	for (;;) {
+		if (*len == size) {
+			if (size >= SUMS_MAX_SIZE * 4) {
+				*why = "too large";
+				goto fail;
+			}
+			size = size ? 2 * size : 4096;
+			buf = xrealloc(buf, size + 1);
+		}
+		n = read(fd, buf + *len, size - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			*why = errno_reason(errno);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	buf[*len] = '\0';
+	close(fd);
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* one listed artifact: its SHA-256 must match; -1 after a message */
+static int check_artifact(int dirfd, const struct sums_entry *e, struct report *r)
+{
+	unsigned char md[32];
+	char hex[65];
+	const char *why = NULL;
+	int fd, rc, i;
+
+	fd = open_regular(dirfd, e->name, &why);
+	if (fd < 0) {
+		report_add(r, e->name, why);
+		return 0;
+	}
+	rc = ossl_digest_fd(fd, EVP_sha256(), md);
+	close(fd);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		report_add(r, e->name, errno_reason(rc));
+		return 0;
+	}
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	report_add(r, e->name, strcmp(hex, e->hex) ? "its sha256 differs from " SUMS_FILE : NULL);
+	return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* every other file of DIR must be listed; -1 after a message */
+static int check_unlisted(int dirfd, const char *dir, const struct sums *s, struct report *r)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int fd = dup(dirfd);
+
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return error("cannot list '%s': %s", dir, strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, SUMS_FILE) || !strcmp(de->d_name, SUMS_MINISIG_FILE) ||
+		    !strcmp(de->d_name, SUMS_SIG_FILE) || sums_find(s, de->d_name))
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(names, n, sizeof(*names), compare_names);
+	for (i = 0; i < n; i++) {
+		report_add(r, names[i], "not listed in " SUMS_FILE);
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+/* both signature files; -1 after a message */
+static int check_signatures(int dirfd, const struct sign_pubkey *pk, const char *sums, size_t sums_len,
+			    struct report *r, char **trusted_comment)
+{
+	char *minisig, *sig;
+	size_t minisig_len = 0, sig_len = 0;
+	const char *why_m = NULL, *why_s = NULL;
+	struct sign_check c;
+	int rc;
+
+	minisig = read_small(dirfd, SUMS_MINISIG_FILE, &minisig_len, &why_m);
+	sig = read_small(dirfd, SUMS_SIG_FILE, &sig_len, &why_s);
+	rc = sign_check_sums(pk, sums, sums_len, minisig, minisig_len, sig, sig_len, &c);
+	free(minisig);
+	free(sig);
+	if (rc < 0)
+		return -1;
+	/* a file that could not be read says why; sign_check_sums says "missing" */
+	if (!why_m && !c.minisig_ok)
+		why_m = c.minisig_why;
+	if (!why_s && !c.sig_ok)
+		why_s = c.sig_why;
+	report_add(r, SUMS_MINISIG_FILE, c.minisig_ok ? NULL : why_m);
+	report_add(r, SUMS_SIG_FILE, c.sig_ok ? NULL : why_s);
+	*trusted_comment = c.trusted_comment;
+	c.trusted_comment = NULL;
+	sign_check_release(&c);
+	return 0;
+}
+
+/* all checks of DIR into r; -1 after a message when one could not run */
+static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, struct report *r,
+		      char **trusted_comment)
+{
+	const char *why = NULL;
+	char reason[256], *sums;
+	struct sums s = { NULL, 0 };
+	size_t len = 0, i;
+	int ret = -1;
+
+	sums = read_small(dirfd, SUMS_FILE, &len, &why);
+	if (!sums) {
+		report_add(r, SUMS_FILE, why);
+		return 0;
+	}
+	if (check_signatures(dirfd, pk, sums, len, r, trusted_comment) < 0)
+		goto cleanup;
+	if (sums_parse(sums, len, &s, reason, sizeof(reason)) < 0) {
+		report_add(r, SUMS_FILE, reason);
+		ret = 0;
+		goto cleanup;
+	}
+	for (i = 0; i < s.n; i++)
+		if (check_artifact(dirfd, &s.v[i], r) < 0)
+			goto cleanup;
+	ret = check_unlisted(dirfd, dir, &s, r);
+cleanup:
+	sums_release(&s);
+	free(sums);
+	return ret;
+}
+
+static void print_text(const struct report *r, const char *key_id, const char *trusted_comment)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (r->v[i].why)
+			printf("FAILED %s: %s\n", r->v[i].name, r->v[i].why);
+		else
+			printf("ok %s\n", r->v[i].name);
+	}
+	if (trusted_comment)
+		printf("trusted comment: %s\n", trusted_comment);
+	if (!r->failed)
+		printf("all %zu checks passed (key %s)\n", r->n, key_id);
+}
+
+static int print_json(const struct report *r, const char *dir, const char *key_id, const char *trusted_comment)
+{
+	json_t *root, *files;
+	size_t i;
+	int rc;
+
+	files = json_array();
+	for (i = 0; i < r->n; i++)
+		json_array_append_new(files, json_pack("{s:s, s:b, s:s?}", "name", r->v[i].name, "ok", !r->v[i].why,
+						       "reason", r->v[i].why));
+	root = json_pack("{s:s, s:b, s:s, s:s?, s:I, s:I, s:o}", "dir", dir, "ok", !r->failed, "key_id", key_id,
+			 "trusted_comment", trusted_comment, "checked", (json_int_t)r->n, "failed",
+			 (json_int_t)r->failed, "files", files);
+	if (!root)
+		return error("cannot build the json report");
+	rc = json_dumpf(root, stdout, JSON_INDENT(2));
+	json_decref(root);
+	putchar('\n');
+	return rc == 0 ? 0 : error("cannot write the json report");
+}
+
+int cmd_verify(int argc, char **argv, struct context *ctx)
+{
+	static const struct option options[] = {
+		{ "pubkey", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pubkey = NULL, *dir;
+	char key_id[SIGN_KEY_ID_LEN + 1], *trusted_comment = NULL;
+	struct report r = { NULL, 0, 0 };
+	struct sign_pubkey pk;
+	int json = 0, c, dirfd = -1, ret = EXIT_USAGE;
+
+	(void)ctx;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pubkey = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(verify_usage, stdout);
+			return EXIT_OK;
+		case ':':
+			error("option '%s' needs a value (see releaser verify --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			error("unknown option '%s' (see releaser verify --help)", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		error(optind == argc ? "which directory? (releaser verify [--pubkey FILE] DIR)"
+				     : "one directory only (releaser verify [--pubkey FILE] DIR)");
+		return EXIT_USAGE;
+	}
+	dir = argv[optind];
+	if (!pubkey && !getenv("RELEASER_PUBKEY")) {
+		error("no public key: pass --pubkey FILE or set RELEASER_PUBKEY");
+		return EXIT_USAGE;
+	}
+	if (sign_pubkey_load(pubkey, &pk) < 0)
+		return EXIT_USAGE;
+	sign_key_id(&pk, key_id);
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		error("cannot open directory '%s': %s", dir, strerror(errno));
+		return EXIT_USAGE;
+	}
+	ret = EXIT_FAIL;
+	if (verify_dir(dirfd, dir, &pk, &r, &trusted_comment) < 0)
+		goto cleanup;
+	if (json) {
+		if (print_json(&r, dir, key_id, trusted_comment) < 0)
+			goto cleanup;
+	} else {
+		print_text(&r, key_id, trusted_comment);
+	}
+	if (r.failed) {
+		error("verification of '%s' failed: %zu of %zu checks; do not use these files", dir, r.failed, r.n);
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+cleanup:
+	if (fflush(stdout) != 0 && ret == EXIT_OK)
+		ret = EXIT_FAIL;
+	close(dirfd);
+	free(trusted_comment);
+	report_release(&r);
+	return ret;
+}

@@ -1,0 +1,254 @@
+/* Tag index and describe (see describe.h). */
+#include "git/describe.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+#include "lib/version.h"
+
+struct tagged_commit {
+	git_oid oid;
+	char **names; /* sorted */
+	size_t n;
+};
+
+/* open addressing, linear probing; the table is at most half full */
+struct tag_index {
+	struct tagged_commit **slots;
+	size_t cap;
+	size_t commits;
+	size_t tags;
+};
+
+static size_t oid_hash(const git_oid *oid)
+{
+	uint64_t h;
+
+	memcpy(&h, oid->id, sizeof(h)); /* object ids are uniformly distributed */
+	return (size_t)h;
+}
+
+static struct tagged_commit **find_slot(struct tagged_commit **slots, size_t cap, const git_oid *oid)
+{
+	size_t i = oid_hash(oid) & (cap - 1);
+
+	while (slots[i] && git_oid_cmp(&slots[i]->oid, oid))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void grow(struct tag_index *ix)
+{
+	struct tagged_commit **old = ix->slots;
+	size_t i, old_cap = ix->cap;
+
+	ix->cap = old_cap ? old_cap * 2 : 1024;
+	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
+	for (i = 0; i < old_cap; i++)
+		if (old[i])
+			*find_slot(ix->slots, ix->cap, &old[i]->oid) = old[i];
+	free(old);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void index_add(struct tag_index *ix, const git_oid *commit, const char *name)
+{
+	struct tagged_commit **slot, *c;
+
+	if ((ix->commits + 1) * 2 > ix->cap)
+		grow(ix);
+	slot = find_slot(ix->slots, ix->cap, commit);
+	if (!*slot) {
+		*slot = xcalloc(1, sizeof(**slot));
+		git_oid_cpy(&(*slot)->oid, commit);
+		ix->commits++;
+	}
+	c = *slot;
+	c->names = xrealloc(c->names, (c->n + 1) * sizeof(*c->names));
+	c->names[c->n++] = xstrdup(name);
+	if (c->n > 1)
+		qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	ix->tags++;
+}
+
+/*
+ * The commit a tag ref stands for: packed-refs give it for annotated tags;
+ * otherwise the target is a commit (lightweight tag) or a tag object (a
+ * loose annotated tag, peeled here). Returns 1 with *out set, 0 when the
+ * tag does not lead to a commit, -1 after a message.
+ */
+static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
+{
+	const git_oid *target = git_reference_target_peel(ref);
+	git_object *peeled = NULL;
+	git_object_t type;
+	size_t len;
+
+	if (target) {
+		git_oid_cpy(out, target);
+		return 1;
+	}
+	target = git_reference_target(ref);
+	if (!target || git_odb_read_header(&len, &type, odb, target) < 0)
+		return 0; /* symbolic, or a dangling tag: nothing to describe with */
+	if (type == GIT_OBJECT_COMMIT) {
+		git_oid_cpy(out, target);
+		return 1;
+	}
+	if (type != GIT_OBJECT_TAG || git_reference_peel(&peeled, ref, GIT_OBJECT_ANY) < 0)
+		return 0;
+	if (git_object_type(peeled) != GIT_OBJECT_COMMIT) {
+		git_object_free(peeled);
+		return 0;
+	}
+	git_oid_cpy(out, git_object_id(peeled));
+	git_object_free(peeled);
+	return 1;
+}
+
+struct tag_index *tag_index_build(git_repository *repo)
+{
+	struct tag_index *ix = xcalloc(1, sizeof(*ix));
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_odb *odb = NULL;
+	git_oid commit;
+	int rc, ok = 0;
+
+	grow(ix);
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0 ||
+	    git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
+		goto cleanup;
+	while ((rc = git_reference_next(&ref, it)) == 0) {
+		if (tag_commit(odb, ref, &commit) == 1)
+			index_add(ix, &commit, git_reference_shorthand(ref));
+		git_reference_free(ref);
+	}
+	if (rc != GIT_ITEROVER && git_check(rc, "cannot list tags") < 0)
+		goto cleanup;
+	ok = 1;
+cleanup:
+	git_reference_iterator_free(it);
+	git_odb_free(odb);
+	if (!ok) {
+		tag_index_free(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+void tag_index_free(struct tag_index *ix)
+{
+	size_t i, j;
+
+	if (!ix)
+		return;
+	for (i = 0; i < ix->cap; i++) {
+		if (!ix->slots[i])
+			continue;
+		for (j = 0; j < ix->slots[i]->n; j++)
+			free(ix->slots[i]->names[j]);
+		free(ix->slots[i]->names);
+		free(ix->slots[i]);
+	}
+	free(ix->slots);
+	free(ix);
+}
+
+size_t tag_index_lookup(const struct tag_index *ix, const git_oid *commit, const char *const **names)
+{
+	struct tagged_commit *c = *find_slot(ix->slots, ix->cap, commit);
+
+	*names = c ? (const char *const *)c->names : NULL;
+	return c ? c->n : 0;
+}
+
+size_t tag_index_count(const struct tag_index *ix)
+{
+	return ix->tags;
+}
+
+const char *tag_pick_version(const char *const *names, size_t n)
+{
+	struct version best, v;
+	const char *pick = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (version_parse(names[i], &v) < 0)
+			continue;
+		if (!pick || version_compare(&v, &best) > 0) {
+			pick = names[i];
+			best = v;
+		}
+	}
+	return pick;
+}
+
+static void describe_text(struct describe *d, const git_oid *commit)
+{
+	char sha[SHORT_SHA_LEN + 1];
+
+	oid_short(commit, sha);
+	if (!d->tag)
+		snprintf(d->text, sizeof(d->text), "%s", sha);
+	else if (d->depth == 0)
+		snprintf(d->text, sizeof(d->text), "%s", d->tag);
+	else
+		snprintf(d->text, sizeof(d->text), "%s-%zu-g%s", d->tag, d->depth, sha);
+}
+
+int describe_commit(git_repository *repo, const struct tag_index *ix, const git_oid *commit,
+		    struct describe *d)
+{
+	const char *const *names;
+	git_revwalk *walk = NULL;
+	const char *pick;
+	size_t depth = 0, n;
+	git_oid oid;
+	int ret = -1, rc = GIT_ITEROVER;
+
+	memset(d, 0, sizeof(*d));
+	if (tag_index_count(ix) > 0) {
+		if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
+		    git_check(git_revwalk_sorting(walk, GIT_SORT_NONE), "cannot walk the history") < 0 ||
+		    git_check(git_revwalk_push(walk, commit), "cannot walk the history") < 0)
+			goto cleanup;
+		while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+			n = tag_index_lookup(ix, &oid, &names);
+			pick = n ? tag_pick_version(names, n) : NULL;
+			if (n && !d->tag) {
+				d->tag = xstrdup(pick ? pick : names[0]);
+				d->depth = depth;
+			}
+			if (pick && !d->release_tag)
+				d->release_tag = xstrdup(pick);
+			if (d->tag && d->release_tag)
+				break;
+			depth++;
+		}
+	}
+	if (rc < 0 && rc != GIT_ITEROVER && git_check(rc, "cannot walk the history") < 0)
+		goto cleanup;
+	describe_text(d, commit);
+	ret = 0;
+cleanup:
+	git_revwalk_free(walk);
+	if (ret)
+		describe_release(d);
+	return ret;
+}
+
+void describe_release(struct describe *d)
+{
+	free(d->tag);
+	free(d->release_tag);
+	d->tag = d->release_tag = NULL;
+}

@@ -1,0 +1,86 @@
+/* libgit2 wrapper and checker (see git.h). */
+#include "git/git.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+
+int git_check(int rc, const char *fmt, ...)
+{
+	const git_error *e;
+	va_list ap;
+
+	if (rc >= 0)
+		return 0;
+	e = git_error_last();
+	fprintf(stderr, "releaser: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s\n", e && e->message ? e->message : "unknown libgit2 error");
+	return -1;
+}
+
+git_repository *repo_open(const char *path)
+{
+	git_repository *repo = NULL;
+	static int initialized;
+
+	if (!initialized) {
+		git_libgit2_init();
+		initialized = 1;
+	}
+	if (git_repository_open_ext(&repo, path ? path : ".", 0, NULL) < 0) {
+		error("not a git repository: '%s' (run it inside a clone, or use -C DIR)", path ? path : ".");
+		return NULL;
+	}
+	return repo;
+}
+
+void oid_short(const git_oid *oid, char buf[SHORT_SHA_LEN + 1])
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	memcpy(buf, hex, SHORT_SHA_LEN);
+	buf[SHORT_SHA_LEN] = '\0';
+}
+
+int repo_head(git_repository *repo, struct head_info *h)
+{
+	git_reference *head = NULL;
+	git_commit *commit = NULL;
+	int ret = -1, rc;
+
+	memset(h, 0, sizeof(*h));
+	rc = git_repository_head(&head, repo);
+	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND)
+		return error("HEAD has no commits yet: commit something first");
+	if (git_check(rc, "cannot read HEAD") < 0)
+		goto cleanup;
+	if (!git_repository_head_detached(repo))
+		h->branch = xstrdup(git_reference_shorthand(head));
+	if (git_check(git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT),
+		      "HEAD does not point at a commit") < 0)
+		goto cleanup;
+	git_oid_cpy(&h->oid, git_commit_id(commit));
+	git_oid_tostr(h->sha, sizeof(h->sha), &h->oid);
+	oid_short(&h->oid, h->short_sha);
+	h->commit_time = git_commit_time(commit);
+	ret = 0;
+cleanup:
+	git_commit_free(commit);
+	git_reference_free(head);
+	if (ret)
+		head_info_release(h);
+	return ret;
+}
+
+void head_info_release(struct head_info *h)
+{
+	free(h->branch);
+	h->branch = NULL;
+}

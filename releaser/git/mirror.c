@@ -1,0 +1,261 @@
+/* Mirroring main into the debug branch (see mirror.h). */
+#include "git/mirror.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/common.h"
+#include "git/git.h"
+#include "git/refs.h"
+#include "git/worktree.h"
+
+const char *mirror_analysis_name(enum mirror_analysis a)
+{
+	switch (a) {
+	case MIRROR_UP_TO_DATE:
+		return "up-to-date";
+	case MIRROR_FAST_FORWARD:
+		return "fast-forward";
+	case MIRROR_MERGE:
+		break;
+	}
+	return "merge";
+}
+
+static int resolve(git_repository *repo, const char *branch, const char *hint, git_oid *id)
+{
+	int rc = branch_resolve(repo, branch, id);
+
+	if (rc == GIT_ENOTFOUND) {
+		error("branch '%s' does not exist: %s", branch, hint);
+		return EXIT_USAGE;
+	}
+	if (rc == GIT_EINVALIDSPEC)
+		return EXIT_USAGE;
+	return rc < 0 ? EXIT_FAIL : 0;
+}
+
+int mirror_inspect(git_repository *repo, const char *main_branch, const char *debug_branch,
+		   struct mirror *m)
+{
+	git_oid base;
+	char *hint;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->main_branch = main_branch;
+	m->debug_branch = debug_branch;
+	m->debug_ref = xasprintf("refs/heads/%s", debug_branch);
+	if (!strcmp(main_branch, debug_branch)) {
+		error("main and debug are both '%s': name two branches (--main, --debug)", main_branch);
+		return EXIT_USAGE;
+	}
+	hint = xasprintf("fetch it, or create it from '%s' (git branch %s %s)", main_branch, debug_branch, main_branch);
+	rc = resolve(repo, main_branch, "fetch it, or name the main branch (--main, or branch.main in releaser.conf)",
+		     &m->main_id);
+	if (rc == 0)
+		rc = resolve(repo, debug_branch, hint, &m->debug_id);
+	free(hint);
+	if (rc)
+		return rc;
+	rc = git_merge_base(&base, repo, &m->debug_id, &m->main_id);
+	if (rc == GIT_ENOTFOUND) {
+		error("'%s' and '%s' share no history: create '%s' from '%s'", debug_branch, main_branch,
+		      debug_branch, main_branch);
+		return EXIT_USAGE;
+	}
+	if (git_check(rc, "cannot find where '%s' and '%s' meet", debug_branch, main_branch) < 0 ||
+	    git_check(git_graph_ahead_behind(&m->ahead, &m->behind, repo, &m->debug_id, &m->main_id),
+		      "cannot compare '%s' with '%s'", debug_branch, main_branch) < 0)
+		return EXIT_FAIL;
+	if (git_oid_equal(&base, &m->main_id))
+		m->analysis = MIRROR_UP_TO_DATE;
+	else if (git_oid_equal(&base, &m->debug_id))
+		m->analysis = MIRROR_FAST_FORWARD;
+	else
+		m->analysis = MIRROR_MERGE;
+	git_oid_cpy(&m->result, m->analysis == MIRROR_FAST_FORWARD ? &m->main_id : &m->debug_id);
+	return 0;
+}
+
+static void list_conflicts(git_index *index, struct strlist *out)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *anc, *ours, *theirs;
+	const char *path;
+
+	if (git_index_conflict_iterator_new(&it, index) < 0)
+		return;
+	while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+		path = ours ? ours->path : theirs ? theirs->path : anc->path;
+		if (!strlist_has(out, path))
+			strlist_add(out, path);
+	}
+	git_index_conflict_iterator_free(it);
+}
+
+static char *merge_message(const struct mirror *m)
+{
+	char sha[GIT_OID_HEXSZ + 1], short_sha[SHORT_SHA_LEN + 1];
+
+	git_oid_tostr(sha, sizeof(sha), &m->main_id);
+	oid_short(&m->main_id, short_sha);
+	return xasprintf("Merge branch '%s' (%s) into %s\n\nMirror of %s at %s.\n", m->main_branch,
+			 short_sha, m->debug_branch, m->main_branch, sha);
+}
+
+int mirror_prepare(git_repository *repo, struct mirror *m, const git_signature *author,
+		   const git_signature *committer, int write)
+{
+	git_commit *ours = NULL, *theirs = NULL;
+	git_index *index = NULL;
+	git_tree *tree = NULL;
+	git_oid tree_id;
+	char *message = NULL;
+	int ret = -1;
+
+	if (m->analysis != MIRROR_MERGE)
+		return 0;
+	if (git_check(git_commit_lookup(&ours, repo, &m->debug_id), "cannot read '%s'", m->debug_branch) < 0 ||
+	    git_check(git_commit_lookup(&theirs, repo, &m->main_id), "cannot read '%s'", m->main_branch) < 0 ||
+	    git_check(git_merge_commits(&index, repo, ours, theirs, NULL), "cannot merge '%s' into '%s'",
+		      m->main_branch, m->debug_branch) < 0)
+		goto cleanup;
+	if (git_index_has_conflicts(index)) {
+		list_conflicts(index, &m->conflicts);
+		ret = 1;
+		goto cleanup;
+	}
+	if (!write) {
+		ret = 0;
+		goto cleanup;
+	}
+	message = merge_message(m);
+	if (git_check(git_index_write_tree_to(&tree_id, index, repo), "cannot write the merged tree") < 0 ||
+	    git_check(git_tree_lookup(&tree, repo, &tree_id), "cannot read the merged tree") < 0 ||
+	    git_check(git_commit_create_v(&m->result, repo, NULL, author, committer, NULL, message, tree, 2,
+					  ours, theirs),
+		      "cannot write the merge commit") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(message);
+	git_tree_free(tree);
+	git_index_free(index);
+	git_commit_free(theirs);
+	git_commit_free(ours);
+	return ret;
+}
+
+/*
+ * A test hook: with RELEASER_TEST_MIRROR_PAUSE naming a FIFO, wait for a
+ * line on it after everything is computed and before debug moves, so a
+ * test can move debug in between, the way a concurrent run would.
+ */
+static void test_pause(void)
+{
+	const char *fifo = getenv("RELEASER_TEST_MIRROR_PAUSE");
+	char c;
+	int fd;
+
+	if (!fifo || !*fifo)
+		return;
+	fd = open(fifo, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (read(fd, &c, 1) == 1 && c != '\n')
+		;
+	close(fd);
+}
+
+/* whether debug is HEAD here (1), checked out in another work tree (2), or neither (0) */
+static int checked_out(git_repository *repo, const struct mirror *m, int *where)
+{
+	git_reference *ref = NULL;
+	int rc;
+
+	*where = 0;
+	if (git_check(git_reference_lookup(&ref, repo, m->debug_ref), "cannot read '%s'", m->debug_ref) < 0)
+		return -1;
+	rc = git_branch_is_head(ref);
+	if (rc == 1 && !git_repository_is_bare(repo))
+		*where = 1;
+	else if (rc == 0 && git_branch_is_checked_out(ref) == 1)
+		*where = 2;
+	git_reference_free(ref);
+	return 0;
+}
+
+/* check out the tree of commit to_id over the one of from_id (index and files) */
+static int checkout(git_repository *repo, const git_oid *from_id, const git_oid *to_id)
+{
+	git_checkout_options opts;
+	git_commit *from = NULL, *to = NULL;
+	git_tree *baseline = NULL;
+	int ret = -1;
+
+	git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
+	opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (git_check(git_commit_lookup(&from, repo, from_id), "cannot read the current commit") < 0 ||
+	    git_check(git_commit_lookup(&to, repo, to_id), "cannot read the new commit") < 0 ||
+	    git_check(git_commit_tree(&baseline, from), "cannot read the current tree") < 0)
+		goto cleanup;
+	opts.baseline = baseline;
+	if (git_check(git_checkout_tree(repo, (git_object *)to, &opts),
+		      "cannot update the work tree (nothing was moved; commit or stash local changes)") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	git_tree_free(baseline);
+	git_commit_free(to);
+	git_commit_free(from);
+	return ret;
+}
+
+int mirror_apply(git_repository *repo, struct mirror *m)
+{
+	char *log = NULL;
+	int where, rc, ret = EXIT_FAIL;
+
+	if (git_oid_equal(&m->result, &m->debug_id))
+		return EXIT_OK;
+	if (checked_out(repo, m, &where) < 0)
+		return EXIT_FAIL;
+	if (where == 2) {
+		error("'%s' is checked out in another work tree: mirror from there, or switch it to another "
+		      "branch", m->debug_branch);
+		return EXIT_USAGE;
+	}
+	if (where == 1 && (rc = worktree_changes(repo, NULL)) != 0) {
+		if (rc > 0)
+			error("'%s' is checked out and has local changes: commit or stash them first",
+			      m->debug_branch);
+		return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
+	}
+	test_pause();
+	if (where == 1 && checkout(repo, &m->debug_id, &m->result) < 0)
+		return EXIT_FAIL;
+	log = xasprintf("releaser mirror: %s %s", m->analysis == MIRROR_FAST_FORWARD ? "fast-forward to" : "merge",
+			m->main_branch);
+	rc = ref_move(repo, m->debug_ref, &m->result, &m->debug_id, log);
+	if (rc != 0) {
+		/* put the files back as they were; the ref never moved */
+		if (where == 1 && checkout(repo, &m->result, &m->debug_id) < 0)
+			warning("the work tree of '%s' may show the mirrored files: run git checkout -- .",
+				m->debug_branch);
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+cleanup:
+	free(log);
+	return ret;
+}
+
+void mirror_release(struct mirror *m)
+{
+	free(m->debug_ref);
+	strlist_clear(&m->conflicts);
+	memset(m, 0, sizeof(*m));
+}

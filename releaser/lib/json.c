@@ -1,0 +1,84 @@
+/* jansson helpers (see json.h). */
+#include "lib/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+
+#define JSON_MAX_FILE (16u << 20)
+
+static json_t *must(json_t *v)
+{
+	if (!v)
+		die(EXIT_FAIL, "out of memory");
+	return v;
+}
+
+void jset(json_t *obj, const char *key, json_t *value)
+{
+	if (json_object_set_new(obj, key, value ? value : must(json_null())) < 0)
+		die(EXIT_FAIL, "out of memory");
+}
+
+json_t *jstr(const char *s)
+{
+	return s ? must(json_string(s)) : must(json_null());
+}
+
+void jpush(json_t *array, json_t *value)
+{
+	if (json_array_append_new(array, value) < 0)
+		die(EXIT_FAIL, "out of memory");
+}
+
+char *json_text(const json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *out;
+
+	if (!text) {
+		error("cannot render JSON: out of memory or invalid text");
+		return NULL;
+	}
+	out = xasprintf("%s\n", text);
+	free(text);
+	return out;
+}
+
+int json_print(const json_t *doc)
+{
+	char *text = json_text(doc);
+	int ret = 0;
+
+	if (!text)
+		return -1;
+	if (fputs(text, stdout) == EOF || fflush(stdout) == EOF)
+		ret = error("cannot write to standard output");
+	free(text);
+	return ret;
+}
+
+json_t *json_load(const char *path)
+{
+	json_error_t err;
+	json_t *doc;
+	size_t len;
+	char *text = read_file(path, JSON_MAX_FILE, &len);
+
+	if (!text)
+		return NULL;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!doc) {
+		error("'%s' is not valid JSON (line %d: %s): write it again", path, err.line, err.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		error("'%s' is not a JSON object: write it again", path);
+		return NULL;
+	}
+	return doc;
+}

@@ -1,0 +1,45 @@
+/*
+ * Running the project's top-level Makefile for a release, and the record a
+ * finished build leaves so that packaging can tell it is packaging the
+ * build of this very release.
+ */
+#ifndef RELEASER_MAKE_H
+#define RELEASER_MAKE_H
+
+#include "release/state.h"
+
+/* the build directory, relative to the work tree */
+#define BUILD_DIR "build"
+
+/* the Makefile's goal that builds what a release ships */
+#define MAKE_GOAL "release-outputs"
+
+/* the record `releaser build` writes into the build directory */
+#define BUILD_RECORD "releaser-build"
+
+/*
+ * make_run runs `make -C WORKDIR BRANCH= ARCHES= VERSION= COMMIT= BUILD=
+ * SANITIZE= -j JOBS release-outputs` for st with SOURCE_DATE_EPOCH set, without the
+ * caller's MAKEFLAGS; its output goes to stderr. build_dir is relative to
+ * the work tree. Returns 0, or -1 after a message when make cannot run or
+ * fails.
+ */
+int make_run(const struct release_state *st, const char *build_dir, int jobs);
+
+/* make_default_jobs returns the number of online CPUs (at least 1). */
+int make_default_jobs(void);
+
+/*
+ * build_record_write records in WORKDIR/build_dir that it holds the build
+ * of st (commit, version, branch, channel, arches). Returns 0 or -1 after
+ * a message.
+ */
+int build_record_write(const struct release_state *st, const char *build_dir);
+
+/*
+ * build_record_check returns 0 when WORKDIR/build_dir holds the build of
+ * st, or -1 after a message saying what it holds and to run releaser build.
+ */
+int build_record_check(const struct release_state *st, const char *build_dir);
+
+#endif /* RELEASER_MAKE_H */

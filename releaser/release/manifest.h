@@ -1,0 +1,74 @@
+/*
+ * What a release is made of, as CI reads it: manifest.json (every
+ * artifact with its sha256, size, arch and flavors), and the per-arch
+ * partial manifests (manifest-<arch>.json) that an unsigned package run
+ * leaves for `releaser finalize` to merge.
+ */
+#ifndef RELEASER_MANIFEST_H
+#define RELEASER_MANIFEST_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "sign/hash.h"
+#include "git/settings.h"
+#include "release/state.h"
+
+#define MANIFEST_FILE "manifest.json"
+#define MANIFEST_SCHEMA "releaser-manifest/v1"
+
+struct artifact {
+	char *name;      /* file name in the output directory */
+	char arch[8];    /* "" for files that are not per arch */
+	int agent;       /* a tarball holding the agent */
+	char sha256[SHA256_HEX_LEN + 1];
+	uint64_t size;
+};
+
+struct release_meta {
+	char *project;
+	char *version;
+	char *commit;
+	char *ref;
+	char *channel;     /* "release" or "debug" */
+	char *source_uri;  /* where the source came from, NULL when unknown */
+	int snapshot;
+	int fake_release;  /* the release slot holds the debug analyzer */
+	long long epoch;   /* every mtime and the signature timestamp */
+	struct artifact *tarballs;
+	size_t n;
+};
+
+/* meta_from_state fills m from a release state and its settings (no artifacts yet). */
+void meta_from_state(struct release_meta *m, const struct release_state *st, const struct settings *s);
+
+/* meta_add_tarball appends a tarball artifact. */
+void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,
+		      uint64_t size);
+
+/* meta_release frees what m holds. */
+void meta_release(struct release_meta *m);
+
+/* meta_flavors returns a new JSON array of the flavors shipped. */
+json_t *meta_flavors(const struct release_meta *m);
+
+/*
+ * meta_manifest returns manifest.json's document: the tarballs plus the
+ * extra artifacts (n_extra of them), and the checksum and signature files
+ * that accompany them (none when partial). Caller json_decrefs it.
+ */
+json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
+		      int partial);
+
+/* meta_partial_name returns "manifest-<arch>.json" (caller frees). */
+char *meta_partial_name(const char *arch);
+
+/*
+ * meta_read_partials reads every manifest-<arch>.json in dir into m: they
+ * must describe the same release, each arch once. Returns 0, -1 after a
+ * message when one is unreadable or they disagree, -2 after a message when
+ * there is none.
+ */
+int meta_read_partials(struct release_meta *m, const char *dir);
+
+#endif /* RELEASER_MANIFEST_H */

@@ -1,0 +1,139 @@
+/* Provenance, manifest, checksums and signatures of a release (see metadata.h). */
+#include "release/metadata.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+#include "lib/json.h"
+#include "release/provenance.h"
+
+/* stages doc as name and returns its digest and size in *a */
+static int stage_json(struct outdir *o, const char *name, json_t *doc, struct artifact *a)
+{
+	char *text = json_text(doc);
+	int ret = -1;
+
+	if (!text)
+		return -1;
+	if (outdir_write(o, name, text, strlen(text)) < 0)
+		goto cleanup;
+	if (a) {
+		memset(a, 0, sizeof(*a));
+		a->name = (char *)name;
+		snprintf(a->sha256, sizeof(a->sha256), "%s", o->files[o->n - 1].sha256);
+		a->size = o->files[o->n - 1].size;
+	}
+	ret = 0;
+cleanup:
+	free(text);
+	return ret;
+}
+
+static int sum_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
+}
+
+/* SHA256SUMS in GNU format ("HEX  NAME"), sorted by name */
+static char *sums_text(const struct release_meta *m, const struct artifact *extra, size_t n_extra)
+{
+	size_t n = m->n + n_extra, i, off = 0, cap = 0;
+	struct artifact *all = xcalloc(n, sizeof(*all));
+	char *text = NULL;
+
+	memcpy(all, m->tarballs, m->n * sizeof(*all));
+	memcpy(all + m->n, extra, n_extra * sizeof(*all));
+	qsort(all, n, sizeof(*all), sum_cmp);
+	for (i = 0; i < n; i++)
+		cap += SHA256_HEX_LEN + 3 + strlen(all[i].name);
+	text = xmalloc(cap + 1);
+	text[0] = '\0';
+	for (i = 0; i < n; i++)
+		off += (size_t)snprintf(text + off, cap + 1 - off, "%s  %s\n", all[i].sha256, all[i].name);
+	free(all);
+	return text;
+}
+
+char *publish_trusted_comment(const struct release_meta *m)
+{
+	return xasprintf("timestamp:%lld file:%s version:%s commit:%s channel:%s", m->epoch, SUMS_FILE, m->version,
+			 m->commit, m->channel);
+}
+
+/* signs the staged SHA256SUMS and records both signature files */
+static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
+{
+	static const char *const names[] = { SUMS_MINISIG_FILE, SUMS_SIG_FILE };
+	char hex[SHA256_HEX_LEN + 1];
+	char *comment = publish_trusted_comment(m), *path = NULL;
+	uint64_t size;
+	size_t i;
+	int ret = -1;
+
+	if (sign_sums(key, o->stage, comment) < 0)
+		goto cleanup;
+	for (i = 0; i < 2; i++) {
+		path = outdir_stage_path(o, names[i]);
+		if (sha256_file(path, hex, &size) < 0)
+			goto cleanup;
+		outdir_add(o, names[i], hex, size);
+		free(path);
+		path = NULL;
+	}
+	ret = 0;
+cleanup:
+	free(path);
+	free(comment);
+	return ret;
+}
+
+int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
+{
+	struct artifact extra[2];
+	char *builder = provenance_builder_id(m), *sums = NULL;
+	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
+	int ret = -1;
+
+	if (stage_json(o, PROVENANCE_FILE, prov, &extra[0]) < 0)
+		goto cleanup;
+	manifest = meta_manifest(m, &extra[0], 1, key != NULL, 0);
+	if (stage_json(o, MANIFEST_FILE, manifest, &extra[1]) < 0)
+		goto cleanup;
+	sums = sums_text(m, extra, 2);
+	if (outdir_write(o, SUMS_FILE, sums, strlen(sums)) < 0)
+		goto cleanup;
+	if (key && stage_signatures(o, m, key) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(sums);
+	json_decref(manifest);
+	json_decref(prov);
+	free(builder);
+	return ret;
+}
+
+int publish_partials(struct outdir *o, const struct release_meta *m)
+{
+	struct release_meta one;
+	json_t *doc;
+	char *name;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->n; i++) {
+		one = *m;
+		one.tarballs = &m->tarballs[i];
+		one.n = 1;
+		doc = meta_manifest(&one, NULL, 0, 0, 1);
+		name = meta_partial_name(m->tarballs[i].arch);
+		rc = stage_json(o, name, doc, NULL);
+		free(name);
+		json_decref(doc);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,87 @@
+/* in-toto / SLSA provenance (see provenance.h). */
+#include "release/provenance.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+#include "lib/json.h"
+
+char *provenance_builder_id(const struct release_meta *m)
+{
+	const char *env = getenv("RELEASER_BUILDER_ID");
+
+	if (env && *env)
+		return xstrdup(env);
+	return xasprintf("urn:%s:releaser:local", m->project);
+}
+
+static json_t *digest(const char *algo, const char *value)
+{
+	json_t *d = json_object();
+
+	jset(d, algo, jstr(value));
+	return d;
+}
+
+static json_t *subjects(const struct release_meta *m)
+{
+	json_t *a = json_array(), *s;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		s = json_object();
+		jset(s, "name", jstr(m->tarballs[i].name));
+		jset(s, "digest", digest("sha256", m->tarballs[i].sha256));
+		jpush(a, s);
+	}
+	return a;
+}
+
+static json_t *build_definition(const struct release_meta *m)
+{
+	json_t *def = json_object(), *ext = json_object(), *internal = json_object();
+	json_t *deps = json_array(), *src = json_object(), *arches = json_array();
+	char *type = xasprintf("urn:%s:releaser:make:v1", m->project);
+	size_t i;
+
+	jset(def, "buildType", jstr(type));
+	free(type);
+	jset(ext, "version", jstr(m->version));
+	jset(ext, "ref", jstr(m->ref));
+	jset(ext, "channel", jstr(m->channel));
+	jset(ext, "build", jstr(m->fake_release ? "fake-release" : "dual"));
+	jset(ext, "flavors", meta_flavors(m));
+	for (i = 0; i < m->n; i++)
+		jpush(arches, jstr(m->tarballs[i].arch));
+	jset(ext, "arches", arches);
+	jset(ext, "snapshot", json_boolean(m->snapshot));
+	jset(def, "externalParameters", ext);
+	jset(internal, "source_date_epoch", json_integer(m->epoch));
+	jset(def, "internalParameters", internal);
+	if (m->source_uri) {
+		char *uri = xasprintf("git+%s@%s", m->source_uri, m->ref);
+
+		jset(src, "uri", jstr(uri));
+		free(uri);
+	}
+	jset(src, "digest", digest("gitCommit", m->commit));
+	jpush(deps, src);
+	jset(def, "resolvedDependencies", deps);
+	return def;
+}
+
+json_t *provenance_statement(const struct release_meta *m, const char *builder_id)
+{
+	json_t *doc = json_object(), *pred = json_object(), *run = json_object(), *builder = json_object();
+
+	jset(doc, "_type", jstr("https://in-toto.io/Statement/v1"));
+	jset(doc, "subject", subjects(m));
+	jset(doc, "predicateType", jstr("https://slsa.dev/provenance/v1"));
+	jset(pred, "buildDefinition", build_definition(m));
+	jset(builder, "id", jstr(builder_id));
+	jset(run, "builder", builder);
+	jset(pred, "runDetails", run);
+	jset(doc, "predicate", pred);
+	return doc;
+}
