@@ -97,7 +97,7 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 		if (!ctx.repo)
 			return EXIT_USAGE;
 		if (settings_load(ctx.repo, &ctx.settings) < 0) {
-			git_repository_free(ctx.repo);
+			repo_close(ctx.repo);
 			return EXIT_USAGE;
 		}
 	}
@@ -105,9 +105,8 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 	ret = c->fn(argc, argv, &ctx);
 	if (ctx.repo) {
 		settings_release(&ctx.settings);
-		git_repository_free(ctx.repo);
+		repo_close(ctx.repo);
 	}
-	git_libgit2_shutdown();
 	return ret;
 }
 

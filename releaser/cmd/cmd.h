@@ -5,8 +5,7 @@
 #ifndef RELEASER_CMD_H
 #define RELEASER_CMD_H
 
-#include <git2.h>
-
+#include "git/git.h"
 #include "git/settings.h"
 
 /* what the dispatcher prepares, according to the command's flags */

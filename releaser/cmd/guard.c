@@ -9,7 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 #include "git/guard.h"
 
 static const char usage_text[] =

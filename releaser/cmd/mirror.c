@@ -10,7 +10,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "git/drift.h"
-#include "git/git.h"
+#include "git/internal.h"
 #include "git/identity.h"
 #include "git/mirror.h"
 #include "git/push.h"

@@ -10,7 +10,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "git/debugtag.h"
-#include "git/git.h"
+#include "git/internal.h"
 #include "git/identity.h"
 #include "git/refs.h"
 #include "sign/sign.h"
@@ -121,7 +121,7 @@ static int check_head(git_repository *repo, struct tag_job *j)
 
 	if (repo_head(repo, &h) < 0)
 		return EXIT_USAGE;
-	git_oid_cpy(&j->head, &h.oid);
+	git_oid_fromstr(&j->head, h.sha);
 	if (!h.branch || strcmp(h.branch, j->debug_branch)) {
 		error("not on the debug branch '%s' (HEAD is %s%s%s): git checkout %s", j->debug_branch,
 		      h.branch ? "'" : "", h.branch ? h.branch : "detached", h.branch ? "'" : "", j->debug_branch);

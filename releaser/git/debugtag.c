@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 /* whether a contains b (a is b or descends from it) */
 static int contains(git_repository *repo, const git_oid *a, const git_oid *b)

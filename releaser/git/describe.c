@@ -1,6 +1,8 @@
 /* Tag index and describe (see describe.h). */
 #include "git/describe.h"
 
+#include "git/internal.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,12 +164,22 @@ void tag_index_free(struct tag_index *ix)
 	free(ix);
 }
 
-size_t tag_index_lookup(const struct tag_index *ix, const git_oid *commit, const char *const **names)
+static size_t lookup_oid(const struct tag_index *ix, const git_oid *commit, const char *const **names)
 {
 	struct tagged_commit *c = *find_slot(ix->slots, ix->cap, commit);
 
 	*names = c ? (const char *const *)c->names : NULL;
 	return c ? c->n : 0;
+}
+
+size_t tag_index_lookup(const struct tag_index *ix, const char *commit, const char *const **names)
+{
+	git_oid oid;
+
+	*names = NULL;
+	if (git_oid_fromstr(&oid, commit) < 0)
+		return 0;
+	return lookup_oid(ix, &oid, names);
 }
 
 size_t tag_index_count(const struct tag_index *ix)
@@ -205,9 +217,10 @@ static void describe_text(struct describe *d, const git_oid *commit)
 		snprintf(d->text, sizeof(d->text), "%s-%zu-g%s", d->tag, d->depth, sha);
 }
 
-int describe_commit(git_repository *repo, const struct tag_index *ix, const git_oid *commit,
+int describe_commit(git_repository *repo, const struct tag_index *ix, const char *commit_hex,
 		    struct describe *d)
 {
+	git_oid commit_oid, *commit = &commit_oid;
 	const char *const *names;
 	git_revwalk *walk = NULL;
 	const char *pick;
@@ -216,13 +229,15 @@ int describe_commit(git_repository *repo, const struct tag_index *ix, const git_
 	int ret = -1, rc = GIT_ITEROVER;
 
 	memset(d, 0, sizeof(*d));
+	if (oid_from_hex(commit, commit_hex) < 0)
+		return -1;
 	if (tag_index_count(ix) > 0) {
 		if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
 		    git_check(git_revwalk_sorting(walk, GIT_SORT_NONE), "cannot walk the history") < 0 ||
 		    git_check(git_revwalk_push(walk, commit), "cannot walk the history") < 0)
 			goto cleanup;
 		while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-			n = tag_index_lookup(ix, &oid, &names);
+			n = lookup_oid(ix, &oid, &names);
 			pick = n ? tag_pick_version(names, n) : NULL;
 			if (n && !d->tag) {
 				d->tag = xstrdup(pick ? pick : names[0]);

@@ -10,7 +10,6 @@
 #ifndef RELEASER_DESCRIBE_H
 #define RELEASER_DESCRIBE_H
 
-#include <git2.h>
 #include <stddef.h>
 
 #include "git/git.h"
@@ -28,10 +27,10 @@ struct tag_index *tag_index_build(git_repository *repo);
 void tag_index_free(struct tag_index *ix);
 
 /*
- * tag_index_lookup returns how many tags point at commit and sets *names
+ * tag_index_lookup returns how many tags point at commit (a full hex id) and sets *names
  * to them, sorted by name (owned by the index; NULL when none).
  */
-size_t tag_index_lookup(const struct tag_index *ix, const git_oid *commit, const char *const **names);
+size_t tag_index_lookup(const struct tag_index *ix, const char *commit, const char *const **names);
 
 /* tag_index_count returns the number of tags in the index. */
 size_t tag_index_count(const struct tag_index *ix);
@@ -51,7 +50,7 @@ struct describe {
  * `git describe --tags`'s; across merges it may count fewer commits.
  * Returns 0, or -1 after a message. Free with describe_release.
  */
-int describe_commit(git_repository *repo, const struct tag_index *ix, const git_oid *commit,
+int describe_commit(git_repository *repo, const struct tag_index *ix, const char *commit,
 		    struct describe *d);
 
 /* describe_release frees what describe_commit allocated. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 int drift_allowed(const struct strlist *allow, const char *path)
 {

@@ -1,5 +1,5 @@
 /* libgit2 wrapper and checker (see git.h). */
-#include "git/git.h"
+#include "git/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,16 +24,28 @@ int git_check(int rc, const char *fmt, ...)
 	return -1;
 }
 
+int oid_from_hex(git_oid *oid, const char *hex)
+{
+	if (strlen(hex) != OID_HEX_LEN || git_oid_fromstr(oid, hex) < 0)
+		return error("'%s' is not a full commit id", hex);
+	return 0;
+}
+
+void repo_close(git_repository *repo)
+{
+	if (!repo)
+		return;
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+}
+
 git_repository *repo_open(const char *path)
 {
 	git_repository *repo = NULL;
-	static int initialized;
 
-	if (!initialized) {
-		git_libgit2_init();
-		initialized = 1;
-	}
+	git_libgit2_init();
 	if (git_repository_open_ext(&repo, path ? path : ".", 0, NULL) < 0) {
+		git_libgit2_shutdown();
 		error("not a git repository: '%s' (run it inside a clone, or use -C DIR)", path ? path : ".");
 		return NULL;
 	}
@@ -66,9 +78,8 @@ int repo_head(git_repository *repo, struct head_info *h)
 	if (git_check(git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT),
 		      "HEAD does not point at a commit") < 0)
 		goto cleanup;
-	git_oid_cpy(&h->oid, git_commit_id(commit));
-	git_oid_tostr(h->sha, sizeof(h->sha), &h->oid);
-	oid_short(&h->oid, h->short_sha);
+	git_oid_tostr(h->sha, sizeof(h->sha), git_commit_id(commit));
+	oid_short(git_commit_id(commit), h->short_sha);
 	h->commit_time = git_commit_time(commit);
 	ret = 0;
 cleanup:

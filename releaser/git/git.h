@@ -1,36 +1,36 @@
 /*
- * The releaser's one door to libgit2: opening the repository, the checker
- * that turns libgit2 errors into our messages, and small helpers that every
- * command needs.
+ * The releaser's one door to libgit2. Only the files of git/ include
+ * <git2.h>; every other layer sees the repository as an opaque handle and
+ * commits as hex strings. git/internal.h holds what git/ shares inside.
  */
 #ifndef RELEASER_GIT_H
 #define RELEASER_GIT_H
 
-#include <git2.h>
+/* libgit2's own handle, opaque outside git/ */
+typedef struct git_repository git_repository;
+
+/* hex digits in a full commit id */
+#define OID_HEX_LEN 40
 
 /* hex digits in short commit ids (snapshot versions, messages): fixed, so
  * the same commit gives the same version in every clone */
 #define SHORT_SHA_LEN 12
 
 /*
- * git_check returns 0 when rc >= 0; otherwise prints "releaser: WHAT: the
- * libgit2 message" and returns -1.
- */
-int git_check(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/*
  * repo_open finds the repository containing path (or the current directory
  * when path is NULL) and opens it. Returns the repository (free with
- * git_repository_free) or NULL after a message.
+ * repo_close) or NULL after a message.
  */
 git_repository *repo_open(const char *path);
 
+/* repo_close frees repo (NULL is fine) and shuts libgit2 down. */
+void repo_close(git_repository *repo);
+
 struct head_info {
-	char *branch;            /* short branch name, NULL when HEAD is detached */
-	git_oid oid;             /* commit at HEAD */
-	char sha[GIT_OID_HEXSZ + 1];
+	char *branch;                   /* short branch name, NULL when HEAD is detached */
+	char sha[OID_HEX_LEN + 1];      /* commit at HEAD */
 	char short_sha[SHORT_SHA_LEN + 1];
-	git_time_t commit_time;  /* committer time of HEAD, seconds since the epoch */
+	long long commit_time;          /* committer time of HEAD, seconds since the epoch */
 };
 
 /*
@@ -41,8 +41,5 @@ int repo_head(git_repository *repo, struct head_info *h);
 
 /* head_info_release frees what repo_head allocated. */
 void head_info_release(struct head_info *h);
-
-/* oid_short writes the first SHORT_SHA_LEN hex digits of oid into buf. */
-void oid_short(const git_oid *oid, char buf[SHORT_SHA_LEN + 1]);
 
 #endif /* RELEASER_GIT_H */

@@ -6,7 +6,7 @@
 
 #include "lib/classify.h"
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 struct walk {
 	git_repository *repo;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 /* the value of $env when set and not empty, else config key, else NULL */
 static char *lookup(git_config *cfg, const char *env, const char *key)

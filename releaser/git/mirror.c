@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 #include "git/refs.h"
 #include "git/worktree.h"
 

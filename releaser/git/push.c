@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 struct push_state {
 	git_repository *repo;

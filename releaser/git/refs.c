@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 static int lost_race(int rc, const char *refname)
 {

@@ -13,15 +13,10 @@
 #ifndef RELEASER_SETTINGS_H
 #define RELEASER_SETTINGS_H
 
-#include <git2.h>
-#include <stddef.h>
+#include "git/git.h"
+#include "lib/strlist.h"
 
 #define SETTINGS_FILE "releaser.conf"
-
-struct strlist {
-	char **items;
-	size_t n;
-};
 
 struct settings {
 	char *name;
@@ -43,14 +38,5 @@ int settings_load(git_repository *repo, struct settings *s);
 
 /* settings_release frees what settings_load allocated. */
 void settings_release(struct settings *s);
-
-/* strlist_add appends a copy of item. */
-void strlist_add(struct strlist *l, const char *item);
-
-/* strlist_has tells whether item is in l. */
-int strlist_has(const struct strlist *l, const char *item);
-
-/* strlist_clear frees every item and the array. */
-void strlist_clear(struct strlist *l);
 
 #endif /* RELEASER_SETTINGS_H */

@@ -2,7 +2,7 @@
 #include "git/worktree.h"
 
 #include "lib/common.h"
-#include "git/git.h"
+#include "git/internal.h"
 
 int worktree_changes(git_repository *repo, struct strlist *paths)
 {

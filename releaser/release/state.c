@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "git/internal.h" /* until the git parts move into git/ */
 #include "lib/common.h"
 #include "lib/version.h"
 
@@ -166,7 +167,7 @@ static int check_given_tag(git_repository *repo, struct release_state *st, const
 		ret = -2;
 		goto cleanup;
 	}
-	if (git_oid_cmp(git_object_id(target), &st->head.oid)) {
+	if (strcmp(git_oid_tostr_s(git_object_id(target)), st->head.sha)) {
 		oid_short(git_object_id(target), sha);
 		problem(st, "tag '%s' points at %s, not at HEAD (%s): check out the tag, or drop --tag", tag, sha,
 			st->head.short_sha);
@@ -272,7 +273,7 @@ static void read_source_uri(git_repository *repo, struct release_state *st)
 static void read_head_tags(struct release_state *st, const struct tag_index *ix)
 {
 	const char *const *names;
-	size_t i, n = tag_index_lookup(ix, &st->head.oid, &names);
+	size_t i, n = tag_index_lookup(ix, st->head.sha, &names);
 
 	for (i = 0; i < n; i++)
 		strlist_add(&st->head_tags, names[i]);
@@ -300,7 +301,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
 		goto cleanup;
 	ix = tag_index_build(repo);
-	if (!ix || describe_commit(repo, ix, &st->head.oid, &st->desc) < 0)
+	if (!ix || describe_commit(repo, ix, st->head.sha, &st->desc) < 0)
 		goto cleanup;
 	read_head_tags(st, ix);
 	if (read_version(repo, st, o) < 0 || read_dirty(repo, st) < 0)

@@ -16,8 +16,6 @@
 #ifndef RELEASER_STATE_H
 #define RELEASER_STATE_H
 
-#include <git2.h>
-
 #include "git/describe.h"
 #include "git/git.h"
 #include "release/plan.h"
