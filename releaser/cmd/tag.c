@@ -16,7 +16,7 @@
 #include "sign/sign.h"
 #include "sign/tagsign.h"
 #include "lib/version.h"
-#include "git/worktree.h"
+#include "git/status.h"
 
 static const char usage_text[] =
 	"usage: releaser tag [--sign-key FILE] VERSION\n"
@@ -127,14 +127,14 @@ static int check_head(git_repository *repo, struct tag_job *j)
 		      h.branch ? "'" : "", h.branch ? h.branch : "detached", h.branch ? "'" : "", j->debug_branch);
 		goto cleanup;
 	}
-	n = worktree_changes(repo, &dirty);
+	n = status_list(repo, 0, &dirty);
 	if (n < 0) {
 		ret = EXIT_FAIL;
 		goto cleanup;
 	}
 	if (n > 0) {
 		error("the work tree has local changes (%d file%s, first '%s'): commit or stash them", n,
-		      n == 1 ? "" : "s", dirty.items[0]);
+		      n == 1 ? "" : "s", dirty.items[0] + 3);
 		goto cleanup;
 	}
 	ret = EXIT_OK;

@@ -9,7 +9,7 @@
 #include "lib/common.h"
 #include "git/internal.h"
 #include "git/refs.h"
-#include "git/worktree.h"
+#include "git/status.h"
 
 const char *mirror_analysis_name(enum mirror_analysis a)
 {
@@ -228,7 +228,7 @@ int mirror_apply(git_repository *repo, struct mirror *m)
 		      "branch", m->debug_branch);
 		return EXIT_USAGE;
 	}
-	if (where == 1 && (rc = worktree_changes(repo, NULL)) != 0) {
+	if (where == 1 && (rc = status_list(repo, 0, NULL)) != 0) {
 		if (rc > 0)
 			error("'%s' is checked out and has local changes: commit or stash them first",
 			      m->debug_branch);

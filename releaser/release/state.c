@@ -11,6 +11,7 @@
 #include "git/internal.h" /* until the git parts move into git/ */
 #include "lib/common.h"
 #include "lib/version.h"
+#include "git/status.h"
 
 /* dirty files named in a refusal before "and N more" */
 #define DIRTY_SHOWN 5
@@ -52,58 +53,6 @@ static void read_branch(struct release_state *st, const struct state_opts *o)
 	if (!st->branch)
 		problem(st, "HEAD is detached: name the branch being released with --branch NAME "
 			    "or RELEASER_BRANCH");
-}
-
-static char status_char(unsigned int s, int index)
-{
-	if (index) {
-		if (s & GIT_STATUS_INDEX_NEW) return 'A';
-		if (s & GIT_STATUS_INDEX_MODIFIED) return 'M';
-		if (s & GIT_STATUS_INDEX_DELETED) return 'D';
-		if (s & GIT_STATUS_INDEX_RENAMED) return 'R';
-		if (s & GIT_STATUS_INDEX_TYPECHANGE) return 'T';
-		return ' ';
-	}
-	if (s & GIT_STATUS_WT_NEW) return '?';
-	if (s & GIT_STATUS_WT_MODIFIED) return 'M';
-	if (s & GIT_STATUS_WT_DELETED) return 'D';
-	if (s & GIT_STATUS_WT_RENAMED) return 'R';
-	if (s & GIT_STATUS_WT_TYPECHANGE) return 'T';
-	if (s & GIT_STATUS_CONFLICTED) return 'U';
-	return ' ';
-}
-
-static int read_dirty(git_repository *repo, struct release_state *st)
-{
-	git_status_options opts;
-	git_status_list *list = NULL;
-	size_t i, n;
-	int ret = -1;
-
-	if (git_check(git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION), "cannot read the work tree status") < 0)
-		return -1;
-
-	opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	opts.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED;
-	if (git_check(git_status_list_new(&list, repo, &opts), "cannot read the work tree status") < 0)
-		goto cleanup;
-	n = git_status_list_entrycount(list);
-	for (i = 0; i < n; i++) {
-		const git_status_entry *e = git_status_byindex(list, i);
-		const git_diff_delta *d = e->head_to_index ? e->head_to_index : e->index_to_workdir;
-		char *line;
-
-		if (!d || e->status == GIT_STATUS_CURRENT || (e->status & GIT_STATUS_IGNORED))
-			continue;
-		line = xasprintf("%c%c %s", e->status & GIT_STATUS_WT_NEW ? '?' : status_char(e->status, 1),
-				 status_char(e->status, 0), d->new_file.path ? d->new_file.path : d->old_file.path);
-		st->dirty.items = xrealloc(st->dirty.items, (st->dirty.n + 1) * sizeof(char *));
-		st->dirty.items[st->dirty.n++] = line;
-	}
-	ret = 0;
-cleanup:
-	git_status_list_free(list);
-	return ret;
 }
 
 static void dirty_problem(struct release_state *st)
@@ -304,7 +253,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	if (!ix || describe_commit(repo, ix, st->head.sha, &st->desc) < 0)
 		goto cleanup;
 	read_head_tags(st, ix);
-	if (read_version(repo, st, o) < 0 || read_dirty(repo, st) < 0)
+	if (read_version(repo, st, o) < 0 || status_list(repo, STATUS_UNTRACKED, &st->dirty) < 0)
 		goto cleanup;
 	dirty_problem(st);
 	check_package_files(st, s);
