@@ -95,3 +95,37 @@ void head_info_release(struct head_info *h)
 	free(h->branch);
 	h->branch = NULL;
 }
+
+int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int rc, ret = -1;
+
+	rc = git_revparse_single(&obj, repo, name);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS) {
+		git_error_clear();
+		return rc == GIT_EAMBIGUOUS ? error("'%s' is ambiguous: give a full ref or commit id", name) : 1;
+	}
+	if (git_check(rc, "cannot read '%s'", name) < 0)
+		goto cleanup;
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		error("'%s' does not point at a commit", name);
+		goto cleanup;
+	}
+	git_oid_cpy(out, git_object_id(commit));
+	ret = 0;
+cleanup:
+	git_object_free(commit);
+	git_object_free(obj);
+	return ret;
+}
+
+int commit_resolve(git_repository *repo, const char *name, char hex[OID_HEX_LEN + 1])
+{
+	git_oid oid;
+	int rc = commit_resolve_oid(repo, name, &oid);
+
+	if (rc == 0)
+		git_oid_tostr(hex, OID_HEX_LEN + 1, &oid);
+	return rc;
+}

@@ -42,4 +42,13 @@ int repo_head(git_repository *repo, struct head_info *h);
 /* head_info_release frees what repo_head allocated. */
 void head_info_release(struct head_info *h);
 
+/*
+ * commit_resolve turns name (a full ref such as "refs/tags/v1.0.0", a
+ * branch or tag name, a commit id, or any revision git understands) into
+ * the commit it peels to, the one resolver every command uses. Returns 0
+ * with hex set; 1 when nothing has that name (nothing printed); -1 after a
+ * message (not a commit, unreadable).
+ */
+int commit_resolve(git_repository *repo, const char *name, char hex[OID_HEX_LEN + 1]);
+
 #endif /* RELEASER_GIT_H */

@@ -25,4 +25,7 @@ void oid_short(const git_oid *oid, char buf[SHORT_SHA_LEN + 1]);
  */
 int oid_from_hex(git_oid *oid, const char *hex);
 
+/* commit_resolve_oid is commit_resolve with the commit as an oid. */
+int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out);
+
 #endif /* RELEASER_GIT_INTERNAL_H */
