@@ -8,13 +8,12 @@
 #                                   return CMD's exit code
 #   ci_releaser                     print the releaser to use ($RELEASER, or
 #                                   build it with make)
-#   ci_setting KEY DEFAULT          a value from releaser.conf
 #
 # With GITHUB_ACTIONS=true the output uses GitHub's workflow commands
 # (::group::, ::error file=...,line=...::); otherwise it is plain text, so
 # every script runs the same way on a maintainer's machine.
 
-CI_ROOT=$(git rev-parse --show-toplevel 2>/dev/null || pwd)
+CI_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 ci_github() {
 	[ "${GITHUB_ACTIONS:-}" = true ]
@@ -88,8 +87,4 @@ ci_releaser() {
 	bin=$(make -s -C "$CI_ROOT" print-RELEASER)
 	make -s -C "$CI_ROOT" "$bin" >&2
 	echo "$CI_ROOT/$bin"
-}
-
-ci_setting() {
-	git config -f "$CI_ROOT/releaser.conf" --get "$1" 2>/dev/null || echo "$2"
 }

@@ -29,13 +29,15 @@ done
 
 cd "$CI_ROOT"
 releaser=$(ci_releaser)
-main=$(ci_setting branch.main main)
-debug=$(ci_setting branch.debug debug)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+"$releaser" info --json >"$tmp/info.json"
+main=$(jq -r .main_branch "$tmp/info.json")
+debug=$(jq -r .debug_branch "$tmp/info.json")
+head=$(jq -r '.head_branch // empty' "$tmp/info.json")
 
 if [ "$fetch" = 1 ]; then
-	head=$(git symbolic-ref --short -q HEAD || true)
+	# git fetch does not move the branch checked out here
 	if [ "$head" = "$main" ] || [ "$head" = "$debug" ]; then
 		git checkout -q --detach
 	fi

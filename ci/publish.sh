@@ -1,7 +1,8 @@
 #!/bin/sh
-# Publish a finalized release directory as the GitHub release of the tag
-# ($GITHUB_REF_NAME), with the GitHub CLI (gh) and $GH_TOKEN. A debug tag
-# (vX.Y.Z-debug) and a pre-release are marked as pre-releases.
+# Publish a finalized release directory as the GitHub release of the tag the
+# releaser names (releaser info --json: $GITHUB_REF_NAME on a tag push, else
+# the tag at HEAD), marked as a pre-release when the releaser says it is one
+# (a -rc, or a debug release). Uses the GitHub CLI (gh) and $GH_TOKEN.
 #
 #   ci/publish.sh DIR [--print]
 #
@@ -14,17 +15,21 @@ print=0
 if [ "${2:-}" = --print ]; then
 	print=1
 fi
-tag=${GITHUB_REF_NAME:-$(git describe --exact-match --tags HEAD 2>/dev/null || true)}
-if [ -z "$tag" ]; then
-	ci_error "ci/publish.sh: no tag to publish: set GITHUB_REF_NAME or check out the tag"
-	exit 2
-fi
 if [ ! -s "$dir/SHA256SUMS" ] || [ ! -s "$dir/SHA256SUMS.minisig" ]; then
 	ci_error "ci/publish.sh: '$dir' is not a finalized release (no SHA256SUMS and signature): run ci/release.sh --finalize"
 	exit 2
 fi
+releaser=$(ci_releaser)
+info=$(cd "$CI_ROOT" && "$releaser" info --json --require-tag)
+tag=$(printf '%s' "$info" | jq -r '.tag // empty')
+if [ -z "$tag" ]; then
+	ci_error "ci/publish.sh: $(printf '%s' "$info" | jq -r '.problems[0]')"
+	exit 2
+fi
 pre=""
-case "$tag" in *-*) pre=--prerelease ;; esac
+if [ "$(printf '%s' "$info" | jq -r .prerelease)" = true ]; then
+	pre=--prerelease
+fi
 set -- gh release create "$tag" --title "$tag" --notes "See RELEASING.md, \"Verifying a download\"." $pre
 for f in "$dir"/*; do
 	case "$(basename "$f")" in manifest-*.json) continue ;; esac

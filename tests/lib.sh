@@ -24,6 +24,8 @@ test_n=0
 test_failures=0
 # git used by tests must not read the machine's config
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TRASH_ROOT/home"
+# nor the releaser the CI run's own tag push
+unset GITHUB_REF_TYPE GITHUB_REF_NAME GITHUB_ACTIONS
 mkdir -p "$HOME"
 git config --global user.name 'Test User'
 git config --global user.email 'test@example.invalid'

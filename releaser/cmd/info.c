@@ -17,10 +17,12 @@
 static const char usage_text[] =
 	"usage: releaser info [--json] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"
 	"\n"
-	"Shows the branch, HEAD commit, the tag at HEAD, a git-describe-style\n"
-	"description, uncommitted changes, the version a release would get, the\n"
-	"channel (a branch whose name contains \"debug\" is the debug channel)\n"
-	"and the build plan, then what preflight would refuse.\n"
+	"Shows every decision a release would take, and why: the tag released\n"
+	"(--tag, $GITHUB_REF_NAME on a tag push, else the tag at HEAD), its\n"
+	"branch (branch.main, or branch.debug for vX.Y.Z-debug) and the ref that\n"
+	"contains it, the channel (debug exactly on branch.debug), the version,\n"
+	"the build plan and the make variables that carry it out, uncommitted\n"
+	"changes, then what preflight would refuse. CI reads --json.\n"
 	"\n"
 	"options:\n"
 	"  --json          print one JSON object instead (for CI)\n" STATE_USAGE
@@ -68,18 +70,33 @@ static json_t *list_json(const struct strlist *l, size_t skip)
 	return a;
 }
 
+static json_t *make_json(const struct release_state *st)
+{
+	json_t *make = json_object();
+
+	jset(make, "EBPF_FLAGS", jstr(plan_ebpf_flags(&st->plan)));
+	jset(make, "AGENT_FEATURES", jstr(plan_agent_features(&st->plan)));
+	return make;
+}
+
 static int print_json(const struct release_state *st)
 {
 	json_t *doc = json_object(), *dirty = json_array();
 	size_t i;
 	int ret;
 
+	jset(doc, "tag", jstr(st->tag));
+	jset(doc, "tag_from", jstr(st->tag_from));
 	jset(doc, "branch", jstr(st->branch));
 	jset(doc, "branch_from", jstr(st->branch_from));
+	jset(doc, "branch_ref", jstr(st->branch_ref[0] ? st->branch_ref : NULL));
+	jset(doc, "main_branch", jstr(st->main_branch));
+	jset(doc, "debug_branch", jstr(st->debug_branch));
+	jset(doc, "remote", jstr(st->remote));
+	jset(doc, "head_branch", jstr(st->head.branch));
 	jset(doc, "detached", json_boolean(st->head.branch == NULL));
 	jset(doc, "commit", jstr(st->head.sha));
 	jset(doc, "commit_time", json_integer(st->head.commit_time));
-	jset(doc, "tag", jstr(st->tag));
 	jset(doc, "head_tags", list_json(&st->head_tags, 0));
 	jset(doc, "describe", jstr(st->desc.text));
 	jset(doc, "dirty", json_boolean(st->dirty.n > 0));
@@ -95,10 +112,12 @@ static int print_json(const struct release_state *st)
 	jset(doc, "shallow", json_boolean(st->shallow));
 	jset(doc, "version", jstr(st->version[0] ? st->version : NULL));
 	jset(doc, "snapshot", json_boolean(st->snapshot));
+	jset(doc, "prerelease", json_boolean(st->prerelease));
 	jset(doc, "channel", jstr(channel_name(st->channel)));
 	jset(doc, "ref", jstr(st->ref[0] ? st->ref : NULL));
 	jset(doc, "source_date_epoch", json_integer(st->epoch));
 	jset(doc, "plan", plan_json(&st->plan));
+	jset(doc, "make", make_json(st));
 	jset(doc, "ready", json_boolean(st->problems.n == 0));
 	jset(doc, "problems", list_json(&st->problems, 0));
 	ret = json_print(doc);
@@ -111,16 +130,23 @@ static void print_text(const struct release_state *st)
 	const struct build_plan *p = &st->plan;
 	size_t i;
 
-	if (st->branch)
-		printf("branch:    %s%s\n", st->branch,
-		       strcmp(st->branch_from, "HEAD") ? (!strcmp(st->branch_from, "--branch") ?
-							  " (from --branch)" : " (from RELEASER_BRANCH)") : "");
-	else
+	if (!st->branch)
 		printf("branch:    (detached HEAD, no --branch)\n");
+	else if (!strcmp(st->branch_from, "HEAD"))
+		printf("branch:    %s\n", st->branch);
+	else if (!strcmp(st->branch_from, "tag"))
+		printf("branch:    %s (the tag's%s%s)\n", st->branch, st->branch_ref[0] ? ", on " : "",
+		       st->branch_ref);
+	else
+		printf("branch:    %s (from %s)\n", st->branch, st->branch_from);
 	printf("commit:    %s\n", st->head.sha);
-	printf("tag:       %s\n", st->head_tags.n ? st->head_tags.items[0] : "none");
-	for (i = 1; i < st->head_tags.n; i++)
-		printf("           %s\n", st->head_tags.items[i]);
+	if (st->tag)
+		printf("tag:       %s (from %s)\n", st->tag, st->tag_from);
+	else
+		printf("tag:       none\n");
+	for (i = 0; i < st->head_tags.n; i++)
+		if (!st->tag || strcmp(st->head_tags.items[i], st->tag))
+			printf("at HEAD:   %s\n", st->head_tags.items[i]);
 	printf("describe:  %s\n", st->desc.text);
 	if (st->dirty.n == 0)
 		printf("dirty:     no\n");
@@ -128,7 +154,8 @@ static void print_text(const struct release_state *st)
 		printf("dirty:     yes, %zu file%s\n", st->dirty.n, st->dirty.n == 1 ? "" : "s");
 	for (i = 0; i < st->dirty.n; i++)
 		printf("           %s\n", st->dirty.items[i]);
-	printf("version:   %s%s\n", st->version[0] ? st->version : "none", st->snapshot ? " (snapshot)" : "");
+	printf("version:   %s%s\n", st->version[0] ? st->version : "none",
+	       st->snapshot ? " (snapshot)" : st->prerelease ? " (pre-release)" : "");
 	printf("channel:   %s\n", channel_name(st->channel));
 	printf("plan:      %s (%s)\n", plan_mode(p),
 	       p->fake_release ? "the debug analyzer ships under the release name" :

@@ -20,10 +20,22 @@ int state_option(int opt, const char *arg, struct state_opts *o, struct strlist 
 			return error("--tag and --snapshot exclude each other: give one");
 		o->tag = arg;
 		return 1;
+	case OPT_REQUIRE_TAG:
+		if (o->snapshot)
+			return error("--require-tag and --snapshot exclude each other: give one");
+		o->require_tag = 1;
+		return 1;
 	case OPT_SNAPSHOT:
+		if (o->require_tag)
+			return error("--require-tag and --snapshot exclude each other: give one");
 		if (o->tag)
 			return error("--tag and --snapshot exclude each other: give one");
 		o->snapshot = 1;
+		return 1;
+	case OPT_REMOTE:
+		if (!*arg)
+			return error("--remote needs a remote name");
+		o->remote = arg;
 		return 1;
 	case OPT_ARCH:
 		strlist_clear(arches);

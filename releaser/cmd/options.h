@@ -27,6 +27,8 @@ enum {
 	OPT_HELP,
 	OPT_JOBS,
 	OPT_CHECK_REPRODUCIBLE,
+	OPT_REMOTE,
+	OPT_REQUIRE_TAG,
 	OPT_FIRST_FREE, /* commands number their own options from here */
 };
 
@@ -34,12 +36,18 @@ enum {
 	{ "branch", required_argument, NULL, OPT_BRANCH },  \
 	{ "tag", required_argument, NULL, OPT_TAG },        \
 	{ "snapshot", no_argument, NULL, OPT_SNAPSHOT },    \
+	{ "remote", required_argument, NULL, OPT_REMOTE },  \
+	{ "require-tag", no_argument, NULL, OPT_REQUIRE_TAG }, \
 	{ "arch", required_argument, NULL, OPT_ARCH }
 
-#define STATE_USAGE                                                                          \
-	"  --branch NAME   the branch released, when HEAD is detached (or $RELEASER_BRANCH)\n" \
-	"  --tag TAG       release TAG, which must point at HEAD (default: the tag at HEAD)\n" \
-	"  --snapshot      a snapshot version even when HEAD is tagged (skips the tag checks)\n" \
+#define STATE_USAGE                                                                            \
+	"  --tag TAG       release TAG, which must point at HEAD (default: $GITHUB_REF_NAME\n"     \
+	"                  when $GITHUB_REF_TYPE is tag, else the release tag at HEAD)\n"          \
+	"  --branch NAME   the branch of a snapshot when HEAD is detached (or $RELEASER_BRANCH);\n" \
+	"                  a tag's branch is branch.main, or branch.debug for vX.Y.Z-debug\n"     \
+	"  --remote NAME   whose branches count when a local one is missing (default: origin)\n"  \
+	"  --snapshot      a snapshot version even when HEAD is tagged (skips the tag checks)\n"   \
+	"  --require-tag   refuse a snapshot: there must be a tag to release (CI's release job)\n" \
 	"  --arch LIST     arches, comma separated: amd64,arm64 (default: build.arch)\n"
 
 /* the options of the commands that write artifacts (package, release, finalize) */

@@ -129,3 +129,67 @@ int commit_resolve(git_repository *repo, const char *name, char hex[OID_HEX_LEN 
 		git_oid_tostr(hex, OID_HEX_LEN + 1, &oid);
 	return rc;
 }
+
+const char *repo_workdir(git_repository *repo)
+{
+	return git_repository_workdir(repo);
+}
+
+int repo_is_shallow(git_repository *repo)
+{
+	return git_repository_is_shallow(repo) == 1;
+}
+
+char *repo_remote_url(git_repository *repo, const char *name)
+{
+	git_config *cfg = NULL;
+	git_buf url = { 0 };
+	char *key = xasprintf("remote.%s.url", name), *ret = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 && git_config_get_string_buf(&url, cfg, key) == 0)
+		ret = xstrdup(url.ptr);
+	git_buf_dispose(&url);
+	git_config_free(cfg);
+	git_error_clear();
+	free(key);
+	return ret;
+}
+
+/* 1 when refname exists and commit is it or one of its ancestors, 0 when not, -1 after a message */
+static int ref_contains(git_repository *repo, const char *refname, const git_oid *commit)
+{
+	git_oid tip;
+	int rc = git_reference_name_to_id(&tip, repo, refname);
+
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_check(rc, "cannot read '%s'", refname) < 0)
+		return -1;
+	if (git_oid_equal(&tip, commit))
+		return 1;
+	rc = git_graph_descendant_of(repo, &tip, commit);
+	return git_check(rc, "cannot walk the history of '%s'", refname) < 0 ? -1 : rc;
+}
+
+int branch_contains(git_repository *repo, const char *branch, const char *remote, const char *commit,
+		    char *where, size_t len)
+{
+	char *refs[2];
+	git_oid oid;
+	int i, rc = 0;
+
+	if (oid_from_hex(&oid, commit) < 0)
+		return -1;
+	refs[0] = xasprintf("refs/heads/%s", branch);
+	refs[1] = remote ? xasprintf("refs/remotes/%s/%s", remote, branch) : NULL;
+	for (i = 0; i < 2 && refs[i] && rc == 0; i++) {
+		rc = ref_contains(repo, refs[i], &oid);
+		if (rc == 1 && where)
+			snprintf(where, len, "%s", refs[i]);
+	}
+	free(refs[0]);
+	free(refs[1]);
+	return rc;
+}

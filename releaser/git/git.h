@@ -6,6 +6,8 @@
 #ifndef RELEASER_GIT_H
 #define RELEASER_GIT_H
 
+#include <stddef.h>
+
 /* libgit2's own handle, opaque outside git/ */
 typedef struct git_repository git_repository;
 
@@ -50,5 +52,27 @@ void head_info_release(struct head_info *h);
  * message (not a commit, unreadable).
  */
 int commit_resolve(git_repository *repo, const char *name, char hex[OID_HEX_LEN + 1]);
+
+/* repo_workdir returns the work tree with a trailing '/', or NULL when bare. */
+const char *repo_workdir(git_repository *repo);
+
+/* repo_is_shallow tells whether the clone is shallow. */
+int repo_is_shallow(git_repository *repo);
+
+/*
+ * repo_remote_url returns remote.<name>.url from the repository's config
+ * (caller frees), or NULL when it has none.
+ */
+char *repo_remote_url(git_repository *repo, const char *name);
+
+/*
+ * branch_contains tells whether commit (a full hex id) is reachable from
+ * branch: refs/heads/<branch>, and when that is missing or does not
+ * contain it, refs/remotes/<remote>/<branch> (remote may be NULL). Returns
+ * 1 with the ref that contains it copied into where[len]; 0 when neither
+ * does (or neither exists); -1 after a message.
+ */
+int branch_contains(git_repository *repo, const char *branch, const char *remote, const char *commit,
+		    char *where, size_t len);
 
 #endif /* RELEASER_GIT_H */

@@ -59,11 +59,9 @@ static int validate(const struct settings *s, const char *path)
 		if (strcmp(s->arches.items[i], "amd64") && strcmp(s->arches.items[i], "arm64"))
 			return error("'%s': build.arch '%s' is not supported (use amd64 or arm64)", path,
 				     s->arches.items[i]);
-	if (!strstr(s->debug_branch, "debug"))
-		return error("'%s': branch.debug '%s' must contain \"debug\" (the build policy keys on it)",
-			     path, s->debug_branch);
-	if (strstr(s->main_branch, "debug"))
-		return error("'%s': branch.main '%s' must not contain \"debug\"", path, s->main_branch);
+	if (!strcmp(s->main_branch, s->debug_branch))
+		return error("'%s': branch.main and branch.debug are both '%s': give the debug branch "
+			     "a name of its own", path, s->main_branch);
 	if (s->guard_max_size <= 0)
 		return error("'%s': guard.maxsize must be a positive number of bytes", path);
 	return 0;

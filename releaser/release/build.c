@@ -39,12 +39,14 @@ static void exec_make(char **argv, long long epoch)
 int make_run(const struct release_state *st, const char *build_dir, int jobs)
 {
 	char arches[64];
-	char *vars[7];
+	char *vars[8];
 	char *argv[16];
 	int i, status, ret = -1;
 	pid_t pid;
 
-	vars[0] = xasprintf("BRANCH=%s", st->branch);
+	/* the releaser's decision, not the Makefile's guess from the branch name */
+	vars[0] = xasprintf("EBPF_FLAGS=%s", plan_ebpf_flags(&st->plan));
+	vars[7] = xasprintf("AGENT_FEATURES=%s", plan_agent_features(&st->plan));
 	vars[1] = xasprintf("ARCHES=%s", plan_arch_list(&st->plan, arches, sizeof(arches)));
 	vars[2] = xasprintf("VERSION=%s", st->version);
 	vars[3] = xasprintf("COMMIT=%s", st->head.sha);
@@ -54,10 +56,10 @@ int make_run(const struct release_state *st, const char *build_dir, int jobs)
 	argv[0] = "make";
 	argv[1] = "-C";
 	argv[2] = (char *)st->workdir;
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		argv[3 + i] = vars[i];
-	argv[10] = MAKE_GOAL;
-	argv[11] = NULL;
+	argv[11] = MAKE_GOAL;
+	argv[12] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -82,7 +84,7 @@ int make_run(const struct release_state *st, const char *build_dir, int jobs)
 	}
 	ret = 0;
 cleanup:
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		free(vars[i]);
 	return ret;
 }

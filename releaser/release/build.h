@@ -18,9 +18,10 @@
 #define BUILD_RECORD "releaser-build"
 
 /*
- * make_run runs `make -C WORKDIR BRANCH= ARCHES= VERSION= COMMIT= BUILD=
- * SANITIZE= -j JOBS release-outputs` for st with SOURCE_DATE_EPOCH set, without the
- * caller's MAKEFLAGS; its output goes to stderr. build_dir is relative to
+ * make_run runs `make -C WORKDIR EBPF_FLAGS= AGENT_FEATURES= ARCHES= VERSION=
+ * COMMIT= BUILD= SANITIZE= -j JOBS release-outputs` for st (the plan's
+ * decision, whatever the Makefile would guess from the branch), with
+ * SOURCE_DATE_EPOCH set and without the caller's MAKEFLAGS; its output goes to stderr. build_dir is relative to
  * the work tree. Returns 0, or -1 after a message when make cannot run or
  * fails.
  */

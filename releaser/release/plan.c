@@ -10,11 +10,6 @@
 #include "analyzer.h"
 #include "lib/common.h"
 
-enum channel channel_of_branch(const char *branch)
-{
-	return branch && strstr(branch, "debug") ? CHANNEL_DEBUG : CHANNEL_RELEASE;
-}
-
 const char *channel_name(enum channel c)
 {
 	return c == CHANNEL_DEBUG ? "debug" : "release";
@@ -127,6 +122,16 @@ int plan_make(struct build_plan *p, enum channel channel, const struct strlist *
 const char *plan_mode(const struct build_plan *p)
 {
 	return p->fake_release ? "fake-release" : "dual";
+}
+
+const char *plan_ebpf_flags(const struct build_plan *p)
+{
+	return p->fake_release ? "fake-release" : "";
+}
+
+const char *plan_agent_features(const struct build_plan *p)
+{
+	return p->fake_release ? "" : "debug-analyzer";
 }
 
 const char *plan_flavors(const struct build_plan *p)

@@ -2,7 +2,10 @@
  * The build plan: what a release builds and ships, from its channel and
  * arches, and the check that the analyzer objects a build made match it.
  *
- * Release channel (any branch without "debug" in its name): a dual build,
+ * The channel is decided with the release (release/state.h): the debug
+ * channel is exactly the settings' branch.debug and its -debug tags.
+ *
+ * Release channel: a dual build,
  * analyzer.ebpf.release.<arch> holds the release analyzer and
  * analyzer.ebpf.debug.<arch> the debug one; both ship. Debug channel: a
  * fake-release, analyzer.ebpf.release.<arch> holds the debug analyzer and
@@ -37,9 +40,6 @@ struct build_plan {
 	size_t n;
 };
 
-/* channel_of_branch: CHANNEL_DEBUG when the name contains "debug" (the Makefile's policy). */
-enum channel channel_of_branch(const char *branch);
-
 /* channel_name returns "release" or "debug". */
 const char *channel_name(enum channel c);
 
@@ -60,6 +60,14 @@ int plan_make(struct build_plan *p, enum channel channel, const struct strlist *
 
 /* plan_mode returns "dual" or "fake-release". */
 const char *plan_mode(const struct build_plan *p);
+
+/*
+ * plan_ebpf_flags and plan_agent_features return the values of the
+ * Makefile's EBPF_FLAGS ("fake-release" or "") and AGENT_FEATURES (""
+ * or "debug-analyzer") that carry the plan out.
+ */
+const char *plan_ebpf_flags(const struct build_plan *p);
+const char *plan_agent_features(const struct build_plan *p);
 
 /* plan_flavors returns the shipped flavors: "release debug" or "debug". */
 const char *plan_flavors(const struct build_plan *p);

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "git/internal.h" /* until the git parts move into git/ */
 #include "lib/common.h"
 #include "lib/version.h"
 #include "git/status.h"
@@ -31,7 +30,107 @@ static void problem(struct release_state *st, const char *fmt, ...)
 	st->problems.items[st->problems.n++] = msg;
 }
 
-static void read_branch(struct release_state *st, const struct state_opts *o)
+static void dirty_problem(struct release_state *st)
+{
+	char list[1024];
+	size_t i, off = 0;
+
+	if (st->dirty.n == 0)
+		return;
+	list[0] = '\0';
+	for (i = 0; i < st->dirty.n && i < DIRTY_SHOWN && off < sizeof(list); i++)
+		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s'%s'", i ? ", " : "",
+					st->dirty.items[i] + 3);
+	if (st->dirty.n > DIRTY_SHOWN && off < sizeof(list))
+		snprintf(list + off, sizeof(list) - off, " and %zu more", st->dirty.n - DIRTY_SHOWN);
+	problem(st, "the work tree has uncommitted changes: %s (commit or stash them)", list);
+}
+
+/* the tag to release and where it came from, before any check */
+static void pick_tag(struct release_state *st, const struct state_opts *o)
+{
+	const char *type = getenv("GITHUB_REF_TYPE"), *name = getenv("GITHUB_REF_NAME");
+
+	if (o->snapshot)
+		return;
+	if (o->tag) {
+		st->tag = xstrdup(o->tag);
+		st->tag_from = "--tag";
+	} else if (type && !strcmp(type, "tag") && name && *name) {
+		st->tag = xstrdup(name);
+		st->tag_from = "GITHUB_REF_NAME";
+	} else if (st->head_tags.n > 0) {
+		const char *pick = tag_pick_version((const char *const *)st->head_tags.items, st->head_tags.n);
+
+		st->tag = xstrdup(pick ? pick : st->head_tags.items[0]);
+		st->tag_from = "HEAD";
+	}
+}
+
+/*
+ * A tag named by --tag or $GITHUB_REF_NAME must exist and be at HEAD.
+ * Returns 1 when it is, 0 when not (a problem is listed), -1 after a
+ * message.
+ */
+static int check_named_tag(git_repository *repo, struct release_state *st)
+{
+	char *name = xasprintf("refs/tags/%s", st->tag);
+	char hex[OID_HEX_LEN + 1];
+	int rc = commit_resolve(repo, name, hex);
+
+	free(name);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		problem(st, "tag '%s' (from %s) does not exist: create it, or fetch the tags (git fetch --tags)",
+			st->tag, st->tag_from);
+		return 0;
+	}
+	if (strcmp(hex, st->head.sha)) {
+		problem(st, "tag '%s' (from %s) points at %.*s, not at HEAD (%s): check out the tag "
+			    "(git checkout %s)", st->tag, st->tag_from, SHORT_SHA_LEN, hex, st->head.short_sha,
+			st->tag);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A tag decides its branch and channel; the tag's commit (HEAD) must be
+ * on that branch. Returns 0, or -1 after a message.
+ */
+static int read_tagged(git_repository *repo, struct release_state *st, const struct state_opts *o,
+		       const struct version *v)
+{
+	const char *want = v->debug ? st->debug_branch : st->main_branch;
+	const char *key = v->debug ? "branch.debug" : "branch.main";
+	const char *given = o->branch && *o->branch ? o->branch : NULL;
+	int rc;
+
+	if (given && !strncmp(given, "refs/heads/", 11))
+		given += 11;
+	st->channel = v->debug ? CHANNEL_DEBUG : CHANNEL_RELEASE;
+	st->branch = xstrdup(want);
+	st->branch_from = "tag";
+	if (given && strcmp(given, want)) {
+		problem(st, "tag '%s' is %s, made from branch '%s' (%s in '%s'), not from '%s' "
+			    "(--branch): drop --branch", st->tag, v->debug ? "a debug release" : "a release", want,
+			key, SETTINGS_FILE, given);
+		return 0;
+	}
+	rc = branch_contains(repo, want, st->remote, st->head.sha, st->branch_ref, sizeof(st->branch_ref));
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		problem(st, "tag '%s' (%s) is not on branch '%s' nor '%s/%s': %s are tagged on '%s' "
+			    "(%s in '%s'); fetch the branch, or tag one of its commits", st->tag,
+			st->head.short_sha, want, st->remote, want, v->debug ? "debug releases" : "releases", want,
+			key, SETTINGS_FILE);
+	return 0;
+}
+
+/* a snapshot: the branch from --branch, HEAD or $RELEASER_BRANCH decides the channel */
+static void read_untagged(struct release_state *st, const struct state_opts *o)
 {
 	const char *env = getenv("RELEASER_BRANCH");
 	const char *name = NULL;
@@ -49,115 +148,59 @@ static void read_branch(struct release_state *st, const struct state_opts *o)
 	if (name && !strncmp(name, "refs/heads/", 11))
 		name += 11;
 	st->branch = name ? xstrdup(name) : NULL;
-	st->channel = channel_of_branch(st->branch);
+	st->channel = st->branch && !strcmp(st->branch, st->debug_branch) ? CHANNEL_DEBUG : CHANNEL_RELEASE;
 	if (!st->branch)
-		problem(st, "HEAD is detached: name the branch being released with --branch NAME "
-			    "or RELEASER_BRANCH");
+		problem(st, "HEAD is detached and has no release tag: check out a branch or a release tag, "
+			    "or name the branch with --branch NAME or RELEASER_BRANCH");
 }
 
-static void dirty_problem(struct release_state *st)
-{
-	char list[1024];
-	size_t i, off = 0;
-
-	if (st->dirty.n == 0)
-		return;
-	list[0] = '\0';
-	for (i = 0; i < st->dirty.n && i < DIRTY_SHOWN && off < sizeof(list); i++)
-		off += (size_t)snprintf(list + off, sizeof(list) - off, "%s'%s'", i ? ", " : "",
-					st->dirty.items[i] + 3);
-	if (st->dirty.n > DIRTY_SHOWN && off < sizeof(list))
-		snprintf(list + off, sizeof(list) - off, " and %zu more", st->dirty.n - DIRTY_SHOWN);
-	problem(st, "the work tree has uncommitted changes: %s (commit or stash them)", list);
-}
-
-/* a tag released: it must be a version fit for the channel */
-static int check_tag(struct release_state *st, const char *tag)
-{
-	struct version v;
-
-	if (version_parse(tag, &v) < 0) {
-		problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
-			    "delete it, or release a snapshot with --snapshot", tag);
-		return -1;
-	}
-	if (!st->branch)
-		return 0;
-	if (v.debug && st->channel == CHANNEL_RELEASE) {
-		problem(st, "tag '%s' is a debug release, but branch '%s' is on the release channel: "
-			    "release it from a debug branch (a name containing \"debug\")", tag, st->branch);
-		return -1;
-	}
-	if (!v.debug && st->channel == CHANNEL_DEBUG) {
-		problem(st, "tag '%s' is not a debug release (vX.Y.Z-debug), but branch '%s' is on the "
-			    "debug channel: tag debug releases 'vX.Y.Z-debug'", tag, st->branch);
-		return -1;
-	}
-	return 0;
-}
-
-/* --tag NAME: it must exist and point at HEAD */
-static int check_given_tag(git_repository *repo, struct release_state *st, const char *tag)
-{
-	git_reference *ref = NULL;
-	git_object *target = NULL;
-	char *name = xasprintf("refs/tags/%s", tag);
-	char sha[SHORT_SHA_LEN + 1];
-	int ret = -1, rc;
-
-	rc = git_reference_lookup(&ref, repo, name);
-	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
-		problem(st, "tag '%s' does not exist: create it, or drop --tag", tag);
-		goto cleanup;
-	}
-	if (git_check(rc, "cannot read tag '%s'", tag) < 0 ||
-	    git_check(git_reference_peel(&target, ref, GIT_OBJECT_COMMIT), "tag '%s' does not point at a commit",
-		      tag) < 0) {
-		ret = -2;
-		goto cleanup;
-	}
-	if (strcmp(git_oid_tostr_s(git_object_id(target)), st->head.sha)) {
-		oid_short(git_object_id(target), sha);
-		problem(st, "tag '%s' points at %s, not at HEAD (%s): check out the tag, or drop --tag", tag, sha,
-			st->head.short_sha);
-		goto cleanup;
-	}
-	ret = check_tag(st, tag);
-cleanup:
-	git_object_free(target);
-	git_reference_free(ref);
-	free(name);
-	return ret;
-}
-
-/* the version: a tag at HEAD (or --tag), else a snapshot */
+/* the version: the tag's, else a snapshot of the branch */
 static int read_version(git_repository *repo, struct release_state *st, const struct state_opts *o)
 {
-	const char *pick = NULL;
 	struct version base, v;
 	size_t i;
 	int bad = 0, rc;
 
-	if (!o->snapshot && o->tag) {
-		rc = check_given_tag(repo, st, o->tag);
-		if (rc == -2)
+	pick_tag(st, o);
+	if (st->tag && strcmp(st->tag_from, "HEAD")) {
+		rc = check_named_tag(repo, st);
+		if (rc < 0)
 			return -1;
-		bad = rc < 0;
-		pick = o->tag;
-	} else if (!o->snapshot && st->head_tags.n > 0) {
-		for (i = 0; i < st->head_tags.n; i++)
-			bad |= check_tag(st, st->head_tags.items[i]) < 0;
-		pick = tag_pick_version((const char *const *)st->head_tags.items, st->head_tags.n);
+		bad = rc == 0;
 	}
-	if (bad)
-		return 0;
-	if (pick) {
-		st->tag = xstrdup(pick);
-		snprintf(st->version, sizeof(st->version), "%s", pick);
-		snprintf(st->ref, sizeof(st->ref), "refs/tags/%s", pick);
+	if (st->tag && !strcmp(st->tag_from, "HEAD")) {
+		for (i = 0; i < st->head_tags.n; i++) {
+			if (version_parse(st->head_tags.items[i], &v) < 0) {
+				problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
+					    "delete it, or release a snapshot with --snapshot",
+					st->head_tags.items[i]);
+				bad = 1;
+			}
+		}
+	} else if (st->tag && !bad && version_parse(st->tag, &v) < 0) {
+		problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
+			    "delete it, or release a snapshot with --snapshot", st->tag);
+		bad = 1;
+	}
+	if (st->tag) {
+		if (bad) {
+			read_untagged(st, o);
+			return 0;
+		}
+		if (read_tagged(repo, st, o, &v) < 0)
+			return -1;
+		st->prerelease = v.pre[0] != '\0';
+		snprintf(st->version, sizeof(st->version), "%s", st->tag);
+		snprintf(st->ref, sizeof(st->ref), "refs/tags/%s", st->tag);
 		return 0;
 	}
+	read_untagged(st, o);
+	if (o->require_tag)
+		problem(st, "no release tag: HEAD has none, and neither --tag nor $GITHUB_REF_NAME names one: "
+			    "check out a release tag (vX.Y.Z on '%s', vX.Y.Z-debug on '%s')", st->main_branch,
+			st->debug_branch);
 	st->snapshot = 1;
+	st->prerelease = 1;
 	if (st->desc.release_tag && version_parse(st->desc.release_tag, &v) == 0) {
 		version_base(&v, &base);
 		version_snapshot(&base, st->head.short_sha, st->version, sizeof(st->version));
@@ -203,20 +246,17 @@ static void check_package_files(struct release_state *st, const struct settings 
 static void read_source_uri(git_repository *repo, struct release_state *st)
 {
 	const char *env = getenv("RELEASER_SOURCE_URI");
-	git_config *cfg = NULL;
-	git_buf url = { 0 };
+	char *url;
 
 	if (env && *env) {
 		st->source_uri = xstrdup(env);
 		return;
 	}
-	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
-	    git_config_get_string_buf(&url, cfg, "remote.origin.url") == 0 && strstr(url.ptr, "://") &&
-	    strncmp(url.ptr, "file://", 7))
-		st->source_uri = xstrdup(url.ptr);
-	git_buf_dispose(&url);
-	git_config_free(cfg);
-	git_error_clear();
+	url = repo_remote_url(repo, "origin");
+	if (url && strstr(url, "://") && strncmp(url, "file://", 7))
+		st->source_uri = url;
+	else
+		free(url);
 }
 
 static void read_head_tags(struct release_state *st, const struct tag_index *ix)
@@ -235,25 +275,29 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
-	st->workdir = git_repository_workdir(repo);
+	st->main_branch = s->main_branch;
+	st->debug_branch = s->debug_branch;
+	st->remote = o->remote ? o->remote : DEFAULT_REMOTE;
+	st->workdir = repo_workdir(repo);
 	if (!st->workdir) {
 		error("the repository is bare: run releaser in a clone with a work tree");
 		goto cleanup;
 	}
 	if (repo_head(repo, &st->head) < 0)
 		goto cleanup;
-	st->shallow = git_repository_is_shallow(repo) == 1;
+	st->shallow = repo_is_shallow(repo);
 	if (st->shallow)
 		problem(st, "'%s' is a shallow clone: fetch the whole history first "
 			    "(git fetch --unshallow --tags)", st->workdir);
-	read_branch(st, o);
-	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
-		goto cleanup;
 	ix = tag_index_build(repo);
 	if (!ix || describe_commit(repo, ix, st->head.sha, &st->desc) < 0)
 		goto cleanup;
 	read_head_tags(st, ix);
-	if (read_version(repo, st, o) < 0 || status_list(repo, STATUS_UNTRACKED, &st->dirty) < 0)
+	if (read_version(repo, st, o) < 0)
+		goto cleanup;
+	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
+		goto cleanup;
+	if (status_list(repo, STATUS_UNTRACKED, &st->dirty) < 0)
 		goto cleanup;
 	dirty_problem(st);
 	check_package_files(st, s);

@@ -42,7 +42,7 @@ test_expect_success 'the tag at HEAD is the version; describe matches git descri
 	fake_project p && cd p
 	git tag -a v1.2.0 -m v1.2.0
 	"$R" info >../out
-	test_grep "^tag:       v1.2.0$" ../out
+	test_grep "^tag:       v1.2.0 (from HEAD)$" ../out
 	test_grep "^version:   v1.2.0$" ../out
 	test_grep "^describe:  v1.2.0$" ../out
 	commit_change one && commit_change two && commit_change three
@@ -78,7 +78,7 @@ test_expect_success 'the snapshot follows the nearest version tag, not other tag
 	test "$(jq -r .version ../json)" = "v2.0.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 '
 
-test_expect_success 'a branch named like debug is the debug channel with a fake-release plan' '
+test_expect_success 'branch.debug is the debug channel with a fake-release plan, exactly' '
 	fake_project p && cd p
 	git checkout -q -b debug
 	"$R" info >../out
@@ -86,9 +86,17 @@ test_expect_success 'a branch named like debug is the debug channel with a fake-
 	test_grep "^plan:      fake-release" ../out
 	"$R" info --json >../json
 	test "$(jq -r ".plan.flavors | join(\",\")" ../json)" = debug
+	test "$(jq -r .make.EBPF_FLAGS ../json)" = fake-release
+	test "$(jq -r .make.AGENT_FEATURES ../json)" = ""
 	git checkout -q -b v1-debug-fixes
 	"$R" info --json >../json2
-	test "$(jq -r .channel ../json2)" = debug
+	test "$(jq -r .channel ../json2)" = release
+	test "$(jq -r .make.AGENT_FEATURES ../json2)" = debug-analyzer
+	printf "[branch]\n\tdebug = canary\n" >releaser.conf
+	git add releaser.conf && git commit -q -m settings && git checkout -q -b canary
+	"$R" info --json >../json3
+	test "$(jq -r .channel ../json3)" = debug
+	test "$(jq -r .debug_branch ../json3)" = canary
 '
 
 test_expect_success 'dirty files are listed, staged, modified and untracked' '
@@ -114,28 +122,42 @@ test_expect_success 'ignored files do not make the tree dirty' '
 	test_grep "^dirty:     no$" ../out
 '
 
-test_expect_success 'a detached HEAD takes its branch from --branch or RELEASER_BRANCH' '
+test_expect_success 'a detached HEAD at a release tag takes the tag'"'"'s branch' '
 	fake_project p && cd p
 	git tag -a v1.0.0 -m v1 && git checkout -q v1.0.0
 	"$R" info >../out
+	test_grep "^branch:    main (the tag.s, on refs/heads/main)$" ../out
+	test_grep "^version:   v1.0.0$" ../out
+	test_grep "^preflight: ok$" ../out
+	"$R" info --json >../json
+	test "$(jq -r .branch_from ../json)" = tag
+	test "$(jq -r .tag_from ../json)" = HEAD
+	test "$(jq -r .detached ../json)" = true
+	test "$(jq -r .ready ../json)" = true
+'
+
+test_expect_success 'a detached HEAD without a tag takes its branch from --branch or RELEASER_BRANCH' '
+	fake_project p && cd p
+	commit_change later && git checkout -q --detach
+	"$R" info >../out
 	test_grep "^branch:    (detached HEAD, no --branch)$" ../out
-	test_grep "^preflight: HEAD is detached" ../out
+	test_grep "^preflight: HEAD is detached and has no release tag" ../out
 	"$R" info --branch main >../out2
 	test_grep "^branch:    main (from --branch)$" ../out2
-	test_grep "^version:   v1.0.0$" ../out2
 	test_grep "^preflight: ok$" ../out2
 	RELEASER_BRANCH=refs/heads/main "$R" info --json >../json
 	test "$(jq -r .branch ../json)" = main
 	test "$(jq -r .branch_from ../json)" = RELEASER_BRANCH
-	test "$(jq -r .detached ../json)" = true
+	test "$(jq -r .snapshot ../json)" = true
 	test "$(jq -r .ready ../json)" = true
 '
 
 test_expect_success 'info --json is one object with every field CI reads' '
 	fake_project p && cd p
 	"$R" info --json >../json
-	for k in branch commit tag describe dirty dirty_files version snapshot channel ref \
-		 source_date_epoch plan ready problems; do
+	for k in tag tag_from branch branch_from branch_ref main_branch debug_branch remote commit \
+		 describe dirty dirty_files version snapshot prerelease channel ref source_date_epoch \
+		 plan make ready problems; do
 		jq -e "has(\"$k\")" ../json >/dev/null
 	done
 	test "$(jq -r .source_date_epoch ../json)" = "$FAKE_EPOCH"

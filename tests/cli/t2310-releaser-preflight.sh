@@ -30,38 +30,54 @@ test_expect_success 'a tag at HEAD that is not a version is refused by name' '
 	test_grep "tag .v1.2. is not a release version" ../err
 '
 
-test_expect_success 'a -debug tag is refused on the release channel' '
+test_expect_success 'a -debug tag whose commit is not on the debug branch is refused' '
 	fake_project p && cd p
 	git tag -a v1.0.1-debug -m debug
 	refused "$R" release --no-sign
-	test_grep "tag .v1.0.1-debug. is a debug release, but branch .main. is on the release channel" ../err
+	test_grep "tag .v1.0.1-debug. ($(git rev-parse --short=12 HEAD)) is not on branch .debug. nor .origin/debug.: debug releases are tagged on .debug." ../err
 '
 
-test_expect_success 'a tag without -debug is refused on the debug channel' '
+test_expect_success 'a release tag whose commit is not on the main branch is refused' '
 	fake_project p && cd p
 	git checkout -q -b debug
+	commit_change "debug only"
 	git tag -a v1.0.1 -m release
 	refused "$R" release --no-sign
-	test_grep "tag .v1.0.1. is not a debug release (vX.Y.Z-debug), but branch .debug. is on the debug channel" ../err
+	test_grep "tag .v1.0.1. ($(git rev-parse --short=12 HEAD)) is not on branch .main. nor .origin/main.: releases are tagged on .main. (branch.main in .releaser.conf.)" ../err
 '
 
-test_expect_success 'a -debug tag on a debug branch is that release' '
+test_expect_success 'a -debug tag on the debug branch is that release' '
 	fake_project p && cd p
-	git checkout -q -b v1-debug-fixes
+	git checkout -q -b debug
+	commit_change "debug only"
 	git tag -a v1.0.1-debug -m debug
 	"$R" info --json >../json
 	test "$(jq -r .version ../json)" = v1.0.1-debug
+	test "$(jq -r .channel ../json)" = debug
+	test "$(jq -r .prerelease ../json)" = true
 	test "$(jq -r .ready ../json)" = true
 '
 
-test_expect_success '--tag must name a tag at HEAD' '
+test_expect_success '--tag and $GITHUB_REF_NAME must name a tag at HEAD' '
 	fake_project p && cd p
 	git tag -a v1.0.0 -m v1
 	commit_change later
 	refused "$R" release --no-sign --tag v1.0.0
-	test_grep "tag .v1.0.0. points at $(git rev-parse --short=12 v1.0.0^{commit}), not at HEAD ($(git rev-parse --short=12 HEAD))" ../err
+	test_grep "tag .v1.0.0. (from --tag) points at $(git rev-parse --short=12 v1.0.0^{commit}), not at HEAD ($(git rev-parse --short=12 HEAD))" ../err
 	refused "$R" release --no-sign --tag v9.9.9
-	test_grep "tag .v9.9.9. does not exist" ../err
+	test_grep "tag .v9.9.9. (from --tag) does not exist" ../err
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.0 refused "$R" release --no-sign
+	test_grep "tag .v1.0.0. (from GITHUB_REF_NAME) points at" ../err
+	GITHUB_REF_TYPE=branch GITHUB_REF_NAME=v1.0.0 "$R" info --json >../json
+	test "$(jq -r .snapshot ../json)" = true
+'
+
+test_expect_success 'a --branch that is not the tag'"'"'s branch is refused' '
+	fake_project p && cd p
+	git branch debug
+	git tag -a v1.0.0 -m v1
+	refused "$R" release --no-sign --branch debug
+	test_grep "tag .v1.0.0. is a release, made from branch .main. (branch.main in .releaser.conf.), not from .debug. (--branch)" ../err
 '
 
 test_expect_success 'a dirty tree is refused, naming the files' '
@@ -82,11 +98,11 @@ test_expect_success 'a shallow clone is refused with the unshallow hint' '
 	test_grep "git fetch --unshallow" ../err
 '
 
-test_expect_success 'a detached HEAD needs --branch or RELEASER_BRANCH' '
+test_expect_success 'a detached HEAD without a release tag needs --branch or RELEASER_BRANCH' '
 	fake_project p && cd p
 	git checkout -q --detach
 	refused "$R" release --no-sign
-	test_grep "HEAD is detached: name the branch being released with --branch NAME or RELEASER_BRANCH" ../err
+	test_grep "HEAD is detached and has no release tag: check out a branch or a release tag, or name the branch with --branch NAME or RELEASER_BRANCH" ../err
 '
 
 test_expect_success '--snapshot skips the tag checks but never the tree checks' '

@@ -18,12 +18,12 @@ test_expect_success 'build --help lists the options and the exit codes' '
 	test_grep "exit codes" out
 '
 
-test_expect_success 'build runs make with the branch, arches, version, commit and jobs' '
+test_expect_success 'build runs make with the plan, arches, version, commit and jobs' '
 	fake_project p && cd p
 	"$R" build --jobs 3 2>../err
 	v=v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)
 	test_cmp - build/make.log <<-EXPECT
-	BRANCH=main ARCHES=amd64 arm64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
+	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer ARCHES=amd64 arm64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
 	EXPECT
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
 	test "$(flavor build/ebpf/analyzer.ebpf.debug.arm64)" = debug
@@ -38,12 +38,26 @@ test_expect_success 'the make that runs releaser does not leak its variables int
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
 '
 
-test_expect_success 'on a debug branch the release name holds the debug analyzer' '
+test_expect_success 'on the debug branch the release name holds the debug analyzer' '
 	fake_project p && cd p
 	git checkout -q -b debug
 	"$R" build --arch amd64
-	test_grep "^BRANCH=debug " build/make.log
+	test_grep "^EBPF_FLAGS=fake-release AGENT_FEATURES= " build/make.log
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = debug
+'
+
+test_expect_success 'the releaser, not the branch name, decides the flavors (branch.debug = canary)' '
+	fake_project p && cd p
+	printf "[branch]\n\tdebug = canary\n" >releaser.conf
+	git add releaser.conf && git commit -q -m settings
+	git checkout -q -b canary
+	"$R" build --arch amd64
+	test_grep "^EBPF_FLAGS=fake-release AGENT_FEATURES= " build/make.log
+	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = debug
+	git checkout -q -b debug-looking-feature
+	rm -rf build && "$R" build --arch amd64
+	test_grep "^EBPF_FLAGS= AGENT_FEATURES=debug-analyzer " build/make.log
+	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
 '
 
 test_expect_success 'a release object with the debug flavor stops the release channel' '

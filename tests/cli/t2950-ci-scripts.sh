@@ -113,35 +113,57 @@ test_expect_success 'ci/mirror.sh refuses an unknown argument (exit 2)' '
 	test_grep "unknown argument .--frob." err
 '
 
-test_expect_success 'ci/release.sh refuses when HEAD has no tag, or the tag is not on its branch (exit 2)' '
+test_expect_success 'ci/release.sh leaves every decision to the releaser: no tag, or a tag off its branch, exit 2' '
 	make_repo r --with-ci && cd r
-	expect_exit 2 ci/release.sh 2>err
-	test_grep "no tag at HEAD" err
+	expect_exit 2 ci/release.sh --no-sign 2>err
+	test_grep "releaser release failed (exit 2): no release tag: HEAD has none" err
 	commit_on debug d own
 	git tag -a v1.0.0 -m v1.0.0 debug
 	git checkout -q v1.0.0
-	expect_exit 2 ci/release.sh 2>err
-	test_grep "tag .v1.0.0. is not on branch .main.: release releases are tagged there" err
+	expect_exit 2 ci/release.sh --no-sign 2>err
+	test_grep "tag .v1.0.0. (.*) is not on branch .main. nor .origin/main.: releases are tagged on .main." err
 	git checkout -q main
 	git tag -a v1.0.1-debug -m x main
 	commit_on main m x
 	git branch -D -q debug
 	git checkout -q v1.0.1-debug
-	expect_exit 2 ci/release.sh 2>err
-	test_grep "tag .v1.0.1-debug. is not on branch .debug." err
-	expect_exit 2 ci/release.sh --tag v1.0.0 2>err
-	test_grep "tag .v1.0.0. is not at HEAD" err
+	expect_exit 2 ci/release.sh --no-sign 2>err
+	test_grep "tag .v1.0.1-debug. (.*) is not on branch .debug." err
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.0 expect_exit 2 ci/release.sh --no-sign 2>err
+	test_grep "tag .v1.0.0. (from GITHUB_REF_NAME) points at .*, not at HEAD" err
+	expect_exit 2 ci/release.sh --frob 2>err
+	test_grep "unrecognized option\\|unknown option" err
 '
-test_expect_success 'ci/publish.sh publishes a finalized directory (a debug tag as a pre-release)' '
+
+test_expect_success 'the ci/ scripts hold no git logic and read no settings themselves' '
+	for f in "$ROOT"/ci/release.sh "$ROOT"/ci/publish.sh "$ROOT"/ci/mirror.sh "$ROOT"/ci/lib.sh; do
+		sed -e "s/#.*//" "$f" | grep -n "git " | grep -v "git fetch\\|git checkout -q --detach" >calls || true
+		test_cmp /dev/null calls
+		sed -e "s/#.*//" "$f" | grep -n "releaser.conf\\|git config" >settings || true
+		test_cmp /dev/null settings
+	done
+'
+
+test_expect_success 'ci/publish.sh publishes a finalized directory of the tag the releaser names' '
 	make_repo r --with-ci && cd r
-	mkdir d
-	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >d/$f; done
-	GITHUB_REF_NAME=v1.0.1-debug ci/publish.sh d --print >out
-	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease d/SHA256SUMS d/SHA256SUMS.minisig d/SHA256SUMS.sig d/a.tar.gz$" out
-	GITHUB_REF_NAME=v1.0.1 ci/publish.sh d --print >out
+	mkdir ../d
+	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >../d/$f; done
+	commit_on debug d own
+	git tag -a v1.0.1-debug -m x debug
+	git checkout -q v1.0.1-debug
+	ci/publish.sh ../d --print >out
+	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease ../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/a.tar.gz$" out
+	git checkout -q main && git tag -a v1.0.1 -m v1.0.1 && git tag -a v1.1.0-rc.1 -m rc
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 ci/publish.sh ../d --print >out
+	test_grep "^gh release create v1.0.1 " out
 	test_grep -v -- "--prerelease" out
-	rm d/SHA256SUMS.minisig
-	GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh d --print 2>err
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d --print >out
+	test_grep "^gh release create v1.1.0-rc.1 .* --prerelease" out
+	commit_on main m later
+	expect_exit 2 ci/publish.sh ../d --print 2>err
+	test_grep "no release tag" err
+	rm ../d/SHA256SUMS.minisig
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh ../d --print 2>err
 	test_grep "is not a finalized release" err
 '
 test_done

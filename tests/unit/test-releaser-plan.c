@@ -4,14 +4,22 @@
 #include "git/describe.h"
 #include "release/plan.h"
 
-TEST(plan__channel_follows_the_branch_name)
+TEST(plan__the_channel_decides_the_make_variables)
 {
-	check(channel_of_branch("main") == CHANNEL_RELEASE);
-	check(channel_of_branch("feature/x") == CHANNEL_RELEASE);
-	check(channel_of_branch("debug") == CHANNEL_DEBUG);
-	check(channel_of_branch("v1-debug-fixes") == CHANNEL_DEBUG);
-	check(channel_of_branch(NULL) == CHANNEL_RELEASE);
+	struct strlist arches = { 0 };
+	struct build_plan p;
+
+	strlist_add(&arches, "amd64");
+	check(plan_make(&p, CHANNEL_RELEASE, &arches) == 0);
+	check_str(plan_ebpf_flags(&p), "");
+	check_str(plan_agent_features(&p), "debug-analyzer");
+	check_str(plan_mode(&p), "dual");
+	check(plan_make(&p, CHANNEL_DEBUG, &arches) == 0);
+	check_str(plan_ebpf_flags(&p), "fake-release");
+	check_str(plan_agent_features(&p), "");
+	check_str(plan_flavors(&p), "debug");
 	check_str(channel_name(CHANNEL_DEBUG), "debug");
+	strlist_clear(&arches);
 }
 
 TEST(plan__arches_are_parsed_and_checked)
@@ -69,7 +77,7 @@ TEST(describe__the_highest_version_wins)
 int main(void)
 {
 	static const struct test_case cases[] = {
-		CASE(plan__channel_follows_the_branch_name),
+		CASE(plan__the_channel_decides_the_make_variables),
 		CASE(plan__arches_are_parsed_and_checked),
 		CASE(plan__dual_on_release_fake_release_on_debug),
 		CASE(describe__the_highest_version_wins),
