@@ -51,17 +51,97 @@ static int get_list(git_config *cfg, const char *path, const char *key, const ch
 	return git_check(rc, "'%s': bad value for '%s'", path, key);
 }
 
+static const char *const known_keys[] = {
+	"project.name", "branch.main", "branch.debug", "build.arch", "package.file", "mirror.allow",
+	"guard.maxsize", NULL,
+};
+
+/* each entry of the file: a known key with a value (a bare "arch" line has none) */
+static int check_entry(const git_config_entry *e, void *payload)
+{
+	const char *path = payload;
+	size_t i;
+
+	for (i = 0; known_keys[i]; i++)
+		if (!strcmp(e->name, known_keys[i]))
+			break;
+	if (!known_keys[i]) {
+		warning("'%s': unknown key '%s' is ignored: check its spelling",
+			path, e->name);
+		return 0;
+	}
+	if (!e->value || !*e->value)
+		return error("'%s': '%s' has no value: write '%s = VALUE', or remove the line", path, e->name,
+			     strchr(e->name, '.') + 1);
+	return 0;
+}
+
+/* one plain file name: it names the tarballs and their top directory */
+static int plain_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		      strchr("._+-", s[i])))
+			return 0;
+	return 1;
+}
+
+/* a path inside the work tree: relative, no "." or ".." component, no control characters */
+static int inside_path(const char *s)
+{
+	const char *p = s;
+	size_t n;
+
+	if (!*s || *s == '/')
+		return 0;
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return 0;
+	for (p = s; *p; p += n + (p[n] == '/')) {
+		n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static int valid_branch(const char *name)
+{
+	char *ref = xasprintf("refs/heads/%s", name);
+	int valid = 0;
+
+	if (git_reference_name_is_valid(&valid, ref) < 0)
+		valid = 0;
+	free(ref);
+	return valid && name[0] != '-';
+}
+
 static int validate(const struct settings *s, const char *path)
 {
 	size_t i;
 
+	if (!plain_name(s->name))
+		return error("'%s': project.name '%s' must be one plain file name (letters, digits, '.', '_', "
+			     "'+', '-'; at most 64): it names the tarballs", path, s->name);
+	if (!valid_branch(s->main_branch))
+		return error("'%s': branch.main '%s' is not a valid branch name", path, s->main_branch);
+	if (!valid_branch(s->debug_branch))
+		return error("'%s': branch.debug '%s' is not a valid branch name", path, s->debug_branch);
+	if (!strcmp(s->main_branch, s->debug_branch))
+		return error("'%s': branch.main and branch.debug are both '%s': give the debug branch "
+			     "a name of its own", path, s->main_branch);
 	for (i = 0; i < s->arches.n; i++)
 		if (strcmp(s->arches.items[i], "amd64") && strcmp(s->arches.items[i], "arm64"))
 			return error("'%s': build.arch '%s' is not supported (use amd64 or arm64)", path,
 				     s->arches.items[i]);
-	if (!strcmp(s->main_branch, s->debug_branch))
-		return error("'%s': branch.main and branch.debug are both '%s': give the debug branch "
-			     "a name of its own", path, s->main_branch);
+	for (i = 0; i < s->files.n; i++)
+		if (!inside_path(s->files.items[i]))
+			return error("'%s': package.file '%s' must be a relative path inside the work tree "
+				     "(no '..', no leading '/')", path, s->files.items[i]);
 	if (s->guard_max_size <= 0)
 		return error("'%s': guard.maxsize must be a positive number of bytes", path);
 	return 0;
@@ -80,6 +160,8 @@ int settings_load(git_repository *repo, struct settings *s)
 	if (workdir && access(path, F_OK) == 0 &&
 	    git_check(git_config_open_ondisk(&cfg, path), "cannot read '%s'", path) < 0)
 		goto cleanup;
+	if (cfg && git_config_foreach(cfg, check_entry, path) != 0)
+		goto cleanup;
 	if (get_string(cfg, path, "project.name", "profiling-agent", &s->name) < 0 ||
 	    get_string(cfg, path, "branch.main", "main", &s->main_branch) < 0 ||
 	    get_string(cfg, path, "branch.debug", "debug", &s->debug_branch) < 0 ||
@@ -88,8 +170,11 @@ int settings_load(git_repository *repo, struct settings *s)
 	    get_list(cfg, path, "mirror.allow", SETTINGS_FILE, &s->mirror_allow) < 0)
 		goto cleanup;
 	rc = cfg ? git_config_get_int64(&size, cfg, "guard.maxsize") : GIT_ENOTFOUND;
-	if (rc != GIT_ENOTFOUND && git_check(rc, "'%s': bad value for 'guard.maxsize'", path) < 0)
+	if (rc < 0 && rc != GIT_ENOTFOUND) {
+		git_error_clear();
+		error("'%s': guard.maxsize is not a number of bytes (e.g. 1048576, or 1m)", path);
 		goto cleanup;
+	}
 	s->guard_max_size = size;
 	ret = validate(s, path);
 cleanup:
