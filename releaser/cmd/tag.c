@@ -53,26 +53,6 @@ struct tag_job {
 	int marker; /* target is a new marker commit on top of head */
 };
 
-/* the commit name resolves to: 0, 1 when it does not exist (nothing printed), -1 after a message */
-static int peel_ref(git_repository *repo, const char *name, git_oid *out)
-{
-	git_reference *ref = NULL;
-	git_object *c = NULL;
-	int rc = git_reference_lookup(&ref, repo, name), ret = -1;
-
-	if (rc == GIT_ENOTFOUND)
-		return 1;
-	if (git_check(rc, "cannot read '%s'", name) < 0 ||
-	    git_check(git_reference_peel(&c, ref, GIT_OBJECT_COMMIT), "'%s' does not name a commit", name) < 0)
-		goto cleanup;
-	git_oid_cpy(out, git_object_id(c));
-	ret = 0;
-cleanup:
-	git_object_free(c);
-	git_reference_free(ref);
-	return ret;
-}
-
 static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
 {
 	return git_oid_equal(a, b) || git_graph_descendant_of(repo, a, b) == 1;
@@ -147,7 +127,7 @@ cleanup:
 /* main's tag exists, is on main and is in debug; returns 0 or an exit code after a message */
 static int check_main_tag(git_repository *repo, struct tag_job *j)
 {
-	int rc = peel_ref(repo, j->main_ref, &j->tagged);
+	int rc = commit_resolve_oid(repo, j->main_ref, &j->tagged);
 
 	if (rc < 0)
 		return EXIT_FAIL;
@@ -155,9 +135,9 @@ static int check_main_tag(git_repository *repo, struct tag_job *j)
 		return error("tag '%s' does not exist: tag the release on '%s' first, or fetch tags (git fetch --tags)",
 			     j->main_tag, j->main_branch), EXIT_USAGE;
 	rc = branch_resolve(repo, j->main_branch, &j->main_head);
-	if (rc == GIT_ENOTFOUND)
+	if (rc == 1)
 		return error("branch '%s' does not exist: fetch it", j->main_branch), EXIT_USAGE;
-	if (rc == GIT_EINVALIDSPEC)
+	if (rc == BRANCH_INVALID)
 		return EXIT_USAGE;
 	if (rc < 0)
 		return EXIT_FAIL;
@@ -185,7 +165,7 @@ static int choose_target(git_repository *repo, struct tag_job *j, int *done)
 		return error("'%s' moved past '%s' without a commit of its own: tag a debug release right after "
 			     "mirroring its release (see RELEASING.md)", j->debug_branch, j->main_tag), EXIT_USAGE;
 	j->marker = rc == DEBUG_TAG_MARKER;
-	rc = peel_ref(repo, j->debug_ref, &existing);
+	rc = commit_resolve_oid(repo, j->debug_ref, &existing);
 	if (rc < 0)
 		return EXIT_FAIL;
 	if (rc > 0)

@@ -28,11 +28,11 @@ static int resolve(git_repository *repo, const char *branch, const char *hint, g
 {
 	int rc = branch_resolve(repo, branch, id);
 
-	if (rc == GIT_ENOTFOUND) {
+	if (rc == 1) {
 		error("branch '%s' does not exist: %s", branch, hint);
 		return EXIT_USAGE;
 	}
-	if (rc == GIT_EINVALIDSPEC)
+	if (rc == BRANCH_INVALID)
 		return EXIT_USAGE;
 	return rc < 0 ? EXIT_FAIL : 0;
 }

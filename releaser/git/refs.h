@@ -26,11 +26,13 @@ int ref_move(git_repository *repo, const char *refname, const git_oid *new_id,
 int ref_create(git_repository *repo, const char *refname, const git_oid *id, const char *log_message);
 
 /*
- * branch_resolve reads refs/heads/<branch>. Returns 0 with *id set,
- * GIT_ENOTFOUND (nothing printed) when there is no such branch,
- * GIT_EINVALIDSPEC after a message when branch is not a valid name, or -1
- * after a message.
+ * branch_resolve is commit_resolve_oid for refs/heads/<branch>, the one
+ * lookup of names that must be local branches. Returns 0 with *id set; 1
+ * (nothing printed) when there is no such branch; BRANCH_INVALID after a
+ * message when branch is not a valid branch name; -1 after a message.
  */
+enum { BRANCH_INVALID = 2 };
+
 int branch_resolve(git_repository *repo, const char *branch, git_oid *id);
 
 #endif /* RELEASER_REFS_H */
