@@ -8,10 +8,7 @@
 
 #include "lib/common.h"
 #include "git/drift.h"
-#include "git/identity.h"
 #include "git/internal.h"
-#include "git/push.h"
-#include "git/refs.h"
 #include "git/status.h"
 
 /* one mirroring: both branches, what to do, and the result */

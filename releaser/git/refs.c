@@ -1,10 +1,9 @@
-/* Compare-and-swap reference updates (see refs.h). */
-#include "git/refs.h"
+/* Compare-and-swap reference updates (see internal.h). */
+#include "git/internal.h"
 
 #include <stdlib.h>
 
 #include "lib/common.h"
-#include "git/internal.h"
 
 static int lost_race(int rc, const char *refname)
 {

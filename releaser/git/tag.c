@@ -6,9 +6,7 @@
 
 #include "lib/common.h"
 #include "lib/strlist.h"
-#include "git/identity.h"
 #include "git/internal.h"
-#include "git/refs.h"
 #include "git/status.h"
 
 /* where the tag goes (see debug_tag_target) */
