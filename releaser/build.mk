@@ -3,7 +3,7 @@
 RELEASER      := $(BUILD)/bin/releaser
 # One folder per layer (see releaser/main.c): cmd/ calls release/, which
 # calls git/ and sign/; all of them use lib/. Every file includes the
-# others by their path under releaser/ ("git/refs.h"). Everything but
+# others by their path under releaser/ ("git/mirror.h"). Everything but
 # main.c also goes into libreleaser.a, which the unit tests link.
 RELEASER_SRCS := $(wildcard releaser/*/*.c)
 RELEASER_OBJS := $(patsubst releaser/%.c,$(OBJ)/releaser/%.o,$(RELEASER_SRCS))

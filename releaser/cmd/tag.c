@@ -9,14 +9,10 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "git/debugtag.h"
-#include "git/internal.h"
-#include "git/identity.h"
-#include "git/refs.h"
+#include "lib/version.h"
+#include "git/tag.h"
 #include "sign/sign.h"
 #include "sign/tagsign.h"
-#include "lib/version.h"
-#include "git/status.h"
 
 static const char usage_text[] =
 	"usage: releaser tag [--sign-key FILE] VERSION\n"
@@ -34,6 +30,7 @@ static const char usage_text[] =
 	"  --allowed-signers PUBKEY\n"
 	"                   print the allowed-signers line of the release public key,\n"
 	"                   for gpg.ssh.allowedSignersFile; change nothing\n"
+	"  --help           this text\n"
 	"\n"
 	"The tagger: $RELEASER_COMMITTER_NAME and $RELEASER_COMMITTER_EMAIL, else the\n"
 	"author ($RELEASER_AUTHOR_NAME, $RELEASER_AUTHOR_EMAIL, else user.name and\n"
@@ -45,248 +42,85 @@ static const char usage_text[] =
 	"exists elsewhere, or the key cannot be used (missing, readable by others,\n"
 	"wrong password)\n";
 
-struct tag_job {
-	const char *main_tag, *main_branch, *debug_branch;
-	struct sign_key *key; /* sign with it when not NULL */
-	char *debug_tag, *main_ref, *debug_ref, *branch_ref;
-	git_oid tagged, main_head, head, target;
-	int marker; /* target is a new marker commit on top of head */
+static const struct option longopts[] = {
+	{ "sign-key", required_argument, NULL, 'k' },
+	{ "allowed-signers", required_argument, NULL, 'a' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
-/* the commit name resolves to: 0, 1 when it does not exist (nothing printed), -1 after a message */
-static int peel_ref(git_repository *repo, const char *name, git_oid *out)
-{
-	git_reference *ref = NULL;
-	git_object *c = NULL;
-	int rc = git_reference_lookup(&ref, repo, name), ret = -1;
+struct tag_opts {
+	const char *version;  /* main's tag */
+	const char *key;      /* --sign-key */
+	const char *pubkey;   /* --allowed-signers */
+};
 
-	if (rc == GIT_ENOTFOUND)
-		return 1;
-	if (git_check(rc, "cannot read '%s'", name) < 0 ||
-	    git_check(git_reference_peel(&c, ref, GIT_OBJECT_COMMIT), "'%s' does not name a commit", name) < 0)
-		goto cleanup;
-	git_oid_cpy(out, git_object_id(c));
-	ret = 0;
-cleanup:
-	git_object_free(c);
-	git_reference_free(ref);
-	return ret;
+/* parse fills *o; returns -1 to go on, or the exit code to return now */
+static int parse(int argc, char **argv, struct tag_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->key = optarg; break;
+		case 'a': o->pubkey = optarg; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default: return cmd_bad_option(c, argv, usage_text);
+		}
+	}
+	if (o->pubkey) {
+		if (argc - optind != 0)
+			return error("--allowed-signers takes no version"), EXIT_USAGE;
+		return -1;
+	}
+	if (argc - optind != 1)
+		return error("give one version, main's tag (releaser tag v1.0.1)"), EXIT_USAGE;
+	o->version = argv[optind];
+	return -1;
 }
 
-static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
-{
-	return git_oid_equal(a, b) || git_graph_descendant_of(repo, a, b) == 1;
-}
-
-static int job_init(struct tag_job *j, const char *version, const struct settings *s)
+/* version must be one of main's release tags; returns 0 or -1 after a message */
+static int check_version(const char *version)
 {
 	struct version v, base;
 	char buf[96];
 
-	memset(j, 0, sizeof(*j));
-	if (version_parse(version, &v) < 0) {
-		error("'%s' is not a release version: give main's tag, like v1.0.1", version);
-		return -1;
-	}
+	if (version_parse(version, &v) < 0)
+		return error("'%s' is not a release version: give main's tag, like v1.0.1", version);
 	version_base(&v, &base);
-	if (v.debug) {
-		error("'%s' is a debug tag: give main's tag (%s)", version, version_format(&base, buf, sizeof(buf)));
-		return -1;
-	}
-	j->main_tag = version;
-	j->main_branch = s->main_branch;
-	j->debug_branch = s->debug_branch;
-	j->debug_tag = xasprintf("%s-debug", version);
-	j->main_ref = xasprintf("refs/tags/%s", version);
-	j->debug_ref = xasprintf("refs/tags/%s", j->debug_tag);
-	j->branch_ref = xasprintf("refs/heads/%s", s->debug_branch);
+	if (v.debug)
+		return error("'%s' is a debug tag: give main's tag (%s)", version,
+			     version_format(&base, buf, sizeof(buf)));
 	return 0;
 }
 
-static void job_release(struct tag_job *j)
+/* the release key, loaded only when a tag is to be signed */
+struct key_signer {
+	const char *path;
+	struct sign_key *key;
+};
+
+static int key_prepare(void *ctx)
 {
-	sign_key_free(j->key);
-	free(j->debug_tag);
-	free(j->main_ref);
-	free(j->debug_ref);
-	free(j->branch_ref);
+	struct key_signer *ks = ctx;
+
+	ks->key = sign_key_load(ks->path);
+	return ks->key ? 0 : -1;
 }
 
-/* HEAD on the debug branch, with no local changes; returns 0 or an exit code after a message */
-static int check_head(git_repository *repo, struct tag_job *j)
+static int key_sign(void *ctx, const void *payload, size_t len, char **armored)
 {
-	struct strlist dirty = { 0 };
-	struct head_info h;
-	int n, ret = EXIT_USAGE;
+	struct key_signer *ks = ctx;
 
-	if (repo_head(repo, &h) < 0)
-		return EXIT_USAGE;
-	git_oid_fromstr(&j->head, h.sha);
-	if (!h.branch || strcmp(h.branch, j->debug_branch)) {
-		error("not on the debug branch '%s' (HEAD is %s%s%s): git checkout %s", j->debug_branch,
-		      h.branch ? "'" : "", h.branch ? h.branch : "detached", h.branch ? "'" : "", j->debug_branch);
-		goto cleanup;
-	}
-	n = status_list(repo, 0, &dirty);
-	if (n < 0) {
-		ret = EXIT_FAIL;
-		goto cleanup;
-	}
-	if (n > 0) {
-		error("the work tree has local changes (%d file%s, first '%s'): commit or stash them", n,
-		      n == 1 ? "" : "s", dirty.items[0] + 3);
-		goto cleanup;
-	}
-	ret = EXIT_OK;
-cleanup:
-	strlist_clear(&dirty);
-	head_info_release(&h);
-	return ret;
+	return tag_sign(ks->key, payload, len, armored);
 }
 
-/* main's tag exists, is on main and is in debug; returns 0 or an exit code after a message */
-static int check_main_tag(git_repository *repo, struct tag_job *j)
+static int print_allowed_signer(const char *pubkey, const char *project)
 {
-	int rc = peel_ref(repo, j->main_ref, &j->tagged);
+	char *line = tag_allowed_signer(pubkey, project);
 
-	if (rc < 0)
-		return EXIT_FAIL;
-	if (rc > 0)
-		return error("tag '%s' does not exist: tag the release on '%s' first, or fetch tags (git fetch --tags)",
-			     j->main_tag, j->main_branch), EXIT_USAGE;
-	rc = branch_resolve(repo, j->main_branch, &j->main_head);
-	if (rc == GIT_ENOTFOUND)
-		return error("branch '%s' does not exist: fetch it", j->main_branch), EXIT_USAGE;
-	if (rc == GIT_EINVALIDSPEC)
-		return EXIT_USAGE;
-	if (rc < 0)
-		return EXIT_FAIL;
-	if (!contains(repo, &j->main_head, &j->tagged))
-		return error("tag '%s' is not on '%s': debug releases follow main's releases", j->main_tag,
-			     j->main_branch), EXIT_USAGE;
-	if (!contains(repo, &j->head, &j->tagged))
-		return error("tag '%s' is not in '%s' yet: run releaser mirror first", j->main_tag, j->debug_branch),
-		       EXIT_USAGE;
-	return EXIT_OK;
-}
-
-/* where the tag goes, and whether it is there already (*done); returns 0 or an exit code after a message */
-static int choose_target(git_repository *repo, struct tag_job *j, int *done)
-{
-	char sha[SHORT_SHA_LEN + 1];
-	git_oid existing;
-	int rc;
-
-	*done = 0;
-	rc = debug_tag_target(repo, &j->head, &j->main_head, &j->tagged, &j->target);
-	if (rc < 0)
-		return EXIT_FAIL;
-	if (rc == DEBUG_TAG_PAST)
-		return error("'%s' moved past '%s' without a commit of its own: tag a debug release right after "
-			     "mirroring its release (see RELEASING.md)", j->debug_branch, j->main_tag), EXIT_USAGE;
-	j->marker = rc == DEBUG_TAG_MARKER;
-	rc = peel_ref(repo, j->debug_ref, &existing);
-	if (rc < 0)
-		return EXIT_FAIL;
-	if (rc > 0)
-		return EXIT_OK;
-	if (!j->marker && git_oid_equal(&existing, &j->target)) {
-		*done = 1;
-		return EXIT_OK;
-	}
-	oid_short(&existing, sha);
-	return error("tag '%s' already exists on %s: delete it (git tag -d %s) if it is wrong", j->debug_tag, sha,
-		     j->debug_tag), EXIT_USAGE;
-}
-
-/* the annotated tag object (signed when asked), not yet referenced */
-static int write_tag(git_repository *repo, struct tag_job *j, const git_signature *tagger, git_oid *id)
-{
-	char main_sha[GIT_OID_HEXSZ + 1];
-	git_object *target = NULL;
-	git_odb *odb = NULL;
-	git_odb_object *raw = NULL;
-	char *message = NULL, *sig = NULL, *signed_tag = NULL;
-	size_t len;
-	int ret = -1;
-
-	git_oid_tostr(main_sha, sizeof(main_sha), &j->tagged);
-	message = xasprintf("Debug release %s\n\nmain-tag: %s\nmain-commit: %s\n", j->debug_tag, j->main_tag, main_sha);
-	if (git_check(git_object_lookup(&target, repo, &j->target, GIT_OBJECT_COMMIT), "cannot read the commit to tag") < 0 ||
-	    git_check(git_tag_annotation_create(id, repo, j->debug_tag, target, tagger, message),
-		      "cannot write tag '%s'", j->debug_tag) < 0)
-		goto cleanup;
-	if (j->key) {
-		if (git_check(git_repository_odb(&odb, repo), "cannot open the object store") < 0 ||
-		    git_check(git_odb_read(&raw, odb, id), "cannot read tag '%s' back", j->debug_tag) < 0 ||
-		    tag_sign(j->key, git_odb_object_data(raw), git_odb_object_size(raw), &sig) < 0)
-			goto cleanup;
-		len = git_odb_object_size(raw) + strlen(sig);
-		signed_tag = xmalloc(len);
-		memcpy(signed_tag, git_odb_object_data(raw), git_odb_object_size(raw));
-		memcpy(signed_tag + git_odb_object_size(raw), sig, strlen(sig));
-		if (git_check(git_odb_write(id, odb, signed_tag, len, GIT_OBJECT_TAG), "cannot write the signed tag") < 0)
-			goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	free(signed_tag);
-	free(sig);
-	free(message);
-	git_odb_object_free(raw);
-	git_odb_free(odb);
-	git_object_free(target);
-	return ret;
-}
-
-/* write the marker and the tag, then move the refs; returns 0 or an exit code after a message */
-static int create(git_repository *repo, struct tag_job *j)
-{
-	git_signature *tagger = NULL;
-	git_oid tag_id;
-	char *log = NULL;
-	int rc, ret = EXIT_FAIL;
-
-	if (identity_get(repo, NULL, &tagger) < 0) {
-		ret = EXIT_USAGE;
-		goto cleanup;
-	}
-	if (j->marker && debug_tag_marker(repo, &j->head, j->debug_tag, j->main_tag, tagger, &j->target) < 0)
-		goto cleanup;
-	if (write_tag(repo, j, tagger, &tag_id) < 0)
-		goto cleanup;
-	log = xasprintf("releaser tag: mark %s", j->debug_tag);
-	if (j->marker && ref_move(repo, j->branch_ref, &j->target, &j->head, log) != 0)
-		goto cleanup;
-	rc = ref_create(repo, j->debug_ref, &tag_id, log);
-	if (rc != 0) {
-		if (j->marker && ref_move(repo, j->branch_ref, &j->head, &j->target, "releaser tag: undo marker") != 0)
-			warning("'%s' keeps the marker commit: reset it (git reset --keep HEAD~1)", j->debug_branch);
-		goto cleanup;
-	}
-	ret = EXIT_OK;
-cleanup:
-	free(log);
-	git_signature_free(tagger);
-	return ret;
-}
-
-static void print_result(const struct tag_job *j, const char *result)
-{
-	char target[GIT_OID_HEXSZ + 1], tagged[GIT_OID_HEXSZ + 1];
-
-	printf("tag: %s\ncommit: %s\nmain-tag: %s\nmain-commit: %s\nmarker: %s\nresult: %s\n", j->debug_tag,
-	       git_oid_tostr(target, sizeof(target), &j->target), j->main_tag,
-	       git_oid_tostr(tagged, sizeof(tagged), &j->tagged), j->marker ? "yes" : "no", result);
-}
-
-static int print_allowed_signer(const char *pubkey, int args, const char *project)
-{
-	char *line;
-
-	if (args != 0)
-		return error("--allowed-signers takes no version"), EXIT_USAGE;
-	line = tag_allowed_signer(pubkey, project);
 	if (!line)
 		return EXIT_USAGE;
 	fputs(line, stdout);
@@ -297,48 +131,32 @@ static int print_allowed_signer(const char *pubkey, int args, const char *projec
 /* releaser tag [--sign-key FILE] VERSION: see usage_text */
 int cmd_tag(int argc, char **argv, struct context *ctx)
 {
-	static const struct option longopts[] = {
-		{ "sign-key", required_argument, NULL, 'k' },
-		{ "allowed-signers", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tag_job j;
-	const char *key = NULL, *pubkey = NULL;
-	int c, done, ret;
+	struct key_signer ks = { NULL, NULL };
+	struct tag_signer signer = { key_prepare, key_sign, &ks };
+	struct debug_tag_opts to;
+	struct debug_tag_result r;
+	struct tag_opts o;
+	int ret;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return fputs(usage_text, stdout), EXIT_OK;
-		if (c == 'k')
-			key = optarg;
-		else if (c == 'a')
-			pubkey = optarg;
-		else
-			return error("see releaser tag --help"), EXIT_USAGE;
-	}
-	if (pubkey)
-		return print_allowed_signer(pubkey, argc - optind, ctx->settings.name);
-	if (argc - optind != 1)
-		return error("give one version, main's tag (releaser tag v1.0.1)"), EXIT_USAGE;
-	if (job_init(&j, argv[optind], &ctx->settings) < 0)
+	if ((ret = parse(argc, argv, &o)) >= 0)
+		return ret;
+	if (o.pubkey)
+		return print_allowed_signer(o.pubkey, ctx->settings.name);
+	if (check_version(o.version) < 0)
 		return EXIT_USAGE;
-	if ((ret = check_head(ctx->repo, &j)) || (ret = check_main_tag(ctx->repo, &j)) ||
-	    (ret = choose_target(ctx->repo, &j, &done)))
-		goto cleanup;
-	if (key && !done && !(j.key = sign_key_load(key))) {
-		ret = EXIT_USAGE;
-		goto cleanup;
+	ks.path = o.key;
+	to.main_tag = o.version;
+	to.main_branch = ctx->settings.main_branch;
+	to.debug_branch = ctx->settings.debug_branch;
+	to.signer = o.key ? &signer : NULL;
+	ret = debug_tag_run(ctx->repo, &to, &r);
+	if (ret == EXIT_OK) {
+		if (!r.created)
+			note("tag '%s' already names %.12s: nothing to do", r.debug_tag, r.commit);
+		printf("tag: %s\ncommit: %s\nmain-tag: %s\nmain-commit: %s\nmarker: %s\nresult: %s\n", r.debug_tag,
+		       r.commit, o.version, r.main_commit, r.marker ? "yes" : "no", r.created ? "created" : "exists");
 	}
-	if (done) {
-		note("tag '%s' already names %.12s: nothing to do", j.debug_tag, git_oid_tostr_s(&j.target));
-		print_result(&j, "exists");
-		goto cleanup;
-	}
-	if ((ret = create(ctx->repo, &j)) != EXIT_OK)
-		goto cleanup;
-	print_result(&j, "created");
-cleanup:
-	job_release(&j);
+	debug_tag_result_release(&r);
+	sign_key_free(ks.key);
 	return ret;
 }

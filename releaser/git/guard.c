@@ -71,9 +71,9 @@ static int examine(struct walk *w, const char *path, const git_oid *id, const gi
 	o->path = xstrdup(path);
 	o->reason = why;
 	o->size = size;
-	git_oid_cpy(&o->blob, id);
+	git_oid_tostr(o->blob, sizeof(o->blob), id);
 	if (commit)
-		git_oid_cpy(&o->commit, commit);
+		git_oid_tostr(o->commit, sizeof(o->commit), commit);
 	return 0;
 }
 
@@ -101,21 +101,21 @@ static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
 }
 
 /* whether commit's tree holds blob at path */
-static int has_blob(const git_commit *commit, const char *path, const git_oid *blob)
+static int has_blob(const git_commit *commit, const char *path, const char *blob)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
 	int found = 0;
 
 	if (git_commit_tree(&tree, commit) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
-		found = git_oid_equal(git_tree_entry_id(e), blob);
+		found = !git_oid_streq(git_tree_entry_id(e), blob);
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	return found;
 }
 
 /* whether commit brought blob to path: it has it there and none of its parents does */
-static int added_by(const git_commit *commit, const char *path, const git_oid *blob)
+static int added_by(const git_commit *commit, const char *path, const char *blob)
 {
 	unsigned int i;
 	git_commit *parent;
@@ -155,8 +155,8 @@ static int find_adders(git_repository *repo, const git_oid *start, struct guard_
 		for (i = 0; i < r->n; i++) {
 			struct guard_offender *o = &r->items[i];
 
-			if (git_oid_is_zero(&o->commit) && added_by(c, o->path, &o->blob)) {
-				git_oid_cpy(&o->commit, &id);
+			if (!o->commit[0] && added_by(c, o->path, o->blob)) {
+				git_oid_tostr(o->commit, sizeof(o->commit), &id);
 				left--;
 			}
 		}
@@ -175,8 +175,9 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const struct guard_offender *)a)->path, ((const struct guard_offender *)b)->path);
 }
 
-int guard_tree(git_repository *repo, const git_oid *commit_id, unsigned long long max_size,
-	       struct guard_result *out)
+/* every file in the tree of commit_id, then who added each offender */
+static int guard_tree(git_repository *repo, const git_oid *commit_id, unsigned long long max_size,
+		      struct guard_result *out)
 {
 	struct walk w = { repo, NULL, max_size, out, 0 };
 	git_commit *commit = NULL;
@@ -213,6 +214,7 @@ static int examine_commit(struct walk *w, git_commit *commit)
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
 	unsigned int np = git_commit_parentcount(commit), p;
+	char hex[OID_HEX_LEN + 1];
 	size_t i;
 	int ret = -1, elsewhere;
 
@@ -226,11 +228,12 @@ static int examine_commit(struct walk *w, git_commit *commit)
 
 		if (d->status == GIT_DELTA_DELETED || !is_file(d->new_file.mode))
 			continue;
+		git_oid_tostr(hex, sizeof(hex), &d->new_file.id);
 		for (elsewhere = 0, p = 1; p < np && !elsewhere; p++) {
 			git_commit *other = NULL;
 
 			if (git_commit_parent(&other, commit, p) == 0)
-				elsewhere = has_blob(other, d->new_file.path, &d->new_file.id);
+				elsewhere = has_blob(other, d->new_file.path, hex);
 			git_commit_free(other);
 		}
 		if (!elsewhere && examine(w, d->new_file.path, &d->new_file.id, git_commit_id(commit)) < 0)
@@ -245,8 +248,9 @@ cleanup:
 	return ret;
 }
 
-int guard_range(git_repository *repo, const git_oid *from, const git_oid *to,
-		unsigned long long max_size, struct guard_result *out)
+/* the files each commit reachable from to but not from from adds or changes */
+static int guard_range(git_repository *repo, const git_oid *from, const git_oid *to,
+		       unsigned long long max_size, struct guard_result *out)
 {
 	struct walk w = { repo, NULL, max_size, out, 0 };
 	git_revwalk *walk = NULL;
@@ -278,12 +282,79 @@ cleanup:
 	return ret;
 }
 
+/* the subject line of each offender's commit */
+static void add_subjects(git_repository *repo, struct guard_result *r)
+{
+	git_commit *c;
+	git_oid id;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const char *summary;
+
+		if (!r->items[i].commit[0] || git_oid_fromstr(&id, r->items[i].commit) < 0 ||
+		    git_commit_lookup(&c, repo, &id) < 0)
+			continue;
+		summary = git_commit_summary(c);
+		r->items[i].subject = xstrdup(summary ? summary : "");
+		git_commit_free(c);
+	}
+	git_error_clear();
+}
+
+/* one end of rev ("" is HEAD) as a commit; returns 0 or -1 after a message */
+static int resolve_end(git_repository *repo, const char *name, const char *rev, git_oid *out)
+{
+	int rc = commit_resolve_oid(repo, *name ? name : "HEAD", out);
+
+	if (rc > 0)
+		error("unknown revision or range '%s': give A..B, a revision, or nothing for HEAD", rev);
+	return rc == 0 ? 0 : -1;
+}
+
+/* rev as a range (from, to; *ranged = 1) or one commit (to); returns 0 or -1 after a message */
+static int resolve(git_repository *repo, const char *rev, git_oid *from, git_oid *to, int *ranged)
+{
+	const char *dots = strstr(rev, "..");
+	char *left;
+	int rc;
+
+	*ranged = 0;
+	if (!dots)
+		return resolve_end(repo, rev, rev, to);
+	if (dots[2] == '.')
+		return error("'%s': A...B is not supported: give A..B", rev);
+	*ranged = 1;
+	left = xstrdup(rev);
+	left[dots - rev] = '\0';
+	rc = resolve_end(repo, left, rev, from) < 0 || resolve_end(repo, dots + 2, rev, to) < 0 ? -1 : 0;
+	free(left);
+	return rc;
+}
+
+int guard_run(git_repository *repo, const char *rev, unsigned long long max_size, struct guard_result *out)
+{
+	git_oid from, to;
+	int ranged;
+
+	memset(out, 0, sizeof(*out));
+	if (resolve(repo, rev, &from, &to, &ranged) < 0)
+		return EXIT_USAGE;
+	if ((ranged ? guard_range(repo, &from, &to, max_size, out) : guard_tree(repo, &to, max_size, out)) < 0)
+		return EXIT_FAIL;
+	out->ranged = ranged;
+	add_subjects(repo, out);
+	return EXIT_OK;
+}
+
 void guard_result_release(struct guard_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(r->items[i].path);
+		free(r->items[i].subject);
+	}
 	free(r->items);
 	memset(r, 0, sizeof(*r));
 }

@@ -6,43 +6,40 @@
 #ifndef RELEASER_GUARD_H
 #define RELEASER_GUARD_H
 
-#include <git2.h>
 #include <stddef.h>
+
+#include "git/git.h"
 
 struct guard_offender {
 	char *path;
 	const char *reason;        /* static text from lib/classify.h, or "larger than guard.maxsize" */
 	unsigned long long size;
-	git_oid blob;
-	git_oid commit;            /* the commit that added it (zero when not found) */
+	char blob[OID_HEX_LEN + 1];
+	char commit[OID_HEX_LEN + 1]; /* the commit that added it ("" when not found) */
+	char *subject;                /* that commit's subject line (NULL when not found) */
 };
 
 struct guard_result {
-	struct guard_offender *items; /* guard_tree: by path; guard_range: in commit order */
+	int ranged;                   /* the revision was a range A..B */
+	struct guard_offender *items; /* a tree: by path; a range: in commit order */
 	size_t n;
 	size_t files;                 /* files examined */
-	size_t commits;               /* commits examined (range) */
+	size_t commits;               /* commits examined */
 };
 
 /*
- * guard_tree examines every file in the tree of commit, then walks its
- * history to find the commit that added each offender. Files larger than
- * max_size are offenders without being read; others are read only as far
- * as their first bytes where the object store allows it. Returns 0 (the
- * result may list offenders), or -1 after a message. Release the result
- * with guard_result_release.
+ * guard_run examines rev. A range "A..B" (an empty side is HEAD): the files
+ * added or changed by each commit reachable from B but not from A, that is,
+ * each blob at a path none of the commit's parents has it at. One revision:
+ * every file in its commit's tree, then the history is walked to find the
+ * commit that added each offender. Files larger than max_size are
+ * offenders without being read; others are read only as far as their
+ * first bytes where the object store allows it. Returns 0 (the result may
+ * list offenders; release it with guard_result_release), EXIT_USAGE after
+ * a message when rev names no commits or is A...B, EXIT_FAIL after a
+ * message when the repository cannot be read.
  */
-int guard_tree(git_repository *repo, const git_oid *commit, unsigned long long max_size,
-	       struct guard_result *out);
-
-/*
- * guard_range examines the files added or changed by each commit reachable
- * from to but not from from (from may be NULL: all history), that is, each
- * blob at a path none of the commit's parents has it at. Returns 0 or -1
- * after a message.
- */
-int guard_range(git_repository *repo, const git_oid *from, const git_oid *to,
-		unsigned long long max_size, struct guard_result *out);
+int guard_run(git_repository *repo, const char *rev, unsigned long long max_size, struct guard_result *out);
 
 /* guard_result_release frees the result's items. */
 void guard_result_release(struct guard_result *r);

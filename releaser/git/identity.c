@@ -1,11 +1,10 @@
-/* Author and committer of the releaser's commits and tags (see identity.h). */
-#include "git/identity.h"
+/* Author and committer of the releaser's commits and tags (see internal.h). */
+#include "git/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/common.h"
-#include "git/internal.h"
 
 /* the value of $env when set and not empty, else config key, else NULL */
 static char *lookup(git_config *cfg, const char *env, const char *key)

@@ -28,4 +28,74 @@ int oid_from_hex(git_oid *oid, const char *hex);
 /* commit_resolve_oid is commit_resolve with the commit as an oid. */
 int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out);
 
+/*
+ * Reference updates (refs.c): every update names the value the caller last
+ * saw, so of two concurrent runs one wins and the other fails with a
+ * message instead of overwriting the winner's work.
+ */
+
+/*
+ * ref_move points refname (a full name, "refs/heads/debug") at new_id if it
+ * still points at old_id (compare-and-swap under libgit2's ref lock).
+ * Returns 0; 1 after a message when the ref moved or is locked by another
+ * process (the caller exits EXIT_FAIL: run again); -1 after a message on
+ * other errors.
+ */
+int ref_move(git_repository *repo, const char *refname, const git_oid *new_id,
+	     const git_oid *old_id, const char *log_message);
+
+/*
+ * ref_create creates refname pointing at id; it must not exist yet.
+ * Returns 0; 1 after a message when it appeared meanwhile or is locked;
+ * -1 after a message on other errors.
+ */
+int ref_create(git_repository *repo, const char *refname, const git_oid *id, const char *log_message);
+
+/*
+ * branch_resolve is commit_resolve_oid for refs/heads/<branch>, the one
+ * lookup of names that must be local branches. Returns 0 with *id set; 1
+ * (nothing printed) when there is no such branch; BRANCH_INVALID after a
+ * message when branch is not a valid branch name; -1 after a message.
+ */
+enum { BRANCH_INVALID = 2 };
+
+int branch_resolve(git_repository *repo, const char *branch, git_oid *id);
+
+/*
+ * identity_get (identity.c) fills *author and *committer (either may be
+ * NULL when not wanted) with signatures dated now. Each half of an identity
+ * comes from the environment first, then from the repository's config:
+ *
+ *	author     $RELEASER_AUTHOR_NAME     $RELEASER_AUTHOR_EMAIL     user.name  user.email
+ *	committer  $RELEASER_COMMITTER_NAME  $RELEASER_COMMITTER_EMAIL  (the author's)
+ *
+ * The committer also signs annotated tags (the tagger). Returns 0, or -1
+ * after one message saying which setting to give. The caller frees them
+ * with git_signature_free.
+ */
+int identity_get(git_repository *repo, git_signature **author, git_signature **committer);
+
+/*
+ * push_branch (push.c) pushes refs/heads/<branch> to the same name on
+ * remote_name, never forcing: the remote's branch must be an ancestor of
+ * ours (checked before anything is sent), and a refusal by the remote is
+ * an error too. Credentials over HTTPS: $RELEASER_PUSH_TOKEN (user
+ * $RELEASER_PUSH_USER, default "x-access-token"); over SSH: the ssh-agent.
+ * Returns 0, or an exit code after one message: EXIT_USAGE when there is
+ * no such remote, EXIT_FAIL when the push was rejected or failed. Local
+ * refs are never changed except the remote-tracking ref after a push.
+ */
+int push_branch(git_repository *repo, const char *remote_name, const char *branch);
+
+struct strlist;
+
+/*
+ * drift_find (drift.c) appends to out every path that debug changed since
+ * it last took main (their merge base), that differs between debug and
+ * main, and that drift_allowed does not allow. Returns 0, or -1 after a
+ * message.
+ */
+int drift_find(git_repository *repo, const git_oid *main_id, const git_oid *debug_id,
+	       const struct strlist *allow, struct strlist *out);
+
 #endif /* RELEASER_GIT_INTERNAL_H */

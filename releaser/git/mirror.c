@@ -7,9 +7,20 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "git/drift.h"
 #include "git/internal.h"
-#include "git/refs.h"
 #include "git/status.h"
+
+/* one mirroring: both branches, what to do, and the result */
+struct mirror {
+	const char *main_branch, *debug_branch; /* short names, not owned */
+	char *debug_ref;                        /* "refs/heads/<debug>" */
+	git_oid main_id, debug_id;              /* their commits when inspected */
+	size_t ahead, behind;
+	enum mirror_analysis analysis;
+	git_oid result;                         /* the commit debug moves to (after prepare) */
+	struct strlist conflicts;               /* conflicting paths (after prepare) */
+};
 
 const char *mirror_analysis_name(enum mirror_analysis a)
 {
@@ -28,17 +39,18 @@ static int resolve(git_repository *repo, const char *branch, const char *hint, g
 {
 	int rc = branch_resolve(repo, branch, id);
 
-	if (rc == GIT_ENOTFOUND) {
+	if (rc == 1) {
 		error("branch '%s' does not exist: %s", branch, hint);
 		return EXIT_USAGE;
 	}
-	if (rc == GIT_EINVALIDSPEC)
+	if (rc == BRANCH_INVALID)
 		return EXIT_USAGE;
 	return rc < 0 ? EXIT_FAIL : 0;
 }
 
-int mirror_inspect(git_repository *repo, const char *main_branch, const char *debug_branch,
-		   struct mirror *m)
+/* read both branches and analyse them into *m; returns 0 or an exit code after a message */
+static int mirror_inspect(git_repository *repo, const char *main_branch, const char *debug_branch,
+			  struct mirror *m)
 {
 	git_oid base;
 	char *hint;
@@ -106,8 +118,14 @@ static char *merge_message(const struct mirror *m)
 			 short_sha, m->debug_branch, m->main_branch, sha);
 }
 
-int mirror_prepare(git_repository *repo, struct mirror *m, const git_signature *author,
-		   const git_signature *committer, int write)
+/*
+ * m->result: for a merge, merge main into debug in memory and, with write,
+ * write the merged tree and the merge commit as unreferenced objects.
+ * Returns 0; 1 on conflict with the paths in m->conflicts (nothing
+ * printed); -1 after a message.
+ */
+static int mirror_prepare(git_repository *repo, struct mirror *m, const git_signature *author,
+			  const git_signature *committer, int write)
 {
 	git_commit *ours = NULL, *theirs = NULL;
 	git_index *index = NULL;
@@ -214,7 +232,12 @@ cleanup:
 	return ret;
 }
 
-int mirror_apply(git_repository *repo, struct mirror *m)
+/*
+ * move debug from m->debug_id to m->result, the index and work tree with it
+ * when debug is checked out here; returns EXIT_OK, or an exit code after a
+ * message having changed nothing
+ */
+static int mirror_apply(git_repository *repo, struct mirror *m)
 {
 	char *log = NULL;
 	int where, rc, ret = EXIT_FAIL;
@@ -253,9 +276,106 @@ cleanup:
 	return ret;
 }
 
-void mirror_release(struct mirror *m)
+static void mirror_release(struct mirror *m)
 {
 	free(m->debug_ref);
 	strlist_clear(&m->conflicts);
 	memset(m, 0, sizeof(*m));
+}
+
+/* --check: debug behind main, or drifting from it outside allow */
+static int check(git_repository *repo, const struct mirror *m, const struct mirror_opts *o,
+		 struct mirror_result *r)
+{
+	static const struct strlist none = { NULL, 0 };
+
+	if (drift_find(repo, &m->main_id, &m->debug_id, o->allow ? o->allow : &none, &r->drift) < 0)
+		return EXIT_FAIL;
+	r->checked = 1;
+	r->result = r->drift.n || m->behind ? "failed" : "ok";
+	if (r->drift.n > 0)
+		return error("'%s' differs from '%s' in %zu path%s outside mirror.allow: make the change on '%s', "
+			     "or allow the path in releaser.conf", m->debug_branch, m->main_branch, r->drift.n,
+			     r->drift.n == 1 ? "" : "s", m->main_branch), EXIT_FAIL;
+	if (m->behind > 0)
+		return error("'%s' is %zu commit%s behind '%s': run releaser mirror", m->debug_branch, m->behind,
+			     m->behind == 1 ? "" : "s", m->main_branch), EXIT_FAIL;
+	return EXIT_OK;
+}
+
+static const char *done_name(const struct mirror *m, int dry_run)
+{
+	if (m->analysis == MIRROR_UP_TO_DATE)
+		return "up-to-date";
+	if (m->analysis == MIRROR_FAST_FORWARD)
+		return dry_run ? "would-fast-forward" : "fast-forwarded";
+	return dry_run ? "would-merge" : "merged";
+}
+
+/* mirror (or say what it would do), then push */
+static int update(git_repository *repo, struct mirror *m, const struct mirror_opts *o, struct mirror_result *r)
+{
+	git_signature *author = NULL, *committer = NULL;
+	int rc, ret = EXIT_FAIL;
+
+	if (m->analysis == MIRROR_MERGE && !o->dry_run && identity_get(repo, &author, &committer) < 0) {
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	rc = mirror_prepare(repo, m, author, committer, !o->dry_run);
+	if (rc < 0)
+		goto cleanup;
+	if (rc > 0) {
+		r->result = "conflict";
+		error("merging '%s' into '%s' conflicts in %zu path%s: nothing was changed; merge by hand "
+		      "(see RELEASING.md)", m->main_branch, m->debug_branch, m->conflicts.n,
+		      m->conflicts.n == 1 ? "" : "s");
+		goto cleanup;
+	}
+	if (!o->dry_run && (ret = mirror_apply(repo, m)) != EXIT_OK)
+		goto cleanup;
+	r->result = done_name(m, o->dry_run);
+	if (!o->dry_run)
+		git_oid_tostr(r->commit, sizeof(r->commit), &m->result);
+	if (o->remote && !o->dry_run) {
+		if ((ret = push_branch(repo, o->remote, m->debug_branch)) != EXIT_OK)
+			goto cleanup;
+		r->pushed = o->remote;
+	}
+	ret = EXIT_OK;
+cleanup:
+	git_signature_free(author);
+	git_signature_free(committer);
+	return ret;
+}
+
+int mirror_run(git_repository *repo, const struct mirror_opts *o, struct mirror_result *r)
+{
+	struct mirror m;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = mirror_inspect(repo, o->main_branch, o->debug_branch, &m);
+	if (ret != 0)
+		goto cleanup;
+	r->inspected = 1;
+	git_oid_tostr(r->main_commit, sizeof(r->main_commit), &m.main_id);
+	git_oid_tostr(r->debug_commit, sizeof(r->debug_commit), &m.debug_id);
+	r->ahead = m.ahead;
+	r->behind = m.behind;
+	r->analysis = m.analysis;
+	ret = o->check ? check(repo, &m, o, r) : update(repo, &m, o, r);
+	/* the conflicting paths are the result's */
+	r->conflicts = m.conflicts;
+	memset(&m.conflicts, 0, sizeof(m.conflicts));
+cleanup:
+	mirror_release(&m);
+	return ret;
+}
+
+void mirror_result_release(struct mirror_result *r)
+{
+	strlist_clear(&r->conflicts);
+	strlist_clear(&r->drift);
+	memset(r, 0, sizeof(*r));
 }

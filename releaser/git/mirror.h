@@ -1,18 +1,19 @@
 /*
- * Bringing the debug branch up to date with main (libgit2 only): inspect
+ * Bringing the debug branch up to date with main: inspect both branches
  * (ahead/behind and the merge analysis), prepare the commit debug moves to
- * (main's commit for a fast-forward, an in-memory merge otherwise) and
- * apply it with a compare-and-swap on debug's old value. Nothing touches
- * refs, the index or the work tree before mirror_apply, and mirror_apply
- * leaves either the old state or the new one.
+ * (main's commit for a fast-forward, an in-memory merge otherwise), apply
+ * it with a compare-and-swap on debug's old value, then push it. Nothing
+ * touches refs, the index or the work tree before the branch moves, and a
+ * failed move leaves the old state. --check instead reads only: is debug
+ * behind main, and does it differ from main outside mirror.allow (drift)?
  */
 #ifndef RELEASER_MIRROR_H
 #define RELEASER_MIRROR_H
 
-#include <git2.h>
 #include <stddef.h>
 
-#include "git/settings.h"
+#include "git/git.h"
+#include "lib/strlist.h"
 
 enum mirror_analysis {
 	MIRROR_UP_TO_DATE,   /* debug contains main */
@@ -20,48 +21,44 @@ enum mirror_analysis {
 	MIRROR_MERGE,        /* both moved: merge main into debug */
 };
 
-struct mirror {
-	const char *main_branch, *debug_branch; /* short names, not owned */
-	char *debug_ref;                        /* "refs/heads/<debug>" */
-	git_oid main_id, debug_id;              /* their commits when inspected */
+struct mirror_opts {
+	const char *main_branch, *debug_branch; /* local branch names */
+	const char *remote;                     /* where to push debug after it moved; NULL: no push */
+	const struct strlist *allow;            /* check: the paths debug may differ in (mirror.allow) */
+	int check;                              /* read only: behind and drift */
+	int dry_run;                            /* say what would happen; write nothing */
+};
+
+/* what mirror_run found and did, for the report; strings are static or owned here */
+struct mirror_result {
+	int inspected;                          /* both branches were read: the next four are set */
+	char main_commit[OID_HEX_LEN + 1], debug_commit[OID_HEX_LEN + 1];
 	size_t ahead, behind;                   /* debug's commits not in main, main's not in debug */
 	enum mirror_analysis analysis;
-	git_oid result;                         /* the commit debug moves to (after prepare) */
-	struct strlist conflicts;               /* conflicting paths (after prepare) */
+	const char *result;                     /* "ok", "failed", "conflict", "fast-forwarded", "would-merge"...; NULL when it stopped before */
+	char commit[OID_HEX_LEN + 1];           /* debug's commit afterwards ("" on a dry run or failure) */
+	struct strlist conflicts;               /* conflicting paths when result is "conflict" */
+	int checked;                            /* check: drift holds the drifting paths */
+	struct strlist drift;
+	const char *pushed;                     /* the remote debug was pushed to, or NULL */
 };
 
 /*
- * mirror_inspect reads both branches and analyses them into *m (release it
- * with mirror_release). Returns 0, or an exit code after a message:
- * EXIT_USAGE when a branch is missing or they share no history, EXIT_FAIL
- * when the repository cannot be read.
+ * mirror_run mirrors o->main_branch into o->debug_branch (or checks them,
+ * with o->check) and fills *r (release it with mirror_result_release).
+ * Returns EXIT_OK; EXIT_FAIL after a message on a conflict (nothing
+ * changed), drift, debug behind (check), a rejected push, debug moved
+ * meanwhile or a read or write failure; EXIT_USAGE after a message when a
+ * branch is missing or invalid, the branches share no history, no identity
+ * is set for a merge commit, the remote does not exist, or debug is
+ * checked out here with local changes or in another work tree.
  */
-int mirror_inspect(git_repository *repo, const char *main_branch, const char *debug_branch,
-		   struct mirror *m);
-
-/*
- * mirror_prepare computes m->result. For a merge it merges main into debug
- * in memory and, with write set, writes the merged tree and the merge
- * commit (by author and committer, message naming main's commit) as
- * unreferenced objects. Returns 0; 1 on conflict, with the paths in
- * m->conflicts (nothing printed, nothing changed); -1 after a message.
- */
-int mirror_prepare(git_repository *repo, struct mirror *m, const git_signature *author,
-		   const git_signature *committer, int write);
-
-/*
- * mirror_apply moves the debug branch from m->debug_id to m->result. When
- * debug is checked out here, the index and work tree follow (refused with
- * EXIT_USAGE when tracked files have local changes); when it is checked out
- * in another work tree it is refused. Returns EXIT_OK, or EXIT_FAIL /
- * EXIT_USAGE after a message, having changed nothing.
- */
-int mirror_apply(git_repository *repo, struct mirror *m);
+int mirror_run(git_repository *repo, const struct mirror_opts *o, struct mirror_result *r);
 
 /* mirror_analysis_name: "up-to-date", "fast-forward" or "merge". */
 const char *mirror_analysis_name(enum mirror_analysis a);
 
-/* mirror_release frees what the mirror functions allocated in m. */
-void mirror_release(struct mirror *m);
+/* mirror_result_release frees the lists of r. */
+void mirror_result_release(struct mirror_result *r);
 
 #endif /* RELEASER_MIRROR_H */

@@ -1,11 +1,10 @@
-/* Fast-forward-only pushes with libgit2 (see push.h). */
-#include "git/push.h"
+/* Fast-forward-only pushes with libgit2 (see internal.h). */
+#include "git/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/common.h"
-#include "git/internal.h"
 
 struct push_state {
 	git_repository *repo;

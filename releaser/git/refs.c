@@ -1,10 +1,9 @@
-/* Compare-and-swap reference updates (see refs.h). */
-#include "git/refs.h"
+/* Compare-and-swap reference updates (see internal.h). */
+#include "git/internal.h"
 
 #include <stdlib.h>
 
 #include "lib/common.h"
-#include "git/internal.h"
 
 static int lost_race(int rc, const char *refname)
 {
@@ -51,28 +50,16 @@ int ref_create(git_repository *repo, const char *refname, const git_oid *id, con
 
 int branch_resolve(git_repository *repo, const char *branch, git_oid *id)
 {
-	git_reference *ref = NULL, *resolved = NULL;
 	char *name = xasprintf("refs/heads/%s", branch);
 	int rc, valid = 0;
 
 	if (git_reference_name_is_valid(&valid, name) < 0 || !valid) {
+		git_error_clear();
 		error("'%s' is not a valid branch name", branch);
-		rc = GIT_EINVALIDSPEC;
-		goto cleanup;
+		rc = BRANCH_INVALID;
+	} else {
+		rc = commit_resolve_oid(repo, name, id);
 	}
-	rc = git_reference_lookup(&ref, repo, name);
-	if (rc == GIT_ENOTFOUND)
-		goto cleanup;
-	if (git_check(rc, "cannot read branch '%s'", branch) < 0 ||
-	    git_check(git_reference_resolve(&resolved, ref), "cannot read branch '%s'", branch) < 0) {
-		rc = -1;
-		goto cleanup;
-	}
-	git_oid_cpy(id, git_reference_target(resolved));
-	rc = 0;
-cleanup:
-	git_reference_free(resolved);
-	git_reference_free(ref);
 	free(name);
 	return rc;
 }

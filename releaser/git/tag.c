@@ -1,0 +1,307 @@
+/* Finding, creating and signing the debug release tag (see tag.h). */
+#include "git/tag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/common.h"
+#include "lib/strlist.h"
+#include "git/internal.h"
+#include "git/status.h"
+
+/* where the tag goes (see debug_tag_target) */
+enum { DEBUG_TAG_FOUND, DEBUG_TAG_MARKER, DEBUG_TAG_PAST };
+
+struct tag_job {
+	const struct debug_tag_opts *o;
+	const char *debug_tag;
+	char *main_ref, *debug_ref, *branch_ref;
+	git_oid tagged, main_head, head, target;
+	int marker; /* target is a new marker commit on top of head */
+};
+
+/* whether a contains b (a is b or descends from it) */
+static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
+{
+	return git_oid_equal(a, b) || git_graph_descendant_of(repo, a, b) == 1;
+}
+
+/*
+ * the earliest commit on head's first-parent line that contains tagged and
+ * is not on main: DEBUG_TAG_FOUND with *target; DEBUG_TAG_MARKER when there
+ * is none and head is tagged; DEBUG_TAG_PAST when there is none and head
+ * moved on; -1 after a message
+ */
+static int debug_tag_target(git_repository *repo, const git_oid *head, const git_oid *main_head,
+			    const git_oid *tagged, git_oid *target)
+{
+	git_commit *c = NULL, *parent = NULL;
+	int found = 0, ret = -1;
+
+	if (git_check(git_commit_lookup(&c, repo, head), "cannot read the debug branch's commit") < 0)
+		return -1;
+	while (contains(repo, git_commit_id(c), tagged)) {
+		if (!contains(repo, main_head, git_commit_id(c))) {
+			git_oid_cpy(target, git_commit_id(c));
+			found = 1;
+		}
+		if (git_commit_parentcount(c) == 0)
+			break;
+		if (git_check(git_commit_parent(&parent, c, 0), "cannot read a commit's parent") < 0)
+			goto cleanup;
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+	if (found)
+		ret = DEBUG_TAG_FOUND;
+	else
+		ret = git_oid_equal(head, tagged) ? DEBUG_TAG_MARKER : DEBUG_TAG_PAST;
+cleanup:
+	git_commit_free(c);
+	return ret;
+}
+
+/* write (moving no ref) the marker commit on top of head, with head's tree; 0 or -1 after a message */
+static int debug_tag_marker(git_repository *repo, const git_oid *head, const char *debug_tag,
+			    const char *main_tag, const git_signature *committer, git_oid *marker)
+{
+	char sha[GIT_OID_HEXSZ + 1];
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	char *message = NULL;
+	int ret = -1;
+
+	git_oid_tostr(sha, sizeof(sha), head);
+	message = xasprintf("Mark debug release %s\n\n"
+			    "%s is %s (%s) built as a debug release. This commit changes\n"
+			    "no file; it keeps the two tags on different commits.\n",
+			    debug_tag, debug_tag, main_tag, sha);
+	if (git_check(git_commit_lookup(&parent, repo, head), "cannot read the debug branch's commit") < 0 ||
+	    git_check(git_commit_tree(&tree, parent), "cannot read the debug branch's tree") < 0 ||
+	    git_check(git_commit_create_v(marker, repo, NULL, committer, committer, NULL, message, tree, 1, parent),
+		      "cannot write the marker commit") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(message);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	return ret;
+}
+
+/* HEAD on the debug branch, with no local changes; returns 0 or an exit code after a message */
+static int check_head(git_repository *repo, struct tag_job *j)
+{
+	const char *debug = j->o->debug_branch;
+	struct strlist dirty = { 0 };
+	struct head_info h;
+	int n, ret = EXIT_USAGE;
+
+	if (repo_head(repo, &h) < 0)
+		return EXIT_USAGE;
+	if (oid_from_hex(&j->head, h.sha) < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	if (!h.branch || strcmp(h.branch, debug)) {
+		error("not on the debug branch '%s' (HEAD is %s%s%s): git checkout %s", debug, h.branch ? "'" : "",
+		      h.branch ? h.branch : "detached", h.branch ? "'" : "", debug);
+		goto cleanup;
+	}
+	n = status_list(repo, 0, &dirty);
+	if (n < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	if (n > 0) {
+		error("the work tree has local changes (%d file%s, first '%s'): commit or stash them", n,
+		      n == 1 ? "" : "s", dirty.items[0] + 3);
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+cleanup:
+	strlist_clear(&dirty);
+	head_info_release(&h);
+	return ret;
+}
+
+/* main's tag exists, is on main and is in debug; returns 0 or an exit code after a message */
+static int check_main_tag(git_repository *repo, struct tag_job *j)
+{
+	const char *main_tag = j->o->main_tag, *main_branch = j->o->main_branch;
+	int rc = commit_resolve_oid(repo, j->main_ref, &j->tagged);
+
+	if (rc < 0)
+		return EXIT_FAIL;
+	if (rc > 0)
+		return error("tag '%s' does not exist: tag the release on '%s' first, or fetch tags (git fetch --tags)",
+			     main_tag, main_branch), EXIT_USAGE;
+	rc = branch_resolve(repo, main_branch, &j->main_head);
+	if (rc == 1)
+		return error("branch '%s' does not exist: fetch it", main_branch), EXIT_USAGE;
+	if (rc == BRANCH_INVALID)
+		return EXIT_USAGE;
+	if (rc < 0)
+		return EXIT_FAIL;
+	if (!contains(repo, &j->main_head, &j->tagged))
+		return error("tag '%s' is not on '%s': debug releases follow main's releases", main_tag,
+			     main_branch), EXIT_USAGE;
+	if (!contains(repo, &j->head, &j->tagged))
+		return error("tag '%s' is not in '%s' yet: run releaser mirror first", main_tag, j->o->debug_branch),
+		       EXIT_USAGE;
+	return EXIT_OK;
+}
+
+/* where the tag goes, and whether it is there already (*done); returns 0 or an exit code after a message */
+static int choose_target(git_repository *repo, struct tag_job *j, int *done)
+{
+	char sha[SHORT_SHA_LEN + 1];
+	git_oid existing;
+	int rc;
+
+	*done = 0;
+	rc = debug_tag_target(repo, &j->head, &j->main_head, &j->tagged, &j->target);
+	if (rc < 0)
+		return EXIT_FAIL;
+	if (rc == DEBUG_TAG_PAST)
+		return error("'%s' moved past '%s' without a commit of its own: tag a debug release right after "
+			     "mirroring its release (see RELEASING.md)", j->o->debug_branch, j->o->main_tag), EXIT_USAGE;
+	j->marker = rc == DEBUG_TAG_MARKER;
+	rc = commit_resolve_oid(repo, j->debug_ref, &existing);
+	if (rc < 0)
+		return EXIT_FAIL;
+	if (rc > 0)
+		return EXIT_OK;
+	if (!j->marker && git_oid_equal(&existing, &j->target)) {
+		*done = 1;
+		return EXIT_OK;
+	}
+	oid_short(&existing, sha);
+	return error("tag '%s' already exists on %s: delete it (git tag -d %s) if it is wrong", j->debug_tag, sha,
+		     j->debug_tag), EXIT_USAGE;
+}
+
+/* replace the tag object *id by the same object with the signer's signature appended */
+static int sign_tag(git_repository *repo, const struct tag_job *j, git_oid *id)
+{
+	const struct tag_signer *s = j->o->signer;
+	git_odb *odb = NULL;
+	git_odb_object *raw = NULL;
+	char *sig = NULL, *signed_tag = NULL;
+	size_t size, len;
+	int ret = -1;
+
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object store") < 0 ||
+	    git_check(git_odb_read(&raw, odb, id), "cannot read tag '%s' back", j->debug_tag) < 0)
+		goto cleanup;
+	size = git_odb_object_size(raw);
+	if (s->sign(s->ctx, git_odb_object_data(raw), size, &sig) < 0)
+		goto cleanup;
+	len = size + strlen(sig);
+	signed_tag = xmalloc(len);
+	memcpy(signed_tag, git_odb_object_data(raw), size);
+	memcpy(signed_tag + size, sig, strlen(sig));
+	if (git_check(git_odb_write(id, odb, signed_tag, len, GIT_OBJECT_TAG), "cannot write the signed tag") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(signed_tag);
+	free(sig);
+	git_odb_object_free(raw);
+	git_odb_free(odb);
+	return ret;
+}
+
+/* the annotated tag object (signed when asked), not yet referenced */
+static int write_tag(git_repository *repo, const struct tag_job *j, const git_signature *tagger, git_oid *id)
+{
+	char main_sha[GIT_OID_HEXSZ + 1];
+	git_object *target = NULL;
+	char *message = NULL;
+	int ret = -1;
+
+	git_oid_tostr(main_sha, sizeof(main_sha), &j->tagged);
+	message = xasprintf("Debug release %s\n\nmain-tag: %s\nmain-commit: %s\n", j->debug_tag, j->o->main_tag,
+			    main_sha);
+	if (git_check(git_object_lookup(&target, repo, &j->target, GIT_OBJECT_COMMIT), "cannot read the commit to tag") < 0 ||
+	    git_check(git_tag_annotation_create(id, repo, j->debug_tag, target, tagger, message),
+		      "cannot write tag '%s'", j->debug_tag) < 0 ||
+	    (j->o->signer && sign_tag(repo, j, id) < 0))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(message);
+	git_object_free(target);
+	return ret;
+}
+
+/* write the marker and the tag, then move the refs; returns 0 or an exit code after a message */
+static int create(git_repository *repo, struct tag_job *j)
+{
+	git_signature *tagger = NULL;
+	git_oid tag_id;
+	char *log = NULL;
+	int rc, ret = EXIT_FAIL;
+
+	if (identity_get(repo, NULL, &tagger) < 0) {
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (j->marker && debug_tag_marker(repo, &j->head, j->debug_tag, j->o->main_tag, tagger, &j->target) < 0)
+		goto cleanup;
+	if (write_tag(repo, j, tagger, &tag_id) < 0)
+		goto cleanup;
+	log = xasprintf("releaser tag: mark %s", j->debug_tag);
+	if (j->marker && ref_move(repo, j->branch_ref, &j->target, &j->head, log) != 0)
+		goto cleanup;
+	rc = ref_create(repo, j->debug_ref, &tag_id, log);
+	if (rc != 0) {
+		if (j->marker && ref_move(repo, j->branch_ref, &j->head, &j->target, "releaser tag: undo marker") != 0)
+			warning("'%s' keeps the marker commit: reset it (git reset --keep HEAD~1)", j->o->debug_branch);
+		goto cleanup;
+	}
+	ret = EXIT_OK;
+cleanup:
+	free(log);
+	git_signature_free(tagger);
+	return ret;
+}
+
+int debug_tag_run(git_repository *repo, const struct debug_tag_opts *o, struct debug_tag_result *r)
+{
+	struct tag_job j;
+	int done, ret;
+
+	memset(r, 0, sizeof(*r));
+	memset(&j, 0, sizeof(j));
+	r->debug_tag = xasprintf("%s-debug", o->main_tag);
+	j.o = o;
+	j.debug_tag = r->debug_tag;
+	j.main_ref = xasprintf("refs/tags/%s", o->main_tag);
+	j.debug_ref = xasprintf("refs/tags/%s", j.debug_tag);
+	j.branch_ref = xasprintf("refs/heads/%s", o->debug_branch);
+	if ((ret = check_head(repo, &j)) || (ret = check_main_tag(repo, &j)) || (ret = choose_target(repo, &j, &done)))
+		goto cleanup;
+	if (!done && o->signer && o->signer->prepare && o->signer->prepare(o->signer->ctx) < 0) {
+		ret = EXIT_USAGE;
+		goto cleanup;
+	}
+	if (!done && (ret = create(repo, &j)) != EXIT_OK)
+		goto cleanup;
+	r->created = !done;
+	r->marker = j.marker;
+	git_oid_tostr(r->commit, sizeof(r->commit), &j.target);
+	git_oid_tostr(r->main_commit, sizeof(r->main_commit), &j.tagged);
+cleanup:
+	free(j.main_ref);
+	free(j.debug_ref);
+	free(j.branch_ref);
+	return ret;
+}
+
+void debug_tag_result_release(struct debug_tag_result *r)
+{
+	free(r->debug_tag);
+	memset(r, 0, sizeof(*r));
+}
