@@ -75,7 +75,8 @@ endif
 define cc_rule
 $(1)/%.o: $(2)/%.c | $(1)
 	$$(call msg,CC,$$@)
-	$$(Q)$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS_ALL) $(3) -c $$< -o $$@
+	$$(Q)$$(CC) $$(CPPFLAGS_ALL) $$(CFLAGS_ALL) $(3) -MT $$@ -MF $$(@:.o=.d).tmp -c $$< -o $$@.tmp && \
+		mv -f $$(@:.o=.d).tmp $$(@:.o=.d) && mv -f $$@.tmp $$@
 endef
 
 # $(call stamp_rule,FILE,TEXT): FILE holds TEXT and is rewritten only when
@@ -83,7 +84,8 @@ endef
 # dependents rebuild exactly then
 define stamp_rule
 $(1): FORCE
-	$$(Q)mkdir -p $$(dir $$@); if [ "$$$$(cat $$@ 2>/dev/null)" != "$(2)" ]; then printf '%s\n' "$(2)" >$$@; fi
+	$$(Q)mkdir -p $$(dir $$@); if [ "$$$$(cat $$@ 2>/dev/null)" != "$(2)" ]; then \
+		printf '%s\n' "$(2)" >$$@.tmp && mv -f $$@.tmp $$@; fi
 endef
 
 .PHONY: all deps test check release generate check-generated install bench-analyzer clean FORCE
@@ -103,7 +105,7 @@ FRAMETYPES_GO  := support/go/frametypes/frametypes.go
 $(eval $(call cc_rule,$(OBJ)/support,support,))
 $(GEN_FRAMETYPES): $(OBJ)/support/gen-frametypes.o | $(BUILD)/bin
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(shell pkg-config --libs jansson)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell pkg-config --libs jansson) && mv -f $@.tmp $@
 
 # Editing frametypes.json regenerates the committed header and Go file.
 $(FRAMETYPES_H) $(FRAMETYPES_GO) &: support/frametypes.json | $(GEN_FRAMETYPES)

@@ -27,15 +27,15 @@ $(OBJ)/agent/slots.o $(OBJ)/agent-pic/slots.o: CPPFLAGS_ALL += $(SLOT_FLAGS)
 
 $(OBJ)/agent/embed.o $(OBJ)/agent-pic/embed.o: agent/embed.S $(SLOT_DEPS) $(FEATURES_STAMP) | $(OBJ)/agent $(OBJ)/agent-pic
 	$(call msg,EMBED,$@)
-	$(Q)$(CC) $(SLOT_FLAGS) -fPIC -c $< -o $@
+	$(Q)$(CC) $(SLOT_FLAGS) -fPIC -c $< -o $@.tmp && mv -f $@.tmp $@
 
 $(LIBANALYZER_A): $(addprefix $(OBJ)/agent/,$(LIBANALYZER_SRCS:.c=.o) embed.o) | $(BUILD)/lib
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && ar rcsD $@ $^
+	$(Q)rm -f $@.tmp && ar rcsD $@.tmp $^ && mv -f $@.tmp $@
 
 $(LIBANALYZER_SO): $(addprefix $(OBJ)/agent-pic/,$(LIBANALYZER_SRCS:.c=.o) embed.o) | $(BUILD)/lib
 	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
+	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
 
 all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
 
@@ -59,7 +59,7 @@ $(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DA
 
 $(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(AGENT_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
 
 all: $(AGENT_BIN)
 

@@ -7,11 +7,11 @@ $(eval $(call cc_rule,$(OBJ)/bench,bench,))
 
 $(BUILD)/bench/overhead-run: $(OBJ)/bench/overhead-run.o $(LIBANALYZER_A) | $(BUILD)/bench
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
 
 $(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp && mv -f $@.tmp $@
 
 bench-analyzer: all $(BUILD)/tests/burner $(BENCH_PROGRAMS)
 	$(Q)bench/analyzer-overhead --build $(BUILD)

@@ -13,15 +13,16 @@ RELEASER_LIBS := $(shell pkg-config --libs libgit2 libarchive openssl jansson li
 $(OBJ)/releaser/%.o: releaser/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && \
+		mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
 
 $(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/lib
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@ $^
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 $(RELEASER): $(OBJ)/releaser/main.o $(RELEASER_LIB) | $(BUILD)/bin
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(RELEASER_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
 
 all: $(RELEASER)
 

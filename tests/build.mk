@@ -11,12 +11,12 @@ $(OBJ)/tests/bpf:
 
 $(BUILD)/tests/analyzer-run: $(OBJ)/tests/bpf/analyzer-run.o $(LIBANALYZER_A) | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(BPF_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
 
 # profile-check reads the agent's json output (with jansson)
 $(BUILD)/tests/profile-check: $(OBJ)/tests/bpf/profile-check.o | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(shell pkg-config --libs jansson)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell pkg-config --libs jansson) && mv -f $@.tmp $@
 
 # the program the profiling tests profile: known function names, symbols
 # and frame pointers, no sanitizer (its stacks must be plain); -O0, as gcc
@@ -25,7 +25,7 @@ $(BUILD)/tests/profile-check: $(OBJ)/tests/bpf/profile-check.o | $(BUILD)/tests
 BURNER_CFLAGS := -std=gnu11 $(WARNINGS) -O0 -g -fno-omit-frame-pointer
 $(BUILD)/tests/burner: tests/fixtures/burner.c tests/build.mk | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(BURNER_CFLAGS) tests/fixtures/burner.c -o $@
+	$(Q)$(CC) $(BURNER_CFLAGS) tests/fixtures/burner.c -o $@.tmp && mv -f $@.tmp $@
 
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
@@ -51,7 +51,7 @@ $(patsubst %,$(OBJ)/tests/%.o,$(RELEASER_UNIT_TESTS)): CPPFLAGS_ALL += -Irelease
 .SECONDEXPANSION:
 $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(UNIT_LIBS_$*)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(UNIT_LIBS_$*) && mv -f $@.tmp $@
 
 # the signing driver: sign_sums() for the CLI tests, without the packaging commands
 TEST_PROGRAMS += $(BUILD)/tests/sign-sums
@@ -60,4 +60,4 @@ $(OBJ)/tests/tools:
 	$(Q)mkdir -p $@
 $(BUILD)/tests/sign-sums: $(OBJ)/tests/tools/sign-sums.o $(RELEASER_LIB) | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@ $(RELEASER_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
