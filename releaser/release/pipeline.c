@@ -40,14 +40,12 @@ int release_parse_jobs(const char *arg, int *jobs)
 
 void build_release(struct build *b)
 {
-	free(b->rel);
 	free(b->dir);
 	memset(b, 0, sizeof(*b));
 }
 
 static void build_init(struct build *b, const struct release_state *st, const char *build_dir)
 {
-	b->rel = xstrdup(build_dir);
 	b->dir = xasprintf("%s%s/", st->workdir, build_dir);
 }
 
@@ -65,35 +63,37 @@ int release_build(const struct release_state *st, const struct release_ident *id
 		  const char *build_dir, struct build *b)
 {
 	char arches[64];
+	int ret = -1;
 
 	build_init(b, st, build_dir);
 	if (build_record_remove(st->workdir, build_dir) < 0)
-		goto fail;
+		goto cleanup;
 	note("building %s (%s channel, %s) for %s with %d jobs", st->version, channel_name(st->channel),
 	     plan_mode(&st->plan), plan_arch_list(&st->plan, arches, sizeof(arches)), ro->jobs);
 	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 ||
 	    build_record_write(id, st->workdir, build_dir) < 0)
-		goto fail;
-	return 0;
-fail:
-	build_release(b);
-	return -1;
+		goto cleanup;
+	ret = 0;
+cleanup:
+	if (ret)
+		build_release(b);
+	return ret;
 }
 
-/* the build a `releaser build` recorded: an exit code after a message */
+/* the build a `releaser build` recorded, checked again: an exit code after a message */
 static int build_load(const struct release_state *st, const struct release_ident *id, const char *build_dir,
 		      struct build *b)
 {
+	int ret = EXIT_USAGE;
+
 	build_init(b, st, build_dir);
-	if (build_record_check(id, st->workdir, build_dir) < 0) {
+	if (build_record_check(id, st->workdir, build_dir) < 0)
+		goto cleanup;
+	ret = check_flavors(st, b) < 0 ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	if (ret != EXIT_OK)
 		build_release(b);
-		return EXIT_USAGE;
-	}
-	if (check_flavors(st, b) < 0) {
-		build_release(b);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return ret;
 }
 
 static int key_file_exists(const char *path)

@@ -46,8 +46,7 @@ int release_parse_jobs(const char *arg, int *jobs);
 
 /* a finished build whose analyzer objects match the plan: what packaging takes */
 struct build {
-	char *rel;  /* the build directory, relative to the work tree */
-	char *dir;  /* the same under the work tree, with a trailing '/' */
+	char *dir;  /* WORKDIR/build_dir/: the build directory, with a trailing '/' */
 };
 
 /* build_release frees what b holds; safe on a zeroed struct. */
