@@ -40,9 +40,11 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
+	struct release_ident id = { 0 };
 	struct release_opts ro;
 	struct release_state st;
 	struct strlist arches = { 0 };
+	struct build b = { 0 };
 	int loaded = 0, ret;
 
 	release_opts_init(&ro);
@@ -53,8 +55,11 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 	if (ret != EXIT_OK)
 		goto cleanup;
 	loaded = 1;
-	ret = release_build(&st, &ro, BUILD_DIR) < 0 ? EXIT_FAIL : EXIT_OK;
+	ident_from_state(&id, &st, &ctx->settings);
+	ret = release_build(&st, &id, &ro, BUILD_DIR, &b) < 0 ? EXIT_FAIL : EXIT_OK;
 cleanup:
+	build_release(&b);
+	ident_release(&id);
 	if (loaded)
 		release_state_release(&st);
 	strlist_clear(&arches);

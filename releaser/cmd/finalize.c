@@ -109,7 +109,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	    publish_metadata(&o, &m, key) < 0 || outdir_commit(&o) < 0)
 		goto cleanup;
 	remove_partials(&m, dir);
-	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.version, m.channel, m.n, m.n == 1 ? "" : "s",
+	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.id.version, channel_name(m.id.channel), m.n, m.n == 1 ? "" : "s",
 	     dir, key ? "" : ": unsigned");
 	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 cleanup:

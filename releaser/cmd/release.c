@@ -9,7 +9,6 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "release/build.h"
 #include "cmd/options.h"
 #include "release/pipeline.h"
 #include "release/state.h"
@@ -58,10 +57,7 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 	if (ret != EXIT_OK)
 		goto cleanup;
 	loaded = 1;
-	ret = EXIT_FAIL;
-	if (release_build(&st, &ro, BUILD_DIR) < 0)
-		goto cleanup;
-	ret = release_package(&st, &ctx->settings, &ro, BUILD_DIR, key);
+	ret = release_run(&st, &ctx->settings, &ro, key);
 cleanup:
 	sign_key_free(key);
 	if (loaded)

@@ -60,25 +60,35 @@ int json_print(const json_t *doc)
 	return ret;
 }
 
-json_t *json_load(const char *path)
+json_t *json_parse(const char *text, size_t len, char *why, size_t why_len)
 {
 	json_error_t err;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+
+	if (!doc) {
+		snprintf(why, why_len, "not valid JSON: line %d: %s", err.line, err.text);
+		return NULL;
+	}
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		snprintf(why, why_len, "not a JSON object");
+		return NULL;
+	}
+	return doc;
+}
+
+json_t *json_load(const char *path)
+{
+	char why[256];
 	json_t *doc;
 	size_t len;
 	char *text = read_file(path, JSON_MAX_FILE, &len);
 
 	if (!text)
 		return NULL;
-	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	doc = json_parse(text, len, why, sizeof(why));
 	free(text);
-	if (!doc) {
-		error("'%s' is not valid JSON (line %d: %s): write it again", path, err.line, err.text);
-		return NULL;
-	}
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		error("'%s' is not a JSON object: write it again", path);
-		return NULL;
-	}
+	if (!doc)
+		error("'%s' is %s: write it again", path, why);
 	return doc;
 }

@@ -29,6 +29,12 @@ char *json_text(const json_t *doc);
 int json_print(const json_t *doc);
 
 /*
+ * json_parse reads a JSON object from text[len]. Returns the value
+ * (json_decref it), or NULL with the reason in why (no message).
+ */
+json_t *json_parse(const char *text, size_t len, char *why, size_t why_len);
+
+/*
  * json_load reads a JSON object from path (at most 16 MiB). Returns the
  * value (json_decref it) or NULL after a message naming the file.
  */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/json.h"
 
 int make_default_jobs(void)
 {
@@ -89,89 +90,125 @@ cleanup:
 	return ret;
 }
 
-static char *record_text(const struct release_state *st)
+static char *record_path(const char *workdir, const char *build_dir)
 {
-	char arches[64];
-
-	return xasprintf("commit=%s\nversion=%s\nbranch=%s\nchannel=%s\narches=%s\n", st->head.sha, st->version,
-			 st->branch, channel_name(st->channel), plan_arch_list(&st->plan, arches, sizeof(arches)));
+	return xasprintf("%s%s/%s", workdir, build_dir, BUILD_RECORD);
 }
 
-int build_record_write(const struct release_state *st, const char *build_dir)
+int build_record_remove(const char *workdir, const char *build_dir)
 {
-	char *path = xasprintf("%s%s/%s", st->workdir, build_dir, BUILD_RECORD);
-	char *text = record_text(st);
-	int ret = write_file_atomic(path, text, strlen(text), 0644);
+	char *path = record_path(workdir, build_dir);
+	int ret = 0;
+
+	if (unlink(path) != 0 && errno != ENOENT)
+		ret = error("cannot remove '%s': %s", path, strerror(errno));
+	free(path);
+	return ret;
+}
+
+char *build_record_text(const struct release_ident *id)
+{
+	json_t *doc = json_object();
+	char *text;
+
+	if (!doc)
+		die(EXIT_FAIL, "out of memory");
+	jset(doc, "schema", jstr(BUILD_RECORD_SCHEMA));
+	ident_to_json(id, doc, IDENT_BUILD);
+	text = json_text(doc);
+	json_decref(doc);
+	return text;
+}
+
+int build_record_write(const struct release_ident *id, const char *workdir, const char *build_dir)
+{
+	char *path = record_path(workdir, build_dir);
+	char *text = build_record_text(id);
+	int ret = text ? write_file_atomic(path, text, strlen(text), 0644) : -1;
 
 	free(text);
 	free(path);
 	return ret;
 }
 
-/* the value of "key=" in a record, or "?" */
-static const char *record_value(const char *text, const char *key, char *buf, size_t len)
+/* whether every arch of want was built */
+static int has_arches(const struct release_ident *have, const struct release_ident *want)
 {
-	size_t klen = strlen(key);
-	const char *p;
+	size_t i, j;
 
-	for (p = text; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n')) {
-		if (!strncmp(p, key, klen) && p[klen] == '=') {
-			snprintf(buf, len, "%.*s", (int)strcspn(p + klen + 1, "\n"), p + klen + 1);
-			return buf;
-		}
-	}
-	snprintf(buf, len, "?");
-	return buf;
-}
-
-/* whether every arch of the plan is in the space-separated list */
-static int has_arches(const struct build_plan *p, const char *list)
-{
-	size_t i, n;
-	const char *q;
-
-	for (i = 0; i < p->n; i++) {
-		n = strlen(p->arches[i].arch);
-		for (q = list; *q; q += strcspn(q, " ") + (q[strcspn(q, " ")] == ' '))
-			if (!strncmp(q, p->arches[i].arch, n) && (q[n] == ' ' || q[n] == '\0'))
+	for (i = 0; i < want->n_arches; i++) {
+		for (j = 0; j < have->n_arches; j++)
+			if (!strcmp(want->arches[i].arch, have->arches[j].arch))
 				break;
-		if (!*q)
+		if (j == have->n_arches)
 			return 0;
 	}
 	return 1;
 }
 
-int build_record_check(const struct release_state *st, const char *build_dir)
+static int same_str(const char *a, const char *b)
 {
-	char *path = xasprintf("%s%s/%s", st->workdir, build_dir, BUILD_RECORD);
-	char version[160], arches[64], want_arches[64], channel[16], commit[64], branch[256];
-	char *have = NULL;
-	struct stat sb;
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* the record's identity; -1 after a message */
+static int record_read(const char *path, const char *display, struct release_ident *have)
+{
+	const char *schema;
+	char why[200], *text = read_file(path, 1 << 20, NULL);
+	json_t *doc = NULL;
 	int ret = -1;
 
-	if (lstat(path, &sb) != 0) {
-		error("'%s%s' holds no build of this release: run 'releaser build' first", st->workdir, build_dir);
+	if (!text)
+		return -1;
+	doc = json_parse(text, strlen(text), why, sizeof(why));
+	free(text);
+	if (!doc) {
+		error("the build record '%s' is %s: run 'releaser build' first", path, why);
+		return -1;
+	}
+	schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strcmp(schema, BUILD_RECORD_SCHEMA)) {
+		error("'%s' holds a build of another releaser (its record is not %s): run 'releaser build' first",
+		      display, BUILD_RECORD_SCHEMA);
 		goto cleanup;
 	}
-	have = read_file(path, 4096, NULL);
-	if (!have)
-		goto cleanup;
-	record_value(have, "version", version, sizeof(version));
-	record_value(have, "arches", arches, sizeof(arches));
-	record_value(have, "channel", channel, sizeof(channel));
-	record_value(have, "commit", commit, sizeof(commit));
-	record_value(have, "branch", branch, sizeof(branch));
-	if (strcmp(version, st->version) || strcmp(commit, st->head.sha) || strcmp(branch, st->branch) ||
-	    strcmp(channel, channel_name(st->channel)) || !has_arches(&st->plan, arches)) {
-		error("'%s%s' holds the %s build of %s for %s, not the %s build of %s for %s: "
-		      "run 'releaser build' first", st->workdir, build_dir, channel, version, arches,
-		      channel_name(st->channel), st->version,
-		      plan_arch_list(&st->plan, want_arches, sizeof(want_arches)));
+	if (ident_from_json(have, doc, IDENT_BUILD, why, sizeof(why)) < 0) {
+		error("the build record '%s' is damaged (%s): run 'releaser build' first", path, why);
 		goto cleanup;
 	}
 	ret = 0;
 cleanup:
-	free(have);
+	json_decref(doc);
+	return ret;
+}
+
+int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir)
+{
+	char *path = record_path(workdir, build_dir), *display = xasprintf("%s%s", workdir, build_dir);
+	struct release_ident have = { 0 };
+	char arches[64], want_arches[64];
+	struct stat sb;
+	int ret = -1;
+
+	if (lstat(path, &sb) != 0) {
+		error("'%s' holds no build of this release: run 'releaser build' first", display);
+		goto cleanup;
+	}
+	if (record_read(path, display, &have) < 0)
+		goto cleanup;
+	if (strcmp(have.version, id->version) || strcmp(have.commit, id->commit) ||
+	    !same_str(have.branch, id->branch) || have.channel != id->channel || !has_arches(&have, id)) {
+		error("'%s' holds the %s build of %s for %s, not the %s build of %s for %s: "
+		      "run 'releaser build' first", display, channel_name(have.channel), have.version,
+		      ident_arch_list(&have, arches, sizeof(arches)), channel_name(id->channel), id->version,
+		      ident_arch_list(id, want_arches, sizeof(want_arches)));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	ident_release(&have);
+	free(display);
 	free(path);
 	return ret;
 }

@@ -1,11 +1,14 @@
 /*
  * Running the project's top-level Makefile for a release, and the record a
- * finished build leaves so that packaging can tell it is packaging the
- * build of this very release.
+ * finished build leaves so that a later `releaser package` can tell it is
+ * packaging the build of this very release. The record is the release
+ * identity as JSON (ident_to_json with IDENT_BUILD); `releaser release`
+ * writes it too but hands its build to packaging in memory.
  */
 #ifndef RELEASER_MAKE_H
 #define RELEASER_MAKE_H
 
+#include "release/ident.h"
 #include "release/state.h"
 
 /* the build directory, relative to the work tree */
@@ -16,6 +19,7 @@
 
 /* the record `releaser build` writes into the build directory */
 #define BUILD_RECORD "releaser-build"
+#define BUILD_RECORD_SCHEMA "releaser-build/v1"
 
 /*
  * make_run runs `make -C WORKDIR EBPF_FLAGS= AGENT_FEATURES= ARCHES= VERSION=
@@ -31,16 +35,28 @@ int make_run(const struct release_state *st, const char *build_dir, int jobs);
 int make_default_jobs(void);
 
 /*
- * build_record_write records in WORKDIR/build_dir that it holds the build
- * of st (commit, version, branch, channel, arches). Returns 0 or -1 after
- * a message.
+ * build_record_remove removes the record from WORKDIR/build_dir (before a
+ * build changes what the directory holds). Returns 0 or -1 after a message.
  */
-int build_record_write(const struct release_state *st, const char *build_dir);
+int build_record_remove(const char *workdir, const char *build_dir);
+
+/*
+ * build_record_text returns the record of id's build: a JSON document
+ * (caller frees), or NULL after a message.
+ */
+char *build_record_text(const struct release_ident *id);
+
+/*
+ * build_record_write records in WORKDIR/build_dir that it holds the build
+ * of id. Returns 0 or -1 after a message.
+ */
+int build_record_write(const struct release_ident *id, const char *workdir, const char *build_dir);
 
 /*
  * build_record_check returns 0 when WORKDIR/build_dir holds the build of
- * st, or -1 after a message saying what it holds and to run releaser build.
+ * id (same version, commit, branch and channel; every arch of id built),
+ * or -1 after a message saying what it holds and to run releaser build.
  */
-int build_record_check(const struct release_state *st, const char *build_dir);
+int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir);
 
 #endif /* RELEASER_MAKE_H */

@@ -14,31 +14,28 @@
  *   share/analyzer/analyzer.ebpf.debug.<arch>     build/ebpf/   (release channel)
  *   frametypes.json               support/frametypes.json
  *   <each package.file>           the work tree (LICENSE, README.md by default)
- *   BUILDINFO                     version, commit, ref, channel, arch, flavors, plan
+ *   BUILDINFO                     ident_buildinfo: version, commit, ref, channel,
+ *                                 arch, flavors, plan
  *
  * Programs 0755, everything else 0644, directories 0755.
  */
-#ifndef RELEASER_STAGE_H
-#define RELEASER_STAGE_H
+#ifndef RELEASER_LAYOUT_H
+#define RELEASER_LAYOUT_H
 
-#include "release/tarball.h"
 #include "git/settings.h"
-#include "release/state.h"
+#include "release/ident.h"
+#include "release/tarball.h"
 
-/* stage_top returns "<project>-<version>-linux-<arch>" (caller frees). */
-char *stage_top(const struct settings *s, const char *version, const char *arch);
-
-/*
- * stage_buildinfo returns the BUILDINFO text of arch a (caller frees):
- * key=value lines.
- */
-char *stage_buildinfo(const struct release_state *st, const struct settings *s, const struct arch_plan *a);
+/* layout_top returns "<project>-<version>-linux-<arch>" (caller frees). */
+char *layout_top(const struct release_ident *id, const char *arch);
 
 /*
- * stage_list fills out with arch a's entries; build_dir is relative to the
- * work tree. Files are only named here, read when the tarball is written.
+ * layout_list fills out with arch a's entries for release id: the build's
+ * files from build (a directory, with a trailing '/'), the sources from
+ * workdir (likewise), settings s's package files, and BUILDINFO. Files
+ * are only named here, read when the tarball is written.
  */
-void stage_list(const struct release_state *st, const struct settings *s, const char *build_dir,
-		const struct arch_plan *a, struct tar_list *out);
+void layout_list(const struct release_ident *id, const struct settings *s, const char *workdir, const char *build,
+		 const struct arch_plan *a, struct tar_list *out);
 
-#endif /* RELEASER_STAGE_H */
+#endif /* RELEASER_LAYOUT_H */

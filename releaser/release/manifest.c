@@ -14,18 +14,10 @@
 #define PARTIAL_PREFIX "manifest-"
 #define PARTIAL_SUFFIX ".json"
 
-void meta_from_state(struct release_meta *m, const struct release_state *st, const struct settings *s)
+void meta_init(struct release_meta *m, const struct release_state *st, const struct settings *s)
 {
 	memset(m, 0, sizeof(*m));
-	m->project = xstrdup(s->name);
-	m->version = xstrdup(st->version);
-	m->commit = xstrdup(st->head.sha);
-	m->ref = xstrdup(st->ref);
-	m->channel = xstrdup(channel_name(st->channel));
-	m->source_uri = st->source_uri ? xstrdup(st->source_uri) : NULL;
-	m->snapshot = st->snapshot;
-	m->fake_release = st->plan.fake_release;
-	m->epoch = st->epoch;
+	ident_from_state(&m->id, st, s);
 }
 
 void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,
@@ -50,23 +42,8 @@ void meta_release(struct release_meta *m)
 	for (i = 0; i < m->n; i++)
 		free(m->tarballs[i].name);
 	free(m->tarballs);
-	free(m->project);
-	free(m->version);
-	free(m->commit);
-	free(m->ref);
-	free(m->channel);
-	free(m->source_uri);
+	ident_release(&m->id);
 	memset(m, 0, sizeof(*m));
-}
-
-json_t *meta_flavors(const struct release_meta *m)
-{
-	json_t *a = json_array();
-
-	jpush(a, jstr(m->fake_release ? "debug" : "release"));
-	if (!m->fake_release)
-		jpush(a, jstr("debug"));
-	return a;
 }
 
 static json_t *artifact_json(const struct release_meta *m, const struct artifact *a, const char *kind)
@@ -77,8 +54,8 @@ static json_t *artifact_json(const struct release_meta *m, const struct artifact
 	jset(o, "kind", jstr(kind));
 	jset(o, "arch", jstr(a->arch[0] ? a->arch : NULL));
 	if (!strcmp(kind, "tarball")) {
-		jset(o, "flavors", meta_flavors(m));
-		jset(o, "release_slot", jstr(m->fake_release ? "debug" : "release"));
+		jset(o, "flavors", ident_flavors(&m->id));
+		jset(o, "release_slot", jstr(ident_release_slot(&m->id)));
 		jset(o, "agent", json_boolean(a->agent));
 	}
 	jset(o, "size", json_integer((json_int_t)a->size));
@@ -94,16 +71,7 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 
 	jset(doc, "schema", jstr(MANIFEST_SCHEMA));
 	jset(doc, "partial", json_boolean(partial));
-	jset(doc, "project", jstr(m->project));
-	jset(doc, "version", jstr(m->version));
-	jset(doc, "snapshot", json_boolean(m->snapshot));
-	jset(doc, "commit", jstr(m->commit));
-	jset(doc, "ref", jstr(m->ref));
-	jset(doc, "source_uri", jstr(m->source_uri));
-	jset(doc, "channel", jstr(m->channel));
-	jset(doc, "build", jstr(m->fake_release ? "fake-release" : "dual"));
-	jset(doc, "flavors", meta_flavors(m));
-	jset(doc, "source_date_epoch", json_integer(m->epoch));
+	ident_to_json(&m->id, doc, 0);
 	for (i = 0; i < m->n; i++)
 		jpush(arts, artifact_json(m, &m->tarballs[i], "tarball"));
 	for (i = 0; i < n_extra; i++)
@@ -123,73 +91,66 @@ char *meta_partial_name(const char *arch)
 	return xasprintf(PARTIAL_PREFIX "%s" PARTIAL_SUFFIX, arch);
 }
 
-static int same(const char *a, const char *b)
+/* the tarballs a partial manifest lists, into m and its arches */
+static int read_partial_artifacts(struct release_meta *m, const json_t *arts, const char *path)
 {
-	return (!a && !b) || (a && b && !strcmp(a, b));
+	const char *name, *arch, *sha;
+	json_error_t err;
+	json_int_t size;
+	size_t i, j;
+	int agent;
+
+	for (i = 0; i < json_array_size(arts); i++) {
+		if (json_unpack_ex(json_array_get(arts, i), &err, 0, "{s:s, s:s, s:b, s:I, s:s}", "name", &name, "arch",
+				   &arch, "agent", &agent, "size", &size, "sha256", &sha) < 0 ||
+		    strlen(sha) != SHA256_HEX_LEN || size < 0 || strchr(name, '/')) {
+			return error("'%s' lists a bad artifact (%s): package that arch again", path,
+				     json_is_object(json_array_get(arts, i)) ? err.text : "not an object");
+		}
+		for (j = 0; j < m->n; j++)
+			if (!strcmp(m->tarballs[j].arch, arch) || !strcmp(m->tarballs[j].name, name))
+				return error("'%s' lists '%s' for %s again: keep one manifest per arch", path, name,
+					     arch);
+		if (ident_add_arch(&m->id, arch, agent) < 0)
+			return -1;
+		meta_add_tarball(m, name, arch, agent, sha, (uint64_t)size);
+	}
+	return 0;
 }
 
 /* one partial manifest into m (the first sets the release; the others must match it) */
 static int read_partial(struct release_meta *m, const char *path)
 {
-	const char *project, *version, *commit, *ref, *channel, *build, *uri;
-	json_t *doc = json_load(path), *arts, *uri_json = NULL;
+	struct release_ident id = { 0 };
+	json_t *doc = json_load(path), *arts = NULL;
 	json_error_t err;
-	json_int_t epoch;
-	int snapshot, partial, ret = -1;
-	size_t i, j;
+	char why[200];
+	int partial = 0, rc, ret = -1;
 
 	if (!doc)
 		return -1;
-	if (json_unpack_ex(doc, &err, 0, "{s:b, s:s, s:s, s:b, s:s, s:s, s?:o, s:s, s:s, s:I, s:o}",
-			   "partial", &partial, "project", &project, "version", &version, "snapshot", &snapshot,
-			   "commit", &commit, "ref", &ref, "source_uri", &uri_json, "channel", &channel, "build", &build,
-			   "source_date_epoch", &epoch, "artifacts", &arts) < 0 ||
-	    !partial || !json_is_array(arts)) {
+	rc = json_unpack_ex(doc, &err, 0, "{s:b, s:o}", "partial", &partial, "artifacts", &arts);
+	if (rc < 0 || !partial || !json_is_array(arts)) {
 		error("'%s' is not a partial manifest (%s): package that arch again", path,
-		      partial ? err.text : "partial is not true");
+		      rc < 0 ? err.text : !partial ? "partial is not true" : "artifacts is not a list");
 		goto cleanup;
 	}
-	uri = json_is_string(uri_json) ? json_string_value(uri_json) : NULL;
-	if (!m->project) {
-		m->project = xstrdup(project);
-		m->version = xstrdup(version);
-		m->commit = xstrdup(commit);
-		m->ref = xstrdup(ref);
-		m->channel = xstrdup(channel);
-		m->source_uri = uri ? xstrdup(uri) : NULL;
-		m->snapshot = snapshot;
-		m->fake_release = !strcmp(build, "fake-release");
-		m->epoch = epoch;
-	} else if (strcmp(m->project, project) || strcmp(m->version, version) || strcmp(m->commit, commit) ||
-		   strcmp(m->ref, ref) || strcmp(m->channel, channel) || !same(m->source_uri, uri) ||
-		   m->snapshot != snapshot || m->fake_release != !strcmp(build, "fake-release") ||
-		   m->epoch != epoch) {
-		error("'%s' describes another release (%s %s at %.12s) than the others (%s %s at %.12s): "
-		      "package every arch from the same commit", path, version, channel, commit, m->version,
-		      m->channel, m->commit);
+	if (ident_from_json(&id, doc, 0, why, sizeof(why)) < 0) {
+		error("'%s' is not a partial manifest (%s): package that arch again", path, why);
 		goto cleanup;
 	}
-	for (i = 0; i < json_array_size(arts); i++) {
-		const char *name, *arch, *sha;
-		json_int_t size;
-		int agent;
-
-		if (json_unpack_ex(json_array_get(arts, i), &err, 0, "{s:s, s:s, s:b, s:I, s:s}", "name", &name, "arch",
-				   &arch, "agent", &agent, "size", &size, "sha256", &sha) < 0 ||
-		    strlen(sha) != SHA256_HEX_LEN || size < 0 || strchr(name, '/')) {
-			error("'%s' lists a bad artifact (%s): package that arch again", path, err.text);
-			goto cleanup;
-		}
-		for (j = 0; j < m->n; j++) {
-			if (!strcmp(m->tarballs[j].arch, arch) || !strcmp(m->tarballs[j].name, name)) {
-				error("'%s' lists '%s' for %s again: keep one manifest per arch", path, name, arch);
-				goto cleanup;
-			}
-		}
-		meta_add_tarball(m, name, arch, agent, sha, (uint64_t)size);
+	if (!m->id.project) {
+		m->id = id;
+		memset(&id, 0, sizeof(id));
+	} else if (!ident_same(&m->id, &id)) {
+		error("'%s' describes another release (%s %s at %s) than the others (%s %s at %s): "
+		      "package every arch from the same commit", path, id.version, channel_name(id.channel),
+		      id.short_commit, m->id.version, channel_name(m->id.channel), m->id.short_commit);
+		goto cleanup;
 	}
-	ret = 0;
+	ret = read_partial_artifacts(m, arts, path);
 cleanup:
+	ident_release(&id);
 	json_decref(doc);
 	return ret;
 }

@@ -12,6 +12,7 @@
 
 #include "sign/hash.h"
 #include "git/settings.h"
+#include "release/ident.h"
 #include "release/state.h"
 
 #define MANIFEST_FILE "manifest.json"
@@ -25,22 +26,15 @@ struct artifact {
 	uint64_t size;
 };
 
+/* a release in memory: its identity and its tarballs, in the order written */
 struct release_meta {
-	char *project;
-	char *version;
-	char *commit;
-	char *ref;
-	char *channel;     /* "release" or "debug" */
-	char *source_uri;  /* where the source came from, NULL when unknown */
-	int snapshot;
-	int fake_release;  /* the release slot holds the debug analyzer */
-	long long epoch;   /* every mtime and the signature timestamp */
+	struct release_ident id;
 	struct artifact *tarballs;
 	size_t n;
 };
 
-/* meta_from_state fills m from a release state and its settings (no artifacts yet). */
-void meta_from_state(struct release_meta *m, const struct release_state *st, const struct settings *s);
+/* meta_init fills m from a release state and its settings (no artifacts yet). */
+void meta_init(struct release_meta *m, const struct release_state *st, const struct settings *s);
 
 /* meta_add_tarball appends a tarball artifact. */
 void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,
@@ -49,13 +43,11 @@ void meta_add_tarball(struct release_meta *m, const char *name, const char *arch
 /* meta_release frees what m holds. */
 void meta_release(struct release_meta *m);
 
-/* meta_flavors returns a new JSON array of the flavors shipped. */
-json_t *meta_flavors(const struct release_meta *m);
-
 /*
- * meta_manifest returns manifest.json's document: the tarballs plus the
- * extra artifacts (n_extra of them), and the checksum and signature files
- * that accompany them (none when partial). Caller json_decrefs it.
+ * meta_manifest returns manifest.json's document: schema, partial, the
+ * identity (ident_to_json), the tarballs plus the extra artifacts (n_extra
+ * of them), and the checksum and signature files that accompany them (none
+ * when partial). Caller json_decrefs it.
  */
 json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
 		      int partial);
@@ -65,9 +57,9 @@ char *meta_partial_name(const char *arch);
 
 /*
  * meta_read_partials reads every manifest-<arch>.json in dir into m: they
- * must describe the same release, each arch once. Returns 0, -1 after a
- * message when one is unreadable or they disagree, -2 after a message when
- * there is none.
+ * must describe the same release, each arch once; m's arches are theirs.
+ * Returns 0, -1 after a message when one is unreadable or they disagree,
+ * -2 after a message when there is none.
  */
 int meta_read_partials(struct release_meta *m, const char *dir);
 

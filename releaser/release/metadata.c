@@ -33,85 +33,142 @@ cleanup:
 
 static int sum_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
+	return strcmp(((const struct sums_entry *)a)->name, ((const struct sums_entry *)b)->name);
 }
 
-/* SHA256SUMS in GNU format ("HEX  NAME"), sorted by name */
-static char *sums_text(const struct release_meta *m, const struct artifact *extra, size_t n_extra)
+/* the artifacts as a checksum list sorted by name (names borrowed: free only s->v) */
+static void sorted_sums(const struct artifact *a, size_t n, struct sums *s)
 {
-	size_t n = m->n + n_extra, i, off = 0, cap = 0;
-	struct artifact *all = xcalloc(n, sizeof(*all));
-	char *text = NULL;
+	size_t i;
 
-	memcpy(all, m->tarballs, m->n * sizeof(*all));
-	memcpy(all + m->n, extra, n_extra * sizeof(*all));
-	qsort(all, n, sizeof(*all), sum_cmp);
+	s->v = xcalloc(n ? n : 1, sizeof(*s->v));
+	s->n = n;
+	for (i = 0; i < n; i++) {
+		s->v[i].name = a[i].name;
+		snprintf(s->v[i].hex, sizeof(s->v[i].hex), "%s", a[i].sha256);
+	}
+	qsort(s->v, n, sizeof(*s->v), sum_cmp);
+}
+
+char *checksums_gnu(const struct artifact *a, size_t n)
+{
+	struct sums s;
+	size_t i, off = 0, cap = 1;
+	char *text;
+
+	sorted_sums(a, n, &s);
 	for (i = 0; i < n; i++)
-		cap += SHA256_HEX_LEN + 3 + strlen(all[i].name);
-	text = xmalloc(cap + 1);
+		cap += SHA256_HEX_LEN + 3 + strlen(s.v[i].name);
+	text = xmalloc(cap);
 	text[0] = '\0';
 	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(text + off, cap + 1 - off, "%s  %s\n", all[i].sha256, all[i].name);
-	free(all);
+		off += (size_t)snprintf(text + off, cap - off, "%s  %s\n", s.v[i].hex, s.v[i].name);
+	free(s.v);
 	return text;
 }
 
-char *publish_trusted_comment(const struct release_meta *m)
+char *checksums_bsd(const struct artifact *a, size_t n)
 {
-	return xasprintf("timestamp:%lld file:%s version:%s commit:%s channel:%s", m->epoch, SUMS_FILE, m->version,
-			 m->commit, m->channel);
+	struct sums s;
+	size_t len;
+	char *text;
+
+	sorted_sums(a, n, &s);
+	text = sums_bsd(&s, &len);
+	free(s.v);
+	return text;
 }
 
-/* signs the staged SHA256SUMS and records both signature files */
-static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
+struct signatures {
+	char *minisig;
+	size_t minisig_len;
+	char *sig;
+	size_t sig_len;
+};
+
+/*
+ * The one call into sign/: the GNU list, the BSD list and the trusted
+ * comment in, the texts of SHA256SUMS.minisig and SHA256SUMS.sig out.
+ * sign_sums still signs the SHA256SUMS staged in dir (gnu) and leaves both
+ * files there, so they are taken from there; the .sig must embed bsd.
+ */
+static int sign_lists(const struct sign_key *key, const char *dir, const char *gnu, const char *bsd,
+		      const char *comment, struct signatures *out)
 {
-	static const char *const names[] = { SUMS_MINISIG_FILE, SUMS_SIG_FILE };
-	char hex[SHA256_HEX_LEN + 1];
-	char *comment = publish_trusted_comment(m), *path = NULL;
-	uint64_t size;
-	size_t i;
+	char *minisig = xasprintf("%s/%s", dir, SUMS_MINISIG_FILE), *sig = xasprintf("%s/%s", dir, SUMS_SIG_FILE);
+	size_t blen = strlen(bsd);
 	int ret = -1;
 
-	if (sign_sums(key, o->stage, comment) < 0)
+	(void)gnu;
+	memset(out, 0, sizeof(*out));
+	if (sign_sums(key, dir, comment) < 0)
 		goto cleanup;
-	for (i = 0; i < 2; i++) {
-		path = outdir_stage_path(o, names[i]);
-		if (sha256_file(path, hex, &size) < 0)
-			goto cleanup;
-		outdir_add(o, names[i], hex, size);
-		free(path);
-		path = NULL;
+	out->minisig = read_file(minisig, SUMS_MAX_SIZE, &out->minisig_len);
+	out->sig = out->minisig ? read_file(sig, SUMS_MAX_SIZE * 4, &out->sig_len) : NULL;
+	if (!out->sig)
+		goto cleanup;
+	if (out->sig_len < blen || memcmp(out->sig + out->sig_len - blen, bsd, blen)) {
+		error("'%s' does not embed the checksum list in BSD style: report this bug", sig);
+		goto cleanup;
 	}
 	ret = 0;
 cleanup:
-	free(path);
+	if (ret) {
+		free(out->minisig);
+		free(out->sig);
+		memset(out, 0, sizeof(*out));
+	}
+	free(minisig);
+	free(sig);
+	return ret;
+}
+
+/* signs the lists and stages both signatures */
+static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key,
+			    const struct artifact *all, size_t n, const char *gnu)
+{
+	char *bsd = checksums_bsd(all, n), *comment = ident_trusted_comment(&m->id);
+	struct signatures sigs = { 0 };
+	int ret = -1;
+
+	if (sign_lists(key, o->stage, gnu, bsd, comment, &sigs) < 0 ||
+	    outdir_write(o, SUMS_MINISIG_FILE, sigs.minisig, sigs.minisig_len) < 0 ||
+	    outdir_write(o, SUMS_SIG_FILE, sigs.sig, sigs.sig_len) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(sigs.minisig);
+	free(sigs.sig);
 	free(comment);
+	free(bsd);
 	return ret;
 }
 
 int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	struct artifact extra[2];
-	char *builder = provenance_builder_id(m), *sums = NULL;
+	struct artifact *all = xcalloc(m->n + 2, sizeof(*all));
+	char *builder = provenance_builder_id(m), *gnu = NULL;
 	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
 	int ret = -1;
 
-	if (stage_json(o, PROVENANCE_FILE, prov, &extra[0]) < 0)
+	memcpy(all, m->tarballs, m->n * sizeof(*all));
+	if (stage_json(o, PROVENANCE_FILE, prov, &all[m->n]) < 0)
 		goto cleanup;
-	manifest = meta_manifest(m, &extra[0], 1, key != NULL, 0);
-	if (stage_json(o, MANIFEST_FILE, manifest, &extra[1]) < 0)
+	manifest = meta_manifest(m, &all[m->n], 1, key != NULL, 0);
+	if (stage_json(o, MANIFEST_FILE, manifest, &all[m->n + 1]) < 0)
 		goto cleanup;
-	sums = sums_text(m, extra, 2);
-	if (outdir_write(o, SUMS_FILE, sums, strlen(sums)) < 0)
+	gnu = checksums_gnu(all, m->n + 2);
+	if (outdir_write(o, SUMS_FILE, gnu, strlen(gnu)) < 0)
 		goto cleanup;
-	if (key && stage_signatures(o, m, key) < 0)
+	if (key && stage_signatures(o, m, key, all, m->n + 2, gnu) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	free(sums);
+	free(gnu);
 	json_decref(manifest);
 	json_decref(prov);
 	free(builder);
+	free(all);
 	return ret;
 }
 

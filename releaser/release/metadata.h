@@ -4,10 +4,11 @@
  *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs
  *   manifest.json           every artifact with sha256, size, arch, flavors
  *   SHA256SUMS              GNU format, sorted by name: the tarballs and
- *                           the two JSON files; written once, then signed
+ *                           the two JSON files, made from the artifact list
  *   SHA256SUMS.minisig      minisign signature (trusted comment: timestamp,
  *                           version, commit, channel)
- *   SHA256SUMS.sig          signify embedded signature
+ *   SHA256SUMS.sig          signify embedded signature over the same list in
+ *                           BSD style, also made from the artifact list
  *
  * An unsigned per-arch run stages manifest-<arch>.json instead, which
  * `releaser finalize` later merges into the files above.
@@ -21,19 +22,25 @@
 #include "lib/sums.h"
 
 /*
+ * checksums_gnu returns the GNU list of the n artifacts a, sorted by name:
+ * "HEX  NAME" lines, as sha256sum writes them (caller frees).
+ */
+char *checksums_gnu(const struct artifact *a, size_t n);
+
+/*
+ * checksums_bsd returns the same list in BSD style, "SHA256 (NAME) = HEX"
+ * lines, as signify -C reads it (caller frees).
+ */
+char *checksums_bsd(const struct artifact *a, size_t n);
+
+/*
  * publish_metadata stages provenance, manifest and SHA256SUMS for m's
- * tarballs in o, then signs SHA256SUMS with key (no signatures when key is
+ * tarballs in o, then signs the lists with key (no signatures when key is
  * NULL). Returns 0 or -1 after a message.
  */
 int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 
 /* publish_partials stages manifest-<arch>.json for each tarball of m. Returns 0 or -1 after a message. */
 int publish_partials(struct outdir *o, const struct release_meta *m);
-
-/*
- * publish_trusted_comment returns the minisign trusted comment for m
- * (caller frees): "timestamp:EPOCH file:SHA256SUMS version:V commit:SHA channel:C".
- */
-char *publish_trusted_comment(const struct release_meta *m);
 
 #endif /* RELEASER_PUBLISH_H */

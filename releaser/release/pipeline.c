@@ -38,26 +38,61 @@ int release_parse_jobs(const char *arg, int *jobs)
 	return 0;
 }
 
-int release_build(const struct release_state *st, const struct release_opts *ro, const char *build_dir)
+void build_release(struct build *b)
 {
-	char *record = xasprintf("%s%s/%s", st->workdir, build_dir, BUILD_RECORD);
-	char *ebpf = xasprintf("%s%s/ebpf", st->workdir, build_dir);
+	free(b->dir);
+	memset(b, 0, sizeof(*b));
+}
+
+static void build_init(struct build *b, const struct release_state *st, const char *build_dir)
+{
+	b->dir = xasprintf("%s%s/", st->workdir, build_dir);
+}
+
+/* the flavor check: the analyzer objects in b against the plan */
+static int check_flavors(const struct release_state *st, const struct build *b)
+{
+	char *ebpf = xasprintf("%sebpf", b->dir);
+	int ret = plan_check_objects(&st->plan, ebpf);
+
+	free(ebpf);
+	return ret;
+}
+
+int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,
+		  const char *build_dir, struct build *b)
+{
 	char arches[64];
 	int ret = -1;
 
-	if (unlink(record) != 0 && errno != ENOENT) {
-		error("cannot remove '%s': %s", record, strerror(errno));
+	build_init(b, st, build_dir);
+	if (build_record_remove(st->workdir, build_dir) < 0)
 		goto cleanup;
-	}
 	note("building %s (%s channel, %s) for %s with %d jobs", st->version, channel_name(st->channel),
 	     plan_mode(&st->plan), plan_arch_list(&st->plan, arches, sizeof(arches)), ro->jobs);
-	if (make_run(st, build_dir, ro->jobs) < 0 || plan_check_objects(&st->plan, ebpf) < 0 ||
-	    build_record_write(st, build_dir) < 0)
+	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 ||
+	    build_record_write(id, st->workdir, build_dir) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	free(ebpf);
-	free(record);
+	if (ret)
+		build_release(b);
+	return ret;
+}
+
+/* the build a `releaser build` recorded, checked again: an exit code after a message */
+static int build_load(const struct release_state *st, const struct release_ident *id, const char *build_dir,
+		      struct build *b)
+{
+	int ret = EXIT_USAGE;
+
+	build_init(b, st, build_dir);
+	if (build_record_check(id, st->workdir, build_dir) < 0)
+		goto cleanup;
+	ret = check_flavors(st, b) < 0 ? EXIT_FAIL : EXIT_OK;
+cleanup:
+	if (ret != EXIT_OK)
+		build_release(b);
 	return ret;
 }
 
@@ -126,39 +161,56 @@ int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx,
 	return EXIT_OK;
 }
 
-/* writes one tarball per arch of the plan into o's stage, recording them in m */
-static int package_tarballs(const struct release_state *st, const struct settings *s, const char *build_dir,
-			    struct outdir *o, struct release_meta *m)
+/* the tarball of arch a of build b into path; its digest and size in *res */
+static int write_tarball(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+			 const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+			 struct tar_result *res)
 {
 	struct tar_list list = { 0 };
+	char *top = layout_top(&m->id, a->arch);
+	int ret;
+
+	layout_list(&m->id, s, st->workdir, b->dir, a, &list);
+	ret = tarball_write(path, display, top, &list, m->id.epoch, res);
+	tar_list_clear(&list);
+	free(top);
+	return ret;
+}
+
+static char *tarball_name(const struct release_meta *m, const char *arch)
+{
+	char *top = layout_top(&m->id, arch), *name = xasprintf("%s.tar.gz", top);
+
+	free(top);
+	return name;
+}
+
+/* the tarballs step: one per arch of the identity into o's stage, appended to m */
+static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
+			    struct outdir *o, struct release_meta *m)
+{
 	struct tar_result res;
-	char *top = NULL, *name = NULL, *path = NULL, *display = NULL;
+	char *name = NULL, *path = NULL, *display = NULL;
 	size_t i;
 	int ret = -1;
 
-	for (i = 0; i < st->plan.n; i++) {
-		const struct arch_plan *a = &st->plan.arches[i];
+	for (i = 0; i < m->id.n_arches; i++) {
+		const struct arch_plan *a = &m->id.arches[i];
 
-		top = stage_top(s, st->version, a->arch);
-		name = xasprintf("%s.tar.gz", top);
+		name = tarball_name(m, a->arch);
 		path = outdir_stage_path(o, name);
 		display = outdir_final_path(o, name);
-		stage_list(st, s, build_dir, a, &list);
-		if (tarball_write(path, display, top, &list, st->epoch, &res) < 0)
+		if (write_tarball(st, s, m, b, a, path, display, &res) < 0)
 			goto cleanup;
 		outdir_add(o, name, res.sha256, res.size);
 		meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
-		tar_list_clear(&list);
-		free(top);
 		free(name);
 		free(path);
 		free(display);
-		top = name = path = display = NULL;
+		name = path = display = NULL;
 	}
 	ret = 0;
 cleanup:
-	tar_list_clear(&list);
-	free(top);
 	free(name);
 	free(path);
 	free(display);
@@ -173,46 +225,59 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path) != 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* builds again into a fresh directory and compares the tarballs with m's */
-static int check_reproducible(const struct release_state *st, const struct settings *s,
-			      const struct release_opts *ro, const struct release_meta *m, struct outdir *o)
+/* the second build of --check-reproducible: from scratch, into REPRO_BUILD_DIR */
+static int build_again(const struct release_state *st, const struct release_ident *id,
+		       const struct release_opts *ro, struct build *b)
 {
 	char *dir = xasprintf("%s%s", st->workdir, REPRO_BUILD_DIR);
-	struct release_meta again;
-	struct outdir o2 = { 0 };
-	char *first = NULL, *second = NULL, *entry = NULL;
-	size_t i;
 	int ret = -1;
 
-	meta_from_state(&again, st, s);
 	if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) {
 		error("cannot remove '%s': %s", dir, strerror(errno));
 		goto cleanup;
 	}
 	note("checking reproducibility: building %s again from scratch in '%s'", st->version, dir);
-	if (release_build(st, ro, REPRO_BUILD_DIR) < 0 || outdir_open(&o2, o->dir, 0) < 0 ||
-	    package_tarballs(st, s, REPRO_BUILD_DIR, &o2, &again) < 0)
-		goto cleanup;
+	ret = release_build(st, id, ro, REPRO_BUILD_DIR, b);
+cleanup:
+	free(dir);
+	return ret;
+}
+
+/* the comparison: the second build's tarballs, written into its own directory, against m's */
+static int compare_builds(const struct release_state *st, const struct settings *s, const struct build *again,
+			  const struct release_meta *m, const struct outdir *o)
+{
+	struct tar_result res;
+	char *path = NULL, *first = NULL, *entry = NULL;
+	size_t i;
+	int ret = -1;
+
 	for (i = 0; i < m->n; i++) {
-		if (strcmp(m->tarballs[i].sha256, again.tarballs[i].sha256)) {
-			first = outdir_stage_path(o, m->tarballs[i].name);
-			second = outdir_stage_path(&o2, m->tarballs[i].name);
-			entry = tarball_first_difference(first, second);
+		const struct artifact *t = &m->tarballs[i];
+		size_t k;
+
+		for (k = 0; k < m->id.n_arches && strcmp(m->id.arches[k].arch, t->arch); k++)
+			;
+		path = xasprintf("%s%s", again->dir, t->name);
+		if (k == m->id.n_arches || write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res) < 0)
+			goto cleanup;
+		if (strcmp(res.sha256, t->sha256) || res.size != t->size) {
+			first = outdir_stage_path(o, t->name);
+			entry = tarball_first_difference(first, path);
 			error("'%s' differs between two builds of the same commit (first at '%s'): the build is "
-			      "not reproducible; compare '%s%s' with '%s'", m->tarballs[i].name,
-			      entry ? entry : "?", st->workdir, BUILD_DIR, dir);
+			      "not reproducible; compare '%s%s' with '%s%s'", t->name, entry ? entry : "?",
+			      st->workdir, BUILD_DIR, st->workdir, REPRO_BUILD_DIR);
 			goto cleanup;
 		}
+		free(path);
+		path = NULL;
 	}
 	note("reproducible: %zu tarball%s byte-identical across two builds", m->n, m->n == 1 ? "" : "s");
 	ret = 0;
 cleanup:
 	free(entry);
 	free(first);
-	free(second);
-	outdir_close(&o2);
-	meta_release(&again);
-	free(dir);
+	free(path);
 	return ret;
 }
 
@@ -230,8 +295,8 @@ int release_report(const struct outdir *o, const struct release_meta *m, int jso
 	doc = json_object();
 	files = json_array();
 	jset(doc, "out", jstr(o->dir));
-	jset(doc, "version", jstr(m->version));
-	jset(doc, "channel", jstr(m->channel));
+	jset(doc, "version", jstr(m->id.version));
+	jset(doc, "channel", jstr(channel_name(m->id.channel)));
 	jset(doc, "signed", json_boolean(signed_));
 	for (i = 0; i < o->n; i++) {
 		json_t *f = json_object();
@@ -247,36 +312,73 @@ int release_report(const struct outdir *o, const struct release_meta *m, int jso
 	return ret;
 }
 
-int release_package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
-		    const char *build_dir, const struct sign_key *key)
+/* the steps after the tarballs: metadata, signatures, the output directory, the report */
+static int finish(struct outdir *o, const struct release_meta *m, const struct release_opts *ro,
+		  const struct sign_key *key)
 {
-	char *out = ro->out ? xstrdup(ro->out) : xasprintf("%s%s", st->workdir, DIST_DIR);
-	char *ebpf = xasprintf("%s%s/ebpf", st->workdir, build_dir);
+	if (ro->no_sign ? publish_partials(o, m) < 0 : publish_metadata(o, m, key) < 0)
+		return EXIT_FAIL;
+	if (outdir_commit(o) < 0)
+		return EXIT_FAIL;
+	note("%s %s (%s channel) into '%s'%s", ro->no_sign ? "packaged" : "released", m->id.version,
+	     channel_name(m->id.channel), o->dir, ro->no_sign ? ": unsigned, run 'releaser finalize' next" : "");
+	return release_report(o, m, ro->json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+static char *out_dir(const struct release_state *st, const struct release_opts *ro)
+{
+	return ro->out ? xstrdup(ro->out) : xasprintf("%s%s", st->workdir, DIST_DIR);
+}
+
+int release_run(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
+		const struct sign_key *key)
+{
+	struct build b = { 0 }, again = { 0 };
+	char *out = out_dir(st, ro);
 	struct release_meta m;
 	struct outdir o = { 0 };
 	int ret = EXIT_FAIL;
 
-	meta_from_state(&m, st, s);
-	if (build_record_check(st, build_dir) < 0) {
-		ret = EXIT_USAGE;
+	meta_init(&m, st, s);
+	if (release_build(st, &m.id, ro, BUILD_DIR, &b) < 0)
 		goto cleanup;
-	}
-	if (plan_check_objects(&st->plan, ebpf) < 0 || outdir_open(&o, out, ro->force) < 0 ||
-	    package_tarballs(st, s, build_dir, &o, &m) < 0)
+	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
-	if (ro->check_reproducible && check_reproducible(st, s, ro, &m, &o) < 0)
+	if (outdir_open(&o, out, ro->force) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
-	if (ro->no_sign ? publish_partials(&o, &m) < 0 : publish_metadata(&o, &m, key) < 0)
+	if (ro->check_reproducible && compare_builds(st, s, &again, &m, &o) < 0)
 		goto cleanup;
-	if (outdir_commit(&o) < 0)
-		goto cleanup;
-	note("%s %s (%s channel) into '%s'%s", ro->no_sign ? "packaged" : "released", st->version,
-	     channel_name(st->channel), out, ro->no_sign ? ": unsigned, run 'releaser finalize' next" : "");
-	ret = release_report(&o, &m, ro->json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
+	ret = finish(&o, &m, ro, key);
 cleanup:
 	outdir_close(&o);
 	meta_release(&m);
-	free(ebpf);
+	build_release(&again);
+	build_release(&b);
+	free(out);
+	return ret;
+}
+
+int release_package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
+		    const char *build_dir, const struct sign_key *key)
+{
+	char *out = out_dir(st, ro);
+	struct release_meta m;
+	struct outdir o = { 0 };
+	struct build b = { 0 };
+	int ret;
+
+	meta_init(&m, st, s);
+	ret = build_load(st, &m.id, build_dir, &b);
+	if (ret != EXIT_OK)
+		goto cleanup;
+	ret = EXIT_FAIL;
+	if (outdir_open(&o, out, ro->force) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+		goto cleanup;
+	ret = finish(&o, &m, ro, key);
+cleanup:
+	outdir_close(&o);
+	meta_release(&m);
+	build_release(&b);
 	free(out);
 	return ret;
 }

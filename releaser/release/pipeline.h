@@ -1,12 +1,22 @@
 /*
  * The release pipeline the build, package, release and finalize commands
- * share: building and checking, loading the signing key, packaging a build
- * into the output directory, and reporting what was written.
+ * share. `releaser release` is one pass in memory, each step taking the
+ * previous one's value:
+ *
+ *   state -> plan -> build -> flavor check -> [second build, compared after
+ *   the tarballs] -> tarballs -> metadata -> signatures -> output directory
+ *
+ * The identity is made once from the state (release/ident.h); the build is
+ * handed to packaging as a struct build, the tarballs as the artifact list
+ * of a struct release_meta, and the output directory is written once, at
+ * the end (release/outdir.h). `releaser package` starts from the build
+ * record a `releaser build` left instead.
  */
 #ifndef RELEASER_RELEASE_H
 #define RELEASER_RELEASE_H
 
 #include "cmd/cmd.h"
+#include "release/ident.h"
 #include "release/manifest.h"
 #include "release/outdir.h"
 #include "git/settings.h"
@@ -34,12 +44,22 @@ void release_opts_init(struct release_opts *ro);
 /* release_parse_jobs parses --jobs N (1..1024). Returns 0 or -1 after a message. */
 int release_parse_jobs(const char *arg, int *jobs);
 
+/* a finished build whose analyzer objects match the plan: what packaging takes */
+struct build {
+	char *dir;  /* WORKDIR/build_dir/: the build directory, with a trailing '/' */
+};
+
+/* build_release frees what b holds; safe on a zeroed struct. */
+void build_release(struct build *b);
+
 /*
  * release_build runs make for st into build_dir (relative to the work
- * tree), checks the analyzer flavors against the plan and records the
- * build. Returns 0 or -1 after a message.
+ * tree), checks the analyzer flavors against the plan (once) and records
+ * the build of id there for a later `releaser package`. Fills *b (free
+ * with build_release). Returns 0 or -1 after a message.
  */
-int release_build(const struct release_state *st, const struct release_opts *ro, const char *build_dir);
+int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,
+		  const char *build_dir, struct build *b);
 
 /*
  * release_load_key loads the signing key: --key, else $RELEASER_SIGNING_KEY,
@@ -61,12 +81,22 @@ int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx,
 		    struct release_state *st, struct sign_key **key);
 
 /*
- * release_package packages the build in build_dir for st into the output
- * directory: tarballs, then (signed) provenance, manifest, SHA256SUMS and
- * signatures, or (--no-sign) partial manifests; with --check-reproducible
- * it first builds again from scratch and compares the tarballs. Prints what
- * it wrote. Returns an exit code (EXIT_OK, EXIT_FAIL, EXIT_USAGE) after
- * one message on failure.
+ * release_run is `releaser release` after preflight: the build, with
+ * --check-reproducible a second build from scratch, the tarballs (then
+ * the comparison with the second build's), then (signed) provenance,
+ * manifest, SHA256SUMS and signatures, or (--no-sign) partial manifests,
+ * committed into the output directory at once. Prints what it wrote.
+ * Returns an exit code after one message on failure.
+ */
+int release_run(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
+		const struct sign_key *key);
+
+/*
+ * release_package is `releaser package` after preflight: what release_run
+ * does after the build, for the build a `releaser build` recorded in
+ * build_dir (it must be the build of st; its flavors are checked again, as
+ * the objects may have changed since). Returns an exit code (EXIT_OK,
+ * EXIT_FAIL, EXIT_USAGE) after one message on failure.
  */
 int release_package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		    const char *build_dir, const struct sign_key *key);

@@ -13,7 +13,7 @@ char *provenance_builder_id(const struct release_meta *m)
 
 	if (env && *env)
 		return xstrdup(env);
-	return xasprintf("urn:%s:releaser:local", m->project);
+	return xasprintf("urn:%s:releaser:local", m->id.project);
 }
 
 static json_t *digest(const char *algo, const char *value)
@@ -42,30 +42,30 @@ static json_t *build_definition(const struct release_meta *m)
 {
 	json_t *def = json_object(), *ext = json_object(), *internal = json_object();
 	json_t *deps = json_array(), *src = json_object(), *arches = json_array();
-	char *type = xasprintf("urn:%s:releaser:make:v1", m->project);
+	char *type = xasprintf("urn:%s:releaser:make:v1", m->id.project);
 	size_t i;
 
 	jset(def, "buildType", jstr(type));
 	free(type);
-	jset(ext, "version", jstr(m->version));
-	jset(ext, "ref", jstr(m->ref));
-	jset(ext, "channel", jstr(m->channel));
-	jset(ext, "build", jstr(m->fake_release ? "fake-release" : "dual"));
-	jset(ext, "flavors", meta_flavors(m));
-	for (i = 0; i < m->n; i++)
-		jpush(arches, jstr(m->tarballs[i].arch));
+	jset(ext, "version", jstr(m->id.version));
+	jset(ext, "ref", jstr(m->id.ref));
+	jset(ext, "channel", jstr(channel_name(m->id.channel)));
+	jset(ext, "build", jstr(ident_mode(&m->id)));
+	jset(ext, "flavors", ident_flavors(&m->id));
+	for (i = 0; i < m->id.n_arches; i++)
+		jpush(arches, jstr(m->id.arches[i].arch));
 	jset(ext, "arches", arches);
-	jset(ext, "snapshot", json_boolean(m->snapshot));
+	jset(ext, "snapshot", json_boolean(m->id.snapshot));
 	jset(def, "externalParameters", ext);
-	jset(internal, "source_date_epoch", json_integer(m->epoch));
+	jset(internal, "source_date_epoch", json_integer(m->id.epoch));
 	jset(def, "internalParameters", internal);
-	if (m->source_uri) {
-		char *uri = xasprintf("git+%s@%s", m->source_uri, m->ref);
+	if (m->id.source_uri) {
+		char *uri = xasprintf("git+%s@%s", m->id.source_uri, m->id.ref);
 
 		jset(src, "uri", jstr(uri));
 		free(uri);
 	}
-	jset(src, "digest", digest("gitCommit", m->commit));
+	jset(src, "digest", digest("gitCommit", m->id.commit));
 	jpush(deps, src);
 	jset(def, "resolvedDependencies", deps);
 	return def;

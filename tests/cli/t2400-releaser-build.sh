@@ -27,7 +27,9 @@ test_expect_success 'build runs make with the plan, arches, version, commit and 
 	EXPECT
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
 	test "$(flavor build/ebpf/analyzer.ebpf.debug.arm64)" = debug
-	test_grep "^commit=$(git rev-parse HEAD)$" build/releaser-build
+	test "$(jq -r .commit build/releaser-build)" = "$(git rev-parse HEAD)"
+	test "$(jq -r .branch build/releaser-build)" = main
+	test "$(jq -r "[.arches[].arch] | join(\",\")" build/releaser-build)" = amd64,arm64
 	test_grep "building $v (release channel, dual) for amd64 arm64 with 3 jobs" ../err
 '
 
@@ -120,5 +122,14 @@ test_expect_success 'packaging needs the build of this very release' '
 	"$R" build
 	"$R" package --no-sign --arch arm64 >../out
 	test_line_count ../out 2
+'
+test_expect_success 'a build record that is not JSON stops packaging with exit 2, writing nothing' '
+	fake_project p && cd p
+	"$R" build --arch amd64
+	printf "commit=%s\\n" "$(git rev-parse HEAD)" >build/releaser-build
+	expect_exit 2 "$R" package --no-sign --arch amd64 2>../err
+	one_line ../err
+	test_grep "the build record .*/build/releaser-build. is not valid JSON: .*: run .releaser build. first" ../err
+	test ! -e dist
 '
 test_done

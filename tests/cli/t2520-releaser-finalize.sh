@@ -45,14 +45,34 @@ test_expect_success 'finalize merges the arches, writes checksums, manifest, pro
 	"$R" verify --pubkey "$PUB" . >/dev/null
 '
 
-test_expect_success 'finalize gives the same files as a single signed run' '
+# the same release four ways: two runners finalized (gathered), one signed
+# release (one), build then package (two), one unsigned release of both
+# arches finalized (three)
+test_expect_success 'release, build+package and --no-sign+finalize give byte-identical files' '
 	two_runners
 	"$R" finalize --out gathered --key "$KEY" >/dev/null 2>&1
-	git clone -q p single && git -C single checkout -q v2.0.0
+	for c in single twostep unsigned; do git clone -q p $c && git -C $c checkout -q v2.0.0; done
 	RELEASER_BRANCH=main "$R" -C single release --key "$KEY" --out ../one >/dev/null 2>&1
-	for f in one/*; do cmp "$f" gathered/$(basename "$f"); done
-	ls one >names.one && ls gathered >names.gathered
-	test_cmp names.one names.gathered
+	RELEASER_BRANCH=main "$R" -C twostep build >/dev/null 2>&1
+	RELEASER_BRANCH=main "$R" -C twostep package --key "$KEY" --out ../two >/dev/null 2>&1
+	RELEASER_BRANCH=main "$R" -C unsigned release --no-sign --out ../three >/dev/null 2>&1
+	ls three >names.partial
+	printf "%s\n" manifest-amd64.json manifest-arm64.json profiling-agent-v2.0.0-linux-amd64.tar.gz \
+		profiling-agent-v2.0.0-linux-arm64.tar.gz >expect.partial
+	test_cmp expect.partial names.partial
+	"$R" finalize --out three --key "$KEY" >/dev/null 2>&1
+	ls one >names.one
+	test_line_count names.one 7
+	for d in two three gathered; do
+		ls $d >names.$d
+		test_cmp names.one names.$d
+		for f in one/*; do cmp "$f" $d/$(basename "$f"); done
+	done
+	cd one
+	sha256sum -c SHA256SUMS >../checked
+	test_line_count ../checked 4
+	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
+	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 '
 
 test_expect_success 'finalize refuses a tarball that does not match its manifest' '
