@@ -55,24 +55,35 @@ void sha256_abort(struct sha256 *h)
 	h->ctx = NULL;
 }
 
-int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size)
+int sha256_fd(int fd, char hex[SHA256_HEX_LEN + 1])
 {
 	unsigned char md[32];
+	int rc, i;
+
+	rc = ossl_digest_fd(fd, EVP_sha256(), md);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[SHA256_HEX_LEN] = '\0';
+	return 0;
+}
+
+int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size)
+{
 	off_t end;
-	int fd, rc, i;
+	int fd, rc;
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return error("cannot read '%s': %s", path, strerror(errno));
-	rc = ossl_digest_fd(fd, EVP_sha256(), md);
+	rc = sha256_fd(fd, hex);
 	end = lseek(fd, 0, SEEK_CUR);
 	close(fd);
 	if (rc > 0)
 		return error("cannot read '%s': %s", path, strerror(rc));
 	if (rc < 0)
 		return -1;
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	if (size)
 		*size = end < 0 ? 0 : (uint64_t)end;
 	return 0;

@@ -31,6 +31,14 @@ int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1]);
 void sha256_abort(struct sha256 *h);
 
 /*
+ * sha256_fd reads fd to its end and writes the lower-case hex digest of
+ * what it read into hex. Returns 0; an errno value (> 0, no message) when
+ * reading fails, so the caller names the file; or -1 after a message when
+ * OpenSSL fails.
+ */
+int sha256_fd(int fd, char hex[SHA256_HEX_LEN + 1]);
+
+/*
  * sha256_file hashes the file at path (O_NOFOLLOW), reading it once.
  * *size gets its length. Returns 0 or -1 after a message naming the path.
  */
