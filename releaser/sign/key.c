@@ -9,7 +9,7 @@
 
 #include <openssl/crypto.h>
 
-#include "sign/blake2b.h"
+#include "sign/hash.h"
 #include "lib/common.h"
 #include "sign/kdf.h"
 #include "lib/le64.h"

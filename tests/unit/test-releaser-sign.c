@@ -12,7 +12,7 @@
 
 #include <openssl/evp.h>
 
-#include "sign/blake2b.h"
+#include "sign/hash.h"
 #include "sign/kdf.h"
 #include "sign/key.h"
 #include "sign/ossl.h"
