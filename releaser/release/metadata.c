@@ -36,24 +36,19 @@ static int sum_cmp(const void *a, const void *b)
 	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
 }
 
-/* SHA256SUMS in GNU format ("HEX  NAME"), sorted by name */
-static char *sums_text(const struct release_meta *m, const struct artifact *extra, size_t n_extra)
+/* SHA256SUMS in GNU format ("HEX  NAME") and its BSD twin, sorted by name */
+static void sums_text(const struct release_meta *m, const struct artifact *extra, size_t n_extra,
+		      struct sums_lists *l)
 {
-	size_t n = m->n + n_extra, i, off = 0, cap = 0;
+	size_t n = m->n + n_extra, i;
 	struct artifact *all = xcalloc(n, sizeof(*all));
-	char *text = NULL;
 
 	memcpy(all, m->tarballs, m->n * sizeof(*all));
 	memcpy(all + m->n, extra, n_extra * sizeof(*all));
 	qsort(all, n, sizeof(*all), sum_cmp);
 	for (i = 0; i < n; i++)
-		cap += SHA256_HEX_LEN + 3 + strlen(all[i].name);
-	text = xmalloc(cap + 1);
-	text[0] = '\0';
-	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(text + off, cap + 1 - off, "%s  %s\n", all[i].sha256, all[i].name);
+		sums_lists_add(l, all[i].name, all[i].sha256);
 	free(all);
-	return text;
 }
 
 char *publish_trusted_comment(const struct release_meta *m)
@@ -62,29 +57,21 @@ char *publish_trusted_comment(const struct release_meta *m)
 			 m->commit, m->channel);
 }
 
-/* signs the staged SHA256SUMS and records both signature files */
-static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
+/* signs both checksum lists in memory and stages the two signature files */
+static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key,
+			    const struct sums_lists *l)
 {
-	static const char *const names[] = { SUMS_MINISIG_FILE, SUMS_SIG_FILE };
-	char hex[SHA256_HEX_LEN + 1];
-	char *comment = publish_trusted_comment(m), *path = NULL;
-	uint64_t size;
-	size_t i;
+	struct sign_output out = { 0 };
+	char *comment = publish_trusted_comment(m);
 	int ret = -1;
 
-	if (sign_sums(key, o->stage, comment) < 0)
+	if (sign_sums_text(key, l->gnu, l->gnu_len, l->bsd, l->bsd_len, comment, &out) < 0 ||
+	    outdir_write(o, SUMS_MINISIG_FILE, out.minisig, out.minisig_len) < 0 ||
+	    outdir_write(o, SUMS_SIG_FILE, out.sig, out.sig_len) < 0)
 		goto cleanup;
-	for (i = 0; i < 2; i++) {
-		path = outdir_stage_path(o, names[i]);
-		if (sha256_file(path, hex, &size) < 0)
-			goto cleanup;
-		outdir_add(o, names[i], hex, size);
-		free(path);
-		path = NULL;
-	}
 	ret = 0;
 cleanup:
-	free(path);
+	sign_output_release(&out);
 	free(comment);
 	return ret;
 }
@@ -92,7 +79,8 @@ cleanup:
 int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
 	struct artifact extra[2];
-	char *builder = provenance_builder_id(m), *sums = NULL;
+	struct sums_lists sums = { 0 };
+	char *builder = provenance_builder_id(m);
 	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
 	int ret = -1;
 
@@ -101,14 +89,14 @@ int publish_metadata(struct outdir *o, const struct release_meta *m, const struc
 	manifest = meta_manifest(m, &extra[0], 1, key != NULL, 0);
 	if (stage_json(o, MANIFEST_FILE, manifest, &extra[1]) < 0)
 		goto cleanup;
-	sums = sums_text(m, extra, 2);
-	if (outdir_write(o, SUMS_FILE, sums, strlen(sums)) < 0)
+	sums_text(m, extra, 2, &sums);
+	if (outdir_write(o, SUMS_FILE, sums.gnu, sums.gnu_len) < 0)
 		goto cleanup;
-	if (key && stage_signatures(o, m, key) < 0)
+	if (key && stage_signatures(o, m, key, &sums) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	free(sums);
+	sums_lists_release(&sums);
 	json_decref(manifest);
 	json_decref(prov);
 	free(builder);

@@ -11,20 +11,33 @@
 
 #include "sign/key.h"
 
+/* the two signature files of a checksum list, in memory */
+struct sign_output {
+	char *minisig;      /* the text of SHA256SUMS.minisig */
+	size_t minisig_len;
+	char *sig;          /* the text of SHA256SUMS.sig */
+	size_t sig_len;
+};
+
 /*
- * sign_sums signs DIR/SHA256SUMS (GNU format, already written) and writes,
- * atomically:
- *   DIR/SHA256SUMS.minisig  minisign prehashed ("ED") signature with the
- *                           given trusted comment (one line; NULL: a
- *                           "timestamp:T\tfile:SHA256SUMS\thashed" comment,
- *                           T from $SOURCE_DATE_EPOCH or the clock)
- *   DIR/SHA256SUMS.sig      signify embedded signature over the same list
- *                           in BSD style ("SHA256 (name) = hex")
- * Both are read back and verified before they get their final names; then
- * both are renamed into place. Returns 0 or -1 after a message; on failure
- * no new file is left under a final name.
+ * sign_sums_text signs one checksum list given twice: gnu, the text of
+ * SHA256SUMS ("hex  name" lines), and bsd, the same files in the same
+ * order in BSD style ("SHA256 (name) = hex" lines, see lib/sums.h). It
+ * makes
+ *   out->minisig  a minisign prehashed ("ED") signature of gnu carrying
+ *                 trusted_comment (one line of at most SIGFILE_COMMENT_MAX
+ *                 bytes, never NULL: the caller decides what it says)
+ *   out->sig      a signify signature embedding bsd (signify -C reads it)
+ * and checks both in memory against k's public half, as `releaser verify`
+ * does (sign_check_sums), which also proves that bsd is gnu's twin.
+ * Returns 0 with out filled (release with sign_output_release), or -1
+ * after a message with out empty. Writes no file.
  */
-int sign_sums(const struct sign_key *k, const char *dir, const char *trusted_comment);
+int sign_sums_text(const struct sign_key *k, const char *gnu, size_t gnu_len, const char *bsd, size_t bsd_len,
+		   const char *trusted_comment, struct sign_output *out);
+
+/* sign_output_release frees both texts of out and empties it; accepts an empty out. */
+void sign_output_release(struct sign_output *out);
 
 /* what sign_check_sums found */
 struct sign_check {
