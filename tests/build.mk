@@ -53,7 +53,7 @@ $(UNIT_TESTS): $(BUILD)/tests/%: $(OBJ)/tests/%.o $$(UNIT_DEPS_$$*) | $(BUILD)/t
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(UNIT_LIBS_$*) && mv -f $@.tmp $@
 
-# the signing driver: sign_sums() for the CLI tests, without the packaging commands
+# the signing driver: sign_sums_text() for the CLI tests, without the packaging commands
 TEST_PROGRAMS += $(BUILD)/tests/sign-sums
 $(eval $(call cc_rule,$(OBJ)/tests/tools,tests/tools,-Ireleaser))
 $(OBJ)/tests/tools:

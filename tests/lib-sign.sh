@@ -8,7 +8,7 @@
 #   snapshot DIR             a listing (names, modes, sizes, hashes) to compare
 #   as_other_user CMD...     CMD without root's powers (nobody), when root
 #
-# $R is the releaser, $SIGN the sign_sums() driver (tests/tools/sign-sums.c),
+# $R is the releaser, $SIGN the sign_sums_text() driver (tests/tools/sign-sums.c),
 # $SIGNIFY OpenBSD's signify (signify-openbsd on Debian).
 
 R=$BUILD/bin/releaser

@@ -16,7 +16,7 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
-#include "sign/ossl.h"
+#include "sign/hash.h"
 #include "sign/sign.h"
 #include "lib/sums.h"
 
@@ -144,17 +144,16 @@ fail:
 /* one listed artifact: its SHA-256 must match; -1 after a message */
 static int check_artifact(int dirfd, const struct sums_entry *e, struct report *r)
 {
-	unsigned char md[32];
-	char hex[65];
+	char hex[SHA256_HEX_LEN + 1];
 	const char *why = NULL;
-	int fd, rc, i;
+	int fd, rc;
 
 	fd = open_regular(dirfd, e->name, &why);
 	if (fd < 0) {
 		report_add(r, e->name, why);
 		return 0;
 	}
-	rc = ossl_digest_fd(fd, EVP_sha256(), md);
+	rc = sha256_fd(fd, hex);
 	close(fd);
 	if (rc < 0)
 		return -1;
@@ -162,8 +161,6 @@ static int check_artifact(int dirfd, const struct sums_entry *e, struct report *
 		report_add(r, e->name, errno_reason(rc));
 		return 0;
 	}
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	report_add(r, e->name, strcmp(hex, e->hex) ? "its sha256 differs from " SUMS_FILE : NULL);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include "lib/sums.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,18 +95,44 @@ fail:
 	return -1;
 }
 
+/* appends the strings given (up to a NULL) to a NUL-terminated text */
+static void append(char **text, size_t *len, ...)
+{
+	const char *s;
+	size_t n;
+	va_list ap;
+
+	va_start(ap, len);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		n = strlen(s);
+		*text = xrealloc(*text, *len + n + 1);
+		memcpy(*text + *len, s, n + 1);
+		*len += n;
+	}
+	va_end(ap);
+}
+
+void sums_lists_add(struct sums_lists *l, const char *name, const char *hex)
+{
+	append(&l->gnu, &l->gnu_len, hex, "  ", name, "\n", (const char *)NULL);
+	append(&l->bsd, &l->bsd_len, "SHA256 (", name, ") = ", hex, "\n", (const char *)NULL);
+}
+
+void sums_lists_release(struct sums_lists *l)
+{
+	free(l->gnu);
+	free(l->bsd);
+	memset(l, 0, sizeof(*l));
+}
+
 char *sums_bsd(const struct sums *s, size_t *len)
 {
-	size_t i, size = 1, off = 0;
-	char *out;
+	char *out = xstrdup("");
+	size_t i;
 
+	*len = 0;
 	for (i = 0; i < s->n; i++)
-		size += strlen(s->v[i].name) + 64 + sizeof("SHA256 () = \n");
-	out = xmalloc(size);
-	for (i = 0; i < s->n; i++)
-		off += (size_t)snprintf(out + off, size - off, "SHA256 (%s) = %s\n", s->v[i].name, s->v[i].hex);
-	out[off] = '\0';
-	*len = off;
+		append(&out, len, "SHA256 (", s->v[i].name, ") = ", s->v[i].hex, "\n", (const char *)NULL);
 	return out;
 }
 

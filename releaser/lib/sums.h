@@ -1,8 +1,8 @@
 /*
  * Checksum lists: SHA256SUMS in GNU format ("hex  name", as sha256sum
- * writes it) read into memory, and the same list in BSD style
- * ("SHA256 (name) = hex", as `sha256sum --tag` writes it and signify -C
- * reads it).
+ * writes it) and the same list in BSD style ("SHA256 (name) = hex", as
+ * `sha256sum --tag` writes it and signify -C reads it): both made from a
+ * list of (name, digest) pairs, and the GNU list read back into memory.
  */
 #ifndef RELEASER_SUMS_H
 #define RELEASER_SUMS_H
@@ -23,6 +23,24 @@ struct sums {
 	struct sums_entry *v;
 	size_t n;
 };
+
+/* both lists of the same files, in the same order, NUL-terminated */
+struct sums_lists {
+	char *gnu;      /* "hex  name\n" lines: the text of SHA256SUMS */
+	size_t gnu_len;
+	char *bsd;      /* "SHA256 (name) = hex\n" lines: what SHA256SUMS.sig embeds */
+	size_t bsd_len;
+};
+
+/*
+ * sums_lists_add appends name with its lower-case hex SHA-256 to both
+ * lists of l (zeroed before the first call; release with
+ * sums_lists_release). The caller gives names in the order to list them.
+ */
+void sums_lists_add(struct sums_lists *l, const char *name, const char *hex);
+
+/* sums_lists_release frees both lists and empties l; accepts an empty l. */
+void sums_lists_release(struct sums_lists *l);
 
 /*
  * sums_parse reads a GNU-format list: one "hex  name" (or "hex *name")

@@ -31,123 +31,47 @@ cleanup:
 	return ret;
 }
 
-static int sum_cmp(const void *a, const void *b)
+static int artifact_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct sums_entry *)a)->name, ((const struct sums_entry *)b)->name);
+	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
 }
 
-/* the artifacts as a checksum list sorted by name (names borrowed: free only s->v) */
-static void sorted_sums(const struct artifact *a, size_t n, struct sums *s)
+void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l)
 {
+	struct artifact *sorted = xcalloc(n ? n : 1, sizeof(*sorted));
 	size_t i;
 
-	s->v = xcalloc(n ? n : 1, sizeof(*s->v));
-	s->n = n;
-	for (i = 0; i < n; i++) {
-		s->v[i].name = a[i].name;
-		snprintf(s->v[i].hex, sizeof(s->v[i].hex), "%s", a[i].sha256);
-	}
-	qsort(s->v, n, sizeof(*s->v), sum_cmp);
-}
-
-char *checksums_gnu(const struct artifact *a, size_t n)
-{
-	struct sums s;
-	size_t i, off = 0, cap = 1;
-	char *text;
-
-	sorted_sums(a, n, &s);
+	memcpy(sorted, a, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), artifact_cmp);
 	for (i = 0; i < n; i++)
-		cap += SHA256_HEX_LEN + 3 + strlen(s.v[i].name);
-	text = xmalloc(cap);
-	text[0] = '\0';
-	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(text + off, cap - off, "%s  %s\n", s.v[i].hex, s.v[i].name);
-	free(s.v);
-	return text;
+		sums_lists_add(l, sorted[i].name, sorted[i].sha256);
+	free(sorted);
 }
 
-char *checksums_bsd(const struct artifact *a, size_t n)
-{
-	struct sums s;
-	size_t len;
-	char *text;
-
-	sorted_sums(a, n, &s);
-	text = sums_bsd(&s, &len);
-	free(s.v);
-	return text;
-}
-
-struct signatures {
-	char *minisig;
-	size_t minisig_len;
-	char *sig;
-	size_t sig_len;
-};
-
-/*
- * The one call into sign/: the GNU list, the BSD list and the trusted
- * comment in, the texts of SHA256SUMS.minisig and SHA256SUMS.sig out.
- * sign_sums still signs the SHA256SUMS staged in dir (gnu) and leaves both
- * files there, so they are taken from there; the .sig must embed bsd.
- */
-static int sign_lists(const struct sign_key *key, const char *dir, const char *gnu, const char *bsd,
-		      const char *comment, struct signatures *out)
-{
-	char *minisig = xasprintf("%s/%s", dir, SUMS_MINISIG_FILE), *sig = xasprintf("%s/%s", dir, SUMS_SIG_FILE);
-	size_t blen = strlen(bsd);
-	int ret = -1;
-
-	(void)gnu;
-	memset(out, 0, sizeof(*out));
-	if (sign_sums(key, dir, comment) < 0)
-		goto cleanup;
-	out->minisig = read_file(minisig, SUMS_MAX_SIZE, &out->minisig_len);
-	out->sig = out->minisig ? read_file(sig, SUMS_MAX_SIZE * 4, &out->sig_len) : NULL;
-	if (!out->sig)
-		goto cleanup;
-	if (out->sig_len < blen || memcmp(out->sig + out->sig_len - blen, bsd, blen)) {
-		error("'%s' does not embed the checksum list in BSD style: report this bug", sig);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	if (ret) {
-		free(out->minisig);
-		free(out->sig);
-		memset(out, 0, sizeof(*out));
-	}
-	free(minisig);
-	free(sig);
-	return ret;
-}
-
-/* signs the lists and stages both signatures */
+/* signs both checksum lists in memory and stages the two signature files */
 static int stage_signatures(struct outdir *o, const struct release_meta *m, const struct sign_key *key,
-			    const struct artifact *all, size_t n, const char *gnu)
+			    const struct sums_lists *l)
 {
-	char *bsd = checksums_bsd(all, n), *comment = ident_trusted_comment(&m->id);
-	struct signatures sigs = { 0 };
+	char *comment = ident_trusted_comment(&m->id);
+	struct sign_output out = { 0 };
 	int ret = -1;
 
-	if (sign_lists(key, o->stage, gnu, bsd, comment, &sigs) < 0 ||
-	    outdir_write(o, SUMS_MINISIG_FILE, sigs.minisig, sigs.minisig_len) < 0 ||
-	    outdir_write(o, SUMS_SIG_FILE, sigs.sig, sigs.sig_len) < 0)
+	if (sign_sums_text(key, l->gnu, l->gnu_len, l->bsd, l->bsd_len, comment, &out) < 0 ||
+	    outdir_write(o, SUMS_MINISIG_FILE, out.minisig, out.minisig_len) < 0 ||
+	    outdir_write(o, SUMS_SIG_FILE, out.sig, out.sig_len) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	free(sigs.minisig);
-	free(sigs.sig);
+	sign_output_release(&out);
 	free(comment);
-	free(bsd);
 	return ret;
 }
 
 int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
 	struct artifact *all = xcalloc(m->n + 2, sizeof(*all));
-	char *builder = provenance_builder_id(m), *gnu = NULL;
+	char *builder = provenance_builder_id(m);
+	struct sums_lists sums = { 0 };
 	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
 	int ret = -1;
 
@@ -157,14 +81,14 @@ int publish_metadata(struct outdir *o, const struct release_meta *m, const struc
 	manifest = meta_manifest(m, &all[m->n], 1, key != NULL, 0);
 	if (stage_json(o, MANIFEST_FILE, manifest, &all[m->n + 1]) < 0)
 		goto cleanup;
-	gnu = checksums_gnu(all, m->n + 2);
-	if (outdir_write(o, SUMS_FILE, gnu, strlen(gnu)) < 0)
+	checksum_lists(all, m->n + 2, &sums);
+	if (outdir_write(o, SUMS_FILE, sums.gnu, sums.gnu_len) < 0)
 		goto cleanup;
-	if (key && stage_signatures(o, m, key, all, m->n + 2, gnu) < 0)
+	if (key && stage_signatures(o, m, key, &sums) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	free(gnu);
+	sums_lists_release(&sums);
 	json_decref(manifest);
 	json_decref(prov);
 	free(builder);

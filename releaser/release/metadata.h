@@ -22,16 +22,12 @@
 #include "lib/sums.h"
 
 /*
- * checksums_gnu returns the GNU list of the n artifacts a, sorted by name:
- * "HEX  NAME" lines, as sha256sum writes them (caller frees).
+ * checksum_lists appends the n artifacts a, sorted by name, to both lists
+ * of l: SHA256SUMS ("HEX  NAME", as sha256sum writes it) and its BSD twin
+ * ("SHA256 (NAME) = HEX", as signify -C reads it). Release l with
+ * sums_lists_release.
  */
-char *checksums_gnu(const struct artifact *a, size_t n);
-
-/*
- * checksums_bsd returns the same list in BSD style, "SHA256 (NAME) = HEX"
- * lines, as signify -C reads it (caller frees).
- */
-char *checksums_bsd(const struct artifact *a, size_t n);
+void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 
 /*
  * publish_metadata stages provenance, manifest and SHA256SUMS for m's

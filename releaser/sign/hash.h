@@ -1,14 +1,18 @@
 /*
- * Streaming SHA-256 for the artifacts, with OpenSSL (errors through
- * ossl_check, the OpenSSL checker in ossl.h).
+ * Hashes: streaming SHA-256 for the artifacts, with OpenSSL (errors through
+ * ossl_check, the OpenSSL checker in ossl.h), and BLAKE2b (RFC 7693) with
+ * any digest length, unkeyed. OpenSSL 3.0 offers only the 64-byte BLAKE2b,
+ * and minisign's secret key checksum is the 32-byte one (a different
+ * function, not a truncation).
  */
-#ifndef RELEASER_CRYPTO_H
-#define RELEASER_CRYPTO_H
+#ifndef RELEASER_HASH_H
+#define RELEASER_HASH_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #define SHA256_HEX_LEN 64
+#define BLAKE2B_MAX_LEN 64
 
 struct sha256 {
 	void *ctx;       /* EVP_MD_CTX */
@@ -31,9 +35,24 @@ int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1]);
 void sha256_abort(struct sha256 *h);
 
 /*
+ * sha256_fd reads fd to its end and writes the lower-case hex digest of
+ * what it read into hex. Returns 0; an errno value (> 0, no message) when
+ * reading fails, so the caller names the file; or -1 after a message when
+ * OpenSSL fails.
+ */
+int sha256_fd(int fd, char hex[SHA256_HEX_LEN + 1]);
+
+/*
  * sha256_file hashes the file at path (O_NOFOLLOW), reading it once.
  * *size gets its length. Returns 0 or -1 after a message naming the path.
  */
 int sha256_file(const char *path, char hex[SHA256_HEX_LEN + 1], uint64_t *size);
 
-#endif /* RELEASER_CRYPTO_H */
+/*
+ * blake2b writes the outlen-byte (1..64) BLAKE2b digest of in into out
+ * (another outlen is taken as 64). Its working state is wiped before it
+ * returns (in may be secret).
+ */
+void blake2b(void *out, size_t outlen, const void *in, size_t inlen);
+
+#endif /* RELEASER_HASH_H */

@@ -10,9 +10,7 @@
 
 #include <openssl/evp.h>
 
-#define ED25519_SEED_LEN 32
-#define ED25519_PK_LEN 32
-#define ED25519_SIG_LEN 64
+#include "sign/key.h" /* the Ed25519 sizes */
 
 /*
  * ossl_check returns 0 when ok is 1 (OpenSSL's success); otherwise prints

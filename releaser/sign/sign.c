@@ -1,12 +1,9 @@
-/* Signing and checking SHA256SUMS with both signature formats (see sign.h). */
+/* Signing and checking SHA256SUMS with both signature formats, in memory (see sign.h). */
 #include "sign/sign.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "lib/common.h"
 #include "sign/key.h"
@@ -69,116 +66,55 @@ int sign_check_sums(const struct sign_pubkey *pk, const char *sums, size_t sums_
 	return c->minisig_ok && c->sig_ok ? 0 : 1;
 }
 
-/* minisign's default comment, with a reproducible time when asked for */
-static char *default_comment(void)
+void sign_output_release(struct sign_output *out)
 {
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	unsigned long long t;
-	char *end;
-
-	if (!sde || !*sde)
-		return xasprintf("timestamp:%lld\tfile:" SUMS_FILE "\thashed", (long long)time(NULL));
-	errno = 0;
-	t = strtoull(sde, &end, 10);
-	if (errno || *end || sde[0] < '0' || sde[0] > '9') {
-		error("SOURCE_DATE_EPOCH='%s' is not a number of seconds: fix or unset it", sde);
-		return NULL;
-	}
-	return xasprintf("timestamp:%llu\tfile:" SUMS_FILE "\thashed", t);
+	free(out->minisig);
+	free(out->sig);
+	memset(out, 0, sizeof(*out));
 }
 
-/* reads back what f holds so far, through its temporary name */
-static char *read_back(const struct atomic_file *f, size_t *len)
-{
-	return read_file(f->tmp, SUMS_MAX_SIZE * 4, len);
-}
-
-/* builds both signature texts; -1 after a message */
-static int make_signatures(const struct sign_key *k, const char *sums_path, const char *sums, size_t sums_len,
-			   const char *comment, char **minisig, char **sig, size_t *sig_len)
+/* both signatures of out verify with k's public key; -1 after a message */
+static int check_made(const struct sign_key *k, const char *gnu, size_t gnu_len, const struct sign_output *out)
 {
 	struct sign_pubkey pk;
-	struct sums s;
-	char why[200], id[SIGN_KEY_ID_LEN + 1], *bsd, *untrusted;
-	size_t bsd_len;
+	struct sign_check c;
+	int rc;
 
-	if (sums_parse(sums, sums_len, &s, why, sizeof(why)) < 0)
-		return error("'%s' is not a sha256sum list: %s", sums_path, why);
-	bsd = sums_bsd(&s, &bsd_len);
-	sums_release(&s);
+	sign_key_public(k, &pk);
+	rc = sign_check_sums(&pk, gnu, gnu_len, out->minisig, out->minisig_len, out->sig, out->sig_len, &c);
+	if (rc > 0)
+		error("the new signatures of " SUMS_FILE " do not verify (%s): check the checksum lists given",
+		      c.minisig_ok ? c.sig_why : c.minisig_why);
+	sign_check_release(&c);
+	return rc == 0 ? 0 : -1;
+}
+
+int sign_sums_text(const struct sign_key *k, const char *gnu, size_t gnu_len, const char *bsd, size_t bsd_len,
+		   const char *trusted_comment, struct sign_output *out)
+{
+	struct sign_pubkey pk;
+	char id[SIGN_KEY_ID_LEN + 1], *untrusted;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
 	sign_key_public(k, &pk);
 	sign_key_id(&pk, id);
 	untrusted = xasprintf("signature from releaser secret key %s", id);
-	*minisig = minisig_encode(k, sums, sums_len, untrusted, comment);
-	*sig = *minisig ? signify_encode(k, bsd, bsd_len, untrusted, sig_len) : NULL;
-	free(untrusted);
-	free(bsd);
-	return *sig ? 0 : -1;
-}
-
-/* both temporary files verify with k's public key; -1 after a message */
-static int check_written(const struct sign_key *k, const char *dir, const char *sums, size_t sums_len,
-			 const struct atomic_file *m, const struct atomic_file *s)
-{
-	char *minisig = NULL, *sig = NULL;
-	size_t minisig_len, sig_len;
-	struct sign_pubkey pk;
-	struct sign_check c;
-	int ret = -1, rc;
-
-	minisig = read_back(m, &minisig_len);
-	sig = minisig ? read_back(s, &sig_len) : NULL;
-	if (!sig)
-		goto cleanup;
-	sign_key_public(k, &pk);
-	rc = sign_check_sums(&pk, sums, sums_len, minisig, minisig_len, sig, sig_len, &c);
-	if (rc > 0)
-		error("the signatures written in '%s' do not verify: %s", dir,
-		      c.minisig_ok ? c.sig_why : c.minisig_why);
-	if (rc == 0)
-		ret = 0;
-	sign_check_release(&c);
-cleanup:
-	free(minisig);
-	free(sig);
-	return ret;
-}
-
-int sign_sums(const struct sign_key *k, const char *dir, const char *trusted_comment)
-{
-	struct atomic_file m = { .fd = -1 }, s = { .fd = -1 };
-	char *sums_path = xasprintf("%s/" SUMS_FILE, dir), *minisig_path = xasprintf("%s/" SUMS_MINISIG_FILE, dir);
-	char *sig_path = xasprintf("%s/" SUMS_SIG_FILE, dir);
-	char *sums = NULL, *comment = NULL, *minisig = NULL, *sig = NULL;
-	size_t sums_len, sig_len;
-	int ret = -1;
-
-	sums = read_file(sums_path, SUMS_MAX_SIZE, &sums_len);
-	if (!sums)
-		goto cleanup;
-	comment = trusted_comment ? xstrdup(trusted_comment) : default_comment();
-	if (!comment || make_signatures(k, sums_path, sums, sums_len, comment, &minisig, &sig, &sig_len) < 0)
-		goto cleanup;
-	if (atomic_file_open(&m, minisig_path, 0644) < 0 || atomic_file_write(&m, minisig, strlen(minisig)) < 0 ||
-	    atomic_file_open(&s, sig_path, 0644) < 0 || atomic_file_write(&s, sig, sig_len) < 0 ||
-	    check_written(k, dir, sums, sums_len, &m, &s) < 0)
-		goto cleanup;
-	if (atomic_file_commit(&m) < 0)
-		goto cleanup;
-	if (atomic_file_commit(&s) < 0) {
-		unlink(minisig_path); /* never one new signature without the other */
+	if (!trusted_comment) {
+		error("no trusted comment for the signature of " SUMS_FILE);
 		goto cleanup;
 	}
+	out->minisig = minisig_encode(k, gnu, gnu_len, untrusted, trusted_comment);
+	if (!out->minisig)
+		goto cleanup;
+	out->minisig_len = strlen(out->minisig);
+	out->sig = signify_encode(k, bsd, bsd_len, untrusted, &out->sig_len);
+	if (!out->sig || check_made(k, gnu, gnu_len, out) < 0)
+		goto cleanup;
 	ret = 0;
 cleanup:
-	atomic_file_abort(&m);
-	atomic_file_abort(&s);
-	free(sums_path);
-	free(minisig_path);
-	free(sig_path);
-	free(sums);
-	free(comment);
-	free(minisig);
-	free(sig);
+	if (ret < 0)
+		sign_output_release(out);
+	free(untrusted);
 	return ret;
 }

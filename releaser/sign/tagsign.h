@@ -1,8 +1,9 @@
 /*
- * Signing tags with the release key: an SSH signature (the "sshsig" format,
+ * SSH signatures: signing tags with the release key. A tag signature is an
+ * SSH signature (OpenSSH's "sshsig" format, as ssh-keygen -Y sign makes it:
  * namespace "git", SHA-512) made with the key's Ed25519 secret, which
  * `git verify-tag` checks with gpg.format=ssh and an allowed-signers file
- * holding the key as "ssh-ed25519 <base64>".
+ * holding the key as "ssh-ed25519 <base64>", as OpenSSH writes it.
  */
 #ifndef RELEASER_TAGSIGN_H
 #define RELEASER_TAGSIGN_H

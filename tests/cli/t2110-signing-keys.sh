@@ -1,7 +1,7 @@
 #!/bin/bash
 # Loading secret keys (sign_key_load): minisign's own keys, encrypted or not,
 # from a file or $RELEASER_SIGNING_KEY, and every way a key can be unusable.
-# Signing goes through the sign_sums() driver ($SIGN).
+# Signing goes through the sign_sums_text() driver ($SIGN).
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-sign.sh"
 unset RELEASER_KEY_PASSWORD RELEASER_SIGNING_KEY RELEASER_PUBKEY

@@ -1,6 +1,6 @@
 #!/bin/bash
-# sign_sums(): SHA256SUMS.minisig and SHA256SUMS.sig that minisign and signify
-# verify, written atomically. Signing goes through the driver ($SIGN).
+# sign_sums_text() through its driver ($SIGN): SHA256SUMS.minisig and
+# SHA256SUMS.sig that minisign and signify verify, written atomically.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-sign.sh"
 unset RELEASER_KEY_PASSWORD RELEASER_SIGNING_KEY RELEASER_PUBKEY SOURCE_DATE_EPOCH

@@ -431,7 +431,8 @@ TEST(checksums__lists_from_artifacts)
 {
 	static const char *const names[] = { "zeta.tar.gz", "alpha.json", "mid.sig" };
 	struct artifact a[3];
-	char *gnu = NULL, *bsd = NULL, *cmd = NULL, *out = NULL, *file, *sums_path = NULL, why[100];
+	char *gnu, *bsd, *cmd = NULL, *out = NULL, *file, *sums_path = NULL, why[100];
+	struct sums_lists lists = { 0 };
 	size_t i, len;
 	struct sums parsed;
 
@@ -443,7 +444,10 @@ TEST(checksums__lists_from_artifacts)
 		check(sha256_file(file, a[i].sha256, &a[i].size) == 0);
 		free(file);
 	}
-	gnu = checksums_gnu(a, 3);
+	checksum_lists(a, 3, &lists);
+	gnu = lists.gnu;
+	bsd = lists.bsd;
+	check(lists.gnu_len == strlen(gnu) && lists.bsd_len == strlen(bsd));
 	/* sorted by name, and what sha256sum -c accepts */
 	check(strncmp(gnu + 66, "alpha.json\n", 11) == 0);
 	check(strstr(gnu, "  mid.sig\n") < strstr(gnu, "  zeta.tar.gz\n"));
@@ -455,7 +459,6 @@ TEST(checksums__lists_from_artifacts)
 	free(out);
 	free(cmd);
 	/* the BSD list is sha256sum --tag's, and what sign/ makes of the GNU list */
-	bsd = checksums_bsd(a, 3);
 	cmd = xasprintf("cd '%s' && sha256sum --tag alpha.json mid.sig zeta.tar.gz", scratch);
 	out = run(cmd);
 	check_str(bsd, out);
@@ -467,8 +470,7 @@ TEST(checksums__lists_from_artifacts)
 	free(out);
 	free(cmd);
 	free(sums_path);
-	free(bsd);
-	free(gnu);
+	sums_lists_release(&lists);
 }
 
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)

@@ -1,22 +1,28 @@
 /*
  * Unit tests of the signing code: BLAKE2b, scrypt parameters, base64, the
- * key file format, checksum lists and signature files (releaser/blake2b.c,
- * kdf.c, ossl.c, key.c, sums.c, sigfile.c). Interoperability with minisign
- * and signify is tested from the shell (tests/cli/t21xx).
+ * key file format, checksum lists, signature files and signing a checksum
+ * list in memory (releaser/sign/: hash.c, kdf.c, ossl.c, key.c, sigfile.c,
+ * sign.c; releaser/lib/sums.c). Signatures made in memory are checked here
+ * with the real minisign, signify and sha256sum; key files and the commands
+ * are tested from the shell (tests/cli/t21xx).
  */
 #include "harness.h"
 
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
-#include "sign/blake2b.h"
+#include "sign/hash.h"
 #include "sign/kdf.h"
 #include "sign/key.h"
 #include "sign/ossl.h"
 #include "sign/sigfile.h"
+#include "sign/sign.h"
+#include "lib/common.h"
 #include "lib/sums.h"
 
 /* small scrypt limits for tests: N = 1024, r = 8, p = 1 */
@@ -405,6 +411,221 @@ TEST(sigfile__signify_embeds_and_detects_changes)
 	sign_key_free(k);
 }
 
+TEST(sums__lists_from_pairs)
+{
+	static const char a[] = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";
+	static const char b[] = "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356";
+	struct sums_lists l = { 0 };
+	struct sums s;
+	char why[128], *bsd;
+	size_t len;
+
+	sums_lists_add(&l, "a.tar.gz", a);
+	sums_lists_add(&l, "manifest.json", b);
+	/* what sha256sum and sha256sum --tag print */
+	check_str(l.gnu, "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03  a.tar.gz\n"
+			 "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356  manifest.json\n");
+	check(l.gnu_len == strlen(l.gnu));
+	check_str(l.bsd, "SHA256 (a.tar.gz) = 5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03\n"
+			 "SHA256 (manifest.json) = ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356\n");
+	check(l.bsd_len == strlen(l.bsd));
+	/* the GNU list reads back, and its twin is the BSD list */
+	check(sums_parse(l.gnu, l.gnu_len, &s, why, sizeof(why)) == 0);
+	bsd = sums_bsd(&s, &len);
+	check(len == l.bsd_len && !memcmp(bsd, l.bsd, len));
+	free(bsd);
+	sums_release(&s);
+	sums_lists_release(&l);
+	check(l.gnu == NULL && l.bsd == NULL && l.gnu_len == 0);
+}
+
+/* a new directory under $TMPDIR (caller removes it with remove_dir and frees) */
+static char *temp_dir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/test-releaser-sign.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* runs a shell command line; its exit status, or -1 when it did not exit */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fflush(NULL);
+	st = system(cmd);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void remove_dir(char *dir)
+{
+	if (dir)
+		run("rm -rf '%s'", dir);
+	free(dir);
+}
+
+/* writes DIR/NAME; 0 or -1 after a message */
+static int put(const char *dir, const char *name, const void *buf, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = write_file_atomic(path, buf, len, 0644);
+
+	free(path);
+	return rc;
+}
+
+#define TRUSTED_COMMENT "timestamp:1700000000 file:SHA256SUMS version:v1.2.3 channel:release"
+
+/* a release directory in dir: two artifacts, listed in l by their sha256 */
+static int fill_release(const char *dir, struct sums_lists *l)
+{
+	static const char *const names[] = { "profiling-agent-v1.2.3-linux-amd64.tar.gz", "manifest.json" };
+	static const char *const bodies[] = { "agent for amd64\n", "{\"artifacts\": []}\n" };
+	char hex[SHA256_HEX_LEN + 1], *path;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		if (put(dir, names[i], bodies[i], strlen(bodies[i])) < 0)
+			return -1;
+		path = xasprintf("%s/%s", dir, names[i]);
+		rc = sha256_file(path, hex, NULL);
+		free(path);
+		if (rc < 0)
+			return -1;
+		sums_lists_add(l, names[i], hex);
+	}
+	return 0;
+}
+
+TEST(sign__in_memory_verified_by_minisign_and_signify)
+{
+	struct sign_key *k = key_new();
+	struct sums_lists l = { 0 };
+	struct sign_output out = { 0 };
+	char *dir = temp_dir(), *pub, *tc;
+	size_t len;
+
+	check(k && dir);
+	check(fill_release(dir, &l) == 0);
+	check(sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, TRUSTED_COMMENT, &out) == 0);
+	check(out.minisig && out.minisig_len == strlen(out.minisig) && out.sig && out.sig_len > l.bsd_len);
+	pub = xasprintf("%s/k.pub", dir);
+	check(sign_key_write_pubkey(k, pub) == 0);
+	free(pub);
+	check(put(dir, SUMS_FILE, l.gnu, l.gnu_len) == 0);
+	check(put(dir, SUMS_MINISIG_FILE, out.minisig, out.minisig_len) == 0);
+	check(put(dir, SUMS_SIG_FILE, out.sig, out.sig_len) == 0);
+	/* the GNU list is sha256sum's; minisign and signify accept the signatures */
+	check(run("cd '%s' && sha256sum --quiet -c SHA256SUMS", dir) == 0);
+	check(run("cd '%s' && minisign -V -Q -p k.pub -m SHA256SUMS -x SHA256SUMS.minisig >tc", dir) == 0);
+	pub = xasprintf("%s/tc", dir);
+	tc = read_file(pub, 4096, &len);
+	free(pub);
+	check(tc);
+	check_str(tc, TRUSTED_COMMENT "\n");
+	free(tc);
+	check(run("cd '%s' && signify-openbsd -C -q -p k.pub -x SHA256SUMS.sig", dir) == 0);
+	/* and they notice a change: an artifact, then the list */
+	check(put(dir, "manifest.json", "{}\n", 3) == 0);
+	check(run("cd '%s' && signify-openbsd -C -q -p k.pub -x SHA256SUMS.sig 2>/dev/null", dir) != 0);
+	check(put(dir, SUMS_FILE, l.gnu, l.gnu_len - 1) == 0);
+	check(run("cd '%s' && minisign -V -q -p k.pub -m SHA256SUMS -x SHA256SUMS.minisig 2>/dev/null", dir) != 0);
+	sign_output_release(&out);
+	check(out.minisig == NULL && out.sig == NULL);
+	sums_lists_release(&l);
+	sign_key_free(k);
+	remove_dir(dir);
+}
+
+TEST(sign__changed_list_rejected_by_sign_check_sums)
+{
+	struct sign_key *k = key_new(), *other = key_new();
+	struct sums_lists l = { 0 };
+	struct sign_output out = { 0 };
+	struct sign_pubkey pk, opk;
+	struct sign_check c;
+	char *changed;
+
+	check(k && other);
+	sign_key_public(k, &pk);
+	sign_key_public(other, &opk);
+	sums_lists_add(&l, "a.tar.gz", "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+	sums_lists_add(&l, "b.tar.gz", "ca3d163bab055381827226140568f3bef7eaac187cebd76878e0b63e9e442356");
+	check(sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, TRUSTED_COMMENT, &out) == 0);
+	check(sign_check_sums(&pk, l.gnu, l.gnu_len, out.minisig, out.minisig_len, out.sig, out.sig_len, &c) == 0);
+	check(c.minisig_ok && c.sig_ok);
+	check_str(c.trusted_comment, TRUSTED_COMMENT);
+	sign_check_release(&c);
+	/* one digit of the list changed: both signatures are refused */
+	changed = xstrdup(l.gnu);
+	changed[10] = changed[10] == '0' ? '1' : '0';
+	check(sign_check_sums(&pk, changed, l.gnu_len, out.minisig, out.minisig_len, out.sig, out.sig_len, &c) == 1);
+	check(!c.minisig_ok && !c.sig_ok && !c.trusted_comment);
+	check_str(c.minisig_why, "the signature does not match " SUMS_FILE);
+	check_str(c.sig_why, "its embedded list differs from " SUMS_FILE);
+	sign_check_release(&c);
+	free(changed);
+	/* a file dropped from the list */
+	check(sign_check_sums(&pk, l.gnu, l.gnu_len / 2, out.minisig, out.minisig_len, out.sig, out.sig_len, &c) == 1);
+	check(!c.minisig_ok && !c.sig_ok);
+	sign_check_release(&c);
+	/* another key */
+	check(sign_check_sums(&opk, l.gnu, l.gnu_len, out.minisig, out.minisig_len, out.sig, out.sig_len, &c) == 1);
+	check(!c.minisig_ok && !c.sig_ok && strstr(c.minisig_why, "signed by key"));
+	sign_check_release(&c);
+	sign_output_release(&out);
+	sums_lists_release(&l);
+	sign_key_free(k);
+	sign_key_free(other);
+}
+
+TEST(sign__refuses_lists_that_differ_and_bad_comments)
+{
+	struct sign_key *k = key_new();
+	struct sums_lists l = { 0 }, l2 = { 0 };
+	struct sign_output out = { 0 }, again = { 0 };
+	int rc;
+
+	check(k);
+	sums_lists_add(&l, "a.tar.gz", "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+	sums_lists_add(&l2, "b.tar.gz", "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03");
+	quiet_stderr(1);
+	/* a BSD list that is not the GNU list's twin never leaves sign_sums_text */
+	rc = sign_sums_text(k, l.gnu, l.gnu_len, l2.bsd, l2.bsd_len, TRUSTED_COMMENT, &out);
+	quiet_stderr(0);
+	check(rc < 0 && !out.minisig && !out.sig && !out.minisig_len && !out.sig_len);
+	quiet_stderr(1);
+	rc = sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, "two\nlines", &out);
+	quiet_stderr(0);
+	check(rc < 0 && !out.minisig && !out.sig);
+	quiet_stderr(1);
+	rc = sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, NULL, &out);
+	quiet_stderr(0);
+	check(rc < 0 && !out.minisig && !out.sig);
+	/* the same lists and comment give the same bytes */
+	check(sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, "same", &out) == 0);
+	check(sign_sums_text(k, l.gnu, l.gnu_len, l.bsd, l.bsd_len, "same", &again) == 0);
+	check(again.minisig_len == out.minisig_len && !memcmp(again.minisig, out.minisig, out.minisig_len));
+	check(again.sig_len == out.sig_len && !memcmp(again.sig, out.sig, out.sig_len));
+	sign_output_release(&again);
+	sign_output_release(&out);
+	sums_lists_release(&l);
+	sums_lists_release(&l2);
+	sign_key_free(k);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -425,6 +646,10 @@ int main(void)
 		CASE(sums__refuses_bad_lists),
 		CASE(sigfile__minisig_signs_and_detects_changes),
 		CASE(sigfile__signify_embeds_and_detects_changes),
+		CASE(sums__lists_from_pairs),
+		CASE(sign__in_memory_verified_by_minisign_and_signify),
+		CASE(sign__changed_list_rejected_by_sign_check_sums),
+		CASE(sign__refuses_lists_that_differ_and_bad_comments),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
 }
