@@ -101,7 +101,8 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 			return EXIT_USAGE;
 		}
 	}
-	optind = 0; /* the command parses its own options */
+	optind = 0; /* the command parses its own options, */
+	opterr = 0; /* and reports what getopt refused (cmd_bad_option) */
 	ret = c->fn(argc, argv, &ctx);
 	if (ctx.repo) {
 		settings_release(&ctx.settings);

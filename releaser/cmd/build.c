@@ -48,7 +48,7 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, "j:", longopts, usage_text, &ro, &arches);
+	ret = release_parse_options(argc, argv, ":j:", longopts, usage_text, &ro, &arches);
 	if (ret >= 0)
 		goto cleanup;
 	ret = release_prepare("build", argc, argv, ctx, &ro, &st, NULL);

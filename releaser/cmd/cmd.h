@@ -22,12 +22,13 @@ struct context {
 typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
 
 /*
- * cmd_bad_option reports what getopt_long refused when the command parses
- * with opterr = 0 and an optstring led by ':' (c is '?' or ':'): one line,
- * "releaser: unknown option '--x'" or "releaser: option '--x' needs a
- * value", then usage on stderr. Returns EXIT_USAGE.
+ * cmd_bad_option reports what getopt_long refused (every command parses
+ * with an optstring led by ':'; main() sets opterr = 0), c being '?' or
+ * ':': one line, "releaser: unknown option '--x' (see releaser CMD
+ * --help)" or "releaser: option '--x' needs a value (see ...)", CMD from
+ * argv[0]. Returns EXIT_USAGE.
  */
-int cmd_bad_option(int c, char **argv, const char *usage);
+int cmd_bad_option(int c, char **argv);
 
 /* releaser info [--json]: what a release would be (cmd/info.c) */
 int cmd_info(int argc, char **argv, struct context *ctx);

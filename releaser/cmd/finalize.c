@@ -88,7 +88,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 
 	(void)ctx;
 	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, "", longopts, usage_text, &ro, NULL);
+	ret = release_parse_options(argc, argv, ":", longopts, usage_text, &ro, NULL);
 	if (ret >= 0)
 		goto cleanup;
 	ret = EXIT_USAGE;

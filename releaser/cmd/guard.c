@@ -52,7 +52,7 @@ static int parse(int argc, char **argv, struct guard_opts *o)
 		switch (c) {
 		case 'j': o->json = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cmd_bad_option(c, argv, usage_text);
+		default: return cmd_bad_option(c, argv);
 		}
 	}
 	if (argc - optind > 1)

@@ -183,7 +183,11 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 	struct release_state st;
 	int json = 0, c, rc, ret = EXIT_USAGE;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			ret = cmd_bad_option(c, argv);
+			goto cleanup;
+		}
 		if (c == OPT_HELP) {
 			fputs(usage_text, stdout);
 			ret = EXIT_OK;
@@ -194,11 +198,8 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 			continue;
 		}
 		rc = state_option(c, optarg, &so, &arches);
-		if (rc <= 0) {
-			if (rc == 0)
-				fputs(usage_text, stderr);
+		if (rc <= 0)
 			goto cleanup;
-		}
 	}
 	if (optind < argc) {
 		error("info takes no arguments, got '%s' (see releaser info --help)", argv[optind]);

@@ -39,7 +39,6 @@ int cmd_keygen(int argc, char **argv, struct context *ctx)
 	int force = 0, c, rc, ret = EXIT_FAIL;
 
 	(void)ctx;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -51,12 +50,8 @@ int cmd_keygen(int argc, char **argv, struct context *ctx)
 		case 'h':
 			fputs(keygen_usage, stdout);
 			return EXIT_OK;
-		case ':':
-			error("option '%s' needs a value (see releaser keygen --help)", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			error("unknown option '%s' (see releaser keygen --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cmd_bad_option(c, argv);
 		}
 	}
 	if (optind < argc) {

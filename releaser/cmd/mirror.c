@@ -64,7 +64,7 @@ static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const 
 		case 'c': o->check = 1; break;
 		case 'j': *json = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cmd_bad_option(c, argv, usage_text);
+		default: return cmd_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "cmd/cmd.h"
 #include "lib/common.h"
 
 int state_option(int opt, const char *arg, struct state_opts *o, struct strlist *arches)
@@ -80,6 +81,8 @@ int release_parse_options(int argc, char **argv, const char *shortopts, const st
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == '?' || c == ':')
+			return cmd_bad_option(c, argv);
 		if (c == OPT_HELP) {
 			fputs(usage, stdout);
 			return EXIT_OK;
@@ -98,10 +101,8 @@ int release_parse_options(int argc, char **argv, const char *shortopts, const st
 		rc = state_option(c, optarg, &ro->state, arches);
 		if (rc < 0)
 			return EXIT_USAGE;
-		if (rc == 0) {
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
+		if (rc == 0)
+			return cmd_bad_option('?', argv);
 	}
 	return -1;
 }

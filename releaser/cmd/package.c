@@ -47,7 +47,7 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, "", longopts, usage_text, &ro, &arches);
+	ret = release_parse_options(argc, argv, ":", longopts, usage_text, &ro, &arches);
 	if (ret >= 0)
 		goto cleanup;
 	ret = release_prepare("package", argc, argv, ctx, &ro, &st, &key);

@@ -50,7 +50,7 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 	int loaded = 0, ret;
 
 	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, "j:", longopts, usage_text, &ro, &arches);
+	ret = release_parse_options(argc, argv, ":j:", longopts, usage_text, &ro, &arches);
 	if (ret >= 0)
 		goto cleanup;
 	ret = release_prepare("release", argc, argv, ctx, &ro, &st, &key);

@@ -67,7 +67,7 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'a': o->pubkey = optarg; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cmd_bad_option(c, argv, usage_text);
+		default: return cmd_bad_option(c, argv);
 		}
 	}
 	if (o->pubkey) {

@@ -5,16 +5,15 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 
-int cmd_bad_option(int c, char **argv, const char *usage)
+int cmd_bad_option(int c, char **argv)
 {
 	const char *opt = optind > 0 ? argv[optind - 1] : "";
 
 	if (c == ':')
-		error("option '%s' needs a value", opt);
+		error("option '%s' needs a value (see releaser %s --help)", opt, argv[0]);
 	else if (optopt > 0)
-		error("unknown option '-%c'", optopt);
+		error("unknown option '-%c' (see releaser %s --help)", optopt, argv[0]);
 	else
-		error("unknown option '%s'", opt);
-	fputs(usage, stderr);
+		error("unknown option '%s' (see releaser %s --help)", opt, argv[0]);
 	return EXIT_USAGE;
 }

@@ -18,6 +18,7 @@
 #include "lib/common.h"
 #include "sign/hash.h"
 #include "sign/sign.h"
+#include "lib/json.h"
 #include "lib/sums.h"
 
 static const char verify_usage[] =
@@ -296,10 +297,9 @@ static int print_json(const struct report *r, const char *dir, const char *key_i
 			 (json_int_t)r->failed, "files", files);
 	if (!root)
 		return error("cannot build the json report");
-	rc = json_dumpf(root, stdout, JSON_INDENT(2));
+	rc = json_print(root);
 	json_decref(root);
-	putchar('\n');
-	return rc == 0 ? 0 : error("cannot write the json report");
+	return rc;
 }
 
 int cmd_verify(int argc, char **argv, struct context *ctx)
@@ -317,7 +317,6 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 	int json = 0, c, dirfd = -1, ret = EXIT_USAGE;
 
 	(void)ctx;
-	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -329,12 +328,8 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 		case 'h':
 			fputs(verify_usage, stdout);
 			return EXIT_OK;
-		case ':':
-			error("option '%s' needs a value (see releaser verify --help)", argv[optind - 1]);
-			return EXIT_USAGE;
 		default:
-			error("unknown option '%s' (see releaser verify --help)", argv[optind - 1]);
-			return EXIT_USAGE;
+			return cmd_bad_option(c, argv);
 		}
 	}
 	if (optind != argc - 1) {
