@@ -19,8 +19,12 @@ test_expect_success 'any other branch builds both flavors and embeds both slots'
 test_expect_success 'a second make with nothing changed does no work' '
 	cd "$ROOT"
 	build_make -s >/dev/null
+	touch "$TRASH/before"
 	build_make V=1 >"$TRASH/second" 2>&1
-	test_grep -v "clang\|  CC \|  LD \|  AR \|  BPF \| -c " "$TRASH/second"
+	test_grep -v "clang\|  CC \|  LD \|  AR \|  BPF \| -c \| -o \|^ar " "$TRASH/second"
+	# nothing in the build directory was written again
+	find "$BUILD" -newer "$TRASH/before" ! -type d >"$TRASH/written"
+	test_cmp /dev/null "$TRASH/written"
 '
 
 # stand_ins DIR [PACKAGE]: in DIR (put it first on PATH), apt-get and sudo
