@@ -220,9 +220,12 @@ test_expect_success 'a debug tag, a non-version and bad usage are refused (exit 
 	test_grep ".1.0.1. is not a release version" err
 	expect_exit 2 releaser tag 2>err
 	one_line err
+	test_grep "give one version" err
 	expect_exit 2 releaser tag v1.0.1 v1.0.2 2>err
 	one_line err
+	test_grep "give one version" err
 	expect_exit 2 releaser tag --frob v1.0.1 2>err
+	test_grep "see releaser tag --help" err
 	state after
 	test_cmp before after
 '

@@ -152,6 +152,7 @@ test_expect_success 'an unknown revision, A...B and extra arguments are refused 
 	test_grep "A...B is not supported" err
 	expect_exit 2 releaser guard HEAD HEAD 2>err
 	one_line err
+	test_grep "unexpected argument .HEAD." err
 	expect_exit 2 releaser guard --frob 2>err
 	test_grep "see releaser guard --help" err
 '
