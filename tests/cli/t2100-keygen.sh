@@ -32,7 +32,8 @@ test_expect_success 'keygen makes a 0600 secret key and a public key, prints the
 
 test_expect_success 'keygen defaults to releaser.key and releaser.pub' '
 	"$R" keygen >out 2>/dev/null
-	test -f releaser.key && test -f releaser.pub
+	test -f releaser.key
+	test -f releaser.pub
 	test_grep "^public key: releaser.pub$" out
 '
 
@@ -62,7 +63,8 @@ test_expect_success 'keygen refuses to replace a pair without --force (exit 2), 
 	expect_exit 2 "$R" keygen --out k >out 2>err
 	one_line err
 	test_grep "k.key. already exists: pass --force" err
-	test_cmp k.key.orig k.key && test_cmp k.pub.orig k.pub
+	test_cmp k.key.orig k.key
+	test_cmp k.pub.orig k.pub
 	rm k.key
 	expect_exit 2 "$R" keygen --out k 2>err
 	test_grep "k.pub. already exists" err

@@ -67,6 +67,7 @@ test_expect_success 'no key at all is refused (exit 2), naming RELEASER_SIGNING_
 	refused "$SIGN" dist
 	test_grep "no signing key: pass a secret key file or set RELEASER_SIGNING_KEY" err
 	refused env RELEASER_SIGNING_KEY= "$SIGN" dist
+	test_grep "no signing key" err
 '
 
 test_expect_success 'a missing key file is refused (exit 2), saying how to make one' '
@@ -121,6 +122,7 @@ test_expect_success 'a truncated key is refused (exit 2)' '
 	test_grep "short.key. is not a minisign secret key" err
 	: >short.key
 	refused "$SIGN" --key short.key dist
+	test_grep "short.key" err
 '
 
 test_expect_success 'a public key given as the secret key is refused (exit 2)' '

@@ -208,6 +208,8 @@ test_expect_success 'verify of a missing directory, or without one, exits 2' '
 	expect_exit 2 "$R" verify --pubkey k.pub 2>err
 	test_grep "which directory" err
 	expect_exit 2 "$R" verify --pubkey k.pub dist dist 2>err
+	one_line err
+	test_grep "one directory only" err
 	expect_exit 2 "$R" verify --frob dist 2>err
 	test_grep "unknown option .--frob." err
 '

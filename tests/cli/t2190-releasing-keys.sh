@@ -2,6 +2,7 @@
 # RELEASING.md, section "Keys": every command it shows runs here, as written.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-sign.sh"
+. "$(dirname "$0")/lib-doc.sh"
 unset RELEASER_KEY_PASSWORD RELEASER_SIGNING_KEY RELEASER_PUBKEY
 
 THIS=$ROOT/tests/cli/$(basename "$0")
@@ -10,13 +11,11 @@ releaser() { "$R" "$@"; }
 signify() { "$SIGNIFY" "$@"; }
 
 test_expect_success 'every command in the Keys section of RELEASING.md is one this test runs' '
-	awk "/^## Keys/ { keys = 1; next } /^## / { keys = 0 }
-	     keys && /^ *\`\`\`/ { code = !code; next } keys && code" "$ROOT/RELEASING.md" |
-		sed -e "s/[[:space:]]\{1,\}#.*//" -e "s/^[[:space:]]*//" | grep -v "^$" >commands
+	awk "/^## Keys/ { keys = 1 } /^## / && !/^## Keys/ { keys = 0 } keys" "$ROOT/RELEASING.md" >keys.md
+	doc_commands keys.md >commands
 	test "$(wc -l <commands)" -ge 7
-	while IFS= read -r line; do
-		grep -qF -- "$line" "$THIS" || { echo "not run by this test: $line" >&2; exit 1; }
-	done <commands
+	check_doc keys.md "$THIS" >problems
+	test_cmp /dev/null problems
 '
 
 test_expect_success 'making a key pair with releaser keygen and a password' '

@@ -170,6 +170,7 @@ test_expect_success 'info outside a repository or with a bad option is bad usage
 	test_grep "not a git repository" err
 	fake_project p
 	expect_exit 2 "$R" -C p info --frob 2>err2
+	test_grep "[-]-frob" err2
 	expect_exit 2 "$R" -C p info --arch sparc 2>err3
 	one_line err3
 	test_grep "unknown arch .sparc." err3

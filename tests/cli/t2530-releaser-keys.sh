@@ -36,6 +36,7 @@ test_expect_success 'an encrypted key needs its password; a wrong one stops befo
 	RELEASER_KEY_PASSWORD=right "$R" keygen --out ../enc >/dev/null 2>&1
 	RELEASER_KEY_PASSWORD=wrong expect_exit 2 "$R" release --key ../enc.key 2>../err
 	one_line ../err
+	test_grep "wrong password" ../err
 	test ! -e build
 	test ! -e dist
 	RELEASER_KEY_PASSWORD=right "$R" release --key ../enc.key >/dev/null 2>&1
@@ -51,10 +52,12 @@ test_expect_success 'a missing, corrupt or group-readable key stops before build
 	chmod 640 ../k.key
 	expect_exit 2 "$R" release --key ../k.key 2>../err2
 	one_line ../err2
+	test_grep "k.key. is accessible by group or others" ../err2
 	chmod 600 ../k.key
 	head -c 60 ../k.key >../corrupt.key && chmod 600 ../corrupt.key
 	expect_exit 2 "$R" release --key ../corrupt.key 2>../err3
 	one_line ../err3
+	test_grep "corrupt.key. is truncated or corrupt" ../err3
 	test ! -e build
 	test ! -e dist
 '

@@ -36,9 +36,13 @@ test_expect_success 'make release in a fresh clone makes a signed snapshot in di
 	test_grep "^commit $(git -C ../p rev-parse HEAD)$" ../agent-version
 	test "$(declared share/analyzer/analyzer.ebpf.release.$HOST_ARCH flavor)" = release
 	test "$(declared share/analyzer/analyzer.ebpf.debug.$HOST_ARCH flavor)" = debug
-	test -f lib/libanalyzer.a && test -f lib/libanalyzer.so && test -f include/analyzer.h
+	test -f lib/libanalyzer.a
+	test -f lib/libanalyzer.so
+	test -f include/analyzer.h
 	test "$(value version BUILDINFO)" = $v
-	cd ../p && git status --porcelain >../status && test ! -s ../status
+	cd ../p
+	git status --porcelain >../status
+	test_cmp /dev/null ../status
 '
 
 test_expect_success 'a debug branch releases the debug analyzer under the release name' '

@@ -208,8 +208,10 @@ test_expect_success 'the same branch twice, unrelated branches, bad options: exi
 	test_grep "^releaser: option .--main. needs a value (see releaser [a-z]* --help)$" err
 	expect_exit 2 releaser mirror extra 2>err
 	one_line err
+	test_grep "unexpected argument .extra." err
 	expect_exit 2 releaser mirror --check --push 2>err
 	one_line err
+	test_grep "[-]-check only reads" err
 	state after
 	test_cmp before after
 '

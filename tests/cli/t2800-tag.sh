@@ -220,8 +220,10 @@ test_expect_success 'a debug tag, a non-version and bad usage are refused (exit 
 	test_grep ".1.0.1. is not a release version" err
 	expect_exit 2 releaser tag 2>err
 	one_line err
+	test_grep "give one version" err
 	expect_exit 2 releaser tag v1.0.1 v1.0.2 2>err
 	one_line err
+	test_grep "give one version" err
 	expect_exit 2 releaser tag --frob v1.0.1 2>err
 	test_grep "^releaser: unknown option .--frob. (see releaser [a-z]* --help)$" err
 	expect_exit 2 releaser tag v1.0.1 --sign-key 2>err

@@ -78,6 +78,7 @@ test_expect_success 'a missing, exposed or locked key is refused (exit 2) before
 	test_grep "open.key" err
 	RELEASER_KEY_PASSWORD=wrong expect_exit 2 releaser tag --sign-key "$TRASH/locked.key" v1.0.1 >out 2>err
 	one_line err
+	test_grep "wrong password" err
 	state after
 	test_cmp before after
 	test "$(git rev-parse debug)" = "$(git rev-parse v1.0.1^{commit})"
@@ -92,5 +93,6 @@ test_expect_success '--allowed-signers refuses a bad key file or a version (exit
 	releaser keygen --out k >/dev/null 2>&1
 	expect_exit 2 releaser tag --allowed-signers k.pub v1.0.1 2>err
 	one_line err
+	test_grep "[-]-allowed-signers takes no version" err
 '
 test_done

@@ -138,8 +138,8 @@ test_expect_success 'guard.maxsize in releaser.conf sets the size limit' '
 	printf "[guard]\n\tmaxsize = 1000\n" >releaser.conf
 	expect_exit 1 releaser guard >out 2>err
 	test_grep "^.medium.txt.: larger than guard.maxsize (2000 bytes)" out
-	releaser guard --json >out 2>err || true
-	jq -e ".maxsize == 1000" out
+	expect_exit 1 releaser guard --json >out 2>err
+	jq -e ".maxsize == 1000 and .ok == false and .offenders[0].path == \"medium.txt\"" out
 '
 
 test_expect_success 'an unknown revision, A...B and extra arguments are refused (exit 2)' '
@@ -152,6 +152,7 @@ test_expect_success 'an unknown revision, A...B and extra arguments are refused 
 	test_grep "A...B is not supported" err
 	expect_exit 2 releaser guard HEAD HEAD 2>err
 	one_line err
+	test_grep "unexpected argument .HEAD." err
 	expect_exit 2 releaser guard --frob 2>err
 	test_grep "^releaser: unknown option .--frob. (see releaser [a-z]* --help)$" err
 	expect_exit 2 releaser guard --json=x 2>err

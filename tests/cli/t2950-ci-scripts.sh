@@ -43,6 +43,37 @@ test_expect_success 'ci/build-and-test.sh guards this repository (the CI step pa
 	test_grep -v "^error" err
 '
 
+# stand_ins DIR: apt-get and sudo in DIR (put it first on PATH) that record
+# their calls in DIR/calls and fail, so that nothing gets installed
+stand_ins() {
+	mkdir -p "$1"
+	for c in apt-get sudo; do
+		printf '#!/bin/sh\necho "%s $*" >>"%s/calls"\nexit 1\n' "$c" "$1" >"$1/$c"
+		chmod +x "$1/$c"
+	done
+}
+
+test_expect_success 'ci/build-and-test.sh, as RELEASING.md runs it: deps, build, test, guard in order' '
+	make_repo r --with-ci && cd r
+	printf "all:\n\techo built >>../steps\ntest:\n\techo tested >>../steps\n" >Makefile
+	git add Makefile && git commit -q -m Makefile
+	stand_ins "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH ci/build-and-test.sh >out 2>err
+	test ! -e "$TRASH/bin/calls"
+	printf "built\ntested\n" >expect
+	test_cmp expect ../steps
+	grep "^==> " out >groups
+	printf "==> install dependencies\n==> build\n==> test\n==> guard HEAD\n" >expect
+	test_cmp expect groups
+	test_grep -v "^error" err
+	# a failing step stops the job with its exit code, later steps not run
+	printf "all:\n\ttrue\ntest:\n\tfalse\n" >Makefile
+	git commit -q -am "tests fail"
+	PATH=$TRASH/bin:$PATH expect_exit 2 ci/build-and-test.sh >out 2>err
+	test_grep "^error: test failed (exit 2)" err
+	test_grep -v "^==> guard" out
+'
+
 test_expect_success 'ci/build-and-test.sh annotates each offender of a range on its file, exit 1' '
 	make_repo r --with-ci && cd r
 	base=$(git rev-parse HEAD)

@@ -58,7 +58,10 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	test "$(git rev-parse v1.0.1-debug^{commit})" != "$(git rev-parse v1.0.1^{commit})"
 
 	git checkout -q v1.0.1-debug
-	ci/release.sh --key "$TRASH/release.key" --out "$TRASH/dist-debug" >"$TRASH/release-debug.out"
+	# as RELEASING.md runs it: the key from the environment, as in CI, the
+	# artifacts in dist/
+	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh >"$TRASH/release-debug.out"
+	mv dist "$TRASH/dist-debug"
 	verified "$TRASH/dist-debug"
 	name=profiling-agent-v1.0.1-debug-linux-$HOST_ARCH
 	mkdir "$TRASH/x-debug" && tar -xzf "$TRASH/dist-debug/$name.tar.gz" -C "$TRASH/x-debug"

@@ -1,43 +1,127 @@
 #!/bin/bash
-# RELEASING.md: every command in its sh code blocks is run by a test.
+# RELEASING.md: every command in its sh code blocks is run by a test, and
+# the options it shows exist.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-doc.sh"
 
-# the command lines of RELEASING.md's sh blocks (indented ones too), without
-# trailing comments
-doc_commands() {
-	awk '/^ *```sh$/ { on = 1; next } /^ *```$/ { on = 0; next } on && NF && $1 !~ /^#/' "$ROOT/RELEASING.md" |
-		sed -e 's/[[:space:]]\{1,\}#.*//' -e 's/^[[:space:]]*//'
+# check_releasing: check_doc of RELEASING.md against every other CLI test
+# and its helpers
+check_releasing() {
+	set --
+	for f in "$ROOT"/tests/cli/t[0-9]*.sh "$ROOT"/tests/cli/lib*.sh; do
+		[ "$(basename "$f" .sh)" = "$TEST_NAME" ] || set -- "$@" "$f"
+	done
+	check_doc "$ROOT/RELEASING.md" "$@"
 }
 
 test_expect_success 'RELEASING.md has commands in sh blocks' '
-	doc_commands >commands
+	doc_commands "$ROOT/RELEASING.md" >commands
 	test "$(wc -l <commands)" -ge 10
 	test_grep "^releaser mirror$" commands
 	test_grep "^releaser tag " commands
 	test_grep "^ci/release.sh" commands
 '
 
-# pattern CMD: an extended regex matching CMD as written, where each
-# all-capitals word (ARCH, FILE: a placeholder) stands for any word
-pattern() {
-	printf '%s\n' "$1" | sed -e 's/[][\\.*^$+?(){}|]/\\&/g' \
-		-e 's/\(^\| \)[A-Z][A-Z0-9_]*\( \|$\)/\1[^ ]+\2/g'
-}
-
 test_expect_success 'placeholders stand for one word' '
 	test "$(pattern "releaser release --arch ARCH --out dist")" = "releaser release --arch [^ ]+ --out dist"
-	echo "x releaser release --arch amd64 --out dist" | grep -qE "$(pattern "releaser release --arch ARCH --out dist")"
+	echo "releaser release --arch amd64 --out dist" | grep -qE "^$(pattern "releaser release --arch ARCH --out dist")\$"
 	echo "git tag -a v1.0.1 -m v1.0.1" | grep -qE "$(pattern "git tag -a v1.0.1 -m v1.0.1")"
 	not grep -qE "$(pattern "a.b")" <<<"axb"
+	not grep -qE "^$(pattern "sha256sum -c SHA256SUMS")\$" <<<"sha256sum -c OTHER"
 '
 
-test_expect_success 'each of them appears, as written, in a test that runs it' '
-	doc_commands >commands
-	: >missing
-	while IFS= read -r cmd; do
-		grep -qE -e "$(pattern "$cmd")" $(ls "$ROOT"/tests/cli/t*.sh | grep -v t2990) || echo "$cmd" >>missing
-	done <commands
-	test_cmp /dev/null missing
+test_expect_success 'the commands a script runs: not its comments, strings or arguments' '
+	cat >t.sh <<-\EOF
+	# releaser mirror --push
+	x() { "$R" mirror --check >out 2>&1; }
+	echo "releaser guard" && git checkout debug # then releaser tag
+	expect_exit 2 ci/release.sh 2>err
+	expect_exit 0 "$ROOT"/ci/mirror.sh \
+		--fetch --push
+	not "$RELEASER" keygen --out k
+	RELEASER_BRANCH=main releaser release --arch amd64 | tee out
+	KEY=$(cat "$TRASH/k") ci/release.sh --finalize; x=$(releaser info)
+	(cd sub && build_make test)
+	EOF
+	run_lines t.sh >actual
+	cat >expect <<-\EOF
+	x
+	releaser mirror --check
+	echo "releaser guard"
+	git checkout debug
+	fails: ci/release.sh
+	ci/mirror.sh --fetch --push
+	fails: releaser keygen --out k
+	RELEASER_BRANCH=main releaser release --arch amd64
+	tee out
+	KEY=$(cat "$TRASH/k") ci/release.sh --finalize
+	x=$(releaser info)
+	cd sub
+	make test
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'RELEASING.md: every command is run by a test, with options that exist' '
+	check_releasing >problems
+	test_cmp /dev/null problems
+'
+
+test_expect_success 'a command only in a comment, a string, or run to fail is not covered' '
+	cat >doc.md <<-\EOF
+	```sh
+	releaser mirror --check
+	releaser guard
+	ci/release.sh   # on the tag
+	git merge main
+	RELEASER_BRANCH=main releaser release --arch ARCH --no-sign --out dist
+	```
+	EOF
+	cat >t.sh <<-\EOF
+	# releaser mirror --check
+	test_grep "releaser guard" out
+	expect_exit 2 ci/release.sh
+	expect_exit 1 git merge main
+	releaser release --arch amd64 --no-sign --out dist
+	EOF
+	check_doc doc.md t.sh >actual
+	cat >expect <<-\EOF
+	not run by any test: releaser mirror --check
+	not run by any test: releaser guard
+	not run by any test: ci/release.sh
+	not run by any test: RELEASER_BRANCH=main releaser release --arch ARCH --no-sign --out dist
+	EOF
+	test_cmp expect actual
+	# run as written, each is covered
+	cat >t.sh <<-\EOF
+	"$R" mirror --check >out
+	(cd x && releaser guard)
+	ci/release.sh
+	SOURCE_DATE_EPOCH=1 RELEASER_BRANCH=main releaser release --arch arm64 --no-sign --out dist 2>&1
+	git merge main
+	EOF
+	check_doc doc.md t.sh >actual
+	test_cmp /dev/null actual
+'
+
+test_expect_success 'an option or target that no longer exists is named, even when a test runs it' '
+	cat >doc.md <<-\EOF
+	```sh
+	releaser mirror --frobnicate
+	releaser no-such-command --json
+	ci/mirror.sh --fetch --frobnicate
+	make test no-such-target
+	```
+	EOF
+	doc_commands doc.md >t.sh
+	check_doc doc.md t.sh >actual
+	cat >expect <<-\EOF
+	releaser mirror --help does not list --frobnicate: releaser mirror --frobnicate
+	releaser no-such-command --help fails: releaser no-such-command --json
+	ci/mirror.sh does not document --frobnicate: ci/mirror.sh --fetch --frobnicate
+	the Makefile has no target no-such-target: make test no-such-target
+	EOF
+	test_cmp expect actual
 '
 
 test_expect_success 'RELEASING.md names every exit code and every ci/ script and workflow' '
