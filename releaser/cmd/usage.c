@@ -1,6 +1,7 @@
 /* What a command says about options getopt_long refused (see cmd.h). */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
@@ -11,7 +12,7 @@ int cmd_bad_option(int c, char **argv)
 
 	if (c == ':')
 		error("option '%s' needs a value (see releaser %s --help)", opt, argv[0]);
-	else if (optopt > 0)
+	else if (optopt > 0 && strncmp(opt, "--", 2))
 		error("unknown option '-%c' (see releaser %s --help)", optopt, argv[0]);
 	else
 		error("unknown option '%s' (see releaser %s --help)", opt, argv[0]);
