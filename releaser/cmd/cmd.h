@@ -30,6 +30,13 @@ typedef int (*cmd_fn)(int argc, char **argv, struct context *ctx);
  */
 int cmd_bad_option(int c, char **argv);
 
+/*
+ * cmd_no_operands returns EXIT_OK when argv has nothing left after the
+ * options (from optind), else EXIT_USAGE after one line naming the first
+ * operand and the command (argv[0]).
+ */
+int cmd_no_operands(int argc, char **argv);
+
 /* releaser info [--json]: what a release would be (cmd/info.c) */
 int cmd_info(int argc, char **argv, struct context *ctx);
 /* releaser build [--arch LIST] [--jobs N]: build and check the flavors (cmd/build.c) */

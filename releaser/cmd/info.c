@@ -201,10 +201,8 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 		if (rc <= 0)
 			goto cleanup;
 	}
-	if (optind < argc) {
-		error("info takes no arguments, got '%s' (see releaser info --help)", argv[optind]);
+	if (cmd_no_operands(argc, argv) != EXIT_OK)
 		goto cleanup;
-	}
 	if (release_state_load(ctx->repo, &ctx->settings, &so, &st) < 0) {
 		ret = EXIT_FAIL;
 		goto cleanup;

@@ -50,7 +50,9 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 	ret = release_parse_options(argc, argv, ":", longopts, usage_text, &ro, &arches);
 	if (ret >= 0)
 		goto cleanup;
-	ret = release_prepare("package", argc, argv, ctx, &ro, &st, &key);
+	ret = cmd_no_operands(argc, argv);
+	if (ret == EXIT_OK)
+		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, &key);
 	if (ret != EXIT_OK)
 		goto cleanup;
 	loaded = 1;

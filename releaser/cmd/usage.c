@@ -18,3 +18,11 @@ int cmd_bad_option(int c, char **argv)
 		error("unknown option '%s' (see releaser %s --help)", opt, argv[0]);
 	return EXIT_USAGE;
 }
+
+int cmd_no_operands(int argc, char **argv)
+{
+	if (optind >= argc)
+		return EXIT_OK;
+	error("%s takes no arguments, got '%s' (see releaser %s --help)", argv[0], argv[optind], argv[0]);
+	return EXIT_USAGE;
+}

@@ -144,15 +144,12 @@ cleanup:
 	return ret;
 }
 
-int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx, const struct release_opts *ro,
+int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
-	if (optind < argc)
-		return error("%s takes no arguments, got '%s' (see releaser %s --help)", cmd, argv[optind], cmd),
-		       EXIT_USAGE;
 	if (key && key_options_check(ro) < 0)
 		return EXIT_USAGE;
-	if (release_state_load(ctx->repo, &ctx->settings, &ro->state, st) < 0)
+	if (release_state_load(repo, s, &ro->state, st) < 0)
 		return EXIT_FAIL;
 	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
 		release_state_release(st);

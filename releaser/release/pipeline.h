@@ -15,7 +15,6 @@
 #ifndef RELEASER_RELEASE_H
 #define RELEASER_RELEASE_H
 
-#include "cmd/cmd.h"
 #include "release/ident.h"
 #include "release/manifest.h"
 #include "release/outdir.h"
@@ -71,13 +70,12 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key);
 
 /*
  * release_prepare is what build, package and release do after their
- * options (cmd names the command in messages): no operands left (argv from
- * optind), the release state loaded and preflighted, and, when key is not
- * NULL, the signing key loaded. Returns EXIT_OK with *st loaded (free it
+ * options: the release state of repo with settings s loaded and
+ * preflighted, and, when key is not NULL, the signing key loaded. Returns EXIT_OK with *st loaded (free it
  * with release_state_release) and *key set; otherwise an exit code after
  * one message, with nothing to free.
  */
-int release_prepare(const char *cmd, int argc, char **argv, struct context *ctx, const struct release_opts *ro,
+int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key);
 
 /*
