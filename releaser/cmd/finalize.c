@@ -106,7 +106,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	}
 	ret = EXIT_FAIL;
 	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
-	    publish_metadata(&o, &m, key) < 0 || outdir_commit(&o) < 0)
+	    metadata_write(&o, &m, key) < 0 || outdir_commit(&o) < 0)
 		goto cleanup;
 	remove_partials(&m, dir);
 	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.id.version, channel_name(m.id.channel), m.n, m.n == 1 ? "" : "s",

@@ -27,10 +27,10 @@ static int blob_head(struct walk *w, const git_oid *id, unsigned char *buf, size
 
 	*len = 0;
 	if (git_odb_open_rstream(&st, &size, &type, w->odb, id) == 0) {
-		while (*len < ARTIFACT_HEAD_LEN && (n = st->read(st, (char *)buf + *len, ARTIFACT_HEAD_LEN - *len)) > 0)
+		while (*len < CLASSIFY_HEAD_LEN && (n = st->read(st, (char *)buf + *len, CLASSIFY_HEAD_LEN - *len)) > 0)
 			*len += (size_t)n;
 		git_odb_stream_free(st);
-		if (n >= 0 || *len == ARTIFACT_HEAD_LEN)
+		if (n >= 0 || *len == CLASSIFY_HEAD_LEN)
 			return 0;
 		*len = 0;
 	}
@@ -38,7 +38,7 @@ static int blob_head(struct walk *w, const git_oid *id, unsigned char *buf, size
 	if (git_check(git_blob_lookup(&blob, w->repo, id), "cannot read a blob") < 0)
 		return -1;
 	size = (size_t)git_blob_rawsize(blob);
-	*len = size < ARTIFACT_HEAD_LEN ? size : ARTIFACT_HEAD_LEN;
+	*len = size < CLASSIFY_HEAD_LEN ? size : CLASSIFY_HEAD_LEN;
 	memcpy(buf, git_blob_rawcontent(blob), *len);
 	git_blob_free(blob);
 	return 0;
@@ -47,8 +47,8 @@ static int blob_head(struct walk *w, const git_oid *id, unsigned char *buf, size
 /* examine one file; an offender is appended to the result */
 static int examine(struct walk *w, const char *path, const git_oid *id, const git_oid *commit)
 {
-	unsigned char head[ARTIFACT_HEAD_LEN];
-	const char *why = artifact_by_name(path);
+	unsigned char head[CLASSIFY_HEAD_LEN];
+	const char *why = classify_by_name(path);
 	struct guard_offender *o;
 	git_object_t type;
 	size_t size, len;
@@ -61,7 +61,7 @@ static int examine(struct walk *w, const char *path, const git_oid *id, const gi
 	if (!why) {
 		if (blob_head(w, id, head, &len) < 0)
 			return -1;
-		why = artifact_by_content(head, len);
+		why = classify_by_content(head, len);
 	}
 	if (!why)
 		return 0;

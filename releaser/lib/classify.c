@@ -23,7 +23,7 @@ static const struct pattern names[] = {
 	{ NULL, NULL },
 };
 
-const char *artifact_by_name(const char *path)
+const char *classify_by_name(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	const struct pattern *p;
@@ -100,7 +100,7 @@ static const char *key_kind(const unsigned char *h, size_t len)
 	return NULL;
 }
 
-const char *artifact_by_content(const unsigned char *head, size_t len)
+const char *classify_by_content(const unsigned char *head, size_t len)
 {
 	const struct magic *m;
 

@@ -2,27 +2,27 @@
  * What counts as a build output or a secret that must never be tracked:
  * decided from a file's name and its first bytes (no whole-file reads).
  */
-#ifndef RELEASER_ARTIFACT_H
-#define RELEASER_ARTIFACT_H
+#ifndef RELEASER_CLASSIFY_H
+#define RELEASER_CLASSIFY_H
 
 #include <stddef.h>
 
-/* how many leading bytes artifact_by_content looks at (a tar header's magic is at 257) */
-#define ARTIFACT_HEAD_LEN 512
+/* how many leading bytes classify_by_content looks at (a tar header's magic is at 257) */
+#define CLASSIFY_HEAD_LEN 512
 
 /*
- * artifact_by_name returns why a tracked path is a build output or a key by
+ * classify_by_name returns why a tracked path is a build output or a key by
  * its name alone ("analyzer artifact name", "object file name", "archive
  * name", "key file name"), or NULL. The string is static.
  */
-const char *artifact_by_name(const char *path);
+const char *classify_by_name(const char *path);
 
 /*
- * artifact_by_content returns why a file whose first len bytes (len may be
- * less than ARTIFACT_HEAD_LEN for a short file) are head is a build output
+ * classify_by_content returns why a file whose first len bytes (len may be
+ * less than CLASSIFY_HEAD_LEN for a short file) are head is a build output
  * or a key ("ELF file", "BPF object", "ar archive", "gzip data", "tar
  * archive", "private key", ...), or NULL. The string is static.
  */
-const char *artifact_by_content(const unsigned char *head, size_t len);
+const char *classify_by_content(const unsigned char *head, size_t len);
 
-#endif /* RELEASER_ARTIFACT_H */
+#endif /* RELEASER_CLASSIFY_H */

@@ -5,8 +5,8 @@
  * identity as JSON (ident_to_json with IDENT_BUILD); `releaser release`
  * writes it too but hands its build to packaging in memory.
  */
-#ifndef RELEASER_MAKE_H
-#define RELEASER_MAKE_H
+#ifndef RELEASER_BUILD_H
+#define RELEASER_BUILD_H
 
 #include "release/ident.h"
 #include "release/state.h"
@@ -59,4 +59,4 @@ int build_record_write(const struct release_ident *id, const char *workdir, cons
  */
 int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir);
 
-#endif /* RELEASER_MAKE_H */
+#endif /* RELEASER_BUILD_H */

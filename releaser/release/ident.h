@@ -11,8 +11,8 @@
  *   trusted comment       ident_trusted_comment (SHA256SUMS.minisig)
  *   provenance            release/provenance.c
  */
-#ifndef RELEASER_RELEASE_IDENT_H
-#define RELEASER_RELEASE_IDENT_H
+#ifndef RELEASER_IDENT_H
+#define RELEASER_IDENT_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -101,4 +101,4 @@ char *ident_trusted_comment(const struct release_ident *id);
 /* ident_arch_list writes the arches, space separated, into buf; returns buf. */
 char *ident_arch_list(const struct release_ident *id, char *buf, size_t len);
 
-#endif /* RELEASER_RELEASE_IDENT_H */
+#endif /* RELEASER_IDENT_H */

@@ -67,7 +67,7 @@ cleanup:
 	return ret;
 }
 
-int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
+int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
 	struct artifact *all = xcalloc(m->n + 2, sizeof(*all));
 	char *builder = provenance_builder_id(m);
@@ -96,7 +96,7 @@ cleanup:
 	return ret;
 }
 
-int publish_partials(struct outdir *o, const struct release_meta *m)
+int metadata_write_partials(struct outdir *o, const struct release_meta *m)
 {
 	struct release_meta one;
 	json_t *doc;

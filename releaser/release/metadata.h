@@ -13,8 +13,8 @@
  * An unsigned per-arch run stages manifest-<arch>.json instead, which
  * `releaser finalize` later merges into the files above.
  */
-#ifndef RELEASER_PUBLISH_H
-#define RELEASER_PUBLISH_H
+#ifndef RELEASER_METADATA_H
+#define RELEASER_METADATA_H
 
 #include "release/manifest.h"
 #include "release/outdir.h"
@@ -30,13 +30,13 @@
 void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 
 /*
- * publish_metadata stages provenance, manifest and SHA256SUMS for m's
+ * metadata_write stages provenance, manifest and SHA256SUMS for m's
  * tarballs in o, then signs the lists with key (no signatures when key is
  * NULL). Returns 0 or -1 after a message.
  */
-int publish_metadata(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
+int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 
-/* publish_partials stages manifest-<arch>.json for each tarball of m. Returns 0 or -1 after a message. */
-int publish_partials(struct outdir *o, const struct release_meta *m);
+/* metadata_write_partials stages manifest-<arch>.json for each tarball of m. Returns 0 or -1 after a message. */
+int metadata_write_partials(struct outdir *o, const struct release_meta *m);
 
-#endif /* RELEASER_PUBLISH_H */
+#endif /* RELEASER_METADATA_H */

@@ -313,7 +313,7 @@ int release_report(const struct outdir *o, const struct release_meta *m, int jso
 static int finish(struct outdir *o, const struct release_meta *m, const struct release_opts *ro,
 		  const struct sign_key *key)
 {
-	if (ro->no_sign ? publish_partials(o, m) < 0 : publish_metadata(o, m, key) < 0)
+	if (ro->no_sign ? metadata_write_partials(o, m) < 0 : metadata_write(o, m, key) < 0)
 		return EXIT_FAIL;
 	if (outdir_commit(o) < 0)
 		return EXIT_FAIL;

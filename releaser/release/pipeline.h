@@ -12,8 +12,8 @@
  * the end (release/outdir.h). `releaser package` starts from the build
  * record a `releaser build` left instead.
  */
-#ifndef RELEASER_RELEASE_H
-#define RELEASER_RELEASE_H
+#ifndef RELEASER_PIPELINE_H
+#define RELEASER_PIPELINE_H
 
 #include "release/ident.h"
 #include "release/manifest.h"
@@ -106,4 +106,4 @@ int release_package(const struct release_state *st, const struct settings *s, co
  */
 int release_report(const struct outdir *o, const struct release_meta *m, int json, int signed_);
 
-#endif /* RELEASER_RELEASE_H */
+#endif /* RELEASER_PIPELINE_H */

@@ -8,8 +8,8 @@
  * and the compressed bytes are hashed with SHA-256 as they are written, so
  * the tarball itself is never read back.
  */
-#ifndef RELEASER_ARCHIVE_H
-#define RELEASER_ARCHIVE_H
+#ifndef RELEASER_TARBALL_H
+#define RELEASER_TARBALL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -73,4 +73,4 @@ int tarball_write(const char *path, const char *display, const char *top, struct
  */
 char *tarball_first_difference(const char *a, const char *b);
 
-#endif /* RELEASER_ARCHIVE_H */
+#endif /* RELEASER_TARBALL_H */
