@@ -203,8 +203,9 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 	}
 	if (cmd_no_operands(argc, argv) != EXIT_OK)
 		goto cleanup;
-	if (release_state_load(ctx->repo, &ctx->settings, &so, &st) < 0) {
-		ret = EXIT_FAIL;
+	rc = release_state_load(ctx->repo, &ctx->settings, &so, &st);
+	if (rc != 0) {
+		ret = rc > 0 ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
 	ret = EXIT_OK;

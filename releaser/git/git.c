@@ -135,6 +135,11 @@ const char *repo_workdir(git_repository *repo)
 	return git_repository_workdir(repo);
 }
 
+int repo_head_unborn(git_repository *repo)
+{
+	return git_repository_head_unborn(repo) == 1;
+}
+
 int repo_is_shallow(git_repository *repo)
 {
 	return git_repository_is_shallow(repo) == 1;

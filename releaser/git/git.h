@@ -56,6 +56,9 @@ int commit_resolve(git_repository *repo, const char *name, char hex[OID_HEX_LEN 
 /* repo_workdir returns the work tree with a trailing '/', or NULL when bare. */
 const char *repo_workdir(git_repository *repo);
 
+/* repo_head_unborn tells whether HEAD has no commit yet (a new repository). */
+int repo_head_unborn(git_repository *repo);
+
 /* repo_is_shallow tells whether the clone is shallow. */
 int repo_is_shallow(git_repository *repo);
 

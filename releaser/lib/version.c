@@ -66,8 +66,8 @@ int version_parse(const char *tag, struct version *v)
 		return 0;
 	if (*p++ != '-' || !valid_prerelease(p))
 		return -1;
-	if (strlen(p) >= sizeof(v->pre))
-		return -1;
+	if (strlen(p) > VERSION_PRE_MAX)
+		return VERSION_TOO_LONG;
 	strcpy(v->pre, p);
 	n = strlen(v->pre);
 	v->debug = !strcmp(v->pre, "debug") || (n > 6 && !strcmp(v->pre + n - 6, "-debug"));

@@ -8,17 +8,23 @@
 
 #include <stddef.h>
 
+/* the longest pre-release part: the version names files and directories */
+#define VERSION_PRE_MAX 63
+
 struct version {
 	unsigned long major, minor, patch;
-	char pre[64];  /* pre-release without the leading '-', "" when none */
+	char pre[VERSION_PRE_MAX + 1]; /* pre-release without the leading '-', "" when none */
 	int debug;     /* the pre-release is "debug" or ends in "-debug" */
 };
 
 /*
  * version_parse parses a tag name ("v1.2.3", "v1.2.3-rc.1", "v1.2.3-debug").
- * Returns 0, or -1 when it does not conform (nothing printed; the caller
- * names the tag).
+ * Returns 0; VERSION_TOO_LONG when it conforms but its pre-release is
+ * longer than VERSION_PRE_MAX; -1 when it does not conform (nothing
+ * printed either way; the caller names the tag).
  */
+#define VERSION_TOO_LONG (-2)
+
 int version_parse(const char *tag, struct version *v);
 
 /* version_format writes "vX.Y.Z[-pre]" into buf[len]; returns buf. */

@@ -147,10 +147,13 @@ cleanup:
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
+	int rc;
+
 	if (key && key_options_check(ro) < 0)
 		return EXIT_USAGE;
-	if (release_state_load(repo, s, &ro->state, st) < 0)
-		return EXIT_FAIL;
+	rc = release_state_load(repo, s, &ro->state, st);
+	if (rc != 0)
+		return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
 	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
 		release_state_release(st);
 		return EXIT_USAGE;

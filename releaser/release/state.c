@@ -154,6 +154,20 @@ static void read_untagged(struct release_state *st, const struct state_opts *o)
 			    "or name the branch with --branch NAME or RELEASER_BRANCH");
 }
 
+/* why tag is not a release version */
+static void bad_version(struct release_state *st, const char *tag)
+{
+	struct version v;
+
+	if (version_parse(tag, &v) == VERSION_TOO_LONG)
+		problem(st, "tag '%s' has a pre-release part longer than %d bytes, the longest a release "
+			    "takes (the version names its files and directories): tag a shorter one",
+			tag, VERSION_PRE_MAX);
+	else
+		problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
+			    "delete it, or release a snapshot with --snapshot", tag);
+}
+
 /* the version: the tag's, else a snapshot of the branch */
 static int read_version(git_repository *repo, struct release_state *st, const struct state_opts *o)
 {
@@ -171,15 +185,12 @@ static int read_version(git_repository *repo, struct release_state *st, const st
 	if (st->tag && !strcmp(st->tag_from, "HEAD")) {
 		for (i = 0; i < st->head_tags.n; i++) {
 			if (version_parse(st->head_tags.items[i], &v) < 0) {
-				problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
-					    "delete it, or release a snapshot with --snapshot",
-					st->head_tags.items[i]);
+				bad_version(st, st->head_tags.items[i]);
 				bad = 1;
 			}
 		}
 	} else if (st->tag && !bad && version_parse(st->tag, &v) < 0) {
-		problem(st, "tag '%s' is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE]): "
-			    "delete it, or release a snapshot with --snapshot", st->tag);
+		bad_version(st, st->tag);
 		bad = 1;
 	}
 	if (st->tag) {
@@ -281,6 +292,11 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	st->workdir = repo_workdir(repo);
 	if (!st->workdir) {
 		error("the repository is bare: run releaser in a clone with a work tree");
+		goto cleanup;
+	}
+	if (repo_head_unborn(repo)) {
+		error("'%s' has no commits yet: commit something to release first", st->workdir);
+		ret = 1;
 		goto cleanup;
 	}
 	if (repo_head(repo, &st->head) < 0)

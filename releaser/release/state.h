@@ -72,9 +72,10 @@ struct release_state {
 /*
  * release_state_load reads everything above from repo with settings s
  * (which must outlive st). Preflight refusals do not fail it: they are
- * listed in st->problems. Returns 0, or -1 after a message when the
- * repository cannot be read or the arches are bad. Free with
- * release_state_release.
+ * listed in st->problems. Returns 0; 1 after a message when HEAD has no
+ * commit yet (a precondition); -1 after a message when the repository
+ * cannot be read or the arches are bad. Free with release_state_release
+ * (after 0 only).
  */
 int release_state_load(git_repository *repo, const struct settings *s, const struct state_opts *o,
 		       struct release_state *st);

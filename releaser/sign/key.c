@@ -293,6 +293,19 @@ static const char *key_password(void)
 	return getenv("RELEASER_KEY_PASSWORD");
 }
 
+/* whether text is a public key file: a comment, then one base64 line of a public key's length */
+static int looks_public(const char *text)
+{
+	const char *line = strchr(text, '\n');
+	size_t n;
+
+	if (strncmp(text, COMMENT_PREFIX, strlen(COMMENT_PREFIX)) || !line)
+		return 0;
+	line++;
+	n = strcspn(line, "\r\n");
+	return n == 4 * ((KEY_PUBLIC_LEN + 2) / 3);
+}
+
 /* reads a secret key file that only its owner may read; NULL after a message */
 static char *secret_file_read(const char *path, size_t *len)
 {
@@ -318,10 +331,6 @@ static char *secret_file_read(const char *path, size_t *len)
 		error("secret key '%s' is not a regular file", path);
 		goto cleanup;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		error("secret key '%s' is accessible by group or others: run chmod 600 '%s'", path, path);
-		goto cleanup;
-	}
 	if (st.st_size > KEY_FILE_MAX) {
 		error("secret key '%s' is too large to be a minisign key", path);
 		goto cleanup;
@@ -333,6 +342,15 @@ static char *secret_file_read(const char *path, size_t *len)
 		goto cleanup;
 	}
 	buf[st.st_size] = '\0';
+	/* what the file is comes before how it is protected */
+	if (looks_public(buf)) {
+		error("'%s' is a public key: pass the secret key (the .key file)", path);
+		goto cleanup;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		error("secret key '%s' is accessible by group or others: run chmod 600 '%s'", path, path);
+		goto cleanup;
+	}
 	*len = (size_t)st.st_size;
 	ok = 1;
 cleanup:
@@ -514,6 +532,9 @@ int sign_pubkey_load(const char *path, struct sign_pubkey *pk)
 			return error("no public key: pass a public key file or set RELEASER_PUBKEY");
 		if (pubkey_env_is_text(env))
 			return pubkey_decode(env, strlen(env), pk, "the public key in RELEASER_PUBKEY");
+		if (access(env, F_OK) != 0)
+			return error("RELEASER_PUBKEY '%.40s' is neither a public key file nor a public key: "
+				     "set it to the .pub file's path or to its contents", env);
 		path = env;
 	}
 	text = read_file(path, KEY_FILE_MAX, &len);
