@@ -32,6 +32,21 @@ static const char usage_text[] =
 	"exit codes: 0 built and checked, 1 the build failed or an object has the\n"
 	"wrong flavor, 2 bad usage or preflight refused (dirty tree, bad tag, ...)\n";
 
+static int build(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
+		 const struct sign_key *key)
+{
+	struct release_ident id = { 0 };
+	struct build b = { 0 };
+	int ret;
+
+	(void)key;
+	ident_from_state(&id, st, s);
+	ret = release_build(st, &id, ro, BUILD_DIR, &b) < 0 ? EXIT_FAIL : EXIT_OK;
+	build_release(&b);
+	ident_release(&id);
+	return ret;
+}
+
 int cmd_build(int argc, char **argv, struct context *ctx)
 {
 	static const struct option longopts[] = {
@@ -40,30 +55,6 @@ int cmd_build(int argc, char **argv, struct context *ctx)
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_ident id = { 0 };
-	struct release_opts ro;
-	struct release_state st;
-	struct strlist arches = { 0 };
-	struct build b = { 0 };
-	int loaded = 0, ret;
 
-	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, ":j:", longopts, usage_text, &ro, &arches);
-	if (ret >= 0)
-		goto cleanup;
-	ret = cmd_no_operands(argc, argv);
-	if (ret == EXIT_OK)
-		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, NULL);
-	if (ret != EXIT_OK)
-		goto cleanup;
-	loaded = 1;
-	ident_from_state(&id, &st, &ctx->settings);
-	ret = release_build(&st, &id, &ro, BUILD_DIR, &b) < 0 ? EXIT_FAIL : EXIT_OK;
-cleanup:
-	build_release(&b);
-	ident_release(&id);
-	if (loaded)
-		release_state_release(&st);
-	strlist_clear(&arches);
-	return ret;
+	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, 0, build);
 }

@@ -75,6 +75,34 @@ int output_option(int opt, const char *arg, struct release_opts *ro)
 	}
 }
 
+int cmd_release_step(int argc, char **argv, struct context *ctx, const char *shortopts,
+		     const struct option *longopts, const char *usage, int with_key, release_step_fn step)
+{
+	struct release_opts ro;
+	struct release_state st;
+	struct strlist arches = { 0 };
+	struct sign_key *key = NULL;
+	int loaded = 0, ret;
+
+	release_opts_init(&ro);
+	ret = release_parse_options(argc, argv, shortopts, longopts, usage, &ro, &arches);
+	if (ret >= 0)
+		goto cleanup;
+	ret = cmd_no_operands(argc, argv);
+	if (ret == EXIT_OK)
+		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, with_key ? &key : NULL);
+	if (ret != EXIT_OK)
+		goto cleanup;
+	loaded = 1;
+	ret = step(&st, &ctx->settings, &ro, key);
+cleanup:
+	sign_key_free(key);
+	if (loaded)
+		release_state_release(&st);
+	strlist_clear(&arches);
+	return ret;
+}
+
 int release_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
 			  const char *usage, struct release_opts *ro, struct strlist *arches)
 {

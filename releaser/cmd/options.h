@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 
+#include "cmd/cmd.h"
 #include "release/pipeline.h"
 #include "release/state.h"
 
@@ -89,5 +90,18 @@ int state_option(int opt, const char *arg, struct state_opts *o, struct strlist 
  */
 int release_parse_options(int argc, char **argv, const char *shortopts, const struct option *longopts,
 			  const char *usage, struct release_opts *ro, struct strlist *arches);
+
+/* the step build, package or release takes once preflight has passed; returns an exit code */
+typedef int (*release_step_fn)(const struct release_state *st, const struct settings *s,
+			       const struct release_opts *ro, const struct sign_key *key);
+
+/*
+ * cmd_release_step is build, package and release: their options (shortopts,
+ * longopts and usage as release_parse_options takes them), no operands,
+ * preflight (and the signing key when with_key), then step. Returns the
+ * exit code.
+ */
+int cmd_release_step(int argc, char **argv, struct context *ctx, const char *shortopts,
+		     const struct option *longopts, const char *usage, int with_key, release_step_fn step);
 
 #endif /* RELEASER_OPTIONS_H */

@@ -32,6 +32,12 @@ static const char usage_text[] =
 	"disk, artifacts with other bytes in DIR), 2 bad usage, preflight refused,\n"
 	"no build of this release, or no usable signing key\n";
 
+static int package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
+		   const struct sign_key *key)
+{
+	return release_package(st, s, ro, BUILD_DIR, key);
+}
+
 int cmd_package(int argc, char **argv, struct context *ctx)
 {
 	static const struct option longopts[] = {
@@ -40,27 +46,6 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_opts ro;
-	struct release_state st;
-	struct strlist arches = { 0 };
-	struct sign_key *key = NULL;
-	int loaded = 0, ret;
 
-	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, ":", longopts, usage_text, &ro, &arches);
-	if (ret >= 0)
-		goto cleanup;
-	ret = cmd_no_operands(argc, argv);
-	if (ret == EXIT_OK)
-		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, &key);
-	if (ret != EXIT_OK)
-		goto cleanup;
-	loaded = 1;
-	ret = release_package(&st, &ctx->settings, &ro, BUILD_DIR, key);
-cleanup:
-	sign_key_free(key);
-	if (loaded)
-		release_state_release(&st);
-	strlist_clear(&arches);
-	return ret;
+	return cmd_release_step(argc, argv, ctx, ":", longopts, usage_text, 1, package);
 }

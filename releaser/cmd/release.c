@@ -43,27 +43,6 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct release_opts ro;
-	struct release_state st;
-	struct strlist arches = { 0 };
-	struct sign_key *key = NULL;
-	int loaded = 0, ret;
 
-	release_opts_init(&ro);
-	ret = release_parse_options(argc, argv, ":j:", longopts, usage_text, &ro, &arches);
-	if (ret >= 0)
-		goto cleanup;
-	ret = cmd_no_operands(argc, argv);
-	if (ret == EXIT_OK)
-		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, &key);
-	if (ret != EXIT_OK)
-		goto cleanup;
-	loaded = 1;
-	ret = release_run(&st, &ctx->settings, &ro, key);
-cleanup:
-	sign_key_free(key);
-	if (loaded)
-		release_state_release(&st);
-	strlist_clear(&arches);
-	return ret;
+	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, 1, release_run);
 }

@@ -159,7 +159,7 @@ int atomic_file_write(struct atomic_file *f, const void *buf, size_t len)
 	return 0;
 }
 
-static void fsync_dir(const char *path)
+void fsync_parent(const char *path)
 {
 	char *copy = xstrdup(path);
 	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -191,7 +191,7 @@ int atomic_file_commit(struct atomic_file *f)
 	}
 	free(f->tmp);
 	f->tmp = NULL;
-	fsync_dir(f->path);
+	fsync_parent(f->path);
 	ret = 0;
 cleanup:
 	atomic_file_abort(f);

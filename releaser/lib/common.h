@@ -73,6 +73,9 @@ void atomic_file_abort(struct atomic_file *f);
  */
 int write_file_atomic(const char *path, const void *buf, size_t len, int mode);
 
+/* fsync_parent fsyncs the directory holding path (errors are ignored). */
+void fsync_parent(const char *path);
+
 /*
  * read_all reads exactly len bytes from fd into buf, retrying on EINTR.
  * Returns 0, or -1 with errno set (EIO when the file ended early).

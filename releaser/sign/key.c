@@ -389,18 +389,6 @@ struct sign_key *sign_key_load(const char *path)
 	return k;
 }
 
-static void fsync_parent(const char *path)
-{
-	char *copy = xstrdup(path);
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(copy);
-}
-
 /*
  * Like atomic_file_commit, but never replaces an existing file: the final
  * name is claimed with renameat2(RENAME_NOREPLACE), or link() where the
