@@ -84,12 +84,24 @@ test_expect_success 'ci/build-and-test.sh annotates each offender of a range on 
 	test_grep "^::error::guard $base..HEAD failed (exit 1): 1 build output tracked" err
 '
 
-test_expect_success 'ci/build-and-test.sh guards HEAD for a new branch (zero range)' '
+test_expect_success 'ci/build-and-test.sh guards what a push whose start is gone adds to main' '
 	make_repo r --with-ci && cd r
+	cp "$BUILD/bin/gen-frametypes" old.bin
+	git add old.bin && git commit -q -m "old binary on main"
+	git checkout -q -b topic
+	commit_on topic t.c code
+	gone=$(echo gone | git hash-object --stdin)
+	ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
+	test_grep "^==> guard $gone..HEAD$" out
+	test_grep "the range.s start is gone: guarding what .HEAD. adds to .main." err
+	test_grep -v "^error" err
+	ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	echo x | gzip >z.dat && git add z.dat && git commit -q -m z
-	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..$(git rev-parse HEAD)" >out 2>err
-	test_grep "==> guard HEAD" out
-	test_grep "^error: z.dat: build output tracked: gzip data" err
+	expect_exit 1 ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
+	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD)$" err
+	test_grep -v "old.bin" err
+	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
+	test_grep "^error: z.dat: build output tracked" err
 '
 
 test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
