@@ -6,7 +6,7 @@
 
 RELEASER=$BUILD/bin/releaser
 export RELEASER
-unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME
+unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME RELEASER_PUBKEY
 
 test_expect_success 'ci/lib.sh prints plain groups and errors outside GitHub Actions' '
 	(. "$ROOT/ci/lib.sh"; ci_group "a step"; ci_endgroup; ci_error "it broke" src/x.c 12; ci_error "plain") >out 2>err
@@ -187,26 +187,127 @@ test_expect_success 'the ci/ scripts hold no git logic and read no settings them
 	done
 '
 
-test_expect_success 'ci/publish.sh publishes a finalized directory of the tag the releaser names' '
+# gh_stand_in DIR: a gh in DIR (put it first on PATH) that records its calls
+# in DIR/calls and keeps the releases it made in DIR/releases; "release view"
+# fails for a release it has not made. GH_EXISTS=1: create answers that the
+# release already exists (another run made it meanwhile); GH_FAIL_UPLOAD=1:
+# upload fails half-way
+gh_stand_in() {
+	mkdir -p "$1/releases"
+	cat >"$1/gh" <<-EOF
+	#!/bin/sh
+	echo "gh \$*" >>"$1/calls"
+	case "\$1 \$2" in
+	"release view") test -e "$1/releases/\$3" || { echo "release not found" >&2; exit 1; } ;;
+	"release create")
+		if [ "\${GH_EXISTS:-}" = 1 ]; then
+			echo "HTTP 422: Validation Failed" >&2
+			echo "Release.tag_name already exists" >&2
+			exit 1
+		fi
+		touch "$1/releases/\$3" ;;
+	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
+	esac
+	EOF
+	chmod +x "$1/gh"
+}
+
+# a repository with ci/, HEAD at tag $1, and in ../d a release signed by
+# the key pair ../k.key, ../k.pub
+tagged_release() {
 	make_repo r --with-ci && cd r
-	mkdir ../d
-	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >../d/$f; done
-	commit_on debug d own
-	git tag -a v1.0.1-debug -m x debug
-	git checkout -q v1.0.1-debug
-	ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease ../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/a.tar.gz$" out
-	git checkout -q main && git tag -a v1.0.1 -m v1.0.1 && git tag -a v1.1.0-rc.1 -m rc
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.0.1 " out
-	test_grep -v -- "--prerelease" out
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.1.0-rc.1 .* --prerelease" out
-	commit_on main m later
-	expect_exit 2 ci/publish.sh ../d --print 2>err
-	test_grep "no release tag" err
-	rm ../d/SHA256SUMS.minisig
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh ../d --print 2>err
-	test_grep "is not a finalized release" err
+	git tag -a "$1" -m "$1"
+	(cd .. && minisign_key k && release_dir d && "$SIGN" --key k.key --comment "version:$1" d)
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH
+}
+
+test_expect_success 'ci/publish.sh verifies, creates the release with notes, then uploads every file' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^==> verify ../d$" out
+	test_grep "^all 6 checks passed" out
+	files="../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/manifest.json"
+	files="$files ../d/profiling-agent-v1.2.3-linux-amd64.tar.gz ../d/profiling-agent-v1.2.3-linux-arm64.tar.gz"
+	files="$files ../d/provenance.intoto.json"
+	notes=$(sed -n "s/^gh release create .* --notes-file \([^ ]*\).*/\1/p" ../bin/calls)
+	test_grep -v "^gh release create .*--prerelease" ../bin/calls
+	printf "%s\n" "gh release view v1.0.1" "gh release create v1.0.1 --verify-tag --title v1.0.1 --notes-file $notes" \
+		"gh release upload v1.0.1 --clobber $files" >expect
+	test_cmp expect ../bin/calls
+	# CHANGELOG.md is the notes when the release has one; a pre-release is marked
+	git tag -a v1.1.0-rc.1 -m rc
+	echo "## Features" >../d/CHANGELOG.md
+	(cd ../d && sha256sum CHANGELOG.md >>SHA256SUMS && "$SIGN" --key ../k.key --comment x .)
+	rm ../bin/calls
+	RELEASER_PUBKEY=$TRASH/k.pub GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d >out 2>err
+	test_grep "^gh release create v1.1.0-rc.1 --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease$" ../bin/calls
+	test_grep "^gh release upload v1.1.0-rc.1 --clobber .*../d/CHANGELOG.md " ../bin/calls
 '
+
+test_expect_success 'ci/publish.sh run again completes a half-uploaded release with --clobber, exit 0' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	GH_FAIL_UPLOAD=1 expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^error: upload 7 files to v1.0.1 failed (exit 1)" err
+	test -e ../bin/releases/v1.0.1
+	rm ../bin/calls
+	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	printf "%s\n" "gh release view v1.0.1" "gh release upload v1.0.1 --clobber" >expect
+	sed "s/ --clobber .*/ --clobber/" ../bin/calls >got
+	test_cmp expect got
+	test "$(grep -c "^gh release upload .* ../d/" ../bin/calls)" = 1
+	test "$(tr " " "\n" <../bin/calls | grep -c "^../d/")" = 7
+	# a run racing another: view finds nothing, create says it exists
+	rm -r ../bin/calls ../bin/releases/v1.0.1
+	GH_EXISTS=1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^gh release upload v1.0.1 --clobber ../d/SHA256SUMS " ../bin/calls
+'
+
+test_expect_success 'ci/publish.sh publishes nothing from a directory that fails verify, nor without a tag' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	echo changed >>../d/manifest.json
+	expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^FAILED manifest.json: " out
+	test_grep "^error: verify ../d failed (exit 1)" err
+	test ! -e ../bin/calls
+	rm ../d/manifest.json
+	expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test ! -e ../bin/calls
+	(cd .. && release_dir d2 && "$SIGN" --key k.key --comment x d2)
+	expect_exit 2 ci/publish.sh ../d2 >out 2>err
+	test_grep "^error: verify ../d2 failed (exit 2): no public key: pass --pubkey FILE or set RELEASER_PUBKEY$" err
+	test ! -e ../bin/calls
+	commit_on main m later
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d2 2>err
+	test_grep "no release tag" err
+	test ! -e ../bin/calls
+	expect_exit 2 ci/publish.sh ../d2 extra 2>err
+	test_grep "usage: ci/publish.sh \[--pubkey FILE\] DIR" err
+'
+
+test_expect_success 'ci/install-deps.sh --only finalize installs what signing and publishing need, gh included' '
+	mkdir bin
+	# every package missing; apt-get records what it is asked for
+	printf "#!/bin/sh\nexit 1\n" >bin/dpkg-query
+	printf "#!/bin/sh\necho \"apt-get \$*\" >>%s/calls\n" "$TRASH/bin" >bin/apt-get
+	printf "#!/bin/sh\nexec \"\$@\"\n" >bin/sudo
+	chmod +x bin/*
+	PATH=$TRASH/bin:$PATH "$ROOT"/ci/install-deps.sh --only finalize 2>err
+	grep "^apt-get install" bin/calls | tr " " "\n" | grep -v "^-" | sed 1,2d | sort >only
+	printf "%s\n" ca-certificates gcc gh git jq libarchive-dev libc6-dev libelf-dev libgit2-dev libjansson-dev \
+		libssl-dev make pkg-config zlib1g-dev >expect
+	test_cmp expect only
+	rm bin/calls
+	PATH=$TRASH/bin:$PATH "$ROOT"/ci/install-deps.sh 2>err
+	grep "^apt-get install" bin/calls | tr " " "\n" >all
+	for p in $(cat only) clang bpftool minisign shellcheck python3-yaml; do grep -qx "$p" all; done
+	PATH=$TRASH/bin:$PATH expect_exit 2 "$ROOT"/ci/install-deps.sh --only build 2>err
+	test_grep "^install-deps: --only takes .finalize.$" err
+	PATH=$TRASH/bin:$PATH expect_exit 2 "$ROOT"/ci/install-deps.sh --frob 2>err
+	test_grep "unknown argument .--frob." err
+'
+
 test_done
