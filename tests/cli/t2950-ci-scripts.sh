@@ -53,6 +53,31 @@ stand_ins() {
 	done
 }
 
+# gh_stand_in DIR: a gh in DIR (put it first on PATH) that records its calls
+# in DIR/calls and keeps the releases it made in DIR/releases; "release view"
+# fails for a release it has not made. GH_EXISTS=1: create answers that the
+# release already exists (another run made it meanwhile); GH_FAIL_UPLOAD=1:
+# upload fails half-way
+gh_stand_in() {
+	mkdir -p "$1/releases"
+	cat >"$1/gh" <<-EOF
+	#!/bin/sh
+	echo "gh \$*" >>"$1/calls"
+	case "\$1 \$2" in
+	"release view") test -e "$1/releases/\$3" || { echo "release not found" >&2; exit 1; } ;;
+	"release create")
+		if [ "\${GH_EXISTS:-}" = 1 ]; then
+			echo "HTTP 422: Validation Failed" >&2
+			echo "Release.tag_name already exists" >&2
+			exit 1
+		fi
+		touch "$1/releases/\$3" ;;
+	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
+	esac
+	EOF
+	chmod +x "$1/gh"
+}
+
 test_expect_success 'ci/build-and-test.sh, as RELEASING.md runs it: deps, build, test, guard in order' '
 	make_repo r --with-ci && cd r
 	printf "all:\n\techo built >>../steps\ntest:\n\techo tested >>../steps\n" >Makefile
@@ -112,9 +137,14 @@ test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
 	git push -q origin main debug
 	git clone -q ../remote.git ../other
 	(cd ../other && echo later >later && git add later && git commit -q -m later && git push -q origin main)
-	ci/mirror.sh --fetch --push >out 2>err
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH ci/mirror.sh --fetch --push --run-ci ci.yml >out 2>err
 	test_grep "==> fetch main and debug from origin" out
 	test_grep "==> push debug to origin" out
+	# the push, made with GITHUB_TOKEN in CI, starts no workflow: CI is started on debug
+	test_grep "==> start ci.yml on debug" out
+	echo "gh workflow run ci.yml --ref debug" >expect
+	test_cmp expect ../bin/calls
 	test "$(git -C ../remote.git rev-parse debug)" = "$(git -C ../remote.git rev-parse main)"
 	test "$(git rev-parse debug)" = "$(git rev-parse main)"
 '
@@ -128,9 +158,11 @@ test_expect_success 'ci/mirror.sh on a conflict: exit 1, one annotation per path
 	commit_on debug file "debug side"
 	git push -q origin main debug
 	remote_before=$(git -C ../remote.git rev-parse debug)
-	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --report report.json >out 2>err
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --run-ci ci.yml --report report.json >out 2>err
 	test_grep "^::error file=file::conflict merging main into debug" err
 	test "$(git -C ../remote.git rev-parse debug)" = "$remote_before"
+	test ! -e ../bin/calls
 	jq -e ".mirror.conflicts == [\"file\"]" report.json
 	GITHUB_SERVER_URL=https://example.invalid GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
 		ci/mirror-issue.sh report.json --print >issue
@@ -186,31 +218,6 @@ test_expect_success 'the ci/ scripts hold no git logic and read no settings them
 		test_cmp /dev/null settings
 	done
 '
-
-# gh_stand_in DIR: a gh in DIR (put it first on PATH) that records its calls
-# in DIR/calls and keeps the releases it made in DIR/releases; "release view"
-# fails for a release it has not made. GH_EXISTS=1: create answers that the
-# release already exists (another run made it meanwhile); GH_FAIL_UPLOAD=1:
-# upload fails half-way
-gh_stand_in() {
-	mkdir -p "$1/releases"
-	cat >"$1/gh" <<-EOF
-	#!/bin/sh
-	echo "gh \$*" >>"$1/calls"
-	case "\$1 \$2" in
-	"release view") test -e "$1/releases/\$3" || { echo "release not found" >&2; exit 1; } ;;
-	"release create")
-		if [ "\${GH_EXISTS:-}" = 1 ]; then
-			echo "HTTP 422: Validation Failed" >&2
-			echo "Release.tag_name already exists" >&2
-			exit 1
-		fi
-		touch "$1/releases/\$3" ;;
-	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
-	esac
-	EOF
-	chmod +x "$1/gh"
-}
 
 # a repository with ci/, HEAD at tag $1, and in ../d a release signed by
 # the key pair ../k.key, ../k.pub
