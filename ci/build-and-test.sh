@@ -4,8 +4,10 @@
 #   ci/build-and-test.sh [--steps LIST] [REV-RANGE]
 #
 # --steps   comma-separated subset of deps,build,test,guard (default: all)
-# REV-RANGE the commits to guard (A..B: a push or pull request); none, or a
-#           range starting at the zero id (a new branch): the tree at HEAD
+# REV-RANGE the commits to guard (A..B: a push or pull request); none: the
+#           tree at HEAD. A range whose start is gone (a new branch's zero
+#           id, a force-push's dropped commit) is the releaser's to handle:
+#           it guards what B adds to the default branch
 #
 # Exit codes: those of the failing step (make's, or releaser guard's: 1 a
 # build output is tracked, 2 bad range).
@@ -18,9 +20,6 @@ if [ "${1:-}" = --steps ]; then
 	shift 2
 fi
 range=${1:-}
-case "$range" in
-0000000000000000000000000000000000000000..*) range="" ;;
-esac
 
 has() {
 	case ",$steps," in *",$1,"*) return 0 ;; esac

@@ -1,22 +1,42 @@
 #!/bin/sh
 # Install everything the project builds and tests with, from Debian's packages.
 #
-# Usage: ci/install-deps.sh [--check]
-#   --check   only report what is missing; exit 1 when something is
+# Usage: ci/install-deps.sh [--only finalize] [--check]
+#   --only finalize  only what building the releaser, `releaser finalize` and
+#                    ci/publish.sh need (the job that signs and publishes)
+#   --check          only report what is missing; exit 1 when something is
 #
 # Idempotent: when every package is present it does nothing and returns at
 # once (one dpkg-query call). Otherwise it runs `apt-get update` once and
 # installs what is missing. Needs root (or sudo) for the install step.
 set -eu
 
-PACKAGES="
-make gcc pkg-config git
-clang llvm lld bpftool
-libbpf-dev libelf-dev zlib1g-dev libzstd-dev
-libgit2-dev libarchive-dev libssl-dev libjansson-dev openssh-client
-minisign signify-openbsd golang-go
-tar gzip coreutils binutils file jq time
+# the releaser and publishing: the signing job installs only these
+FINALIZE="
+make gcc libc6-dev pkg-config git ca-certificates
+libgit2-dev libarchive-dev libssl-dev libjansson-dev libelf-dev zlib1g-dev
+jq gh
 "
+PACKAGES="$FINALIZE
+clang llvm lld bpftool
+libbpf-dev libzstd-dev openssh-client
+minisign signify-openbsd golang-go
+tar gzip coreutils binutils file time
+shellcheck python3-yaml
+"
+
+check=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--check) check=1; shift ;;
+	--only)
+		[ "${2:-}" = finalize ] || { echo "install-deps: --only takes 'finalize'" >&2; exit 2; }
+		PACKAGES=$FINALIZE
+		shift 2
+		;;
+	*) echo "install-deps: unknown argument '$1' (see the comment at the top of ci/install-deps.sh)" >&2; exit 2 ;;
+	esac
+done
 
 missing=""
 for p in $PACKAGES; do
@@ -30,7 +50,7 @@ done
 if [ -z "$missing" ]; then
 	exit 0
 fi
-if [ "${1:-}" = "--check" ]; then
+if [ "$check" = 1 ]; then
 	echo "missing packages:$missing" >&2
 	exit 1
 fi

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared helpers of the ci/ scripts (sourced, POSIX sh).
 #
 #   ci_group TITLE / ci_endgroup    fold the output in between

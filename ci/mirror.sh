@@ -2,26 +2,31 @@
 # Mirror main into the debug branch, check it, and push it when asked: the
 # scheduled CI job, and what a maintainer runs before a debug release.
 #
-#   ci/mirror.sh [--remote NAME] [--fetch] [--push] [--report FILE]
+#   ci/mirror.sh [--remote NAME] [--fetch] [--push [--run-ci WORKFLOW]] [--report FILE]
 #
 # --remote NAME  the remote to fetch from and push to (default: origin)
 # --fetch        first fast-forward the local main and debug branches from
 #                the remote (HEAD is detached if it is on one of them)
 # --push         push debug to the remote afterwards (never forced)
+# --run-ci WORKFLOW  after a push, start WORKFLOW (a workflow_dispatch one,
+#                such as ci.yml) on the debug branch with gh: a push made
+#                with GITHUB_TOKEN starts no workflow by itself
 # --report FILE  write the mirror's and the check's JSON there (for the job
 #                that opens an issue)
 #
-# Exit codes: 0 done; 1 conflict, drift, debug behind or push rejected
-# (each path reported as an error annotation); 2 bad usage or setup.
+# Exit codes: 0 done; 1 conflict, drift, debug behind, push rejected or the
+# workflow not started (each path reported as an error annotation); 2 bad
+# usage or setup.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-remote=origin fetch=0 push=0 report=""
+remote=origin fetch=0 push=0 report="" run_ci=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--remote) remote=$2; shift 2 ;;
 	--fetch) fetch=1; shift ;;
 	--push) push=1; shift ;;
+	--run-ci) run_ci=$2; shift 2 ;;
 	--report) report=$2; shift 2 ;;
 	*) ci_error "ci/mirror.sh: unknown argument '$1' (see the comment at the top of ci/mirror.sh)"; exit 2 ;;
 	esac
@@ -70,6 +75,9 @@ if [ "$rc" -eq 0 ]; then
 fi
 if [ "$rc" -eq 0 ] && [ "$push" = 1 ]; then
 	ci_run "push $debug to $remote" "$releaser" mirror --push --remote "$remote" || rc=$?
+	if [ "$rc" -eq 0 ] && [ -n "$run_ci" ]; then
+		ci_run "start $run_ci on $debug" gh workflow run "$run_ci" --ref "$debug" || rc=1
+	fi
 fi
 if [ -n "$report" ]; then
 	jq -s '{mirror: .[0], check: .[1]}' "$tmp/mirror.json" "${tmp}/check.json" >"$report" 2>/dev/null ||

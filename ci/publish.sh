@@ -4,21 +4,31 @@
 # the tag at HEAD), marked as a pre-release when the releaser says it is one
 # (a -rc, or a debug release). Uses the GitHub CLI (gh) and $GH_TOKEN.
 #
-#   ci/publish.sh DIR [--print]
+#   ci/publish.sh [--pubkey FILE] DIR
 #
-# --print  print the gh command instead of running it
+# --pubkey FILE  the release's public key (default: $RELEASER_PUBKEY, a path
+#                or the key's text); DIR is published only if
+#                `releaser verify` passes with it
+#
+# The notes are DIR/CHANGELOG.md when there is one. The release is created
+# without files, then every file of DIR is uploaded with --clobber; a release
+# that exists already (a re-run, or a run that stopped half-way) gets its
+# files uploaded again, so running this twice is safe.
+#
+# Exit codes: 0 published; 1 verification or gh failed; 2 bad usage, no
+# release tag, no public key.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-dir=${1:?usage: ci/publish.sh DIR [--print]}
-print=0
-if [ "${2:-}" = --print ]; then
-	print=1
+usage="usage: ci/publish.sh [--pubkey FILE] DIR"
+if [ "${1:-}" = --pubkey ]; then
+	[ $# -ge 2 ] || { ci_error "ci/publish.sh: --pubkey needs a FILE ($usage)"; exit 2; }
+	RELEASER_PUBKEY=$2
+	export RELEASER_PUBKEY
+	shift 2
 fi
-if [ ! -s "$dir/SHA256SUMS" ] || [ ! -s "$dir/SHA256SUMS.minisig" ]; then
-	ci_error "ci/publish.sh: '$dir' is not a finalized release (no SHA256SUMS and signature): run ci/release.sh --finalize"
-	exit 2
-fi
+[ $# -eq 1 ] || { ci_error "ci/publish.sh: $usage"; exit 2; }
+dir=$1
 releaser=$(ci_releaser)
 info=$(cd "$CI_ROOT" && "$releaser" info --json --require-tag)
 tag=$(printf '%s' "$info" | jq -r '.tag // empty')
@@ -26,17 +36,32 @@ if [ -z "$tag" ]; then
 	ci_error "ci/publish.sh: $(printf '%s' "$info" | jq -r '.problems[0]')"
 	exit 2
 fi
+ci_run "verify $dir" "$releaser" verify "$dir"
+
+set --
+for f in "$dir"/*; do
+	[ -f "$f" ] && set -- "$@" "$f"
+done
+notes=$dir/CHANGELOG.md
+if [ ! -f "$notes" ]; then
+	notes=$(mktemp)
+	trap 'rm -f "$notes"' EXIT
+	echo "See RELEASING.md, \"Verifying a download\"." >"$notes"
+fi
 pre=""
 if [ "$(printf '%s' "$info" | jq -r .prerelease)" = true ]; then
 	pre=--prerelease
 fi
-set -- gh release create "$tag" --title "$tag" --notes "See RELEASING.md, \"Verifying a download\"." $pre
-for f in "$dir"/*; do
-	case "$(basename "$f")" in manifest-*.json) continue ;; esac
-	set -- "$@" "$f"
-done
-if [ "$print" = 1 ]; then
-	echo "$@"
-	exit 0
-fi
-"$@"
+
+# create TAG: a new release without files; 0 also when it exists already
+create() {
+	gh release view "$tag" >/dev/null 2>&1 && return 0
+	out=$(gh release create "$tag" --verify-tag --title "$tag" --notes-file "$notes" $pre 2>&1) && return 0
+	case "$out" in
+	*"already exists"*) return 0 ;;
+	esac
+	echo "$out" >&2
+	return 1
+}
+ci_run "create release $tag" create
+ci_run "upload ${#} files to $tag" gh release upload "$tag" --clobber "$@"

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -22,7 +23,10 @@ static const char usage_text[] =
 	"\n"
 	"  REV-RANGE   A..B: the files added or changed by the commits in the range\n"
 	"              (a push or pull request); a single revision: its whole tree;\n"
-	"              none: the tree at HEAD\n"
+	"              none: the tree at HEAD. A range whose start is gone (the\n"
+	"              zero id of a new branch, or a commit id a force-push\n"
+	"              dropped) guards what B adds to branch.main (local, else\n"
+	"              origin's), or B's tree when B is on it or it is missing\n"
 	"  --json      print the result as one JSON object\n"
 	"  --help      this text\n"
 	"\n"
@@ -39,6 +43,9 @@ struct guard_opts {
 	const char *rev;
 	int json;
 };
+
+/* the remote whose copy of branch.main a push's range falls back to */
+#define GUARD_REMOTE "origin"
 
 /* parse fills *o; returns -1 to go on, or the exit code to return now */
 static int parse(int argc, char **argv, struct guard_opts *o)
@@ -62,7 +69,8 @@ static int parse(int argc, char **argv, struct guard_opts *o)
 	return -1;
 }
 
-static json_t *report_json(const struct guard_opts *o, const struct guard_result *r, long long max_size)
+static json_t *report_json(const struct guard_opts *o, const char *guarded, const struct guard_result *r,
+			   long long max_size)
 {
 	json_t *list = json_array(), *item;
 	size_t i;
@@ -77,8 +85,8 @@ static json_t *report_json(const struct guard_opts *o, const struct guard_result
 			jset(item, "subject", jstr(off->subject));
 		jpush(list, item);
 	}
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:o, s:b}", "revision", o->rev, "mode",
-			 r->ranged ? "range" : "tree", "commits", (json_int_t)r->commits, "files",
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:b}", "revision", o->rev, "guarded", guarded,
+			 "mode", r->ranged ? "range" : "tree", "commits", (json_int_t)r->commits, "files",
 			 (json_int_t)r->files, "maxsize", (json_int_t)max_size, "offenders", list, "ok", r->n == 0);
 }
 
@@ -95,22 +103,48 @@ static void print_human(const struct guard_result *r)
 	}
 }
 
+/* say what a range whose start is gone is guarded as instead (see guard_start_gone) */
+static void note_fallback(const char *rev, const char *instead, const char *base, const char *branch)
+{
+	const char *end = strstr(rev, "..") + 2;
+
+	if (!*end)
+		end = "HEAD";
+	if (strstr(instead, ".."))
+		note("the range's start is gone: guarding what '%s' adds to '%s'", end, base);
+	else if (base)
+		note("the range's start is gone and '%s' is on '%s': guarding its whole tree", end, base);
+	else
+		note("the range's start is gone and there is no '%s' branch: guarding the whole tree of '%s'",
+		     branch, end);
+}
+
 /* releaser guard [REV-RANGE] [--json]: see usage_text */
 int cmd_guard(int argc, char **argv, struct context *ctx)
 {
 	struct guard_result res = { 0 };
 	struct guard_opts o;
 	json_t *doc = NULL;
+	char *instead = NULL, *base = NULL;
+	const char *rev;
 	int ret;
 
 	if ((ret = parse(argc, argv, &o)) >= 0)
 		return ret;
-	ret = guard_run(ctx->repo, o.rev, (unsigned long long)ctx->settings.guard_max_size, &res);
+	ret = guard_start_gone(ctx->repo, o.rev, ctx->settings.main_branch, GUARD_REMOTE, &instead, &base);
+	if (ret < 0) {
+		ret = EXIT_FAIL;
+		goto cleanup;
+	}
+	if (ret == 1)
+		note_fallback(o.rev, instead, base, ctx->settings.main_branch);
+	rev = instead ? instead : o.rev;
+	ret = guard_run(ctx->repo, rev, (unsigned long long)ctx->settings.guard_max_size, &res);
 	if (ret != EXIT_OK)
 		goto cleanup;
 	ret = EXIT_FAIL;
 	if (o.json) {
-		doc = report_json(&o, &res, ctx->settings.guard_max_size);
+		doc = report_json(&o, rev, &res, ctx->settings.guard_max_size);
 		if (json_print(doc) < 0)
 			goto cleanup;
 	} else {
@@ -118,14 +152,16 @@ int cmd_guard(int argc, char **argv, struct context *ctx)
 	}
 	if (res.n > 0) {
 		error("%zu build output%s tracked in '%s': remove %s (git rm --cached PATH), list %s in .gitignore, "
-		      "and rewrite unpushed commits that added %s", res.n, res.n == 1 ? "" : "s", o.rev,
+		      "and rewrite unpushed commits that added %s", res.n, res.n == 1 ? "" : "s", rev,
 		      res.n == 1 ? "it" : "them", res.n == 1 ? "it" : "them", res.n == 1 ? "it" : "them");
 		goto cleanup;
 	}
-	note("guard: no build output among %zu file%s in '%s'", res.files, res.files == 1 ? "" : "s", o.rev);
+	note("guard: no build output among %zu file%s in '%s'", res.files, res.files == 1 ? "" : "s", rev);
 	ret = EXIT_OK;
 cleanup:
 	json_decref(doc);
 	guard_result_release(&res);
+	free(instead);
+	free(base);
 	return ret;
 }

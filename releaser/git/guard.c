@@ -358,3 +358,86 @@ void guard_result_release(struct guard_result *r)
 	free(r->items);
 	memset(r, 0, sizeof(*r));
 }
+
+/* whether name is a full hex commit id that is zero or not in the repository */
+static int gone(git_repository *repo, const char *name)
+{
+	git_odb *odb = NULL;
+	git_oid id;
+	int there;
+
+	if (strlen(name) != OID_HEX_LEN || strspn(name, "0123456789abcdefABCDEF") != OID_HEX_LEN ||
+	    git_oid_fromstr(&id, name) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	if (git_oid_is_zero(&id))
+		return 1;
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object store") < 0)
+		return -1;
+	there = git_odb_exists(odb, &id);
+	git_odb_free(odb);
+	return !there;
+}
+
+/* the first of refs/heads/<branch>, refs/remotes/<remote>/<branch> that exists: 1 with *ref and *tip set, 0 none */
+static int default_branch(git_repository *repo, const char *branch, const char *remote, char **ref, git_oid *tip)
+{
+	char *names[2];
+	int i, found = 0;
+
+	names[0] = xasprintf("refs/heads/%s", branch);
+	names[1] = remote ? xasprintf("refs/remotes/%s/%s", remote, branch) : NULL;
+	for (i = 0; i < 2 && names[i] && !found; i++) {
+		if (git_reference_name_to_id(tip, repo, names[i]) == 0) {
+			*ref = names[i];
+			names[i] = NULL;
+			found = 1;
+		}
+	}
+	git_error_clear();
+	free(names[0]);
+	free(names[1]);
+	return found;
+}
+
+int guard_start_gone(git_repository *repo, const char *rev, const char *branch, const char *remote,
+		     char **instead, char **base)
+{
+	const char *dots = strstr(rev, "..");
+	const char *end;
+	char *start = NULL, *ref = NULL;
+	git_oid tip, to;
+	int rc, ret = -1;
+
+	*instead = *base = NULL;
+	if (!dots || dots[2] == '.')
+		return 0;
+	end = *(dots + 2) ? dots + 2 : "HEAD";
+	start = xstrdup(rev);
+	start[dots - rev] = '\0';
+	rc = gone(repo, start);
+	if (rc <= 0) {
+		ret = rc;
+		goto cleanup;
+	}
+	if ((rc = commit_resolve_oid(repo, end, &to)) != 0) {
+		ret = rc > 0 ? 0 : -1; /* an unknown end: guard_run says so */
+		goto cleanup;
+	}
+	if (default_branch(repo, branch, remote, &ref, &tip)) {
+		rc = git_oid_equal(&tip, &to) ? 1 : git_graph_descendant_of(repo, &tip, &to);
+		if (git_check(rc, "cannot walk the history of '%s'", ref) < 0)
+			goto cleanup;
+		*base = xstrdup(ref + (strncmp(ref, "refs/heads/", 11) == 0 ? 11 : 13));
+		if (!rc)
+			*instead = xasprintf("%s..%s", ref, end);
+	}
+	if (!*instead)
+		*instead = xstrdup(end);
+	ret = 1;
+cleanup:
+	free(ref);
+	free(start);
+	return ret;
+}

@@ -41,6 +41,23 @@ struct guard_result {
  */
 int guard_run(git_repository *repo, const char *rev, unsigned long long max_size, struct guard_result *out);
 
+/*
+ * guard_start_gone handles a push whose range "A..B" starts at a commit
+ * that is gone: A is the zero id (a new branch) or a full commit id the
+ * repository does not have (a force-push's "before"). What B adds to the
+ * default branch is guarded instead: *instead is "REF..B" with REF
+ * refs/heads/<branch>, or else refs/remotes/<remote>/<branch> (remote may be
+ * NULL), and *base that ref's short name ("main", "origin/main"). When B
+ * is on that ref already (a force-push to the default branch itself),
+ * *instead is B, its whole tree; when neither ref exists, too, with *base
+ * NULL.
+ * Returns 1 with *instead and *base set (the caller frees both); 0 when
+ * rev is anything else (guard it as given: an unknown name stays an
+ * error of guard_run); -1 after a message.
+ */
+int guard_start_gone(git_repository *repo, const char *rev, const char *branch, const char *remote,
+		     char **instead, char **base);
+
 /* guard_result_release frees the result's items. */
 void guard_result_release(struct guard_result *r);
 

@@ -142,6 +142,52 @@ test_expect_success 'guard.maxsize in releaser.conf sets the size limit' '
 	jq -e ".maxsize == 1000 and .ok == false and .offenders[0].path == \"medium.txt\"" out
 '
 
+test_expect_success 'a range whose start is gone guards what its end adds to branch.main' '
+	make_repo r && cd r
+	cp "$BUILD/bin/gen-frametypes" old.bin
+	add_commit "old binary on main" old.bin
+	gone=$(echo gone | git hash-object --stdin)
+	zero=0000000000000000000000000000000000000000
+	git checkout -q -b topic
+	commit_on topic t.c "code"
+	releaser guard "$gone..HEAD" >out 2>err
+	test_grep "^releaser: the range.s start is gone: guarding what .HEAD. adds to .main.$" err
+	test_grep "no build output among 1 file in .refs/heads/main..HEAD." err
+	releaser guard --json "$zero..topic" >out 2>err
+	jq -e ".guarded == \"refs/heads/main..topic\" and .mode == \"range\" and .commits == 1 and .ok" out
+	echo x | gzip >z.dat
+	add_commit "gzip on topic" z.dat
+	expect_exit 1 releaser guard "$gone..HEAD" >out 2>err
+	test_grep "^.z.dat.: gzip data" out
+	test_grep -v "old.bin" out
+	test_grep "1 build output tracked in .refs/heads/main..HEAD." err
+	# only origin has the default branch: its copy is the base
+	git update-ref refs/remotes/origin/main main
+	git branch -q -m main trunk
+	expect_exit 1 releaser guard --json "$gone..HEAD" >out 2>err
+	test_grep "guarding what .HEAD. adds to .origin/main.$" err
+	jq -e ".guarded == \"refs/remotes/origin/main..HEAD\" and (.offenders | length) == 1" out
+'
+
+test_expect_success 'a gone start on the default branch itself, or with no default branch, guards the tree' '
+	make_repo r && cd r
+	gone=$(echo gone | git hash-object --stdin)
+	releaser guard "$gone..main" 2>err
+	test_grep "the range.s start is gone and .main. is on .main.: guarding its whole tree" err
+	cp "$BUILD/bin/gen-frametypes" old.bin
+	add_commit "binary" old.bin
+	expect_exit 1 releaser guard "$gone.." >out 2>err
+	test_grep "^.old.bin.: ELF file" out
+	git branch -q -m main trunk
+	expect_exit 1 releaser guard "$gone..trunk" >out 2>err
+	test_grep "there is no .main. branch: guarding the whole tree of .trunk." err
+	# a short or misspelt start is no push range: still refused
+	expect_exit 2 releaser guard "${gone:0:12}..trunk" 2>err
+	test_grep "unknown revision or range" err
+	expect_exit 2 releaser guard "$gone..nope" 2>err
+	test_grep "unknown revision or range .$gone..nope." err
+'
+
 test_expect_success 'an unknown revision, A...B and extra arguments are refused (exit 2)' '
 	make_repo r && cd r
 	expect_exit 2 releaser guard nope 2>err

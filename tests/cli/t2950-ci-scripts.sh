@@ -6,7 +6,7 @@
 
 RELEASER=$BUILD/bin/releaser
 export RELEASER
-unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME
+unset GITHUB_ACTIONS GITHUB_REF_TYPE GITHUB_REF_NAME RELEASER_PUBKEY
 
 test_expect_success 'ci/lib.sh prints plain groups and errors outside GitHub Actions' '
 	(. "$ROOT/ci/lib.sh"; ci_group "a step"; ci_endgroup; ci_error "it broke" src/x.c 12; ci_error "plain") >out 2>err
@@ -53,6 +53,31 @@ stand_ins() {
 	done
 }
 
+# gh_stand_in DIR: a gh in DIR (put it first on PATH) that records its calls
+# in DIR/calls and keeps the releases it made in DIR/releases; "release view"
+# fails for a release it has not made. GH_EXISTS=1: create answers that the
+# release already exists (another run made it meanwhile); GH_FAIL_UPLOAD=1:
+# upload fails half-way
+gh_stand_in() {
+	mkdir -p "$1/releases"
+	cat >"$1/gh" <<-EOF
+	#!/bin/sh
+	echo "gh \$*" >>"$1/calls"
+	case "\$1 \$2" in
+	"release view") test -e "$1/releases/\$3" || { echo "release not found" >&2; exit 1; } ;;
+	"release create")
+		if [ "\${GH_EXISTS:-}" = 1 ]; then
+			echo "HTTP 422: Validation Failed" >&2
+			echo "Release.tag_name already exists" >&2
+			exit 1
+		fi
+		touch "$1/releases/\$3" ;;
+	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
+	esac
+	EOF
+	chmod +x "$1/gh"
+}
+
 test_expect_success 'ci/build-and-test.sh, as RELEASING.md runs it: deps, build, test, guard in order' '
 	make_repo r --with-ci && cd r
 	printf "all:\n\techo built >>../steps\ntest:\n\techo tested >>../steps\n" >Makefile
@@ -84,12 +109,24 @@ test_expect_success 'ci/build-and-test.sh annotates each offender of a range on 
 	test_grep "^::error::guard $base..HEAD failed (exit 1): 1 build output tracked" err
 '
 
-test_expect_success 'ci/build-and-test.sh guards HEAD for a new branch (zero range)' '
+test_expect_success 'ci/build-and-test.sh guards what a push whose start is gone adds to main' '
 	make_repo r --with-ci && cd r
+	cp "$BUILD/bin/gen-frametypes" old.bin
+	git add old.bin && git commit -q -m "old binary on main"
+	git checkout -q -b topic
+	commit_on topic t.c code
+	gone=$(echo gone | git hash-object --stdin)
+	ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
+	test_grep "^==> guard $gone..HEAD$" out
+	test_grep "the range.s start is gone: guarding what .HEAD. adds to .main." err
+	test_grep -v "^error" err
+	ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	echo x | gzip >z.dat && git add z.dat && git commit -q -m z
-	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..$(git rev-parse HEAD)" >out 2>err
-	test_grep "==> guard HEAD" out
-	test_grep "^error: z.dat: build output tracked: gzip data" err
+	expect_exit 1 ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
+	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD)$" err
+	test_grep -v "old.bin" err
+	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
+	test_grep "^error: z.dat: build output tracked" err
 '
 
 test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
@@ -100,9 +137,14 @@ test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
 	git push -q origin main debug
 	git clone -q ../remote.git ../other
 	(cd ../other && echo later >later && git add later && git commit -q -m later && git push -q origin main)
-	ci/mirror.sh --fetch --push >out 2>err
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH ci/mirror.sh --fetch --push --run-ci ci.yml >out 2>err
 	test_grep "==> fetch main and debug from origin" out
 	test_grep "==> push debug to origin" out
+	# the push, made with GITHUB_TOKEN in CI, starts no workflow: CI is started on debug
+	test_grep "==> start ci.yml on debug" out
+	echo "gh workflow run ci.yml --ref debug" >expect
+	test_cmp expect ../bin/calls
 	test "$(git -C ../remote.git rev-parse debug)" = "$(git -C ../remote.git rev-parse main)"
 	test "$(git rev-parse debug)" = "$(git rev-parse main)"
 '
@@ -116,9 +158,11 @@ test_expect_success 'ci/mirror.sh on a conflict: exit 1, one annotation per path
 	commit_on debug file "debug side"
 	git push -q origin main debug
 	remote_before=$(git -C ../remote.git rev-parse debug)
-	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --report report.json >out 2>err
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --run-ci ci.yml --report report.json >out 2>err
 	test_grep "^::error file=file::conflict merging main into debug" err
 	test "$(git -C ../remote.git rev-parse debug)" = "$remote_before"
+	test ! -e ../bin/calls
 	jq -e ".mirror.conflicts == [\"file\"]" report.json
 	GITHUB_SERVER_URL=https://example.invalid GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
 		ci/mirror-issue.sh report.json --print >issue
@@ -175,26 +219,102 @@ test_expect_success 'the ci/ scripts hold no git logic and read no settings them
 	done
 '
 
-test_expect_success 'ci/publish.sh publishes a finalized directory of the tag the releaser names' '
+# a repository with ci/, HEAD at tag $1, and in ../d a release signed by
+# the key pair ../k.key, ../k.pub
+tagged_release() {
 	make_repo r --with-ci && cd r
-	mkdir ../d
-	for f in a.tar.gz SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig manifest-amd64.json; do echo x >../d/$f; done
-	commit_on debug d own
-	git tag -a v1.0.1-debug -m x debug
-	git checkout -q v1.0.1-debug
-	ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.0.1-debug --title v1.0.1-debug .* --prerelease ../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/a.tar.gz$" out
-	git checkout -q main && git tag -a v1.0.1 -m v1.0.1 && git tag -a v1.1.0-rc.1 -m rc
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.0.1 " out
-	test_grep -v -- "--prerelease" out
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d --print >out
-	test_grep "^gh release create v1.1.0-rc.1 .* --prerelease" out
-	commit_on main m later
-	expect_exit 2 ci/publish.sh ../d --print 2>err
-	test_grep "no release tag" err
-	rm ../d/SHA256SUMS.minisig
-	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1 expect_exit 2 ci/publish.sh ../d --print 2>err
-	test_grep "is not a finalized release" err
+	git tag -a "$1" -m "$1"
+	(cd .. && minisign_key k && release_dir d && "$SIGN" --key k.key --comment "version:$1" d)
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH
+}
+
+test_expect_success 'ci/publish.sh verifies, creates the release with notes, then uploads every file' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^==> verify ../d$" out
+	test_grep "^all 6 checks passed" out
+	files="../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/manifest.json"
+	files="$files ../d/profiling-agent-v1.2.3-linux-amd64.tar.gz ../d/profiling-agent-v1.2.3-linux-arm64.tar.gz"
+	files="$files ../d/provenance.intoto.json"
+	notes=$(sed -n "s/^gh release create .* --notes-file \([^ ]*\).*/\1/p" ../bin/calls)
+	test_grep -v "^gh release create .*--prerelease" ../bin/calls
+	printf "%s\n" "gh release view v1.0.1" "gh release create v1.0.1 --verify-tag --title v1.0.1 --notes-file $notes" \
+		"gh release upload v1.0.1 --clobber $files" >expect
+	test_cmp expect ../bin/calls
+	# CHANGELOG.md is the notes when the release has one; a pre-release is marked
+	git tag -a v1.1.0-rc.1 -m rc
+	echo "## Features" >../d/CHANGELOG.md
+	(cd ../d && sha256sum CHANGELOG.md >>SHA256SUMS && "$SIGN" --key ../k.key --comment x .)
+	rm ../bin/calls
+	RELEASER_PUBKEY=$TRASH/k.pub GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d >out 2>err
+	test_grep "^gh release create v1.1.0-rc.1 --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease$" ../bin/calls
+	test_grep "^gh release upload v1.1.0-rc.1 --clobber .*../d/CHANGELOG.md " ../bin/calls
 '
+
+test_expect_success 'ci/publish.sh run again completes a half-uploaded release with --clobber, exit 0' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	GH_FAIL_UPLOAD=1 expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^error: upload 7 files to v1.0.1 failed (exit 1)" err
+	test -e ../bin/releases/v1.0.1
+	rm ../bin/calls
+	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	printf "%s\n" "gh release view v1.0.1" "gh release upload v1.0.1 --clobber" >expect
+	sed "s/ --clobber .*/ --clobber/" ../bin/calls >got
+	test_cmp expect got
+	test "$(grep -c "^gh release upload .* ../d/" ../bin/calls)" = 1
+	test "$(tr " " "\n" <../bin/calls | grep -c "^../d/")" = 7
+	# a run racing another: view finds nothing, create says it exists
+	rm -r ../bin/calls ../bin/releases/v1.0.1
+	GH_EXISTS=1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^gh release upload v1.0.1 --clobber ../d/SHA256SUMS " ../bin/calls
+'
+
+test_expect_success 'ci/publish.sh publishes nothing from a directory that fails verify, nor without a tag' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	echo changed >>../d/manifest.json
+	expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^FAILED manifest.json: " out
+	test_grep "^error: verify ../d failed (exit 1)" err
+	test ! -e ../bin/calls
+	rm ../d/manifest.json
+	expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test ! -e ../bin/calls
+	(cd .. && release_dir d2 && "$SIGN" --key k.key --comment x d2)
+	expect_exit 2 ci/publish.sh ../d2 >out 2>err
+	test_grep "^error: verify ../d2 failed (exit 2): no public key: pass --pubkey FILE or set RELEASER_PUBKEY$" err
+	test ! -e ../bin/calls
+	commit_on main m later
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d2 2>err
+	test_grep "no release tag" err
+	test ! -e ../bin/calls
+	expect_exit 2 ci/publish.sh ../d2 extra 2>err
+	test_grep "usage: ci/publish.sh \[--pubkey FILE\] DIR" err
+'
+
+test_expect_success 'ci/install-deps.sh --only finalize installs what signing and publishing need, gh included' '
+	mkdir bin
+	# every package missing; apt-get records what it is asked for
+	printf "#!/bin/sh\nexit 1\n" >bin/dpkg-query
+	printf "#!/bin/sh\necho \"apt-get \$*\" >>%s/calls\n" "$TRASH/bin" >bin/apt-get
+	printf "#!/bin/sh\nexec \"\$@\"\n" >bin/sudo
+	chmod +x bin/*
+	PATH=$TRASH/bin:$PATH "$ROOT"/ci/install-deps.sh --only finalize 2>err
+	grep "^apt-get install" bin/calls | tr " " "\n" | grep -v "^-" | sed 1,2d | sort >only
+	printf "%s\n" ca-certificates gcc gh git jq libarchive-dev libc6-dev libelf-dev libgit2-dev libjansson-dev \
+		libssl-dev make pkg-config zlib1g-dev >expect
+	test_cmp expect only
+	rm bin/calls
+	PATH=$TRASH/bin:$PATH "$ROOT"/ci/install-deps.sh 2>err
+	grep "^apt-get install" bin/calls | tr " " "\n" >all
+	for p in $(cat only) clang bpftool minisign shellcheck python3-yaml; do grep -qx "$p" all; done
+	PATH=$TRASH/bin:$PATH expect_exit 2 "$ROOT"/ci/install-deps.sh --only build 2>err
+	test_grep "^install-deps: --only takes .finalize.$" err
+	PATH=$TRASH/bin:$PATH expect_exit 2 "$ROOT"/ci/install-deps.sh --frob 2>err
+	test_grep "unknown argument .--frob." err
+'
+
 test_done
