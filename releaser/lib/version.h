@@ -16,8 +16,10 @@ struct version {
 
 /*
  * version_parse parses a tag name ("v1.2.3", "v1.2.3-rc.1", "v1.2.3-debug").
- * Returns 0, or -1 when it does not conform (nothing printed; the caller
- * names the tag).
+ * A pre-release ending in "-debug" must be the debug marker on a valid
+ * release version ("v1.2.3-01-debug" and "v1.2.3-debug-debug" are not
+ * debug releases of one). Returns 0, or -1 when it does not
+ * conform (nothing printed; the caller names the tag).
  */
 int version_parse(const char *tag, struct version *v);
 
