@@ -55,7 +55,7 @@ for t in "$@"; do
 	echo "fuzz $t: ${SECONDS_EACH}s" >&2
 	# -close_fd_mask=2: the parsers' own messages are noise here; the
 	# fuzzer's report keeps going to the log
-	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	"$bin" -max_total_time="$SECONDS_EACH" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
 		-close_fd_mask=2 -artifact_prefix="$crashes/" "$corpus" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
