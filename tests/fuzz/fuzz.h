@@ -8,6 +8,7 @@
 #define FUZZ_H
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,14 +42,18 @@ static inline char *fuzz_strndup(const uint8_t *data, size_t size)
 
 static char fuzz_tmpdir_path[64];
 
+static int fuzz_remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
 static void fuzz_tmpdir_remove(void)
 {
-	char cmd[128];
-
-	/* the directory holds only the few files the harness wrote */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fuzz_tmpdir_path);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove '%s'\n", fuzz_tmpdir_path);
+	if (nftw(fuzz_tmpdir_path, fuzz_remove_one, 8, FTW_DEPTH | FTW_PHYS) != 0)
+		perror(fuzz_tmpdir_path);
 }
 
 /*
