@@ -9,6 +9,8 @@
 #   make install PREFIX=/usr/local DESTDIR=   the agent, libanalyzer, its
 #                     header, pkg-config file, frame types and analyzer objects
 #   make bench-analyzer   run bench/analyzer-overhead (by hand; needs root)
+#   make fuzz FUZZ_SECONDS=N   run every libFuzzer harness of tests/fuzz for N
+#                     seconds (tests/fuzz/build.mk)
 #   make clean
 #
 # Variables: BRANCH (default: the current git branch) picks the analyzer
@@ -139,6 +141,7 @@ all: $(EBPF_OBJECTS)
 include agent/build.mk
 include releaser/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 include bench/build.mk
 
 $(BUILD)/bin $(BUILD)/lib $(BUILD)/tests:

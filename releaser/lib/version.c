@@ -50,10 +50,19 @@ static int valid_prerelease(const char *s)
 	}
 }
 
+/* the pre-release marks a debug release: "debug", or ends in "-debug" */
+static int debug_marker(const char *pre)
+{
+	size_t n = strlen(pre);
+
+	return !strcmp(pre, "debug") || (n > 6 && !strcmp(pre + n - 6, "-debug"));
+}
+
 int version_parse(const char *tag, struct version *v)
 {
 	const char *p = tag;
 	size_t n;
+	int bad;
 
 	memset(v, 0, sizeof(*v));
 	if (*p++ != 'v')
@@ -70,7 +79,15 @@ int version_parse(const char *tag, struct version *v)
 		return VERSION_TOO_LONG;
 	strcpy(v->pre, p);
 	n = strlen(v->pre);
-	v->debug = !strcmp(v->pre, "debug") || (n > 6 && !strcmp(v->pre + n - 6, "-debug"));
+	v->debug = debug_marker(v->pre);
+	/* the debug release of what is no release: "v1.0.0-rc.-debug", "v1.0.0-debug-debug" */
+	if (v->debug && n > 6) {
+		v->pre[n - 6] = '\0';
+		bad = !valid_prerelease(v->pre) || debug_marker(v->pre);
+		v->pre[n - 6] = '-';
+		if (bad)
+			return -1;
+	}
 	return 0;
 }
 

@@ -19,9 +19,11 @@ struct version {
 
 /*
  * version_parse parses a tag name ("v1.2.3", "v1.2.3-rc.1", "v1.2.3-debug").
- * Returns 0; VERSION_TOO_LONG when it conforms but its pre-release is
- * longer than VERSION_PRE_MAX; -1 when it does not conform (nothing
- * printed either way; the caller names the tag).
+ * A pre-release ending in "-debug" must be the debug marker on a valid
+ * release version ("v1.2.3-01-debug" and "v1.2.3-debug-debug" are not
+ * debug releases of one). Returns 0; VERSION_TOO_LONG when it conforms
+ * but its pre-release is longer than VERSION_PRE_MAX; -1 when it does not
+ * conform (nothing printed either way; the caller names the tag).
  */
 #define VERSION_TOO_LONG (-2)
 

@@ -54,6 +54,10 @@ int scrypt_derive(const char *password, const unsigned char *salt, size_t salt_l
 	if (need > KDF_MEMORY_MAX)
 		return error("%s asks scrypt for more than %llu MiB: the key is corrupt", what,
 			     KDF_MEMORY_MAX >> 20);
+	if (sp->n == 0 || sp->n > KDF_WORK_MAX || (uint64_t)sp->r * sp->p > KDF_WORK_MAX / sp->n ||
+	    (uint64_t)sp->r * sp->p > KDF_RP_MAX)
+		return error("%s asks scrypt for more work than a minisign key does (N*r*p above %llu or "
+			     "r*p above %llu): the key is corrupt", what, KDF_WORK_MAX, KDF_RP_MAX);
 	return ossl_check(EVP_PBE_scrypt(password, strlen(password), salt, salt_len, sp->n, sp->r, sp->p,
 					 need, out, outlen),
 			  "cannot derive the key of %s with scrypt", what);

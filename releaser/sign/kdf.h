@@ -16,6 +16,15 @@
 /* the most memory a key may ask for; more means a corrupt or hostile key */
 #define KDF_MEMORY_MAX (4ULL << 30)
 
+/*
+ * the most work a key may ask for, N * r * p: what minisign's defaults
+ * pick (N = 2^20, r = 8, p = 1; seconds and 1 GiB). It bounds both time
+ * and memory of the mixing; r * p alone, the bytes PBKDF2 makes and hashes
+ * (128 r p), is bounded by KDF_RP_MAX (libsodium's presets all pick p = 1).
+ */
+#define KDF_WORK_MAX (KDF_MEMLIMIT_DEFAULT / 128)
+#define KDF_RP_MAX 8192ULL
+
 struct scrypt_params {
 	uint64_t n; /* cost, a power of two */
 	uint32_t r; /* block size */
@@ -36,7 +45,8 @@ uint64_t scrypt_memory(const struct scrypt_params *sp);
 
 /*
  * scrypt_derive fills out (outlen bytes) with scrypt(password, salt) for
- * the parameters sp. Refuses parameters needing more than KDF_MEMORY_MAX.
+ * the parameters sp. Refuses parameters needing more than KDF_MEMORY_MAX
+ * or more work than KDF_WORK_MAX and KDF_RP_MAX.
  * Returns 0 or -1 after a message naming what (e.g. the key file).
  */
 int scrypt_derive(const char *password, const unsigned char *salt, size_t salt_len,

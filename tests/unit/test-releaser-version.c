@@ -45,6 +45,9 @@ TEST(version__parse_refuses)
 		"1.2.3", "v1.2", "v1.2.3.4", "v01.2.3", "v1.02.3", "v1.2.03", "v1.2.3-",
 		"v1.2.3-rc..1", "v1.2.3-rc.01", "v1.2.3+build", "v1.2.3-rc_1", "vx.y.z",
 		"v1.2.3 ", "", "v", "v1.2.3-a.", "v1234567890.0.0",
+		/* the debug marker on something that is not a version */
+		"v1.2.3-01-debug", "v1.2.3-rc.-debug", "v2.0.0-rc.1-debug.-debug", "v1.2.3-debug-debug",
+		"v1.2.0-rc.1.2.0-rc.-debug-debug",
 	};
 	struct version v;
 	size_t i;

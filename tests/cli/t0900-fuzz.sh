@@ -1,0 +1,44 @@
+#!/bin/bash
+# The libFuzzer harnesses of tests/fuzz: each replays the crash inputs kept
+# under tests/fuzz/regressions/<target>/ and runs a few seconds on its seeds.
+# The harnesses always build with ASan/UBSan (build/fuzz), so the
+# sanitized pass of `make test` has nothing to add and skips.
+. "$(dirname "$0")/../lib.sh"
+
+FUZZ=$ROOT/build/fuzz
+TARGETS=$(cd "$ROOT/tests/fuzz" && ls fuzz-*.c | sed 's/^fuzz-//; s/\.c$//')
+
+if [ "${SANITIZE:-}" = 1 ]; then
+	test_skip 'the fuzz targets' 'they always run sanitized: the plain pass ran them'
+	test_done
+fi
+
+test_expect_success 'every harness builds' '
+	build_make -s fuzz-build
+	for t in $TARGETS; do test -x "$FUZZ/fuzz-$t"; done
+'
+
+test_expect_success 'every target has a seed corpus, at least 10 targets' '
+	test "$(echo $TARGETS | wc -w)" -ge 10
+	for t in $TARGETS; do
+		test -n "$(ls "$ROOT/tests/fuzz/corpus/$t")" || { echo "no seeds for $t" >&2; exit 1; }
+	done
+'
+
+test_expect_success 'every kept crash input replays without a crash' '
+	for d in "$ROOT"/tests/fuzz/regressions/*/; do
+		[ -d "$d" ] || continue
+		t=$(basename "$d")
+		test -x "$FUZZ/fuzz-$t"
+		"$FUZZ/fuzz-$t" -timeout=30 -rss_limit_mb=2048 "$d"* >replay-$t.log 2>&1 ||
+			{ cat replay-$t.log >&2; echo "regression input of $t crashes again" >&2; exit 1; }
+		test_grep "Executed" replay-$t.log
+	done
+'
+
+test_expect_success 'every target runs 3 seconds on its seeds without a crash' '
+	build_make -s fuzz FUZZ_SECONDS=3 >out 2>err || { cat out err >&2; exit 1; }
+	for t in $TARGETS; do test_grep "^$t: [0-9]* executions, 0 crashes$" out; done
+'
+
+test_done

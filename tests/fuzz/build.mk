@@ -1,0 +1,58 @@
+# tests/fuzz/: libFuzzer harnesses, one per parser of outside input.
+# Included by the top-level Makefile.
+#
+#   make fuzz-build               every harness into build/fuzz/
+#   make fuzz FUZZ_SECONDS=N      run each for N seconds on a scratch copy
+#                                 of its seed corpus; new crashes go to
+#                                 build/fuzz/crashes/<target>/
+#   make fuzz FUZZ_TARGETS='sums version'   only those
+#
+# The harnesses and the code they test are compiled with clang, the
+# fuzzer's coverage and ASan/UBSan, into build/fuzz/obj (never mixed with
+# the gcc objects of build/obj), whatever SANITIZE says.
+
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build/fuzz
+FUZZ_OBJ     := $(FUZZ_DIR)/obj
+FUZZ_SECONDS ?= 10
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) -O1 -g -fno-strict-aliasing -MMD -MP $(FUZZ_SAN) \
+		-ffile-prefix-map=$(CURDIR)=.
+FUZZ_CPPFLAGS := $(CPPFLAGS_ALL) -Ireleaser -Itests/fuzz
+
+FUZZ_TARGETS_ALL := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_TARGETS     ?= $(FUZZ_TARGETS_ALL)
+FUZZ_PROGRAMS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
+
+# the code under test: every releaser layer but main.c, and the agent's parsers
+FUZZ_RELEASER_OBJS := $(patsubst releaser/%.c,$(FUZZ_OBJ)/releaser/%.o,$(RELEASER_SRCS))
+FUZZ_AGENT_OBJS    := $(addprefix $(FUZZ_OBJ)/agent/,object-info.o procmaps.o elfsyms.o)
+FUZZ_LIB           := $(FUZZ_DIR)/libtested.a
+
+$(FUZZ_OBJ)/%.o: %.c
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_RELEASER_OBJS) $(FUZZ_AGENT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+
+# gen-frametypes.c is a program: its harness includes it (see fuzz-frametypes.c)
+$(FUZZ_OBJ)/tests/fuzz/fuzz-frametypes.o: support/gen-frametypes.c
+
+$(FUZZ_PROGRAMS): $(FUZZ_DIR)/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/fuzz-%.o $(FUZZ_LIB)
+	$(call msg,LD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_PROGRAMS)
+
+# runs each target for FUZZ_SECONDS; one line per target, fails on a crash
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh --build $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# the suite replays the regression inputs and runs each target briefly (t0900)
+check: $(FUZZ_PROGRAMS)
+
+-include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)
