@@ -30,7 +30,8 @@ test_expect_success 'every kept crash input replays without a crash' '
 		[ -d "$d" ] || continue
 		t=$(basename "$d")
 		test -x "$FUZZ/fuzz-$t"
-		"$FUZZ/fuzz-$t" -timeout=30 -rss_limit_mb=2048 "$d"* >replay-$t.log 2>&1 ||
+		"$ROOT/tests/fuzz/seeds.sh" "$d" "inputs-$t"
+		"$FUZZ/fuzz-$t" -timeout=30 -rss_limit_mb=2048 "inputs-$t"/* >replay-$t.log 2>&1 ||
 			{ cat replay-$t.log >&2; echo "regression input of $t crashes again" >&2; exit 1; }
 		test_grep "Executed" replay-$t.log
 	done

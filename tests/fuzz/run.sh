@@ -49,7 +49,7 @@ for t in "$@"; do
 	log=$BUILD/logs/$t.log
 	mkdir -p "$corpus" "$crashes" "$BUILD/logs"
 	if [ -d "$ROOT/tests/fuzz/corpus/$t" ]; then
-		cp -p "$ROOT/tests/fuzz/corpus/$t"/* "$corpus"/ 2>/dev/null
+		"$ROOT/tests/fuzz/seeds.sh" "$ROOT/tests/fuzz/corpus/$t" "$corpus"
 	fi
 	before=$(ls "$crashes" | wc -l)
 	echo "fuzz $t: ${SECONDS_EACH}s" >&2
