@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		unlink(arm64);
 	if (meta_read_partials(&m, dir) == 0) {
-		fuzz_expect(m.project && m.version && m.commit && m.ref && m.channel);
+		fuzz_expect(m.id.project && m.id.version && m.id.commit && m.id.ref);
 		for (i = 0; i < m.n; i++)
 			fuzz_expect(m.tarballs[i].name && !strchr(m.tarballs[i].name, '/') &&
 				    strlen(m.tarballs[i].sha256) == SHA256_HEX_LEN);

@@ -10,6 +10,7 @@
 #include "fuzz.h"
 
 #include "sign/key.h"
+#include "sign/sign.h"
 
 #define FUZZ_SUMS                                                                                   \
 	"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb  "                        \
