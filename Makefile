@@ -41,7 +41,29 @@ else                                      # any other branch: build both, choose
 endif
 
 HOST_ARCH := $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(shell uname -m)))
-ARCHES    ?= $(HOST_ARCH)
+ARCHES    ?= $(AGENT_ARCH)
+
+# ---- the agent's arch: the host's, or another through Debian's cross tools ----
+# AGENT_ARCH=arm64 on amd64 (or amd64 on arm64) builds the agent and
+# libanalyzer with the cross compiler against the :arm64 libraries
+# (ci/install-deps.sh --cross installs both). What runs during the build
+# (gen-frametypes) is built with HOSTCC for the host.
+AGENT_ARCH    ?= $(HOST_ARCH)
+TRIPLET_amd64 := x86_64-linux-gnu
+TRIPLET_arm64 := aarch64-linux-gnu
+HOSTCC        ?= cc
+ifeq ($(filter amd64 arm64,$(AGENT_ARCH)),)
+$(error AGENT_ARCH must be amd64 or arm64, not '$(AGENT_ARCH)')
+endif
+ifneq ($(AGENT_ARCH),$(HOST_ARCH))
+CROSS := 1
+ifeq ($(origin CC),default)
+CC := $(TRIPLET_$(AGENT_ARCH))-gcc
+endif
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET_$(AGENT_ARCH))/pkgconfig:/usr/share/pkgconfig pkg-config
+else
+PKG_CONFIG := pkg-config
+endif
 
 # ---- version: what the agent's --version and analyzer.pc say -----------------
 # The release tool passes both (make VERSION=v1.2.0 COMMIT=...); they are
@@ -97,7 +119,7 @@ all:
 
 # ---- dependencies -------------------------------------------------------------
 deps:
-	$(Q)ci/install-deps.sh
+	$(Q)ci/install-deps.sh --cross
 
 # ---- frame types: one source of truth ------------------------------------------
 GEN_FRAMETYPES := $(BUILD)/bin/gen-frametypes
@@ -105,9 +127,10 @@ FRAMETYPES_H   := support/ebpf/frametypes.h
 FRAMETYPES_GO  := support/go/frametypes/frametypes.go
 
 $(eval $(call cc_rule,$(OBJ)/support,support,))
+$(OBJ)/support/gen-frametypes.o: CC = $(HOSTCC)
 $(GEN_FRAMETYPES): $(OBJ)/support/gen-frametypes.o | $(BUILD)/bin
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell pkg-config --libs jansson) && mv -f $@.tmp $@
+	$(Q)$(HOSTCC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell pkg-config --libs jansson) && mv -f $@.tmp $@
 
 # Editing frametypes.json regenerates the committed header and Go file.
 $(FRAMETYPES_H) $(FRAMETYPES_GO) &: support/frametypes.json | $(GEN_FRAMETYPES)

@@ -4,11 +4,11 @@
 LIBANALYZER_SRCS := analyzer.c object-info.c slots.c
 LIBANALYZER_A    := $(BUILD)/lib/libanalyzer.a
 LIBANALYZER_SO   := $(BUILD)/lib/libanalyzer.so
-BPF_LIBS         := $(shell pkg-config --libs libbpf libelf zlib 2>/dev/null)
+BPF_LIBS         := $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null)
 
 # Which slots the library embeds follows AGENT_FEATURES (the branch policy).
 # The stamp changes when the policy does, so slots and embed rebuild then.
-EMBED_ARCH  := $(HOST_ARCH)
+EMBED_ARCH  := $(AGENT_ARCH)
 SLOT_FLAGS  := -DANALYZER_RELEASE_OBJ='"$(abspath $(BUILD))/ebpf/analyzer.ebpf.release.$(EMBED_ARCH)"'
 SLOT_DEPS   := $(BUILD)/ebpf/analyzer.ebpf.release.$(EMBED_ARCH)
 ifneq (,$(filter debug-analyzer,$(AGENT_FEATURES)))
@@ -46,9 +46,9 @@ AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbo
 	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
 ifeq ($(SANITIZE),1)
-AGENT_LIBS := $(shell pkg-config --libs libbpf libelf zlib jansson 2>/dev/null) -lm
+AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libelf zlib jansson 2>/dev/null) -lm
 else
-AGENT_LIBS := -static $(shell pkg-config --static --libs libbpf libelf zlib libzstd jansson 2>/dev/null) -lm
+AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libelf zlib libzstd jansson 2>/dev/null) -lm
 endif
 
 # agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change

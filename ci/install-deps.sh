@@ -1,9 +1,12 @@
 #!/bin/sh
 # Install everything the project builds and tests with, from Debian's packages.
 #
-# Usage: ci/install-deps.sh [--only finalize] [--check]
+# Usage: ci/install-deps.sh [--only finalize] [--cross] [--check]
 #   --only finalize  only what building the releaser, `releaser finalize` and
 #                    ci/publish.sh need (the job that signs and publishes)
+#   --cross          also the cross toolchain and the other arch's libraries
+#                    (arm64 on amd64, amd64 on arm64: dpkg --add-architecture),
+#                    and qemu-user-static to run what it builds
 #   --check          only report what is missing; exit 1 when something is
 #
 # Idempotent: when every package is present it does nothing and returns at
@@ -18,17 +21,18 @@ libgit2-dev libarchive-dev libssl-dev libjansson-dev libelf-dev zlib1g-dev
 jq gh
 "
 PACKAGES="$FINALIZE
-clang llvm lld bpftool
-libbpf-dev libzstd-dev openssh-client
+clang llvm lld bpftool libclang-rt-14-dev
+libbpf-dev libzstd-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time
 shellcheck python3-yaml
 "
 
-check=0
+check=0 cross=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=1; shift ;;
+	--cross) cross=1; shift ;;
 	--only)
 		[ "${2:-}" = finalize ] || { echo "install-deps: --only takes 'finalize'" >&2; exit 2; }
 		PACKAGES=$FINALIZE
@@ -37,6 +41,17 @@ while [ $# -gt 0 ]; do
 	*) echo "install-deps: unknown argument '$1' (see the comment at the top of ci/install-deps.sh)" >&2; exit 2 ;;
 	esac
 done
+
+foreign=""
+if [ "$cross" = 1 ]; then
+	case "$(dpkg --print-architecture)" in
+	amd64) foreign=arm64 triplet=aarch64-linux-gnu ;;
+	arm64) foreign=amd64 triplet=x86-64-linux-gnu ;;
+	*) echo "install-deps: --cross: no cross build from '$(dpkg --print-architecture)'" >&2; exit 2 ;;
+	esac
+	PACKAGES="$PACKAGES gcc-$triplet libc6-dev-$foreign-cross qemu-user-static
+libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign libjansson-dev:$foreign"
+fi
 
 missing=""
 for p in $PACKAGES; do
@@ -66,7 +81,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$foreign"; then
+	$SUDO dpkg --add-architecture "$foreign"
+fi
+# apt's sandbox user cannot verify the archive here and would silently keep
+# the old lists (none at all for a new architecture)
+$SUDO apt-get -o APT::Sandbox::User=root update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 echo "install-deps: done" >&2

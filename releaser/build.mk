@@ -24,7 +24,9 @@ $(RELEASER): $(OBJ)/releaser/main.o $(RELEASER_LIB) | $(BUILD)/bin
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
 
+ifneq ($(CROSS),1)
 all: $(RELEASER)
+endif
 
 # What a release ships, and only that: the goal `releaser build` makes
 # (AGENT_BIN comes from agent/build.mk).

@@ -16,7 +16,7 @@ $(BUILD)/tests/analyzer-run: $(OBJ)/tests/bpf/analyzer-run.o $(LIBANALYZER_A) | 
 # profile-check reads the agent's json output (with jansson)
 $(BUILD)/tests/profile-check: $(OBJ)/tests/bpf/profile-check.o | $(BUILD)/tests
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell pkg-config --libs jansson) && mv -f $@.tmp $@
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(shell $(PKG_CONFIG) --libs jansson) && mv -f $@.tmp $@
 
 # the program the profiling tests profile: known function names, symbols
 # and frame pointers, no sanitizer (its stacks must be plain); -O0, as gcc
