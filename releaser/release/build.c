@@ -37,30 +37,32 @@ static void exec_make(char **argv, long long epoch)
 	_exit(127);
 }
 
-int make_run(const struct release_state *st, const char *build_dir, int jobs)
+/* one make: arch a into build_dir (its own subdirectory for a cross arch) */
+static int make_arch(const struct release_state *st, const struct arch_plan *a, const char *build_dir, int jobs)
 {
-	char arches[64];
-	char *vars[8];
+	const char *sub = plan_arch_subdir(&st->plan, a);
+	char *vars[9];
 	char *argv[16];
 	int i, status, ret = -1;
 	pid_t pid;
 
 	/* the releaser's decision, not the Makefile's guess from the branch name */
 	vars[0] = xasprintf("EBPF_FLAGS=%s", plan_ebpf_flags(&st->plan));
-	vars[7] = xasprintf("AGENT_FEATURES=%s", plan_agent_features(&st->plan));
-	vars[1] = xasprintf("ARCHES=%s", plan_arch_list(&st->plan, arches, sizeof(arches)));
-	vars[2] = xasprintf("VERSION=%s", st->version);
-	vars[3] = xasprintf("COMMIT=%s", st->head.sha);
-	vars[4] = xasprintf("BUILD=%s", build_dir);
-	vars[5] = xasprintf("-j%d", jobs);
-	vars[6] = xstrdup("SANITIZE=");
+	vars[1] = xasprintf("AGENT_FEATURES=%s", plan_agent_features(&st->plan));
+	vars[2] = xasprintf("AGENT_ARCH=%s", a->arch);
+	vars[3] = xasprintf("ARCHES=%s", a->arch);
+	vars[4] = xasprintf("VERSION=%s", st->version);
+	vars[5] = xasprintf("COMMIT=%s", st->head.sha);
+	vars[6] = xasprintf("BUILD=%s%s%s", build_dir, *sub ? "/" : "", sub);
+	vars[7] = xasprintf("-j%d", jobs);
+	vars[8] = xstrdup("SANITIZE=");
 	argv[0] = "make";
 	argv[1] = "-C";
 	argv[2] = (char *)st->workdir;
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 9; i++)
 		argv[3 + i] = vars[i];
-	argv[11] = MAKE_GOAL;
-	argv[12] = NULL;
+	argv[12] = MAKE_GOAL;
+	argv[13] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -78,16 +80,26 @@ int make_run(const struct release_state *st, const char *build_dir, int jobs)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		goto cleanup; /* the child said why */
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		error("the build failed ('make' %s %d): see its messages above",
+		error("the %s build failed ('make' %s %d): see its messages above", a->arch,
 		      WIFEXITED(status) ? "exited with" : "was killed by signal",
 		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 		goto cleanup;
 	}
 	ret = 0;
 cleanup:
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 9; i++)
 		free(vars[i]);
 	return ret;
+}
+
+int make_run(const struct release_state *st, const char *build_dir, int jobs)
+{
+	size_t i;
+
+	for (i = 0; i < st->plan.n; i++)
+		if (make_arch(st, &st->plan.arches[i], build_dir, jobs) < 0)
+			return -1;
+	return 0;
 }
 
 static char *record_path(const char *workdir, const char *build_dir)

@@ -22,12 +22,14 @@
 #define BUILD_RECORD_SCHEMA "releaser-build/v1"
 
 /*
- * make_run runs `make -C WORKDIR EBPF_FLAGS= AGENT_FEATURES= ARCHES= VERSION=
- * COMMIT= BUILD= SANITIZE= -j JOBS release-outputs` for st (the plan's
- * decision, whatever the Makefile would guess from the branch), with
- * SOURCE_DATE_EPOCH set and without the caller's MAKEFLAGS; its output goes to stderr. build_dir is relative to
- * the work tree. Returns 0, or -1 after a message when make cannot run or
- * fails.
+ * make_run runs, for each arch of st's plan, `make -C WORKDIR EBPF_FLAGS=
+ * AGENT_FEATURES= AGENT_ARCH=ARCH ARCHES=ARCH VERSION= COMMIT= BUILD=
+ * SANITIZE= -j JOBS release-outputs`: the plan's decision, whatever the
+ * Makefile would guess from the branch; a cross arch builds into its own
+ * subdirectory of build_dir (plan_arch_subdir). SOURCE_DATE_EPOCH is set,
+ * the caller's MAKEFLAGS are not passed on, and make's output goes to
+ * stderr. build_dir is relative to the work tree. Returns 0, or -1 after a
+ * message when make cannot run or fails.
  */
 int make_run(const struct release_state *st, const char *build_dir, int jobs);
 

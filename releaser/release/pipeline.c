@@ -52,11 +52,7 @@ static void build_init(struct build *b, const struct release_state *st, const ch
 /* the flavor check: the analyzer objects in b against the plan */
 static int check_flavors(const struct release_state *st, const struct build *b)
 {
-	char *ebpf = xasprintf("%sebpf", b->dir);
-	int ret = plan_check_objects(&st->plan, ebpf);
-
-	free(ebpf);
-	return ret;
+	return plan_check_objects(&st->plan, b->dir);
 }
 
 int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,
@@ -166,13 +162,15 @@ static int write_tarball(const struct release_state *st, const struct settings *
 			 const struct build *b, const struct arch_plan *a, const char *path, const char *display,
 			 struct tar_result *res)
 {
+	const char *sub = plan_arch_subdir(&st->plan, a);
 	struct tar_list list = { 0 };
-	char *top = layout_top(&m->id, a->arch);
+	char *top = layout_top(&m->id, a->arch), *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
 	int ret;
 
-	layout_list(&m->id, s, st->workdir, b->dir, a, &list);
+	layout_list(&m->id, s, st->workdir, arch_dir, a, &list);
 	ret = tarball_write(path, display, top, &list, m->id.epoch, res);
 	tar_list_clear(&list);
+	free(arch_dir);
 	free(top);
 	return ret;
 }

@@ -88,15 +88,15 @@ static void plan_arch(struct build_plan *p, const char *arch)
 	struct arch_plan *a = &p->arches[p->n++];
 
 	snprintf(a->arch, sizeof(a->arch), "%s", arch);
-	a->agent = !strcmp(arch, p->host_arch);
-	if (a->agent)
-		return;
-	if (on_path(cross_compiler(arch)))
-		snprintf(a->note, sizeof(a->note),
-			 "the Makefile cross-builds only the analyzer, not the agent");
-	else
-		snprintf(a->note, sizeof(a->note), "no cross toolchain (%s not found)",
-			 cross_compiler(arch));
+	a->agent = !strcmp(arch, p->host_arch) || on_path(cross_compiler(arch));
+	if (!a->agent)
+		snprintf(a->note, sizeof(a->note), "no cross toolchain (%s not found): run "
+			 "ci/install-deps.sh --cross", cross_compiler(arch));
+}
+
+const char *plan_arch_subdir(const struct build_plan *p, const struct arch_plan *a)
+{
+	return strcmp(a->arch, p->host_arch) ? a->arch : "";
 }
 
 int plan_make(struct build_plan *p, enum channel channel, const struct strlist *arches)
@@ -179,17 +179,25 @@ cleanup:
 	return ret;
 }
 
-int plan_check_objects(const struct build_plan *p, const char *ebpf_dir)
+int plan_check_objects(const struct build_plan *p, const char *build_dir)
 {
+	char *ebpf = NULL;
 	size_t i;
+	int ret = -1;
 
 	for (i = 0; i < p->n; i++) {
-		const char *arch = p->arches[i].arch;
+		const struct arch_plan *a = &p->arches[i];
+		const char *sub = plan_arch_subdir(p, a);
 
-		if (check_object(ebpf_dir, "release", arch, p->fake_release ? "debug" : "release", p) < 0)
-			return -1;
-		if (!p->fake_release && check_object(ebpf_dir, "debug", arch, "debug", p) < 0)
-			return -1;
+		free(ebpf);
+		ebpf = xasprintf("%s%s%sebpf", build_dir, sub, *sub ? "/" : "");
+		if (check_object(ebpf, "release", a->arch, p->fake_release ? "debug" : "release", p) < 0)
+			goto cleanup;
+		if (!p->fake_release && check_object(ebpf, "debug", a->arch, "debug", p) < 0)
+			goto cleanup;
 	}
-	return 0;
+	ret = 0;
+cleanup:
+	free(ebpf);
+	return ret;
 }

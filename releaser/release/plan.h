@@ -10,7 +10,8 @@
  * analyzer.ebpf.debug.<arch> the debug one; both ship. Debug channel: a
  * fake-release, analyzer.ebpf.release.<arch> holds the debug analyzer and
  * only it ships. Per arch, the agent and libanalyzer are built for the
- * host arch; another arch gets the analyzer objects and the SDK headers.
+ * host arch and, with Debian's cross tools, for the other one, each in
+ * its own make (AGENT_ARCH), so every arch's tarball has the same files.
  */
 #ifndef RELEASER_PLAN_H
 #define RELEASER_PLAN_H
@@ -76,10 +77,18 @@ const char *plan_flavors(const struct build_plan *p);
 char *plan_arch_list(const struct build_plan *p, char *buf, size_t len);
 
 /*
- * plan_check_objects reads the .analyzer_info of every analyzer object the
- * plan ships from ebpf_dir and checks its flavor and arch. Returns 0, or -1
- * after one message naming the object and what it declares.
+ * plan_arch_subdir returns where arch a is built inside the build
+ * directory: "" for the host arch, "<arch>" for one built with the cross
+ * tools (its own make, AGENT_ARCH=<arch>).
  */
-int plan_check_objects(const struct build_plan *p, const char *ebpf_dir);
+const char *plan_arch_subdir(const struct build_plan *p, const struct arch_plan *a);
+
+/*
+ * plan_check_objects reads the .analyzer_info of every analyzer object the
+ * plan ships from each arch's ebpf/ in build_dir (with a trailing '/') and
+ * checks its flavor and arch. Returns 0, or -1 after one message naming
+ * the object and what it declares.
+ */
+int plan_check_objects(const struct build_plan *p, const char *build_dir);
 
 #endif /* RELEASER_PLAN_H */

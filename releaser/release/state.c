@@ -283,6 +283,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 		       struct release_state *st)
 {
 	struct tag_index *ix = NULL;
+	size_t i;
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -313,6 +314,10 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 		goto cleanup;
 	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
 		goto cleanup;
+	for (i = 0; i < st->plan.n; i++)
+		if (!st->plan.arches[i].agent)
+			problem(st, "arch '%s' cannot be built here: %s (or leave it out with --arch)",
+				st->plan.arches[i].arch, st->plan.arches[i].note);
 	if (status_list(repo, STATUS_UNTRACKED, &st->dirty) < 0)
 		goto cleanup;
 	dirty_problem(st);

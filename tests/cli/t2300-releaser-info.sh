@@ -27,15 +27,24 @@ test_expect_success 'an untagged clone is a v0.0.0 snapshot of the release chann
 	test_grep "^preflight: ok$" ../out
 '
 
-test_expect_success 'the plan builds the agent for the host arch only' '
+test_expect_success 'the plan builds the agent for every arch, the other with the cross tools' '
 	fake_project p && cd p
 	"$R" info --json >../out
-	test "$(jq -r ".plan.arches[] | select(.arch == \"$HOST_ARCH\") | .agent" ../out)" = true
-	test "$(jq -r ".plan.arches[] | select(.arch != \"$HOST_ARCH\") | .agent" ../out)" = false
-	jq -r ".plan.arches[] | select(.arch != \"$HOST_ARCH\") | .note" ../out >../note
-	test_grep "cross" ../note
+	test "$(jq -r "[.plan.arches[].agent] | join(\",\")" ../out)" = true,true
+	test "$(jq -r .ready ../out)" = true
 	"$R" info --arch "$HOST_ARCH" --json >../one
 	test "$(jq -r ".plan.arches | length" ../one)" = 1
+'
+
+test_expect_success 'without the cross compiler on PATH the other arch is refused, naming the fix' '
+	fake_project p && cd p
+	mkdir ../nopath
+	PATH=$TRASH/nopath "$R" info --json >../out
+	test "$(jq -r ".plan.arches[] | select(.arch != \"$HOST_ARCH\") | .agent" ../out)" = false
+	jq -r ".problems[0]" ../out >../why
+	test_grep "cannot be built here: no cross toolchain (.*-linux-gnu-gcc not found): run ci/install-deps.sh --cross" ../why
+	PATH=$TRASH/nopath "$R" info --arch "$HOST_ARCH" --json >../one
+	test "$(jq -r .ready ../one)" = true
 '
 
 test_expect_success 'the tag at HEAD is the version; describe matches git describe --tags' '

@@ -23,10 +23,13 @@ test_expect_success 'build runs make with the plan, arches, version, commit and 
 	"$R" build --jobs 3 2>../err
 	v=v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)
 	test_cmp - build/make.log <<-EXPECT
-	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer ARCHES=amd64 arm64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
+	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=amd64 ARCHES=amd64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
+	EXPECT
+	test_cmp - build/arm64/make.log <<-EXPECT
+	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=arm64 ARCHES=arm64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
 	EXPECT
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
-	test "$(flavor build/ebpf/analyzer.ebpf.debug.arm64)" = debug
+	test "$(flavor build/arm64/ebpf/analyzer.ebpf.debug.arm64)" = debug
 	test "$(jq -r .commit build/releaser-build)" = "$(git rev-parse HEAD)"
 	test "$(jq -r .branch build/releaser-build)" = main
 	test "$(jq -r "[.arches[].arch] | join(\",\")" build/releaser-build)" = amd64,arm64
@@ -87,7 +90,7 @@ test_expect_success 'a release object with the release flavor stops the debug ch
 test_expect_success 'objects swapped after the build stop packaging, and nothing is written' '
 	fake_project p && cd p
 	"$R" build
-	cp build/ebpf/analyzer.ebpf.debug.arm64 build/ebpf/analyzer.ebpf.release.arm64
+	cp build/arm64/ebpf/analyzer.ebpf.debug.arm64 build/arm64/ebpf/analyzer.ebpf.release.arm64
 	expect_exit 1 "$R" package --no-sign 2>../err
 	one_line ../err
 	test_grep "analyzer.ebpf.release.arm64. declares flavor=debug" ../err
@@ -97,7 +100,7 @@ test_expect_success 'objects swapped after the build stop packaging, and nothing
 test_expect_success 'an object for the wrong arch is named' '
 	fake_project p && cd p
 	"$R" build
-	cp build/ebpf/analyzer.ebpf.debug.arm64 build/ebpf/analyzer.ebpf.debug.amd64
+	cp build/arm64/ebpf/analyzer.ebpf.debug.arm64 build/ebpf/analyzer.ebpf.debug.amd64
 	expect_exit 1 "$R" package --no-sign 2>../err
 	test_grep "analyzer.ebpf.debug.amd64. declares arch=arm64, not amd64" ../err
 '
@@ -108,7 +111,7 @@ test_expect_success 'a failing make fails the build with exit 1' '
 	expect_exit 1 "$R" build 2>../err
 	test_grep "fake build failure" ../err
 	tail -n 1 ../err >../last
-	test_grep "the build failed (.make. exited with 2): see its messages above" ../last
+	test_grep "the amd64 build failed (.make. exited with 2): see its messages above" ../last
 	test ! -e build/releaser-build
 '
 
