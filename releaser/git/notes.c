@@ -211,11 +211,8 @@ static char *mirrored_tag(git_repository *repo, const char *tag)
 	return name;
 }
 
-/*
- * the commit of refs/tags/<tag> into *id: EXIT_OK, or an exit code after a
- * message (mirrored_by: the debug tag that mirrors tag, or NULL)
- */
-static int tag_commit(git_repository *repo, const char *tag, const char *mirrored_by, git_oid *id)
+/* the commit of refs/tags/<tag> into *id: EXIT_OK, or an exit code after a message */
+static int tag_commit(git_repository *repo, const char *tag, git_oid *id)
 {
 	char *ref = xasprintf("refs/tags/%s", tag);
 	int rc = commit_resolve_oid(repo, ref, id);
@@ -224,10 +221,28 @@ static int tag_commit(git_repository *repo, const char *tag, const char *mirrore
 	if (rc < 0)
 		return EXIT_FAIL;
 	if (rc > 0)
-		return error("tag '%s'%s%s%s does not exist: fetch the tags (git fetch --tags)", tag,
-			     mirrored_by ? " (the release '" : "", mirrored_by ? mirrored_by : "",
-			     mirrored_by ? "' mirrors)" : ""), EXIT_USAGE;
+		return error("tag '%s' does not exist: fetch the tags (git fetch --tags)", tag), EXIT_USAGE;
 	return EXIT_OK;
+}
+
+/*
+ * the commit of the release r->mirrors into *id: 0; 1 after a warning when
+ * that tag is missing (r->mirrors_missing set: the channel's range serves
+ * instead); -1 after a message
+ */
+static int mirrored_commit(git_repository *repo, const char *debug_tag, struct notes_range *r, git_oid *id)
+{
+	char *ref = xasprintf("refs/tags/%s", r->mirrors);
+	int rc = commit_resolve_oid(repo, ref, id);
+
+	free(ref);
+	if (rc == 1) {
+		r->mirrors_missing = 1;
+		warning("tag '%s' (the release '%s' mirrors) does not exist: the notes list the commits %s%s "
+			"instead (fetch the tags: git fetch --tags)", r->mirrors, debug_tag,
+			r->previous ? "since " : "up to ", r->previous ? r->previous : debug_tag);
+	}
+	return rc;
 }
 
 int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r)
@@ -240,7 +255,7 @@ int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r
 	if (version_parse(tag, &v) < 0)
 		return error("tag '%s' is not a release version (vX.Y.Z[-PRE] or vX.Y.Z[-PRE]-debug): name a "
 			     "release tag", tag), EXIT_USAGE;
-	if ((ret = tag_commit(repo, tag, NULL, &tip)) != EXIT_OK)
+	if ((ret = tag_commit(repo, tag, &tip)) != EXIT_OK)
 		return ret;
 	version_base(&v, &self);
 	if (read_tip(repo, &tip, r) < 0 || find_previous(repo, &tip, v.debug, &self, r, &previous) < 0)
@@ -249,9 +264,11 @@ int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r
 		r->mirrors = mirrored_tag(repo, tag);
 		if (!r->mirrors)
 			return EXIT_USAGE;
-		if ((ret = tag_commit(repo, r->mirrors, tag, &mirrored)) != EXIT_OK)
-			return ret;
-		return collect(repo, &tip, &mirrored, r) < 0 ? EXIT_FAIL : EXIT_OK;
+		ret = mirrored_commit(repo, tag, r, &mirrored);
+		if (ret < 0)
+			return EXIT_FAIL;
+		if (ret == 0)
+			return collect(repo, &tip, &mirrored, r) < 0 ? EXIT_FAIL : EXIT_OK;
 	}
 	return collect(repo, &tip, r->previous ? &previous : NULL, r) < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -16,6 +16,8 @@
  * message names ("main-tag: vX.Y.Z", as `releaser tag` writes it), else
  * the tag's name without -debug. Its commits are what the debug branch
  * adds on top: those the debug tag contains and the mirrored tag does not.
+ * When the mirrored tag is missing (a debug tag made by hand), a warning
+ * says so and the range is the channel's, as above.
  *
  * Merge commits and the mirror's marker commits (git/tag.h) are left out.
  * Commits come in history order, newest first (topological, then by
@@ -40,6 +42,7 @@ struct notes_range {
 	long long time;                /* its committer time, seconds since the epoch */
 	char *previous;                /* the previous release tag of the channel; NULL: none */
 	char *mirrors;                 /* a debug release: the release tag it mirrors; else NULL */
+	int mirrors_missing;           /* that tag is missing: the range is the channel's */
 	struct notes_commit *commits;  /* newest first */
 	size_t n;
 };
@@ -48,7 +51,7 @@ struct notes_range {
  * notes_range_tag fills *r for tag, a release or debug release tag name
  * (vX.Y.Z[-PRE][-debug]). Returns EXIT_OK; EXIT_USAGE after a message
  * when the tag is not a version or is missing, or the release a debug tag
- * mirrors is not a version or is missing; EXIT_FAIL after a message when
+ * mirrors is not a version (from its main-tag: line); EXIT_FAIL after a message when
  * the history cannot be read. Free with notes_range_release (also after a
  * failure).
  */

@@ -170,7 +170,10 @@ static void write_intro(FILE *f, const struct release_notes *rn)
 {
 	const struct notes_range *r = &rn->range;
 
-	if (r->mirrors) {
+	if (r->mirrors && r->mirrors_missing) {
+		fprintf(f, "The debug release of %s (a tag this repository does not have): %s %s.\n", r->mirrors,
+			r->previous ? "the commits since" : "every commit up to", r->previous ? r->previous : rn->version);
+	} else if (r->mirrors) {
 		fprintf(f, "The debug release of %s: what the debug branch adds on top of it.\n", r->mirrors);
 		if (r->previous)
 			fprintf(f, "Previous debug release: %s.\n", r->previous);
@@ -253,6 +256,7 @@ json_t *release_notes_json(const struct release_notes *rn)
 	jset(doc, "date", jstr(date));
 	jset(doc, "previous", jstr(rn->range.previous));
 	jset(doc, "mirrors", jstr(rn->range.mirrors));
+	jset(doc, "mirrors_missing", json_boolean(rn->range.mirrors_missing));
 	for (s = 0; s < N_SECTIONS; s++) {
 		commits = json_array();
 		for (i = 0; i < rn->range.n; i++)

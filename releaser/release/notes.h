@@ -58,7 +58,7 @@ char *release_notes_markdown(const struct release_notes *rn);
 /*
  * release_notes_json returns the notes as one JSON object (caller
  * json_decrefs it): version, tag, channel, commit, date, previous,
- * mirrors, and groups [{group, title, commits: [{id, short_id, subject,
+ * mirrors, mirrors_missing, and groups [{group, title, commits: [{id, short_id, subject,
  * type, scope, description, breaking, breaking_note}]}] in the order of
  * CHANGELOG.md's sections.
  */

@@ -198,9 +198,15 @@ test_expect_success 'a missing tag, a tag that is not a version, two tags: exit 
 	expect_exit 2 releaser notes --frobnicate 2>err
 	one_line err
 	test_grep "unknown option .--frobnicate. (see releaser notes --help)" err
+'
+
+test_expect_success 'a debug tag whose release is missing: a warning, and the channel'"'"'s range' '
+	history r
 	git tag v2.0.0-debug
-	expect_exit 2 releaser notes v2.0.0-debug 2>err
+	releaser notes v2.0.0-debug >actual 2>err
 	one_line err
-	test_grep "tag .v2.0.0. (the release .v2.0.0-debug. mirrors) does not exist" err
+	test_grep "warning: tag .v2.0.0. (the release .v2.0.0-debug. mirrors) does not exist" err
+	test_grep "^The debug release of v2.0.0 (a tag this repository does not have): every commit up to v2.0.0-debug.$" actual
+	test "$(grep -c "^- " actual)" = "$(git rev-list --count --no-merges v2.0.0-debug)"
 '
 test_done

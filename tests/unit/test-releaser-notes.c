@@ -221,6 +221,21 @@ TEST(notes__first_release_debug_release_and_no_changes)
 		      "Previous debug release: v1.0.0-debug.\n"
 		      "\nNo changes.\n");
 	free(md);
+	rn.range.mirrors_missing = 1;
+	md = release_notes_markdown(&rn);
+	check_str(md, "# v1.1.0-debug (2024-01-02)\n\n"
+		      "The debug release of v1.1.0 (a tag this repository does not have): the commits since "
+		      "v1.0.0-debug.\n"
+		      "\nNo changes.\n");
+	free(md);
+	free(rn.range.previous);
+	rn.range.previous = NULL;
+	md = release_notes_markdown(&rn);
+	check_str(md, "# v1.1.0-debug (2024-01-02)\n\n"
+		      "The debug release of v1.1.0 (a tag this repository does not have): every commit up to "
+		      "v1.1.0-debug.\n"
+		      "\nNo changes.\n");
+	free(md);
 	release_notes_release(&rn);
 }
 
@@ -398,6 +413,25 @@ TEST(notes__a_debug_release_lists_what_debug_adds_without_markers)
 	repo_close(repo);
 }
 
+TEST(notes__a_debug_tag_whose_release_is_missing_gets_the_channel_range)
+{
+	git_repository *repo = history();
+	struct notes_range r = { 0 };
+	char *s = NULL;
+
+	check(repo);
+	check(sh("git tag v3.0.0-debug") == 0);
+	check(notes_range_tag(repo, "v3.0.0-debug", &r) == EXIT_OK);
+	check_str(r.mirrors, "v3.0.0");
+	check(r.mirrors_missing);
+	check_str(r.previous, "v1.0.5-debug");
+	s = subjects(&r);
+	check_str(s, "docs: five\nfix: four\n");
+	free(s);
+	notes_range_release(&r);
+	repo_close(repo);
+}
+
 TEST(notes__a_missing_or_bad_tag_is_bad_usage)
 {
 	git_repository *repo = history();
@@ -408,9 +442,9 @@ TEST(notes__a_missing_or_bad_tag_is_bad_usage)
 	notes_range_release(&r);
 	check(notes_range_tag(repo, "main", &r) == EXIT_USAGE);
 	notes_range_release(&r);
-	/* a debug tag whose release is missing */
-	check(sh("git tag v3.0.0-debug") == 0);
-	check(notes_range_tag(repo, "v3.0.0-debug", &r) == EXIT_USAGE);
+	/* a debug tag naming a release that is not a version */
+	check(sh("git tag -a v4.0.0-debug -m 'Debug release v4.0.0-debug\n\nmain-tag: nope\n'") == 0);
+	check(notes_range_tag(repo, "v4.0.0-debug", &r) == EXIT_USAGE);
 	notes_range_release(&r);
 	repo_close(repo);
 }
@@ -426,6 +460,7 @@ int main(void)
 		CASE(notes__a_final_release_follows_the_last_final_one_without_merges),
 		CASE(notes__a_prerelease_follows_the_tag_before_it_and_the_first_lists_all),
 		CASE(notes__a_debug_release_lists_what_debug_adds_without_markers),
+		CASE(notes__a_debug_tag_whose_release_is_missing_gets_the_channel_range),
 		CASE(notes__a_missing_or_bad_tag_is_bad_usage),
 	};
 	const char *tmp = getenv("TMPDIR");
