@@ -15,6 +15,7 @@
 #include "release/build.h"
 #include "release/metadata.h"
 #include "release/layout.h"
+#include "release/notes.h"
 
 /* where --check-reproducible builds the second time, relative to the work tree */
 #define REPRO_BUILD_DIR BUILD_DIR "/reproducible"
@@ -147,6 +148,8 @@ cleanup:
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
+	int rc;
+
 	if (key && key_options_check(ro) < 0)
 		return EXIT_USAGE;
 	if (release_state_load(repo, s, &ro->state, st) < 0)
@@ -154,6 +157,12 @@ int release_prepare(git_repository *repo, const struct settings *s, const struct
 	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
 		release_state_release(st);
 		return EXIT_USAGE;
+	}
+	if (key && (rc = release_notes_changelog(repo, st, &st->changelog)) != EXIT_OK) {
+		sign_key_free(*key);
+		*key = NULL;
+		release_state_release(st);
+		return rc;
 	}
 	return EXIT_OK;
 }

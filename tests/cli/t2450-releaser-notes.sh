@@ -3,6 +3,7 @@
 # grouped, without merges or markers; a debug release's own commits.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-repo.sh"
+. "$ROOT/tests/lib-release.sh"
 export TZ=UTC
 
 # commit_msg FILE SUBJECT [BODY]: a commit changing FILE, one second after
@@ -208,5 +209,22 @@ test_expect_success 'a debug tag whose release is missing: a warning, and the ch
 	test_grep "warning: tag .v2.0.0. (the release .v2.0.0-debug. mirrors) does not exist" err
 	test_grep "^The debug release of v2.0.0 (a tag this repository does not have): every commit up to v2.0.0-debug.$" actual
 	test "$(grep -c "^- " actual)" = "$(git rev-list --count --no-merges v2.0.0-debug)"
+'
+test_expect_success 'a release writes CHANGELOG.md into the output directory, listed in SHA256SUMS' '
+	fake_project p && cd p
+	git tag -a v1.0.0 -m v1.0.0
+	commit_msg a "feat: add the flame graph" && A=$(short HEAD)
+	commit_msg b "fix(agent): exit 0 on SIGTERM" && B=$(short HEAD)
+	git tag -a v1.1.0 -m v1.1.0
+	releaser notes v1.1.0 >../expect
+	releaser release --dev-key ../dev --arch amd64 --out ../dist 2>/dev/null >/dev/null
+	test_cmp ../expect ../dist/CHANGELOG.md
+	test_grep "^- add the flame graph ($A)$" ../dist/CHANGELOG.md
+	test_grep "^- \*\*agent:\*\* exit 0 on SIGTERM ($B)$" ../dist/CHANGELOG.md
+	(cd ../dist && sha256sum -c SHA256SUMS) >../checked
+	test_grep "^CHANGELOG.md: OK$" ../checked
+	test "$(jq -r ".artifacts[] | select(.name == \"CHANGELOG.md\") | .sha256" ../dist/manifest.json)" = \
+		"$(sha256sum <../dist/CHANGELOG.md | cut -d" " -f1)"
+	releaser verify --pubkey ../dev.pub ../dist >/dev/null
 '
 test_done
