@@ -94,8 +94,9 @@ int cmd_notes(int argc, char **argv, struct context *ctx)
 		tag = argv[optind];
 	if (tag)
 		return print_notes(ctx->repo, NULL, tag, json);
-	if (release_state_load(ctx->repo, &ctx->settings, &so, &st) < 0)
-		return EXIT_FAIL;
+	ret = release_state_load(ctx->repo, &ctx->settings, &so, &st);
+	if (ret != 0)
+		return ret > 0 ? EXIT_USAGE : EXIT_FAIL;
 	ret = print_notes(ctx->repo, &st, NULL, json);
 	release_state_release(&st);
 	return ret;
