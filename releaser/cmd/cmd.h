@@ -60,4 +60,7 @@ int cmd_guard(int argc, char **argv, struct context *ctx);
 /* releaser tag: tag the debug release of one of main's releases (cmd/tag.c) */
 int cmd_tag(int argc, char **argv, struct context *ctx);
 
+/* releaser notes [--json] [TAG]: the release notes of a tag (cmd/notes.c) */
+int cmd_notes(int argc, char **argv, struct context *ctx);
+
 #endif /* RELEASER_CMD_H */

@@ -3,7 +3,8 @@
  * Each runner leaves its tarball and manifest-<arch>.json (releaser release
  * --arch ARCH --no-sign); once they are gathered in one directory, this
  * checks every tarball against its manifest, then writes the provenance,
- * manifest.json, SHA256SUMS and the signatures beside them.
+ * the release notes they carry (CHANGELOG.md), manifest.json, SHA256SUMS
+ * and the signatures beside them.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,8 +24,9 @@ static const char usage_text[] =
 	"\n"
 	"Merges the per-arch packages gathered in DIR (default: dist): checks each\n"
 	"tarball against its manifest-<arch>.json (all of one release), then writes\n"
-	"provenance.intoto.json, manifest.json, SHA256SUMS and its signatures, and\n"
-	"removes the per-arch manifests that manifest.json now holds.\n"
+	"provenance.intoto.json, CHANGELOG.md (the notes the manifests carry),\n"
+	"manifest.json, SHA256SUMS and its signatures, and removes the per-arch\n"
+	"manifests that manifest.json now holds.\n"
 	"Needs no repository.\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE

@@ -21,9 +21,10 @@ static const char usage_text[] =
 	"\n"
 	"Packages what `releaser build` left in build/ (it must be the build of the\n"
 	"same release) into DIR: profiling-agent-<version>-linux-<arch>.tar.gz per\n"
-	"arch, provenance.intoto.json, manifest.json, SHA256SUMS and its signatures\n"
-	"SHA256SUMS.minisig and SHA256SUMS.sig. Files already in DIR with the same\n"
-	"bytes are kept; other bytes under the same name stop it (see --force).\n"
+	"arch, provenance.intoto.json, CHANGELOG.md (the release notes),\n"
+	"manifest.json, SHA256SUMS and its signatures SHA256SUMS.minisig and\n"
+	"SHA256SUMS.sig. Files already in DIR with the same bytes are kept; other\n"
+	"bytes under the same name stop it (see --force).\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE STATE_USAGE
 	"  --help          this text\n"

@@ -87,6 +87,14 @@ int identity_get(git_repository *repo, git_signature **author, git_signature **c
  */
 int push_branch(git_repository *repo, const char *remote_name, const char *branch);
 
+/*
+ * debug_marker_is (tag.c) tells whether c is a marker commit as
+ * debug_tag_run writes it (see tag.h): one parent, the parent's tree, and
+ * exactly the marker's message for that parent. Returns 1 or 0; an
+ * unreadable parent counts as 0.
+ */
+int debug_marker_is(const git_commit *c);
+
 struct strlist;
 
 /*

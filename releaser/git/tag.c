@@ -62,21 +62,59 @@ cleanup:
 	return ret;
 }
 
+#define MARKER_SUBJECT "Mark debug release "
+
+/* the marker commit's whole message, for debug_tag on top of main_tag's commit parent (caller frees) */
+static char *marker_message(const char *debug_tag, const char *main_tag, const git_oid *parent)
+{
+	char sha[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(sha, sizeof(sha), parent);
+	return xasprintf(MARKER_SUBJECT "%s\n\n"
+			 "%s is %s (%s) built as a debug release. This commit changes\n"
+			 "no file; it keeps the two tags on different commits.\n",
+			 debug_tag, debug_tag, main_tag, sha);
+}
+
+int debug_marker_is(const git_commit *c)
+{
+	const char *msg = git_commit_message_raw(c), *end;
+	git_commit *parent = NULL;
+	char *debug_tag = NULL, *main_tag = NULL, *want = NULL;
+	size_t len;
+	int ret = 0;
+
+	if (git_commit_parentcount(c) != 1 || strncmp(msg, MARKER_SUBJECT, strlen(MARKER_SUBJECT)))
+		return 0;
+	msg += strlen(MARKER_SUBJECT);
+	end = strchr(msg, '\n');
+	len = end ? (size_t)(end - msg) : strlen(msg);
+	if (len <= strlen("-debug") || strncmp(msg + len - strlen("-debug"), "-debug", strlen("-debug")))
+		return 0;
+	debug_tag = xasprintf("%.*s", (int)len, msg);
+	main_tag = xasprintf("%.*s", (int)(len - strlen("-debug")), msg);
+	want = marker_message(debug_tag, main_tag, git_commit_parent_id(c, 0));
+	if (strcmp(git_commit_message_raw(c), want) || git_commit_parent(&parent, c, 0) < 0)
+		goto cleanup;
+	ret = git_oid_equal(git_commit_tree_id(c), git_commit_tree_id(parent));
+cleanup:
+	git_commit_free(parent);
+	free(want);
+	free(main_tag);
+	free(debug_tag);
+	return ret;
+}
+
 /* write (moving no ref) the marker commit on top of head, with head's tree; 0 or -1 after a message */
 static int debug_tag_marker(git_repository *repo, const git_oid *head, const char *debug_tag,
 			    const char *main_tag, const git_signature *committer, git_oid *marker)
 {
-	char sha[GIT_OID_HEXSZ + 1];
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
 	char *message = NULL;
 	int ret = -1;
 
-	git_oid_tostr(sha, sizeof(sha), head);
-	message = xasprintf("Mark debug release %s\n\n"
-			    "%s is %s (%s) built as a debug release. This commit changes\n"
-			    "no file; it keeps the two tags on different commits.\n",
-			    debug_tag, debug_tag, main_tag, sha);
+	message = marker_message(debug_tag, main_tag, head);
 	if (git_check(git_commit_lookup(&parent, repo, head), "cannot read the debug branch's commit") < 0 ||
 	    git_check(git_commit_tree(&tree, parent), "cannot read the debug branch's tree") < 0 ||
 	    git_check(git_commit_create_v(marker, repo, NULL, committer, committer, NULL, message, tree, 1, parent),

@@ -10,6 +10,7 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/sums.h"
+#include "release/notes.h"
 
 #define PARTIAL_PREFIX "manifest-"
 #define PARTIAL_SUFFIX ".json"
@@ -18,6 +19,7 @@ void meta_init(struct release_meta *m, const struct release_state *st, const str
 {
 	memset(m, 0, sizeof(*m));
 	ident_from_state(&m->id, st, s);
+	m->changelog = st->changelog ? xstrdup(st->changelog) : NULL;
 }
 
 void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,
@@ -42,6 +44,7 @@ void meta_release(struct release_meta *m)
 	for (i = 0; i < m->n; i++)
 		free(m->tarballs[i].name);
 	free(m->tarballs);
+	free(m->changelog);
 	ident_release(&m->id);
 	memset(m, 0, sizeof(*m));
 }
@@ -75,8 +78,10 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	for (i = 0; i < m->n; i++)
 		jpush(arts, artifact_json(m, &m->tarballs[i], "tarball"));
 	for (i = 0; i < n_extra; i++)
-		jpush(arts, artifact_json(m, &extra[i], "provenance"));
+		jpush(arts, artifact_json(m, &extra[i], strcmp(extra[i].name, CHANGELOG_FILE) ? "provenance" : "notes"));
 	jset(doc, "artifacts", arts);
+	if (partial && m->changelog)
+		jset(doc, "changelog", jstr(m->changelog));
 	jset(doc, "checksums", jstr(partial ? NULL : SUMS_FILE));
 	if (signed_) {
 		jpush(sigs, jstr(SUMS_MINISIG_FILE));
@@ -124,12 +129,14 @@ static int read_partial(struct release_meta *m, const char *path)
 	struct release_ident id = { 0 };
 	json_t *doc = json_load(path), *arts = NULL;
 	json_error_t err;
+	const char *changelog = NULL;
 	char why[200];
 	int partial = 0, rc, ret = -1;
 
 	if (!doc)
 		return -1;
-	rc = json_unpack_ex(doc, &err, 0, "{s:b, s:o}", "partial", &partial, "artifacts", &arts);
+	rc = json_unpack_ex(doc, &err, 0, "{s:b, s:o, s?:s}", "partial", &partial, "artifacts", &arts, "changelog",
+			    &changelog);
 	if (rc < 0 || !partial || !json_is_array(arts)) {
 		error("'%s' is not a partial manifest (%s): package that arch again", path,
 		      rc < 0 ? err.text : !partial ? "partial is not true" : "artifacts is not a list");
@@ -142,10 +149,15 @@ static int read_partial(struct release_meta *m, const char *path)
 	if (!m->id.project) {
 		m->id = id;
 		memset(&id, 0, sizeof(id));
+		m->changelog = changelog ? xstrdup(changelog) : NULL;
 	} else if (!ident_same(&m->id, &id)) {
 		error("'%s' describes another release (%s %s at %s) than the others (%s %s at %s): "
 		      "package every arch from the same commit", path, id.version, channel_name(id.channel),
 		      id.short_commit, m->id.version, channel_name(m->id.channel), m->id.short_commit);
+		goto cleanup;
+	} else if (changelog ? !m->changelog || strcmp(changelog, m->changelog) : m->changelog != NULL) {
+		error("'%s' carries other release notes than the others: package every arch with the same "
+		      "releaser, from the same commit", path);
 		goto cleanup;
 	}
 	ret = read_partial_artifacts(m, arts, path);

@@ -26,14 +26,15 @@ struct artifact {
 	uint64_t size;
 };
 
-/* a release in memory: its identity and its tarballs, in the order written */
+/* a release in memory: its identity, its tarballs in the order written, its notes */
 struct release_meta {
 	struct release_ident id;
 	struct artifact *tarballs;
 	size_t n;
+	char *changelog;  /* CHANGELOG.md's text (release/notes.h); NULL: none */
 };
 
-/* meta_init fills m from a release state and its settings (no artifacts yet). */
+/* meta_init fills m from a release state and its settings (no artifacts yet; st's changelog copied). */
 void meta_init(struct release_meta *m, const struct release_state *st, const struct settings *s);
 
 /* meta_add_tarball appends a tarball artifact. */
@@ -46,8 +47,10 @@ void meta_release(struct release_meta *m);
 /*
  * meta_manifest returns manifest.json's document: schema, partial, the
  * identity (ident_to_json), the tarballs plus the extra artifacts (n_extra
- * of them), and the checksum and signature files that accompany them (none
- * when partial). Caller json_decrefs it.
+ * of them: CHANGELOG.md of kind "notes", any other of kind "provenance"),
+ * and the checksum and signature files that accompany them (none when
+ * partial). A partial one also carries m's changelog text, for `releaser
+ * finalize`. Caller json_decrefs it.
  */
 json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
 		      int partial);
@@ -57,7 +60,8 @@ char *meta_partial_name(const char *arch);
 
 /*
  * meta_read_partials reads every manifest-<arch>.json in dir into m: they
- * must describe the same release, each arch once; m's arches are theirs.
+ * must describe the same release with the same notes, each arch once; m's
+ * arches are theirs.
  * Returns 0, -1 after a message when one is unreadable or they disagree,
  * -2 after a message when there is none.
  */

@@ -7,6 +7,7 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
+#include "release/notes.h"
 #include "release/provenance.h"
 
 /* stages doc as name and returns its digest and size in *a */
@@ -67,21 +68,36 @@ cleanup:
 	return ret;
 }
 
+/* stages the release notes as CHANGELOG_FILE and returns its digest and size in *a */
+static int stage_changelog(struct outdir *o, const char *text, struct artifact *a)
+{
+	if (outdir_write(o, CHANGELOG_FILE, text, strlen(text)) < 0)
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->name = (char *)CHANGELOG_FILE;
+	snprintf(a->sha256, sizeof(a->sha256), "%s", o->files[o->n - 1].sha256);
+	a->size = o->files[o->n - 1].size;
+	return 0;
+}
+
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	struct artifact *all = xcalloc(m->n + 2, sizeof(*all));
+	struct artifact *all = xcalloc(m->n + 3, sizeof(*all));
 	char *builder = provenance_builder_id(m);
 	struct sums_lists sums = { 0 };
 	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
+	size_t extra = 1;
 	int ret = -1;
 
 	memcpy(all, m->tarballs, m->n * sizeof(*all));
 	if (stage_json(o, PROVENANCE_FILE, prov, &all[m->n]) < 0)
 		goto cleanup;
-	manifest = meta_manifest(m, &all[m->n], 1, key != NULL, 0);
-	if (stage_json(o, MANIFEST_FILE, manifest, &all[m->n + 1]) < 0)
+	if (m->changelog && stage_changelog(o, m->changelog, &all[m->n + extra++]) < 0)
 		goto cleanup;
-	checksum_lists(all, m->n + 2, &sums);
+	manifest = meta_manifest(m, &all[m->n], extra, key != NULL, 0);
+	if (stage_json(o, MANIFEST_FILE, manifest, &all[m->n + extra]) < 0)
+		goto cleanup;
+	checksum_lists(all, m->n + extra + 1, &sums);
 	if (outdir_write(o, SUMS_FILE, sums.gnu, sums.gnu_len) < 0)
 		goto cleanup;
 	if (key && stage_signatures(o, m, key, &sums) < 0)

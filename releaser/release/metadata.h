@@ -2,9 +2,12 @@
  * The files that describe and seal a release, staged beside its tarballs:
  *
  *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs
+ *   CHANGELOG.md            the release notes (release/notes.h), when the
+ *                           release carries them
  *   manifest.json           every artifact with sha256, size, arch, flavors
- *   SHA256SUMS              GNU format, sorted by name: the tarballs and
- *                           the two JSON files, made from the artifact list
+ *   SHA256SUMS              GNU format, sorted by name: the tarballs, the
+ *                           notes and the two JSON files, made from the
+ *                           artifact list
  *   SHA256SUMS.minisig      minisign signature (trusted comment: timestamp,
  *                           version, commit, channel)
  *   SHA256SUMS.sig          signify embedded signature over the same list in
@@ -30,13 +33,16 @@
 void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 
 /*
- * metadata_write stages provenance, manifest and SHA256SUMS for m's
- * tarballs in o, then signs the lists with key (no signatures when key is
+ * metadata_write stages provenance, CHANGELOG.md (when m has notes),
+ * manifest and SHA256SUMS for m's tarballs in o, then signs the lists with key (no signatures when key is
  * NULL). Returns 0 or -1 after a message.
  */
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 
-/* metadata_write_partials stages manifest-<arch>.json for each tarball of m. Returns 0 or -1 after a message. */
+/*
+ * metadata_write_partials stages manifest-<arch>.json for each tarball of m
+ * (each carrying m's notes). Returns 0 or -1 after a message.
+ */
 int metadata_write_partials(struct outdir *o, const struct release_meta *m);
 
 #endif /* RELEASER_METADATA_H */

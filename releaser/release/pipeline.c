@@ -15,6 +15,7 @@
 #include "release/build.h"
 #include "release/metadata.h"
 #include "release/layout.h"
+#include "release/notes.h"
 
 /* where --check-reproducible builds the second time, relative to the work tree */
 #define REPRO_BUILD_DIR BUILD_DIR "/reproducible"
@@ -153,6 +154,12 @@ int release_prepare(git_repository *repo, const struct settings *s, const struct
 	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
 		release_state_release(st);
 		return EXIT_USAGE;
+	}
+	if (key && (rc = release_notes_changelog(repo, st, &st->changelog)) != EXIT_OK) {
+		sign_key_free(*key);
+		*key = NULL;
+		release_state_release(st);
+		return rc;
 	}
 	return EXIT_OK;
 }

@@ -345,6 +345,7 @@ void release_state_release(struct release_state *st)
 	free(st->branch);
 	free(st->tag);
 	free(st->source_uri);
+	free(st->changelog);
 	strlist_clear(&st->head_tags);
 	strlist_clear(&st->dirty);
 	strlist_clear(&st->problems);

@@ -67,6 +67,7 @@ struct release_state {
 	char *source_uri;           /* $RELEASER_SOURCE_URI, else origin's URL; NULL when local */
 	struct build_plan plan;
 	struct strlist problems;    /* preflight refusals, first first; empty: ready */
+	char *changelog;            /* CHANGELOG.md's text: set by release_prepare for package and release */
 };
 
 /*

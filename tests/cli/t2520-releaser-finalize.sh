@@ -27,6 +27,10 @@ test_expect_success 'an unsigned per-arch run leaves its tarball and manifest-<a
 	test_cmp expect names
 	test "$(jq -r .partial out-a/manifest-amd64.json)" = true
 	test "$(jq -r .checksums out-a/manifest-amd64.json)" = null
+	# the notes travel in the partial manifest, for finalize
+	"$R" -C runner-a notes v2.0.0 >notes
+	jq -j .changelog out-a/manifest-amd64.json >changelog
+	test_cmp notes changelog
 '
 
 test_expect_success 'finalize merges the arches, writes checksums, manifest, provenance, signatures' '
@@ -35,12 +39,14 @@ test_expect_success 'finalize merges the arches, writes checksums, manifest, pro
 	test_grep "finalized v2.0.0 (release channel, 2 tarballs)" err
 	cd gathered
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 4
+	test_line_count ../checked 5
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | join(\",\")" manifest.json)" = amd64,arm64
 	test "$(jq -r .partial manifest.json)" = false
 	test "$(jq -r ".subject | length" provenance.intoto.json)" = 2
+	test_grep "^# v2.0.0 " CHANGELOG.md
+	test "$(jq -r ".artifacts[] | select(.name == \"CHANGELOG.md\") | .kind" manifest.json)" = notes
 	test ! -e manifest-amd64.json
 	test ! -e manifest-arm64.json
 	"$R" verify --pubkey "$PUB" . >/dev/null
@@ -63,7 +69,7 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	test_cmp expect.partial names.partial
 	"$R" finalize --out three --key "$KEY" >/dev/null 2>&1
 	ls one >names.one
-	test_line_count names.one 7
+	test_line_count names.one 8
 	for d in two three gathered; do
 		ls $d >names.$d
 		test_cmp names.one names.$d
@@ -71,7 +77,7 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	done
 	cd one
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 4
+	test_line_count ../checked 5
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 '
@@ -84,6 +90,17 @@ test_expect_success 'finalize refuses a tarball that does not match its manifest
 	test_grep "linux-arm64.tar.gz. does not match manifest-arm64.json" err
 	test ! -e gathered/SHA256SUMS
 	test ! -e gathered/manifest.json
+'
+
+test_expect_success 'finalize refuses per-arch manifests whose notes differ' '
+	two_runners
+	jq ".changelog += \"- one more\n\"" gathered/manifest-arm64.json >changed
+	mv changed gathered/manifest-arm64.json
+	expect_exit 1 "$R" finalize --out gathered --key "$KEY" 2>err
+	one_line err
+	test_grep "manifest-arm64.json. carries other release notes than the others" err
+	test ! -e gathered/SHA256SUMS
+	test ! -e gathered/CHANGELOG.md
 '
 
 test_expect_success 'finalize refuses manifests of different releases' '

@@ -1,0 +1,72 @@
+/*
+ * What a release brings, from git: the range of commits since the
+ * previous release of the same channel, for the release notes
+ * (release/notes.h renders them).
+ *
+ * The previous release of tag vX.Y.Z[-PRE] is the highest version among
+ * the tags of the same channel (vX.Y.Z[-PRE] on the release channel,
+ * vX.Y.Z[-PRE]-debug on the debug channel) that is lower than the tag
+ * (versions compared without -debug) and whose commit the tag contains. A
+ * final release skips its own pre-releases: v1.1.0 follows v1.0.0 even
+ * when v1.1.0-rc.1 lies between; a pre-release follows the tag before it,
+ * of any kind. With no such tag (the first release) the range is
+ * everything the tag contains.
+ *
+ * A debug release vX.Y.Z-debug mirrors a release of main: the one its tag
+ * message names ("main-tag: vX.Y.Z", as `releaser tag` writes it), else
+ * the tag's name without -debug. Its commits are what the debug branch
+ * adds on top: those the debug tag contains and the mirrored tag does not.
+ * When the mirrored tag is missing (a debug tag made by hand), a warning
+ * says so and the range is the channel's, as above.
+ *
+ * Merge commits and the mirror's marker commits (git/tag.h) are left out.
+ * Commits come in history order, newest first (topological, then by
+ * commit time).
+ */
+#ifndef RELEASER_GIT_NOTES_H
+#define RELEASER_GIT_NOTES_H
+
+#include <stddef.h>
+
+#include "git/git.h"
+
+struct notes_commit {
+	char id[OID_HEX_LEN + 1];
+	char short_id[SHORT_SHA_LEN + 1];
+	char *subject;  /* the message's first paragraph, on one line */
+	char *body;     /* the rest of the message, trimmed; "" when none */
+};
+
+struct notes_range {
+	char commit[OID_HEX_LEN + 1];  /* the commit released */
+	long long time;                /* its committer time, seconds since the epoch */
+	char *previous;                /* the previous release tag of the channel; NULL: none */
+	char *mirrors;                 /* a debug release: the release tag it mirrors; else NULL */
+	int mirrors_missing;           /* that tag is missing: the range is the channel's */
+	struct notes_commit *commits;  /* newest first */
+	size_t n;
+};
+
+/*
+ * notes_range_tag fills *r for tag, a release or debug release tag name
+ * (vX.Y.Z[-PRE][-debug]). Returns EXIT_OK; EXIT_USAGE after a message
+ * when the tag is not a version or is missing, or the release a debug tag
+ * mirrors is not a version (from its main-tag: line); EXIT_FAIL after a message when
+ * the history cannot be read. Free with notes_range_release (also after a
+ * failure).
+ */
+int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r);
+
+/*
+ * notes_range_snapshot fills *r for a snapshot of commit (full hex) on the
+ * debug channel (debug set) or the release channel: the commits since the
+ * highest version tag of that channel the commit contains (no mirrored
+ * release). Returns EXIT_OK, or EXIT_FAIL after a message. Free with
+ * notes_range_release (also after a failure).
+ */
+int notes_range_snapshot(git_repository *repo, const char *commit, int debug, struct notes_range *r);
+
+/* notes_range_release frees what r holds; safe on a zeroed struct. */
+void notes_range_release(struct notes_range *r);
+
+#endif /* RELEASER_GIT_NOTES_H */
