@@ -71,7 +71,8 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key);
 /*
  * release_prepare is what build, package and release do after their
  * options: the release state of repo with settings s loaded and
- * preflighted, and, when key is not NULL, the signing key loaded. Returns EXIT_OK with *st loaded (free it
+ * preflighted, and, when key is not NULL (package, release), the output
+ * directory checked (outdir_check) and the signing key loaded. Returns EXIT_OK with *st loaded (free it
  * with release_state_release) and *key set; otherwise an exit code after
  * one message, with nothing to free.
  */

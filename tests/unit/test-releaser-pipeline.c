@@ -178,19 +178,29 @@ TEST(outdir__same_bytes_kept_other_bytes_conflict)
 
 TEST(outdir__stage_of_a_dead_run_removed)
 {
-	char *dir = path_in("dead"), *stage = NULL, *file = NULL;
+	char *dir = path_in("dead"), *stage = NULL, *file = NULL, *wrap = NULL, *other = NULL;
 	struct outdir o;
 
 	check(mkdir(dir, 0755) == 0);
+	/* an in-place stage inside DIR and a stage beside it, both of dead runs */
 	stage = xasprintf("%s/.releaser-stage-2147483646-abcdef", dir);
 	check(mkdir(stage, 0700) == 0);
 	file = xasprintf("%s/half.tar.gz", stage);
 	check(write_text(file, "partial") == 0);
+	wrap = path_in(".dead.releaser-2147483646-abcdef");
+	check(mkdir(wrap, 0700) == 0);
+	/* a name that only looks like a stage is not ours */
+	other = path_in(".dead.releaser-notes");
+	check(mkdir(other, 0700) == 0);
 	check(outdir_open(&o, dir, 0) == 0);
-	check(!exists(stage));
-	check(count_prefix(dir, ".releaser-stage-") == 1);
+	check(!exists(stage) && !exists(wrap) && exists(other));
+	check(count_prefix(scratch, ".dead.releaser-[0-9]") == 1);
+	check(!strncmp(o.stage, scratch, strlen(scratch)));
 	outdir_close(&o);
+	check(count_prefix(scratch, ".dead.releaser-[0-9]") == 0);
 	check(count_prefix(dir, ".releaser-stage-") == 0);
+	free(other);
+	free(wrap);
 	free(file);
 	free(stage);
 	free(dir);
