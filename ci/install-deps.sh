@@ -15,7 +15,7 @@ clang llvm lld bpftool
 libbpf-dev libelf-dev zlib1g-dev libzstd-dev
 libgit2-dev libarchive-dev libssl-dev libjansson-dev openssh-client
 minisign signify-openbsd golang-go
-tar gzip coreutils binutils file jq time
+tar gzip coreutils binutils file jq time strace
 "
 
 missing=""
