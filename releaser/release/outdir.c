@@ -380,7 +380,7 @@ static int lock_dir(struct outdir *o)
 				error("'%s' is being written by another releaser run: run again when it is done", o->dir);
 			goto cleanup;
 		} else if (waited == 0) {
-			note("waiting for another releaser run (pid %ld) to finish writing '%s'", lock_holder(fd), o->dir);
+			note("waiting for another releaser run to finish writing '%s'", o->dir);
 		}
 		close(fd);
 		fd = -1;
@@ -588,10 +588,30 @@ static int link_in(const struct outdir *o, const char *name)
 	return ret;
 }
 
+/* moves DIR's directories among the carried entries into the stage, or (back) out of it */
+static int move_dirs(const struct outdir *o, const struct set *s, int back)
+{
+	char *in_dir, *in_stage;
+	struct stat sb;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < s->n_carry && ret == 0; i++) {
+		in_dir = xasprintf("%s/%s", o->real, s->carry[i]);
+		in_stage = outdir_stage_path(o, s->carry[i]);
+		if (lstat(back ? in_stage : in_dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    rename(back ? in_stage : in_dir, back ? in_dir : in_stage) != 0)
+			ret = error("cannot move '%s' into the new release: %s", in_dir, strerror(errno));
+		free(in_stage);
+		free(in_dir);
+	}
+	return ret;
+}
+
 /* the stage made into the complete new DIR, swapped with DIR, the old set removed */
 static int commit_swap(const struct outdir *o, const struct set *s)
 {
-	char *parent = parent_of(o->real), *from = NULL, *to = NULL;
+	char *parent = parent_of(o->real), *from = NULL;
 	struct stat sb;
 	size_t i;
 	int ret = -1;
@@ -610,19 +630,14 @@ static int commit_swap(const struct outdir *o, const struct set *s)
 		goto cleanup;
 	}
 	fsync_path(o->stage);
-	/* directories cannot be linked: they move, just before the swap */
-	for (i = 0; i < s->n_carry; i++) {
-		free(from);
-		free(to);
-		from = xasprintf("%s/%s", o->real, s->carry[i]);
-		to = outdir_stage_path(o, s->carry[i]);
-		if (lstat(from, &sb) == 0 && S_ISDIR(sb.st_mode) && rename(from, to) != 0) {
-			error("cannot move '%s' into the new release: %s", from, strerror(errno));
-			goto cleanup;
-		}
+	/* directories cannot be linked: they move, just before the swap (and back when it fails) */
+	if (move_dirs(o, s, 0) < 0) {
+		move_dirs(o, s, 1);
+		goto cleanup;
 	}
 	if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->real, RENAME_EXCHANGE) != 0) {
 		error("cannot swap '%s' with its new release: %s", o->dir, strerror(errno));
+		move_dirs(o, s, 1);
 		goto cleanup;
 	}
 	fsync_path(parent);
@@ -631,7 +646,6 @@ static int commit_swap(const struct outdir *o, const struct set *s)
 	ret = 0;
 cleanup:
 	free(from);
-	free(to);
 	free(parent);
 	return ret;
 }
