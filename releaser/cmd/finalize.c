@@ -6,12 +6,10 @@
  * the release notes they carry (CHANGELOG.md), manifest.json, SHA256SUMS
  * and the signatures beside them.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
@@ -36,18 +34,15 @@ static const char usage_text[] =
 	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
 	"in DIR, or no usable signing key\n";
 
-/* the parts are merged into manifest.json: their manifests go */
-static void remove_partials(const struct release_meta *m, const char *dir)
+/* the parts are merged into manifest.json: their manifests are not part of the release */
+static void drop_partials(const struct release_meta *m, struct outdir *o)
 {
-	char *name, *path;
+	char *name;
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
 		name = meta_partial_name(m->tarballs[i].arch);
-		path = xasprintf("%s/%s", dir, name);
-		if (unlink(path) != 0)
-			warning("cannot remove '%s': %s (remove it before publishing)", path, strerror(errno));
-		free(path);
+		outdir_drop(o, name);
 		free(name);
 	}
 }
@@ -99,7 +94,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		goto cleanup;
 	}
 	dir = ro.out ? ro.out : DIST_DIR;
-	if (release_load_key(&ro, &key) < 0)
+	if (outdir_check(dir) < 0 || release_load_key(&ro, &key) < 0)
 		goto cleanup;
 	rc = meta_read_partials(&m, dir);
 	if (rc < 0) {
@@ -107,10 +102,12 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		goto cleanup;
 	}
 	ret = EXIT_FAIL;
-	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
-	    metadata_write(&o, &m, key) < 0 || outdir_commit(&o) < 0)
+	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force ? OUTDIR_FORCE : 0) < 0 ||
+	    metadata_write(&o, &m, key) < 0)
 		goto cleanup;
-	remove_partials(&m, dir);
+	drop_partials(&m, &o);
+	if (outdir_commit(&o) < 0)
+		goto cleanup;
 	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.id.version, channel_name(m.id.channel), m.n, m.n == 1 ? "" : "s",
 	     dir, key ? "" : ": unsigned");
 	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;

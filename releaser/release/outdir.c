@@ -1,19 +1,28 @@
-/* The output directory and its stage (see outdir.h). */
+/* The output directory: its lock, the stage and the set replacement (see outdir.h). */
 #include "release/outdir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/sums.h"
+#include "release/manifest.h"
+#include "release/provenance.h"
 
-#define STAGE_PREFIX ".releaser-stage-"
+#define STAGE_PREFIX ".releaser-stage-" /* an in-place stage, inside DIR */
+#define WRAP_SUFFIX ".releaser-"        /* .NAME.releaser-<pid>-XXXXXX, beside DIR */
+#define STAGE_IGNORE ".gitignore"       /* in each wrapper: "*", and its liveness lock */
+#define LOCK_POLL_MS 20
 
 static int mkdir_parents(const char *dir)
 {
@@ -21,6 +30,10 @@ static int mkdir_parents(const char *dir)
 	struct stat sb;
 	int ret = -1, last = 0;
 
+	if (*dir == '\0') {
+		error("the output directory is an empty string: give a directory name");
+		goto cleanup;
+	}
 	while (!last) {
 		p += 1 + strcspn(p + 1, "/");
 		last = *p == '\0';
@@ -46,65 +59,222 @@ cleanup:
 	return ret;
 }
 
-/* removes a stage directory (flat: only files inside) */
-static void remove_stage(const char *path)
+/* cuts the last component off path in place ("a/b/" -> "a", "a" -> ".", "/a" -> "/") */
+static void cut_last(char *path)
 {
-	struct dirent *de;
-	DIR *d = opendir(path);
-	char *f;
+	char *slash;
+	size_t n = strlen(path);
 
-	if (d) {
-		while ((de = readdir(d)) != NULL) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			f = xasprintf("%s/%s", path, de->d_name);
-			unlink(f);
-			free(f);
-		}
-		closedir(d);
-	}
-	rmdir(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		strcpy(path, ".");
+	else if (slash == path)
+		path[1] = '\0';
+	else
+		*slash = '\0';
 }
 
-/* stages of runs that died (their pid is gone) */
-static void remove_dead_stages(const char *dir)
+int outdir_check(const char *dir)
+{
+	char *path = xstrdup(dir);
+	struct stat sb;
+	int ret = -1;
+
+	if (*dir == '\0') {
+		error("the output directory is an empty string: give a directory name");
+		goto cleanup;
+	}
+	while (stat(path, &sb) != 0) {
+		if ((errno != ENOENT && errno != ENOTDIR) || !strcmp(path, ".") || !strcmp(path, "/")) {
+			error("cannot use '%s' as the output directory: %s", dir, strerror(errno));
+			goto cleanup;
+		}
+		cut_last(path);
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		error("cannot use '%s' as the output directory: '%s' is not a directory", dir, path);
+		goto cleanup;
+	}
+	if (access(path, W_OK | X_OK) != 0) {
+		error("cannot write into '%s': %s (give a writable output directory)", path, strerror(errno));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(path);
+	return ret;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* removes path and everything below it, never following a link; best effort */
+static void remove_tree(const char *path)
+{
+	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* an open file description lock (shared by nothing else, even in this process) */
+static int ofd_lock(int fd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	return fcntl(fd, F_OFD_SETLK, &fl);
+}
+
+/* a wrapper whose run died: its ignore file is unlocked (or missing) and its pid gone */
+static int wrap_is_dead(const char *wrap, const char *pid_text)
+{
+	char *ignore = xasprintf("%s/" STAGE_IGNORE, wrap);
+	long pid = strtol(pid_text, NULL, 10);
+	int fd = open(ignore, O_RDWR | O_NOFOLLOW | O_CLOEXEC), alive = 0;
+
+	if (fd >= 0 && ofd_lock(fd) != 0)
+		alive = 1;
+	if (!alive && pid > 0 && pid != getpid() && !(kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+		alive = 1;
+	if (fd >= 0)
+		close(fd);
+	free(ignore);
+	return !alive;
+}
+
+/* whether name is prefix, digits, '-' and six characters: a name mkdtemp gave a stage */
+static int stage_name(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix), digits;
+
+	if (strncmp(name, prefix, n))
+		return 0;
+	digits = strspn(name + n, "0123456789");
+	return digits > 0 && name[n + digits] == '-' && strlen(name + n + digits + 1) == 6;
+}
+
+/* the stages of dead runs in parent: directories named prefix<pid>-XXXXXX */
+static void remove_dead_stages(const char *parent, const char *prefix)
 {
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	DIR *d = opendir(parent);
+	struct stat sb;
 	char *path;
-	long pid;
 
 	if (!d)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		if (strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)))
+		if (!stage_name(de->d_name, prefix) || fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(sb.st_mode))
 			continue;
-		pid = strtol(de->d_name + strlen(STAGE_PREFIX), NULL, 10);
-		if (pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH)) {
-			path = xasprintf("%s/%s", dir, de->d_name);
-			remove_stage(path);
-			free(path);
-		}
+		path = xasprintf("%s/%s", parent, de->d_name);
+		if (wrap_is_dead(path, de->d_name + strlen(prefix)))
+			remove_tree(path);
+		free(path);
 	}
 	closedir(d);
 }
 
-int outdir_open(struct outdir *o, const char *dir, int force)
+/* the directory containing real ("/" for "/x") (caller frees) */
+static char *parent_of(const char *real)
 {
-	memset(o, 0, sizeof(*o));
-	o->force = force;
-	o->dir = xstrdup(dir);
-	if (mkdir_parents(dir) < 0)
-		return -1;
-	remove_dead_stages(dir);
-	o->stage = xasprintf("%s/" STAGE_PREFIX "%ld-XXXXXX", dir, (long)getpid());
-	if (!mkdtemp(o->stage)) {
-		error("cannot write into '%s': %s", dir, strerror(errno));
-		free(o->stage);
-		o->stage = NULL;
-		return -1;
+	char *p = xstrdup(real);
+
+	cut_last(p);
+	return p;
+}
+
+/* whether DIR can be swapped as a whole: not a mount point, its parent writable */
+static int can_swap(const char *real)
+{
+	char *parent = parent_of(real);
+	struct statx sx;
+	struct stat d, p;
+	int ok = 0;
+
+	if (statx(AT_FDCWD, real, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx) == 0 &&
+	    (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		goto cleanup;
+	if (stat(real, &d) != 0 || stat(parent, &p) != 0 || d.st_dev != p.st_dev || d.st_ino == p.st_ino)
+		goto cleanup;
+	ok = access(parent, W_OK | X_OK) == 0;
+cleanup:
+	free(parent);
+	return ok;
+}
+
+/* the wrapper (mkdtemp template in o->wrap) with its locked ignore file and new/ */
+static int make_stage(struct outdir *o)
+{
+	static const char ignore[] = "# a releaser run's private directory, removed when it ends\n*\n";
+	char *path = NULL;
+	int ret = -1;
+
+	if (!mkdtemp(o->wrap)) {
+		error("cannot write into '%s': %s", o->dir, strerror(errno));
+		free(o->wrap);
+		o->wrap = NULL;
+		goto cleanup;
 	}
-	return 0;
+	path = xasprintf("%s/" STAGE_IGNORE, o->wrap);
+	o->wrap_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (o->wrap_fd < 0 || ofd_lock(o->wrap_fd) != 0 ||
+	    write(o->wrap_fd, ignore, sizeof(ignore) - 1) != (ssize_t)(sizeof(ignore) - 1)) {
+		error("cannot write '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	o->stage = xasprintf("%s/new", o->wrap);
+	if (mkdir(o->stage, 0755) != 0) {
+		error("cannot create '%s': %s", o->stage, strerror(errno));
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(path);
+	return ret;
+}
+
+int outdir_open(struct outdir *o, const char *dir, int flags)
+{
+	char *parent = NULL, *base, *prefix = NULL;
+	int ret = -1;
+
+	memset(o, 0, sizeof(*o));
+	o->flags = flags;
+	o->dir = xstrdup(dir);
+	o->wrap_fd = o->lock_fd = -1;
+	o->lock_wait_ms = OUTDIR_LOCK_WAIT_MS;
+	if (mkdir_parents(dir) < 0)
+		goto cleanup;
+	o->real = realpath(dir, NULL);
+	if (!o->real) {
+		error("cannot use '%s' as the output directory: %s", dir, strerror(errno));
+		goto cleanup;
+	}
+	if (!(o->flags & OUTDIR_IN_PLACE) && !can_swap(o->real))
+		o->flags |= OUTDIR_IN_PLACE;
+	if (o->flags & OUTDIR_IN_PLACE) {
+		parent = xstrdup(o->real);
+		prefix = xstrdup(STAGE_PREFIX);
+	} else {
+		parent = parent_of(o->real);
+		base = strrchr(o->real, '/') + 1;
+		prefix = xasprintf(".%s" WRAP_SUFFIX, base);
+	}
+	remove_dead_stages(o->real, STAGE_PREFIX);
+	if (!(o->flags & OUTDIR_IN_PLACE))
+		remove_dead_stages(parent, prefix);
+	o->wrap = xasprintf("%s/%s%ld-XXXXXX", strcmp(parent, "/") ? parent : "", prefix, (long)getpid());
+	ret = make_stage(o);
+cleanup:
+	free(prefix);
+	free(parent);
+	return ret;
 }
 
 char *outdir_stage_path(const struct outdir *o, const char *name)
@@ -126,6 +296,12 @@ void outdir_add(struct outdir *o, const char *name, const char *sha256, uint64_t
 	f->name = xstrdup(name);
 	snprintf(f->sha256, sizeof(f->sha256), "%s", sha256);
 	f->size = size;
+}
+
+void outdir_drop(struct outdir *o, const char *name)
+{
+	o->drop = xrealloc(o->drop, (o->n_drop + 1) * sizeof(*o->drop));
+	o->drop[o->n_drop++] = xstrdup(name);
 }
 
 int outdir_write(struct outdir *o, const char *name, const void *buf, size_t len)
@@ -150,13 +326,114 @@ cleanup:
 	return ret;
 }
 
+/* --- the commit --- */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* the pid holding the lock on fd, or 0 when unknown */
+static long lock_holder(int fd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK)
+		return 0;
+	return fl.l_pid > 0 ? (long)fl.l_pid : 0;
+}
+
+/*
+ * locks DIR/.releaser.lock (a process lock, so that the holder's pid can
+ * be named), waiting up to o->lock_wait_ms; the locked file must still be
+ * the one DIR holds
+ */
+static int lock_dir(struct outdir *o)
+{
+	char *path = xasprintf("%s/" OUTDIR_LOCK_FILE, o->real);
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	struct stat a, b;
+	long waited = 0, pid;
+	int fd = -1, ret = -1;
+
+	for (;;) {
+		fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			error("cannot create '%s': %s", path, strerror(errno));
+			goto cleanup;
+		}
+		if (fcntl(fd, F_SETLK, &fl) == 0) {
+			if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+				break;
+		} else if (errno != EAGAIN && errno != EACCES) {
+			error("cannot lock '%s': %s", path, strerror(errno));
+			goto cleanup;
+		} else if (waited >= o->lock_wait_ms) {
+			pid = lock_holder(fd);
+			if (pid)
+				error("'%s' is being written by another releaser run (pid %ld): run again when it is done",
+				      o->dir, pid);
+			else
+				error("'%s' is being written by another releaser run: run again when it is done", o->dir);
+			goto cleanup;
+		} else if (waited == 0) {
+			note("waiting for another releaser run to finish writing '%s'", o->dir);
+		}
+		close(fd);
+		fd = -1;
+		sleep_ms(LOCK_POLL_MS);
+		waited += LOCK_POLL_MS;
+	}
+	o->lock_fd = fd;
+	fd = -1;
+	ret = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return ret;
+}
+
 enum fate { MOVE, SAME, CONFLICT };
 
-/* what happens to staged file f: the final name is free, equal, or taken */
+/* what the commit does, read under the lock */
+struct set {
+	struct sums old;   /* what the previous release's SHA256SUMS lists */
+	enum fate *fates;  /* of o->files */
+	char **carry;      /* entries of DIR carried into the new set */
+	size_t n_carry;
+	char **gone;       /* entries of DIR not in the new set */
+	size_t n_gone;
+};
+
+static void set_release(struct set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_carry; i++)
+		free(s->carry[i]);
+	for (i = 0; i < s->n_gone; i++)
+		free(s->gone[i]);
+	free(s->carry);
+	free(s->gone);
+	free(s->fates);
+	sums_release(&s->old);
+}
+
+static void push(char ***v, size_t *n, const char *name)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = xstrdup(name);
+}
+
+/* what the staged file f meets in DIR: nothing, the same bytes, or others */
 static int fate_of(const struct outdir *o, const struct staged_file *f, enum fate *out)
 {
 	char hex[SHA256_HEX_LEN + 1];
-	char *final = outdir_final_path(o, f->name);
+	char *final = xasprintf("%s/%s", o->real, f->name);
 	struct stat sb;
 	uint64_t size;
 	int ret = -1;
@@ -184,6 +461,110 @@ cleanup:
 	return ret;
 }
 
+/* the previous release's list, when DIR holds one that can be read */
+static void read_old_sums(const struct outdir *o, struct sums *old)
+{
+	char *path = xasprintf("%s/" SUMS_FILE, o->real), *text = NULL, why[128];
+	struct stat sb;
+	size_t len;
+
+	if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		text = read_file(path, SUMS_MAX_SIZE, &len);
+		if (text && sums_parse(text, len, old, why, sizeof(why)) < 0)
+			warning("'%s' cannot be read (%s): the files it lists are kept", path, why);
+	}
+	free(text);
+	free(path);
+}
+
+/* a file of the previous release: listed in its SHA256SUMS, or one of the names that seal a release */
+static int old_release_file(const struct set *s, const char *name)
+{
+	static const char *const seal[] = { SUMS_FILE, SUMS_MINISIG_FILE, SUMS_SIG_FILE, MANIFEST_FILE,
+					    PROVENANCE_FILE };
+	size_t i;
+
+	for (i = 0; i < sizeof(seal) / sizeof(seal[0]); i++)
+		if (!strcmp(name, seal[i]))
+			return 1;
+	return sums_find(&s->old, name) != NULL;
+}
+
+static const struct staged_file *staged(const struct outdir *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (!strcmp(o->files[i].name, name))
+			return &o->files[i];
+	return NULL;
+}
+
+static int dropped(const struct outdir *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_drop; i++)
+		if (!strcmp(o->drop[i], name))
+			return 1;
+	return 0;
+}
+
+/* sorts DIR's entries into carried and gone */
+static int read_entries(const struct outdir *o, struct set *s)
+{
+	struct dirent *de;
+	DIR *d = opendir(o->real);
+
+	if (!d)
+		return error("cannot list '%s': %s", o->dir, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) || staged(o, de->d_name))
+			continue;
+		if (old_release_file(s, de->d_name) || dropped(o, de->d_name))
+			push(&s->gone, &s->n_gone, de->d_name);
+		else
+			push(&s->carry, &s->n_carry, de->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* the fates of the staged files; a conflict is refused unless forced */
+static int read_fates(const struct outdir *o, struct set *s)
+{
+	size_t i, conflicts = 0, first = 0;
+
+	s->fates = xcalloc(o->n ? o->n : 1, sizeof(*s->fates));
+	for (i = 0; i < o->n; i++) {
+		if (fate_of(o, &o->files[i], &s->fates[i]) < 0)
+			return -1;
+		if (s->fates[i] != CONFLICT || (o->flags & OUTDIR_FORCE) ||
+		    ((o->flags & OUTDIR_REPLACE) && old_release_file(s, o->files[i].name)))
+			continue;
+		if (conflicts++ == 0)
+			first = i;
+	}
+	if (conflicts == 1)
+		return error("'%s/%s' exists with other contents: remove it, or use --force to replace it", o->dir,
+			     o->files[first].name);
+	if (conflicts)
+		return error("'%s/%s' and %zu more exist with other contents: remove them, or use --force to "
+			     "replace them", o->dir, o->files[first].name, conflicts - 1);
+	return 0;
+}
+
+static int changes(const struct outdir *o, const struct set *s)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (s->fates[i] != SAME)
+			return 1;
+	return s->n_gone > 0;
+}
+
 static void fsync_path(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -194,30 +575,90 @@ static void fsync_path(const char *dir)
 	}
 }
 
-int outdir_commit(struct outdir *o)
+/* links DIR's name into the stage (replacing a staged file of the same bytes) */
+static int link_in(const struct outdir *o, const char *name)
 {
-	enum fate *fates = xcalloc(o->n ? o->n : 1, sizeof(*fates));
-	size_t i, conflicts = 0, first = 0;
+	char *from = xasprintf("%s/%s", o->real, name), *to = outdir_stage_path(o, name);
+	int ret = 0;
+
+	if ((unlink(to) != 0 && errno != ENOENT) || link(from, to) != 0)
+		ret = error("cannot link '%s' into the new release: %s", from, strerror(errno));
+	free(from);
+	free(to);
+	return ret;
+}
+
+/* moves DIR's directories among the carried entries into the stage, or (back) out of it */
+static int move_dirs(const struct outdir *o, const struct set *s, int back)
+{
+	char *in_dir, *in_stage;
+	struct stat sb;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < s->n_carry && ret == 0; i++) {
+		in_dir = xasprintf("%s/%s", o->real, s->carry[i]);
+		in_stage = outdir_stage_path(o, s->carry[i]);
+		if (lstat(back ? in_stage : in_dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    rename(back ? in_stage : in_dir, back ? in_dir : in_stage) != 0)
+			ret = error("cannot move '%s' into the new release: %s", in_dir, strerror(errno));
+		free(in_stage);
+		free(in_dir);
+	}
+	return ret;
+}
+
+/* the stage made into the complete new DIR, swapped with DIR, the old set removed */
+static int commit_swap(const struct outdir *o, const struct set *s)
+{
+	char *parent = parent_of(o->real), *from = NULL;
+	struct stat sb;
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < o->n; i++)
+		if (s->fates[i] == SAME && link_in(o, o->files[i].name) < 0)
+			goto cleanup;
+	for (i = 0; i < s->n_carry; i++) {
+		free(from);
+		from = xasprintf("%s/%s", o->real, s->carry[i]);
+		if (lstat(from, &sb) == 0 && !S_ISDIR(sb.st_mode) && link_in(o, s->carry[i]) < 0)
+			goto cleanup;
+	}
+	if (stat(o->real, &sb) != 0 || chmod(o->stage, sb.st_mode & 07777) != 0) {
+		error("cannot give '%s' the mode of '%s': %s", o->stage, o->dir, strerror(errno));
+		goto cleanup;
+	}
+	fsync_path(o->stage);
+	/* directories cannot be linked: they move, just before the swap (and back when it fails) */
+	if (move_dirs(o, s, 0) < 0) {
+		move_dirs(o, s, 1);
+		goto cleanup;
+	}
+	if (renameat2(AT_FDCWD, o->stage, AT_FDCWD, o->real, RENAME_EXCHANGE) != 0) {
+		error("cannot swap '%s' with its new release: %s", o->dir, strerror(errno));
+		move_dirs(o, s, 1);
+		goto cleanup;
+	}
+	fsync_path(parent);
+	fsync_path(o->wrap);
+	remove_tree(o->stage); /* now the old set */
+	ret = 0;
+cleanup:
+	free(from);
+	free(parent);
+	return ret;
+}
+
+/* the new files renamed into DIR (in their order: the seal last), then the old ones removed */
+static int commit_in_place(const struct outdir *o, const struct set *s)
+{
 	char *from = NULL, *to = NULL;
+	size_t i;
 	int ret = -1;
 
 	for (i = 0; i < o->n; i++) {
-		if (fate_of(o, &o->files[i], &fates[i]) < 0)
-			goto cleanup;
-		if (fates[i] == CONFLICT && conflicts++ == 0)
-			first = i;
-	}
-	if (conflicts && !o->force) {
-		if (conflicts == 1)
-			error("'%s/%s' exists with other contents: remove it, or use --force to replace it", o->dir,
-			      o->files[first].name);
-		else
-			error("'%s/%s' and %zu more exist with other contents: remove them, or use --force to "
-			      "replace them", o->dir, o->files[first].name, conflicts - 1);
-		goto cleanup;
-	}
-	for (i = 0; i < o->n; i++) {
-		if (fates[i] == SAME)
+		if (s->fates[i] == SAME)
 			continue;
 		from = outdir_stage_path(o, o->files[i].name);
 		to = outdir_final_path(o, o->files[i].name);
@@ -229,12 +670,41 @@ int outdir_commit(struct outdir *o)
 		free(to);
 		from = to = NULL;
 	}
-	fsync_path(o->dir);
+	for (i = 0; i < s->n_gone; i++) {
+		to = outdir_final_path(o, s->gone[i]);
+		if (unlink(to) != 0 && errno != ENOENT) {
+			error("cannot remove '%s' of the previous release: %s", to, strerror(errno));
+			goto cleanup;
+		}
+		free(to);
+		to = NULL;
+	}
+	fsync_path(o->real);
 	ret = 0;
 cleanup:
 	free(from);
 	free(to);
-	free(fates);
+	return ret;
+}
+
+int outdir_commit(struct outdir *o)
+{
+	struct set s;
+	int ret = -1;
+
+	memset(&s, 0, sizeof(s));
+	if (lock_dir(o) < 0)
+		goto cleanup;
+	read_old_sums(o, &s.old);
+	if (read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
+		goto cleanup;
+	if (!changes(o, &s)) {
+		ret = 0;
+		goto cleanup;
+	}
+	ret = o->flags & OUTDIR_IN_PLACE ? commit_in_place(o, &s) : commit_swap(o, &s);
+cleanup:
+	set_release(&s);
 	return ret;
 }
 
@@ -242,12 +712,22 @@ void outdir_close(struct outdir *o)
 {
 	size_t i;
 
-	if (o->stage)
-		remove_stage(o->stage);
+	if (o->wrap)
+		remove_tree(o->wrap);
+	/* the descriptors are set only by outdir_open, which sets dir */
+	if (o->dir && o->wrap_fd >= 0)
+		close(o->wrap_fd);
+	if (o->dir && o->lock_fd >= 0)
+		close(o->lock_fd);
 	for (i = 0; i < o->n; i++)
 		free(o->files[i].name);
+	for (i = 0; i < o->n_drop; i++)
+		free(o->drop[i]);
 	free(o->files);
+	free(o->drop);
 	free(o->stage);
+	free(o->wrap);
+	free(o->real);
 	free(o->dir);
 	memset(o, 0, sizeof(*o));
 }

@@ -141,9 +141,15 @@ cleanup:
 	return ret;
 }
 
+static char *out_dir(const struct release_state *st, const struct release_opts *ro)
+{
+	return ro->out ? xstrdup(ro->out) : xasprintf("%s%s", st->workdir, DIST_DIR);
+}
+
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
+	char *out;
 	int rc;
 
 	if (key && key_options_check(ro) < 0)
@@ -151,7 +157,10 @@ int release_prepare(git_repository *repo, const struct settings *s, const struct
 	rc = release_state_load(repo, s, &ro->state, st);
 	if (rc != 0)
 		return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
-	if (release_state_preflight(st) < 0 || (key && release_load_key(ro, key) < 0)) {
+	out = out_dir(st, ro);
+	rc = release_state_preflight(st) < 0 || (key && (outdir_check(out) < 0 || release_load_key(ro, key) < 0));
+	free(out);
+	if (rc) {
 		release_state_release(st);
 		return EXIT_USAGE;
 	}
@@ -330,11 +339,6 @@ static int finish(struct outdir *o, const struct release_meta *m, const struct r
 	return release_report(o, m, ro->json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
-static char *out_dir(const struct release_state *st, const struct release_opts *ro)
-{
-	return ro->out ? xstrdup(ro->out) : xasprintf("%s%s", st->workdir, DIST_DIR);
-}
-
 int release_run(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		const struct sign_key *key)
 {
@@ -349,7 +353,7 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 		goto cleanup;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
-	if (outdir_open(&o, out, ro->force) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (outdir_open(&o, out, ro->force ? OUTDIR_FORCE : 0) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	if (ro->check_reproducible && compare_builds(st, s, &again, &m, &o) < 0)
 		goto cleanup;
@@ -377,7 +381,7 @@ int release_package(const struct release_state *st, const struct settings *s, co
 	if (ret != EXIT_OK)
 		goto cleanup;
 	ret = EXIT_FAIL;
-	if (outdir_open(&o, out, ro->force) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (outdir_open(&o, out, ro->force ? OUTDIR_FORCE : 0) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	ret = finish(&o, &m, ro, key);
 cleanup:

@@ -71,11 +71,11 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key);
 /*
  * release_prepare is what build, package and release do after their
  * options: the release state of repo with settings s loaded and
- * preflighted, and, when key is not NULL (the commands that write
- * artifacts), the signing key loaded and the release notes rendered into
- * st->changelog. Returns EXIT_OK with *st loaded (free it with
- * release_state_release) and *key set; otherwise an exit code after one
- * message, with nothing to free.
+ * preflighted, and, when key is not NULL (package, release), the output
+ * directory checked (outdir_check), the signing key loaded and the release
+ * notes rendered into st->changelog. Returns EXIT_OK with *st loaded (free
+ * it with release_state_release) and *key set; otherwise an exit code
+ * after one message, with nothing to free.
  */
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key);

@@ -61,23 +61,44 @@ test_expect_success '--force replaces artifacts with other bytes' '
 	minisign -Vm SHA256SUMS -p "$TRASH_ROOT/key.pub" >/dev/null
 '
 
-test_expect_success 'an output path under a file is refused' '
+test_expect_success 'an output path under a file is refused in preflight, before the build' '
 	fake_project p && cd p
 	echo x >../file
-	expect_exit 1 "$R" release --key "$KEY" --out ../file/dist 2>../err >/dev/null
-	tail -n 1 ../err >../last
-	test_grep "cannot create .*file/dist.: Not a directory" ../last
+	expect_exit 2 "$R" release --key "$KEY" --out ../file/dist 2>../err >/dev/null
+	one_line ../err
+	test_grep "^releaser: cannot use .\.\./file/dist. as the output directory: .\.\./file. is not a directory$" ../err
+	test ! -e build
+	expect_exit 2 "$R" release --key "$KEY" --out ../file 2>../err >/dev/null
+	test_grep "^releaser: cannot use .\.\./file. as the output directory: .\.\./file. is not a directory$" ../err
+	test ! -e build
+'
+
+test_expect_success 'an empty --out is refused in preflight, before the build' '
+	fake_project p && cd p
+	expect_exit 2 "$R" release --key "$KEY" --out "" 2>../err >/dev/null
+	one_line ../err
+	test_grep "^releaser: the output directory is an empty string: give a directory name$" ../err
+	test ! -e build
+	"$R" build >/dev/null 2>&1
+	expect_exit 2 "$R" package --key "$KEY" --out "" 2>../err >/dev/null
+	one_line ../err
+	expect_exit 2 "$R" finalize --key "$KEY" --out "" 2>../err >/dev/null
+	one_line ../err
+	ls -A .. >../names
+	printf "err\nnames\np\n" >../want
+	test_cmp ../want ../names
 '
 
 if can_mount; then
-test_expect_success 'a read-only output directory fails with one line and leaves it empty' '
+test_expect_success 'a read-only output directory is refused in preflight, before the build' '
 	fake_project p && cd p
 	with_tmpfs ../ro 64k ro
 	trap "umount ../ro" EXIT
-	expect_exit 1 "$R" release --key "$KEY" --out ../ro 2>../err >/dev/null
-	tail -n 1 ../err >../last
-	test_grep "cannot write into .../ro.: Read-only file system" ../last
+	expect_exit 2 "$R" release --key "$KEY" --out ../ro 2>../err >/dev/null
+	one_line ../err
+	test_grep "^releaser: cannot write into .\.\./ro.: Read-only file system (give a writable output directory)$" ../err
 	test -z "$(ls -A ../ro)"
+	test ! -e build
 '
 
 test_expect_success 'a full disk fails with one line, leaving no file behind' '
@@ -99,16 +120,17 @@ test_expect_success 'a run killed while packaging leaves no partial file; the ne
 	FAKE_AGENT_KB=40000 "$R" release --key "$KEY" >/dev/null 2>&1 &
 	pid=$!
 	n=0
-	until ls dist/.releaser-stage-*/.*.tmp.* >/dev/null 2>&1; do
+	until ls .dist.releaser-*/new/.*.tmp.* >/dev/null 2>&1; do
 		n=$((n + 1)); test $n -lt 1200; sleep 0.05
 	done
 	kill -9 $pid
 	wait $pid || true
-	ls -A dist >../left
-	not grep -v "^\.releaser-stage-" ../left
+	test -z "$(ls -A dist)"
+	# the dead run'"'"'s stage leaves the work tree clean, and the next run removes it
+	test -z "$(git status --porcelain)"
 	"$R" release --key "$KEY" >/dev/null 2>&1
-	ls -A dist >../names
-	not grep "^\.releaser-stage-" ../names
+	ls -A . dist >../names
+	not grep "releaser-[0-9]" ../names
 	cd dist && sha256sum -c SHA256SUMS >/dev/null
 '
 test_done

@@ -3,11 +3,13 @@
  * tarball writer, the release identity and its views, the checksum lists.
  * Files go into a scratch directory under $TMPDIR, removed at the end.
  */
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -178,19 +180,29 @@ TEST(outdir__same_bytes_kept_other_bytes_conflict)
 
 TEST(outdir__stage_of_a_dead_run_removed)
 {
-	char *dir = path_in("dead"), *stage = NULL, *file = NULL;
+	char *dir = path_in("dead"), *stage = NULL, *file = NULL, *wrap = NULL, *other = NULL;
 	struct outdir o;
 
 	check(mkdir(dir, 0755) == 0);
+	/* an in-place stage inside DIR and a stage beside it, both of dead runs */
 	stage = xasprintf("%s/.releaser-stage-2147483646-abcdef", dir);
 	check(mkdir(stage, 0700) == 0);
 	file = xasprintf("%s/half.tar.gz", stage);
 	check(write_text(file, "partial") == 0);
+	wrap = path_in(".dead.releaser-2147483646-abcdef");
+	check(mkdir(wrap, 0700) == 0);
+	/* a name that only looks like a stage is not ours */
+	other = path_in(".dead.releaser-notes");
+	check(mkdir(other, 0700) == 0);
 	check(outdir_open(&o, dir, 0) == 0);
-	check(!exists(stage));
-	check(count_prefix(dir, ".releaser-stage-") == 1);
+	check(!exists(stage) && !exists(wrap) && exists(other));
+	check(count_prefix(scratch, ".dead.releaser-[0-9]") == 1);
+	check(!strncmp(o.stage, scratch, strlen(scratch)));
 	outdir_close(&o);
+	check(count_prefix(scratch, ".dead.releaser-[0-9]") == 0);
 	check(count_prefix(dir, ".releaser-stage-") == 0);
+	free(other);
+	free(wrap);
 	free(file);
 	free(stage);
 	free(dir);
@@ -205,6 +217,270 @@ TEST(outdir__not_a_directory)
 	check(outdir_open(&o, file, 0) < 0);
 	outdir_close(&o);
 	free(file);
+}
+
+static ino_t inode_of(const char *dir, const char *name)
+{
+	char *path = name ? xasprintf("%s/%s", dir, name) : xstrdup(dir);
+	struct stat sb;
+	ino_t ino = lstat(path, &sb) == 0 ? sb.st_ino : 0;
+
+	free(path);
+	return ino;
+}
+
+static int exists_in(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = exists(path);
+
+	free(path);
+	return rc;
+}
+
+static int write_in(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = write_text(path, text);
+
+	free(path);
+	return rc;
+}
+
+/* a previous release in dir: old.tar.gz listed in SHA256SUMS, its signature, manifest */
+static int old_release(const char *dir)
+{
+	return write_in(dir, "old.tar.gz", "old\n") || write_in(dir, "manifest.json", "{}\n") ||
+	       write_in(dir, "SHA256SUMS", "1111111111111111111111111111111111111111111111111111111111111111  "
+					   "manifest.json\n2222222222222222222222222222222222222222222222222222222222222222"
+					   "  old.tar.gz\n") ||
+	       write_in(dir, "SHA256SUMS.sig", "sig\n");
+}
+
+#define NEW_SUMS "3333333333333333333333333333333333333333333333333333333333333333  new.tar.gz\n"
+
+TEST(outdir__previous_release_replaced_as_a_set)
+{
+	char *dir = path_in("set"), *got = NULL;
+	ino_t dir_ino, notes, lock;
+	struct outdir o;
+
+	check(mkdir(dir, 0755) == 0);
+	check(old_release(dir) == 0);
+	check(write_in(dir, "notes.txt", "not a release file\n") == 0);
+	got = xasprintf("%s/docs", dir);
+	check(mkdir(got, 0755) == 0);
+	free(got);
+	check(write_in(dir, "docs/readme", "kept\n") == 0);
+	check(outdir_open(&o, dir, OUTDIR_FORCE) == 0);
+	check(!(o.flags & OUTDIR_IN_PLACE));
+	check(outdir_write(&o, "new.tar.gz", "new\n", 4) == 0);
+	check(outdir_write(&o, "SHA256SUMS", NEW_SUMS, strlen(NEW_SUMS)) == 0);
+	dir_ino = inode_of(dir, NULL);
+	notes = inode_of(dir, "notes.txt");
+	check(outdir_commit(&o) == 0);
+	lock = inode_of(dir, OUTDIR_LOCK_FILE);
+	outdir_close(&o);
+	/* the old set is gone as a whole, the new one is there, the rest is carried */
+	check(!exists_in(dir, "old.tar.gz") && !exists_in(dir, "manifest.json") && !exists_in(dir, "SHA256SUMS.sig"));
+	got = xasprintf("%s/SHA256SUMS", dir);
+	free(dir);
+	dir = got;
+	got = slurp(dir);
+	check_str(got, NEW_SUMS);
+	free(got);
+	free(dir);
+	dir = path_in("set");
+	check(exists_in(dir, "new.tar.gz") && exists_in(dir, "docs/readme"));
+	check(inode_of(dir, "notes.txt") == notes);
+	/* DIR was swapped as a whole; nothing of the run is left beside it */
+	check(inode_of(dir, NULL) != dir_ino);
+	check(count_prefix(scratch, ".set.releaser-") == 0);
+	/* the lock file is the same file in every version of DIR */
+	check(lock != 0);
+	check(outdir_open(&o, dir, OUTDIR_FORCE) == 0);
+	check(outdir_write(&o, "SHA256SUMS", "newer sums\n", 11) == 0);
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	check(inode_of(dir, OUTDIR_LOCK_FILE) == lock);
+	check(!exists_in(dir, "new.tar.gz"));
+	free(dir);
+}
+
+TEST(outdir__identical_release_touches_nothing)
+{
+	char *dir = path_in("same");
+	struct outdir o;
+	ino_t dir_ino, file;
+
+	check(outdir_open(&o, dir, 0) == 0);
+	check(outdir_write(&o, "a.tar.gz", "a\n", 2) == 0);
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	dir_ino = inode_of(dir, NULL);
+	file = inode_of(dir, "a.tar.gz");
+	check(outdir_open(&o, dir, 0) == 0);
+	check(outdir_write(&o, "a.tar.gz", "a\n", 2) == 0);
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	check(inode_of(dir, NULL) == dir_ino && inode_of(dir, "a.tar.gz") == file);
+	free(dir);
+}
+
+TEST(outdir__replace_flag_replaces_only_the_previous_release)
+{
+	char *dir = path_in("replace"), *got = NULL, *path = NULL;
+	struct outdir o;
+
+	check(mkdir(dir, 0755) == 0);
+	check(old_release(dir) == 0);
+	check(write_in(dir, "notes.txt", "theirs\n") == 0);
+	/* the previous release's files are replaced, a file of no release is not */
+	check(outdir_open(&o, dir, OUTDIR_REPLACE) == 0);
+	check(outdir_write(&o, "manifest.json", "{ \"new\": 1 }\n", 13) == 0);
+	check(outdir_write(&o, "notes.txt", "ours\n", 5) == 0);
+	check(outdir_commit(&o) < 0);
+	outdir_close(&o);
+	check(exists_in(dir, "old.tar.gz"));
+	check(outdir_open(&o, dir, OUTDIR_REPLACE) == 0);
+	check(outdir_write(&o, "manifest.json", "{ \"new\": 1 }\n", 13) == 0);
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	check(!exists_in(dir, "old.tar.gz") && !exists_in(dir, "SHA256SUMS"));
+	path = xasprintf("%s/notes.txt", dir);
+	got = slurp(path);
+	check_str(got, "theirs\n");
+	free(got);
+	free(path);
+	free(dir);
+}
+
+TEST(outdir__dropped_names_leave_the_set)
+{
+	char *dir = path_in("drop");
+	struct outdir o;
+
+	check(mkdir(dir, 0755) == 0);
+	check(write_in(dir, "t.tar.gz", "t\n") == 0 && write_in(dir, "manifest-amd64.json", "{}\n") == 0);
+	check(outdir_open(&o, dir, 0) == 0);
+	check(outdir_write(&o, "SHA256SUMS", "sums\n", 5) == 0);
+	outdir_drop(&o, "manifest-amd64.json");
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	check(exists_in(dir, "t.tar.gz") && exists_in(dir, "SHA256SUMS") && !exists_in(dir, "manifest-amd64.json"));
+	free(dir);
+}
+
+TEST(outdir__in_place)
+{
+	char *dir = path_in("inplace");
+	struct outdir o;
+	ino_t dir_ino;
+
+	check(mkdir(dir, 0755) == 0);
+	check(old_release(dir) == 0);
+	dir_ino = inode_of(dir, NULL);
+	check(outdir_open(&o, dir, OUTDIR_FORCE | OUTDIR_IN_PLACE) == 0);
+	check(!strncmp(o.stage, dir, strlen(dir)));
+	check(outdir_write(&o, "new.tar.gz", "new\n", 4) == 0);
+	check(outdir_write(&o, "SHA256SUMS", "new sums\n", 9) == 0);
+	check(outdir_commit(&o) == 0);
+	outdir_close(&o);
+	check(inode_of(dir, NULL) == dir_ino);
+	check(!exists_in(dir, "old.tar.gz") && !exists_in(dir, "manifest.json") && exists_in(dir, "new.tar.gz"));
+	check(count_prefix(dir, ".releaser-stage-") == 0);
+	free(dir);
+}
+
+/* runs f with stderr into a file; returns what it printed (caller frees) */
+static char *stderr_of(int (*f)(struct outdir *), struct outdir *o, int *rc)
+{
+	char *path = path_in("stderr.txt"), *text;
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	fflush(stderr);
+	dup2(fd, 2);
+	close(fd);
+	*rc = f(o);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	text = slurp(path);
+	free(path);
+	return text;
+}
+
+TEST(outdir__lock_held_by_another_run)
+{
+	char *dir = path_in("locked"), *lock = NULL, *msg = NULL, *want = NULL;
+	int ready[2], done[2], rc, status;
+	struct outdir o;
+	pid_t pid;
+	char c;
+
+	check(outdir_open(&o, dir, 0) == 0);
+	check(outdir_write(&o, "a.tar.gz", "a\n", 2) == 0);
+	lock = xasprintf("%s/" OUTDIR_LOCK_FILE, dir);
+	check(pipe(ready) == 0 && pipe(done) == 0);
+	pid = fork();
+	check(pid >= 0);
+	if (pid == 0) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int fd = open(lock, O_RDWR | O_CREAT, 0644);
+
+		if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	check(read(ready[0], &c, 1) == 1);
+	o.lock_wait_ms = 100;
+	msg = stderr_of(outdir_commit, &o, &rc);
+	want = xasprintf("releaser: '%s' is being written by another releaser run (pid %ld): run again when it is "
+			 "done\n", dir, (long)pid);
+	check(rc < 0);
+	check(msg && strstr(msg, want));
+	check(!exists_in(dir, "a.tar.gz"));
+	/* once the other run is done, the commit goes through */
+	check(write(done[1], "x", 1) == 1);
+	check(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	check(outdir_commit(&o) == 0);
+	check(exists_in(dir, "a.tar.gz"));
+	outdir_close(&o);
+	close(ready[0]);
+	close(ready[1]);
+	close(done[0]);
+	close(done[1]);
+	free(want);
+	free(msg);
+	free(lock);
+	free(dir);
+}
+
+TEST(outdir__check)
+{
+	char *file = path_in("check-file"), *under = path_in("check-file/dist"), *fresh = path_in("fresh/a/b");
+
+	check(outdir_check("") < 0);
+	check(write_text(file, "x") == 0);
+	check(outdir_check(file) < 0);
+	check(outdir_check(under) < 0);
+	/* a directory that can be made is fine, and the check makes nothing */
+	check(outdir_check(fresh) == 0);
+	check(!exists(fresh));
+	check(outdir_check(scratch) == 0);
+	free(fresh);
+	free(under);
+	free(file);
+}
+
+TEST(outdir__empty_path_refused)
+{
+	struct outdir o;
+
+	check(outdir_open(&o, "", 0) < 0);
+	outdir_close(&o);
 }
 
 TEST(tarball__entries_modes_mtime)
@@ -488,6 +764,14 @@ int main(void)
 		CASE(outdir__same_bytes_kept_other_bytes_conflict),
 		CASE(outdir__stage_of_a_dead_run_removed),
 		CASE(outdir__not_a_directory),
+		CASE(outdir__previous_release_replaced_as_a_set),
+		CASE(outdir__identical_release_touches_nothing),
+		CASE(outdir__replace_flag_replaces_only_the_previous_release),
+		CASE(outdir__dropped_names_leave_the_set),
+		CASE(outdir__in_place),
+		CASE(outdir__lock_held_by_another_run),
+		CASE(outdir__check),
+		CASE(outdir__empty_path_refused),
 		CASE(tarball__entries_modes_mtime),
 		CASE(tarball__missing_input_leaves_nothing),
 		CASE(ident__round_trip),

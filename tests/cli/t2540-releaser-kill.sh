@@ -1,0 +1,185 @@
+#!/bin/bash
+# Killed and concurrent releases (strace fault injection). A release killed
+# at any of its renames leaves the output directory verifying as the old
+# release or the new one (or without a release, for the first one), never
+# a mix, with no temporary file in it, and a rerun succeeds. Of two
+# releases of different commits into one directory, exactly one wins.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+"$R" keygen --out "$TRASH_ROOT/key" >/dev/null 2>&1
+KEY=$TRASH_ROOT/key.key
+PUB=$TRASH_ROOT/key.pub
+RENAMES=rename,renameat,renameat2
+# LeakSanitizer cannot run under ptrace; the reruns, untraced, still check leaks
+TRACED_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+
+# verifies_as DIR COMMIT...: DIR verifies, as the release of one of the commits
+verifies_as() {
+	dir=$1
+	shift
+	if ! "$R" verify --pubkey "$PUB" "$dir" >"$TRASH/verify.out" 2>&1; then
+		cat "$TRASH/verify.out" >&2
+		return 1
+	fi
+	for c in "$@"; do
+		grep -q "^trusted comment: .* commit:$c " "$TRASH/verify.out" && return 0
+	done
+	echo "'$dir' verifies, but as none of: $*" >&2
+	cat "$TRASH/verify.out" >&2
+	return 1
+}
+
+# only_lock DIR: the only dot entry of DIR is the lock (no stage, no temporary file)
+only_lock() {
+	ls -A "$1" | grep "^\." >"$TRASH/dots" || true
+	if grep -v -x "\.releaser\.lock" "$TRASH/dots" >&2; then
+		echo "'$1' holds the entries above" >&2
+		return 1
+	fi
+}
+
+# no_release DIR: DIR is absent or holds no release file
+no_release() {
+	test ! -e "$1" || test -z "$(ls "$1")"
+}
+
+# kill_each_rename SETUP AFTER ARGS...: for each rename syscall and N = 1,
+# 2, ... until a run is not killed (strace counts each syscall apart):
+# SETUP puts dist/ back, `releaser release ARGS` is killed at its Nth call,
+# AFTER checks dist/, and a rerun must succeed and verify as HEAD. Leaves
+# the number of kill points in ../kills, the points in ../killed.
+kill_each_rename() {
+	setup=$1 after=$2
+	shift 2
+	head=$(git rev-parse HEAD)
+	kills=0
+	: >../killed
+	for sc in rename renameat renameat2; do
+		n=1
+		while :; do
+			$setup
+			rc=0
+			ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o /dev/null -e inject=$sc:signal=KILL:when=$n \
+				"$R" release "$@" \
+				>/dev/null 2>../err || rc=$?
+			test "$rc" -ne 0 || break
+			if [ "$rc" -ne 137 ]; then
+				echo "$sc $n: exit $rc, not a kill" >&2
+				cat ../err >&2
+				return 1
+			fi
+			echo "$sc $n" >>../killed
+			test ! -e dist || only_lock dist
+			$after
+			"$R" release "$@" >/dev/null 2>&1
+			verifies_as dist "$head"
+			only_lock dist
+			kills=$((kills + 1))
+			n=$((n + 1))
+			test "$n" -le 40
+		done
+		verifies_as dist "$head"
+		only_lock dist
+	done
+	# a dead run's stage is removed by the next run; it never made the tree dirty
+	test -z "$(ls -A | grep "^\.dist\.releaser-" || true)"
+	test -z "$(git status --porcelain)"
+	echo "$kills" >../kills
+}
+
+report_kills() {
+	if [ -f "$TRASH_ROOT/case-$test_n/kills" ]; then
+		echo "# $1: $(cat "$TRASH_ROOT/case-$test_n/kills") kill points, each followed by a verify and a rerun"
+	fi
+}
+
+if ! command -v strace >/dev/null 2>&1 || ! strace -f -o /dev/null true 2>/dev/null; then
+	for t in 'killed at each rename into an empty directory: no release, or the new one' \
+		'killed at each rename of --force over an older release: the old release or the new one' \
+		'killed at each rename over an identical release: it stays as it was' \
+		'two releases of different commits into one directory: exactly one wins, three times'; do
+		test_skip "$t" 'strace is missing or cannot trace here (ci/install-deps.sh installs it)'
+	done
+	test_done
+fi
+
+test_expect_success 'killed at each rename into an empty directory: no release, or the new one' '
+	fake_project p && cd p
+	empty() { rm -rf dist; }
+	check() { no_release dist || verifies_as dist "$(git rev-parse HEAD)"; }
+	kill_each_rename empty check --key "$KEY"
+	# the swap is one of them
+	grep -x "renameat2 1" ../killed
+'
+report_kills 'into an empty directory'
+
+test_expect_success 'killed at each rename of --force over an older release: the old release or the new one' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	old=$(git rev-parse HEAD)
+	cp -a dist ../old-dist
+	commit_change "a newer release"
+	new=$(git rev-parse HEAD)
+	older() { rm -rf dist && cp -a ../old-dist dist; }
+	check() { verifies_as dist "$old" "$new"; }
+	kill_each_rename older check --key "$KEY" --force
+	grep -x "renameat2 1" ../killed
+	# the old release is gone as a set: only the new tarballs are left
+	ls dist/*.tar.gz >../tarballs
+	not grep "${old:0:12}" ../tarballs
+'
+report_kills '--force over an older release'
+
+test_expect_success 'killed at each rename over an identical release: it stays as it was' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	cp -a dist ../same-dist
+	same() { rm -rf dist && cp -a ../same-dist dist; }
+	check() { verifies_as dist "$(git rev-parse HEAD)" && test_cmp ../same-dist/SHA256SUMS dist/SHA256SUMS; }
+	kill_each_rename same check --key "$KEY"
+	# the staged files are, but nothing is swapped
+	test "$(wc -l <../killed)" -ge 7
+	not grep "^renameat2" ../killed
+	# not killed, it touches nothing: not the directory, not a file in it
+	snap() { (cd dist && stat -c "%n %i %Y" . $(ls -A) && sha256sum $(ls -A)); }
+	same
+	snap >../before
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	snap >../after
+	test_cmp ../before ../after
+'
+report_kills 'over an identical release'
+
+test_expect_success 'two releases of different commits into one directory: exactly one wins, three times' '
+	fake_project a && fake_project b
+	(cd b && commit_change "another commit")
+	ca=$(git -C a rev-parse HEAD)
+	cb=$(git -C b rev-parse HEAD)
+	for i in 1 2 3; do
+		rm -rf shared
+		for c in a b; do
+			(
+				cd $c
+				rc=0
+				ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o /dev/null \
+					-e inject=$RENAMES:delay_enter=200000 "$R" release --key "$KEY" --out ../shared \
+					>/dev/null 2>../err-$c || rc=$?
+				echo $rc >../rc-$c
+			) &
+		done
+		wait
+		case "$(cat rc-a) $(cat rc-b)" in
+		"0 1") winner=$ca loser=b ;;
+		"1 0") winner=$cb loser=a ;;
+		*) echo "round $i: exits $(cat rc-a) (a) and $(cat rc-b) (b)" >&2; cat err-a err-b >&2; false ;;
+		esac
+		tail -n 1 err-$loser >last
+		test_grep "is being written by another releaser run\|with other contents: remove" last
+		verifies_as shared "$winner"
+		only_lock shared
+		test -z "$(ls -A | grep "^\.shared\.releaser-" || true)"
+	done
+'
+
+test_done
