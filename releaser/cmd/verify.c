@@ -19,6 +19,7 @@
 #include "sign/hash.h"
 #include "sign/sign.h"
 #include "lib/json.h"
+#include "lib/self.h"
 #include "lib/sums.h"
 
 static const char verify_usage[] =
@@ -292,9 +293,9 @@ static int print_json(const struct report *r, const char *dir, const char *key_i
 	for (i = 0; i < r->n; i++)
 		json_array_append_new(files, json_pack("{s:s, s:b, s:s?}", "name", r->v[i].name, "ok", !r->v[i].why,
 						       "reason", r->v[i].why));
-	root = json_pack("{s:s, s:b, s:s, s:s?, s:I, s:I, s:o}", "dir", dir, "ok", !r->failed, "key_id", key_id,
+	root = json_pack("{s:s, s:b, s:s, s:s?, s:I, s:I, s:o, s:s}", "dir", dir, "ok", !r->failed, "key_id", key_id,
 			 "trusted_comment", trusted_comment, "checked", (json_int_t)r->n, "failed",
-			 (json_int_t)r->failed, "files", files);
+			 (json_int_t)r->failed, "files", files, "releaser_version", releaser_version());
 	if (!root)
 		return error("cannot build the json report");
 	rc = json_print(root);

@@ -54,6 +54,7 @@ test_expect_success '--json reports the same for CI' '
 	test_grep "^  \"failed\": 0," out
 	test_grep "\"trusted_comment\": \"version:v1.2.3\"" out
 	test_grep "\"name\": \"manifest.json\"" out
+	test "releaser $(jq -r .releaser_version out)" = "$("$R" --version)"
 	flip_byte dist/manifest.json 2
 	expect_exit 1 "$R" verify --pubkey k.pub --json dist >out 2>err
 	test_grep "\"ok\": false" out

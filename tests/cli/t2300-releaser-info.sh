@@ -36,6 +36,7 @@ test_expect_success 'the plan builds the agent for the host arch only' '
 	test_grep "cross" ../note
 	"$R" info --arch "$HOST_ARCH" --json >../one
 	test "$(jq -r ".plan.arches | length" ../one)" = 1
+	test "releaser $(jq -r .releaser_version ../one)" = "$("$R" --version)"
 '
 
 test_expect_success 'the tag at HEAD is the version; describe matches git describe --tags' '

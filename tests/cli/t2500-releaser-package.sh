@@ -225,6 +225,7 @@ test_expect_success 'release --json prints what was written' '
 	test "$(jq -r .signed ../json)" = true
 	test "$(jq -r ".files | length" ../json)" = 7
 	test "$(jq -r .version ../json)" = "v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	test "releaser $(jq -r .releaser_version ../json)" = "$("$R" --version)"
 	jq -r ".files[] | \"\(.sha256)  \(.name)\"" ../json >../sums
 	cd dist && sha256sum -c ../../sums >/dev/null
 '
