@@ -15,6 +15,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "cmd/options.h"
+#include "release/builder.h"
 #include "release/metadata.h"
 #include "release/pipeline.h"
 
@@ -81,9 +82,11 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	};
 	struct release_opts ro;
 	struct release_meta m = { 0 };
+	struct builder builder = { 0 };
 	struct outdir o = { 0 };
 	struct sign_key *key = NULL;
 	const char *dir;
+	char why[512];
 	int rc, ret;
 
 	(void)ctx;
@@ -97,6 +100,10 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		goto cleanup;
 	}
 	dir = ro.out ? ro.out : DIST_DIR;
+	if (builder_load(&builder, why, sizeof(why)) < 0) {
+		error("%s", why);
+		goto cleanup;
+	}
 	if (release_load_key(&ro, &key) < 0)
 		goto cleanup;
 	rc = meta_read_partials(&m, dir);
@@ -104,6 +111,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
+	m.builder = &builder; /* the runners' manifests name the source; this job builds the provenance */
 	ret = EXIT_FAIL;
 	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force) < 0 ||
 	    metadata_write(&o, &m, key) < 0 || outdir_commit(&o) < 0)
@@ -115,6 +123,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 cleanup:
 	outdir_close(&o);
 	meta_release(&m);
+	builder_release(&builder);
 	sign_key_free(key);
 	return ret;
 }

@@ -70,9 +70,8 @@ cleanup:
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
 	struct artifact *all = xcalloc(m->n + 2, sizeof(*all));
-	char *builder = provenance_builder_id(m);
 	struct sums_lists sums = { 0 };
-	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
+	json_t *prov = provenance_statement(m), *manifest = NULL;
 	int ret = -1;
 
 	memcpy(all, m->tarballs, m->n * sizeof(*all));
@@ -91,7 +90,6 @@ cleanup:
 	sums_lists_release(&sums);
 	json_decref(manifest);
 	json_decref(prov);
-	free(builder);
 	free(all);
 	return ret;
 }

@@ -6,15 +6,7 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
-
-char *provenance_builder_id(const struct release_meta *m)
-{
-	const char *env = getenv("RELEASER_BUILDER_ID");
-
-	if (env && *env)
-		return xstrdup(env);
-	return xasprintf("urn:%s:releaser:local", m->id.project);
-}
+#include "release/builder.h"
 
 static json_t *digest(const char *algo, const char *value)
 {
@@ -71,17 +63,35 @@ static json_t *build_definition(const struct release_meta *m)
 	return def;
 }
 
-json_t *provenance_statement(const struct release_meta *m, const char *builder_id)
+/* runDetails: the builder, and the run when it is known */
+static json_t *run_details(const struct release_meta *m)
 {
-	json_t *doc = json_object(), *pred = json_object(), *run = json_object(), *builder = json_object();
+	const struct builder *b = m->builder;
+	json_t *run = json_object(), *builder = json_object(), *meta;
+	char *local = NULL;
+
+	if (!b || !b->id)
+		local = xasprintf("urn:%s:releaser:local", m->id.project);
+	jset(builder, "id", jstr(local ? local : b->id));
+	jset(run, "builder", builder);
+	if (b && b->invocation_id) {
+		meta = json_object();
+		jset(meta, "invocationId", jstr(b->invocation_id));
+		jset(run, "metadata", meta);
+	}
+	free(local);
+	return run;
+}
+
+json_t *provenance_statement(const struct release_meta *m)
+{
+	json_t *doc = json_object(), *pred = json_object();
 
 	jset(doc, "_type", jstr("https://in-toto.io/Statement/v1"));
 	jset(doc, "subject", subjects(m));
 	jset(doc, "predicateType", jstr("https://slsa.dev/provenance/v1"));
 	jset(pred, "buildDefinition", build_definition(m));
-	jset(builder, "id", jstr(builder_id));
-	jset(run, "builder", builder);
-	jset(pred, "runDetails", run);
+	jset(pred, "runDetails", run_details(m));
 	jset(doc, "predicate", pred);
 	return doc;
 }

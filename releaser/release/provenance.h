@@ -14,12 +14,11 @@
 #define PROVENANCE_FILE "provenance.intoto.json"
 
 /*
- * provenance_builder_id returns $RELEASER_BUILDER_ID, or a URN naming a
- * local releaser run of the project (caller frees).
+ * provenance_statement returns the statement for m's tarballs (caller
+ * json_decrefs). runDetails names m->builder (release/builder.h): its id,
+ * and its invocation id as metadata.invocationId when it has one; without
+ * an id, a URN naming a local releaser run of the project.
  */
-char *provenance_builder_id(const struct release_meta *m);
-
-/* provenance_statement returns the statement for m's tarballs (caller json_decrefs). */
-json_t *provenance_statement(const struct release_meta *m, const char *builder_id);
+json_t *provenance_statement(const struct release_meta *m);
 
 #endif /* RELEASER_PROVENANCE_H */
