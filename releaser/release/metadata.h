@@ -2,9 +2,10 @@
  * The files that describe and seal a release, staged beside its tarballs:
  *
  *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs
+ *   provenance.intoto.jsonl the same, signed: a DSSE envelope (signed only)
  *   manifest.json           every artifact with sha256, size, arch, flavors
  *   SHA256SUMS              GNU format, sorted by name: the tarballs and
- *                           the two JSON files, made from the artifact list
+ *                           the files above, made from the artifact list
  *   SHA256SUMS.minisig      minisign signature (trusted comment: timestamp,
  *                           version, commit, channel)
  *   SHA256SUMS.sig          signify embedded signature over the same list in
@@ -31,8 +32,9 @@ void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 
 /*
  * metadata_write stages provenance, manifest and SHA256SUMS for m's
- * tarballs in o, then signs the lists with key (no signatures when key is
- * NULL). Returns 0 or -1 after a message.
+ * tarballs in o, then signs the provenance (its DSSE envelope) and the
+ * lists with key (neither when key is NULL). Returns 0 or -1 after a
+ * message.
  */
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 

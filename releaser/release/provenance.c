@@ -7,6 +7,8 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "release/builder.h"
+#include "sign/dsse.h"
+#include "sign/key.h"
 
 static json_t *digest(const char *algo, const char *value)
 {
@@ -94,4 +96,34 @@ json_t *provenance_statement(const struct release_meta *m)
 	jset(pred, "runDetails", run_details(m));
 	jset(doc, "predicate", pred);
 	return doc;
+}
+
+char *provenance_envelope(const char *statement, size_t len, const struct sign_key *key)
+{
+	unsigned char sig[ED25519_SIG_LEN];
+	char id[SIGN_KEY_ID_LEN + 1], *payload = NULL, *sig64 = NULL, *line = NULL;
+	struct sign_pubkey pk;
+	json_t *doc = NULL, *one, *sigs;
+
+	if (sign_dsse(key, INTOTO_PAYLOAD_TYPE, statement, len, sig) < 0)
+		goto cleanup;
+	sign_key_public(key, &pk);
+	sign_key_id(&pk, id);
+	payload = dsse_base64(statement, len);
+	sig64 = dsse_base64(sig, sizeof(sig));
+	doc = json_object();
+	sigs = json_array();
+	one = json_object();
+	jset(one, "keyid", jstr(id));
+	jset(one, "sig", jstr(sig64));
+	jpush(sigs, one);
+	jset(doc, "payloadType", jstr(INTOTO_PAYLOAD_TYPE));
+	jset(doc, "payload", jstr(payload));
+	jset(doc, "signatures", sigs);
+	line = json_line(doc);
+cleanup:
+	json_decref(doc);
+	free(payload);
+	free(sig64);
+	return line;
 }

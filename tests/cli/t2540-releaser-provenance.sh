@@ -2,7 +2,9 @@
 # Provenance names its builder and its source: under GitHub Actions the
 # workflow, the run and the repository (from the GITHUB_* variables),
 # elsewhere RELEASER_BUILDER_ID / RELEASER_SOURCE_URI or a local run. A
-# builder or source that is not a URI stops the release (exit 2).
+# builder or source that is not a URI stops the release (exit 2). A signed
+# release also holds the statement as a DSSE envelope, checked here with
+# openssl alone against the minisign public key.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-release.sh"
 unset GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_WORKFLOW_REF GITHUB_RUN_ID GITHUB_RUN_ATTEMPT
@@ -17,6 +19,32 @@ github_tag_run() {
 	export GITHUB_ACTIONS=true GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/agent \
 		GITHUB_WORKFLOW_REF=acme/agent/.github/workflows/release.yml@refs/tags/$1 GITHUB_RUN_ID=4242 \
 		GITHUB_RUN_ATTEMPT=2 GITHUB_REF_TYPE=tag GITHUB_REF_NAME=$1
+}
+
+# the Ed25519 public key of minisign public key file $1 as a PEM file $2:
+# the SPKI DER prefix, then the key's last 32 bytes
+pem_of_minisign_pub() {
+	printf "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00" >"$2.der"
+	sed -n 2p "$1" | base64 -d | tail -c 32 >>"$2.der"
+	test "$(stat -c %s "$2.der")" = 44
+	{ echo "-----BEGIN PUBLIC KEY-----"; base64 -w 64 "$2.der"; echo "-----END PUBLIC KEY-----"; } >"$2"
+}
+
+# checks the DSSE envelope in directory $1 with openssl and PEM $2: the
+# payload is provenance.intoto.json, the signature is over the PAE (each
+# step chained: "not dsse_verify" runs it without set -e)
+dsse_verify() {
+	e=$1/provenance.intoto.jsonl
+	test "$(wc -l <"$e")" = 1 &&
+	test "$(jq -r .payloadType "$e")" = application/vnd.in-toto+json &&
+	jq -r .payload "$e" | base64 -d >payload &&
+	cmp payload "$1/provenance.intoto.json" &&
+	test "$(jq -r ".signatures | length" "$e")" = 1 &&
+	jq -r ".signatures[0].sig" "$e" | base64 -d >sig &&
+	printf "DSSEv1 %d %s %d " 28 application/vnd.in-toto+json "$(stat -c %s payload)" >pae &&
+	cat payload >>pae &&
+	openssl pkeyutl -verify -pubin -inkey "$2" -rawin -in pae -sigfile sig >openssl.out &&
+	test_grep "Signature Verified Successfully" openssl.out
 }
 
 # a fake project in p with tag $1 at HEAD
@@ -155,5 +183,73 @@ test_expect_success 'finalize refuses a builder that is not a URI (exit 2) and c
 	test_grep "RELEASER_BUILDER_ID .a builder. is not a URI" err
 	snapshot >after
 	test_cmp before after
+'
+test_expect_success 'the signed provenance (DSSE) verifies with openssl against the minisign public key' '
+	tagged_project v1.2.3
+	github_tag_run v1.2.3
+	minisign -G -W -p m.pub -s m.key >/dev/null
+	"$R" -C p release --key ../m.key >/dev/null 2>&1
+	pem_of_minisign_pub m.pub m.pem
+	dsse_verify p/dist m.pem
+	test "$(jq -r .signatures[0].keyid p/dist/provenance.intoto.jsonl)" = "$(sed -n "s/.*minisign public key //p" m.pub)"
+	test "$(jq -r .signatures[0].keyid p/dist/provenance.intoto.jsonl)" = \
+		"$("$R" verify --pubkey m.pub --json p/dist | jq -r .key_id)"
+	test_grep "^[0-9a-f]*  provenance.intoto.jsonl$" p/dist/SHA256SUMS
+	test "$(jq -r ".artifacts[] | select(.name == \"provenance.intoto.jsonl\") | .kind" p/dist/manifest.json)" = provenance
+	(cd p/dist && sha256sum -c SHA256SUMS >/dev/null)
+'
+
+test_expect_success 'a changed payload, signature or key fails the openssl check' '
+	tagged_project v1.2.3
+	minisign -G -W -p m.pub -s m.key >/dev/null
+	minisign -G -W -p other.pub -s other.key >/dev/null
+	"$R" -C p release --key ../m.key >/dev/null 2>&1
+	pem_of_minisign_pub m.pub m.pem
+	pem_of_minisign_pub other.pub other.pem
+	dsse_verify p/dist m.pem
+	not dsse_verify p/dist other.pem
+	cp p/dist/provenance.intoto.json saved
+	sed -i "s/v1.2.3/v1.2.4/" p/dist/provenance.intoto.json
+	not dsse_verify p/dist m.pem
+	cp saved p/dist/provenance.intoto.json
+	jq -c ".payload |= (@base64d | sub(\"v1.2.3\"; \"v1.2.4\") | @base64)" p/dist/provenance.intoto.jsonl >e
+	jq -r .payload e | base64 -d >changed
+	cp changed p/dist/provenance.intoto.json
+	cp e p/dist/provenance.intoto.jsonl
+	not dsse_verify p/dist m.pem
+	test_grep "Signature Verification Failure" openssl.out
+'
+
+test_expect_success 'unsigned packaging leaves the envelope out; finalize writes it' '
+	github_runners
+	test ! -e gathered/provenance.intoto.jsonl
+	test ! -e gathered/provenance.intoto.json
+	"$R" finalize --out gathered --no-sign >/dev/null 2>&1
+	test -e gathered/provenance.intoto.json
+	test ! -e gathered/provenance.intoto.jsonl
+	not grep -q provenance.intoto.jsonl gathered/SHA256SUMS gathered/manifest.json
+	rm -rf gathered && mkdir gathered && cp out-a/* out-b/* gathered/
+	"$R" keygen --out k >/dev/null 2>&1
+	"$R" finalize --out gathered --key k.key >/dev/null 2>&1
+	pem_of_minisign_pub k.pub k.pem
+	dsse_verify gathered k.pem
+	"$R" verify --pubkey k.pub gathered >/dev/null
+'
+test_expect_success 'RELEASING.md: the envelope checks with jq, base64 and openssl as shown' '
+	tagged_project v1.2.3
+	minisign -G -W -p profiling-agent.pub -s m.key >/dev/null
+	"$R" -C p release --key ../m.key --out ../v1.2.3 >/dev/null 2>&1
+	jq -r .payload v1.2.3/provenance.intoto.jsonl | base64 -d >payload
+	cmp payload v1.2.3/provenance.intoto.json
+	jq -r ".signatures[0].sig" v1.2.3/provenance.intoto.jsonl | base64 -d >sig
+	printf "DSSEv1 28 application/vnd.in-toto+json %d " "$(stat -c %s payload)" >pae
+	cat payload >>pae
+	printf "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00" >pub.der
+	sed -n 2p profiling-agent.pub | base64 -d | tail -c 32 >>pub.der
+	openssl pkey -pubin -inform DER -in pub.der -out pub.pem
+	openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in pae -sigfile sig >out
+	test_grep "^Signature Verified Successfully$" out
+	printf x >>pae
+	not openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in pae -sigfile sig >out
 '
 test_done
