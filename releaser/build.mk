@@ -16,6 +16,13 @@ $(OBJ)/releaser/%.o: releaser/%.c
 	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && \
 		mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
 
+# lib/self.o alone embeds VERSION (releaser --version): the stamp rebuilds it
+# when the version changes
+RELEASER_VERSION_STAMP := $(BUILD)/stamps/releaser-version
+$(eval $(call stamp_rule,$(RELEASER_VERSION_STAMP),$(VERSION)))
+$(OBJ)/releaser/lib/self.o: $(RELEASER_VERSION_STAMP)
+$(OBJ)/releaser/lib/self.o: CPPFLAGS_ALL += -DRELEASER_VERSION='"$(VERSION)"'
+
 $(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/lib
 	$(call msg,AR,$@)
 	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@

@@ -20,6 +20,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "git/git.h"
+#include "lib/self.h"
 
 enum {
 	NEEDS_REPO = 1 << 0, /* open the repository and its settings first */
@@ -51,7 +52,8 @@ static void usage(FILE *f)
 {
 	const struct command *c;
 
-	fprintf(f, "usage: releaser [-C DIR] [-q] COMMAND [OPTIONS]\n\n"
+	fprintf(f, "usage: releaser [-C DIR] [-q] COMMAND [OPTIONS]\n"
+		   "       releaser --version\n\n"
 		   "commands:\n");
 	for (c = commands; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
@@ -59,7 +61,8 @@ static void usage(FILE *f)
 		   "options:\n"
 		   "  -C DIR     run as if started in DIR\n"
 		   "  -q         quiet: only errors and requested output\n"
-		   "  --help     this text; `releaser COMMAND --help` for a command\n\n"
+		   "  --help     this text; `releaser COMMAND --help` for a command\n"
+		   "  --version  print \"releaser VERSION\", the version it was built from\n\n"
 		   "exit codes:\n"
 		   "  0  success\n"
 		   "  1  the operation failed (e.g. verification failed, merge conflict)\n"
@@ -126,6 +129,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return EXIT_OK;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("releaser %s\n", releaser_version());
+			return fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
 		} else {
 			error("unknown option '%s' (see releaser --help)", argv[i]);
 			return EXIT_USAGE;

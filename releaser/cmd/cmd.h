@@ -49,7 +49,7 @@ int cmd_release(int argc, char **argv, struct context *ctx);
 int cmd_finalize(int argc, char **argv, struct context *ctx);
 /* releaser keygen [--out PREFIX] [--force]: a key pair (cmd/keygen.c) */
 int cmd_keygen(int argc, char **argv, struct context *ctx);
-/* releaser verify [--pubkey FILE] [--json] DIR: a release directory (cmd/verify.c) */
+/* releaser verify [--pubkey FILE] [--require LIST] [--json] DIR: a release directory (cmd/verify.c) */
 int cmd_verify(int argc, char **argv, struct context *ctx);
 /* releaser mirror: bring the debug branch up to date with main (cmd/mirror.c) */
 int cmd_mirror(int argc, char **argv, struct context *ctx);

@@ -14,6 +14,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "cmd/options.h"
+#include "release/builder.h"
 #include "release/metadata.h"
 #include "release/pipeline.h"
 
@@ -78,9 +79,11 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	};
 	struct release_opts ro;
 	struct release_meta m = { 0 };
+	struct builder builder = { 0 };
 	struct outdir o = { 0 };
 	struct sign_key *key = NULL;
 	const char *dir;
+	char why[512];
 	int rc, ret;
 
 	(void)ctx;
@@ -94,6 +97,10 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		goto cleanup;
 	}
 	dir = ro.out ? ro.out : DIST_DIR;
+	if (builder_load(&builder, why, sizeof(why)) < 0) {
+		error("%s", why);
+		goto cleanup;
+	}
 	if (outdir_check(dir) < 0 || release_load_key(&ro, &key) < 0)
 		goto cleanup;
 	rc = meta_read_partials(&m, dir);
@@ -101,6 +108,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 		ret = rc == -2 ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
+	m.builder = &builder; /* the runners' manifests name the source; this job builds the provenance */
 	ret = EXIT_FAIL;
 	if (check_tarballs(&m, dir) < 0 || outdir_open(&o, dir, ro.force ? OUTDIR_FORCE : 0) < 0 ||
 	    metadata_write(&o, &m, key) < 0)
@@ -114,6 +122,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 cleanup:
 	outdir_close(&o);
 	meta_release(&m);
+	builder_release(&builder);
 	sign_key_free(key);
 	return ret;
 }

@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/self.h"
 #include "cmd/options.h"
 #include "release/state.h"
 
@@ -120,6 +121,7 @@ static int print_json(const struct release_state *st)
 	jset(doc, "make", make_json(st));
 	jset(doc, "ready", json_boolean(st->problems.n == 0));
 	jset(doc, "problems", list_json(&st->problems, 0));
+	jset(doc, "releaser_version", jstr(releaser_version()));
 	ret = json_print(doc);
 	json_decref(doc);
 	return ret;

@@ -1,6 +1,8 @@
 /*
  * releaser verify: checks a release directory: every artifact against
- * SHA256SUMS, nothing unlisted, and both signatures of the list.
+ * SHA256SUMS, nothing unlisted, and the signatures of the list: each one
+ * there must be valid, at least one must be there, and --require names
+ * those that must.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,22 +21,28 @@
 #include "sign/hash.h"
 #include "sign/sign.h"
 #include "lib/json.h"
+#include "lib/self.h"
 #include "lib/sums.h"
 
 static const char verify_usage[] =
-	"usage: releaser verify [--pubkey FILE] [--json] DIR\n"
+	"usage: releaser verify [--pubkey FILE] [--require LIST] [--json] DIR\n"
 	"\n"
 	"Checks a release directory: every file listed in DIR/SHA256SUMS has its\n"
 	"SHA-256, no other file is in DIR (besides the signatures and dot files),\n"
-	"SHA256SUMS.minisig is a minisign signature of SHA256SUMS and\n"
-	"SHA256SUMS.sig a signify signature embedding the same list, both by the\n"
-	"public key. Prints \"ok NAME\" or \"FAILED NAME: why\" per file.\n"
+	"and SHA256SUMS is signed by the public key: SHA256SUMS.minisig a\n"
+	"minisign signature of it (prehashed, or legacy as minisign -S -l makes\n"
+	"it), SHA256SUMS.sig a signify signature embedding the same list in BSD\n"
+	"style (signify -S -e). One of them is enough; each one there must be\n"
+	"valid. Prints \"ok NAME\" or \"FAILED NAME: why\" per file, then which\n"
+	"signatures were checked.\n"
 	"\n"
 	"options:\n"
-	"  --pubkey FILE  the public key (minisign or signify format); default:\n"
-	"                 $RELEASER_PUBKEY (a path, or the key's text)\n"
-	"  --json         print the result as one JSON object instead\n"
-	"  --help         this text\n"
+	"  --pubkey FILE   the public key (minisign or signify format); default:\n"
+	"                  $RELEASER_PUBKEY (a path, or the key's text)\n"
+	"  --require LIST  these signatures must be there: minisign, signify or\n"
+	"                  minisign,signify\n"
+	"  --json          print the result as one JSON object instead\n"
+	"  --help          this text\n"
 	"\n"
 	"exit codes:\n"
 	"  0  everything verified\n"
@@ -50,6 +58,20 @@ struct report {
 	struct result *v;
 	size_t n, failed;
 };
+
+/* the two signature formats, as --require and the report name them */
+enum { SIG_MINISIGN, SIG_SIGNIFY, SIG_FORMATS };
+
+static const char *const sig_format[SIG_FORMATS] = { "minisign", "signify" };
+static const char *const sig_file[SIG_FORMATS] = { SUMS_MINISIG_FILE, SUMS_SIG_FILE };
+
+/* what became of each signature file */
+enum sig_status { SIG_MISSING, SIG_OK, SIG_FAILED };
+
+static const char *const sig_status_name[] = { "missing", "ok", "failed" };
+
+/* the reason a file that is not there gets: compared by address */
+static const char reason_missing[] = "missing";
 
 static void report_add(struct report *r, const char *name, const char *why)
 {
@@ -75,7 +97,7 @@ static const char *errno_reason(int e)
 {
 	switch (e) {
 	case ENOENT:
-		return "missing";
+		return reason_missing;
 	case ELOOP:
 		return "a symbolic link";
 	default:
@@ -204,30 +226,43 @@ static int check_unlisted(int dirfd, const char *dir, const struct sums *s, stru
 	return 0;
 }
 
-/* both signature files; -1 after a message */
+/*
+ * the signature files into r and status: a missing one fails only when it
+ * is required or the other one is missing too; -1 after a message
+ */
 static int check_signatures(int dirfd, const struct sign_pubkey *pk, const char *sums, size_t sums_len,
-			    struct report *r, char **trusted_comment)
+			    const int require[SIG_FORMATS], struct report *r, enum sig_status status[SIG_FORMATS],
+			    char **trusted_comment)
 {
-	char *minisig, *sig;
-	size_t minisig_len = 0, sig_len = 0;
-	const char *why_m = NULL, *why_s = NULL;
+	char *text[SIG_FORMATS];
+	size_t len[SIG_FORMATS] = { 0, 0 };
+	const char *why[SIG_FORMATS] = { NULL, NULL };
 	struct sign_check c;
-	int rc;
+	int rc, i, ok[SIG_FORMATS], missing[SIG_FORMATS];
 
-	minisig = read_small(dirfd, SUMS_MINISIG_FILE, &minisig_len, &why_m);
-	sig = read_small(dirfd, SUMS_SIG_FILE, &sig_len, &why_s);
-	rc = sign_check_sums(pk, sums, sums_len, minisig, minisig_len, sig, sig_len, &c);
-	free(minisig);
-	free(sig);
+	for (i = 0; i < SIG_FORMATS; i++)
+		text[i] = read_small(dirfd, sig_file[i], &len[i], &why[i]);
+	rc = sign_check_sums(pk, sums, sums_len, text[SIG_MINISIGN], len[SIG_MINISIGN], text[SIG_SIGNIFY],
+			     len[SIG_SIGNIFY], &c);
+	free(text[SIG_MINISIGN]);
+	free(text[SIG_SIGNIFY]);
 	if (rc < 0)
 		return -1;
-	/* a file that could not be read says why; sign_check_sums says "missing" */
-	if (!why_m && !c.minisig_ok)
-		why_m = c.minisig_why;
-	if (!why_s && !c.sig_ok)
-		why_s = c.sig_why;
-	report_add(r, SUMS_MINISIG_FILE, c.minisig_ok ? NULL : why_m);
-	report_add(r, SUMS_SIG_FILE, c.sig_ok ? NULL : why_s);
+	ok[SIG_MINISIGN] = c.minisig_ok;
+	ok[SIG_SIGNIFY] = c.sig_ok;
+	/* a file that could not be read says why; sign_check_sums says why a text is bad */
+	if (!why[SIG_MINISIGN] && !c.minisig_ok)
+		why[SIG_MINISIGN] = c.minisig_why;
+	if (!why[SIG_SIGNIFY] && !c.sig_ok)
+		why[SIG_SIGNIFY] = c.sig_why;
+	for (i = 0; i < SIG_FORMATS; i++)
+		missing[i] = why[i] == reason_missing;
+	for (i = 0; i < SIG_FORMATS; i++) {
+		status[i] = ok[i] ? SIG_OK : missing[i] ? SIG_MISSING : SIG_FAILED;
+		if (missing[i] && !require[i] && !missing[1 - i])
+			continue;
+		report_add(r, sig_file[i], ok[i] ? NULL : why[i]);
+	}
 	*trusted_comment = c.trusted_comment;
 	c.trusted_comment = NULL;
 	sign_check_release(&c);
@@ -235,8 +270,8 @@ static int check_signatures(int dirfd, const struct sign_pubkey *pk, const char 
 }
 
 /* all checks of DIR into r; -1 after a message when one could not run */
-static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, struct report *r,
-		      char **trusted_comment)
+static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, const int require[SIG_FORMATS],
+		      struct report *r, enum sig_status status[SIG_FORMATS], char **trusted_comment)
 {
 	const char *why = NULL;
 	char reason[256], *sums;
@@ -249,7 +284,7 @@ static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, 
 		report_add(r, SUMS_FILE, why);
 		return 0;
 	}
-	if (check_signatures(dirfd, pk, sums, len, r, trusted_comment) < 0)
+	if (check_signatures(dirfd, pk, sums, len, require, r, status, trusted_comment) < 0)
 		goto cleanup;
 	if (sums_parse(sums, len, &s, reason, sizeof(reason)) < 0) {
 		report_add(r, SUMS_FILE, reason);
@@ -266,7 +301,27 @@ cleanup:
 	return ret;
 }
 
-static void print_text(const struct report *r, const char *key_id, const char *trusted_comment)
+/* "signatures checked: minisign, signify", or "none" when both are missing */
+static void print_checked(const enum sig_status status[SIG_FORMATS])
+{
+	const char *sep = "";
+	int i;
+
+	printf("signatures checked: ");
+	for (i = 0; i < SIG_FORMATS; i++) {
+		if (status[i] != SIG_MISSING) {
+			printf("%s%s", sep, sig_format[i]);
+			sep = ", ";
+		}
+	}
+	for (i = 0; i < SIG_FORMATS; i++)
+		if (status[i] == SIG_MISSING && status[1 - i] != SIG_MISSING)
+			printf(" (no %s)", sig_file[i]);
+	printf("%s\n", *sep ? "" : "none");
+}
+
+static void print_text(const struct report *r, const enum sig_status status[SIG_FORMATS], const char *key_id,
+		       const char *trusted_comment)
 {
 	size_t i;
 
@@ -278,13 +333,15 @@ static void print_text(const struct report *r, const char *key_id, const char *t
 	}
 	if (trusted_comment)
 		printf("trusted comment: %s\n", trusted_comment);
+	print_checked(status);
 	if (!r->failed)
 		printf("all %zu checks passed (key %s)\n", r->n, key_id);
 }
 
-static int print_json(const struct report *r, const char *dir, const char *key_id, const char *trusted_comment)
+static int print_json(const struct report *r, const enum sig_status status[SIG_FORMATS], const char *dir,
+		      const char *key_id, const char *trusted_comment)
 {
-	json_t *root, *files;
+	json_t *root, *files, *sigs;
 	size_t i;
 	int rc;
 
@@ -292,9 +349,11 @@ static int print_json(const struct report *r, const char *dir, const char *key_i
 	for (i = 0; i < r->n; i++)
 		json_array_append_new(files, json_pack("{s:s, s:b, s:s?}", "name", r->v[i].name, "ok", !r->v[i].why,
 						       "reason", r->v[i].why));
-	root = json_pack("{s:s, s:b, s:s, s:s?, s:I, s:I, s:o}", "dir", dir, "ok", !r->failed, "key_id", key_id,
-			 "trusted_comment", trusted_comment, "checked", (json_int_t)r->n, "failed",
-			 (json_int_t)r->failed, "files", files);
+	sigs = json_pack("{s:s, s:s}", sig_format[SIG_MINISIGN], sig_status_name[status[SIG_MINISIGN]],
+			 sig_format[SIG_SIGNIFY], sig_status_name[status[SIG_SIGNIFY]]);
+	root = json_pack("{s:s, s:b, s:s, s:s?, s:o, s:I, s:I, s:o, s:s}", "dir", dir, "ok", !r->failed, "key_id",
+			 key_id, "trusted_comment", trusted_comment, "signatures", sigs, "checked", (json_int_t)r->n,
+			 "failed", (json_int_t)r->failed, "files", files, "releaser_version", releaser_version());
 	if (!root)
 		return error("cannot build the json report");
 	rc = json_print(root);
@@ -302,10 +361,37 @@ static int print_json(const struct report *r, const char *dir, const char *key_i
 	return rc;
 }
 
+/* --require LIST into require; -1 after a message */
+static int parse_require(const char *list, int require[SIG_FORMATS])
+{
+	char *copy = xstrdup(list), *name, *save = NULL;
+	int i, ret = -1;
+
+	if (!*list) {
+		error("--require needs a list: minisign, signify or minisign,signify");
+		goto cleanup;
+	}
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < SIG_FORMATS && strcmp(name, sig_format[i]); i++)
+			;
+		if (i == SIG_FORMATS) {
+			error("unknown signature format '%s' in --require (use minisign, signify or minisign,signify)",
+			      name);
+			goto cleanup;
+		}
+		require[i] = 1;
+	}
+	ret = 0;
+cleanup:
+	free(copy);
+	return ret;
+}
+
 int cmd_verify(int argc, char **argv, struct context *ctx)
 {
 	static const struct option options[] = {
 		{ "pubkey", required_argument, NULL, 'p' },
+		{ "require", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -313,7 +399,9 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 	const char *pubkey = NULL, *dir;
 	char key_id[SIGN_KEY_ID_LEN + 1], *trusted_comment = NULL;
 	struct report r = { NULL, 0, 0 };
+	enum sig_status status[SIG_FORMATS] = { SIG_MISSING, SIG_MISSING };
 	struct sign_pubkey pk;
+	int require[SIG_FORMATS] = { 0, 0 };
 	int json = 0, c, dirfd = -1, ret = EXIT_USAGE;
 
 	(void)ctx;
@@ -321,6 +409,10 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 		switch (c) {
 		case 'p':
 			pubkey = optarg;
+			break;
+		case 'r':
+			if (parse_require(optarg, require) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'j':
 			json = 1;
@@ -333,8 +425,8 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 		}
 	}
 	if (optind != argc - 1) {
-		error(optind == argc ? "which directory? (releaser verify [--pubkey FILE] DIR)"
-				     : "one directory only (releaser verify [--pubkey FILE] DIR)");
+		error(optind == argc ? "which directory? (releaser verify [--pubkey FILE] [--require LIST] DIR)"
+				     : "one directory only (releaser verify [--pubkey FILE] [--require LIST] DIR)");
 		return EXIT_USAGE;
 	}
 	dir = argv[optind];
@@ -351,13 +443,13 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 		return EXIT_USAGE;
 	}
 	ret = EXIT_FAIL;
-	if (verify_dir(dirfd, dir, &pk, &r, &trusted_comment) < 0)
+	if (verify_dir(dirfd, dir, &pk, require, &r, status, &trusted_comment) < 0)
 		goto cleanup;
 	if (json) {
-		if (print_json(&r, dir, key_id, trusted_comment) < 0)
+		if (print_json(&r, status, dir, key_id, trusted_comment) < 0)
 			goto cleanup;
 	} else {
-		print_text(&r, key_id, trusted_comment);
+		print_text(&r, status, key_id, trusted_comment);
 	}
 	if (r.failed) {
 		error("verification of '%s' failed: %zu of %zu checks; do not use these files", dir, r.failed, r.n);

@@ -47,6 +47,20 @@ char *json_text(const json_t *doc)
 	return out;
 }
 
+char *json_line(const json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *out;
+
+	if (!text) {
+		error("cannot render JSON: out of memory or invalid text");
+		return NULL;
+	}
+	out = xasprintf("%s\n", text);
+	free(text);
+	return out;
+}
+
 int json_print(const json_t *doc)
 {
 	char *text = json_text(doc);

@@ -25,6 +25,12 @@ void jpush(json_t *array, json_t *value);
  */
 char *json_text(const json_t *doc);
 
+/*
+ * json_line renders doc compactly on one line, with a final newline, as
+ * JSON Lines files hold it (caller frees). Returns NULL after a message.
+ */
+char *json_line(const json_t *doc);
+
 /* json_print writes doc to stdout. Returns 0 or -1 after a message. */
 int json_print(const json_t *doc);
 

@@ -20,6 +20,7 @@ void meta_init(struct release_meta *m, const struct release_state *st, const str
 	memset(m, 0, sizeof(*m));
 	ident_from_state(&m->id, st, s);
 	m->changelog = st->changelog ? xstrdup(st->changelog) : NULL;
+	m->builder = &st->builder;
 }
 
 void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,

@@ -32,9 +32,14 @@ struct release_meta {
 	struct artifact *tarballs;
 	size_t n;
 	char *changelog;  /* CHANGELOG.md's text (release/notes.h); NULL: none */
+	const struct builder *builder; /* who builds it, for provenance (not owned); NULL: a local run */
 };
 
-/* meta_init fills m from a release state and its settings (no artifacts yet; st's changelog copied). */
+/*
+ * meta_init fills m from a release state and its settings (no artifacts
+ * yet; st's changelog copied); m->builder points at st's, so st must
+ * outlive m.
+ */
 void meta_init(struct release_meta *m, const struct release_state *st, const struct settings *s);
 
 /* meta_add_tarball appends a tarball artifact. */

@@ -10,24 +10,29 @@
 #include "release/notes.h"
 #include "release/provenance.h"
 
-/* stages doc as name and returns its digest and size in *a */
-static int stage_json(struct outdir *o, const char *name, json_t *doc, struct artifact *a)
+/* stages text as name and returns its digest and size in *a (when not NULL) */
+static int stage_text(struct outdir *o, const char *name, const char *text, struct artifact *a)
 {
-	char *text = json_text(doc);
-	int ret = -1;
-
-	if (!text)
-		return -1;
 	if (outdir_write(o, name, text, strlen(text)) < 0)
-		goto cleanup;
+		return -1;
 	if (a) {
 		memset(a, 0, sizeof(*a));
 		a->name = (char *)name;
 		snprintf(a->sha256, sizeof(a->sha256), "%s", o->files[o->n - 1].sha256);
 		a->size = o->files[o->n - 1].size;
 	}
-	ret = 0;
-cleanup:
+	return 0;
+}
+
+/* stages doc as name and returns its digest and size in *a (when not NULL) */
+static int stage_json(struct outdir *o, const char *name, json_t *doc, struct artifact *a)
+{
+	char *text = json_text(doc);
+	int ret;
+
+	if (!text)
+		return -1;
+	ret = stage_text(o, name, text, a);
 	free(text);
 	return ret;
 }
@@ -69,35 +74,29 @@ cleanup:
 }
 
 /* stages the release notes as CHANGELOG_FILE and returns its digest and size in *a */
-static int stage_changelog(struct outdir *o, const char *text, struct artifact *a)
-{
-	if (outdir_write(o, CHANGELOG_FILE, text, strlen(text)) < 0)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->name = (char *)CHANGELOG_FILE;
-	snprintf(a->sha256, sizeof(a->sha256), "%s", o->files[o->n - 1].sha256);
-	a->size = o->files[o->n - 1].size;
-	return 0;
-}
-
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	struct artifact *all = xcalloc(m->n + 3, sizeof(*all));
-	char *builder = provenance_builder_id(m);
+	struct artifact *all = xcalloc(m->n + 4, sizeof(*all));
 	struct sums_lists sums = { 0 };
-	json_t *prov = provenance_statement(m, builder), *manifest = NULL;
-	size_t extra = 1;
+	json_t *prov = provenance_statement(m), *manifest = NULL;
+	char *prov_text = json_text(prov), *envelope = NULL;
+	size_t n = m->n;
 	int ret = -1;
 
 	memcpy(all, m->tarballs, m->n * sizeof(*all));
-	if (stage_json(o, PROVENANCE_FILE, prov, &all[m->n]) < 0)
+	if (!prov_text || stage_text(o, PROVENANCE_FILE, prov_text, &all[n++]) < 0)
 		goto cleanup;
-	if (m->changelog && stage_changelog(o, m->changelog, &all[m->n + extra++]) < 0)
+	if (m->changelog && stage_text(o, CHANGELOG_FILE, m->changelog, &all[n++]) < 0)
 		goto cleanup;
-	manifest = meta_manifest(m, &all[m->n], extra, key != NULL, 0);
-	if (stage_json(o, MANIFEST_FILE, manifest, &all[m->n + extra]) < 0)
+	if (key) {
+		envelope = provenance_envelope(prov_text, strlen(prov_text), key);
+		if (!envelope || stage_text(o, PROVENANCE_ENVELOPE_FILE, envelope, &all[n++]) < 0)
+			goto cleanup;
+	}
+	manifest = meta_manifest(m, &all[m->n], n - m->n, key != NULL, 0);
+	if (stage_json(o, MANIFEST_FILE, manifest, &all[n++]) < 0)
 		goto cleanup;
-	checksum_lists(all, m->n + extra + 1, &sums);
+	checksum_lists(all, n, &sums);
 	if (outdir_write(o, SUMS_FILE, sums.gnu, sums.gnu_len) < 0)
 		goto cleanup;
 	if (key && stage_signatures(o, m, key, &sums) < 0)
@@ -107,7 +106,8 @@ cleanup:
 	sums_lists_release(&sums);
 	json_decref(manifest);
 	json_decref(prov);
-	free(builder);
+	free(prov_text);
+	free(envelope);
 	free(all);
 	return ret;
 }

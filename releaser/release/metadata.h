@@ -4,10 +4,10 @@
  *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs
  *   CHANGELOG.md            the release notes (release/notes.h), when the
  *                           release carries them
+ *   provenance.intoto.jsonl the same, signed: a DSSE envelope (signed only)
  *   manifest.json           every artifact with sha256, size, arch, flavors
- *   SHA256SUMS              GNU format, sorted by name: the tarballs, the
- *                           notes and the two JSON files, made from the
- *                           artifact list
+ *   SHA256SUMS              GNU format, sorted by name: the tarballs and
+ *                           the files above, made from the artifact list
  *   SHA256SUMS.minisig      minisign signature (trusted comment: timestamp,
  *                           version, commit, channel)
  *   SHA256SUMS.sig          signify embedded signature over the same list in
@@ -34,8 +34,9 @@ void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 
 /*
  * metadata_write stages provenance, CHANGELOG.md (when m has notes),
- * manifest and SHA256SUMS for m's tarballs in o, then signs the lists with key (no signatures when key is
- * NULL). Returns 0 or -1 after a message.
+ * manifest and SHA256SUMS for m's tarballs in o, then signs the
+ * provenance (its DSSE envelope) and the lists with key (neither when key
+ * is NULL). Returns 0 or -1 after a message.
  */
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 

@@ -12,6 +12,7 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/self.h"
 #include "release/build.h"
 #include "release/metadata.h"
 #include "release/layout.h"
@@ -321,6 +322,7 @@ int release_report(const struct outdir *o, const struct release_meta *m, int jso
 		jpush(files, f);
 	}
 	jset(doc, "files", files);
+	jset(doc, "releaser_version", jstr(releaser_version()));
 	ret = json_print(doc);
 	json_decref(doc);
 	return ret;

@@ -103,8 +103,8 @@ int release_package(const struct release_state *st, const struct settings *s, co
 
 /*
  * release_report prints what o holds: one line per file (its path), or
- * with json a JSON object (out, version, channel, signed, files). Returns
- * 0 or -1 after a message.
+ * with json a JSON object (out, version, channel, signed, files,
+ * releaser_version). Returns 0 or -1 after a message.
  */
 int release_report(const struct outdir *o, const struct release_meta *m, int json, int signed_);
 

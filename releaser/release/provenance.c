@@ -6,15 +6,9 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
-
-char *provenance_builder_id(const struct release_meta *m)
-{
-	const char *env = getenv("RELEASER_BUILDER_ID");
-
-	if (env && *env)
-		return xstrdup(env);
-	return xasprintf("urn:%s:releaser:local", m->id.project);
-}
+#include "release/builder.h"
+#include "sign/dsse.h"
+#include "sign/key.h"
 
 static json_t *digest(const char *algo, const char *value)
 {
@@ -71,17 +65,65 @@ static json_t *build_definition(const struct release_meta *m)
 	return def;
 }
 
-json_t *provenance_statement(const struct release_meta *m, const char *builder_id)
+/* runDetails: the builder, and the run when it is known */
+static json_t *run_details(const struct release_meta *m)
 {
-	json_t *doc = json_object(), *pred = json_object(), *run = json_object(), *builder = json_object();
+	const struct builder *b = m->builder;
+	json_t *run = json_object(), *builder = json_object(), *meta;
+	char *local = NULL;
+
+	if (!b || !b->id)
+		local = xasprintf("urn:%s:releaser:local", m->id.project);
+	jset(builder, "id", jstr(local ? local : b->id));
+	jset(run, "builder", builder);
+	if (b && b->invocation_id) {
+		meta = json_object();
+		jset(meta, "invocationId", jstr(b->invocation_id));
+		jset(run, "metadata", meta);
+	}
+	free(local);
+	return run;
+}
+
+json_t *provenance_statement(const struct release_meta *m)
+{
+	json_t *doc = json_object(), *pred = json_object();
 
 	jset(doc, "_type", jstr("https://in-toto.io/Statement/v1"));
 	jset(doc, "subject", subjects(m));
 	jset(doc, "predicateType", jstr("https://slsa.dev/provenance/v1"));
 	jset(pred, "buildDefinition", build_definition(m));
-	jset(builder, "id", jstr(builder_id));
-	jset(run, "builder", builder);
-	jset(pred, "runDetails", run);
+	jset(pred, "runDetails", run_details(m));
 	jset(doc, "predicate", pred);
 	return doc;
+}
+
+char *provenance_envelope(const char *statement, size_t len, const struct sign_key *key)
+{
+	unsigned char sig[ED25519_SIG_LEN];
+	char id[SIGN_KEY_ID_LEN + 1], *payload = NULL, *sig64 = NULL, *line = NULL;
+	struct sign_pubkey pk;
+	json_t *doc = NULL, *one, *sigs;
+
+	if (sign_dsse(key, INTOTO_PAYLOAD_TYPE, statement, len, sig) < 0)
+		goto cleanup;
+	sign_key_public(key, &pk);
+	sign_key_id(&pk, id);
+	payload = dsse_base64(statement, len);
+	sig64 = dsse_base64(sig, sizeof(sig));
+	doc = json_object();
+	sigs = json_array();
+	one = json_object();
+	jset(one, "keyid", jstr(id));
+	jset(one, "sig", jstr(sig64));
+	jpush(sigs, one);
+	jset(doc, "payloadType", jstr(INTOTO_PAYLOAD_TYPE));
+	jset(doc, "payload", jstr(payload));
+	jset(doc, "signatures", sigs);
+	line = json_line(doc);
+cleanup:
+	json_decref(doc);
+	free(payload);
+	free(sig64);
+	return line;
 }

@@ -253,14 +253,15 @@ static void check_package_files(struct release_state *st, const struct settings 
 	}
 }
 
-/* where the source comes from, for provenance: never a local path */
+/* who builds, and where the source comes from, for provenance: never a local path */
 static void read_source_uri(git_repository *repo, struct release_state *st)
 {
-	const char *env = getenv("RELEASER_SOURCE_URI");
-	char *url;
+	char why[512], *url;
 
-	if (env && *env) {
-		st->source_uri = xstrdup(env);
+	if (builder_load(&st->builder, why, sizeof(why)) < 0)
+		problem(st, "%s", why);
+	if (st->builder.source_uri) {
+		st->source_uri = xstrdup(st->builder.source_uri);
 		return;
 	}
 	url = repo_remote_url(repo, "origin");
@@ -346,6 +347,7 @@ void release_state_release(struct release_state *st)
 	free(st->tag);
 	free(st->source_uri);
 	free(st->changelog);
+	builder_release(&st->builder);
 	strlist_clear(&st->head_tags);
 	strlist_clear(&st->dirty);
 	strlist_clear(&st->problems);

@@ -21,7 +21,9 @@
  *     on its branch, or whose branch is not the --branch given;
  *   - uncommitted changes or untracked files (listed);
  *   - a package.file of the settings that is not a file in the work tree;
- *   - a SOURCE_DATE_EPOCH that is not a number.
+ *   - a SOURCE_DATE_EPOCH that is not a number;
+ *   - a builder or source that is not a URI, or GitHub Actions variables
+ *     missing (release/builder.h).
  */
 #ifndef RELEASER_STATE_H
 #define RELEASER_STATE_H
@@ -29,6 +31,7 @@
 #include "git/describe.h"
 #include "git/git.h"
 #include "git/settings.h"
+#include "release/builder.h"
 #include "release/plan.h"
 
 /* the remote whose branches count when a local branch is missing */
@@ -64,7 +67,8 @@ struct release_state {
 	char version[160];          /* "" when preflight found no version */
 	char ref[320];              /* refs/tags/TAG or refs/heads/BRANCH */
 	long long epoch;            /* SOURCE_DATE_EPOCH, else the commit time */
-	char *source_uri;           /* $RELEASER_SOURCE_URI, else origin's URL; NULL when local */
+	struct builder builder;     /* who builds, from the environment (release/builder.h) */
+	char *source_uri;           /* the builder's source, else origin's URL; NULL when local */
 	struct build_plan plan;
 	struct strlist problems;    /* preflight refusals, first first; empty: ready */
 	char *changelog;            /* CHANGELOG.md's text: set by release_prepare for package and release */

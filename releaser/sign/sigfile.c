@@ -92,9 +92,13 @@ cleanup:
 	return text;
 }
 
-/* decodes a signature block line; 0, or -1 with the reason in why */
-static int parse_block(const struct line *l, const char *alg, const struct sign_pubkey *pk,
-		       unsigned char sig[ED25519_SIG_LEN], char *why, size_t why_len)
+/*
+ * decodes a signature block line whose algorithm is alg, or legacy when
+ * that is not NULL; 0 with the algorithm found in *found (alg or legacy),
+ * or -1 with the reason in why
+ */
+static int parse_block(const struct line *l, const char *alg, const char *legacy, const struct sign_pubkey *pk,
+		       const char **found, unsigned char sig[ED25519_SIG_LEN], char *why, size_t why_len)
 {
 	unsigned char block[SIG_BLOCK_LEN];
 	struct sign_pubkey signer;
@@ -104,8 +108,13 @@ static int parse_block(const struct line *l, const char *alg, const struct sign_
 		snprintf(why, why_len, "corrupt: its signature line is not the base64 of a signature");
 		return -1;
 	}
-	if (memcmp(block, alg, 2) != 0) {
-		snprintf(why, why_len, "unexpected signature algorithm '%.2s' (expected '%s')", (const char *)block, alg);
+	if (!memcmp(block, alg, 2)) {
+		*found = alg;
+	} else if (legacy && !memcmp(block, legacy, 2)) {
+		*found = legacy;
+	} else {
+		snprintf(why, why_len, "unexpected signature algorithm '%.2s' (expected '%s'%s%s%s)",
+			 (const char *)block, alg, legacy ? " or '" : "", legacy ? legacy : "", legacy ? "'" : "");
 		return -1;
 	}
 	memcpy(signer.keynum, block + 2, SIGN_KEYNUM_LEN);
@@ -123,6 +132,7 @@ int minisig_check(const struct sign_pubkey *pk, const char *text, size_t text_le
 		  size_t msg_len, const char *msg_name, char **trusted, char *why, size_t why_len)
 {
 	unsigned char hash[64], sig[ED25519_SIG_LEN], global[ED25519_SIG_LEN], *both = NULL;
+	const char *alg = NULL;
 	struct line l[4];
 	size_t comment_len;
 	long end;
@@ -135,17 +145,21 @@ int minisig_check(const struct sign_pubkey *pk, const char *text, size_t text_le
 				       "trusted comment, comment signature)");
 		goto cleanup;
 	}
-	if (parse_block(&l[1], "ED", pk, sig, why, why_len) < 0)
+	if (parse_block(&l[1], "ED", "Ed", pk, &alg, sig, why, why_len) < 0)
 		goto cleanup;
 	if (b64_decode(l[3].p, l[3].len, global, sizeof(global)) < 0) {
 		snprintf(why, why_len, "corrupt: its last line is not the base64 of a signature");
 		goto cleanup;
 	}
-	if (ossl_digest(EVP_blake2b512(), msg, msg_len, hash) < 0) {
+	if (!strcmp(alg, "Ed")) {
+		/* legacy: the message itself is signed, not its hash */
+		rc = ed25519_verify(pk->pk, msg, msg_len, sig);
+	} else if (ossl_digest(EVP_blake2b512(), msg, msg_len, hash) < 0) {
 		ret = -1;
 		goto cleanup;
+	} else {
+		rc = ed25519_verify(pk->pk, hash, sizeof(hash), sig);
 	}
-	rc = ed25519_verify(pk->pk, hash, sizeof(hash), sig);
 	if (rc <= 0) {
 		ret = rc;
 		snprintf(why, why_len, "the signature does not match %s", msg_name);
@@ -201,6 +215,7 @@ int signify_check(const struct sign_pubkey *pk, const char *text, size_t text_le
 		  size_t why_len)
 {
 	unsigned char sig[ED25519_SIG_LEN];
+	const char *alg;
 	struct line l[2];
 	long end;
 	int rc;
@@ -210,7 +225,7 @@ int signify_check(const struct sign_pubkey *pk, const char *text, size_t text_le
 		snprintf(why, why_len, "not a signify signature (an untrusted comment, a signature, the message)");
 		return 0;
 	}
-	if (parse_block(&l[1], "Ed", pk, sig, why, why_len) < 0)
+	if (parse_block(&l[1], "Ed", NULL, pk, &alg, sig, why, why_len) < 0)
 		return 0;
 	rc = ed25519_verify(pk->pk, text + end, text_len - (size_t)end, sig);
 	if (rc == 0)

@@ -6,6 +6,8 @@
  *   base64("ED" | keynum[8] | Ed25519(BLAKE2b-512(message)))
  *   trusted comment: TEXT
  *   base64(Ed25519(signature[64] | trusted comment TEXT))
+ * (minisign's legacy format, "Ed", signs the message itself, not its
+ * hash: `minisign -S -l` makes it, `minisign -V` accepts it, so do we)
  *
  * signify, embedded (what `signify -S -e` writes and -C reads):
  *   untrusted comment: TEXT
@@ -31,8 +33,8 @@ char *minisig_encode(const struct sign_key *k, const void *msg, size_t len, cons
 		     const char *trusted);
 
 /*
- * minisig_check checks a minisign signature text against msg (named
- * msg_name in reasons) and pk. Returns 1 when valid (*trusted gets the
+ * minisig_check checks a minisign signature text, prehashed or legacy,
+ * against msg (named msg_name in reasons) and pk. Returns 1 when valid (*trusted gets the
  * trusted comment, caller frees), 0 when not (the reason in why, no
  * message), -1 after a message when OpenSSL fails.
  */

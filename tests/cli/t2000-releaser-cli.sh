@@ -12,6 +12,15 @@ test_expect_success '--help lists the commands and the exit codes' '
 	test_grep "^  2  bad usage" out
 '
 
+test_expect_success '--version prints the version the build was made from' '
+	"$R" --version >out 2>err
+	test "$(cat out)" = "releaser $(cat "$BUILD/stamps/releaser-version")"
+	grep -qE "^releaser [^ ]+$" out
+	test ! -s err
+	"$R" --help >help
+	test_grep "^  --version" help
+'
+
 test_expect_success 'no command is bad usage' '
 	expect_exit 2 "$R" 2>err
 	test_grep "^usage:" err

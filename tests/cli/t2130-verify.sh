@@ -1,6 +1,7 @@
 #!/bin/bash
-# releaser verify: checksums, unlisted files, both signatures; a changed byte
-# anywhere that matters fails it, naming the file.
+# releaser verify: checksums, unlisted files, the signatures; a changed byte
+# anywhere that matters fails it, naming the file. Directories signed by the
+# real clients alone (minisign -S, minisign -S -l, signify -S -e) verify.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-sign.sh"
 unset RELEASER_KEY_PASSWORD RELEASER_SIGNING_KEY RELEASER_PUBKEY
@@ -12,9 +13,10 @@ signed_dir() {
 	"$SIGN" --key k.key --comment "version:v1.2.3" dist
 }
 
-# verify fails (exit 1) with "FAILED $1: ..." and one message on stderr
+# verify with public key $2 (default k.pub) fails (exit 1) with
+# "FAILED $1: ..." and one message on stderr
 fails_naming() {
-	expect_exit 1 "$R" verify --pubkey k.pub dist >out 2>err
+	expect_exit 1 "$R" verify --pubkey "${2:-k.pub}" dist >out 2>err
 	test_grep "^FAILED $1: " out
 	one_line err
 	test_grep "verification of .dist. failed" err
@@ -22,8 +24,9 @@ fails_naming() {
 
 test_expect_success 'verify --help shows the options and exit codes' '
 	"$R" verify --help >out
-	test_grep "^usage: releaser verify \[--pubkey FILE\] \[--json\] DIR" out
+	test_grep "^usage: releaser verify \[--pubkey FILE\] \[--require LIST\] \[--json\] DIR" out
 	test_grep "^  --pubkey FILE" out
+	test_grep "^  --require LIST" out
 	test_grep "^  --json" out
 	test_grep "^  1  a check failed" out
 	test_grep "^  2  bad usage" out
@@ -40,6 +43,7 @@ test_expect_success 'a good directory verifies: one line per file and a summary'
 	ok manifest.json
 	ok provenance.intoto.json
 	trusted comment: version:v1.2.3
+	signatures checked: minisign, signify
 	all 6 checks passed (key $(sed -n "s/.*public key //p" k.pub))
 	EOF
 	test_cmp want out
@@ -53,7 +57,9 @@ test_expect_success '--json reports the same for CI' '
 	test_grep "^  \"checked\": 6," out
 	test_grep "^  \"failed\": 0," out
 	test_grep "\"trusted_comment\": \"version:v1.2.3\"" out
+	test "$(jq -c .signatures out)" = "{\"minisign\":\"ok\",\"signify\":\"ok\"}"
 	test_grep "\"name\": \"manifest.json\"" out
+	test "releaser $(jq -r .releaser_version out)" = "$("$R" --version)"
 	flip_byte dist/manifest.json 2
 	expect_exit 1 "$R" verify --pubkey k.pub --json dist >out 2>err
 	test_grep "\"ok\": false" out
@@ -150,18 +156,151 @@ test_expect_success 'a missing artifact, a symbolic link, a directory instead of
 	test_grep "^FAILED manifest.json: not a regular file$" out
 '
 
-test_expect_success 'both signature files must be there' '
+test_expect_success 'one signature file is enough; verify says which it checked' '
 	signed_dir
 	mv dist/SHA256SUMS.sig .
-	fails_naming SHA256SUMS.sig
-	test_grep "^FAILED SHA256SUMS.sig: missing$" out
+	"$R" verify --pubkey k.pub dist >out 2>err
 	test_grep "^ok SHA256SUMS.minisig$" out
+	not grep "^[a-zA-Z]* SHA256SUMS.sig" out
+	test_grep "^signatures checked: minisign (no SHA256SUMS.sig)$" out
+	test_grep "^all 5 checks passed" out
+	test ! -s err
+	"$R" verify --pubkey k.pub --json dist >out
+	test "$(jq -c .signatures out)" = "{\"minisign\":\"ok\",\"signify\":\"missing\"}"
 	mv SHA256SUMS.sig dist/ && mv dist/SHA256SUMS.minisig .
+	"$R" verify --pubkey k.pub dist >out
+	test_grep "^signatures checked: signify (no SHA256SUMS.minisig)$" out
+	test_grep "^ok SHA256SUMS.sig$" out
+'
+
+test_expect_success '--require insists on the signatures it names' '
+	signed_dir
+	"$R" verify --pubkey k.pub --require minisign,signify dist >/dev/null
+	mv dist/SHA256SUMS.sig .
+	"$R" verify --pubkey k.pub --require minisign dist >/dev/null
+	expect_exit 1 "$R" verify --pubkey k.pub --require signify dist >out 2>err
+	test_grep "^FAILED SHA256SUMS.sig: missing$" out
+	test_grep "^signatures checked: minisign (no SHA256SUMS.sig)$" out
+	one_line err
+	expect_exit 1 "$R" verify --pubkey k.pub --require minisign,signify dist >out 2>err
+	test_grep "^FAILED SHA256SUMS.sig: missing$" out
+	mv SHA256SUMS.sig dist/ && mv dist/SHA256SUMS.minisig .
+	expect_exit 1 "$R" verify --pubkey k.pub --require minisign --json dist >out 2>err
+	test_grep "\"reason\": \"missing\"" out
+	test "$(jq -r .signatures.minisign out)" = missing
+'
+
+test_expect_success '--require with an unknown or empty list is bad usage (exit 2)' '
+	signed_dir
+	for list in gpg minisign,gpg ""; do
+		expect_exit 2 "$R" verify --pubkey k.pub --require "$list" dist >out 2>err
+		one_line err
+		test ! -s out
+	done
+	test_grep "needs a list" err
+	expect_exit 2 "$R" verify --pubkey k.pub --require gpg dist 2>err
+	test_grep "unknown signature format .gpg. in --require" err
+'
+
+test_expect_success 'without any signature file, or without SHA256SUMS, it fails' '
+	signed_dir
+	mv dist/SHA256SUMS.sig dist/SHA256SUMS.minisig .
 	fails_naming SHA256SUMS.minisig
 	test_grep "^FAILED SHA256SUMS.minisig: missing$" out
+	test_grep "^FAILED SHA256SUMS.sig: missing$" out
+	test_grep "^signatures checked: none$" out
+	mv SHA256SUMS.sig SHA256SUMS.minisig dist/
 	rm dist/SHA256SUMS
 	fails_naming SHA256SUMS
 	test_grep "^FAILED SHA256SUMS: missing$" out
+'
+
+test_expect_success 'a signature file that is there but unreadable still fails' '
+	signed_dir
+	mv dist/SHA256SUMS.sig . && ln -s ../SHA256SUMS.sig dist/SHA256SUMS.sig
+	fails_naming SHA256SUMS.sig
+	test_grep "^FAILED SHA256SUMS.sig: a symbolic link$" out
+	rm dist/SHA256SUMS.sig && mkdir dist/SHA256SUMS.sig
+	fails_naming SHA256SUMS.sig
+	test_grep "^FAILED SHA256SUMS.sig: not a regular file$" out
+'
+
+# a release directory whose SHA256SUMS was signed by minisign itself
+# (minisign -S; with "-l" the legacy, not prehashed format)
+minisign_only_dir() {
+	minisign_key k
+	release_dir dist
+	minisign -S -s k.key -m dist/SHA256SUMS -t "version:v1.2.3" "$@" >/dev/null
+	minisign -V -p k.pub -m dist/SHA256SUMS >/dev/null
+}
+
+test_expect_success 'a directory signed only by minisign -S verifies' '
+	minisign_only_dir
+	test "$(sed -n 2p dist/SHA256SUMS.minisig | base64 -d | head -c 2)" = ED
+	"$R" verify --pubkey k.pub dist >out
+	test_grep "^ok SHA256SUMS.minisig$" out
+	test_grep "^trusted comment: version:v1.2.3$" out
+	test_grep "^signatures checked: minisign (no SHA256SUMS.sig)$" out
+	"$R" verify --pubkey k.pub --require minisign dist >/dev/null
+	expect_exit 1 "$R" verify --pubkey k.pub --require signify dist >out 2>&1
+	test_grep "^FAILED SHA256SUMS.sig: missing$" out
+'
+
+test_expect_success 'a directory signed only by minisign -S -l (legacy) verifies, as minisign -V accepts it' '
+	minisign_only_dir -l
+	test "$(sed -n 2p dist/SHA256SUMS.minisig | base64 -d | head -c 2)" = Ed
+	"$R" verify --pubkey k.pub dist >out
+	test_grep "^ok SHA256SUMS.minisig$" out
+	test_grep "^signatures checked: minisign (no SHA256SUMS.sig)$" out
+	expect_exit 1 "$R" verify --pubkey k.pub --require minisign,signify dist >/dev/null 2>&1
+	flip_byte dist/SHA256SUMS 10
+	not minisign -V -p k.pub -m dist/SHA256SUMS >/dev/null 2>&1
+	fails_naming SHA256SUMS.minisig
+	test_grep "^FAILED SHA256SUMS.minisig: the signature does not match SHA256SUMS$" out
+'
+
+test_expect_success 'a legacy minisign signature by another key, or of another algorithm, fails' '
+	minisign_only_dir -l
+	minisign_key other
+	expect_exit 1 "$R" verify --pubkey other.pub dist >out 2>&1
+	test_grep "^FAILED SHA256SUMS.minisig: signed by key" out
+	m=dist/SHA256SUMS.minisig
+	{ sed -n 1p $m; sed -n 2p $m | base64 -d | { printf Xd; tail -c +3; } | base64 -w0; echo; sed -n 3,4p $m; } >new
+	mv new $m
+	fails_naming SHA256SUMS.minisig
+	test_grep "^FAILED SHA256SUMS.minisig: unexpected signature algorithm .Xd. (expected .ED. or .Ed.)$" out
+'
+
+# a release directory signed only by signify, with its own key pair
+# (signify -C needs the list in BSD style, as sha256sum --tag writes it)
+signify_only_dir() {
+	"$SIGNIFY" -G -n -p s.pub -s s.sec
+	release_dir dist
+	(cd dist && sha256sum --tag -- *.tar.gz manifest.json provenance.intoto.json >../bsd)
+	"$SIGNIFY" -S -e -s s.sec -m bsd -x dist/SHA256SUMS.sig
+	(cd dist && "$SIGNIFY" -C -p ../s.pub -x SHA256SUMS.sig >/dev/null)
+}
+
+test_expect_success 'a directory signed only by signify -S -e verifies with the signify public key' '
+	signify_only_dir
+	"$R" verify --pubkey s.pub dist >out
+	test_grep "^ok SHA256SUMS.sig$" out
+	test_grep "^signatures checked: signify (no SHA256SUMS.minisig)$" out
+	test_grep "^all 5 checks passed (key [0-9A-F]\{1,16\})$" out
+	RELEASER_PUBKEY="$(cat s.pub)" "$R" verify --require signify dist >/dev/null
+	expect_exit 1 "$R" verify --pubkey s.pub --require minisign dist >out 2>&1
+	test_grep "^FAILED SHA256SUMS.minisig: missing$" out
+	minisign_key k
+	expect_exit 1 "$R" verify --pubkey k.pub dist >out 2>&1
+	test_grep "^FAILED SHA256SUMS.sig: signed by key" out
+'
+
+test_expect_success 'a signify signature of another list than SHA256SUMS fails' '
+	signify_only_dir
+	(cd dist && sha256sum --tag -- manifest.json >../bsd)
+	"$SIGNIFY" -S -e -s s.sec -m bsd -x dist/SHA256SUMS.sig
+	fails_naming SHA256SUMS.sig s.pub
+	test_grep "^FAILED SHA256SUMS.sig: its embedded list differs from SHA256SUMS$" out
 '
 
 test_expect_success 'signatures by another key fail, naming both key ids' '

@@ -34,6 +34,7 @@ test_expect_success 'the plan builds the agent for every arch, the other with th
 	test "$(jq -r .ready ../out)" = true
 	"$R" info --arch "$HOST_ARCH" --json >../one
 	test "$(jq -r ".plan.arches | length" ../one)" = 1
+	test "releaser $(jq -r .releaser_version ../one)" = "$("$R" --version)"
 '
 
 test_expect_success 'without the cross compiler on PATH the other arch is refused, naming the fix' '

@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "sign/dsse.h"
 #include "sign/hash.h"
 #include "sign/kdf.h"
 #include "sign/key.h"
@@ -626,6 +627,23 @@ TEST(sign__refuses_lists_that_differ_and_bad_comments)
 	sign_key_free(k);
 }
 
+TEST(dsse__pae_is_dssev1_lengths_type_body)
+{
+	static const char want[] = "DSSEv1 28 application/vnd.in-toto+json 11 hello\0world";
+	unsigned char *pae;
+	size_t len;
+
+	/* the lengths are in bytes, and the body may hold any byte */
+	pae = dsse_pae("application/vnd.in-toto+json", "hello\0world", 11, &len);
+	check(len == sizeof(want) - 1);
+	check(!memcmp(pae, want, len));
+	free(pae);
+	pae = dsse_pae("t", "", 0, &len);
+	check(len == strlen("DSSEv1 1 t 0 "));
+	check(!memcmp(pae, "DSSEv1 1 t 0 ", len));
+	free(pae);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -650,6 +668,7 @@ int main(void)
 		CASE(sign__in_memory_verified_by_minisign_and_signify),
 		CASE(sign__changed_list_rejected_by_sign_check_sums),
 		CASE(sign__refuses_lists_that_differ_and_bad_comments),
+		CASE(dsse__pae_is_dssev1_lengths_type_body),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
 }
