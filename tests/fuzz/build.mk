@@ -60,5 +60,3 @@ fuzz: fuzz-build
 check: $(FUZZ_PROGRAMS)
 
 -include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)
-
--include $(shell find $(FUZZ_OBJ) -name '*.d' 2>/dev/null)
