@@ -8,7 +8,10 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +29,10 @@
 struct analyzer {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	struct bpf_link *fork_link, *free_link; /* the pid filter's tracepoints */
+	int *pids;                              /* the chosen processes; NULL: every process */
+	size_t npids;
+	int tracked_fd;
 	int counts_fd;
 	int stacks_fd;
 	int stats_fd;
@@ -126,9 +133,55 @@ static int set_rodata(struct bpf_object *obj, const char *name, const void *val,
 	return -ENOENT;
 }
 
+/* a field of opts that the caller's version of the struct has */
+#define OPT(o, field) ((o)->sz >= offsetof(struct analyzer_opts, field) + sizeof((o)->field) ? (o)->field : 0)
+
+/* the processes to sample, from opts->pid and opts->pids, into a->pids */
+static int copy_pids(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
+{
+	const int *pids = OPT(o, pids);
+	size_t npids = OPT(o, npids), i;
+
+	a->pids = calloc(npids + 1, sizeof(*a->pids));
+	if (!a->pids)
+		return fail(err, errlen, "out of memory");
+	if (o->pid > 0)
+		a->pids[a->npids++] = o->pid;
+	for (i = 0; pids && i < npids; i++) {
+		if (pids[i] <= 0)
+			return fail(err, errlen, "pid %d is not a process id", pids[i]);
+		a->pids[a->npids++] = pids[i];
+	}
+	if (!a->npids) {
+		free(a->pids);
+		a->pids = NULL;
+	}
+	return 0;
+}
+
+/* the pid filter's programs load only when there is a filter */
+static int set_filter(struct analyzer *a, char *err, size_t errlen)
+{
+	static const char *const progs[] = { "analyzer_fork", "analyzer_free" };
+	__u8 filter = a->pids ? 1 : 0;
+	struct bpf_program *p;
+	size_t i;
+	int r;
+
+	r = set_rodata(a->obj, "filter_tgids", &filter, sizeof(filter));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'filter_tgids': %s", strerror(-r));
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		p = bpf_object__find_program_by_name(a->obj, progs[i]);
+		if (!p)
+			return fail(err, errlen, "analyzer object has no '%s' program", progs[i]);
+		bpf_program__set_autoload(p, filter);
+	}
+	return 0;
+}
+
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
-	__u32 tgid = o->pid > 0 ? (__u32)o->pid : 0;
 	__u32 level;
 	__u8 printk = o->debug_printk ? 1 : 0;
 	int r;
@@ -140,9 +193,8 @@ static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, cha
 	case ANALYZER_DEBUG_LEVEL_ALL: level = (__u32)o->debug_level; break;
 	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
 	}
-	r = set_rodata(a->obj, "target_tgid", &tgid, sizeof(tgid));
-	if (r < 0)
-		return fail(err, errlen, "analyzer object has no setting 'target_tgid': %s", strerror(-r));
+	if (copy_pids(a, o, err, errlen) < 0 || set_filter(a, err, errlen) < 0)
+		return -1;
 	if (strcmp(a->info.flavor, "debug"))
 		return 0;
 	r = set_rodata(a->obj, "debug_level", &level, sizeof(level));
@@ -178,8 +230,8 @@ static int handle_debug(void *ctx, void *data, size_t size)
 
 static int find_maps(struct analyzer *a, char *err, size_t errlen)
 {
-	static const char *const names[] = { "counts", "stacks", "stats" };
-	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd };
+	static const char *const names[] = { "counts", "stacks", "stats", "tracked_tgids" };
+	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd, &a->tracked_fd };
 	struct bpf_map *m;
 	size_t i;
 
@@ -241,7 +293,7 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	a->counts_fd = a->stacks_fd = a->stats_fd = -1;
+	a->counts_fd = a->stacks_fd = a->stats_fd = a->tracked_fd = -1;
 	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
 	a->debug_cb = o->debug_cb;
 	a->debug_ctx = o->debug_ctx;
@@ -281,12 +333,103 @@ static int perf_open(int cpu, unsigned int hz)
 	return (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* put pid in the filter; 1 when it was not there yet, 0 when it was, -errno */
+static int track(struct analyzer *a, __u32 pid)
+{
+	__u32 one = 1;
+
+	if (bpf_map_update_elem(a->tracked_fd, &pid, &one, BPF_NOEXIST) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -errno;
+}
+
+/* the parent of process pid, from /proc/PID/stat; 0 when it is gone */
+static __u32 parent_of(const char *pid)
+{
+	char path[64], line[512], *end;
+	unsigned int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	/* "pid (comm) S ppid ...": the comm may hold spaces and parentheses */
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && sscanf(end + 1, " %*c %u", &ppid) != 1)
+		ppid = 0;
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * one pass over /proc: track every process whose parent is tracked.
+ * Returns how many were added, or -errno.
+ */
+static int track_children_pass(struct analyzer *a)
+{
+	struct dirent *d;
+	__u32 ppid, pid, v;
+	int added = 0, r;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)) != NULL) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		ppid = parent_of(d->d_name);
+		if (!ppid || bpf_map_lookup_elem(a->tracked_fd, &ppid, &v) != 0)
+			continue;
+		pid = (__u32)strtoul(d->d_name, NULL, 10);
+		r = track(a, pid);
+		if (r < 0) {
+			added = r;
+			break;
+		}
+		added += r;
+	}
+	closedir(dir);
+	return added;
+}
+
+/*
+ * the filter's first members: the chosen processes, then their running
+ * descendants. The fork tracepoint is attached already, so a process a
+ * tracked one forks from now on is added by the analyzer; passes repeat
+ * until one adds nothing, for those forked by a process added meanwhile.
+ */
+static int start_filter(struct analyzer *a, char *err, size_t errlen)
+{
+	size_t i;
+	int r = 0;
+
+	a->fork_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_fork"));
+	if (!a->fork_link)
+		return fail(err, errlen, "cannot attach to the sched_process_fork tracepoint: %s%s",
+			    strerror(errno), perm_hint(errno));
+	a->free_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_free"));
+	if (!a->free_link)
+		return fail(err, errlen, "cannot attach to the sched_process_free tracepoint: %s%s",
+			    strerror(errno), perm_hint(errno));
+	for (i = 0; i < a->npids && r >= 0; i++)
+		r = track(a, (__u32)a->pids[i]);
+	if (r >= 0)
+		r = 1;
+	while (r > 0)
+		r = track_children_pass(a);
+	if (r < 0)
+		return fail(err, errlen, "cannot fill the analyzer's pid filter: %s", strerror(-r));
+	return 0;
+}
+
 int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 {
 	int cpu, attached = 0, e;
 
 	if (a->links)
 		return fail(err, errlen, "analyzer already started");
+	if (a->pids && start_filter(a, err, errlen) < 0)
+		return -1;
 	a->nr_cpus = libbpf_num_possible_cpus();
 	if (a->nr_cpus <= 0)
 		return fail(err, errlen, "cannot count CPUs: %s", strerror(-a->nr_cpus));
@@ -322,6 +465,9 @@ void analyzer_stop(struct analyzer *a)
 {
 	int cpu;
 
+	bpf_link__destroy(a->fork_link);
+	bpf_link__destroy(a->free_link);
+	a->fork_link = a->free_link = NULL;
 	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
 		bpf_link__destroy(a->links[cpu]);
 		a->links[cpu] = NULL;
@@ -511,6 +657,7 @@ void analyzer_close(struct analyzer *a)
 	analyzer_stop(a);
 	free(a->links);
 	free(a->perf_fds);
+	free(a->pids);
 	ring_buffer__free(a->debug_rb);
 	bpf_object__close(a->obj);
 	free(a);

@@ -146,7 +146,8 @@ static int open_analyzer(struct session *ss)
 	ao.sz = sizeof(ao);
 	ao.flavor = ss->flavor;
 	ao.frequency_hz = o->frequency_hz;
-	ao.pid = o->pid;
+	ao.pids = o->pids;
+	ao.npids = (size_t)o->npids;
 	ao.debug_level = o->debug_level < 0 ? ANALYZER_DEBUG_LEVEL_DEFAULT
 			 : o->debug_level == 0 ? ANALYZER_DEBUG_LEVEL_OFF : o->debug_level;
 	ao.debug_cb = on_debug;
@@ -158,20 +159,18 @@ static int open_analyzer(struct session *ss)
 	log_info("loaded the %s analyzer from the %s slot (abi %d, source %s), sampling %s at %u Hz",
 		 analyzer_info(ss->a)->flavor, ss->flavor == ANALYZER_DEBUG ? "debug" : "release",
 		 analyzer_info(ss->a)->abi, analyzer_info(ss->a)->source,
-		 o->pid ? "one process" : "every process", o->frequency_hz);
+		 o->npids ? "the chosen processes and their descendants" : "every process", o->frequency_hz);
 	return 0;
 }
 
-/* the --pid process exited: gone, or a zombie its parent has not reaped */
-static int target_gone(const struct agent_options *o)
+/* process pid exited: gone, or a zombie its parent has not reaped */
+static int process_gone(int pid)
 {
 	char path[64], line[512], *end;
 	int gone = 0;
 	FILE *f;
 
-	if (!o->pid)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", o->pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT;
@@ -180,6 +179,20 @@ static int target_gone(const struct agent_options *o)
 		gone = end[2] == 'Z' || end[2] == 'X';
 	fclose(f);
 	return gone;
+}
+
+/*
+ * every --pid process exited (descendants still running are not waited
+ * for); 0 when profiling every process
+ */
+static int targets_gone(const struct agent_options *o)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (!process_gone(o->pids[i]))
+			return 0;
+	return o->npids > 0;
 }
 
 /* poll and drain until the end; returns 0, or -1 after printing why */
@@ -195,8 +208,11 @@ static int sample(struct session *ss, double *elapsed)
 			if (drain(ss) < 0)
 				return -1;
 			next_drain = t + DRAIN_INTERVAL_S;
-			if (target_gone(o)) {
-				log_info("process %d exited", o->pid);
+			if (targets_gone(o)) {
+				if (o->npids > 1)
+					log_info("the %d chosen processes exited", o->npids);
+				else
+					log_info("process %d exited", o->pids[0]);
 				break;
 			}
 		}
@@ -220,7 +236,8 @@ static int write_profile(struct session *ss, double elapsed)
 	meta.agent_version = agent_version();
 	meta.analyzer = analyzer_info(ss->a);
 	meta.frequency_hz = o->frequency_hz;
-	meta.pid = o->pid;
+	meta.pids = o->pids;
+	meta.npids = o->npids;
 	meta.duration_s = elapsed;
 	if (analyzer_read_stats(ss->a, &meta.stats) < 0)
 		memset(&meta.stats, 0, sizeof(meta.stats));
@@ -250,6 +267,17 @@ static int run(struct session *ss)
 	return output_commit(&ss->out);
 }
 
+/* every --pid names a process; -1 after naming one that does not exist */
+static int check_pids(const struct agent_options *o)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) < 0 && errno == ESRCH)
+			return log_error("no process with pid %d: check the pid", o->pids[i]);
+	return 0;
+}
+
 int session_run(const struct agent_options *o)
 {
 	struct session ss;
@@ -260,10 +288,8 @@ int session_run(const struct agent_options *o)
 	code = choose_flavor(&ss);
 	if (code != EXIT_OK)
 		return code;
-	if (o->pid && kill(o->pid, 0) < 0 && errno == ESRCH) {
-		log_error("no process with pid %d: check the pid", o->pid);
+	if (check_pids(o) < 0)
 		return EXIT_FAILED;
-	}
 	code = EXIT_FAILED;
 	if (output_open(&ss.out, o->output) < 0)
 		return EXIT_FAILED;

@@ -15,7 +15,10 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 1
+#define ANALYZER_ABI_VERSION 2
+
+/* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
+#define ANALYZER_MAX_TRACKED 8192
 
 /*
  * ELF section holding the object's identity as "key=value\n" lines:
