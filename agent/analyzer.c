@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,6 +38,12 @@ struct analyzer {
 	int stacks_fd;
 	int stats_fd;
 	struct ring_buffer *debug_rb;
+	struct perf_buffer *process_pb; /* NULL without a process_cb */
+	struct bpf_link *exec_link;
+	int poll_fd;                    /* epoll over debug_rb and process_pb */
+	analyzer_process_fn process_cb;
+	void *process_ctx;
+	unsigned long process_records;
 	struct bpf_link **links;
 	int *perf_fds;
 	int nr_cpus;
@@ -180,6 +187,23 @@ static int set_filter(struct analyzer *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* new processes are reported, and the exec tracepoint loaded, only for a process_cb */
+static int set_reporting(struct analyzer *a, char *err, size_t errlen)
+{
+	__u8 report = a->process_cb ? 1 : 0;
+	struct bpf_program *p;
+	int r;
+
+	r = set_rodata(a->obj, "report_processes", &report, sizeof(report));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'report_processes': %s", strerror(-r));
+	p = bpf_object__find_program_by_name(a->obj, "analyzer_exec");
+	if (!p)
+		return fail(err, errlen, "analyzer object has no 'analyzer_exec' program");
+	bpf_program__set_autoload(p, report);
+	return 0;
+}
+
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
 	__u32 level;
@@ -193,7 +217,8 @@ static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, cha
 	case ANALYZER_DEBUG_LEVEL_ALL: level = (__u32)o->debug_level; break;
 	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
 	}
-	if (copy_pids(a, o, err, errlen) < 0 || set_filter(a, err, errlen) < 0)
+	if (copy_pids(a, o, err, errlen) < 0 || set_filter(a, err, errlen) < 0 ||
+	    set_reporting(a, err, errlen) < 0)
 		return -1;
 	if (strcmp(a->info.flavor, "debug"))
 		return 0;
@@ -228,6 +253,44 @@ static int handle_debug(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static void handle_process(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct analyzer *a = ctx;
+	const struct analyzer_process_record *r = data;
+
+	(void)cpu;
+	if (size < sizeof(*r))
+		return;
+	a->process_records++;
+	a->process_cb(r->tgid, a->process_ctx);
+}
+
+/* one epoll set over the debug ring buffer and the process perf buffer, those there are */
+static int open_poll(struct analyzer *a, char *err, size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct bpf_map *m;
+
+	if (a->process_cb) {
+		m = bpf_object__find_map_by_name(a->obj, "process_events");
+		if (!m)
+			return fail(err, errlen, "analyzer object has no 'process_events' map");
+		a->process_pb = perf_buffer__new(bpf_map__fd(m), 8, handle_process, NULL, a, NULL);
+		if (!a->process_pb)
+			return fail(err, errlen, "cannot open the process events buffer: %s", strerror(errno));
+	}
+	if (!a->debug_rb && !a->process_pb)
+		return 0;
+	a->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (a->poll_fd < 0)
+		return fail(err, errlen, "cannot create an epoll set: %s", strerror(errno));
+	if (a->debug_rb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(a->debug_rb), &ev) < 0)
+		return fail(err, errlen, "cannot poll the debug ring buffer: %s", strerror(errno));
+	if (a->process_pb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, perf_buffer__epoll_fd(a->process_pb), &ev) < 0)
+		return fail(err, errlen, "cannot poll the process events buffer: %s", strerror(errno));
+	return 0;
+}
+
 static int find_maps(struct analyzer *a, char *err, size_t errlen)
 {
 	static const char *const names[] = { "counts", "stacks", "stats", "tracked_tgids" };
@@ -247,7 +310,7 @@ static int find_maps(struct analyzer *a, char *err, size_t errlen)
 		if (!a->debug_rb)
 			return fail(err, errlen, "cannot open the debug ring buffer: %s", strerror(errno));
 	}
-	return 0;
+	return open_poll(a, err, errlen);
 }
 
 static int open_object(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
@@ -293,7 +356,9 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	a->counts_fd = a->stacks_fd = a->stats_fd = a->tracked_fd = -1;
+	a->counts_fd = a->stacks_fd = a->stats_fd = a->tracked_fd = a->poll_fd = -1;
+	a->process_cb = OPT(o, process_cb);
+	a->process_ctx = OPT(o, process_ctx);
 	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
 	a->debug_cb = o->debug_cb;
 	a->debug_ctx = o->debug_ctx;
@@ -430,6 +495,12 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 		return fail(err, errlen, "analyzer already started");
 	if (a->pids && start_filter(a, err, errlen) < 0)
 		return -1;
+	if (a->process_cb) {
+		a->exec_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_exec"));
+		if (!a->exec_link)
+			return fail(err, errlen, "cannot attach to the sched_process_exec tracepoint: %s%s",
+				    strerror(errno), perm_hint(errno));
+	}
 	a->nr_cpus = libbpf_num_possible_cpus();
 	if (a->nr_cpus <= 0)
 		return fail(err, errlen, "cannot count CPUs: %s", strerror(-a->nr_cpus));
@@ -467,7 +538,8 @@ void analyzer_stop(struct analyzer *a)
 
 	bpf_link__destroy(a->fork_link);
 	bpf_link__destroy(a->free_link);
-	a->fork_link = a->free_link = NULL;
+	bpf_link__destroy(a->exec_link);
+	a->fork_link = a->free_link = a->exec_link = NULL;
 	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
 		bpf_link__destroy(a->links[cpu]);
 		a->links[cpu] = NULL;
@@ -479,12 +551,28 @@ void analyzer_stop(struct analyzer *a)
 
 int analyzer_poll(struct analyzer *a, int timeout_ms)
 {
-	if (!a->debug_rb) {
+	struct epoll_event ev[2];
+	unsigned long before = a->process_records;
+	int debug = 0, r;
+
+	if (a->poll_fd < 0) {
 		if (timeout_ms > 0)
 			usleep((useconds_t)timeout_ms * 1000);
 		return 0;
 	}
-	return ring_buffer__poll(a->debug_rb, timeout_ms);
+	if (epoll_wait(a->poll_fd, ev, 2, timeout_ms) < 0)
+		return -errno;
+	if (a->debug_rb) {
+		debug = ring_buffer__consume(a->debug_rb);
+		if (debug < 0)
+			return debug;
+	}
+	if (a->process_pb) {
+		r = perf_buffer__consume(a->process_pb);
+		if (r < 0)
+			return r;
+	}
+	return debug + (int)(a->process_records - before);
 }
 
 /* read a stack of the `stacks` map; depth 0 with *e set when it is gone */
@@ -659,6 +747,9 @@ void analyzer_close(struct analyzer *a)
 	free(a->perf_fds);
 	free(a->pids);
 	ring_buffer__free(a->debug_rb);
+	perf_buffer__free(a->process_pb);
+	if (a->poll_fd >= 0)
+		close(a->poll_fd);
 	bpf_object__close(a->obj);
 	free(a);
 }

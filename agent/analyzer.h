@@ -61,6 +61,13 @@ struct analyzer_debug_event {
 
 typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *ctx);
 
+/*
+ * called from analyzer_poll when the analyzer samples process tgid for
+ * the first time, or for the first time since it exec'd: the moment to
+ * read what it maps (/proc/PID/maps), before a short-lived process is gone
+ */
+typedef void (*analyzer_process_fn)(uint32_t tgid, void *ctx);
+
 /* what the debug analyzer reports (analyzer_opts.debug_level) */
 #define ANALYZER_DEBUG_LEVEL_DEFAULT 0 /* its default: ANALYZER_DEBUG_LEVEL_DROPS */
 #define ANALYZER_DEBUG_LEVEL_OFF (-1)  /* nothing */
@@ -86,6 +93,8 @@ struct analyzer_opts {
 	 */
 	const int *pids;
 	size_t npids;
+	analyzer_process_fn process_cb; /* since API version 2: new processes sampled */
+	void *process_ctx;
 };
 
 /* the identity an analyzer object declares in its ELF */
@@ -172,9 +181,11 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen);
 void analyzer_stop(struct analyzer *a);
 
 /*
- * analyzer_poll waits up to timeout_ms for debug records and hands each to
- * opts->debug_cb. Returns the number of records, 0 for a release object,
- * or a negative errno (-EINTR when a signal interrupted the wait).
+ * analyzer_poll waits up to timeout_ms for debug records and new
+ * processes, and hands each to opts->debug_cb or opts->process_cb.
+ * Returns the number of records (0 when there were none, as for a release
+ * object without process_cb), or a negative errno (-EINTR when a signal
+ * interrupted the wait).
  */
 int analyzer_poll(struct analyzer *a, int timeout_ms);
 

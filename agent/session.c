@@ -36,6 +36,7 @@ struct session {
 	enum analyzer_flavor flavor;
 	unsigned long debug_records;
 	int drain_failed;
+	int learn_failed; /* out of memory reading a new process's mappings */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -112,6 +113,18 @@ static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
 	fprintf(stderr, "%s\n", debug_line_format(ev, line, sizeof(line)));
 }
 
+/*
+ * a process was sampled for the first time (or since it exec'd): read its
+ * mappings while it runs, as it may be gone by the next drain
+ */
+static void on_process(uint32_t tgid, void *ctx)
+{
+	struct session *ss = ctx;
+
+	if (symbolizer_learn(ss->sym, tgid) < 0)
+		ss->learn_failed = 1;
+}
+
 static int on_sample(const struct analyzer_sample *s, void *ctx)
 {
 	struct session *ss = ctx;
@@ -152,6 +165,8 @@ static int open_analyzer(struct session *ss)
 			 : o->debug_level == 0 ? ANALYZER_DEBUG_LEVEL_OFF : o->debug_level;
 	ao.debug_cb = on_debug;
 	ao.debug_ctx = ss;
+	ao.process_cb = on_process;
+	ao.process_ctx = ss;
 	ao.verbose = o->verbose;
 	ss->a = analyzer_open(&ao, err, sizeof(err));
 	if (!ss->a || analyzer_start(ss->a, err, sizeof(err)) < 0)
@@ -218,7 +233,9 @@ static int sample(struct session *ss, double *elapsed)
 		}
 		r = analyzer_poll(ss->a, (int)ceil((fmin(next_drain, deadline) - t) * 1000));
 		if (r < 0 && r != -EINTR)
-			return log_error("cannot read the analyzer's debug records: %s", strerror(-r));
+			return log_error("cannot read the analyzer's records: %s", strerror(-r));
+		if (ss->learn_failed)
+			return log_error("out of memory while reading the mappings of new processes");
 		t = now();
 	}
 	if (stop_signal)

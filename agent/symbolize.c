@@ -379,6 +379,17 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 	return 0;
 }
 
+int symbolizer_learn(struct symbolizer *s, uint32_t tgid)
+{
+	struct process *p = proc_find(s, tgid);
+
+	if (!p)
+		p = proc_add(s, tgid);
+	if (!p)
+		return -1;
+	return proc_read_maps(s, p);
+}
+
 void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,
 		     struct sym_frame *f)
 {

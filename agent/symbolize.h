@@ -1,7 +1,8 @@
 /*
  * Turns sampled addresses into function names: kernel addresses through
  * /proc/kallsyms, user addresses through the process's mappings (read from
- * /proc/PID/maps while it runs) and the mapped files' ELF symbol tables.
+ * /proc/PID/maps while it runs, and kept after it exits) and the mapped
+ * files' ELF symbol tables.
  */
 #ifndef AGENT_SYMBOLIZE_H
 #define AGENT_SYMBOLIZE_H
@@ -46,6 +47,14 @@ void symbolizer_free(struct symbolizer *s);
  * its addresses stay raw.
  */
 int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n);
+
+/*
+ * symbolizer_learn reads the mappings of process tgid now, adding them to
+ * those read before (a process just started, or just exec'd): its
+ * addresses then resolve even if it exits before its samples are drained.
+ * Returns 0, or -1 when out of memory. A process already gone is no error.
+ */
+int symbolizer_learn(struct symbolizer *s, uint32_t tgid);
 
 /*
  * symbolizer_user resolves a user address of process tgid; return_address

@@ -46,6 +46,7 @@ const char analyzer_build_info[] SEC(ANALYZER_INFO_SECTION) __attribute__((used)
 
 /* Settings, written by the loader before load. */
 const volatile __u8 filter_tgids = 0; /* 1: only the processes in `tracked_tgids` */
+const volatile __u8 report_processes = 0; /* 1: report new processes in `process_events` */
 #ifdef ANALYZER_DEBUG
 const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failures, 2 also every sample */
 const volatile __u8 debug_printk = 0; /* 1: also bpf_printk, for `bpftool prog tracelog` */
@@ -83,6 +84,24 @@ struct {
 	__type(value, __u32); /* 1 */
 	__uint(max_entries, ANALYZER_MAX_TRACKED);
 } tracked_tgids SEC(".maps");
+
+/*
+ * Processes already reported in `process_events`, so each is reported on
+ * its first sample only; analyzer_exec forgets a process that execs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32);  /* tgid */
+	__type(value, __u8); /* 1 */
+	__uint(max_entries, ANALYZER_MAX_SEEN);
+} seen_tgids SEC(".maps");
+
+/* struct analyzer_process_record per new process, for the agent to read its maps at once */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} process_events SEC(".maps");
 
 #ifdef ANALYZER_DEBUG
 struct {
@@ -184,6 +203,34 @@ int analyzer_free(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/*
+ * the first sample of a process (or the first since it exec'd): tell the
+ * agent, which reads its mappings while it still runs, so that a process
+ * that lives a few milliseconds is symbolized too
+ */
+static __always_inline void report_new_process(void *ctx, __u32 tgid)
+{
+	struct analyzer_process_record r = { .tgid = tgid };
+	__u8 one = 1;
+
+	if (!report_processes || bpf_map_lookup_elem(&seen_tgids, &tgid))
+		return;
+	if (bpf_map_update_elem(&seen_tgids, &tgid, &one, BPF_NOEXIST) == 0)
+		bpf_perf_event_output(ctx, &process_events, BPF_F_CURRENT_CPU, &r, sizeof(r));
+}
+
+/* a process exec'd: its mappings are new, its next sample reports it again */
+SEC("raw_tp/sched_process_exec")
+int analyzer_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	(void)ctx;
+	if (report_processes && !filtered_out(tgid))
+		bpf_map_delete_elem(&seen_tgids, &tgid);
+	return 0;
+}
+
 SEC("perf_event")
 int analyzer_sample(void *ctx)
 {
@@ -200,6 +247,7 @@ int analyzer_sample(void *ctx)
 		DEBUG_REPORT(ANALYZER_DBG_FILTERED, 0, id, 0, 0);
 		return 0;
 	}
+	report_new_process(ctx, key.tgid);
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 
 	key.kstack_type = FRAME_MARKER_KERNEL;

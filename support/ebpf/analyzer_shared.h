@@ -43,6 +43,18 @@ struct analyzer_sample_key {
 	char comm[ANALYZER_COMM_LEN];
 };
 
+/* capacity of the `seen_tgids` map: processes remembered as reported */
+#define ANALYZER_MAX_SEEN 8192
+
+/*
+ * one record of the `process_events` perf buffer: the analyzer sampled
+ * process tgid for the first time, or for the first time since it exec'd
+ */
+struct analyzer_process_record {
+	__u32 tgid;
+	__u32 pad;
+};
+
 /* indexes of the per-CPU `stats` array, present in both flavors */
 enum analyzer_stat {
 	ANALYZER_STAT_SAMPLES = 0,   /* perf events seen */

@@ -7,8 +7,9 @@
  * Output: "key=value" lines (format, flavor, stacks, samples, frames,
  * kernel_frames, native_frames, symbolized_frames, modules,
  * modules_with_build_id, pids: how many processes have samples,
- * user_frame_samples and named_user_frame_samples: native frames weighted by
- * their stacks' counts, all and those with a symbol), then "symbol:NAME=N":
+ * user_frame_samples, mapped_user_frame_samples and named_user_frame_samples:
+ * native frames weighted by their stacks' counts, all, those in a module and
+ * those with a symbol), then "symbol:NAME=N":
  * the samples of the stacks holding a frame named NAME, then "pid:PID=N"
  * per process, by pid. Exit 0, or 1 with the first problem found.
  */
@@ -21,7 +22,7 @@
 
 struct tally {
 	long long stacks, samples, frames, kernel, native, symbolized;
-	long long user_frame_samples, named_user_frame_samples;
+	long long user_frame_samples, mapped_user_frame_samples, named_user_frame_samples;
 };
 
 struct pid_count {
@@ -95,6 +96,7 @@ static int check_frame(json_t *fr, size_t nmods, size_t i, long long count, stru
 	t->symbolized += sym != NULL;
 	if (!strcmp(json_string_value(type), "native")) {
 		t->user_frame_samples += count;
+		t->mapped_user_frame_samples += mod ? count : 0;
 		t->named_user_frame_samples += sym ? count : 0;
 	}
 	return 0;
@@ -172,8 +174,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "profile-check: out of memory\n");
 		return 1;
 	}
-	printf("pids=%zu\nuser_frame_samples=%lld\nnamed_user_frame_samples=%lld\n", npids,
-	       t.user_frame_samples, t.named_user_frame_samples);
+	printf("pids=%zu\nuser_frame_samples=%lld\nmapped_user_frame_samples=%lld\nnamed_user_frame_samples=%lld\n",
+	       npids, t.user_frame_samples, t.mapped_user_frame_samples, t.named_user_frame_samples);
 	for (a = 2; a < argc; a++) {
 		long long n = 0;
 

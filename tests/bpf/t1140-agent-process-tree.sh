@@ -1,6 +1,7 @@
 #!/bin/bash
 # --pid follows a process tree: children forked while profiling,
-# descendants already running, several --pid, and nothing else.
+# descendants already running, several --pid, and nothing else; processes
+# that live 0.1 s are symbolized.
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent
@@ -28,7 +29,8 @@ if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function
 	reason="kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
 	for t in 'children forked while profiling are profiled' \
 		 'descendants running before the agent started are profiled' \
-		 'several --pid: each of them, and no other process'; do
+		 'several --pid: each of them, and no other process' \
+		 'processes that live 0.1 s are symbolized'; do
 		test_skip "$t" "$reason"
 	done
 	test_done
@@ -67,13 +69,32 @@ test_expect_success 'several --pid: each of them, and no other process' '
 	start_burner one cpu 20
 	start_burner two cpu 20
 	start_burner three cpu 20
-	"$AGENT" --pid $one --pid $two --frequency 99 --duration 2 --format json --output profile.json
+	"$AGENT" --pid $one --pid $two --frequency 99 --duration 3 --format json --output profile.json
 	kill $one $two $three; wait
 	"$CHECK" profile.json >summary
 	cat summary
+	# three burners share the CPUs
 	test "$(value pids summary)" -eq 2
-	test "$(samples_of $one summary)" -gt 20
-	test "$(samples_of $two summary)" -gt 20
+	test "$(samples_of $one summary)" -gt 10
+	test "$(samples_of $two summary)" -gt 10
 	test "$(samples_of $three summary)" -eq 0
+'
+test_expect_success 'processes that live 0.1 s are symbolized' '
+	# a loop execs one burner after the other, each exiting long before
+	# the agent drains its samples
+	sh -c "echo ready >loop.ready; for i in \$(seq 40); do \"$BURNER\" cpu 0.1 >/dev/null; done" &
+	loop=$!
+	while ! grep -q ready loop.ready 2>/dev/null; do sleep 0.05; done
+	"$AGENT" --pid $loop --frequency 99 --duration 3 --format json --output profile.json
+	wait
+	"$CHECK" profile.json hot_function >summary
+	cat summary
+	total=$(value samples summary)
+	test "$total" -gt 50
+	test "$(value pids summary)" -ge 10
+	frames=$(value user_frame_samples summary)
+	# every frame is in a file: none left as a raw address
+	test $(($(value mapped_user_frame_samples summary) * 100)) -ge $((frames * 95))
+	test $(($(value symbol:hot_function summary) * 10)) -ge $((total * 8))
 '
 test_done

@@ -146,6 +146,40 @@ TEST(symbolize__process_gone_keeps_raw_addresses)
 	symbolizer_free(s);
 }
 
+TEST(symbolize__learned_process_resolves_after_it_exits)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t ip = (uint64_t)(uintptr_t)&symbolize_known_function + 1;
+	struct sym_frame f;
+	int pipefd[2];
+	pid_t child;
+	char c;
+
+	check(pipe(pipefd) == 0);
+	child = fork();
+	if (child == 0) {
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1); /* until the parent closes its end */
+		_exit(0);
+	}
+	check(child > 0);
+	close(pipefd[0]);
+	check(symbolizer_learn(s, (uint32_t)child) == 0);
+	close(pipefd[1]);
+	check(waitpid(child, NULL, 0) == child);
+	/* the samples are drained after the process is gone */
+	check(symbolizer_track(s, (uint32_t)child, &ip, 1) == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check(f.mapped);
+	check_str(f.symbol, "symbolize_known_function");
+	check(f.symbol_offset == 1);
+	/* learning a process that is gone is no error, and forgets nothing */
+	check(symbolizer_learn(s, (uint32_t)child) == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	symbolizer_free(s);
+}
+
 TEST(symbolize__kernel)
 {
 	struct symbolizer *s = new_symbolizer();
@@ -187,6 +221,7 @@ int main(void)
 		CASE(symbolize__shared_library_dynsym),
 		CASE(symbolize__vdso_and_anonymous_code),
 		CASE(symbolize__process_gone_keeps_raw_addresses),
+		CASE(symbolize__learned_process_resolves_after_it_exits),
 		CASE(symbolize__kernel),
 		CASE(symbolize__missing_kallsyms),
 	};
