@@ -2,7 +2,8 @@
  * Turns sampled addresses into function names: kernel addresses through
  * /proc/kallsyms, user addresses through the process's mappings (read from
  * /proc/PID/maps while it runs, and kept after it exits) and the mapped
- * files' ELF symbol tables.
+ * files' ELF symbol tables: .symtab, .dynsym, then for a stripped file its
+ * separate debug file, by build-id or .gnu_debuglink.
  */
 #ifndef AGENT_SYMBOLIZE_H
 #define AGENT_SYMBOLIZE_H
@@ -17,7 +18,7 @@ struct sym_frame {
 	const char *symbol;     /* function name (owned by the symbolizer), NULL when unknown */
 	uint64_t symbol_offset; /* address - function start */
 	int module;             /* index of the mapped file or kernel module, -1 when none */
-	uint64_t module_offset; /* address inside the module, as its ELF file numbers it */
+	uint64_t module_offset; /* file offset inside the module (for a kernel one: none) */
 	int mapped;             /* 0: the process's mappings were never seen (it was gone) */
 };
 
@@ -34,6 +35,14 @@ struct sym_module {
  * out of memory. Free with symbolizer_free.
  */
 struct symbolizer *symbolizer_new(const char *kallsyms_path);
+
+/*
+ * symbolizer_set_debug_root makes s look for separate debug files under
+ * dir (default: /usr/lib/debug): dir/.build-id/xx/yyyy.debug by build-id,
+ * and dir/<directory of the file>/<.gnu_debuglink name>. Returns 0, or -1
+ * when out of memory.
+ */
+int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
 
 /* symbolizer_free frees s and everything it resolved; accepts NULL. */
 void symbolizer_free(struct symbolizer *s);

@@ -93,8 +93,10 @@ test_expect_success 'processes that live 0.1 s are symbolized' '
 	test "$total" -gt 50
 	test "$(value pids summary)" -ge 10
 	frames=$(value user_frame_samples summary)
-	# every frame is in a file: none left as a raw address
+	# every frame is in a file, none left as a raw address, and named
+	# (libc'"'"'s __libc_start_call_main from libc6-dbg'"'"'s debug file)
 	test $(($(value mapped_user_frame_samples summary) * 100)) -ge $((frames * 95))
+	test $(($(value named_user_frame_samples summary) * 100)) -ge $((frames * 95))
 	test $(($(value symbol:hot_function summary) * 10)) -ge $((total * 8))
 '
 test_done
