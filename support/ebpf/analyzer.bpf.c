@@ -85,14 +85,21 @@ struct {
 	__uint(max_entries, ANALYZER_MAX_TRACKED);
 } tracked_tgids SEC(".maps");
 
+/* when a process was first reported, and whether it was reported again */
+struct seen_process {
+	__u64 first_ns;
+	__u64 again;
+};
+
 /*
  * Processes already reported in `process_events`, so each is reported on
- * its first sample only; analyzer_exec forgets a process that execs.
+ * its first sample and once more (see report_new_process); analyzer_exec
+ * forgets a process that execs.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__type(key, __u32);  /* tgid */
-	__type(value, __u8); /* 1 */
+	__type(key, __u32); /* tgid */
+	__type(value, struct seen_process);
 	__uint(max_entries, ANALYZER_MAX_SEEN);
 } seen_tgids SEC(".maps");
 
@@ -206,17 +213,32 @@ int analyzer_free(struct bpf_raw_tracepoint_args *ctx)
 /*
  * the first sample of a process (or the first since it exec'd): tell the
  * agent, which reads its mappings while it still runs, so that a process
- * that lives a few milliseconds is symbolized too
+ * that lives a few milliseconds is symbolized too; and once more on the
+ * first sample ANALYZER_REPORT_AGAIN_NS later, for a process whose first
+ * sample came while the dynamic loader was still mapping its libraries
  */
 static __always_inline void report_new_process(void *ctx, __u32 tgid)
 {
 	struct analyzer_process_record r = { .tgid = tgid };
-	__u8 one = 1;
+	struct seen_process *seen, fresh = {};
+	__u64 now;
 
-	if (!report_processes || bpf_map_lookup_elem(&seen_tgids, &tgid))
+	if (!report_processes)
 		return;
-	if (bpf_map_update_elem(&seen_tgids, &tgid, &one, BPF_NOEXIST) == 0)
-		bpf_perf_event_output(ctx, &process_events, BPF_F_CURRENT_CPU, &r, sizeof(r));
+	seen = bpf_map_lookup_elem(&seen_tgids, &tgid);
+	if (seen && seen->again)
+		return;
+	now = bpf_ktime_get_ns();
+	if (seen) {
+		if (now - seen->first_ns < ANALYZER_REPORT_AGAIN_NS)
+			return;
+		seen->again = 1;
+	} else {
+		fresh.first_ns = now;
+		if (bpf_map_update_elem(&seen_tgids, &tgid, &fresh, BPF_NOEXIST) != 0)
+			return;
+	}
+	bpf_perf_event_output(ctx, &process_events, BPF_F_CURRENT_CPU, &r, sizeof(r));
 }
 
 /* a process exec'd: its mappings are new, its next sample reports it again */

@@ -47,8 +47,16 @@ struct analyzer_sample_key {
 #define ANALYZER_MAX_SEEN 8192
 
 /*
+ * a process is reported again on its first sample this long after its
+ * first report: a first sample in the dynamic loader comes before the
+ * libraries are mapped
+ */
+#define ANALYZER_REPORT_AGAIN_NS (10 * 1000 * 1000ULL)
+
+/*
  * one record of the `process_events` perf buffer: the analyzer sampled
- * process tgid for the first time, or for the first time since it exec'd
+ * process tgid for the first time, or for the first time since it exec'd,
+ * or for the first time ANALYZER_REPORT_AGAIN_NS after that
  */
 struct analyzer_process_record {
 	__u32 tgid;
