@@ -8,12 +8,16 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <linux/perf_event.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,10 +30,20 @@
 struct analyzer {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
+	struct bpf_link *fork_link, *free_link; /* the pid filter's tracepoints */
+	int *pids;                              /* the chosen processes; NULL: every process */
+	size_t npids;
+	int tracked_fd;
 	int counts_fd;
 	int stacks_fd;
 	int stats_fd;
 	struct ring_buffer *debug_rb;
+	struct perf_buffer *process_pb; /* NULL without a process_cb */
+	struct bpf_link *exec_link;
+	int poll_fd;                    /* epoll over debug_rb and process_pb */
+	analyzer_process_fn process_cb;
+	void *process_ctx;
+	unsigned long process_records;
 	struct bpf_link **links;
 	int *perf_fds;
 	int nr_cpus;
@@ -126,9 +140,72 @@ static int set_rodata(struct bpf_object *obj, const char *name, const void *val,
 	return -ENOENT;
 }
 
+/* a field of opts that the caller's version of the struct has */
+#define OPT(o, field) ((o)->sz >= offsetof(struct analyzer_opts, field) + sizeof((o)->field) ? (o)->field : 0)
+
+/* the processes to sample, from opts->pid and opts->pids, into a->pids */
+static int copy_pids(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
+{
+	const int *pids = OPT(o, pids);
+	size_t npids = OPT(o, npids), i;
+
+	a->pids = calloc(npids + 1, sizeof(*a->pids));
+	if (!a->pids)
+		return fail(err, errlen, "out of memory");
+	if (o->pid > 0)
+		a->pids[a->npids++] = o->pid;
+	for (i = 0; pids && i < npids; i++) {
+		if (pids[i] <= 0)
+			return fail(err, errlen, "pid %d is not a process id", pids[i]);
+		a->pids[a->npids++] = pids[i];
+	}
+	if (!a->npids) {
+		free(a->pids);
+		a->pids = NULL;
+	}
+	return 0;
+}
+
+/* the pid filter's programs load only when there is a filter */
+static int set_filter(struct analyzer *a, char *err, size_t errlen)
+{
+	static const char *const progs[] = { "analyzer_fork", "analyzer_free" };
+	__u8 filter = a->pids ? 1 : 0;
+	struct bpf_program *p;
+	size_t i;
+	int r;
+
+	r = set_rodata(a->obj, "filter_tgids", &filter, sizeof(filter));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'filter_tgids': %s", strerror(-r));
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		p = bpf_object__find_program_by_name(a->obj, progs[i]);
+		if (!p)
+			return fail(err, errlen, "analyzer object has no '%s' program", progs[i]);
+		bpf_program__set_autoload(p, filter);
+	}
+	return 0;
+}
+
+/* new processes are reported, and the exec tracepoint loaded, only for a process_cb */
+static int set_reporting(struct analyzer *a, char *err, size_t errlen)
+{
+	__u8 report = a->process_cb ? 1 : 0;
+	struct bpf_program *p;
+	int r;
+
+	r = set_rodata(a->obj, "report_processes", &report, sizeof(report));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'report_processes': %s", strerror(-r));
+	p = bpf_object__find_program_by_name(a->obj, "analyzer_exec");
+	if (!p)
+		return fail(err, errlen, "analyzer object has no 'analyzer_exec' program");
+	bpf_program__set_autoload(p, report);
+	return 0;
+}
+
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
-	__u32 tgid = o->pid > 0 ? (__u32)o->pid : 0;
 	__u32 level;
 	__u8 printk = o->debug_printk ? 1 : 0;
 	int r;
@@ -140,9 +217,9 @@ static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, cha
 	case ANALYZER_DEBUG_LEVEL_ALL: level = (__u32)o->debug_level; break;
 	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
 	}
-	r = set_rodata(a->obj, "target_tgid", &tgid, sizeof(tgid));
-	if (r < 0)
-		return fail(err, errlen, "analyzer object has no setting 'target_tgid': %s", strerror(-r));
+	if (copy_pids(a, o, err, errlen) < 0 || set_filter(a, err, errlen) < 0 ||
+	    set_reporting(a, err, errlen) < 0)
+		return -1;
 	if (strcmp(a->info.flavor, "debug"))
 		return 0;
 	r = set_rodata(a->obj, "debug_level", &level, sizeof(level));
@@ -176,10 +253,48 @@ static int handle_debug(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static void handle_process(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct analyzer *a = ctx;
+	const struct analyzer_process_record *r = data;
+
+	(void)cpu;
+	if (size < sizeof(*r))
+		return;
+	a->process_records++;
+	a->process_cb(r->tgid, a->process_ctx);
+}
+
+/* one epoll set over the debug ring buffer and the process perf buffer, those there are */
+static int open_poll(struct analyzer *a, char *err, size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct bpf_map *m;
+
+	if (a->process_cb) {
+		m = bpf_object__find_map_by_name(a->obj, "process_events");
+		if (!m)
+			return fail(err, errlen, "analyzer object has no 'process_events' map");
+		a->process_pb = perf_buffer__new(bpf_map__fd(m), 8, handle_process, NULL, a, NULL);
+		if (!a->process_pb)
+			return fail(err, errlen, "cannot open the process events buffer: %s", strerror(errno));
+	}
+	if (!a->debug_rb && !a->process_pb)
+		return 0;
+	a->poll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (a->poll_fd < 0)
+		return fail(err, errlen, "cannot create an epoll set: %s", strerror(errno));
+	if (a->debug_rb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(a->debug_rb), &ev) < 0)
+		return fail(err, errlen, "cannot poll the debug ring buffer: %s", strerror(errno));
+	if (a->process_pb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, perf_buffer__epoll_fd(a->process_pb), &ev) < 0)
+		return fail(err, errlen, "cannot poll the process events buffer: %s", strerror(errno));
+	return 0;
+}
+
 static int find_maps(struct analyzer *a, char *err, size_t errlen)
 {
-	static const char *const names[] = { "counts", "stacks", "stats" };
-	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd };
+	static const char *const names[] = { "counts", "stacks", "stats", "tracked_tgids" };
+	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd, &a->tracked_fd };
 	struct bpf_map *m;
 	size_t i;
 
@@ -195,7 +310,7 @@ static int find_maps(struct analyzer *a, char *err, size_t errlen)
 		if (!a->debug_rb)
 			return fail(err, errlen, "cannot open the debug ring buffer: %s", strerror(errno));
 	}
-	return 0;
+	return open_poll(a, err, errlen);
 }
 
 static int open_object(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
@@ -241,7 +356,9 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	a->counts_fd = a->stacks_fd = a->stats_fd = -1;
+	a->counts_fd = a->stacks_fd = a->stats_fd = a->tracked_fd = a->poll_fd = -1;
+	a->process_cb = OPT(o, process_cb);
+	a->process_ctx = OPT(o, process_ctx);
 	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
 	a->debug_cb = o->debug_cb;
 	a->debug_ctx = o->debug_ctx;
@@ -281,12 +398,109 @@ static int perf_open(int cpu, unsigned int hz)
 	return (int)syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* put pid in the filter; 1 when it was not there yet, 0 when it was, -errno */
+static int track(struct analyzer *a, __u32 pid)
+{
+	__u32 one = 1;
+
+	if (bpf_map_update_elem(a->tracked_fd, &pid, &one, BPF_NOEXIST) == 0)
+		return 1;
+	return errno == EEXIST ? 0 : -errno;
+}
+
+/* the parent of process pid, from /proc/PID/stat; 0 when it is gone */
+static __u32 parent_of(const char *pid)
+{
+	char path[64], line[512], *end;
+	unsigned int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	/* "pid (comm) S ppid ...": the comm may hold spaces and parentheses */
+	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && sscanf(end + 1, " %*c %u", &ppid) != 1)
+		ppid = 0;
+	fclose(f);
+	return ppid;
+}
+
+/*
+ * one pass over /proc: track every process whose parent is tracked.
+ * Returns how many were added, or -errno.
+ */
+static int track_children_pass(struct analyzer *a)
+{
+	struct dirent *d;
+	__u32 ppid, pid, v;
+	int added = 0, r;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return -errno;
+	while ((d = readdir(dir)) != NULL) {
+		if (!isdigit((unsigned char)d->d_name[0]))
+			continue;
+		ppid = parent_of(d->d_name);
+		if (!ppid || bpf_map_lookup_elem(a->tracked_fd, &ppid, &v) != 0)
+			continue;
+		pid = (__u32)strtoul(d->d_name, NULL, 10);
+		r = track(a, pid);
+		if (r < 0) {
+			added = r;
+			break;
+		}
+		added += r;
+	}
+	closedir(dir);
+	return added;
+}
+
+/*
+ * the filter's first members: the chosen processes, then their running
+ * descendants. The fork tracepoint is attached already, so a process a
+ * tracked one forks from now on is added by the analyzer; passes repeat
+ * until one adds nothing, for those forked by a process added meanwhile.
+ */
+static int start_filter(struct analyzer *a, char *err, size_t errlen)
+{
+	size_t i;
+	int r = 0;
+
+	a->fork_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_fork"));
+	if (!a->fork_link)
+		return fail(err, errlen, "cannot attach to the sched_process_fork tracepoint: %s%s",
+			    strerror(errno), perm_hint(errno));
+	a->free_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_free"));
+	if (!a->free_link)
+		return fail(err, errlen, "cannot attach to the sched_process_free tracepoint: %s%s",
+			    strerror(errno), perm_hint(errno));
+	for (i = 0; i < a->npids && r >= 0; i++)
+		r = track(a, (__u32)a->pids[i]);
+	if (r >= 0)
+		r = 1;
+	while (r > 0)
+		r = track_children_pass(a);
+	if (r < 0)
+		return fail(err, errlen, "cannot fill the analyzer's pid filter: %s", strerror(-r));
+	return 0;
+}
+
 int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 {
 	int cpu, attached = 0, e;
 
 	if (a->links)
 		return fail(err, errlen, "analyzer already started");
+	if (a->pids && start_filter(a, err, errlen) < 0)
+		return -1;
+	if (a->process_cb) {
+		a->exec_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_exec"));
+		if (!a->exec_link)
+			return fail(err, errlen, "cannot attach to the sched_process_exec tracepoint: %s%s",
+				    strerror(errno), perm_hint(errno));
+	}
 	a->nr_cpus = libbpf_num_possible_cpus();
 	if (a->nr_cpus <= 0)
 		return fail(err, errlen, "cannot count CPUs: %s", strerror(-a->nr_cpus));
@@ -322,6 +536,10 @@ void analyzer_stop(struct analyzer *a)
 {
 	int cpu;
 
+	bpf_link__destroy(a->fork_link);
+	bpf_link__destroy(a->free_link);
+	bpf_link__destroy(a->exec_link);
+	a->fork_link = a->free_link = a->exec_link = NULL;
 	for (cpu = 0; a->links && a->perf_fds && cpu < a->nr_cpus; cpu++) {
 		bpf_link__destroy(a->links[cpu]);
 		a->links[cpu] = NULL;
@@ -333,12 +551,28 @@ void analyzer_stop(struct analyzer *a)
 
 int analyzer_poll(struct analyzer *a, int timeout_ms)
 {
-	if (!a->debug_rb) {
+	struct epoll_event ev[2];
+	unsigned long before = a->process_records;
+	int debug = 0, r;
+
+	if (a->poll_fd < 0) {
 		if (timeout_ms > 0)
 			usleep((useconds_t)timeout_ms * 1000);
 		return 0;
 	}
-	return ring_buffer__poll(a->debug_rb, timeout_ms);
+	if (epoll_wait(a->poll_fd, ev, 2, timeout_ms) < 0)
+		return -errno;
+	if (a->debug_rb) {
+		debug = ring_buffer__consume(a->debug_rb);
+		if (debug < 0)
+			return debug;
+	}
+	if (a->process_pb) {
+		r = perf_buffer__consume(a->process_pb);
+		if (r < 0)
+			return r;
+	}
+	return debug + (int)(a->process_records - before);
 }
 
 /* read a stack of the `stacks` map; depth 0 with *e set when it is gone */
@@ -511,7 +745,11 @@ void analyzer_close(struct analyzer *a)
 	analyzer_stop(a);
 	free(a->links);
 	free(a->perf_fds);
+	free(a->pids);
 	ring_buffer__free(a->debug_rb);
+	perf_buffer__free(a->process_pb);
+	if (a->poll_fd >= 0)
+		close(a->poll_fd);
 	bpf_object__close(a->obj);
 	free(a);
 }

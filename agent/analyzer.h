@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define ANALYZER_API_VERSION 1
+#define ANALYZER_API_VERSION 2
 
 enum analyzer_flavor {
 	ANALYZER_RELEASE = 0, /* the release slot */
@@ -61,6 +61,13 @@ struct analyzer_debug_event {
 
 typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *ctx);
 
+/*
+ * called from analyzer_poll when the analyzer samples process tgid for
+ * the first time, or for the first time since it exec'd: the moment to
+ * read what it maps (/proc/PID/maps), before a short-lived process is gone
+ */
+typedef void (*analyzer_process_fn)(uint32_t tgid, void *ctx);
+
 /* what the debug analyzer reports (analyzer_opts.debug_level) */
 #define ANALYZER_DEBUG_LEVEL_DEFAULT 0 /* its default: ANALYZER_DEBUG_LEVEL_DROPS */
 #define ANALYZER_DEBUG_LEVEL_OFF (-1)  /* nothing */
@@ -72,12 +79,22 @@ struct analyzer_opts {
 	enum analyzer_flavor flavor;
 	const char *object_path;    /* load this object file instead of the embedded slot */
 	unsigned int frequency_hz;  /* samples per second per CPU; 0: 19 */
-	int pid;                    /* only this process (tgid); 0: every process */
+	int pid;                    /* only this process (tgid) and its descendants; 0: every process */
 	int debug_level;            /* debug flavor: one of ANALYZER_DEBUG_LEVEL_* */
 	int debug_printk;           /* debug flavor: also bpf_printk, for `bpftool prog tracelog` */
 	analyzer_debug_fn debug_cb; /* called from analyzer_poll for each debug record */
 	void *debug_ctx;
 	int verbose;                /* let libbpf's own log through to stderr */
+	/*
+	 * since API version 2: more processes to sample, with pid. With pid or
+	 * pids set, the analyzer samples those processes (every thread) and
+	 * their descendants: those running at analyzer_start and every process
+	 * they fork from then on, up to 8192 processes at once.
+	 */
+	const int *pids;
+	size_t npids;
+	analyzer_process_fn process_cb; /* since API version 2: new processes sampled */
+	void *process_ctx;
 };
 
 /* the identity an analyzer object declares in its ELF */
@@ -110,7 +127,7 @@ typedef int (*analyzer_sample_fn)(const struct analyzer_sample *s, void *ctx);
 struct analyzer_stats {
 	uint64_t samples;    /* perf events seen */
 	uint64_t recorded;   /* samples counted */
-	uint64_t filtered;   /* dropped by the pid filter */
+	uint64_t filtered;   /* dropped by the pid filter (not a chosen process or a descendant) */
 	uint64_t kstack_err; /* kernel stack capture failures */
 	uint64_t ustack_err; /* user stack capture failures */
 	uint64_t map_full;   /* samples the counts map refused */
@@ -148,8 +165,11 @@ struct analyzer *analyzer_open(const struct analyzer_opts *opts, char *err, size
 const struct analyzer_object_info *analyzer_info(const struct analyzer *a);
 
 /*
- * analyzer_start opens a CPU-clock perf event per online CPU and attaches
- * the analyzer to each. Returns 0, or -1 with the reason in err.
+ * analyzer_start attaches the analyzer: with a pid filter, first to the
+ * scheduler's fork and free tracepoints, then puts the chosen processes and
+ * their running descendants (read from /proc) in its filter; then opens a
+ * CPU-clock perf event per online CPU and attaches to each. Returns 0, or
+ * -1 with the reason in err.
  */
 int analyzer_start(struct analyzer *a, char *err, size_t errlen);
 
@@ -161,9 +181,11 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen);
 void analyzer_stop(struct analyzer *a);
 
 /*
- * analyzer_poll waits up to timeout_ms for debug records and hands each to
- * opts->debug_cb. Returns the number of records, 0 for a release object,
- * or a negative errno (-EINTR when a signal interrupted the wait).
+ * analyzer_poll waits up to timeout_ms for debug records and new
+ * processes, and hands each to opts->debug_cb or opts->process_cb.
+ * Returns the number of records (0 when there were none, as for a release
+ * object without process_cb), or a negative errno (-EINTR when a signal
+ * interrupted the wait).
  */
 int analyzer_poll(struct analyzer *a, int timeout_ms);
 

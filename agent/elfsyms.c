@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #ifndef NT_GNU_BUILD_ID
 #define NT_GNU_BUILD_ID 3
@@ -57,29 +58,98 @@ static int by_addr(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int read_symbols(struct elfsyms *e, Elf *elf)
+/* sort by address and keep the first symbol read at each */
+static void sort_symbols(struct elfsyms *e)
 {
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
 	size_t i, out;
-	int pass;
 
-	/* .symtab first, then .dynsym, so .symtab's names win at equal addresses */
-	for (pass = 0; pass < 2; pass++) {
-		while ((scn = elf_nextscn(elf, scn)) != NULL) {
-			if (!gelf_getshdr(scn, &sh))
-				continue;
-			if (sh.sh_type == (pass ? SHT_DYNSYM : SHT_SYMTAB) && read_symtab(e, elf, scn, &sh) < 0)
-				return -1;
-		}
-	}
 	if (e->n)
 		qsort(e->syms, e->n, sizeof(*e->syms), by_addr);
 	for (i = 0, out = 0; i < e->n; i++)
 		if (out == 0 || e->syms[out - 1].addr != e->syms[i].addr)
 			e->syms[out++] = e->syms[i];
 	e->n = out;
+}
+
+/* append the functions of elf's sections of type (SHT_SYMTAB, SHT_DYNSYM); how many sections, or -1 */
+static int read_sections(struct elfsyms *e, Elf *elf, Elf64_Word type)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	int found = 0;
+
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != type)
+			continue;
+		if (read_symtab(e, elf, scn, &sh) < 0)
+			return -1;
+		found++;
+	}
+	return found;
+}
+
+static int read_symbols(struct elfsyms *e, Elf *elf)
+{
+	int r;
+
+	/* .symtab first, then .dynsym, so .symtab's names win at equal addresses */
+	r = read_sections(e, elf, SHT_SYMTAB);
+	if (r < 0 || read_sections(e, elf, SHT_DYNSYM) < 0)
+		return -1;
+	e->has_symtab = r > 0;
+	sort_symbols(e);
 	return 0;
+}
+
+/* the build-id of a GNU note in d, as hex into out; 1 when found */
+static int note_build_id(Elf_Data *d, char *out)
+{
+	size_t off = 0, name_off, desc_off, k;
+	GElf_Nhdr nh;
+
+	while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+		    memcmp((char *)d->d_buf + name_off, "GNU", 4) || nh.n_descsz > 64)
+			continue;
+		for (k = 0; k < nh.n_descsz; k++)
+			snprintf(out + 2 * k, 3, "%02x", ((const unsigned char *)d->d_buf)[desc_off + k]);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * from the section headers: the build-id (a debug file's program headers
+ * may point at notes it does not hold) and the .gnu_debuglink
+ */
+static void read_sections_info(struct elfsyms *e, Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx, len;
+	const char *name;
+	Elf_Data *d;
+	GElf_Shdr sh;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		if (sh.sh_type == SHT_NOTE && !e->build_id[0]) {
+			note_build_id(elf_getdata(scn, NULL), e->build_id);
+			continue;
+		}
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, ".gnu_debuglink") || !(d = elf_getdata(scn, NULL)) || d->d_size < 8)
+			continue;
+		/* the file name, NUL, padding to 4 bytes, then the CRC-32 of the debug file */
+		len = strnlen(d->d_buf, d->d_size);
+		if (len == 0 || len >= sizeof(e->debuglink) || ((len + 4) & ~(size_t)3) + 4 > d->d_size)
+			continue;
+		memcpy(e->debuglink, d->d_buf, len);
+		e->debuglink[len] = '\0';
+		memcpy(&e->debuglink_crc, (const char *)d->d_buf + ((len + 4) & ~(size_t)3), 4);
+	}
 }
 
 static int read_segments(struct elfsyms *e, Elf *elf)
@@ -101,19 +171,8 @@ static int read_segments(struct elfsyms *e, Elf *elf)
 			e->loads[e->nloads].filesz = ph.p_filesz;
 			e->nloads++;
 		} else if (ph.p_type == PT_NOTE && !e->build_id[0]) {
-			Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
-			GElf_Nhdr nh;
-			size_t off = 0, name_off, desc_off, k;
-
-			while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
-				if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-				    memcmp((char *)d->d_buf + name_off, "GNU", 4) || nh.n_descsz > 64)
-					continue;
-				for (k = 0; k < nh.n_descsz; k++)
-					snprintf(e->build_id + 2 * k, 3, "%02x",
-						 ((const unsigned char *)d->d_buf)[desc_off + k]);
-				break;
-			}
+			note_build_id(elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR),
+				      e->build_id);
 		}
 	}
 	return 0;
@@ -125,6 +184,7 @@ int elfsyms_open(struct elfsyms *e, int fd, char *err, size_t errlen)
 
 	memset(e, 0, sizeof(*e));
 	e->fd = fd;
+	e->debug_fd = -1;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		snprintf(err, errlen, "libelf: %s", elf_errmsg(-1));
 		goto fail;
@@ -139,9 +199,86 @@ int elfsyms_open(struct elfsyms *e, int fd, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read its ELF tables: %s", elf_errmsg(-1));
 		goto fail;
 	}
+	read_sections_info(e, elf);
 	return 0;
 fail:
 	elfsyms_release(e);
+	return -1;
+}
+
+/* the CRC-32 of the whole file open on fd (what .gnu_debuglink holds); 0 or -1 */
+static int file_crc(int fd, uint32_t *crc)
+{
+	unsigned char buf[65536];
+	uLong c = crc32(0L, Z_NULL, 0);
+	ssize_t n;
+	off_t at = 0;
+
+	while ((n = pread(fd, buf, sizeof(buf), at)) > 0) {
+		c = crc32(c, buf, (uInt)n);
+		at += n;
+	}
+	*crc = (uint32_t)c;
+	return n < 0 ? -1 : 0;
+}
+
+/* the debug file open as elf (with dbg's build-id read) belongs to e; 1 yes, 0 no */
+static int debug_matches(const struct elfsyms *e, const struct elfsyms *dbg, int fd, char *err, size_t errlen)
+{
+	uint32_t crc;
+
+	if (e->build_id[0]) {
+		if (!strcmp(e->build_id, dbg->build_id))
+			return 1;
+		snprintf(err, errlen, "its build-id '%s' is not the file's '%s'", dbg->build_id, e->build_id);
+		return 0;
+	}
+	if (!e->debuglink[0] || file_crc(fd, &crc) < 0 || crc != e->debuglink_crc) {
+		snprintf(err, errlen, "its CRC is not the one the file's .gnu_debuglink gives");
+		return 0;
+	}
+	return 1;
+}
+
+int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen)
+{
+	struct elfsyms dbg;
+	struct elf_sym *tmp;
+	Elf *elf;
+
+	memset(&dbg, 0, sizeof(dbg));
+	dbg.fd = -1;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		snprintf(err, errlen, "not an ELF file");
+		goto fail;
+	}
+	read_sections_info(&dbg, elf);
+	if (!debug_matches(e, &dbg, fd, err, errlen))
+		goto fail;
+	if (read_sections(&dbg, elf, SHT_SYMTAB) <= 0) {
+		snprintf(err, errlen, "no .symtab to read");
+		goto fail;
+	}
+	tmp = realloc(e->syms, (e->n + dbg.n + 1) * sizeof(*tmp));
+	if (!tmp) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	/* appended after e's own, so e's names win at equal addresses */
+	memcpy(tmp + e->n, dbg.syms, dbg.n * sizeof(*tmp));
+	e->syms = tmp;
+	e->n += dbg.n;
+	sort_symbols(e);
+	free(dbg.syms);
+	e->debug_fd = fd;
+	e->debug_elf = elf;
+	return 0;
+fail:
+	free(dbg.syms);
+	if (elf)
+		elf_end(elf);
+	close(fd);
 	return -1;
 }
 
@@ -188,8 +325,13 @@ void elfsyms_release(struct elfsyms *e)
 		elf_end(e->elf);
 	if (e->fd >= 0)
 		close(e->fd);
+	if (e->debug_elf)
+		elf_end(e->debug_elf);
+	if (e->debug_fd >= 0)
+		close(e->debug_fd);
 	free(e->syms);
 	free(e->loads);
 	memset(e, 0, sizeof(*e));
 	e->fd = -1;
+	e->debug_fd = -1;
 }

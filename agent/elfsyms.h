@@ -1,4 +1,7 @@
-/* The function symbols, load segments and build-id of one ELF file. */
+/*
+ * The function symbols, load segments and build-id of one ELF file, and
+ * the symbols of its separate debug file when it has one.
+ */
 #ifndef AGENT_ELFSYMS_H
 #define AGENT_ELFSYMS_H
 
@@ -15,13 +18,18 @@ struct elf_load {
 };
 
 struct elfsyms {
-	struct elf_sym *syms; /* functions from .symtab, then .dynsym, by address */
+	struct elf_sym *syms; /* functions from .symtab, then .dynsym, then the debug file's .symtab, by address */
 	size_t n;
 	struct elf_load *loads;
 	size_t nloads;
 	char build_id[129];   /* hex, "" when the file has none */
+	int has_symtab;       /* the file has a .symtab: it is not stripped */
+	char debuglink[256];  /* the .gnu_debuglink file name, "" when none */
+	uint32_t debuglink_crc;
 	int fd;
 	void *elf;            /* Elf *, kept open for the symbol names */
+	int debug_fd;         /* the separate debug file, -1 when none */
+	void *debug_elf;
 };
 
 /*
@@ -30,6 +38,15 @@ struct elfsyms {
  * elfsyms_release.
  */
 int elfsyms_open(struct elfsyms *e, int fd, char *err, size_t errlen);
+
+/*
+ * elfsyms_add_debug adds the functions of a separate debug file open on fd
+ * (elfsyms takes it over, also on failure) to e: those at addresses e has
+ * no name for, as e's own names win. The file must be e's: the same
+ * build-id when e has one, else the CRC e's .gnu_debuglink gives. Returns
+ * 0, or -1 with the reason in err (e is then unchanged).
+ */
+int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen);
 
 /*
  * elfsyms_vaddr turns a file offset into the address the ELF file gives it

@@ -103,15 +103,20 @@ static int by_count(const void *a, const void *b)
 static json_t *header_json(const struct profile_meta *m, uint64_t samples)
 {
 	const struct analyzer_stats *st = &m->stats;
+	json_t *pids = json_array();
+	int i;
 
-	return json_pack("{s:s, s:i, s:{s:s, s:s}, s:{s:s, s:s, s:i, s:s}, s:i, s:o, s:f, s:I, "
+	for (i = 0; i < m->npids; i++)
+		json_array_append_new(pids, json_integer(m->pids[i]));
+
+	return json_pack("{s:s, s:i, s:{s:s, s:s}, s:{s:s, s:s, s:i, s:s}, s:i, s:o, s:o, s:f, s:I, "
 			 "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "format", "profiling-agent-profile", "format_version", FORMAT_VERSION,
 			 "agent", "name", "profiling-agent", "version", m->agent_version,
 			 "analyzer", "flavor", m->analyzer->flavor, "arch", m->analyzer->arch,
 			 "abi", m->analyzer->abi, "source", m->analyzer->source,
 			 "frequency_hz", (int)m->frequency_hz,
-			 "pid", m->pid ? json_integer(m->pid) : json_null(),
+			 "pid", m->npids ? json_integer(m->pids[0]) : json_null(), "pids", pids,
 			 "duration_s", m->duration_s,
 			 "samples", (json_int_t)samples,
 			 "stats", "samples", (json_int_t)st->samples, "recorded", (json_int_t)st->recorded,

@@ -13,7 +13,8 @@ struct profile_meta {
 	const char *agent_version;
 	const struct analyzer_object_info *analyzer;
 	unsigned int frequency_hz;
-	int pid;                  /* 0: every process */
+	const int *pids;          /* the --pid processes (with their descendants) */
+	int npids;                /* 0: every process */
 	double duration_s;
 	struct analyzer_stats stats;
 };
@@ -23,7 +24,8 @@ struct profile_meta {
  * document to f:
  *
  *   { "format": "profiling-agent-profile", "format_version": 1,
- *     "agent": {...}, "analyzer": {...}, "frequency_hz", "pid", "duration_s",
+ *     "agent": {...}, "analyzer": {...}, "frequency_hz", "pid" (the first --pid or null),
+ *     "pids" (every --pid), "duration_s",
  *     "samples", "stats": {...},
  *     "modules": [ { "path", "build_id", "kernel" } ],
  *     "stacks": [ { "comm", "pid", "count", ["user_error"], ["kernel_error"],

@@ -21,7 +21,9 @@ static const char usage_text[] =
 	"\n"
 	"  -d, --duration SECONDS   stop after SECONDS (default: at SIGINT or SIGTERM)\n"
 	"  -F, --frequency HZ       samples per second on each CPU, 1-10000 (default: 19)\n"
-	"  -p, --pid PID            profile only process PID\n"
+	"  -p, --pid PID            profile only process PID, its threads and its\n"
+	"                           descendants (those running and those it forks\n"
+	"                           later); repeat to profile several processes\n"
 	"  -o, --output FILE        write the profile to FILE (default: stdout), replaced\n"
 	"                           only once complete\n"
 	"  -f, --format FORMAT      folded (default; for flamegraph.pl, inferno,\n"
@@ -86,7 +88,9 @@ static int parse_option(int ch, const char *arg, struct agent_options *o)
 	case 'p':
 		if (parse_int(arg, 1, INT_MAX, &v) < 0)
 			return bad_value("--pid", arg, "a process id above 0");
-		o->pid = (int)v;
+		if (o->npids == AGENT_MAX_PIDS)
+			return log_error("too many --pid: at most %d", AGENT_MAX_PIDS);
+		o->pids[o->npids++] = (int)v;
 		return 0;
 	case 'o':
 		if (!*arg)

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#define AGENT_MAX_PIDS 64 /* --pid given at most this many times */
+
 enum output_format {
 	FORMAT_FOLDED,
 	FORMAT_JSON,
@@ -12,7 +14,8 @@ enum output_format {
 struct agent_options {
 	double duration_s;         /* 0: until SIGINT or SIGTERM */
 	unsigned int frequency_hz;
-	int pid;                   /* 0: every process */
+	int pids[AGENT_MAX_PIDS];  /* --pid, in order given; with their descendants */
+	int npids;                 /* 0: every process */
 	const char *output;        /* NULL: stdout; points into argv */
 	enum output_format format;
 	int verbose;

@@ -36,6 +36,7 @@ struct session {
 	enum analyzer_flavor flavor;
 	unsigned long debug_records;
 	int drain_failed;
+	int learn_failed; /* out of memory reading a new process's mappings */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -112,6 +113,18 @@ static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
 	fprintf(stderr, "%s\n", debug_line_format(ev, line, sizeof(line)));
 }
 
+/*
+ * a process was sampled for the first time (or since it exec'd): read its
+ * mappings while it runs, as it may be gone by the next drain
+ */
+static void on_process(uint32_t tgid, void *ctx)
+{
+	struct session *ss = ctx;
+
+	if (symbolizer_learn(ss->sym, tgid) < 0)
+		ss->learn_failed = 1;
+}
+
 static int on_sample(const struct analyzer_sample *s, void *ctx)
 {
 	struct session *ss = ctx;
@@ -146,11 +159,14 @@ static int open_analyzer(struct session *ss)
 	ao.sz = sizeof(ao);
 	ao.flavor = ss->flavor;
 	ao.frequency_hz = o->frequency_hz;
-	ao.pid = o->pid;
+	ao.pids = o->pids;
+	ao.npids = (size_t)o->npids;
 	ao.debug_level = o->debug_level < 0 ? ANALYZER_DEBUG_LEVEL_DEFAULT
 			 : o->debug_level == 0 ? ANALYZER_DEBUG_LEVEL_OFF : o->debug_level;
 	ao.debug_cb = on_debug;
 	ao.debug_ctx = ss;
+	ao.process_cb = on_process;
+	ao.process_ctx = ss;
 	ao.verbose = o->verbose;
 	ss->a = analyzer_open(&ao, err, sizeof(err));
 	if (!ss->a || analyzer_start(ss->a, err, sizeof(err)) < 0)
@@ -158,20 +174,18 @@ static int open_analyzer(struct session *ss)
 	log_info("loaded the %s analyzer from the %s slot (abi %d, source %s), sampling %s at %u Hz",
 		 analyzer_info(ss->a)->flavor, ss->flavor == ANALYZER_DEBUG ? "debug" : "release",
 		 analyzer_info(ss->a)->abi, analyzer_info(ss->a)->source,
-		 o->pid ? "one process" : "every process", o->frequency_hz);
+		 o->npids ? "the chosen processes and their descendants" : "every process", o->frequency_hz);
 	return 0;
 }
 
-/* the --pid process exited: gone, or a zombie its parent has not reaped */
-static int target_gone(const struct agent_options *o)
+/* process pid exited: gone, or a zombie its parent has not reaped */
+static int process_gone(int pid)
 {
 	char path[64], line[512], *end;
 	int gone = 0;
 	FILE *f;
 
-	if (!o->pid)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", o->pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT;
@@ -180,6 +194,20 @@ static int target_gone(const struct agent_options *o)
 		gone = end[2] == 'Z' || end[2] == 'X';
 	fclose(f);
 	return gone;
+}
+
+/*
+ * every --pid process exited (descendants still running are not waited
+ * for); 0 when profiling every process
+ */
+static int targets_gone(const struct agent_options *o)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (!process_gone(o->pids[i]))
+			return 0;
+	return o->npids > 0;
 }
 
 /* poll and drain until the end; returns 0, or -1 after printing why */
@@ -195,14 +223,19 @@ static int sample(struct session *ss, double *elapsed)
 			if (drain(ss) < 0)
 				return -1;
 			next_drain = t + DRAIN_INTERVAL_S;
-			if (target_gone(o)) {
-				log_info("process %d exited", o->pid);
+			if (targets_gone(o)) {
+				if (o->npids > 1)
+					log_info("the %d chosen processes exited", o->npids);
+				else
+					log_info("process %d exited", o->pids[0]);
 				break;
 			}
 		}
 		r = analyzer_poll(ss->a, (int)ceil((fmin(next_drain, deadline) - t) * 1000));
 		if (r < 0 && r != -EINTR)
-			return log_error("cannot read the analyzer's debug records: %s", strerror(-r));
+			return log_error("cannot read the analyzer's records: %s", strerror(-r));
+		if (ss->learn_failed)
+			return log_error("out of memory while reading the mappings of new processes");
 		t = now();
 	}
 	if (stop_signal)
@@ -220,7 +253,8 @@ static int write_profile(struct session *ss, double elapsed)
 	meta.agent_version = agent_version();
 	meta.analyzer = analyzer_info(ss->a);
 	meta.frequency_hz = o->frequency_hz;
-	meta.pid = o->pid;
+	meta.pids = o->pids;
+	meta.npids = o->npids;
 	meta.duration_s = elapsed;
 	if (analyzer_read_stats(ss->a, &meta.stats) < 0)
 		memset(&meta.stats, 0, sizeof(meta.stats));
@@ -250,6 +284,17 @@ static int run(struct session *ss)
 	return output_commit(&ss->out);
 }
 
+/* every --pid names a process; -1 after naming one that does not exist */
+static int check_pids(const struct agent_options *o)
+{
+	int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) < 0 && errno == ESRCH)
+			return log_error("no process with pid %d: check the pid", o->pids[i]);
+	return 0;
+}
+
 int session_run(const struct agent_options *o)
 {
 	struct session ss;
@@ -260,10 +305,8 @@ int session_run(const struct agent_options *o)
 	code = choose_flavor(&ss);
 	if (code != EXIT_OK)
 		return code;
-	if (o->pid && kill(o->pid, 0) < 0 && errno == ESRCH) {
-		log_error("no process with pid %d: check the pid", o->pid);
+	if (check_pids(o) < 0)
 		return EXIT_FAILED;
-	}
 	code = EXIT_FAILED;
 	if (output_open(&ss.out, o->output) < 0)
 		return EXIT_FAILED;

@@ -1,7 +1,8 @@
 /*
  * Address to function name (see symbolize.h). Processes keep the code
  * mappings read from /proc/PID/maps; mapped files and kernel modules are
- * "modules", each file's ELF symbols read once, when first needed.
+ * "modules", each file's ELF symbols (and those of its separate debug
+ * file, for a stripped one) read once, when first needed.
  */
 #include "symbolize.h"
 
@@ -21,6 +22,7 @@
 #include "procmaps.h"
 
 #define MAX_REFRESHES 16 /* maps re-reads per process, for addresses outside its mappings */
+#define DEBUG_ROOT "/usr/lib/debug"
 
 struct module {
 	char *path;
@@ -48,6 +50,7 @@ struct process {
 
 struct symbolizer {
 	char *kallsyms_path;
+	char *debug_root;    /* separate debug files: DEBUG_ROOT unless set */
 	struct kallsyms ks;
 	int ks_state;        /* 0 not read yet, 1 read, -1 unavailable */
 	uint32_t ks_last_module;
@@ -73,8 +76,9 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path)
 	if (!s)
 		return NULL;
 	s->kallsyms_path = strdup(kallsyms_path ? kallsyms_path : "/proc/kallsyms");
-	if (!s->kallsyms_path) {
-		free(s);
+	s->debug_root = strdup(DEBUG_ROOT);
+	if (!s->kallsyms_path || !s->debug_root) {
+		symbolizer_free(s);
 		return NULL;
 	}
 	s->ks_last_index = -1;
@@ -103,7 +107,19 @@ void symbolizer_free(struct symbolizer *s)
 	free(s->mods);
 	kallsyms_release(&s->ks);
 	free(s->kallsyms_path);
+	free(s->debug_root);
 	free(s);
+}
+
+int symbolizer_set_debug_root(struct symbolizer *s, const char *dir)
+{
+	char *copy = strdup(dir);
+
+	if (!copy)
+		return -1;
+	free(s->debug_root);
+	s->debug_root = copy;
+	return 0;
 }
 
 /* ---- modules ---- */
@@ -167,6 +183,55 @@ static int module_open(const struct module *m)
 	return fd;
 }
 
+/* add the symbols of the debug file at path to m's; 0, or -1 when it is missing or not m's */
+static int debug_try(struct module *m, const char *path)
+{
+	char err[256];
+	int fd;
+
+	if (!strcmp(path, m->path))
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (elfsyms_add_debug(&m->elf, fd, err, sizeof(err)) < 0) {
+		log_info("ignoring the debug file '%s' of '%s': %s", path, m->path, err);
+		return -1;
+	}
+	log_info("symbols of '%s' from '%s'", m->path, path);
+	return 0;
+}
+
+/*
+ * a stripped file's separate debug file, where gdb looks: by build-id
+ * under the debug root, then by .gnu_debuglink beside the file, in its
+ * .debug/ subdirectory and under the debug root
+ */
+static void debug_find(const struct symbolizer *s, struct module *m)
+{
+	const char *id = m->elf.build_id, *link = m->elf.debuglink, *slash = strrchr(m->path, '/');
+	int dirlen = slash ? (int)(slash - m->path) : 0;
+	char path[3 * 4096];
+
+	if (m->elf.has_symtab)
+		return;
+	if (strlen(id) > 2) {
+		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", s->debug_root, id, id + 2);
+		if (debug_try(m, path) == 0)
+			return;
+	}
+	if (!link[0] || !slash)
+		return;
+	snprintf(path, sizeof(path), "%.*s/%s", dirlen, m->path, link);
+	if (debug_try(m, path) == 0)
+		return;
+	snprintf(path, sizeof(path), "%.*s/.debug/%s", dirlen, m->path, link);
+	if (debug_try(m, path) == 0)
+		return;
+	snprintf(path, sizeof(path), "%s%.*s/%s", s->debug_root, dirlen, m->path, link);
+	debug_try(m, path);
+}
+
 static struct module *module_load(struct symbolizer *s, int i)
 {
 	struct module *m = &s->mods[i];
@@ -180,6 +245,8 @@ static struct module *module_load(struct symbolizer *s, int i)
 			m->state = 1;
 		else if (fd >= 0)
 			log_info("no symbols for '%s': %s", m->path, err);
+		if (m->state == 1)
+			debug_find(s, m);
 	}
 	return m;
 }
@@ -379,6 +446,17 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 	return 0;
 }
 
+int symbolizer_learn(struct symbolizer *s, uint32_t tgid)
+{
+	struct process *p = proc_find(s, tgid);
+
+	if (!p)
+		p = proc_add(s, tgid);
+	if (!p)
+		return -1;
+	return proc_read_maps(s, p);
+}
+
 void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,
 		     struct sym_frame *f)
 {
@@ -404,11 +482,12 @@ void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int retur
 		f->module_offset = m->path[0] == '[' ? ip - map->start : ip - map->start + map->pgoff;
 		return;
 	}
-	f->module_offset = vaddr + (ip - look);
+	/* a file offset, PIE or not; the symbols are in ELF addresses */
+	f->module_offset = off + (ip - look);
 	sym = elfsyms_lookup(&m->elf, vaddr);
 	if (sym) {
 		f->symbol = sym->name;
-		f->symbol_offset = f->module_offset - sym->addr;
+		f->symbol_offset = vaddr + (ip - look) - sym->addr;
 	}
 }
 

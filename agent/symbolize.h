@@ -1,7 +1,9 @@
 /*
  * Turns sampled addresses into function names: kernel addresses through
  * /proc/kallsyms, user addresses through the process's mappings (read from
- * /proc/PID/maps while it runs) and the mapped files' ELF symbol tables.
+ * /proc/PID/maps while it runs, and kept after it exits) and the mapped
+ * files' ELF symbol tables: .symtab, .dynsym, then for a stripped file its
+ * separate debug file, by build-id or .gnu_debuglink.
  */
 #ifndef AGENT_SYMBOLIZE_H
 #define AGENT_SYMBOLIZE_H
@@ -16,7 +18,7 @@ struct sym_frame {
 	const char *symbol;     /* function name (owned by the symbolizer), NULL when unknown */
 	uint64_t symbol_offset; /* address - function start */
 	int module;             /* index of the mapped file or kernel module, -1 when none */
-	uint64_t module_offset; /* address inside the module, as its ELF file numbers it */
+	uint64_t module_offset; /* file offset inside the module (for a kernel one: none) */
 	int mapped;             /* 0: the process's mappings were never seen (it was gone) */
 };
 
@@ -34,6 +36,14 @@ struct sym_module {
  */
 struct symbolizer *symbolizer_new(const char *kallsyms_path);
 
+/*
+ * symbolizer_set_debug_root makes s look for separate debug files under
+ * dir (default: /usr/lib/debug): dir/.build-id/xx/yyyy.debug by build-id,
+ * and dir/<directory of the file>/<.gnu_debuglink name>. Returns 0, or -1
+ * when out of memory.
+ */
+int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
+
 /* symbolizer_free frees s and everything it resolved; accepts NULL. */
 void symbolizer_free(struct symbolizer *s);
 
@@ -46,6 +56,14 @@ void symbolizer_free(struct symbolizer *s);
  * its addresses stay raw.
  */
 int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n);
+
+/*
+ * symbolizer_learn reads the mappings of process tgid now, adding them to
+ * those read before (a process just started, or just exec'd): its
+ * addresses then resolve even if it exits before its samples are drained.
+ * Returns 0, or -1 when out of memory. A process already gone is no error.
+ */
+int symbolizer_learn(struct symbolizer *s, uint32_t tgid);
 
 /*
  * symbolizer_user resolves a user address of process tgid; return_address

@@ -26,6 +26,7 @@ libbpf-dev libzstd-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time
 shellcheck python3-yaml
+libc6-dbg
 "
 
 check=0 cross=0

@@ -14,6 +14,7 @@
 #include <linux/bpf.h>
 #include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 #include "frametypes.h"
 #include "analyzer_shared.h"
@@ -44,7 +45,8 @@ const char analyzer_build_info[] SEC(ANALYZER_INFO_SECTION) __attribute__((used)
 	"source=" ANALYZER_SOURCE "\n";
 
 /* Settings, written by the loader before load. */
-const volatile __u32 target_tgid = 0; /* 0: every process */
+const volatile __u8 filter_tgids = 0; /* 1: only the processes in `tracked_tgids` */
+const volatile __u8 report_processes = 0; /* 1: report new processes in `process_events` */
 #ifdef ANALYZER_DEBUG
 const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failures, 2 also every sample */
 const volatile __u8 debug_printk = 0; /* 1: also bpf_printk, for `bpftool prog tracelog` */
@@ -71,6 +73,43 @@ struct {
 	__uint(max_entries, ANALYZER_STAT_COUNT);
 } stats SEC(".maps");
 
+/*
+ * The processes sampled when filter_tgids is set: the loader puts the
+ * chosen ones and their running descendants in; analyzer_fork adds every
+ * process they fork, analyzer_free removes a process once it is freed.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);   /* tgid */
+	__type(value, __u32); /* 1 */
+	__uint(max_entries, ANALYZER_MAX_TRACKED);
+} tracked_tgids SEC(".maps");
+
+/* when a process was first reported, and whether it was reported again */
+struct seen_process {
+	__u64 first_ns;
+	__u64 again;
+};
+
+/*
+ * Processes already reported in `process_events`, so each is reported on
+ * its first sample and once more (see report_new_process); analyzer_exec
+ * forgets a process that execs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__type(key, __u32); /* tgid */
+	__type(value, struct seen_process);
+	__uint(max_entries, ANALYZER_MAX_SEEN);
+} seen_tgids SEC(".maps");
+
+/* struct analyzer_process_record per new process, for the agent to read its maps at once */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} process_events SEC(".maps");
+
 #ifdef ANALYZER_DEBUG
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -91,7 +130,9 @@ static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, _
 {
 	struct analyzer_debug_record *r;
 
-	if (debug_level == 0 || (event == ANALYZER_DBG_SAMPLE && debug_level < 2))
+	/* every sample, and every sample of the processes filtered out, only at level 2 */
+	if (debug_level == 0 ||
+	    ((event == ANALYZER_DBG_SAMPLE || event == ANALYZER_DBG_FILTERED) && debug_level < 2))
 		return;
 	if (debug_printk)
 		bpf_printk("analyzer: event=%d tgid=%d err=%d", event, (__u32)(id >> 32), err);
@@ -118,6 +159,100 @@ static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, _
 #define DEBUG_REPORT(ev, err, id, kid, uid) do { } while (0)
 #endif
 
+/*
+ * Only the fields the analyzer reads; libbpf relocates their offsets
+ * against the running kernel's BTF (CO-RE), so no kernel headers are needed.
+ */
+struct task_struct {
+	int pid;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+/* the pid filter: 1 when the sample of tgid is to be dropped */
+static __always_inline int filtered_out(__u32 tgid)
+{
+	return filter_tgids && !bpf_map_lookup_elem(&tracked_tgids, &tgid);
+}
+
+/* a tracked process forked: its child (a new process, not a thread) is tracked too */
+SEC("raw_tp/sched_process_fork")
+int analyzer_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	__u32 parent = (__u32)(bpf_get_current_pid_tgid() >> 32), pid, tgid, one = 1;
+
+	if (!filter_tgids || !bpf_map_lookup_elem(&tracked_tgids, &parent))
+		return 0;
+	pid = (__u32)BPF_CORE_READ(child, pid);
+	tgid = (__u32)BPF_CORE_READ(child, tgid);
+	if (pid == tgid)
+		bpf_map_update_elem(&tracked_tgids, &tgid, &one, BPF_ANY);
+	return 0;
+}
+
+/*
+ * a task is freed: when it is a process's leader, the whole process is
+ * gone and reaped (the leader is freed after its last thread), so its
+ * tgid, which a new process may reuse, is no longer tracked
+ */
+SEC("raw_tp/sched_process_free")
+int analyzer_free(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	__u32 pid, tgid;
+
+	if (!filter_tgids)
+		return 0;
+	pid = (__u32)BPF_CORE_READ(task, pid);
+	tgid = (__u32)BPF_CORE_READ(task, tgid);
+	if (pid == tgid)
+		bpf_map_delete_elem(&tracked_tgids, &tgid);
+	return 0;
+}
+
+/*
+ * the first sample of a process (or the first since it exec'd): tell the
+ * agent, which reads its mappings while it still runs, so that a process
+ * that lives a few milliseconds is symbolized too; and once more on the
+ * first sample ANALYZER_REPORT_AGAIN_NS later, for a process whose first
+ * sample came while the dynamic loader was still mapping its libraries
+ */
+static __always_inline void report_new_process(void *ctx, __u32 tgid)
+{
+	struct analyzer_process_record r = { .tgid = tgid };
+	struct seen_process *seen, fresh = {};
+	__u64 now;
+
+	if (!report_processes)
+		return;
+	seen = bpf_map_lookup_elem(&seen_tgids, &tgid);
+	if (seen && seen->again)
+		return;
+	now = bpf_ktime_get_ns();
+	if (seen) {
+		if (now - seen->first_ns < ANALYZER_REPORT_AGAIN_NS)
+			return;
+		seen->again = 1;
+	} else {
+		fresh.first_ns = now;
+		if (bpf_map_update_elem(&seen_tgids, &tgid, &fresh, BPF_NOEXIST) != 0)
+			return;
+	}
+	bpf_perf_event_output(ctx, &process_events, BPF_F_CURRENT_CPU, &r, sizeof(r));
+}
+
+/* a process exec'd: its mappings are new, its next sample reports it again */
+SEC("raw_tp/sched_process_exec")
+int analyzer_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+
+	(void)ctx;
+	if (report_processes && !filtered_out(tgid))
+		bpf_map_delete_elem(&seen_tgids, &tgid);
+	return 0;
+}
+
 SEC("perf_event")
 int analyzer_sample(void *ctx)
 {
@@ -129,11 +264,12 @@ int analyzer_sample(void *ctx)
 	stat_inc(ANALYZER_STAT_SAMPLES);
 	key.pid = (__u32)id;
 	key.tgid = (__u32)(id >> 32);
-	if (target_tgid && key.tgid != target_tgid) {
+	if (filtered_out(key.tgid)) {
 		stat_inc(ANALYZER_STAT_FILTERED);
 		DEBUG_REPORT(ANALYZER_DBG_FILTERED, 0, id, 0, 0);
 		return 0;
 	}
+	report_new_process(ctx, key.tgid);
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
 
 	key.kstack_type = FRAME_MARKER_KERNEL;

@@ -15,7 +15,10 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 1
+#define ANALYZER_ABI_VERSION 2
+
+/* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
+#define ANALYZER_MAX_TRACKED 8192
 
 /*
  * ELF section holding the object's identity as "key=value\n" lines:
@@ -38,6 +41,26 @@ struct analyzer_sample_key {
 	__u8 ustack_type; /* FRAME_MARKER_NATIVE [| FRAME_MARKER_ERROR_BIT] */
 	__u8 pad[6];
 	char comm[ANALYZER_COMM_LEN];
+};
+
+/* capacity of the `seen_tgids` map: processes remembered as reported */
+#define ANALYZER_MAX_SEEN 8192
+
+/*
+ * a process is reported again on its first sample this long after its
+ * first report: a first sample in the dynamic loader comes before the
+ * libraries are mapped
+ */
+#define ANALYZER_REPORT_AGAIN_NS (10 * 1000 * 1000ULL)
+
+/*
+ * one record of the `process_events` perf buffer: the analyzer sampled
+ * process tgid for the first time, or for the first time since it exec'd,
+ * or for the first time ANALYZER_REPORT_AGAIN_NS after that
+ */
+struct analyzer_process_record {
+	__u32 tgid;
+	__u32 pad;
 };
 
 /* indexes of the per-CPU `stats` array, present in both flavors */

@@ -5,7 +5,7 @@
  *
  *   analyzer-run [--seconds S] [--frequency HZ] [--self] [--other-pid] OBJECT
  *
- * --self        filter on this process (target_tgid)
+ * --self        filter on this process (and its descendants)
  * --other-pid   filter on a pid that does not exist: every sample is dropped
  *
  * Exit codes: 0 ran, 1 failed, 77 the kernel refused (the reason is printed).

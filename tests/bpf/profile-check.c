@@ -6,8 +6,12 @@
  *
  * Output: "key=value" lines (format, flavor, stacks, samples, frames,
  * kernel_frames, native_frames, symbolized_frames, modules,
- * modules_with_build_id), then "symbol:NAME=N": the samples of the stacks
- * holding a frame named NAME. Exit 0, or 1 with the first problem found.
+ * modules_with_build_id, pids: how many processes have samples,
+ * user_frame_samples, mapped_user_frame_samples and named_user_frame_samples:
+ * native frames weighted by their stacks' counts, all, those in a module and
+ * those with a symbol), then "symbol:NAME=N":
+ * the samples of the stacks holding a frame named NAME, then "pid:PID=N"
+ * per process, by pid. Exit 0, or 1 with the first problem found.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -18,7 +22,43 @@
 
 struct tally {
 	long long stacks, samples, frames, kernel, native, symbolized;
+	long long user_frame_samples, mapped_user_frame_samples, named_user_frame_samples;
 };
+
+struct pid_count {
+	long long pid, samples;
+};
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct pid_count *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* the samples per process, by pid, in a calloc'd array of *n; NULL when out of memory */
+static struct pid_count *count_pids(json_t *stacks, size_t *n)
+{
+	struct pid_count *v = calloc(json_array_size(stacks) + 1, sizeof(*v));
+	size_t i, j, out = 0;
+	json_t *st;
+
+	if (!v)
+		return NULL;
+	json_array_foreach(stacks, i, st) {
+		v[i].pid = json_integer_value(json_object_get(st, "pid"));
+		v[i].samples = json_integer_value(json_object_get(st, "count"));
+	}
+	qsort(v, json_array_size(stacks), sizeof(*v), by_pid);
+	for (i = 0; i < json_array_size(stacks); i = j) {
+		v[out] = v[i];
+		for (j = i + 1; j < json_array_size(stacks) && v[j].pid == v[i].pid; j++)
+			v[out].samples += v[j].samples;
+		out++;
+	}
+	*n = out;
+	return v;
+}
 
 static int bad(const char *what, size_t i)
 {
@@ -36,7 +76,7 @@ static int known_type(const char *name)
 	return 0;
 }
 
-static int check_frame(json_t *fr, size_t nmods, size_t i, struct tally *t)
+static int check_frame(json_t *fr, size_t nmods, size_t i, long long count, struct tally *t)
 {
 	json_t *type = json_object_get(fr, "type"), *addr = json_object_get(fr, "address");
 	json_t *sym = json_object_get(fr, "symbol"), *mod = json_object_get(fr, "module");
@@ -54,6 +94,11 @@ static int check_frame(json_t *fr, size_t nmods, size_t i, struct tally *t)
 	t->kernel += !strcmp(json_string_value(type), "kernel");
 	t->native += !strcmp(json_string_value(type), "native");
 	t->symbolized += sym != NULL;
+	if (!strcmp(json_string_value(type), "native")) {
+		t->user_frame_samples += count;
+		t->mapped_user_frame_samples += mod ? count : 0;
+		t->named_user_frame_samples += sym ? count : 0;
+	}
 	return 0;
 }
 
@@ -75,6 +120,8 @@ int main(int argc, char **argv)
 {
 	json_t *doc, *stacks, *modules, *st, *fr;
 	struct tally t = { 0 };
+	struct pid_count *pids;
+	size_t npids;
 	json_error_t e;
 	size_t i, j, with_id = 0;
 	int a;
@@ -108,7 +155,7 @@ int main(int argc, char **argv)
 		    !json_is_integer(count) || json_integer_value(count) <= 0 || !json_is_array(frames))
 			return bad("lacks comm, pid, a positive count or frames", i) < 0;
 		json_array_foreach(frames, j, fr)
-			if (check_frame(fr, json_array_size(modules), i, &t) < 0)
+			if (check_frame(fr, json_array_size(modules), i, json_integer_value(count), &t) < 0)
 				return 1;
 		t.stacks++;
 		t.samples += json_integer_value(count);
@@ -122,6 +169,13 @@ int main(int argc, char **argv)
 	printf("stacks=%lld\nsamples=%lld\nframes=%lld\nkernel_frames=%lld\nnative_frames=%lld\n"
 	       "symbolized_frames=%lld\nmodules=%zu\nmodules_with_build_id=%zu\n",
 	       t.stacks, t.samples, t.frames, t.kernel, t.native, t.symbolized, json_array_size(modules), with_id);
+	pids = count_pids(stacks, &npids);
+	if (!pids) {
+		fprintf(stderr, "profile-check: out of memory\n");
+		return 1;
+	}
+	printf("pids=%zu\nuser_frame_samples=%lld\nmapped_user_frame_samples=%lld\nnamed_user_frame_samples=%lld\n",
+	       npids, t.user_frame_samples, t.mapped_user_frame_samples, t.named_user_frame_samples);
 	for (a = 2; a < argc; a++) {
 		long long n = 0;
 
@@ -130,6 +184,9 @@ int main(int argc, char **argv)
 				n += json_integer_value(json_object_get(st, "count"));
 		printf("symbol:%s=%lld\n", argv[a], n);
 	}
+	for (i = 0; i < npids; i++)
+		printf("pid:%lld=%lld\n", pids[i].pid, pids[i].samples);
+	free(pids);
 	json_decref(doc);
 	return 0;
 }

@@ -29,7 +29,11 @@ test_expect_success 'each object declares its flavor, arch and abi' '
 	test "$(value flavor rel)" = release
 	test "$(value flavor dbg)" = debug
 	test "$(value arch rel)" = $HOST_ARCH
-	test "$(value abi rel)" = 1
+	# the abi is the one the shared header declares
+	abi=$(sed -n "s/^#define ANALYZER_ABI_VERSION \([0-9]*\)$/\1/p" "$ROOT/support/ebpf/analyzer_shared.h")
+	test -n "$abi"
+	test "$(value abi rel)" = "$abi"
+	test "$(value abi dbg)" = "$abi"
 	test -n "$(value source rel)"
 	test "$(value source rel)" = "$(value source dbg)"
 '

@@ -15,7 +15,7 @@ TEST(options__defaults)
 	check(options_parse(1, argv, &o) == 0);
 	check(o.frequency_hz == 19);
 	check(o.duration_s == 0);
-	check(o.pid == 0);
+	check(o.npids == 0);
 	check(o.output == NULL);
 	check(o.format == FORMAT_FOLDED);
 	check(!o.verbose && !o.debug_analyzer && !o.help && !o.version);
@@ -30,7 +30,7 @@ TEST(options__all_set)
 		    "--format", "json", "-v", "--debug-analyzer", "--debug-level", "2") == 0);
 	check(o.duration_s == 2.5);
 	check(o.frequency_hz == 99);
-	check(o.pid == 42);
+	check(o.npids == 1 && o.pids[0] == 42);
 	check_str(o.output, "out.json");
 	check(o.format == FORMAT_JSON);
 	check(o.verbose && o.debug_analyzer);
@@ -61,6 +61,27 @@ TEST(options__bad_values)
 	check(PARSE(&o, "--debug-level", "3") < 0);
 }
 
+TEST(options__several_pids)
+{
+	struct agent_options o;
+	char *argv[2 + 2 * (AGENT_MAX_PIDS + 1)];
+	char nums[AGENT_MAX_PIDS + 1][16];
+	int i;
+
+	check(PARSE(&o, "--pid", "42", "-p", "7", "--pid=9") == 0);
+	check(o.npids == 3 && o.pids[0] == 42 && o.pids[1] == 7 && o.pids[2] == 9);
+	argv[0] = "profiling-agent";
+	for (i = 0; i <= AGENT_MAX_PIDS; i++) {
+		snprintf(nums[i], sizeof(nums[i]), "%d", i + 1);
+		argv[1 + 2 * i] = "--pid";
+		argv[2 + 2 * i] = nums[i];
+	}
+	argv[1 + 2 * (AGENT_MAX_PIDS + 1)] = NULL;
+	check(options_parse(1 + 2 * AGENT_MAX_PIDS, argv, &o) == 0);
+	check(o.npids == AGENT_MAX_PIDS);
+	check(options_parse(1 + 2 * (AGENT_MAX_PIDS + 1), argv, &o) < 0);
+}
+
 TEST(options__bad_usage)
 {
 	struct agent_options o;
@@ -78,6 +99,7 @@ int main(void)
 	static const struct test_case cases[] = {
 		CASE(options__defaults),
 		CASE(options__all_set),
+		CASE(options__several_pids),
 		CASE(options__bad_values),
 		CASE(options__bad_usage),
 	};

@@ -1,10 +1,17 @@
 /*
  * Unit tests of the symbolizer (agent/symbolize.c, elfsyms.c): addresses of
- * this very program, of libc, of the vDSO, of a process that is gone, and
- * of a made-up kernel.
+ * this very program, of libc, of the vDSO, of a process that is gone, of a
+ * made-up kernel, and of programs built here: non-PIE, and stripped with
+ * their debug file found by build-id or by .gnu_debuglink. Needs cc,
+ * objcopy and strip, and libc6-dbg for libc's own functions.
+ * TEST_VERBOSE=1 shows the symbolizer's log (which debug files it used).
  */
 #include "harness.h"
 
+#include <errno.h>
+#include <execinfo.h>
+#include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/auxv.h>
@@ -12,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "symbolize.h"
 
 __attribute__((noinline)) int symbolize_known_function(int x)
@@ -53,6 +61,24 @@ static const char *name_of(struct symbolizer *s, const struct sym_frame *f, uint
 	return symbolizer_frame_name(s, f, ip, buf, sizeof(buf));
 }
 
+/* the file offset of addr in process pid, from its maps; 0 when unmapped */
+static uint64_t file_offset(pid_t pid, uint64_t addr)
+{
+	uint64_t start, end, pgoff, off = 0;
+	char path[64], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%" SCNx64 "-%" SCNx64 " %*s %" SCNx64, &start, &end, &pgoff) == 3 &&
+		    addr >= start && addr < end)
+			off = addr - start + pgoff;
+	if (f)
+		fclose(f);
+	return off;
+}
+
 TEST(symbolize__own_function)
 {
 	struct symbolizer *s = new_symbolizer();
@@ -65,6 +91,7 @@ TEST(symbolize__own_function)
 	check(f.mapped);
 	check_str(f.symbol, "symbolize_known_function");
 	check(f.symbol_offset == 2);
+	check(f.module_offset == file_offset(getpid(), ip));
 	check(f.module >= 0);
 	m = symbolizer_module(s, f.module);
 	check(strstr(m.path, "test-symbolize") != NULL);
@@ -146,6 +173,251 @@ TEST(symbolize__process_gone_keeps_raw_addresses)
 	symbolizer_free(s);
 }
 
+TEST(symbolize__learned_process_resolves_after_it_exits)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t ip = (uint64_t)(uintptr_t)&symbolize_known_function + 1;
+	struct sym_frame f;
+	int pipefd[2];
+	pid_t child;
+	char c;
+
+	check(pipe(pipefd) == 0);
+	child = fork();
+	if (child == 0) {
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1); /* until the parent closes its end */
+		_exit(0);
+	}
+	check(child > 0);
+	close(pipefd[0]);
+	check(symbolizer_learn(s, (uint32_t)child) == 0);
+	close(pipefd[1]);
+	check(waitpid(child, NULL, 0) == child);
+	/* the samples are drained after the process is gone */
+	check(symbolizer_track(s, (uint32_t)child, &ip, 1) == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check(f.mapped);
+	check_str(f.symbol, "symbolize_known_function");
+	check(f.symbol_offset == 1);
+	/* learning a process that is gone is no error, and forgets nothing */
+	check(symbolizer_learn(s, (uint32_t)child) == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	symbolizer_free(s);
+}
+
+/* programs built in a scratch directory, shared by the cases below */
+static char work[64];
+
+static const char program_source[] =
+	"#include <stdio.h>\n"
+	"#include <unistd.h>\n"
+	"static __attribute__((noinline)) int hidden_function(int x) { return x * 7 + 1; }\n"
+	"int main(void)\n"
+	"{\n"
+	"	char c;\n"
+	"	printf(\"%lx\\n\", (unsigned long)&hidden_function);\n"
+	"	fflush(stdout);\n"
+	"	if (read(0, &c, 1) < 0)\n"
+	"		return 1;\n"
+	"	return hidden_function(c);\n"
+	"}\n";
+
+/* run a shell command in the scratch directory (made on first use); 0 when it succeeded */
+static int sh(const char *cmd)
+{
+	char line[2048];
+	FILE *f;
+
+	if (!work[0]) {
+		snprintf(work, sizeof(work), "/tmp/test-symbolize.XXXXXX");
+		if (!mkdtemp(work))
+			return -1;
+		snprintf(line, sizeof(line), "%s/program.c", work);
+		f = fopen(line, "w");
+		if (!f)
+			return -1;
+		fputs(program_source, f);
+		fclose(f);
+	}
+	snprintf(line, sizeof(line), "cd '%s' && { %s; }", work, cmd);
+	return system(line) == 0 ? 0 : -1;
+}
+
+struct program {
+	pid_t pid;
+	int in;             /* its stdin: closing it ends it */
+	uint64_t function;  /* where it has hidden_function */
+};
+
+/* start work/name, which prints the address of its hidden_function and waits */
+static int program_start(const char *name, struct program *p)
+{
+	int in[2], out[2];
+	char path[128], line[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", work, name);
+	if (pipe(in) < 0 || pipe(out) < 0)
+		return -1;
+	p->pid = fork();
+	if (p->pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execl(path, path, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	p->in = in[1];
+	f = fdopen(out[0], "r");
+	if (p->pid < 0 || !f || !fgets(line, sizeof(line), f) || sscanf(line, "%" SCNx64, &p->function) != 1) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static void program_stop(struct program *p)
+{
+	close(p->in);
+	waitpid(p->pid, NULL, 0);
+}
+
+/* the name of the program's hidden_function + 3 through s, or NULL; *f filled */
+static const char *resolve_hidden(struct symbolizer *s, const struct program *p, struct sym_frame *f)
+{
+	if (symbolizer_learn(s, (uint32_t)p->pid) < 0)
+		return NULL;
+	symbolizer_user(s, (uint32_t)p->pid, p->function + 3, 0, f);
+	return f->symbol;
+}
+
+TEST(symbolize__non_pie_offsets_are_file_offsets)
+{
+	struct symbolizer *s = new_symbolizer();
+	struct program p;
+	struct sym_frame f;
+	uint64_t want;
+
+	check(sh("cc -O0 -g -no-pie -o nopie program.c") == 0);
+	check(program_start("nopie", &p) == 0);
+	check(p.function < 0x1000000); /* linked at its ELF address, as non-PIE */
+	want = file_offset(p.pid, p.function + 3);
+	check_str(resolve_hidden(s, &p, &f), "hidden_function");
+	program_stop(&p);
+	check(f.symbol_offset == 3);
+	check(want != 0 && want != p.function + 3);
+	check(f.module_offset == want);
+	symbolizer_free(s);
+}
+
+/* a build-id, and where its debug file goes under a debug root */
+#define BUILD_ID "0123456789abcdef0123456789abcdef01234567"
+#define BUILD_ID_PATH ".build-id/01/23456789abcdef0123456789abcdef01234567.debug"
+
+TEST(symbolize__stripped_with_debug_file_by_build_id)
+{
+	struct symbolizer *s = new_symbolizer(), *none = new_symbolizer(), *wrong = new_symbolizer();
+	struct program p;
+	struct sym_frame f;
+	char root[128], name[256];
+
+	check(sh("cc -O0 -g -Wl,--build-id=0x" BUILD_ID " -o stripped program.c && "
+		 "objcopy --only-keep-debug stripped stripped.debug && strip --strip-all stripped && "
+		 "mkdir -p root/.build-id/01 empty wrong/.build-id/01 && "
+		 "mv stripped.debug root/" BUILD_ID_PATH " && "
+		 "cc -O0 -g -Wl,--build-id=0xfedcba9876543210fedcba9876543210fedcba98 -o other program.c && "
+		 "objcopy --only-keep-debug other wrong/" BUILD_ID_PATH) == 0);
+	check(program_start("stripped", &p) == 0);
+	snprintf(root, sizeof(root), "%s/root", work);
+	check(symbolizer_set_debug_root(s, root) == 0);
+	snprintf(root, sizeof(root), "%s/empty", work);
+	check(symbolizer_set_debug_root(none, root) == 0);
+	snprintf(root, sizeof(root), "%s/wrong", work);
+	check(symbolizer_set_debug_root(wrong, root) == 0);
+	check_str(resolve_hidden(s, &p, &f), "hidden_function");
+	check(f.symbol_offset == 3);
+	check_str(symbolizer_module(s, f.module).build_id, BUILD_ID);
+	/* no debug file, or one of another build: the file and offset only */
+	check(resolve_hidden(none, &p, &f) == NULL);
+	snprintf(name, sizeof(name), "stripped+0x%" PRIx64, file_offset(p.pid, p.function + 3));
+	check_str(name_of(none, &f, p.function + 3), name);
+	check(resolve_hidden(wrong, &p, &f) == NULL);
+	program_stop(&p);
+	symbolizer_free(s);
+	symbolizer_free(none);
+	symbolizer_free(wrong);
+}
+
+TEST(symbolize__stripped_with_debug_file_by_debuglink)
+{
+	struct symbolizer *s = new_symbolizer();
+	struct program p;
+	struct sym_frame f;
+	char root[128];
+
+	/* no build-id: the CRC in .gnu_debuglink tells the right file */
+	check(sh("cc -O0 -g -Wl,--build-id=none -o linked program.c && "
+		 "objcopy --only-keep-debug linked linked.debug && strip --strip-all linked && "
+		 "objcopy --add-gnu-debuglink=linked.debug linked && "
+		 "mkdir -p .debug && mv linked.debug .debug/ && "
+		 "cc -O0 -g -no-pie -Wl,--build-id=none -o linked-other program.c && "
+		 "objcopy --only-keep-debug linked-other linked.debug") == 0);
+	snprintf(root, sizeof(root), "%s/empty-root", work);
+	check(symbolizer_set_debug_root(s, root) == 0);
+	check(program_start("linked", &p) == 0);
+	/* beside it, the debug file of another build (ignored), in .debug/ its own */
+	check_str(resolve_hidden(s, &p, &f), "hidden_function");
+	check(f.symbol_offset == 3);
+	program_stop(&p);
+	symbolizer_free(s);
+}
+
+/* a frame of this thread's stack that s names want; 1 when there is one */
+static int stack_has(struct symbolizer *s, const char *want)
+{
+	void *frames[64];
+	uint64_t ips[64];
+	struct sym_frame f;
+	int n = backtrace(frames, 64), i;
+
+	for (i = 0; i < n; i++)
+		ips[i] = (uint64_t)(uintptr_t)frames[i];
+	if (symbolizer_learn(s, (uint32_t)getpid()) < 0)
+		return 0;
+	for (i = 1; i < n; i++) {
+		symbolizer_user(s, (uint32_t)getpid(), ips[i], 1, &f);
+		if (f.symbol && !strcmp(f.symbol, want))
+			return 1;
+	}
+	return 0;
+}
+
+static void *thread_stack_has_start_thread(void *arg)
+{
+	return stack_has(arg, "start_thread") ? arg : NULL;
+}
+
+TEST(symbolize__libc_debug_file)
+{
+	struct symbolizer *s = new_symbolizer();
+	pthread_t t;
+	void *found = NULL;
+
+	/* libc is stripped: these two are only in libc6-dbg's debug file */
+	check(stack_has(s, "__libc_start_call_main"));
+	check(pthread_create(&t, NULL, thread_stack_has_start_thread, s) == 0);
+	check(pthread_join(t, &found) == 0);
+	check(found == s);
+	symbolizer_free(s);
+}
+
 TEST(symbolize__kernel)
 {
 	struct symbolizer *s = new_symbolizer();
@@ -181,12 +453,18 @@ TEST(symbolize__missing_kallsyms)
 
 int main(void)
 {
+	log_set_verbose(getenv("TEST_VERBOSE") != NULL);
 	static const struct test_case cases[] = {
 		CASE(symbolize__own_function),
 		CASE(symbolize__return_address_looks_one_byte_back),
 		CASE(symbolize__shared_library_dynsym),
 		CASE(symbolize__vdso_and_anonymous_code),
 		CASE(symbolize__process_gone_keeps_raw_addresses),
+		CASE(symbolize__learned_process_resolves_after_it_exits),
+		CASE(symbolize__non_pie_offsets_are_file_offsets),
+		CASE(symbolize__stripped_with_debug_file_by_build_id),
+		CASE(symbolize__stripped_with_debug_file_by_debuglink),
+		CASE(symbolize__libc_debug_file),
 		CASE(symbolize__kernel),
 		CASE(symbolize__missing_kallsyms),
 	};
@@ -194,5 +472,12 @@ int main(void)
 
 	if (kallsyms_path[0])
 		unlink(kallsyms_path);
+	if (work[0] && strncmp(work, "/tmp/test-symbolize.", 20) == 0) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", work);
+		if (system(cmd) != 0)
+			r = 1;
+	}
 	return r;
 }
