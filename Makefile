@@ -7,7 +7,8 @@
 #   make generate     rewrite the files generated from support/frametypes.json
 #   make check-generated   fail when a committed generated file is stale
 #   make install PREFIX=/usr/local DESTDIR=   the agent, libanalyzer, its
-#                     header, pkg-config file, frame types and analyzer objects
+#                     headers, pkg-config file, frame types, analyzer objects
+#                     and docs: the tree a release tarball holds (agent/build.mk)
 #   make bench-analyzer   run bench/analyzer-overhead (by hand; needs root)
 #   make fuzz FUZZ_SECONDS=N   run every libFuzzer harness of tests/fuzz for N
 #                     seconds (tests/fuzz/build.mk)
@@ -16,7 +17,8 @@
 # Variables: BRANCH (default: the current git branch) picks the analyzer
 # policy below; ARCHES (default: host) the analyzer arches; V=1 shows
 # commands; SANITIZE=1 builds into build/asan with ASan/UBSan; VERSION and
-# COMMIT (default: from git) what the agent reports.
+# COMMIT (default: from git) what the agent reports; PC_VERSION analyzer.pc's
+# version (the releaser passes the release's).
 MAKEFLAGS += -r --no-print-directory
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -72,6 +74,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unkn
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 VERSION := $(VERSION)
 COMMIT  := $(COMMIT)
+# analyzer.pc's Version: semver as pkg-config orders it. The releaser passes
+# the release's (v1.2.3 -> 1.2.3, v1.3.0-rc.1 -> 1.3.0~rc.1, a snapshot
+# 1.2.4~SNAPSHOT-<sha12>; RELEASING.md); a build by hand is no release.
+PC_VERSION ?= 0.0.0~SNAPSHOT-$(shell printf %.12s '$(COMMIT)')
+PC_VERSION := $(PC_VERSION)
 
 # ---- tools and flags --------------------------------------------------------
 CC       ?= cc
