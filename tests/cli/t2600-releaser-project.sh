@@ -103,6 +103,22 @@ else
 	'
 fi
 
+test_expect_success 'make release again after a commit replaces the snapshot in dist/' '
+	cd "$P1"
+	first=$(git rev-parse --short=12 HEAD)
+	commit_change "a commit between two make release"
+	second=$(git rev-parse --short=12 HEAD)
+	env -u BUILD -u SANITIZE -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make release >"$TRASH/out" 2>"$TRASH/err" ||
+		{ cat "$TRASH/err"; exit 1; }
+	"$R" verify --pubkey build/dev-signing.pub dist >/dev/null
+	ls -A dist | grep -v "^\.releaser\.lock$" | sort >"$TRASH/names"
+	{ awk "{ print \$2 }" dist/SHA256SUMS; printf "%s\n" SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig; } |
+		sort >"$TRASH/expect"
+	test_cmp "$TRASH/expect" "$TRASH/names"
+	not grep "$first" "$TRASH/names"
+	test "$(grep -c "SNAPSHOT-$second-linux-.*\.tar\.gz$" "$TRASH/names")" = 2
+'
+
 test_expect_success 'a debug branch releases the debug analyzer under the release name' '
 	clone p && cd p
 	git checkout -q -b debug
