@@ -3,6 +3,7 @@
 #   make              build everything for the host arch into build/
 #   make test         install what is missing, build, run the whole suite
 #                     (plain, then under AddressSanitizer/UBSan)
+#   make check-bpf    build, run only tests/bpf (loads the analyzer; root)
 #   make release      install what is missing, then a snapshot release in dist/
 #   make generate     rewrite the files generated from support/frametypes.json
 #   make check-generated   fail when a committed generated file is stale
@@ -119,7 +120,7 @@ $(1): FORCE
 		printf '%s\n' "$(2)" >$$@.tmp && mv -f $$@.tmp $$@; fi
 endef
 
-.PHONY: all deps test check release generate check-generated install bench-analyzer clean FORCE
+.PHONY: all deps test check check-bpf release generate check-generated install bench-analyzer clean FORCE
 FORCE:
 
 all:
@@ -190,6 +191,11 @@ test: deps
 
 check: all $(TEST_PROGRAMS)
 	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD)
+
+# the subset that needs the kernel: tests/bpf (the release workflow runs it
+# on a real arm64 kernel)
+check-bpf: all $(TEST_PROGRAMS)
+	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD) bpf/
 
 # ---- release --------------------------------------------------------------------------
 release: deps
