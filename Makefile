@@ -3,11 +3,13 @@
 #   make              build everything for the host arch into build/
 #   make test         install what is missing, build, run the whole suite
 #                     (plain, then under AddressSanitizer/UBSan)
+#   make check-bpf    build, run only tests/bpf (loads the analyzer; root)
 #   make release      install what is missing, then a snapshot release in dist/
 #   make generate     rewrite the files generated from support/frametypes.json
 #   make check-generated   fail when a committed generated file is stale
 #   make install PREFIX=/usr/local DESTDIR=   the agent, libanalyzer, its
-#                     header, pkg-config file, frame types and analyzer objects
+#                     headers, pkg-config file, frame types, analyzer objects
+#                     and docs: the tree a release tarball holds (agent/build.mk)
 #   make bench-analyzer   run bench/analyzer-overhead (by hand; needs root)
 #   make fuzz FUZZ_SECONDS=N   run every libFuzzer harness of tests/fuzz for N
 #                     seconds (tests/fuzz/build.mk)
@@ -16,7 +18,8 @@
 # Variables: BRANCH (default: the current git branch) picks the analyzer
 # policy below; ARCHES (default: host) the analyzer arches; V=1 shows
 # commands; SANITIZE=1 builds into build/asan with ASan/UBSan; VERSION and
-# COMMIT (default: from git) what the agent reports.
+# COMMIT (default: from git) what the agent reports; PC_VERSION analyzer.pc's
+# version (the releaser passes the release's).
 MAKEFLAGS += -r --no-print-directory
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -72,6 +75,11 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unkn
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 VERSION := $(VERSION)
 COMMIT  := $(COMMIT)
+# analyzer.pc's Version: semver as pkg-config orders it. The releaser passes
+# the release's (v1.2.3 -> 1.2.3, v1.3.0-rc.1 -> 1.3.0~rc.1, a snapshot
+# 1.2.4~SNAPSHOT-<sha12>; RELEASING.md); a build by hand is no release.
+PC_VERSION ?= 0.0.0~SNAPSHOT-$(shell printf %.12s '$(COMMIT)')
+PC_VERSION := $(PC_VERSION)
 
 # ---- tools and flags --------------------------------------------------------
 CC       ?= cc
@@ -112,7 +120,7 @@ $(1): FORCE
 		printf '%s\n' "$(2)" >$$@.tmp && mv -f $$@.tmp $$@; fi
 endef
 
-.PHONY: all deps test check release generate check-generated install bench-analyzer clean FORCE
+.PHONY: all deps test check check-bpf release generate check-generated install bench-analyzer clean FORCE
 FORCE:
 
 all:
@@ -183,6 +191,11 @@ test: deps
 
 check: all $(TEST_PROGRAMS)
 	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD)
+
+# the subset that needs the kernel: tests/bpf (the release workflow runs it
+# on a real arm64 kernel)
+check-bpf: all $(TEST_PROGRAMS)
+	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD) bpf/
 
 # ---- release --------------------------------------------------------------------------
 release: deps

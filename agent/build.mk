@@ -63,40 +63,54 @@ $(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(LIBANALYZER_A) | 
 
 all: $(AGENT_BIN)
 
-# ---- install ----------------------------------------------------------------------
-# make install PREFIX=/usr/local DESTDIR=: the layout the release tool
-# packages. Each file lands under a temporary name and is renamed into
-# place; directories 0755, programs and libraries 0755, the rest 0644.
-PREFIX ?= /usr/local
-INSTALL_DIR := $(DESTDIR)$(PREFIX)
-# the analyzer objects of the branch policy: a debug branch ships only the fake release
-EBPF_INSTALL := $(foreach a,$(ARCHES),$(BUILD)/ebpf/analyzer.ebpf.release.$(a) \
-		$(if $(EBPF_FLAGS),,$(BUILD)/ebpf/analyzer.ebpf.debug.$(a)))
+# ---- analyzer.pc ----------------------------------------------------------------
+# Relocatable (prefix=${pcfiledir}/../..): the same file serves `make
+# install` under any PREFIX and an unpacked release tarball. Its Version is
+# PC_VERSION (the top-level Makefile); an ASan build's library needs the
+# sanitizer runtime.
 ANALYZER_PC := $(BUILD)/lib/pkgconfig/analyzer.pc
 PC_STAMP    := $(BUILD)/stamps/analyzer-pc
-$(eval $(call stamp_rule,$(PC_STAMP),$(PREFIX) $(VERSION) $(SANITIZE)))
+$(eval $(call stamp_rule,$(PC_STAMP),$(PC_VERSION) $(SANITIZE)))
 
-# analyzer.pc for PREFIX; an ASan build's library needs the sanitizer runtime
 $(ANALYZER_PC): agent/analyzer.pc.in $(PC_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,GEN,$@)
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(patsubst v%,%,$(VERSION))|' \
+	$(Q)sed -e 's|@VERSION@|$(PC_VERSION)|' \
 		-e 's|@SANITIZE_LIBS@|$(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))|' $< >$@.tmp && mv -f $@.tmp $@
 
-# $(call install_file,MODE,SRC,DIR): install SRC as DIR/its name, atomically
+all: $(ANALYZER_PC)
+
+# ---- install ----------------------------------------------------------------------
+# make install PREFIX=/usr/local DESTDIR=: the SDK prefix a release tarball
+# holds, file for file (releaser/release/layout.h; the tarball adds only
+# share/doc/profiling-agent/BUILDINFO). Each file lands under a temporary
+# name and is renamed into place; directories 0755, programs and libraries
+# 0755, the rest 0644. The shared library is installed as its SONAME,
+# libanalyzer.so.1, with the link-time name libanalyzer.so -> libanalyzer.so.1,
+# as Debian does.
+PREFIX ?= /usr/local
+INSTALL_DIR := $(DESTDIR)$(PREFIX)
+DOC_DIR     := $(INSTALL_DIR)/share/doc/profiling-agent
+# the analyzer objects of the branch policy: a debug branch ships only the fake release
+EBPF_INSTALL := $(foreach a,$(ARCHES),$(BUILD)/ebpf/analyzer.ebpf.release.$(a) \
+		$(if $(EBPF_FLAGS),,$(BUILD)/ebpf/analyzer.ebpf.debug.$(a)))
+
+# $(call install_file,MODE,SRC,DIR[,NAME]): install SRC as DIR/NAME (default:
+# its own name), atomically
 define install_file
-	$(Q)install -m $(1) $(2) $(3)/.$(notdir $(2)).tmp && mv -f $(3)/.$(notdir $(2)).tmp $(3)/$(notdir $(2))
+	$(Q)install -m $(1) $(2) $(3)/.$(or $(4),$(notdir $(2))).tmp && \
+		mv -f $(3)/.$(or $(4),$(notdir $(2))).tmp $(3)/$(or $(4),$(notdir $(2)))
 endef
 
 install: all $(ANALYZER_PC)
 	$(call msg,INSTALL,$(INSTALL_DIR))
 	$(Q)install -d -m 0755 $(INSTALL_DIR)/bin $(INSTALL_DIR)/lib/pkgconfig $(INSTALL_DIR)/include/analyzer \
-		$(INSTALL_DIR)/share/analyzer
+		$(INSTALL_DIR)/share/analyzer $(DOC_DIR)
 	$(call install_file,0755,$(AGENT_BIN),$(INSTALL_DIR)/bin)
 	$(call install_file,0644,$(LIBANALYZER_A),$(INSTALL_DIR)/lib)
-	$(call install_file,0755,$(LIBANALYZER_SO),$(INSTALL_DIR)/lib)
-	$(Q)ln -sfn libanalyzer.so $(INSTALL_DIR)/lib/.libanalyzer.so.1.tmp && \
-		mv -Tf $(INSTALL_DIR)/lib/.libanalyzer.so.1.tmp $(INSTALL_DIR)/lib/libanalyzer.so.1
+	$(call install_file,0755,$(LIBANALYZER_SO),$(INSTALL_DIR)/lib,libanalyzer.so.1)
+	$(Q)ln -sfn libanalyzer.so.1 $(INSTALL_DIR)/lib/.libanalyzer.so.tmp && \
+		mv -Tf $(INSTALL_DIR)/lib/.libanalyzer.so.tmp $(INSTALL_DIR)/lib/libanalyzer.so
 	$(call install_file,0644,$(ANALYZER_PC),$(INSTALL_DIR)/lib/pkgconfig)
 	$(call install_file,0644,agent/analyzer.h,$(INSTALL_DIR)/include)
 	$(call install_file,0644,$(FRAMETYPES_H),$(INSTALL_DIR)/include/analyzer)
@@ -105,3 +119,5 @@ install: all $(ANALYZER_PC)
 		install -m 0644 $$o $(INSTALL_DIR)/share/analyzer/.$${o##*/}.tmp && \
 		mv -f $(INSTALL_DIR)/share/analyzer/.$${o##*/}.tmp $(INSTALL_DIR)/share/analyzer/$${o##*/} || exit 1; \
 	done
+	$(call install_file,0644,LICENSE,$(DOC_DIR))
+	$(call install_file,0644,README.md,$(DOC_DIR))

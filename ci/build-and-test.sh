@@ -3,7 +3,9 @@
 #
 #   ci/build-and-test.sh [--steps LIST] [REV-RANGE]
 #
-# --steps   comma-separated subset of deps,build,test,guard (default: all)
+# --steps   comma-separated subset of deps,build,test,guard (default: all),
+#           or bpf: only the tests that load the analyzer (make check-bpf;
+#           the release workflow's run on a real arm64 kernel)
 # REV-RANGE the commits to guard (A..B: a push or pull request); none: the
 #           tree at HEAD. A range whose start is gone (a new branch's zero
 #           id, a force-push's dropped commit) is the releaser's to handle:
@@ -35,6 +37,9 @@ if has build; then
 fi
 if has test; then
 	ci_run "test" make test
+fi
+if has bpf; then
+	ci_run "BPF load tests" make check-bpf
 fi
 if has guard; then
 	releaser=$(ci_releaser)

@@ -36,9 +36,9 @@ all: $(RELEASER)
 endif
 
 # What a release ships, and only that: the goal `releaser build` makes
-# (AGENT_BIN comes from agent/build.mk).
+# (AGENT_BIN and ANALYZER_PC come from agent/build.mk).
 .PHONY: release-outputs
-release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN)
+release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN) $(ANALYZER_PC)
 
 # `make release` (the top-level target installs the dependencies, then
 # comes here): build the releaser, then release the current commit into

@@ -24,7 +24,8 @@ static const char usage_text[] =
 	"arch, provenance.intoto.json, CHANGELOG.md (the release notes),\n"
 	"manifest.json, SHA256SUMS and its signatures SHA256SUMS.minisig and\n"
 	"SHA256SUMS.sig. Files already in DIR with the same bytes are kept; other\n"
-	"bytes under the same name stop it (see --force).\n"
+	"bytes under the same name stop it (see --force), except that a snapshot\n"
+	"into the default dist/ (no --out) replaces the previous release there.\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE STATE_USAGE
 	"  --help          this text\n"

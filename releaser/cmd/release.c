@@ -23,7 +23,9 @@ static const char usage_text[] =
 	"notes (CHANGELOG.md, see releaser notes), manifest, SHA256SUMS and its\n"
 	"signatures. HEAD without a tag, or --snapshot, releases\n"
 	"a snapshot vX.Y.Z-SNAPSHOT-<sha>. Nothing under a final name is ever\n"
-	"partial; files already in DIR with the same bytes are kept.\n"
+	"partial; files already in DIR with the same bytes are kept, other bytes\n"
+	"refused, except that a snapshot into the default dist/ (no --out)\n"
+	"replaces the previous release there, so `make release` runs again.\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE
 	"  --check-reproducible  build a second time from scratch and compare the tarballs\n"

@@ -149,6 +149,16 @@ void version_base(const struct version *v, struct version *out)
 	out->debug = 0;
 }
 
+char *version_pkgconfig(const struct version *v, char *buf, size_t len)
+{
+	struct version b;
+
+	version_base(v, &b);
+	snprintf(buf, len, "%lu.%lu.%lu%s%s%s", b.major, b.minor, b.patch, b.pre[0] ? "~" : "", b.pre,
+		 v->debug ? "+debug" : "");
+	return buf;
+}
+
 char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len)
 {
 	struct version v;

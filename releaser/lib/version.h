@@ -53,4 +53,15 @@ void version_base(const struct version *v, struct version *out);
  */
 char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len);
 
+/*
+ * version_pkgconfig writes v as analyzer.pc's Version into buf[len]: semver
+ * without the 'v', its pre-release after '~' instead of '-' (pkg-config,
+ * like dpkg, sorts "1.3.0~rc.1" before "1.3.0" but "1.3.0-rc.1" after it),
+ * the debug marker as build metadata "+debug". v1.2.3 -> 1.2.3,
+ * v1.3.0-rc.1 -> 1.3.0~rc.1, v1.2.4-SNAPSHOT-<sha> -> 1.2.4~SNAPSHOT-<sha>,
+ * v1.0.1-debug -> 1.0.1+debug, v1.3.0-rc.1-debug -> 1.3.0~rc.1+debug.
+ * Returns buf.
+ */
+char *version_pkgconfig(const struct version *v, char *buf, size_t len);
+
 #endif /* RELEASER_VERSION_H */

@@ -11,6 +11,7 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/version.h"
 
 int make_default_jobs(void)
 {
@@ -37,12 +38,23 @@ static void exec_make(char **argv, long long epoch)
 	_exit(127);
 }
 
+/* analyzer.pc's Version for the release's version (lib/version.h) */
+static char *pc_version(const struct release_state *st)
+{
+	struct version v;
+	char buf[sizeof(st->version) + 8];
+
+	if (version_parse(st->version, &v) != 0)
+		return xstrdup(st->version[0] == 'v' ? st->version + 1 : st->version);
+	return xstrdup(version_pkgconfig(&v, buf, sizeof(buf)));
+}
+
 /* one make: arch a into build_dir (its own subdirectory for a cross arch) */
 static int make_arch(const struct release_state *st, const struct arch_plan *a, const char *build_dir, int jobs)
 {
 	const char *sub = plan_arch_subdir(&st->plan, a);
-	char *vars[9];
-	char *argv[16];
+	char *vars[10], *pcv = pc_version(st);
+	char *argv[17];
 	int i, status, ret = -1;
 	pid_t pid;
 
@@ -56,13 +68,14 @@ static int make_arch(const struct release_state *st, const struct arch_plan *a, 
 	vars[6] = xasprintf("BUILD=%s%s%s", build_dir, *sub ? "/" : "", sub);
 	vars[7] = xasprintf("-j%d", jobs);
 	vars[8] = xstrdup("SANITIZE=");
+	vars[9] = xasprintf("PC_VERSION=%s", pcv);
 	argv[0] = "make";
 	argv[1] = "-C";
 	argv[2] = (char *)st->workdir;
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		argv[3 + i] = vars[i];
-	argv[12] = MAKE_GOAL;
-	argv[13] = NULL;
+	argv[13] = MAKE_GOAL;
+	argv[14] = NULL;
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -87,8 +100,9 @@ static int make_arch(const struct release_state *st, const struct arch_plan *a, 
 	}
 	ret = 0;
 cleanup:
-	for (i = 0; i < 9; i++)
+	for (i = 0; i < 10; i++)
 		free(vars[i]);
+	free(pcv);
 	return ret;
 }
 

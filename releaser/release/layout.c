@@ -29,12 +29,13 @@ void layout_list(const struct release_ident *id, const struct settings *s, const
 	if (a->agent) {
 		add(out, "bin/profiling-agent", build, "bin/profiling-agent", 0755);
 		add(out, "lib/libanalyzer.a", build, "lib/libanalyzer.a", 0644);
-		add(out, "lib/libanalyzer.so", build, "lib/libanalyzer.so", 0755);
-		tar_add_symlink(out, "lib/libanalyzer.so.1", "libanalyzer.so");
+		add(out, "lib/libanalyzer.so.1", build, "lib/libanalyzer.so", 0755);
+		tar_add_symlink(out, "lib/libanalyzer.so", "libanalyzer.so.1");
+		add(out, "lib/pkgconfig/analyzer.pc", build, "lib/pkgconfig/analyzer.pc", 0644);
 	}
 	add(out, "include/analyzer.h", workdir, "agent/analyzer.h", 0644);
-	add(out, "include/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
-	add(out, "frametypes.json", workdir, "support/frametypes.json", 0644);
+	add(out, "include/analyzer/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
+	add(out, "share/analyzer/frametypes.json", workdir, "support/frametypes.json", 0644);
 	for (i = 0; i < (id->fake_release ? 1u : 2u); i++) {
 		const char *slot = i == 0 ? "release" : "debug";
 
@@ -44,9 +45,14 @@ void layout_list(const struct release_ident *id, const struct settings *s, const
 		free(name);
 		free(rel);
 	}
-	for (i = 0; i < s->files.n; i++)
-		add(out, s->files.items[i], workdir, s->files.items[i], 0644);
+	for (i = 0; i < s->files.n; i++) {
+		name = xasprintf("share/doc/%s/%s", id->project, s->files.items[i]);
+		add(out, name, workdir, s->files.items[i], 0644);
+		free(name);
+	}
+	name = xasprintf("share/doc/%s/BUILDINFO", id->project);
 	info = ident_buildinfo(id, a);
-	tar_add_data(out, "BUILDINFO", info, strlen(info), 0644);
+	tar_add_data(out, name, info, strlen(info), 0644);
 	free(info);
+	free(name);
 }

@@ -1,23 +1,30 @@
 /*
  * What goes into each arch's tarball, straight from the build directory
  * and the work tree (nothing is copied first; each file is read once, when
- * the tarball is written). Under the top directory
- * <project>-<version>-linux-<arch>/:
+ * the tarball is written). The tree under the top directory
+ * <project>-<version>-linux-<arch>/ is an SDK prefix: exactly what
+ * `make install PREFIX=/` lays out (agent/build.mk), plus BUILDINFO:
  *
- *   bin/profiling-agent           build/bin/profiling-agent     (agent arch only)
- *   lib/libanalyzer.a             build/lib/libanalyzer.a       (agent arch only)
- *   lib/libanalyzer.so            build/lib/libanalyzer.so      (agent arch only)
- *   lib/libanalyzer.so.1          -> libanalyzer.so             (agent arch only)
- *   include/analyzer.h            agent/analyzer.h
- *   include/frametypes.h          support/ebpf/frametypes.h
- *   share/analyzer/analyzer.ebpf.release.<arch>   build/ebpf/   (every channel)
- *   share/analyzer/analyzer.ebpf.debug.<arch>     build/ebpf/   (release channel)
- *   frametypes.json               support/frametypes.json
- *   <each package.file>           the work tree (LICENSE, README.md by default)
- *   BUILDINFO                     ident_buildinfo: version, commit, ref, channel,
- *                                 arch, flavors, plan
+ *   bin/profiling-agent              build/bin/profiling-agent
+ *   lib/libanalyzer.a                build/lib/libanalyzer.a
+ *   lib/libanalyzer.so.1             build/lib/libanalyzer.so (its SONAME)
+ *   lib/libanalyzer.so               -> libanalyzer.so.1 (as Debian does)
+ *   lib/pkgconfig/analyzer.pc        build/lib/pkgconfig/analyzer.pc
+ *                                    (prefix=${pcfiledir}/../.., the
+ *                                    release's version: lib/version.h)
+ *   include/analyzer.h               agent/analyzer.h
+ *   include/analyzer/frametypes.h    support/ebpf/frametypes.h
+ *   share/analyzer/analyzer.ebpf.release.<arch>   build/ebpf/ (every channel)
+ *   share/analyzer/analyzer.ebpf.debug.<arch>     build/ebpf/ (release channel)
+ *   share/analyzer/frametypes.json   support/frametypes.json
+ *   share/doc/<project>/<package.file>   the work tree (LICENSE, README.md)
+ *   share/doc/<project>/BUILDINFO    ident_buildinfo: version, commit, ref,
+ *                                    channel, arch, flavors, plan
  *
- * Programs 0755, everything else 0644, directories 0755.
+ * The agent and libanalyzer (bin/, lib/) only for an arch with an agent,
+ * which every planned arch has. For a cross arch, build is its
+ * subdirectory of the build. Programs and the shared library 0755,
+ * everything else 0644, directories 0755.
  */
 #ifndef RELEASER_LAYOUT_H
 #define RELEASER_LAYOUT_H

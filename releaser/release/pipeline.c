@@ -147,6 +147,16 @@ static char *out_dir(const struct release_state *st, const struct release_opts *
 	return ro->out ? xstrdup(ro->out) : xasprintf("%s%s", st->workdir, DIST_DIR);
 }
 
+/*
+ * the output directory's flags: --force; and a snapshot into the default
+ * dist/ replaces the release there (`make release` run again), while a
+ * tagged release, or any release into --out DIR, refuses other bytes
+ */
+static int out_flags(const struct release_state *st, const struct release_opts *ro)
+{
+	return (ro->force ? OUTDIR_FORCE : 0) | (st->snapshot && !ro->out ? OUTDIR_REPLACE : 0);
+}
+
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
@@ -355,7 +365,7 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 		goto cleanup;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
-	if (outdir_open(&o, out, ro->force ? OUTDIR_FORCE : 0) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	if (ro->check_reproducible && compare_builds(st, s, &again, &m, &o) < 0)
 		goto cleanup;
@@ -383,7 +393,7 @@ int release_package(const struct release_state *st, const struct settings *s, co
 	if (ret != EXIT_OK)
 		goto cleanup;
 	ret = EXIT_FAIL;
-	if (outdir_open(&o, out, ro->force ? OUTDIR_FORCE : 0) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	ret = finish(&o, &m, ro, key);
 cleanup:

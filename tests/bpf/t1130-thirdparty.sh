@@ -22,8 +22,8 @@ test_expect_success 'install lays out exactly the documented files, with their m
 	-rw-r--r-- ./include/analyzer/frametypes.h 
 	drwxr-xr-x ./lib 
 	-rw-r--r-- ./lib/libanalyzer.a 
-	-rwxr-xr-x ./lib/libanalyzer.so 
-	lrwxrwxrwx ./lib/libanalyzer.so.1 libanalyzer.so
+	lrwxrwxrwx ./lib/libanalyzer.so libanalyzer.so.1
+	-rwxr-xr-x ./lib/libanalyzer.so.1 
 	drwxr-xr-x ./lib/pkgconfig 
 	-rw-r--r-- ./lib/pkgconfig/analyzer.pc 
 	drwxr-xr-x ./share 
@@ -31,11 +31,15 @@ test_expect_success 'install lays out exactly the documented files, with their m
 	$debug_obj
 	-rw-r--r-- ./share/analyzer/analyzer.ebpf.release.$HOST_ARCH 
 	-rw-r--r-- ./share/analyzer/frametypes.json 
+	drwxr-xr-x ./share/doc 
+	drwxr-xr-x ./share/doc/profiling-agent 
+	-rw-r--r-- ./share/doc/profiling-agent/LICENSE 
+	-rw-r--r-- ./share/doc/profiling-agent/README.md 
 	EOF
 	test_cmp expect actual
 	cmp prefix/include/analyzer/frametypes.h "$ROOT/support/ebpf/frametypes.h"
 	cmp prefix/share/analyzer/analyzer.ebpf.release.$HOST_ARCH "$BUILD/ebpf/analyzer.ebpf.release.$HOST_ARCH"
-	objdump -p prefix/lib/libanalyzer.so | test_grep "SONAME *libanalyzer.so.1" /dev/stdin
+	objdump -p prefix/lib/libanalyzer.so.1 | test_grep "SONAME *libanalyzer.so.1" /dev/stdin
 '
 
 test_expect_success 'installing again over an install leaves no temporary files' '
@@ -46,17 +50,20 @@ test_expect_success 'installing again over an install leaves no temporary files'
 	test_grep "^release slot: " version
 '
 
-test_expect_success 'analyzer.pc gives the flags for shared and static use' '
-	build_make -s install PREFIX="$TRASH/prefix" >/dev/null 2>&1
-	export PKG_CONFIG_PATH="$TRASH/prefix/lib/pkgconfig"
+test_expect_success 'analyzer.pc is relocatable and gives the flags for shared and static use' '
+	build_make -s install PREFIX=/opt/sdk DESTDIR="$TRASH/root" >/dev/null 2>&1
+	mv root/opt/sdk moved
+	export PKG_CONFIG_PATH="$TRASH/moved/lib/pkgconfig"
 	pkg-config --cflags analyzer >cflags
-	test_grep "^-I$TRASH/prefix/include *$" cflags
+	test_grep "^-I$TRASH/moved/lib/pkgconfig/../../include *$" cflags
 	pkg-config --libs analyzer >libs
-	test_grep "^-L$TRASH/prefix/lib -lanalyzer" libs
+	test_grep "^-L$TRASH/moved/lib/pkgconfig/../../lib -lanalyzer" libs
 	test_grep -v "lbpf" libs
 	pkg-config --static --libs analyzer >static
 	test_grep " -lbpf .*-lelf .*-lz" static
-	test "$(pkg-config --modversion analyzer)" = "$(make -s -C "$ROOT" print-VERSION | sed "s/^v//")"
+	test "$(pkg-config --modversion analyzer)" = "0.0.0~SNAPSHOT-$(git -C "$ROOT" rev-parse --short=12 HEAD)"
+	build_make -s install PREFIX=/opt/sdk DESTDIR="$TRASH/root" PC_VERSION=1.3.0~rc.1 >/dev/null 2>&1
+	test "$(PKG_CONFIG_PATH=root/opt/sdk/lib/pkgconfig pkg-config --modversion analyzer)" = 1.3.0~rc.1
 '
 
 "$BUILD/bin/profiling-agent" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"

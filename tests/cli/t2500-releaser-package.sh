@@ -22,7 +22,7 @@ test_expect_success 'package --help and release --help list the options and the 
 	test_grep "[-]-snapshot" out2
 '
 
-test_expect_success 'the host tarball: agent, lib, headers, both analyzers, files; root-owned, fixed modes, commit time' '
+test_expect_success 'the host tarball is an SDK prefix: agent, lib, pkg-config, headers, analyzers, docs; root-owned, fixed modes' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" >../out 2>../err
 	v=v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)
@@ -30,36 +30,63 @@ test_expect_success 'the host tarball: agent, lib, headers, both analyzers, file
 	tar_listing dist/$top.tar.gz | awk "{ print \$1, \$2, \$4, \$5, \$6 }" >../listing
 	cat >../expect <<-EXPECT
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/
-	-rw-r--r-- root/root 2024-01-02 03:04 $top/BUILDINFO
-	-rw-r--r-- root/root 2024-01-02 03:04 $top/LICENSE
-	-rw-r--r-- root/root 2024-01-02 03:04 $top/README.md
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/bin/
 	-rwxr-xr-x root/root 2024-01-02 03:04 $top/bin/profiling-agent
-	-rw-r--r-- root/root 2024-01-02 03:04 $top/frametypes.json
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/include/
+	drwxr-xr-x root/root 2024-01-02 03:04 $top/include/analyzer/
 	-rw-r--r-- root/root 2024-01-02 03:04 $top/include/analyzer.h
-	-rw-r--r-- root/root 2024-01-02 03:04 $top/include/frametypes.h
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/include/analyzer/frametypes.h
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/lib/
 	-rw-r--r-- root/root 2024-01-02 03:04 $top/lib/libanalyzer.a
-	-rwxr-xr-x root/root 2024-01-02 03:04 $top/lib/libanalyzer.so
-	lrwxrwxrwx root/root 2024-01-02 03:04 $top/lib/libanalyzer.so.1
+	lrwxrwxrwx root/root 2024-01-02 03:04 $top/lib/libanalyzer.so
+	-rwxr-xr-x root/root 2024-01-02 03:04 $top/lib/libanalyzer.so.1
+	drwxr-xr-x root/root 2024-01-02 03:04 $top/lib/pkgconfig/
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/lib/pkgconfig/analyzer.pc
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/share/
 	drwxr-xr-x root/root 2024-01-02 03:04 $top/share/analyzer/
 	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/analyzer/analyzer.ebpf.debug.$HOST_ARCH
 	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/analyzer/analyzer.ebpf.release.$HOST_ARCH
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/analyzer/frametypes.json
+	drwxr-xr-x root/root 2024-01-02 03:04 $top/share/doc/
+	drwxr-xr-x root/root 2024-01-02 03:04 $top/share/doc/profiling-agent/
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/doc/profiling-agent/BUILDINFO
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/doc/profiling-agent/LICENSE
+	-rw-r--r-- root/root 2024-01-02 03:04 $top/share/doc/profiling-agent/README.md
 	EXPECT
 	test_cmp ../expect ../listing
 	tar -xzf dist/$top.tar.gz -C ..
 	cmp ../$top/bin/profiling-agent build/bin/profiling-agent
+	cmp ../$top/lib/libanalyzer.so.1 build/lib/libanalyzer.so
 	cmp ../$top/share/analyzer/analyzer.ebpf.release.$HOST_ARCH build/ebpf/analyzer.ebpf.release.$HOST_ARCH
-	cmp ../$top/LICENSE LICENSE
-	test "$(readlink ../$top/lib/libanalyzer.so.1)" = libanalyzer.so
-	test "$(value version ../$top/BUILDINFO)" = $v
-	test "$(value commit ../$top/BUILDINFO)" = "$(git rev-parse HEAD)"
-	test "$(value channel ../$top/BUILDINFO)" = release
-	test "$(value flavors ../$top/BUILDINFO)" = "release debug"
-	test "$(value agent ../$top/BUILDINFO)" = yes
-	test "$(value source_date_epoch ../$top/BUILDINFO)" = $FAKE_EPOCH
+	cmp ../$top/share/doc/profiling-agent/LICENSE LICENSE
+	test "$(readlink ../$top/lib/libanalyzer.so)" = libanalyzer.so.1
+	doc=../$top/share/doc/profiling-agent
+	test "$(value version $doc/BUILDINFO)" = $v
+	test "$(value commit $doc/BUILDINFO)" = "$(git rev-parse HEAD)"
+	test "$(value channel $doc/BUILDINFO)" = release
+	test "$(value flavors $doc/BUILDINFO)" = "release debug"
+	test "$(value agent $doc/BUILDINFO)" = yes
+	test "$(value source_date_epoch $doc/BUILDINFO)" = $FAKE_EPOCH
+'
+
+test_expect_success 'analyzer.pc carries the release version as pkg-config orders it, and is relocatable' '
+	fake_project p && cd p
+	sha=$(git rev-parse --short=12 HEAD)
+	"$R" release --key "$KEY" --arch $HOST_ARCH >/dev/null 2>&1
+	tar -xzf dist/profiling-agent-v0.0.0-SNAPSHOT-$sha-linux-$HOST_ARCH.tar.gz -C ..
+	mv ../profiling-agent-v0.0.0-SNAPSHOT-$sha-linux-$HOST_ARCH ../moved
+	test "$(PKG_CONFIG_PATH=../moved/lib/pkgconfig pkg-config --modversion analyzer)" = "0.0.0~SNAPSHOT-$sha"
+	PKG_CONFIG_PATH=../moved/lib/pkgconfig pkg-config --cflags analyzer >../cflags
+	test_grep "^-I\.\./moved/lib/pkgconfig/\.\./\.\./include *$" ../cflags
+	PKG_CONFIG_PATH=../moved/lib/pkgconfig not pkg-config --exists "analyzer >= 0.0.0"
+	git tag -a v1.2.3 -m v1.2.3 && commit_change after && git tag -a v1.3.0-rc.1 -m rc
+	"$R" release --key "$KEY" --arch $HOST_ARCH --out ../rc >/dev/null 2>&1
+	test_grep " PC_VERSION=1.3.0~rc.1 " build/make.log
+	tar -xzf ../rc/profiling-agent-v1.3.0-rc.1-linux-$HOST_ARCH.tar.gz -C ..
+	export PKG_CONFIG_PATH=../profiling-agent-v1.3.0-rc.1-linux-$HOST_ARCH/lib/pkgconfig
+	test "$(pkg-config --modversion analyzer)" = 1.3.0~rc.1
+	pkg-config --exists "analyzer >= 1.2.3"
+	not pkg-config --exists "analyzer >= 1.3.0"
 '
 
 test_expect_success 'the tarball header has no timestamp and the tar has plain ustar entries' '
@@ -85,8 +112,8 @@ test_expect_success 'every arch ships the same files: the other arch is built wi
 	test_grep "/bin/profiling-agent$" ../list-$OTHER_ARCH
 	test_grep "AGENT_ARCH=$OTHER_ARCH ARCHES=$OTHER_ARCH " build/$OTHER_ARCH/make.log
 	top=profiling-agent-$v-linux-$OTHER_ARCH
-	tar -xzf dist/$top.tar.gz -C .. $top/BUILDINFO
-	test "$(value agent ../$top/BUILDINFO)" = yes
+	tar -xzf dist/$top.tar.gz -C .. $top/share/doc/profiling-agent/BUILDINFO
+	test "$(value agent ../$top/share/doc/profiling-agent/BUILDINFO)" = yes
 '
 
 test_expect_success 'a debug release ships only the debug analyzer, under the release name' '
@@ -100,9 +127,9 @@ test_expect_success 'a debug release ships only the debug analyzer, under the re
 	test_cmp ../expect ../objects
 	tar -xzf dist/$top.tar.gz -C ..
 	grep -aq "flavor=debug" ../$top/share/analyzer/analyzer.ebpf.release.$HOST_ARCH
-	test "$(value flavors ../$top/BUILDINFO)" = debug
-	test "$(value release_slot ../$top/BUILDINFO)" = debug
-	test "$(value ref ../$top/BUILDINFO)" = refs/tags/v1.0.1-debug
+	test "$(value flavors ../$top/share/doc/profiling-agent/BUILDINFO)" = debug
+	test "$(value release_slot ../$top/share/doc/profiling-agent/BUILDINFO)" = debug
+	test "$(value ref ../$top/share/doc/profiling-agent/BUILDINFO)" = refs/tags/v1.0.1-debug
 	test "$(jq -r ".artifacts[0].flavors | join(\",\")" dist/manifest.json)" = debug
 '
 

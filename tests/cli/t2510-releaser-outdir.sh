@@ -1,7 +1,8 @@
 #!/bin/bash
 # The output directory: identical artifacts are kept, other bytes are
-# refused (or replaced with --force), and a failed or killed run leaves no
-# partial file under a final name.
+# refused (or replaced with --force), a snapshot into the default dist/
+# replaces the previous release there, and a failed or killed run leaves
+# no partial file under a final name.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-release.sh"
 
@@ -38,6 +39,7 @@ test_expect_success 'a second run with identical artifacts succeeds and touches 
 
 test_expect_success 'other bytes under a final name are refused, and nothing changes' '
 	fake_project p && cd p
+	git tag -a v1.0.0 -m v1.0.0
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	t=$(ls dist/*-linux-amd64.tar.gz)
 	echo extra >>"$t"
@@ -50,6 +52,46 @@ test_expect_success 'other bytes under a final name are refused, and nothing cha
 	echo extra >>dist/manifest.json
 	expect_exit 1 "$R" package --key "$KEY" 2>../err2 >/dev/null
 	test_grep "and 1 more exist with other contents" ../err2
+'
+
+# names DIR: the files of DIR, one a line
+names() {
+	ls -A "$1" | grep -v "^\.releaser\.lock$" | sort
+}
+
+test_expect_success 'a snapshot into the default dist/ replaces the previous one: make release runs again' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	first=$(git rev-parse --short=12 HEAD)
+	commit_change "a second commit"
+	second=$(git rev-parse --short=12 HEAD)
+	"$R" release --key "$KEY" >/dev/null 2>../err || { cat ../err; exit 1; }
+	names dist >../names
+	{ awk "{ print \$2 }" dist/SHA256SUMS; echo SHA256SUMS; echo SHA256SUMS.minisig; echo SHA256SUMS.sig; } |
+		sort >../expect
+	test_cmp ../expect ../names
+	not grep "$first" ../names
+	test_grep "SNAPSHOT-$second-linux-amd64.tar.gz" ../names
+	"$R" verify --pubkey "$TRASH_ROOT/key.pub" dist >/dev/null
+	test "$(jq -r .version dist/manifest.json)" = "v0.0.0-SNAPSHOT-$second"
+'
+
+test_expect_success 'a tagged release, or a snapshot into --out DIR, still refuses the previous release' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" --out ../out >/dev/null 2>&1
+	commit_change "a second commit"
+	snapshot ../out >../before
+	expect_exit 1 "$R" release --key "$KEY" --out ../out >/dev/null 2>../err
+	test_grep "exist with other contents" ../err
+	snapshot ../out >../after
+	test_cmp ../before ../after
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	git tag -a v1.0.0 -m v1.0.0
+	snapshot dist >../before
+	expect_exit 1 "$R" release --key "$KEY" >/dev/null 2>../err
+	test_grep "exist with other contents: remove them, or use --force" ../err
+	snapshot dist >../after
+	test_cmp ../before ../after
 '
 
 test_expect_success '--force replaces artifacts with other bytes' '

@@ -39,10 +39,84 @@ test_expect_success 'make release in a fresh clone makes a signed snapshot in di
 	test -f lib/libanalyzer.a
 	test -f lib/libanalyzer.so
 	test -f include/analyzer.h
-	test "$(value version BUILDINFO)" = $v
+	test "$(value version share/doc/profiling-agent/BUILDINFO)" = $v
 	cd ../p
 	git status --porcelain >../status
 	test_cmp /dev/null ../status
+'
+
+# the clone case 1 released, and its host tarball's top directory
+P1=$TRASH_ROOT/case-1/p
+sdk_top() {
+	echo "profiling-agent-v0.0.0-SNAPSHOT-$(git -C "$P1" rev-parse --short=12 HEAD)-linux-$HOST_ARCH"
+}
+
+test_expect_success 'the tarball holds what make install PREFIX=/ lays out, file for file, plus BUILDINFO' '
+	top=$(sdk_top)
+	tar -xzf "$P1/dist/$top.tar.gz"
+	v=$(value version $top/share/doc/profiling-agent/BUILDINFO)
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$P1" BUILD=build SANITIZE= VERSION=$v \
+		COMMIT="$(git -C "$P1" rev-parse HEAD)" PC_VERSION="0.0.0~SNAPSHOT-${v##*-}" \
+		install PREFIX=/ DESTDIR="$TRASH/inst" >log 2>&1 || { cat log; exit 1; }
+	(cd inst && find . -mindepth 1 -printf "%M %P %l\n" | sort) >installed
+	(cd $top && find . -mindepth 1 -printf "%M %P %l\n" | sort) >packed
+	echo "-rw-r--r-- share/doc/profiling-agent/BUILDINFO " | sort -m - installed >expect
+	test_cmp expect packed
+	rm $top/share/doc/profiling-agent/BUILDINFO
+	diff -r --no-dereference inst $top
+	test_grep "^Version: 0.0.0~SNAPSHOT-${v##*-}$" $top/lib/pkgconfig/analyzer.pc
+	test_grep "^prefix=\${pcfiledir}/../..$" $top/lib/pkgconfig/analyzer.pc
+'
+
+test_expect_success 'a program builds against the unpacked tarball through its analyzer.pc alone, shared and static' '
+	tar -xzf "$P1/dist/$(sdk_top).tar.gz"
+	mv "$(sdk_top)" sdk
+	cp -R "$P1/tests/thirdparty" shared
+	cp -R "$P1/tests/thirdparty" static
+	export PKG_CONFIG_PATH="$TRASH/sdk/lib/pkgconfig"
+	make -s -C shared >log 2>&1 || { cat log; exit 1; }
+	make -s -C static STATIC=1 >log 2>&1 || { cat log; exit 1; }
+	printf "slot=%s flavor=%s arch=$HOST_ARCH abi=1\n" release release debug debug >expect
+	LD_LIBRARY_PATH="$TRASH/sdk/lib" ldd shared/analyzer-example >ldd.shared
+	test_grep "libanalyzer.so.1 => $TRASH/sdk/lib/libanalyzer.so.1" ldd.shared
+	LD_LIBRARY_PATH="$TRASH/sdk/lib" shared/analyzer-example --version >out.shared
+	test_cmp expect out.shared
+	ldd static/analyzer-example >ldd.static
+	test_grep -v analyzer ldd.static
+	static/analyzer-example --version >out.static
+	test_cmp expect out.static
+'
+
+"$BUILD/bin/profiling-agent" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
+if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
+	"$TRASH_ROOT/probe"; then
+	test_skip "the program built against the tarball loads the debug analyzer" \
+		"kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
+else
+	test_expect_success 'the program built against the tarball loads the debug analyzer' '
+		tar -xzf "$P1/dist/$(sdk_top).tar.gz"
+		cp -R "$P1/tests/thirdparty" example
+		PKG_CONFIG_PATH="$TRASH/$(sdk_top)/lib/pkgconfig" make -s -C example STATIC=1 >log 2>&1 || { cat log; exit 1; }
+		example/analyzer-example debug 0.5 >out
+		test "$(value flavor out)" = debug
+		test "$(value own_sample_records out)" -gt 10
+	'
+fi
+
+test_expect_success 'make release again after a commit replaces the snapshot in dist/' '
+	cd "$P1"
+	first=$(git rev-parse --short=12 HEAD)
+	commit_change "a commit between two make release"
+	second=$(git rev-parse --short=12 HEAD)
+	env -u BUILD -u SANITIZE -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make release >"$TRASH/out" 2>"$TRASH/err" ||
+		{ cat "$TRASH/err"; exit 1; }
+	"$R" verify --pubkey build/dev-signing.pub dist >/dev/null
+	ls -A dist | grep -v "^\.releaser\.lock$" | sort >"$TRASH/names"
+	{ awk "{ print \$2 }" dist/SHA256SUMS; printf "%s\n" SHA256SUMS SHA256SUMS.minisig SHA256SUMS.sig; } |
+		sort >"$TRASH/expect"
+	test_cmp "$TRASH/expect" "$TRASH/names"
+	not grep "$first" "$TRASH/names"
+	test "$(grep -c "SNAPSHOT-$second-linux-.*\.tar\.gz$" "$TRASH/names")" = 2
 '
 
 test_expect_success 'a debug branch releases the debug analyzer under the release name' '

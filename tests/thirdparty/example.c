@@ -3,7 +3,11 @@
  * through libanalyzer, built with nothing but pkg-config (see Makefile):
  *
  *   analyzer-example [release|debug] [SECONDS]
+ *   analyzer-example --version
  *
+ * --version prints, without loading anything, one line per embedded slot:
+ * "slot=release flavor=release arch=amd64 abi=1" (root and the kernel are
+ * not needed).
  * It profiles itself while burning CPU, with the debug analyzer reporting
  * every sample, then prints "key=value" lines: flavor, debug_records,
  * own_sample_records (records of its own recorded samples), samples,
@@ -54,6 +58,27 @@ static double now(void)
 
 static volatile unsigned long sink;
 
+/* --version: each embedded slot's identity; 0, or 1 when one is unreadable */
+static int print_slots(void)
+{
+	static const enum analyzer_flavor flavors[] = { ANALYZER_RELEASE, ANALYZER_DEBUG };
+	struct analyzer_object_info info;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(flavors) / sizeof(flavors[0]); i++) {
+		if (!analyzer_has_slot(flavors[i]))
+			continue;
+		if (analyzer_slot_info(flavors[i], &info, err, sizeof(err)) < 0) {
+			fprintf(stderr, "analyzer-example: %s\n", err);
+			return 1;
+		}
+		printf("slot=%s flavor=%s arch=%s abi=%d\n", flavors[i] == ANALYZER_RELEASE ? "release" : "debug",
+		       info.flavor, info.arch, info.abi);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct analyzer_opts opts = { .sz = sizeof(opts) };
@@ -64,6 +89,8 @@ int main(int argc, char **argv)
 	unsigned int t;
 	unsigned long i;
 
+	if (argc > 1 && !strcmp(argv[1], "--version"))
+		return print_slots();
 	opts.flavor = argc > 1 && !strcmp(argv[1], "release") ? ANALYZER_RELEASE : ANALYZER_DEBUG;
 	opts.frequency_hz = 199;
 	opts.pid = getpid();

@@ -102,6 +102,25 @@ TEST(version__snapshot)
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.1-SNAPSHOT-abc");
 }
 
+static const char *pc(const char *tag)
+{
+	static char buf[128];
+	struct version v;
+
+	if (version_parse(tag, &v) < 0)
+		return "(invalid)";
+	return version_pkgconfig(&v, buf, sizeof(buf));
+}
+
+TEST(version__pkgconfig)
+{
+	check_str(pc("v1.2.3"), "1.2.3");
+	check_str(pc("v1.3.0-rc.1"), "1.3.0~rc.1");
+	check_str(pc("v1.2.4-SNAPSHOT-0123456789ab"), "1.2.4~SNAPSHOT-0123456789ab");
+	check_str(pc("v1.0.1-debug"), "1.0.1+debug");
+	check_str(pc("v1.3.0-rc.1-debug"), "1.3.0~rc.1+debug");
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -110,6 +129,7 @@ int main(void)
 		CASE(version__precedence),
 		CASE(version__base_strips_debug),
 		CASE(version__snapshot),
+		CASE(version__pkgconfig),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
 }
