@@ -8,6 +8,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	struct outdir o = { 0 };
 	struct sign_key *key = NULL;
 	const char *dir;
+	struct stat sb;
 	char why[512];
 	int rc, ret;
 
@@ -99,6 +101,11 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	dir = ro.out ? ro.out : DIST_DIR;
 	if (builder_load(&builder, why, sizeof(why)) < 0) {
 		error("%s", why);
+		goto cleanup;
+	}
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		error("'%s' is not a directory holding the per-arch parts: gather every runner's "
+		      "tarball and manifest-<arch>.json there first", dir);
 		goto cleanup;
 	}
 	if (outdir_check(dir) < 0 || release_load_key(&ro, &key) < 0)

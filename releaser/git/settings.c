@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "lib/common.h"
@@ -147,6 +148,40 @@ static int validate(const struct settings *s, const char *path)
 	return 0;
 }
 
+/* the most releaser.conf may hold: it is a handful of keys */
+#define SETTINGS_MAX_SIZE (64 * 1024)
+
+/*
+ * releaser.conf is one file, read as it is: libgit2 would follow
+ * [include] and [includeIf] sections to any file on the machine (a pull
+ * request could point them at /dev/zero or at secrets), so such a
+ * section is refused before libgit2 reads anything.
+ */
+static int check_raw(const char *path)
+{
+	char *text, *line, *save = NULL;
+	size_t len, n;
+	int ret = 0;
+
+	text = read_file(path, SETTINGS_MAX_SIZE, &len);
+	if (!text)
+		return -1;
+	if (memchr(text, '\0', len))
+		ret = error("'%s' holds a NUL byte: it must be a text file", path);
+	for (line = strtok_r(text, "\n", &save); line && !ret; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		if (*line != '[')
+			continue;
+		line += 1 + strspn(line + 1, " \t");
+		n = strcspn(line, " \t\"]");
+		if ((n == 7 && !strncasecmp(line, "include", 7)) || (n == 9 && !strncasecmp(line, "includeif", 9)))
+			ret = error("'%s': [%.*s] sections are not allowed: releaser.conf must be one file",
+				    path, (int)n, line);
+	}
+	free(text);
+	return ret;
+}
+
 int settings_load(git_repository *repo, struct settings *s)
 {
 	const char *workdir = git_repository_workdir(repo);
@@ -158,7 +193,7 @@ int settings_load(git_repository *repo, struct settings *s)
 	memset(s, 0, sizeof(*s));
 	path = xasprintf("%s%s", workdir ? workdir : "", SETTINGS_FILE);
 	if (workdir && access(path, F_OK) == 0 &&
-	    git_check(git_config_open_ondisk(&cfg, path), "cannot read '%s'", path) < 0)
+	    (check_raw(path) < 0 || git_check(git_config_open_ondisk(&cfg, path), "cannot read '%s'", path) < 0))
 		goto cleanup;
 	if (cfg && git_config_foreach(cfg, check_entry, path) != 0)
 		goto cleanup;

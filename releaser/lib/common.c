@@ -249,9 +249,12 @@ char *read_file(const char *path, size_t max, size_t *len)
 	char *buf = NULL;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		error("cannot read '%s': %s", path, strerror(errno));
+		if (errno == ELOOP)
+			error("'%s' is a symbolic link, which is not followed: make it a file of its own", path);
+		else
+			error("cannot read '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0) {

@@ -67,6 +67,21 @@ test_expect_success 'an unknown arch is named' '
 	bad_conf "[build]\n\tarch = sparc\n" "build.arch .sparc. is not supported"
 '
 
+test_expect_success 'include sections are refused before anything is read from them' '
+	bad_conf "[include]\n\tpath = /etc/hostname\n" "\[include\] sections are not allowed: releaser.conf must be one file"
+	cd .. && rm -rf p
+	bad_conf "[ IncludeIf \"gitdir:/\"]\n\tpath = /dev/zero\n" "\[IncludeIf\] sections are not allowed"
+'
+
+test_expect_success 'releaser.conf as a symbolic link is not followed' '
+	fake_project p && cd p
+	ln -s /etc/hostname releaser.conf
+	git add releaser.conf && git commit -q -m settings
+	expect_exit 2 "$R" info 2>../err
+	one_line ../err
+	test_grep "releaser.conf. is a symbolic link, which is not followed" ../err
+'
+
 test_expect_success 'an unknown key is a warning naming it, and the command goes on' '
 	fake_project p && cd p
 	printf "[projekt]\n\tname = x\n[project]\n\tname = fine\n" >releaser.conf

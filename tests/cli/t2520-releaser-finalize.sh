@@ -119,6 +119,10 @@ test_expect_success 'finalize without per-arch manifests, or without a key, is b
 	expect_exit 2 "$R" finalize --out empty --key "$KEY" 2>err
 	one_line err
 	test_grep "holds no per-arch manifest" err
+	expect_exit 2 "$R" finalize --out missing --key "$KEY" 2>err3
+	one_line err3
+	test_grep "missing. is not a directory holding the per-arch parts" err3
+	test ! -e missing
 	two_runners
 	expect_exit 2 "$R" finalize --out gathered 2>err2
 	one_line err2

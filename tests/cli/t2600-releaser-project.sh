@@ -76,7 +76,8 @@ test_expect_success 'a program builds against the unpacked tarball through its a
 	export PKG_CONFIG_PATH="$TRASH/sdk/lib/pkgconfig"
 	make -s -C shared >log 2>&1 || { cat log; exit 1; }
 	make -s -C static STATIC=1 >log 2>&1 || { cat log; exit 1; }
-	printf "slot=%s flavor=%s arch=$HOST_ARCH abi=1\n" release release debug debug >expect
+	abi=$(sed -n "s/^#define ANALYZER_ABI_VERSION \([0-9]*\)$/\1/p" "$ROOT/support/ebpf/analyzer_shared.h")
+	printf "slot=%s flavor=%s arch=$HOST_ARCH abi=$abi\n" release release debug debug >expect
 	LD_LIBRARY_PATH="$TRASH/sdk/lib" ldd shared/analyzer-example >ldd.shared
 	test_grep "libanalyzer.so.1 => $TRASH/sdk/lib/libanalyzer.so.1" ldd.shared
 	LD_LIBRARY_PATH="$TRASH/sdk/lib" shared/analyzer-example --version >out.shared

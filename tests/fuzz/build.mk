@@ -32,18 +32,22 @@ FUZZ_LIB           := $(FUZZ_DIR)/libtested.a
 $(FUZZ_OBJ)/%.o: %.c
 	$(call msg,FUZZCC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MT $@ -MF $(@:.o=.d).tmp \
+		-c $< -o $@.tmp && mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
+
+# what releaser --version says is no business of the parsers
+$(FUZZ_OBJ)/releaser/lib/self.o: FUZZ_CPPFLAGS += -DRELEASER_VERSION='"fuzz"'
 
 $(FUZZ_LIB): $(FUZZ_RELEASER_OBJS) $(FUZZ_AGENT_OBJS)
 	$(call msg,AR,$@)
-	$(Q)rm -f $@ && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
+	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 
 # gen-frametypes.c is a program: its harness includes it (see fuzz-frametypes.c)
 $(FUZZ_OBJ)/tests/fuzz/fuzz-frametypes.o: support/gen-frametypes.c
 
 $(FUZZ_PROGRAMS): $(FUZZ_DIR)/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/fuzz-%.o $(FUZZ_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@.tmp $(RELEASER_LIBS) $(shell pkg-config --libs zlib) && mv -f $@.tmp $@
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_PROGRAMS)
