@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/sums.h"
 #include "release/notes.h"
+#include "release/sbom.h"
 
 #define PARTIAL_PREFIX "manifest-"
 #define PARTIAL_SUFFIX ".json"
@@ -81,6 +82,14 @@ static json_t *partial_deps(const struct release_meta *m)
 	return all;
 }
 
+/* the kind of a file that describes the release */
+static const char *extra_kind(const char *name)
+{
+	if (!strcmp(name, CHANGELOG_FILE))
+		return "notes";
+	return strcmp(name, SBOM_FILE) ? "provenance" : "sbom";
+}
+
 json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
 		      int partial)
 {
@@ -93,7 +102,7 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	for (i = 0; i < m->n; i++)
 		jpush(arts, artifact_json(m, &m->tarballs[i], "tarball"));
 	for (i = 0; i < n_extra; i++)
-		jpush(arts, artifact_json(m, &extra[i], strcmp(extra[i].name, CHANGELOG_FILE) ? "provenance" : "notes"));
+		jpush(arts, artifact_json(m, &extra[i], extra_kind(extra[i].name)));
 	jset(doc, "artifacts", arts);
 	if (partial && m->changelog)
 		jset(doc, "changelog", jstr(m->changelog));

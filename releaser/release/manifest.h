@@ -54,7 +54,8 @@ void meta_release(struct release_meta *m);
 /*
  * meta_manifest returns manifest.json's document: schema, partial, the
  * identity (ident_to_json), the tarballs plus the extra artifacts (n_extra
- * of them: CHANGELOG.md of kind "notes", any other of kind "provenance"),
+ * of them: CHANGELOG.md of kind "notes", sbom.spdx.json of kind "sbom",
+ * any other of kind "provenance"),
  * and the checksum and signature files that accompany them (none when
  * partial). A partial one also carries m's changelog text and the static
  * libraries of its artifacts' arches, for `releaser finalize`. Caller
