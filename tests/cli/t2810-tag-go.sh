@@ -77,6 +77,16 @@ test_expect_success 'info reports the Go tag: missing, at the release commit, el
 	test_grep "tag .support/go/v1.0.1. names" err
 '
 
+test_expect_success 'the Go tag is pushed beside the release tag, as RELEASING.md shows' '
+	git init -q --bare origin.git
+	released r
+	git remote add origin ../origin.git
+	git push -q origin main v1.0.1
+	releaser tag --go v1.0.1 >/dev/null
+	git push origin support/go/v1.0.1 2>/dev/null
+	test "$(git -C ../origin.git rev-parse support/go/v1.0.1^{commit})" = "$(git rev-parse v1.0.1^{commit})"
+'
+
 test_expect_success 'a snapshot has no Go tag' '
 	released r
 	commit_on main b "after the release"
