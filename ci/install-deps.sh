@@ -25,7 +25,7 @@ clang llvm lld bpftool libclang-rt-14-dev
 libbpf-dev libzstd-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time
-shellcheck python3-yaml
+shellcheck python3-yaml python3-jsonschema
 libc6-dbg
 "
 

@@ -43,7 +43,7 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, 0, "check a release directory: checksums and signatures" },
 	{ "mirror", cmd_mirror, NEEDS_REPO, "bring the debug branch up to date with main" },
 	{ "guard", cmd_guard, NEEDS_REPO, "fail when a tracked file is a build output" },
-	{ "tag", cmd_tag, NEEDS_REPO, "tag the debug release of a release (vX.Y.Z -> vX.Y.Z-debug)" },
+	{ "tag", cmd_tag, NEEDS_REPO, "tag a release's debug release (vX.Y.Z-debug) or Go module (--go: support/go/vX.Y.Z)" },
 	{ "notes", cmd_notes, NEEDS_REPO, "the release notes of a tag: commits since the previous release, grouped" },
 	{ NULL, NULL, 0, NULL },
 };

@@ -23,7 +23,9 @@ static const char usage_text[] =
 	"branch (branch.main, or branch.debug for vX.Y.Z-debug) and the ref that\n"
 	"contains it, the channel (debug exactly on branch.debug), the version,\n"
 	"the build plan and the make variables that carry it out, uncommitted\n"
-	"changes, then what preflight would refuse. CI reads --json.\n"
+	"changes, the Go module's tag (support/go/TAG, for a release-channel tag:\n"
+	"whether it exists and names the release's commit), then what preflight\n"
+	"would refuse. CI reads --json.\n"
 	"\n"
 	"options:\n"
 	"  --json          print one JSON object instead (for CI)\n" STATE_USAGE
@@ -80,6 +82,20 @@ static json_t *make_json(const struct release_state *st)
 	return make;
 }
 
+/* the Go module's tag: {name, commit, status: ok, missing or elsewhere}, or null */
+static json_t *go_tag_json(const struct release_state *st)
+{
+	json_t *o;
+
+	if (!st->go_tag)
+		return json_null();
+	o = json_object();
+	jset(o, "name", jstr(st->go_tag));
+	jset(o, "commit", jstr(st->go_tag_commit[0] ? st->go_tag_commit : NULL));
+	jset(o, "status", jstr(!st->go_tag_commit[0] ? "missing" : st->go_tag_ok ? "ok" : "elsewhere"));
+	return o;
+}
+
 static int print_json(const struct release_state *st)
 {
 	json_t *doc = json_object(), *dirty = json_array();
@@ -117,6 +133,7 @@ static int print_json(const struct release_state *st)
 	jset(doc, "channel", jstr(channel_name(st->channel)));
 	jset(doc, "ref", jstr(st->ref[0] ? st->ref : NULL));
 	jset(doc, "source_date_epoch", json_integer(st->epoch));
+	jset(doc, "go_tag", go_tag_json(st));
 	jset(doc, "plan", plan_json(&st->plan));
 	jset(doc, "make", make_json(st));
 	jset(doc, "ready", json_boolean(st->problems.n == 0));
@@ -159,6 +176,11 @@ static void print_text(const struct release_state *st)
 	printf("version:   %s%s\n", st->version[0] ? st->version : "none",
 	       st->snapshot ? " (snapshot)" : st->prerelease ? " (pre-release)" : "");
 	printf("channel:   %s\n", channel_name(st->channel));
+	if (st->go_tag && !st->go_tag_commit[0])
+		printf("go tag:    %s missing (releaser tag --go %s)\n", st->go_tag, st->tag);
+	else if (st->go_tag)
+		printf("go tag:    %s at %.12s (%s)\n", st->go_tag, st->go_tag_commit,
+		       st->go_tag_ok ? "the release's commit" : "not the release's commit");
 	printf("plan:      %s (%s)\n", plan_mode(p),
 	       p->fake_release ? "the debug analyzer ships under the release name" :
 				 "release and debug analyzers, built in parallel");

@@ -1,6 +1,7 @@
 /*
  * releaser tag: on the debug branch, tag the debug release of one of main's
- * release tags (v1.0.1 -> v1.0.1-debug).
+ * release tags (v1.0.1 -> v1.0.1-debug); with --go, tag the Go module of
+ * that release (v1.0.1 -> support/go/v1.0.1).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -10,12 +11,14 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "lib/version.h"
+#include "git/gotag.h"
 #include "git/tag.h"
 #include "sign/sign.h"
 #include "sign/tagsign.h"
 
 static const char usage_text[] =
 	"usage: releaser tag [--sign-key FILE] VERSION\n"
+	"       releaser tag --go [--sign-key FILE] VERSION\n"
 	"       releaser tag --allowed-signers PUBKEY\n"
 	"\n"
 	"On the debug branch, after releaser mirror: creates the annotated tag\n"
@@ -25,6 +28,11 @@ static const char usage_text[] =
 	"added on it first, so the two tags never name the same commit. The tag\n"
 	"message records main's tag and commit. Running it again is a no-op.\n"
 	"\n"
+	"With --go, from any branch: creates the annotated tag support/go/VERSION on\n"
+	"the commit main's release tag VERSION names, the version under which the go\n"
+	"command finds the Go module in support/go. Running it again is a no-op.\n"
+	"\n"
+	"  --go             tag the Go module of release VERSION (support/go/VERSION)\n"
 	"  --sign-key FILE  sign the tag with the release key (minisign format): an SSH\n"
 	"                   signature that git verify-tag checks with gpg.format=ssh\n"
 	"  --allowed-signers PUBKEY\n"
@@ -38,13 +46,14 @@ static const char usage_text[] =
 	"\n"
 	"exit codes: 0 tagged (or already tagged there), 1 the tag or branch changed\n"
 	"meanwhile, or writing failed, 2 bad usage, not on the debug branch, local\n"
-	"changes, main's tag missing or not in the debug branch, the debug tag\n"
-	"exists elsewhere, or the key cannot be used (missing, readable by others,\n"
-	"wrong password)\n";
+	"changes, main's tag missing or not in the debug branch (--go: not on main),\n"
+	"the debug tag (--go: the Go module's tag) exists elsewhere, or the key\n"
+	"cannot be used (missing, readable by others, wrong password)\n";
 
 static const struct option longopts[] = {
 	{ "sign-key", required_argument, NULL, 'k' },
 	{ "allowed-signers", required_argument, NULL, 'a' },
+	{ "go", no_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -53,6 +62,7 @@ struct tag_opts {
 	const char *version;  /* main's tag */
 	const char *key;      /* --sign-key */
 	const char *pubkey;   /* --allowed-signers */
+	int go;               /* --go */
 };
 
 /* parse fills *o; returns -1 to go on, or the exit code to return now */
@@ -66,11 +76,14 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 		switch (c) {
 		case 'k': o->key = optarg; break;
 		case 'a': o->pubkey = optarg; break;
+		case 'g': o->go = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: return cmd_bad_option(c, argv);
 		}
 	}
 	if (o->pubkey) {
+		if (o->go)
+			return error("--allowed-signers and --go exclude each other: give one"), EXIT_USAGE;
 		if (argc - optind != 0)
 			return error("--allowed-signers takes no version"), EXIT_USAGE;
 		return -1;
@@ -128,7 +141,24 @@ static int print_allowed_signer(const char *pubkey, const char *project)
 	return EXIT_OK;
 }
 
-/* releaser tag [--sign-key FILE] VERSION: see usage_text */
+/* releaser tag --go: the Go module's tag of release o->version */
+static int run_go(struct context *ctx, const struct tag_opts *o, const struct tag_signer *signer)
+{
+	struct go_tag_opts go = { o->version, ctx->settings.main_branch, signer };
+	struct go_tag_result r;
+	int ret = go_tag_run(ctx->repo, &go, &r);
+
+	if (ret == EXIT_OK) {
+		if (!r.created)
+			note("tag '%s' already names %.12s: nothing to do", r.go_tag, r.commit);
+		printf("tag: %s\ncommit: %s\nrelease-tag: %s\nresult: %s\n", r.go_tag, r.commit, o->version,
+		       r.created ? "created" : "exists");
+	}
+	go_tag_result_release(&r);
+	return ret;
+}
+
+/* releaser tag [--go] [--sign-key FILE] VERSION: see usage_text */
 int cmd_tag(int argc, char **argv, struct context *ctx)
 {
 	struct key_signer ks = { NULL, NULL };
@@ -145,6 +175,11 @@ int cmd_tag(int argc, char **argv, struct context *ctx)
 	if (check_version(o.version) < 0)
 		return EXIT_USAGE;
 	ks.path = o.key;
+	if (o.go) {
+		ret = run_go(ctx, &o, o.key ? &signer : NULL);
+		sign_key_free(ks.key);
+		return ret;
+	}
 	to.main_tag = o.version;
 	to.main_branch = ctx->settings.main_branch;
 	to.debug_branch = ctx->settings.debug_branch;

@@ -28,6 +28,15 @@ int oid_from_hex(git_oid *oid, const char *hex);
 /* commit_resolve_oid is commit_resolve with the commit as an oid. */
 int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out);
 
+struct tag_signer;
+
+/*
+ * tag_sign_object (tag.c) replaces the tag object *id (named name, for
+ * messages) by the same object with s's signature appended; *id becomes
+ * the signed object's. Returns 0 or -1 after a message.
+ */
+int tag_sign_object(git_repository *repo, const struct tag_signer *s, const char *name, git_oid *id);
+
 /*
  * Reference updates (refs.c): every update names the value the caller last
  * saw, so of two concurrent runs one wins and the other fails with a

@@ -220,10 +220,8 @@ static int choose_target(git_repository *repo, struct tag_job *j, int *done)
 		     j->debug_tag), EXIT_USAGE;
 }
 
-/* replace the tag object *id by the same object with the signer's signature appended */
-static int sign_tag(git_repository *repo, const struct tag_job *j, git_oid *id)
+int tag_sign_object(git_repository *repo, const struct tag_signer *s, const char *name, git_oid *id)
 {
-	const struct tag_signer *s = j->o->signer;
 	git_odb *odb = NULL;
 	git_odb_object *raw = NULL;
 	char *sig = NULL, *signed_tag = NULL;
@@ -231,7 +229,7 @@ static int sign_tag(git_repository *repo, const struct tag_job *j, git_oid *id)
 	int ret = -1;
 
 	if (git_check(git_repository_odb(&odb, repo), "cannot open the object store") < 0 ||
-	    git_check(git_odb_read(&raw, odb, id), "cannot read tag '%s' back", j->debug_tag) < 0)
+	    git_check(git_odb_read(&raw, odb, id), "cannot read tag '%s' back", name) < 0)
 		goto cleanup;
 	size = git_odb_object_size(raw);
 	if (s->sign(s->ctx, git_odb_object_data(raw), size, &sig) < 0)
@@ -265,7 +263,7 @@ static int write_tag(git_repository *repo, const struct tag_job *j, const git_si
 	if (git_check(git_object_lookup(&target, repo, &j->target, GIT_OBJECT_COMMIT), "cannot read the commit to tag") < 0 ||
 	    git_check(git_tag_annotation_create(id, repo, j->debug_tag, target, tagger, message),
 		      "cannot write tag '%s'", j->debug_tag) < 0 ||
-	    (j->o->signer && sign_tag(repo, j, id) < 0))
+	    (j->o->signer && tag_sign_object(repo, j->o->signer, j->debug_tag, id) < 0))
 		goto cleanup;
 	ret = 0;
 cleanup:

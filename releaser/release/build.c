@@ -132,7 +132,7 @@ int build_record_remove(const char *workdir, const char *build_dir)
 	return ret;
 }
 
-char *build_record_text(const struct release_ident *id)
+char *build_record_text(const struct release_ident *id, const struct build_deps *deps)
 {
 	json_t *doc = json_object();
 	char *text;
@@ -141,15 +141,17 @@ char *build_record_text(const struct release_ident *id)
 		die(EXIT_FAIL, "out of memory");
 	jset(doc, "schema", jstr(BUILD_RECORD_SCHEMA));
 	ident_to_json(id, doc, IDENT_BUILD);
+	jset(doc, "static_libraries", deps_to_json(deps, NULL));
 	text = json_text(doc);
 	json_decref(doc);
 	return text;
 }
 
-int build_record_write(const struct release_ident *id, const char *workdir, const char *build_dir)
+int build_record_write(const struct release_ident *id, const struct build_deps *deps, const char *workdir,
+		       const char *build_dir)
 {
 	char *path = record_path(workdir, build_dir);
-	char *text = build_record_text(id);
+	char *text = build_record_text(id, deps);
 	int ret = text ? write_file_atomic(path, text, strlen(text), 0644) : -1;
 
 	free(text);
@@ -177,8 +179,8 @@ static int same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* the record's identity; -1 after a message */
-static int record_read(const char *path, const char *display, struct release_ident *have)
+/* the record's identity and libraries; -1 after a message */
+static int record_read(const char *path, const char *display, struct release_ident *have, struct build_deps *deps)
 {
 	const char *schema;
 	char why[200], *text = read_file(path, 1 << 20, NULL);
@@ -199,7 +201,9 @@ static int record_read(const char *path, const char *display, struct release_ide
 		      display, BUILD_RECORD_SCHEMA);
 		goto cleanup;
 	}
-	if (ident_from_json(have, doc, IDENT_BUILD, why, sizeof(why)) < 0) {
+	memset(deps, 0, sizeof(*deps));
+	if (ident_from_json(have, doc, IDENT_BUILD, why, sizeof(why)) < 0 ||
+	    deps_from_json(deps, json_object_get(doc, "static_libraries"), why, sizeof(why)) < 0) {
 		error("the build record '%s' is damaged (%s): run 'releaser build' first", path, why);
 		goto cleanup;
 	}
@@ -209,7 +213,8 @@ cleanup:
 	return ret;
 }
 
-int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir)
+int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir,
+		       struct build_deps *deps)
 {
 	char *path = record_path(workdir, build_dir), *display = xasprintf("%s%s", workdir, build_dir);
 	struct release_ident have = { 0 };
@@ -221,7 +226,7 @@ int build_record_check(const struct release_ident *id, const char *workdir, cons
 		error("'%s' holds no build of this release: run 'releaser build' first", display);
 		goto cleanup;
 	}
-	if (record_read(path, display, &have) < 0)
+	if (record_read(path, display, &have, deps) < 0)
 		goto cleanup;
 	if (strcmp(have.version, id->version) || strcmp(have.commit, id->commit) ||
 	    !same_str(have.branch, id->branch) || have.channel != id->channel || !has_arches(&have, id)) {

@@ -2,12 +2,15 @@
  * Running the project's top-level Makefile for a release, and the record a
  * finished build leaves so that a later `releaser package` can tell it is
  * packaging the build of this very release. The record is the release
- * identity as JSON (ident_to_json with IDENT_BUILD); `releaser release`
- * writes it too but hands its build to packaging in memory.
+ * identity as JSON (ident_to_json with IDENT_BUILD) and the statically
+ * linked libraries the build machine had (release/deps.h, as
+ * "static_libraries"); `releaser release` writes it too but hands its
+ * build to packaging in memory.
  */
 #ifndef RELEASER_BUILD_H
 #define RELEASER_BUILD_H
 
+#include "release/deps.h"
 #include "release/ident.h"
 #include "release/state.h"
 
@@ -19,7 +22,7 @@
 
 /* the record `releaser build` writes into the build directory */
 #define BUILD_RECORD "releaser-build"
-#define BUILD_RECORD_SCHEMA "releaser-build/v1"
+#define BUILD_RECORD_SCHEMA "releaser-build/v2"
 
 /*
  * make_run runs, for each arch of st's plan, `make -C WORKDIR EBPF_FLAGS=
@@ -43,22 +46,25 @@ int make_default_jobs(void);
 int build_record_remove(const char *workdir, const char *build_dir);
 
 /*
- * build_record_text returns the record of id's build: a JSON document
- * (caller frees), or NULL after a message.
+ * build_record_text returns the record of id's build, which linked the
+ * libraries deps: a JSON document (caller frees), or NULL after a message.
  */
-char *build_record_text(const struct release_ident *id);
+char *build_record_text(const struct release_ident *id, const struct build_deps *deps);
 
 /*
  * build_record_write records in WORKDIR/build_dir that it holds the build
- * of id. Returns 0 or -1 after a message.
+ * of id, which linked deps. Returns 0 or -1 after a message.
  */
-int build_record_write(const struct release_ident *id, const char *workdir, const char *build_dir);
+int build_record_write(const struct release_ident *id, const struct build_deps *deps, const char *workdir,
+		       const char *build_dir);
 
 /*
  * build_record_check returns 0 when WORKDIR/build_dir holds the build of
  * id (same version, commit, branch and channel; every arch of id built),
- * or -1 after a message saying what it holds and to run releaser build.
+ * with the libraries it linked in *deps, or -1 after a message saying
+ * what it holds and to run releaser build.
  */
-int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir);
+int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir,
+		       struct build_deps *deps);
 
 #endif /* RELEASER_BUILD_H */

@@ -11,6 +11,7 @@
 #include "lib/json.h"
 #include "lib/sums.h"
 #include "release/notes.h"
+#include "release/sbom.h"
 
 #define PARTIAL_PREFIX "manifest-"
 #define PARTIAL_SUFFIX ".json"
@@ -67,6 +68,28 @@ static json_t *artifact_json(const struct release_meta *m, const struct artifact
 	return o;
 }
 
+/* the static libraries of the arches of m's artifacts, for a partial manifest */
+static json_t *partial_deps(const struct release_meta *m)
+{
+	json_t *all = json_object(), *one;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		one = deps_to_json(&m->deps, m->tarballs[i].arch);
+		json_object_update(all, one);
+		json_decref(one);
+	}
+	return all;
+}
+
+/* the kind of a file that describes the release */
+static const char *extra_kind(const char *name)
+{
+	if (!strcmp(name, CHANGELOG_FILE))
+		return "notes";
+	return strcmp(name, SBOM_FILE) ? "provenance" : "sbom";
+}
+
 json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
 		      int partial)
 {
@@ -79,10 +102,12 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	for (i = 0; i < m->n; i++)
 		jpush(arts, artifact_json(m, &m->tarballs[i], "tarball"));
 	for (i = 0; i < n_extra; i++)
-		jpush(arts, artifact_json(m, &extra[i], strcmp(extra[i].name, CHANGELOG_FILE) ? "provenance" : "notes"));
+		jpush(arts, artifact_json(m, &extra[i], extra_kind(extra[i].name)));
 	jset(doc, "artifacts", arts);
 	if (partial && m->changelog)
 		jset(doc, "changelog", jstr(m->changelog));
+	if (partial)
+		jset(doc, "static_libraries", partial_deps(m));
 	jset(doc, "checksums", jstr(partial ? NULL : SUMS_FILE));
 	if (signed_) {
 		jpush(sigs, jstr(SUMS_MINISIG_FILE));
@@ -128,7 +153,7 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 static int read_partial(struct release_meta *m, const char *path)
 {
 	struct release_ident id = { 0 };
-	json_t *doc = json_load(path), *arts = NULL;
+	json_t *doc = json_load(path), *arts = NULL, *deps = NULL;
 	json_error_t err;
 	const char *changelog = NULL;
 	char why[200];
@@ -136,8 +161,8 @@ static int read_partial(struct release_meta *m, const char *path)
 
 	if (!doc)
 		return -1;
-	rc = json_unpack_ex(doc, &err, 0, "{s:b, s:o, s?:s}", "partial", &partial, "artifacts", &arts, "changelog",
-			    &changelog);
+	rc = json_unpack_ex(doc, &err, 0, "{s:b, s:o, s?:s, s?:o}", "partial", &partial, "artifacts", &arts,
+			    "changelog", &changelog, "static_libraries", &deps);
 	if (rc < 0 || !partial || !json_is_array(arts)) {
 		error("'%s' is not a partial manifest (%s): package that arch again", path,
 		      rc < 0 ? err.text : !partial ? "partial is not true" : "artifacts is not a list");
@@ -159,6 +184,10 @@ static int read_partial(struct release_meta *m, const char *path)
 	} else if (changelog ? !m->changelog || strcmp(changelog, m->changelog) : m->changelog != NULL) {
 		error("'%s' carries other release notes than the others: package every arch with the same "
 		      "releaser, from the same commit", path);
+		goto cleanup;
+	}
+	if (deps && deps_from_json(&m->deps, deps, why, sizeof(why)) < 0) {
+		error("'%s' is not a partial manifest (%s): package that arch again", path, why);
 		goto cleanup;
 	}
 	ret = read_partial_artifacts(m, arts, path);

@@ -12,6 +12,7 @@
 
 #include "sign/hash.h"
 #include "git/settings.h"
+#include "release/deps.h"
 #include "release/ident.h"
 #include "release/state.h"
 
@@ -33,6 +34,7 @@ struct release_meta {
 	size_t n;
 	char *changelog;  /* CHANGELOG.md's text (release/notes.h); NULL: none */
 	const struct builder *builder; /* who builds it, for provenance (not owned); NULL: a local run */
+	struct build_deps deps; /* what the agents link statically, per arch (the SBOM's libraries) */
 };
 
 /*
@@ -52,10 +54,12 @@ void meta_release(struct release_meta *m);
 /*
  * meta_manifest returns manifest.json's document: schema, partial, the
  * identity (ident_to_json), the tarballs plus the extra artifacts (n_extra
- * of them: CHANGELOG.md of kind "notes", any other of kind "provenance"),
+ * of them: CHANGELOG.md of kind "notes", sbom.spdx.json of kind "sbom",
+ * any other of kind "provenance"),
  * and the checksum and signature files that accompany them (none when
- * partial). A partial one also carries m's changelog text, for `releaser
- * finalize`. Caller json_decrefs it.
+ * partial). A partial one also carries m's changelog text and the static
+ * libraries of its artifacts' arches, for `releaser finalize`. Caller
+ * json_decrefs it.
  */
 json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra, size_t n_extra, int signed_,
 		      int partial);
@@ -66,7 +70,7 @@ char *meta_partial_name(const char *arch);
 /*
  * meta_read_partials reads every manifest-<arch>.json in dir into m: they
  * must describe the same release with the same notes, each arch once; m's
- * arches are theirs.
+ * arches and static libraries are theirs.
  * Returns 0, -1 after a message when one is unreadable or they disagree,
  * -2 after a message when there is none.
  */

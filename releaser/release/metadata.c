@@ -9,6 +9,7 @@
 #include "lib/json.h"
 #include "release/notes.h"
 #include "release/provenance.h"
+#include "release/sbom.h"
 
 /* stages text as name and returns its digest and size in *a (when not NULL) */
 static int stage_text(struct outdir *o, const char *name, const char *text, struct artifact *a)
@@ -76,9 +77,9 @@ cleanup:
 /* stages the release notes as CHANGELOG_FILE and returns its digest and size in *a */
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	struct artifact *all = xcalloc(m->n + 4, sizeof(*all));
+	struct artifact *all = xcalloc(m->n + 5, sizeof(*all));
 	struct sums_lists sums = { 0 };
-	json_t *prov = provenance_statement(m), *manifest = NULL;
+	json_t *prov = provenance_statement(m), *manifest = NULL, *sbom = sbom_document(m);
 	char *prov_text = json_text(prov), *envelope = NULL;
 	size_t n = m->n;
 	int ret = -1;
@@ -87,6 +88,8 @@ int metadata_write(struct outdir *o, const struct release_meta *m, const struct 
 	if (!prov_text || stage_text(o, PROVENANCE_FILE, prov_text, &all[n++]) < 0)
 		goto cleanup;
 	if (m->changelog && stage_text(o, CHANGELOG_FILE, m->changelog, &all[n++]) < 0)
+		goto cleanup;
+	if (!sbom || stage_json(o, SBOM_FILE, sbom, &all[n++]) < 0)
 		goto cleanup;
 	if (key) {
 		envelope = provenance_envelope(prov_text, strlen(prov_text), key);
@@ -105,6 +108,7 @@ int metadata_write(struct outdir *o, const struct release_meta *m, const struct 
 cleanup:
 	sums_lists_release(&sums);
 	json_decref(manifest);
+	json_decref(sbom);
 	json_decref(prov);
 	free(prov_text);
 	free(envelope);

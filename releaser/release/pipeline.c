@@ -68,8 +68,8 @@ int release_build(const struct release_state *st, const struct release_ident *id
 		goto cleanup;
 	note("building %s (%s channel, %s) for %s with %d jobs", st->version, channel_name(st->channel),
 	     plan_mode(&st->plan), plan_arch_list(&st->plan, arches, sizeof(arches)), ro->jobs);
-	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 ||
-	    build_record_write(id, st->workdir, build_dir) < 0)
+	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 || deps_collect(&st->plan, &b->deps) < 0 ||
+	    build_record_write(id, &b->deps, st->workdir, build_dir) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -85,7 +85,7 @@ static int build_load(const struct release_state *st, const struct release_ident
 	int ret = EXIT_USAGE;
 
 	build_init(b, st, build_dir);
-	if (build_record_check(id, st->workdir, build_dir) < 0)
+	if (build_record_check(id, st->workdir, build_dir, &b->deps) < 0)
 		goto cleanup;
 	ret = check_flavors(st, b) < 0 ? EXIT_FAIL : EXIT_OK;
 cleanup:
@@ -363,6 +363,7 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 	meta_init(&m, st, s);
 	if (release_build(st, &m.id, ro, BUILD_DIR, &b) < 0)
 		goto cleanup;
+	m.deps = b.deps;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
 	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
@@ -392,6 +393,7 @@ int release_package(const struct release_state *st, const struct settings *s, co
 	ret = build_load(st, &m.id, build_dir, &b);
 	if (ret != EXIT_OK)
 		goto cleanup;
+	m.deps = b.deps;
 	ret = EXIT_FAIL;
 	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;

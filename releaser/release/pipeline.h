@@ -15,6 +15,7 @@
 #ifndef RELEASER_PIPELINE_H
 #define RELEASER_PIPELINE_H
 
+#include "release/deps.h"
 #include "release/ident.h"
 #include "release/manifest.h"
 #include "release/outdir.h"
@@ -46,6 +47,7 @@ int release_parse_jobs(const char *arg, int *jobs);
 /* a finished build whose analyzer objects match the plan: what packaging takes */
 struct build {
 	char *dir;  /* WORKDIR/build_dir/: the build directory, with a trailing '/' */
+	struct build_deps deps; /* the libraries its agents link statically (release/deps.h) */
 };
 
 /* build_release frees what b holds; safe on a zeroed struct. */
@@ -53,8 +55,9 @@ void build_release(struct build *b);
 
 /*
  * release_build runs make for st into build_dir (relative to the work
- * tree), checks the analyzer flavors against the plan (once) and records
- * the build of id there for a later `releaser package`. Fills *b (free
+ * tree), checks the analyzer flavors against the plan (once), asks
+ * dpkg-query the versions of the libraries the agents link (b->deps) and
+ * records the build of id there for a later `releaser package`. Fills *b (free
  * with build_release). Returns 0 or -1 after a message.
  */
 int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,

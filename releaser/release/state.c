@@ -10,6 +10,7 @@
 
 #include "lib/common.h"
 #include "lib/version.h"
+#include "git/gotag.h"
 #include "git/status.h"
 
 /* dirty files named in a refusal before "and N more" */
@@ -271,13 +272,46 @@ static void read_source_uri(git_repository *repo, struct release_state *st)
 		free(url);
 }
 
+/* the Go module's tag of a release-channel tag: it must name the same commit; -1 after a message */
+static int read_go_tag(git_repository *repo, struct release_state *st)
+{
+	char tagged[OID_HEX_LEN + 1], *ref;
+	int rc;
+
+	if (!st->tag || st->snapshot || st->channel != CHANNEL_RELEASE || !st->version[0])
+		return 0;
+	ref = xasprintf("refs/tags/%s", st->tag);
+	rc = commit_resolve(repo, ref, tagged);
+	free(ref);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0; /* a missing release tag is a problem listed already */
+	st->go_tag = go_tag_name(st->tag);
+	ref = xasprintf("refs/tags/%s", st->go_tag);
+	rc = commit_resolve(repo, ref, st->go_tag_commit);
+	free(ref);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		st->go_tag_commit[0] = '\0';
+		return 0;
+	}
+	st->go_tag_ok = !strcmp(st->go_tag_commit, tagged);
+	if (!st->go_tag_ok)
+		problem(st, "tag '%s' names %.12s, not the commit of '%s' (%.12s): the Go module's version must be "
+			    "the release's commit; delete it (git tag -d %s) and run 'releaser tag --go %s'",
+			st->go_tag, st->go_tag_commit, st->tag, tagged, st->go_tag, st->tag);
+	return 0;
+}
+
 static void read_head_tags(struct release_state *st, const struct tag_index *ix)
 {
 	const char *const *names;
 	size_t i, n = tag_index_lookup(ix, st->head.sha, &names);
 
+	/* the Go module's tags (support/go/vX.Y.Z) sit beside the release tags and are not releases */
 	for (i = 0; i < n; i++)
-		strlist_add(&st->head_tags, names[i]);
+		if (strncmp(names[i], GO_MODULE_DIR "/", strlen(GO_MODULE_DIR "/")))
+			strlist_add(&st->head_tags, names[i]);
 }
 
 int release_state_load(git_repository *repo, const struct settings *s, const struct state_opts *o,
@@ -311,7 +345,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	if (!ix || describe_commit(repo, ix, st->head.sha, &st->desc) < 0)
 		goto cleanup;
 	read_head_tags(st, ix);
-	if (read_version(repo, st, o) < 0)
+	if (read_version(repo, st, o) < 0 || read_go_tag(repo, st) < 0)
 		goto cleanup;
 	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
 		goto cleanup;
@@ -347,6 +381,7 @@ void release_state_release(struct release_state *st)
 	free(st->tag);
 	free(st->source_uri);
 	free(st->changelog);
+	free(st->go_tag);
 	builder_release(&st->builder);
 	strlist_clear(&st->head_tags);
 	strlist_clear(&st->dirty);

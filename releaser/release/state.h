@@ -23,7 +23,9 @@
  *   - a package.file of the settings that is not a file in the work tree;
  *   - a SOURCE_DATE_EPOCH that is not a number;
  *   - a builder or source that is not a URI, or GitHub Actions variables
- *     missing (release/builder.h).
+ *     missing (release/builder.h);
+ *   - on the release channel, a Go module tag support/go/TAG that names
+ *     another commit than TAG (git/gotag.h); a missing one is only shown.
  */
 #ifndef RELEASER_STATE_H
 #define RELEASER_STATE_H
@@ -72,6 +74,9 @@ struct release_state {
 	struct build_plan plan;
 	struct strlist problems;    /* preflight refusals, first first; empty: ready */
 	char *changelog;            /* CHANGELOG.md's text: set by release_prepare for package and release */
+	char *go_tag;               /* support/go/TAG for a release-channel tag; NULL otherwise (git/gotag.h) */
+	char go_tag_commit[OID_HEX_LEN + 1]; /* the commit go_tag names; "" when it does not exist */
+	int go_tag_ok;              /* go_tag names the commit the release tag names */
 };
 
 /*

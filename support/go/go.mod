@@ -1,3 +1,3 @@
-module profiling-agent/support/go
+module github.com/profiling-agent/profiling-agent/support/go
 
 go 1.19

@@ -46,17 +46,29 @@ test_expect_success 'the header carries every type with its upstream value' '
 	test_cmp expect actual
 '
 
-test_expect_success 'the Go package builds without cgo and agrees with the header' '
-	(cd "$ROOT/support/go" && CGO_ENABLED=0 go vet ./... && CGO_ENABLED=0 go build ./...)
+# the module path README.md documents: the repository's own, so go get finds it
+GO_MODULE=github.com/profiling-agent/profiling-agent/support/go
+
+test_expect_success 'the Go module path has a host, is the documented one, and ends in its directory' '
+	export GOCACHE=$TRASH/gocache GOPATH=$TRASH/gopath
+	test "$(cd "$ROOT/support/go" && go list -m)" = $GO_MODULE
+	case "${GO_MODULE%%/*}" in *.*) ;; *) echo "no host in $GO_MODULE"; false ;; esac
+	case $GO_MODULE in */support/go) ;; *) echo "$GO_MODULE does not end in support/go"; false ;; esac
+	test_grep "\`$GO_MODULE\`" "$ROOT/README.md"
+'
+
+test_expect_success 'a consumer of the Go module builds and vets without cgo, through a replace of the checkout' '
+	export GOCACHE=$TRASH/gocache GOPATH=$TRASH/gopath CGO_ENABLED=0
+	(cd "$ROOT/support/go" && go vet ./... && go build ./...)
 	mkdir consumer
 	cat >consumer/go.mod <<-EOM
-	module consumer
+	module example.com/consumer
 
 	go 1.19
 
-	require profiling-agent/support/go v0.0.0
+	require $GO_MODULE v0.0.0
 
-	replace profiling-agent/support/go => $ROOT/support/go
+	replace $GO_MODULE => $ROOT/support/go
 	EOM
 	cat >consumer/main.go <<-\EOG
 	package main
@@ -64,7 +76,7 @@ test_expect_success 'the Go package builds without cgo and agrees with the heade
 	import (
 		"fmt"
 
-		ft "profiling-agent/support/go/frametypes"
+		ft "github.com/profiling-agent/profiling-agent/support/go/frametypes"
 	)
 
 	func main() {
@@ -78,7 +90,7 @@ test_expect_success 'the Go package builds without cgo and agrees with the heade
 		fmt.Println((ft.Native | ft.ErrorBit).String(), ft.Abort.String(), ft.FrameType(14).String())
 	}
 	EOG
-	(cd consumer && CGO_ENABLED=0 go build -o ../consumer-bin . )
+	(cd consumer && go vet ./... && go build -o ../consumer-bin . )
 	./consumer-bin >actual
 	{ upstream_values; echo "native+error abort FrameType(14)"; } >expect
 	test_cmp expect actual

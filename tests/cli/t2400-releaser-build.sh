@@ -23,10 +23,10 @@ test_expect_success 'build runs make with the plan, arches, version, commit and 
 	"$R" build --jobs 3 2>../err
 	v=v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)
 	test_cmp - build/make.log <<-EXPECT
-	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=amd64 ARCHES=amd64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
+	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=amd64 ARCHES=amd64 VERSION=$v PC_VERSION=0.0.0~SNAPSHOT-$(git rev-parse --short=12 HEAD) COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
 	EXPECT
 	test_cmp - build/arm64/make.log <<-EXPECT
-	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=arm64 ARCHES=arm64 VERSION=$v COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
+	EBPF_FLAGS= AGENT_FEATURES=debug-analyzer AGENT_ARCH=arm64 ARCHES=arm64 VERSION=$v PC_VERSION=0.0.0~SNAPSHOT-$(git rev-parse --short=12 HEAD) COMMIT=$(git rev-parse HEAD) SANITIZE= JOBS=-j3
 	EXPECT
 	test "$(flavor build/ebpf/analyzer.ebpf.release.amd64)" = release
 	test "$(flavor build/arm64/ebpf/analyzer.ebpf.debug.arm64)" = debug

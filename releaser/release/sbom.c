@@ -1,0 +1,220 @@
+/* The release's SPDX document (see sbom.h). */
+#include "release/sbom.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/common.h"
+#include "lib/json.h"
+#include "lib/self.h"
+#include "release/deps.h"
+
+#define SPDX_VERSION "SPDX-2.3"
+#define NAMESPACE_BASE "https://spdx.org/spdxdocs/"
+
+/* "SPDXRef-" PREFIX "-" s, with every character SPDX ids do not allow made '-' (caller frees) */
+static char *spdx_id(const char *prefix, const char *s)
+{
+	char *id = xasprintf("SPDXRef-%s-%s", prefix, s), *p;
+
+	for (p = id + strlen("SPDXRef-"); *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", *p))
+			*p = '-';
+	return id;
+}
+
+/* the fields every package has: id, name, version, no download location or license asserted */
+static json_t *package(const char *id, const char *name, const char *version, const char *purpose)
+{
+	json_t *p = json_object();
+
+	jset(p, "SPDXID", jstr(id));
+	jset(p, "name", jstr(name));
+	jset(p, "versionInfo", jstr(version));
+	jset(p, "downloadLocation", jstr(DEPS_NOASSERTION));
+	jset(p, "filesAnalyzed", json_false());
+	jset(p, "primaryPackagePurpose", jstr(purpose));
+	jset(p, "licenseConcluded", jstr(DEPS_NOASSERTION));
+	jset(p, "licenseDeclared", jstr(DEPS_NOASSERTION));
+	jset(p, "copyrightText", jstr(DEPS_NOASSERTION));
+	return p;
+}
+
+static void relate(json_t *list, const char *a, const char *type, const char *b)
+{
+	json_t *r = json_object();
+
+	jset(r, "spdxElementId", jstr(a));
+	jset(r, "relationshipType", jstr(type));
+	jset(r, "relatedSpdxElement", jstr(b));
+	jpush(list, r);
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* an artifact of the release: a package with its file name and digest */
+static json_t *artifact_package(const struct release_meta *m, const struct artifact *a, const char *id)
+{
+	json_t *p = package(id, a->name, m->id.version, has_suffix(a->name, ".deb") ? "INSTALL" : "ARCHIVE");
+	json_t *sums = json_array(), *sum = json_object();
+
+	jset(p, "packageFileName", jstr(a->name));
+	jset(sum, "algorithm", jstr("SHA256"));
+	jset(sum, "checksumValue", jstr(a->sha256));
+	jpush(sums, sum);
+	jset(p, "checksums", sums);
+	return p;
+}
+
+/* the agent of arch: the project's program, from the release's source when it is known */
+static json_t *agent_package(const struct release_meta *m, const char *arch, const char *id)
+{
+	json_t *p = package(id, m->id.project, m->id.version, "APPLICATION");
+	char *where = m->id.source_uri ? xasprintf("git+%s@%s", m->id.source_uri, m->id.ref) : NULL;
+	char *comment = xasprintf("the agent (bin/profiling-agent) for linux-%s, commit %s, statically linked",
+				  arch, m->id.commit);
+
+	if (where)
+		jset(p, "downloadLocation", jstr(where));
+	jset(p, "packageFileName", jstr("bin/profiling-agent"));
+	jset(p, "comment", jstr(comment));
+	free(comment);
+	free(where);
+	return p;
+}
+
+/* a version as a purl component: '+' (and anything but [A-Za-z0-9.:~_-]) percent-encoded */
+static char *purl_version(const char *v)
+{
+	char *out = xcalloc(strlen(v) * 3 + 1, 1), *o = out;
+
+	for (; *v; v++) {
+		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:~_-", *v))
+			*o++ = *v;
+		else
+			o += sprintf(o, "%%%02X", (unsigned char)*v);
+	}
+	return out;
+}
+
+/* a Debian package the agent links: "NAME:ARCH" (or NAME for arch all), its version, license and purl */
+static json_t *library_package(const struct dep *d, const char *id)
+{
+	char *name = strcmp(d->arch, "all") ? xasprintf("%s:%s", d->package, d->arch) : xstrdup(d->package);
+	char *version = purl_version(d->version);
+	char *purl = xasprintf("pkg:deb/debian/%s@%s?arch=%s", d->package, version, d->arch);
+	json_t *p = package(id, name, d->version, "LIBRARY"), *refs = json_array(), *ref = json_object();
+
+	jset(p, "licenseDeclared", jstr(d->license));
+	jset(ref, "referenceCategory", jstr("PACKAGE-MANAGER"));
+	jset(ref, "referenceType", jstr("purl"));
+	jset(ref, "referenceLocator", jstr(purl));
+	jpush(refs, ref);
+	jset(p, "externalRefs", refs);
+	free(purl);
+	free(version);
+	free(name);
+	return p;
+}
+
+/* the agent of arch a, its libraries and their relationships; -1 after a message */
+static int add_agent(const struct release_meta *m, const struct arch_plan *a, json_t *packages, json_t *rels)
+{
+	const struct arch_deps *ad = deps_find(&m->deps, a->arch);
+	char *agent = spdx_id("Agent", a->arch), *lib, *suffix;
+	size_t i;
+
+	if (!ad) {
+		free(agent);
+		return error("no versions of the libraries the %s agent links were recorded with its build: build "
+			     "and package it again with this releaser", a->arch);
+	}
+	jpush(packages, agent_package(m, a->arch, agent));
+	for (i = 0; i < ad->n; i++) {
+		suffix = xasprintf("%s-%s", a->arch, ad->libs[i].package);
+		lib = spdx_id("Library", suffix);
+		jpush(packages, library_package(&ad->libs[i], lib));
+		relate(rels, agent, "STATIC_LINK", lib);
+		free(lib);
+		free(suffix);
+	}
+	free(agent);
+	return 0;
+}
+
+/* the document's header: version, license, name, namespace, creation */
+static json_t *header(const struct release_meta *m)
+{
+	json_t *doc = json_object(), *info = json_object(), *creators = json_array();
+	char *name = xasprintf("%s-%s", m->id.project, m->id.version);
+	char *ns = xasprintf(NAMESPACE_BASE "%s-%s-%s", m->id.project, m->id.version, m->id.commit);
+	char *tool = xasprintf("Tool: releaser-%s", releaser_version());
+	time_t t = (time_t)m->id.epoch;
+	char created[32];
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	jset(doc, "spdxVersion", jstr(SPDX_VERSION));
+	jset(doc, "dataLicense", jstr("CC0-1.0"));
+	jset(doc, "SPDXID", jstr("SPDXRef-DOCUMENT"));
+	jset(doc, "name", jstr(name));
+	jset(doc, "documentNamespace", jstr(ns));
+	jpush(creators, jstr(tool));
+	jset(info, "created", jstr(created));
+	jset(info, "creators", creators);
+	jset(doc, "creationInfo", info);
+	free(tool);
+	free(ns);
+	free(name);
+	return doc;
+}
+
+static int artifact_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct artifact *)a)->name, ((const struct artifact *)b)->name);
+}
+
+json_t *sbom_document(const struct release_meta *m)
+{
+	json_t *doc = header(m), *packages = json_array(), *rels = json_array();
+	struct artifact *sorted = xcalloc(m->n ? m->n : 1, sizeof(*sorted));
+	char *id, *agent;
+	size_t i;
+
+	/* by name: the same document whatever order the artifacts were made in */
+	memcpy(sorted, m->tarballs, m->n * sizeof(*sorted));
+	qsort(sorted, m->n, sizeof(*sorted), artifact_cmp);
+	for (i = 0; i < m->n; i++) {
+		const struct artifact *a = &sorted[i];
+
+		id = spdx_id("Artifact", a->name);
+		jpush(packages, artifact_package(m, a, id));
+		relate(rels, "SPDXRef-DOCUMENT", "DESCRIBES", id);
+		if (a->agent && a->arch[0]) {
+			agent = spdx_id("Agent", a->arch);
+			relate(rels, id, "CONTAINS", agent);
+			free(agent);
+		}
+		free(id);
+	}
+	free(sorted);
+	for (i = 0; i < m->id.n_arches; i++) {
+		if (m->id.arches[i].agent && add_agent(m, &m->id.arches[i], packages, rels) < 0) {
+			json_decref(packages);
+			json_decref(rels);
+			json_decref(doc);
+			return NULL;
+		}
+	}
+	jset(doc, "packages", packages);
+	jset(doc, "relationships", rels);
+	return doc;
+}

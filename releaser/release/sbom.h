@@ -1,0 +1,32 @@
+/*
+ * sbom.spdx.json: the release's software bill of materials, an SPDX 2.3
+ * JSON document made from the release in memory, byte for byte the same
+ * wherever it is written (release, package, finalize):
+ *
+ *   packages       every artifact of the release (name, sha256), the agent
+ *                  of each arch, and the Debian packages each agent links
+ *                  statically (release/deps.h), with their versions,
+ *                  licenses and purls
+ *   relationships  the document DESCRIBES each artifact; an artifact that
+ *                  holds the agent CONTAINS it; the agent STATIC_LINKs
+ *                  each library
+ *   created        the release's epoch; documentNamespace made from the
+ *                  project, version and commit (no random part)
+ */
+#ifndef RELEASER_SBOM_H
+#define RELEASER_SBOM_H
+
+#include <jansson.h>
+
+#include "release/manifest.h"
+
+#define SBOM_FILE "sbom.spdx.json"
+
+/*
+ * sbom_document returns m's SPDX document (caller json_decrefs it), or
+ * NULL after a message when an arch with an agent has no libraries
+ * recorded (a build or manifest of an older releaser).
+ */
+json_t *sbom_document(const struct release_meta *m);
+
+#endif /* RELEASER_SBOM_H */

@@ -1,0 +1,163 @@
+#!/bin/bash
+# sbom.spdx.json: checked against tests/fixtures/spdx-schema-2.3.json, a
+# subset of the SPDX 2.3 JSON schema (the document's fields, their types,
+# what is required, the enumerations), by tests/tools/spdx-validate.py
+# (python3-jsonschema, plus the rules the schema does not express); the
+# library versions against dpkg-query on this machine; the relationships.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+"$R" keygen --out "$TRASH_ROOT/key" >/dev/null 2>&1
+KEY=$TRASH_ROOT/key.key
+SCHEMA=$ROOT/tests/fixtures/spdx-schema-2.3.json
+VALIDATE=$ROOT/tests/tools/spdx-validate.py
+OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
+LIBS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev"
+
+# a release of v2.0.0 of a fake project into out/
+released() {
+	fake_project p
+	git -C p tag -a v2.0.0 -m v2
+	"$R" -C p release --key "$KEY" --out ../out >/dev/null 2>err
+}
+
+# the libraries an agent of arch $1 links, as the SBOM names them, sorted
+expected_libraries() {
+	for l in $LIBS; do echo "$l:$1"; done
+	if [ "$1" = "$HOST_ARCH" ]; then echo "libc6-dev:$1"; else echo "libc6-dev-$1-cross"; fi
+}
+
+# a dpkg-query that prints the line $1 for every package, first on PATH
+fake_dpkg_query() {
+	mkdir -p fakebin
+	printf '%s\n' "$1" >fakebin/answer
+	printf '#!/bin/sh\ncat "$(dirname "$0")/answer"\n' >fakebin/dpkg-query
+	chmod +x fakebin/dpkg-query
+}
+
+test_expect_success 'sbom.spdx.json is valid SPDX 2.3, listed in SHA256SUMS and the manifest' '
+	released
+	"$VALIDATE" "$SCHEMA" out/sbom.spdx.json >result
+	echo valid >expect
+	test_cmp expect result
+	(cd out && sha256sum -c SHA256SUMS) >checked
+	test_grep "^sbom.spdx.json: OK" checked
+	test "$(jq -r ".artifacts[] | select(.name == \"sbom.spdx.json\") | .kind" out/manifest.json)" = sbom
+'
+
+test_expect_success 'the validator refuses what SPDX 2.3 does not allow' '
+	released
+	jq "del(.creationInfo)" out/sbom.spdx.json >no-info.json
+	expect_exit 1 "$VALIDATE" "$SCHEMA" no-info.json >out1
+	test_grep "creationInfo. is a required property" out1
+	jq ".relationships[0].relationshipType = \"LINKS\"" out/sbom.spdx.json >bad-type.json
+	expect_exit 1 "$VALIDATE" "$SCHEMA" bad-type.json >out2
+	test_grep "is not one of" out2
+	jq ".packages[0].SPDXID = \"SPDXRef-a_b\"" out/sbom.spdx.json >bad-id.json
+	expect_exit 1 "$VALIDATE" "$SCHEMA" bad-id.json >out3
+	test_grep "is not SPDXRef-" out3
+	jq ".packages[0].version = \"1\"" out/sbom.spdx.json >extra.json
+	expect_exit 1 "$VALIDATE" "$SCHEMA" extra.json >out4
+	test_grep "Additional properties are not allowed" out4
+'
+
+test_expect_success 'every library is named per arch with the version dpkg-query gives' '
+	released
+	for arch in amd64 arm64; do
+		jq -r ".packages[] | select(.SPDXID | startswith(\"SPDXRef-Library-$arch-\")) | .name" \
+			out/sbom.spdx.json | sort >names.$arch
+		expected_libraries $arch | sort >expect.$arch
+		test_cmp expect.$arch names.$arch
+		while read -r name; do
+			want=$(dpkg-query -W -f "\${Version}" "$name")
+			got=$(jq -r ".packages[] | select(.name == \"$name\") | .versionInfo" out/sbom.spdx.json)
+			test -n "$want"
+			test "$got" = "$want"
+			purl=$(jq -r ".packages[] | select(.name == \"$name\") | .externalRefs[0].referenceLocator" \
+				out/sbom.spdx.json)
+			case "$purl" in "pkg:deb/debian/${name%%:*}@"*) ;; *) echo "bad purl $purl"; false ;; esac
+		done <names.$arch
+	done
+	# licenses from the machine-readable copyright files; glibc has none
+	test "$(jq -r ".packages[] | select(.name == \"zlib1g-dev:amd64\") | .licenseDeclared" out/sbom.spdx.json)" = Zlib
+	test "$(jq -r ".packages[] | select(.name == \"libbpf-dev:arm64\") | .licenseDeclared" out/sbom.spdx.json)" = \
+		"LGPL-2.1-only OR BSD-2-Clause"
+	test "$(jq -r ".packages[] | select(.name == \"libc6-dev:$HOST_ARCH\") | .licenseDeclared" out/sbom.spdx.json)" = \
+		NOASSERTION
+'
+
+test_expect_success 'relationships: DESCRIBES each artifact, CONTAINS the agent, STATIC_LINK each library' '
+	released
+	S=out/sbom.spdx.json
+	jq -r ".relationships[] | select(.relationshipType == \"DESCRIBES\") | .relatedSpdxElement" $S >described
+	printf "%s\n" SPDXRef-Artifact-profiling-agent-v2.0.0-linux-amd64.tar.gz \
+		SPDXRef-Artifact-profiling-agent-v2.0.0-linux-arm64.tar.gz >expect
+	test_cmp expect described
+	for arch in amd64 arm64; do
+		T=SPDXRef-Artifact-profiling-agent-v2.0.0-linux-$arch.tar.gz
+		test "$(jq -r ".relationships[] | select(.spdxElementId == \"$T\" and .relationshipType == \"CONTAINS\") |
+			.relatedSpdxElement" $S)" = SPDXRef-Agent-$arch
+		test "$(jq -r ".packages[] | select(.SPDXID == \"$T\") | .checksums[0].checksumValue" $S)" = \
+			"$(sha256sum out/profiling-agent-v2.0.0-linux-$arch.tar.gz | cut -d" " -f1)"
+		jq -r ".relationships[] | select(.spdxElementId == \"SPDXRef-Agent-$arch\" and
+			.relationshipType == \"STATIC_LINK\") | .relatedSpdxElement as \$id |
+			\$S[0].packages[] | select(.SPDXID == \$id) | .name" --slurpfile S $S $S | sort >linked.$arch
+		expected_libraries $arch | sort >expect.$arch
+		test_cmp expect.$arch linked.$arch
+	done
+	test "$(jq "[.relationships[] | select(.relationshipType == \"STATIC_LINK\")] | length" $S)" = 12
+'
+
+test_expect_success 'reproducible: created is the release epoch, the namespace names version and commit' '
+	released
+	commit=$(git -C p rev-parse HEAD)
+	test "$(jq -r .creationInfo.created out/sbom.spdx.json)" = 2024-01-02T03:04:05Z
+	test "$(jq -r .documentNamespace out/sbom.spdx.json)" = \
+		"https://spdx.org/spdxdocs/profiling-agent-v2.0.0-$commit"
+	"$R" -C p release --key "$KEY" --out ../again >/dev/null 2>&1
+	cmp out/sbom.spdx.json again/sbom.spdx.json
+'
+
+test_expect_success 'package takes the versions the build recorded, not what dpkg-query says later' '
+	fake_project p
+	git -C p tag -a v2.0.0 -m v2
+	"$R" -C p build >/dev/null 2>&1
+	fake_dpkg_query "installed	$HOST_ARCH	9.9-9"
+	PATH=$PWD/fakebin:$PATH "$R" -C p package --key "$KEY" --out ../out >/dev/null 2>&1
+	test "$(jq -r ".packages[] | select(.name == \"libbpf-dev:$HOST_ARCH\") | .versionInfo" out/sbom.spdx.json)" = \
+		"$(dpkg-query -W -f "\${Version}" libbpf-dev:$HOST_ARCH)"
+	test_grep -v 9.9-9 out/sbom.spdx.json
+'
+
+test_expect_success 'what dpkg-query prints is checked: no version, not installed, or not a version stops the build' '
+	fake_project p
+	for answer in "installed	$HOST_ARCH	1.0\"}" "installed	$HOST_ARCH	" "config-files	$HOST_ARCH	1.0-1" \
+		"installed	s390x	1.0-1" "garbage"; do
+		fake_dpkg_query "$answer"
+		expect_exit 1 env PATH=$PWD/fakebin:$PATH "$R" -q -C p release --key "$KEY" --out ../out 2>err
+		grep "^releaser: " err >msg
+		one_line msg
+		test_grep "libbpf-dev:$HOST_ARCH" msg
+		test_grep "check the package database\|not installed" msg
+		test ! -e out
+	done
+	printf "#!/bin/sh\nexit 1\n" >fakebin/dpkg-query
+	expect_exit 1 env PATH=$PWD/fakebin:$PATH "$R" -q -C p release --key "$KEY" --out ../out 2>err
+	grep "^releaser: " err >msg
+	one_line msg
+	test_grep "libbpf-dev:$HOST_ARCH. is not installed (dpkg-query exited with 1).*install-deps.sh" msg
+'
+
+test_expect_success 'finalize refuses per-arch manifests that carry no library versions' '
+	fake_project p
+	git -C p tag -a v2.0.0 -m v2
+	"$R" -C p release --no-sign --out ../parts >/dev/null 2>&1
+	jq "del(.static_libraries)" parts/manifest-arm64.json >changed
+	mv changed parts/manifest-arm64.json
+	expect_exit 1 "$R" finalize --out parts --key "$KEY" 2>err
+	one_line err
+	test_grep "no versions of the libraries the arm64 agent links" err
+	test ! -e parts/SHA256SUMS
+	test ! -e parts/sbom.spdx.json
+'
+test_done
