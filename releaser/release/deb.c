@@ -193,9 +193,9 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 	char *name, *overrides;
 	int ret = -1;
 
-	add_src(l, "usr/bin/profiling-agent", build, "bin/profiling-agent", 0755);
+	add_src(l, "usr/bin/profiling-agent", build, "deb/profiling-agent", 0755);
 	name = xasprintf("%s/libanalyzer.so.1", lib);
-	add_src(l, name, build, "lib/libanalyzer.so", 0644);
+	add_src(l, name, build, "deb/libanalyzer.so", 0644);
 	free(name);
 	name = xasprintf("%s/libanalyzer.so", lib);
 	tar_add_symlink(l, name, "libanalyzer.so.1");
@@ -210,8 +210,10 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 	if (add_copyright(l, id, workdir, doc) < 0 || add_changelog(l, id, s, package, version, doc) < 0)
 		goto cleanup;
 	name = xasprintf("usr/share/lintian/overrides/%s", package);
-	overrides = xasprintf("# the agent is statically linked on purpose: it runs on hosts without its libraries\n"
-			      "%s: statically-linked-binary [usr/bin/profiling-agent]\n", package);
+	overrides = xasprintf("# the agent is statically linked on purpose (zlib included): it runs on hosts\n"
+			      "# without its libraries\n"
+			      "%s: statically-linked-binary [usr/bin/profiling-agent]\n"
+			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n", package, package);
 	tar_add_data(l, name, overrides, strlen(overrides), 0644);
 	free(overrides);
 	free(name);

@@ -13,8 +13,8 @@
  * from one version, and libanalyzer is only meant for the analyzer of the
  * same release. data.tar.xz:
  *
- *   usr/bin/profiling-agent                  bin/profiling-agent (static)
- *   usr/lib/<triplet>/libanalyzer.so.1       lib/libanalyzer.so (SONAME libanalyzer.so.1)
+ *   usr/bin/profiling-agent                  deb/profiling-agent (static, stripped)
+ *   usr/lib/<triplet>/libanalyzer.so.1       deb/libanalyzer.so (SONAME libanalyzer.so.1, stripped)
  *   usr/lib/<triplet>/libanalyzer.so         -> libanalyzer.so.1
  *   usr/lib/<triplet>/libanalyzer.a          lib/libanalyzer.a
  *   usr/lib/<triplet>/pkgconfig/analyzer.pc  made here, for /usr
@@ -24,7 +24,8 @@
  *   usr/share/doc/<package>/copyright        machine-readable (DEP-5), the
  *                                            license text from LICENSE
  *   usr/share/doc/<package>/changelog.gz     one entry: the release
- *   usr/share/lintian/overrides/<package>    statically-linked-binary: the
+ *   usr/share/lintian/overrides/<package>    statically-linked-binary and
+ *                                            embedded-library zlib: the
  *                                            agent is static on purpose
  *
  * The analyzer objects are not shipped as files: the agent and
