@@ -24,7 +24,7 @@ PACKAGES="$FINALIZE
 clang llvm lld bpftool libclang-rt-14-dev
 libbpf-dev libzstd-dev openssh-client strace
 minisign signify-openbsd golang-go
-tar gzip coreutils binutils file time
+tar gzip coreutils binutils file time lintian
 shellcheck python3-yaml python3-jsonschema
 libc6-dbg
 "

@@ -35,10 +35,26 @@ ifneq ($(CROSS),1)
 all: $(RELEASER)
 endif
 
+# The Debian packages take stripped copies of the agent and the shared
+# library, as dh_strip makes them (lintian's unstripped-binary-or-object);
+# the tarballs keep the symbols. binutils strip of the agent's arch.
+DEB_STRIP          ?= $(TRIPLET_$(AGENT_ARCH))-strip
+DEB_AGENT          := $(BUILD)/deb/profiling-agent
+DEB_LIBANALYZER_SO := $(BUILD)/deb/libanalyzer.so
+
+$(DEB_AGENT): $(AGENT_BIN)
+	$(call msg,STRIP,$@)
+	$(Q)mkdir -p $(@D) && $(DEB_STRIP) --strip-all -o $@.tmp $< && mv -f $@.tmp $@
+
+$(DEB_LIBANALYZER_SO): $(LIBANALYZER_SO)
+	$(call msg,STRIP,$@)
+	$(Q)mkdir -p $(@D) && $(DEB_STRIP) --strip-unneeded -o $@.tmp $< && mv -f $@.tmp $@
+
 # What a release ships, and only that: the goal `releaser build` makes
 # (AGENT_BIN and ANALYZER_PC come from agent/build.mk).
 .PHONY: release-outputs
-release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN) $(ANALYZER_PC)
+release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN) $(ANALYZER_PC) \
+	$(DEB_AGENT) $(DEB_LIBANALYZER_SO)
 
 # `make release` (the top-level target installs the dependencies, then
 # comes here): build the releaser, then release the current commit into

@@ -43,13 +43,15 @@ static void drop_partials(const struct release_meta *m, struct outdir *o)
 	size_t i;
 
 	for (i = 0; i < m->n; i++) {
+		if (m->tarballs[i].deb)
+			continue;
 		name = meta_partial_name(m->tarballs[i].arch);
 		outdir_drop(o, name);
 		free(name);
 	}
 }
 
-/* every tarball is in dir with the size and digest its manifest says */
+/* every tarball and package is in dir with the size and digest its manifest says */
 static int check_tarballs(const struct release_meta *m, const char *dir)
 {
 	char hex[SHA256_HEX_LEN + 1];
@@ -85,6 +87,7 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	struct sign_key *key = NULL;
 	const char *dir;
 	struct stat sb;
+	size_t i, debs;
 	char why[512];
 	int rc, ret;
 
@@ -123,8 +126,11 @@ int cmd_finalize(int argc, char **argv, struct context *ctx)
 	drop_partials(&m, &o);
 	if (outdir_commit(&o) < 0)
 		goto cleanup;
-	note("finalized %s (%s channel, %zu tarball%s) in '%s'%s", m.id.version, channel_name(m.id.channel), m.n, m.n == 1 ? "" : "s",
-	     dir, key ? "" : ": unsigned");
+	for (i = 0, debs = 0; i < m.n; i++)
+		debs += m.tarballs[i].deb;
+	note("finalized %s (%s channel, %zu tarball%s, %zu package%s) in '%s'%s", m.id.version,
+	     channel_name(m.id.channel), m.n - debs, m.n - debs == 1 ? "" : "s", debs, debs == 1 ? "" : "s", dir,
+	     key ? "" : ": unsigned");
 	ret = release_report(&o, &m, ro.json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 cleanup:
 	outdir_close(&o);

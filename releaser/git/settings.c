@@ -52,9 +52,12 @@ static int get_list(git_config *cfg, const char *path, const char *key, const ch
 	return git_check(rc, "'%s': bad value for '%s'", path, key);
 }
 
+/* who the packages name when releaser.conf does not say */
+#define DEFAULT_MAINTAINER "profiling-agent maintainers <maintainers@profiling-agent.invalid>"
+
 static const char *const known_keys[] = {
 	"project.name", "branch.main", "branch.debug", "build.arch", "package.file", "mirror.allow",
-	"guard.maxsize", NULL,
+	"guard.maxsize", "deb.maintainer", "deb.homepage", "deb.depends", NULL,
 };
 
 /* each entry of the file: a known key with a value (a bare "arch" line has none) */
@@ -145,6 +148,11 @@ static int validate(const struct settings *s, const char *path)
 				     "(no '..', no leading '/')", path, s->files.items[i]);
 	if (s->guard_max_size <= 0)
 		return error("'%s': guard.maxsize must be a positive number of bytes", path);
+	if (strpbrk(s->deb_maintainer, "\r\n") || !strchr(s->deb_maintainer, '<') ||
+	    s->deb_maintainer[strlen(s->deb_maintainer) - 1] != '>')
+		return error("'%s': deb.maintainer '%s' must be one line 'NAME <EMAIL>'", path, s->deb_maintainer);
+	if (strpbrk(s->deb_homepage, "\r\n") || strpbrk(s->deb_depends, "\r\n"))
+		return error("'%s': deb.homepage and deb.depends must be one line each", path);
 	return 0;
 }
 
@@ -202,7 +210,10 @@ int settings_load(git_repository *repo, struct settings *s)
 	    get_string(cfg, path, "branch.debug", "debug", &s->debug_branch) < 0 ||
 	    get_list(cfg, path, "build.arch", "amd64 arm64", &s->arches) < 0 ||
 	    get_list(cfg, path, "package.file", "LICENSE README.md", &s->files) < 0 ||
-	    get_list(cfg, path, "mirror.allow", SETTINGS_FILE, &s->mirror_allow) < 0)
+	    get_list(cfg, path, "mirror.allow", SETTINGS_FILE, &s->mirror_allow) < 0 ||
+	    get_string(cfg, path, "deb.maintainer", DEFAULT_MAINTAINER, &s->deb_maintainer) < 0 ||
+	    get_string(cfg, path, "deb.homepage", "", &s->deb_homepage) < 0 ||
+	    get_string(cfg, path, "deb.depends", "", &s->deb_depends) < 0)
 		goto cleanup;
 	rc = cfg ? git_config_get_int64(&size, cfg, "guard.maxsize") : GIT_ENOTFOUND;
 	if (rc < 0 && rc != GIT_ENOTFOUND) {
@@ -228,5 +239,8 @@ void settings_release(struct settings *s)
 	strlist_clear(&s->arches);
 	strlist_clear(&s->files);
 	strlist_clear(&s->mirror_allow);
+	free(s->deb_maintainer);
+	free(s->deb_homepage);
+	free(s->deb_depends);
 	memset(s, 0, sizeof(*s));
 }

@@ -9,6 +9,9 @@
  *	[package]  file = LICENSE          file = README.md   (multi-valued)
  *	[mirror]   allow = releaser.conf   (paths debug may differ from main)
  *	[guard]    maxsize = 1048576       (bytes; a larger tracked file is refused)
+ *	[deb]      maintainer = NAME <EMAIL>  (the packages' Maintainer field)
+ *	           homepage = URL          (Homepage; none by default)
+ *	           depends = PKG (>= V), ...  (Depends; none by default)
  */
 #ifndef RELEASER_SETTINGS_H
 #define RELEASER_SETTINGS_H
@@ -26,6 +29,9 @@ struct settings {
 	struct strlist files;
 	struct strlist mirror_allow;
 	long long guard_max_size;
+	char *deb_maintainer;
+	char *deb_homepage;  /* "" when none */
+	char *deb_depends;   /* "" when none */
 };
 
 /*

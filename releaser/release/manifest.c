@@ -39,6 +39,12 @@ void meta_add_tarball(struct release_meta *m, const char *name, const char *arch
 	a->size = size;
 }
 
+void meta_add_deb(struct release_meta *m, const char *name, const char *arch, const char *sha256, uint64_t size)
+{
+	meta_add_tarball(m, name, arch, 1, sha256, size);
+	m->tarballs[m->n - 1].deb = 1;
+}
+
 void meta_release(struct release_meta *m)
 {
 	size_t i;
@@ -100,7 +106,7 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	jset(doc, "partial", json_boolean(partial));
 	ident_to_json(&m->id, doc, 0);
 	for (i = 0; i < m->n; i++)
-		jpush(arts, artifact_json(m, &m->tarballs[i], "tarball"));
+		jpush(arts, artifact_json(m, &m->tarballs[i], m->tarballs[i].deb ? "deb" : "tarball"));
 	for (i = 0; i < n_extra; i++)
 		jpush(arts, artifact_json(m, &extra[i], extra_kind(extra[i].name)));
 	jset(doc, "artifacts", arts);
@@ -125,23 +131,33 @@ char *meta_partial_name(const char *arch)
 /* the tarballs a partial manifest lists, into m and its arches */
 static int read_partial_artifacts(struct release_meta *m, const json_t *arts, const char *path)
 {
-	const char *name, *arch, *sha;
+	const char *name, *arch, *sha, *kind;
 	json_error_t err;
 	json_int_t size;
 	size_t i, j;
-	int agent;
+	int agent, deb;
 
 	for (i = 0; i < json_array_size(arts); i++) {
-		if (json_unpack_ex(json_array_get(arts, i), &err, 0, "{s:s, s:s, s:b, s:I, s:s}", "name", &name, "arch",
-				   &arch, "agent", &agent, "size", &size, "sha256", &sha) < 0 ||
-		    strlen(sha) != SHA256_HEX_LEN || size < 0 || strchr(name, '/')) {
+		kind = "tarball";
+		agent = 0;
+		if (json_unpack_ex(json_array_get(arts, i), &err, 0, "{s:s, s?:s, s:s, s?:b, s:I, s:s}", "name", &name,
+				   "kind", &kind, "arch", &arch, "agent", &agent, "size", &size, "sha256", &sha) < 0 ||
+		    strlen(sha) != SHA256_HEX_LEN || size < 0 || strchr(name, '/') ||
+		    (strcmp(kind, "tarball") && strcmp(kind, "deb"))) {
 			return error("'%s' lists a bad artifact (%s): package that arch again", path,
-				     json_is_object(json_array_get(arts, i)) ? err.text : "not an object");
+				     !json_is_object(json_array_get(arts, i)) ? "not an object"
+				     : strcmp(kind, "tarball") && strcmp(kind, "deb") ? "unknown kind" : err.text);
 		}
+		deb = !strcmp(kind, "deb");
 		for (j = 0; j < m->n; j++)
-			if (!strcmp(m->tarballs[j].arch, arch) || !strcmp(m->tarballs[j].name, name))
+			if ((m->tarballs[j].deb == deb && !strcmp(m->tarballs[j].arch, arch)) ||
+			    !strcmp(m->tarballs[j].name, name))
 				return error("'%s' lists '%s' for %s again: keep one manifest per arch", path, name,
 					     arch);
+		if (deb) {
+			meta_add_deb(m, name, arch, sha, (uint64_t)size);
+			continue;
+		}
 		if (ident_add_arch(&m->id, arch, agent) < 0)
 			return -1;
 		meta_add_tarball(m, name, arch, agent, sha, (uint64_t)size);

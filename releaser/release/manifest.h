@@ -23,6 +23,7 @@ struct artifact {
 	char *name;      /* file name in the output directory */
 	char arch[8];    /* "" for files that are not per arch */
 	int agent;       /* a tarball holding the agent */
+	int deb;         /* a Debian package (release/deb.h), not a tarball */
 	char sha256[SHA256_HEX_LEN + 1];
 	uint64_t size;
 };
@@ -48,14 +49,17 @@ void meta_init(struct release_meta *m, const struct release_state *st, const str
 void meta_add_tarball(struct release_meta *m, const char *name, const char *arch, int agent, const char *sha256,
 		      uint64_t size);
 
+/* meta_add_deb appends a Debian package artifact (kind "deb") of arch. */
+void meta_add_deb(struct release_meta *m, const char *name, const char *arch, const char *sha256, uint64_t size);
+
 /* meta_release frees what m holds. */
 void meta_release(struct release_meta *m);
 
 /*
  * meta_manifest returns manifest.json's document: schema, partial, the
- * identity (ident_to_json), the tarballs plus the extra artifacts (n_extra
- * of them: CHANGELOG.md of kind "notes", sbom.spdx.json of kind "sbom",
- * any other of kind "provenance"),
+ * identity (ident_to_json), the tarballs and packages (kind "deb") plus
+ * the extra artifacts (n_extra of them: CHANGELOG.md of kind "notes",
+ * sbom.spdx.json of kind "sbom", any other of kind "provenance"),
  * and the checksum and signature files that accompany them (none when
  * partial). A partial one also carries m's changelog text and the static
  * libraries of its artifacts' arches, for `releaser finalize`. Caller

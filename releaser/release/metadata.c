@@ -121,20 +121,29 @@ int metadata_write_partials(struct outdir *o, const struct release_meta *m)
 	struct release_meta one;
 	json_t *doc;
 	char *name;
-	size_t i;
+	size_t i, j;
 	int rc;
 
+	one = *m;
+	one.tarballs = xcalloc(m->n ? m->n : 1, sizeof(*one.tarballs));
 	for (i = 0; i < m->n; i++) {
-		one = *m;
-		one.tarballs = &m->tarballs[i];
-		one.n = 1;
+		if (m->tarballs[i].deb)
+			continue;
+		/* an arch's tarball, then its package */
+		one.n = 0;
+		for (j = 0; j < m->n; j++)
+			if (!strcmp(m->tarballs[j].arch, m->tarballs[i].arch))
+				one.tarballs[one.n++] = m->tarballs[j];
 		doc = meta_manifest(&one, NULL, 0, 0, 1);
 		name = meta_partial_name(m->tarballs[i].arch);
 		rc = stage_json(o, name, doc, NULL);
 		free(name);
 		json_decref(doc);
-		if (rc < 0)
+		if (rc < 0) {
+			free(one.tarballs);
 			return -1;
+		}
 	}
+	free(one.tarballs);
 	return 0;
 }

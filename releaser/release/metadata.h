@@ -1,13 +1,15 @@
 /*
  * The files that describe and seal a release, staged beside its tarballs:
  *
- *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs
+ *   provenance.intoto.json  in-toto / SLSA provenance of the tarballs and
+ *                           packages
  *   CHANGELOG.md            the release notes (release/notes.h), when the
  *                           release carries them
  *   provenance.intoto.jsonl the same, signed: a DSSE envelope (signed only)
  *   manifest.json           every artifact with sha256, size, arch, flavors
- *   SHA256SUMS              GNU format, sorted by name: the tarballs and
- *                           the files above, made from the artifact list
+ *   SHA256SUMS              GNU format, sorted by name: the tarballs, the
+ *                           Debian packages and the files above, made from
+ *                           the artifact list
  *   SHA256SUMS.minisig      minisign signature (trusted comment: timestamp,
  *                           version, commit, channel)
  *   SHA256SUMS.sig          signify embedded signature over the same list in
@@ -41,8 +43,8 @@ void checksum_lists(const struct artifact *a, size_t n, struct sums_lists *l);
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key);
 
 /*
- * metadata_write_partials stages manifest-<arch>.json for each tarball of m
- * (each carrying m's notes). Returns 0 or -1 after a message.
+ * metadata_write_partials stages manifest-<arch>.json for each tarball of m,
+ * listing it and that arch's package (each carrying m's notes). Returns 0 or -1 after a message.
  */
 int metadata_write_partials(struct outdir *o, const struct release_meta *m);
 

@@ -14,6 +14,7 @@
 #include "lib/json.h"
 #include "lib/self.h"
 #include "release/build.h"
+#include "release/deb.h"
 #include "release/metadata.h"
 #include "release/layout.h"
 #include "release/notes.h"
@@ -210,29 +211,48 @@ static char *tarball_name(const struct release_meta *m, const char *arch)
 	return name;
 }
 
-/* the tarballs step: one per arch of the identity into o's stage, appended to m */
+/* the Debian package of arch a of build b into path; its digest and size in *res */
+static int write_deb(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+		     struct tar_result *res)
+{
+	const char *sub = plan_arch_subdir(&st->plan, a);
+	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
+	int ret = deb_write_package(&m->id, s, st->workdir, arch_dir, a, path, display, res);
+
+	free(arch_dir);
+	return ret;
+}
+
+/* the tarballs step: per arch of the identity, its tarball and (with the agent) its package into o's stage, appended to m */
 static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
 			    struct outdir *o, struct release_meta *m)
 {
 	struct tar_result res;
 	char *name = NULL, *path = NULL, *display = NULL;
-	size_t i;
+	size_t i, deb;
 	int ret = -1;
 
 	for (i = 0; i < m->id.n_arches; i++) {
 		const struct arch_plan *a = &m->id.arches[i];
 
-		name = tarball_name(m, a->arch);
-		path = outdir_stage_path(o, name);
-		display = outdir_final_path(o, name);
-		if (write_tarball(st, s, m, b, a, path, display, &res) < 0)
-			goto cleanup;
-		outdir_add(o, name, res.sha256, res.size);
-		meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
-		free(name);
-		free(path);
-		free(display);
-		name = path = display = NULL;
+		for (deb = 0; deb < (a->agent ? 2u : 1u); deb++) {
+			name = deb ? deb_file_name(&m->id, a->arch) : tarball_name(m, a->arch);
+			path = outdir_stage_path(o, name);
+			display = outdir_final_path(o, name);
+			if ((deb ? write_deb(st, s, m, b, a, path, display, &res)
+				 : write_tarball(st, s, m, b, a, path, display, &res)) < 0)
+				goto cleanup;
+			outdir_add(o, name, res.sha256, res.size);
+			if (deb)
+				meta_add_deb(m, name, a->arch, res.sha256, res.size);
+			else
+				meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
+			free(name);
+			free(path);
+			free(display);
+			name = path = display = NULL;
+		}
 	}
 	ret = 0;
 cleanup:
@@ -274,7 +294,7 @@ static int compare_builds(const struct release_state *st, const struct settings 
 {
 	struct tar_result res;
 	char *path = NULL, *first = NULL, *entry = NULL;
-	size_t i;
+	size_t i, debs;
 	int ret = -1;
 
 	for (i = 0; i < m->n; i++) {
@@ -284,11 +304,13 @@ static int compare_builds(const struct release_state *st, const struct settings 
 		for (k = 0; k < m->id.n_arches && strcmp(m->id.arches[k].arch, t->arch); k++)
 			;
 		path = xasprintf("%s%s", again->dir, t->name);
-		if (k == m->id.n_arches || write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res) < 0)
+		if (k == m->id.n_arches ||
+		    (t->deb ? write_deb(st, s, m, again, &m->id.arches[k], path, path, &res)
+			    : write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res)) < 0)
 			goto cleanup;
 		if (strcmp(res.sha256, t->sha256) || res.size != t->size) {
 			first = outdir_stage_path(o, t->name);
-			entry = tarball_first_difference(first, path);
+			entry = t->deb ? NULL : tarball_first_difference(first, path);
 			error("'%s' differs between two builds of the same commit (first at '%s'): the build is "
 			      "not reproducible; compare '%s%s' with '%s%s'", t->name, entry ? entry : "?",
 			      st->workdir, BUILD_DIR, st->workdir, REPRO_BUILD_DIR);
@@ -297,7 +319,10 @@ static int compare_builds(const struct release_state *st, const struct settings 
 		free(path);
 		path = NULL;
 	}
-	note("reproducible: %zu tarball%s byte-identical across two builds", m->n, m->n == 1 ? "" : "s");
+	for (i = 0, debs = 0; i < m->n; i++)
+		debs += m->tarballs[i].deb;
+	note("reproducible: %zu tarball%s and %zu package%s byte-identical across two builds", m->n - debs,
+	     m->n - debs == 1 ? "" : "s", debs, debs == 1 ? "" : "s");
 	ret = 0;
 cleanup:
 	free(entry);

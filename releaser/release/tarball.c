@@ -1,4 +1,4 @@
-/* Reproducible tarballs with libarchive (see tarball.h). */
+/* Reproducible tarballs and Debian packages with libarchive (see tarball.h). */
 #include "release/tarball.h"
 
 #include <archive.h>
@@ -118,12 +118,27 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct tar_entry *)a)->name, ((const struct tar_entry *)b)->name);
 }
 
-/* where the compressed bytes go: the atomic file, through the hash */
+/* where the compressed bytes go: the atomic file through the hash, or memory */
 struct sink {
 	struct atomic_file file;
 	struct sha256 hash;
+	struct blob *mem;     /* not NULL: append here instead (no file, no hash) */
 	const char *display;
 };
+
+static void blob_append(struct blob *b, const void *buf, size_t len)
+{
+	b->data = xrealloc(b->data, b->len + len + 1);
+	memcpy(b->data + b->len, buf, len);
+	b->len += len;
+}
+
+void blob_release(struct blob *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+}
 
 static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, size_t len)
 {
@@ -132,6 +147,10 @@ static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, siz
 	size_t left = len;
 	ssize_t n;
 
+	if (s->mem) {
+		blob_append(s->mem, buf, len);
+		return (la_ssize_t)len;
+	}
 	if (sha256_update(&s->hash, buf, len) < 0) {
 		archive_set_error(a, EIO, "hashing failed");
 		return -1;
@@ -163,8 +182,9 @@ static void entry_header(struct archive_entry *ae, const char *path, mode_t type
 	archive_entry_set_gname(ae, "root");
 }
 
-/* streams src into the archive, checking it is the size it had */
-static int write_file_data(struct archive *a, int fd, const char *src, int64_t size, const char *display)
+/* streams src into the archive (and md5 when not NULL), checking it is the size it had */
+static int write_file_data(struct archive *a, int fd, const char *src, int64_t size, const char *display,
+			   struct md5 *md5)
 {
 	static char buf[READ_CHUNK];
 	int64_t done = 0;
@@ -181,6 +201,8 @@ static int write_file_data(struct archive *a, int fd, const char *src, int64_t s
 		done += n;
 		if (done > size)
 			break;
+		if (md5 && md5_update(md5, buf, (size_t)n) < 0)
+			return -1;
 		if (archive_check(a, archive_write_data(a, buf, (size_t)n) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
 				  "cannot write '%s'", display) < 0)
 			return -1;
@@ -190,11 +212,37 @@ static int write_file_data(struct archive *a, int fd, const char *src, int64_t s
 	return 0;
 }
 
-static int write_entry(struct archive *a, struct archive_entry *ae, const char *top, const struct tar_entry *e,
-		       long long mtime, const char *display)
+/* the content of file entry e, from src or data; its md5 into e when md5 is set */
+static int write_entry_data(struct archive *a, int fd, struct tar_entry *e, int64_t size, const char *display,
+			    int md5)
+{
+	struct md5 h = { 0 };
+	int ret = -1;
+
+	if (md5 && md5_init(&h) < 0)
+		return -1;
+	if (fd >= 0) {
+		if (write_file_data(a, fd, e->src, size, display, md5 ? &h : NULL) < 0)
+			goto cleanup;
+	} else if (e->len > 0) {
+		if ((md5 && md5_update(&h, e->data, e->len) < 0) ||
+		    archive_check(a, archive_write_data(a, e->data, e->len) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
+				  "cannot write '%s'", display) < 0)
+			goto cleanup;
+	}
+	e->size = (uint64_t)size;
+	ret = md5 ? md5_final(&h, e->md5) : 0;
+cleanup:
+	md5_abort(&h);
+	return ret;
+}
+
+static int write_entry(struct archive *a, struct archive_entry *ae, const char *top, struct tar_entry *e,
+		       long long mtime, const char *display, int md5)
 {
 	char *path = xasprintf("%s/%s", top, e->name);
 	struct stat sb;
+	int64_t size = (int64_t)e->len;
 	int fd = -1, ret = -1;
 
 	if (e->kind == TAR_DIR) {
@@ -204,7 +252,6 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const char *
 		archive_entry_set_symlink(ae, e->link);
 	} else {
 		entry_header(ae, path, AE_IFREG, e->mode, mtime);
-		archive_entry_set_size(ae, (la_int64_t)e->len);
 		if (e->src) {
 			fd = open(e->src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -215,18 +262,13 @@ static int write_entry(struct archive *a, struct archive_entry *ae, const char *
 				error("cannot package '%s': not a regular file", e->src);
 				goto cleanup;
 			}
-			archive_entry_set_size(ae, sb.st_size);
+			size = sb.st_size;
 		}
+		archive_entry_set_size(ae, (la_int64_t)size);
 	}
 	if (archive_check(a, archive_write_header(a, ae), "cannot write '%s'", display) < 0)
 		goto cleanup;
-	if (fd >= 0)
-		ret = write_file_data(a, fd, e->src, sb.st_size, display);
-	else if (e->kind == TAR_FILE && e->len > 0)
-		ret = archive_check(a, archive_write_data(a, e->data, e->len) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
-				    "cannot write '%s'", display);
-	else
-		ret = 0;
+	ret = e->kind == TAR_FILE ? write_entry_data(a, fd, e, size, display, md5) : 0;
 cleanup:
 	if (fd >= 0)
 		close(fd);
@@ -234,15 +276,29 @@ cleanup:
 	return ret;
 }
 
-static struct archive *open_writer(struct sink *s)
+/* the compressions: gzip for the tarballs, xz for the members of a .deb (as dpkg-deb makes them) */
+enum tar_filter {
+	TAR_GZIP,
+	TAR_XZ,
+};
+
+static int set_filter(struct archive *a, enum tar_filter filter, const char *display)
+{
+	if (filter == TAR_XZ)
+		return archive_check(a, archive_write_add_filter_xz(a), "cannot write '%s'", display) < 0 ||
+		       archive_check(a, archive_write_set_options(a, "xz:threads=1"), "cannot write '%s'", display);
+	return archive_check(a, archive_write_add_filter_gzip(a), "cannot write '%s'", display) < 0 ||
+	       archive_check(a, archive_write_set_options(a, "gzip:!timestamp"), "cannot write '%s'", display);
+}
+
+static struct archive *open_writer(struct sink *s, enum tar_filter filter)
 {
 	struct archive *a = archive_write_new();
 
 	if (!a)
 		die(EXIT_FAIL, "out of memory");
 	if (archive_check(a, archive_write_set_format_pax_restricted(a), "cannot write '%s'", s->display) < 0 ||
-	    archive_check(a, archive_write_add_filter_gzip(a), "cannot write '%s'", s->display) < 0 ||
-	    archive_check(a, archive_write_set_options(a, "gzip:!timestamp"), "cannot write '%s'", s->display) < 0 ||
+	    set_filter(a, filter, s->display) != 0 ||
 	    archive_check(a, archive_write_set_bytes_in_last_block(a, 1), "cannot write '%s'", s->display) < 0 ||
 	    archive_check(a, archive_write_open2(a, s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
 			  s->display) < 0) {
@@ -252,34 +308,142 @@ static struct archive *open_writer(struct sink *s)
 	return a;
 }
 
+/* the entries of l under top (itself an entry first) into the open sink s */
+static int write_tar(struct sink *s, const char *top, struct tar_list *l, long long mtime, enum tar_filter filter,
+		     int md5)
+{
+	struct archive_entry *ae = NULL;
+	struct archive *a = NULL;
+	size_t i;
+	int ret = -1;
+
+	add_directories(l);
+	qsort(l->items, l->n, sizeof(*l->items), entry_cmp);
+	a = open_writer(s, filter);
+	ae = archive_entry_new();
+	if (!a || !ae)
+		goto cleanup;
+	entry_header(ae, top, AE_IFDIR, 0755, mtime);
+	if (archive_check(a, archive_write_header(a, ae), "cannot write '%s'", s->display) < 0)
+		goto cleanup;
+	for (i = 0; i < l->n; i++)
+		if (write_entry(a, ae, top, &l->items[i], mtime, s->display, md5) < 0)
+			goto cleanup;
+	if (archive_check(a, archive_write_close(a), "cannot write '%s'", s->display) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	archive_entry_free(ae);
+	if (a)
+		archive_write_free(a);
+	return ret;
+}
+
 int tarball_write(const char *path, const char *display, const char *top, struct tar_list *l,
 		  long long mtime, struct tar_result *out)
 {
 	struct sink s = { .display = display };
-	struct archive_entry *ae = NULL;
-	struct archive *a = NULL;
-	size_t i;
 	int ret = -1, opened = 0;
 
-	add_directories(l);
-	qsort(l->items, l->n, sizeof(*l->items), entry_cmp);
 	if (atomic_file_open(&s.file, path, 0644) < 0)
 		return -1;
 	opened = 1;
-	if (sha256_init(&s.hash) < 0)
+	if (sha256_init(&s.hash) < 0 || write_tar(&s, top, l, mtime, TAR_GZIP, 0) < 0)
 		goto cleanup;
-	a = open_writer(&s);
-	ae = archive_entry_new();
+	out->size = s.hash.bytes;
+	if (sha256_final(&s.hash, out->sha256) < 0)
+		goto cleanup;
+	opened = 0;
+	if (atomic_file_commit(&s.file) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	sha256_abort(&s.hash);
+	if (opened)
+		atomic_file_abort(&s.file);
+	return ret;
+}
+
+int tar_xz_memory(const char *display, struct tar_list *l, long long mtime, struct blob *out)
+{
+	struct sink s = { .display = display, .mem = out };
+
+	memset(out, 0, sizeof(*out));
+	if (write_tar(&s, ".", l, mtime, TAR_XZ, 1) < 0) {
+		blob_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int gzip_memory(const char *display, const char *data, size_t len, struct blob *out)
+{
+	struct sink s = { .display = display, .mem = out };
+	struct archive_entry *ae = archive_entry_new();
+	struct archive *a = archive_write_new();
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
 	if (!a || !ae)
+		die(EXIT_FAIL, "out of memory");
+	archive_entry_set_pathname(ae, "data");
+	archive_entry_set_filetype(ae, AE_IFREG);
+	archive_entry_set_size(ae, (la_int64_t)len);
+	if (archive_check(a, archive_write_set_format_raw(a), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_add_filter_gzip(a), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=9"),
+			  "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_set_bytes_per_block(a, 0), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_open2(a, &s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
+			  display) < 0 ||
+	    archive_check(a, archive_write_header(a, ae), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_data(a, data, len) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK, "cannot write '%s'",
+			  display) < 0 ||
+	    archive_check(a, archive_write_close(a), "cannot write '%s'", display) < 0)
 		goto cleanup;
-	/* the top directory itself, then everything under it */
-	entry_header(ae, top, AE_IFDIR, 0755, mtime);
+	ret = 0;
+cleanup:
+	archive_entry_free(ae);
+	archive_write_free(a);
+	if (ret)
+		blob_release(out);
+	return ret;
+}
+
+/* one member of the .deb: a file of the ar archive */
+static int write_member(struct archive *a, struct archive_entry *ae, const char *name, const void *data, size_t len,
+			long long mtime, const char *display)
+{
+	entry_header(ae, name, AE_IFREG, 0644, mtime);
+	archive_entry_set_size(ae, (la_int64_t)len);
 	if (archive_check(a, archive_write_header(a, ae), "cannot write '%s'", display) < 0)
+		return -1;
+	return archive_check(a, archive_write_data(a, data, len) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
+			     "cannot write '%s'", display);
+}
+
+int deb_write(const char *path, const char *display, const struct blob *control, const struct blob *data,
+	      long long mtime, struct tar_result *out)
+{
+	struct sink s = { .display = display };
+	struct archive_entry *ae = archive_entry_new();
+	struct archive *a = archive_write_new();
+	int ret = -1, opened = 0;
+
+	if (!a || !ae)
+		die(EXIT_FAIL, "out of memory");
+	if (atomic_file_open(&s.file, path, 0644) < 0)
 		goto cleanup;
-	for (i = 0; i < l->n; i++)
-		if (write_entry(a, ae, top, &l->items[i], mtime, display) < 0)
-			goto cleanup;
-	if (archive_check(a, archive_write_close(a), "cannot write '%s'", display) < 0)
+	opened = 1;
+	if (sha256_init(&s.hash) < 0 ||
+	    archive_check(a, archive_write_set_format_ar_bsd(a), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_set_bytes_per_block(a, 0), "cannot write '%s'", display) < 0 ||
+	    archive_check(a, archive_write_open2(a, &s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
+			  display) < 0 ||
+	    write_member(a, ae, "debian-binary", "2.0\n", 4, mtime, display) < 0 ||
+	    write_member(a, ae, "control.tar.xz", control->data, control->len, mtime, display) < 0 ||
+	    write_member(a, ae, "data.tar.xz", data->data, data->len, mtime, display) < 0 ||
+	    archive_check(a, archive_write_close(a), "cannot write '%s'", display) < 0)
 		goto cleanup;
 	out->size = s.hash.bytes;
 	if (sha256_final(&s.hash, out->sha256) < 0)
@@ -290,8 +454,7 @@ int tarball_write(const char *path, const char *display, const char *top, struct
 	ret = 0;
 cleanup:
 	archive_entry_free(ae);
-	if (a)
-		archive_write_free(a);
+	archive_write_free(a);
 	sha256_abort(&s.hash);
 	if (opened)
 		atomic_file_abort(&s.file);

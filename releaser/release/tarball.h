@@ -1,5 +1,6 @@
 /*
- * Reproducible tarballs with libarchive, written in one pass.
+ * Reproducible tarballs and Debian packages with libarchive, written in
+ * one pass; the only code that includes libarchive.
  *
  * Every entry gets uid/gid 0 named root, a fixed mode and one mtime; the
  * format is restricted pax (plain ustar headers, no atime, ctime or xattrs)
@@ -7,6 +8,14 @@
  * every parent directory gets its own entry. Each input file is read once,
  * and the compressed bytes are hashed with SHA-256 as they are written, so
  * the tarball itself is never read back.
+ *
+ * A Debian package is an ar archive (BSD/common format, as dpkg-deb writes
+ * it: member names without a trailing '/', mode 100644, owner 0/0, the
+ * same mtime) of debian-binary ("2.0\n"), control.tar.xz and data.tar.xz,
+ * in that order. Both members are tars made the same way as the tarballs,
+ * in memory, under "./", compressed with xz in one thread (the bytes then
+ * depend on the input only); the package's own code (release/deb.h)
+ * decides what goes into them.
  */
 #ifndef RELEASER_TARBALL_H
 #define RELEASER_TARBALL_H
@@ -30,6 +39,8 @@ struct tar_entry {
 	char *data;          /* TAR_FILE without src: the content */
 	size_t len;
 	char *link;          /* TAR_SYMLINK: the target */
+	uint64_t size;       /* TAR_FILE: set when written: the size */
+	char md5[MD5_HEX_LEN + 1]; /* TAR_FILE: set by tar_xz_memory: the content's MD5 */
 };
 
 struct tar_list {
@@ -63,6 +74,40 @@ struct tar_result {
  */
 int tarball_write(const char *path, const char *display, const char *top, struct tar_list *l,
 		  long long mtime, struct tar_result *out);
+
+/* bytes in memory (caller frees with blob_release) */
+struct blob {
+	char *data;
+	size_t len;
+};
+
+/* blob_release frees b's bytes; safe on a zeroed struct. */
+void blob_release(struct blob *b);
+
+/*
+ * tar_xz_memory writes the .tar.xz of l into out (zeroed first), every
+ * name under "./" (the first entry "./" itself), every mtime set to
+ * mtime: a member of a Debian package. l is sorted and completed with its
+ * directories; each file entry gets its size and MD5 (read once).
+ * Messages name display. Returns 0, or -1 after one message (out empty).
+ */
+int tar_xz_memory(const char *display, struct tar_list *l, long long mtime, struct blob *out);
+
+/*
+ * gzip_memory writes data[len] gzip-compressed at level 9 into out (zeroed
+ * first), with no name and no timestamp in the header (gzip -9n).
+ * Returns 0, or -1 after one message naming display (out empty).
+ */
+int gzip_memory(const char *display, const char *data, size_t len, struct blob *out);
+
+/*
+ * deb_write writes the Debian package of the members control and data
+ * (tar_xz_memory's) into path through an atomic file, every mtime set to
+ * mtime, and fills out with its digest and size. Returns 0, or -1 after
+ * one message naming display (path is then left absent).
+ */
+int deb_write(const char *path, const char *display, const struct blob *control, const struct blob *data,
+	      long long mtime, struct tar_result *out);
 
 /*
  * tarball_first_difference reads two tarballs side by side and returns the

@@ -59,6 +59,48 @@ void sha256_abort(struct sha256 *h)
 	h->ctx = NULL;
 }
 
+int md5_init(struct md5 *h)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	h->ctx = NULL;
+	if (ossl_check(ctx != NULL, "cannot hash") < 0)
+		return -1;
+	if (ossl_check(EVP_DigestInit_ex(ctx, EVP_md5(), NULL), "cannot hash") < 0) {
+		EVP_MD_CTX_free(ctx);
+		return -1;
+	}
+	h->ctx = ctx;
+	return 0;
+}
+
+int md5_update(struct md5 *h, const void *buf, size_t len)
+{
+	return ossl_check(EVP_DigestUpdate(h->ctx, buf, len), "cannot hash");
+}
+
+int md5_final(struct md5 *h, char hex[MD5_HEX_LEN + 1])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	int ret;
+
+	ret = ossl_check(EVP_DigestFinal_ex(h->ctx, md, &n), "cannot hash");
+	md5_abort(h);
+	if (ret < 0)
+		return -1;
+	for (i = 0; i < n && i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[MD5_HEX_LEN] = '\0';
+	return 0;
+}
+
+void md5_abort(struct md5 *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+}
+
 int sha256_fd(int fd, char hex[SHA256_HEX_LEN + 1])
 {
 	unsigned char md[32];

@@ -1,5 +1,6 @@
 /*
- * Hashes: streaming SHA-256 for the artifacts, with OpenSSL (errors through
+ * Hashes: streaming SHA-256 for the artifacts (and MD5 for Debian's
+ * md5sums), with OpenSSL (errors through
  * ossl_check, the OpenSSL checker in ossl.h), and BLAKE2b (RFC 7693) with
  * any digest length, unkeyed. OpenSSL 3.0 offers only the 64-byte BLAKE2b,
  * and minisign's secret key checksum is the 32-byte one (a different
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #define SHA256_HEX_LEN 64
+#define MD5_HEX_LEN 32
 #define BLAKE2B_MAX_LEN 64
 
 struct sha256 {
@@ -33,6 +35,27 @@ int sha256_final(struct sha256 *h, char hex[SHA256_HEX_LEN + 1]);
 
 /* sha256_abort frees the context without a digest; safe to call twice. */
 void sha256_abort(struct sha256 *h);
+
+/*
+ * MD5, for the md5sums of Debian packages only (dpkg checks installed
+ * files against them); nothing is signed or trusted by it. The same
+ * calls as SHA-256, the same ownership.
+ */
+struct md5 {
+	void *ctx;       /* EVP_MD_CTX */
+};
+
+/* md5_init starts a hash. Returns 0 or -1 after a message. */
+int md5_init(struct md5 *h);
+
+/* md5_update adds len bytes. Returns 0 or -1 after a message. */
+int md5_update(struct md5 *h, const void *buf, size_t len);
+
+/* md5_final writes the lower-case hex digest into hex and frees the context. Returns 0 or -1 after a message. */
+int md5_final(struct md5 *h, char hex[MD5_HEX_LEN + 1]);
+
+/* md5_abort frees the context without a digest; safe to call twice. */
+void md5_abort(struct md5 *h);
 
 /*
  * sha256_fd reads fd to its end and writes the lower-case hex digest of

@@ -145,13 +145,13 @@ test_expect_success 'two runs, and two clones at other paths, give byte-identica
 		cmp "$f" two/$(basename "$f")
 		cmp "$f" three/$(basename "$f")
 	done
-	test "$(ls one | wc -l)" = 10
+	test "$(ls one | wc -l)" = 12
 '
 
 test_expect_success '--check-reproducible builds twice and passes on a reproducible build' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --check-reproducible >/dev/null 2>../err
-	test_grep "reproducible: 2 tarballs byte-identical across two builds" ../err
+	test_grep "reproducible: 2 tarballs and 2 packages byte-identical across two builds" ../err
 	test_grep " AGENT_ARCH=$HOST_ARCH ARCHES=$HOST_ARCH " build/reproducible/make.log
 	test_grep " AGENT_ARCH=$OTHER_ARCH ARCHES=$OTHER_ARCH " build/reproducible/$OTHER_ARCH/make.log
 	cd dist && sha256sum -c SHA256SUMS >/dev/null
@@ -178,12 +178,12 @@ test_expect_success 'SOURCE_DATE_EPOCH sets every mtime and the signature timest
 	test_grep "timestamp:1000000000 " ../verified
 '
 
-test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, notes, SBOM, manifest and provenance' '
+test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, packages, notes, SBOM, manifest and provenance' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	cd dist
 	sha256sum -c SHA256SUMS >../../checked
-	test_line_count ../../checked 7
+	test_line_count ../../checked 9
 	awk "{ print \$2 }" SHA256SUMS >../../names
 	sort ../../names >../../sorted
 	test_cmp ../../sorted ../../names
@@ -205,15 +205,16 @@ test_expect_success 'manifest.json lists every artifact with its sha256, size, a
 		test "$(stat -c %s "$name")" = "$size"
 	done
 	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | sort | join(\",\")" manifest.json)" = amd64,arm64
-	test "$(jq -r ".artifacts[] | select(.arch == \"$HOST_ARCH\") | .agent" manifest.json)" = true
-	test "$(jq -r ".artifacts[] | select(.arch == \"$OTHER_ARCH\") | .agent" manifest.json)" = true
+	test "$(jq -r ".artifacts[] | select(.kind == \"tarball\" and .arch == \"$HOST_ARCH\") | .agent" manifest.json)" = true
+	test "$(jq -r ".artifacts[] | select(.kind == \"tarball\" and .arch == \"$OTHER_ARCH\") | .agent" manifest.json)" = true
+	test "$(jq -r "[.artifacts[] | select(.kind == \"deb\") | .arch] | sort | join(\",\")" manifest.json)" = amd64,arm64
 	test "$(jq -r ".artifacts[0].flavors | join(\",\")" manifest.json)" = release,debug
 	test "$(jq -r .commit manifest.json)" = "$(git rev-parse HEAD)"
 	test "$(jq -r .channel manifest.json)" = release
 	test "$(jq -r ".signatures | join(\",\")" manifest.json)" = SHA256SUMS.minisig,SHA256SUMS.sig
 '
 
-test_expect_success 'provenance is an in-toto statement with SLSA v1 provenance of the tarballs' '
+test_expect_success 'provenance is an in-toto statement with SLSA v1 provenance of the tarballs and packages' '
 	fake_project p && cd p
 	git tag -a v3.1.4 -m v3
 	RELEASER_BUILDER_ID=https://ci.example.invalid/runner RELEASER_SOURCE_URI=https://git.example.invalid/agent.git \
@@ -223,8 +224,9 @@ test_expect_success 'provenance is an in-toto statement with SLSA v1 provenance 
 	test "$(jq -r ._type $P)" = https://in-toto.io/Statement/v1
 	test "$(jq -r .predicateType $P)" = https://slsa.dev/provenance/v1
 	jq -r ".subject[] | \"\(.digest.sha256)  \(.name)\"" $P >../../subjects
-	grep "tar.gz$" SHA256SUMS >../../tarballs
-	test_cmp ../../tarballs ../../subjects
+	grep -e "tar.gz$" -e "deb$" SHA256SUMS | sort -k2 >../../tarballs
+	sort -k2 ../../subjects >../../subjects.sorted
+	test_cmp ../../tarballs ../../subjects.sorted
 	test "$(jq -r .predicate.runDetails.builder.id $P)" = https://ci.example.invalid/runner
 	D=.predicate.buildDefinition
 	test "$(jq -r "$D.resolvedDependencies[0].digest.gitCommit" $P)" = "$(git rev-parse HEAD)"
@@ -256,7 +258,7 @@ test_expect_success 'release --json prints what was written' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --json >../json 2>/dev/null
 	test "$(jq -r .signed ../json)" = true
-	test "$(jq -r ".files | length" ../json)" = 10
+	test "$(jq -r ".files | length" ../json)" = 12
 	test "$(jq -r .version ../json)" = "v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 	test "releaser $(jq -r .releaser_version ../json)" = "$("$R" --version)"
 	jq -r ".files[] | \"\(.sha256)  \(.name)\"" ../json >../sums

@@ -91,7 +91,9 @@ test_expect_success 'relationships: DESCRIBES each artifact, CONTAINS the agent,
 	S=out/sbom.spdx.json
 	jq -r ".relationships[] | select(.relationshipType == \"DESCRIBES\") | .relatedSpdxElement" $S >described
 	printf "%s\n" SPDXRef-Artifact-profiling-agent-v2.0.0-linux-amd64.tar.gz \
-		SPDXRef-Artifact-profiling-agent-v2.0.0-linux-arm64.tar.gz >expect
+		SPDXRef-Artifact-profiling-agent-v2.0.0-linux-arm64.tar.gz \
+		SPDXRef-Artifact-profiling-agent-2.0.0-amd64.deb \
+		SPDXRef-Artifact-profiling-agent-2.0.0-arm64.deb >expect
 	test_cmp expect described
 	for arch in amd64 arm64; do
 		T=SPDXRef-Artifact-profiling-agent-v2.0.0-linux-$arch.tar.gz

@@ -76,6 +76,25 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	mkdir "$TRASH/x-rel" && tar -xzf "$TRASH/dist-release/$name.tar.gz" -C "$TRASH/x-rel"
 	test "$(flavor "$TRASH/x-rel/$name/share/analyzer/analyzer.ebpf.release.$HOST_ARCH")" = release
 	test "$(flavor "$TRASH/x-rel/$name/share/analyzer/analyzer.ebpf.debug.$HOST_ARCH")" = debug
+
+	# the Debian packages: no lintian error, the real agent runs from a scratch root
+	test -f "$TRASH/dist-debug/profiling-agent-debug_1.0.1_$HOST_ARCH.deb"
+	for deb in "$TRASH"/dist-release/*.deb; do
+		lintian --no-cfg --allow-root -EvI --show-overrides "$deb" >"$TRASH/lintian.out" 2>&1 || :
+		cat "$TRASH/lintian.out"
+		! grep "^E:" "$TRASH/lintian.out"
+	done
+	deb=$TRASH/dist-release/profiling-agent_1.0.1_$HOST_ARCH.deb
+	dpkg-deb -x "$deb" "$TRASH/root"
+	"$TRASH/root/usr/bin/profiling-agent" --version >"$TRASH/deb-version"
+	cat "$TRASH/deb-version"
+	test_grep "v1.0.1" "$TRASH/deb-version"
+	test_grep "$(git rev-parse v1.0.1^{commit})" "$TRASH/deb-version"
+	# Depends is what dpkg-shlibdeps finds for the library
+	mkdir -p "$TRASH/shl/debian" && printf "Source: x\n\nPackage: x\nArchitecture: any\n" >"$TRASH/shl/debian/control"
+	so=$(ls "$TRASH"/root/usr/lib/*/libanalyzer.so.1)
+	(cd "$TRASH/shl" && dpkg-shlibdeps -O "$so" 2>/dev/null) >"$TRASH/shlibdeps"
+	test "$(sed -n "s/^shlibs:Depends=//p" "$TRASH/shlibdeps")" = "$(dpkg-deb --field "$deb" Depends)"
 '
 
 test_expect_success 'a release built in per-arch parts, then finalized and signed in one place' '

@@ -1,0 +1,323 @@
+/* The Debian packages of a release (see deb.h). */
+#include "release/deb.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/common.h"
+#include "lib/version.h"
+
+/* the license file the copyright file quotes, in the work tree */
+#define LICENSE_FILE "LICENSE"
+#define LICENSE_MAX (1 << 20)
+
+/* text that grows */
+struct text {
+	char *s;
+	size_t len;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die(EXIT_FAIL, "out of memory");
+	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
+	memcpy(t->s + t->len, more, (size_t)n + 1);
+	t->len += (size_t)n;
+	free(more);
+}
+
+char *deb_version(const char *version)
+{
+	struct version v, base;
+	char *out, *p;
+
+	if (version_parse(version, &v) < 0)
+		return NULL;
+	version_base(&v, &base);
+	out = base.pre[0] ? xasprintf("%lu.%lu.%lu~%s", base.major, base.minor, base.patch, base.pre)
+			  : xasprintf("%lu.%lu.%lu", base.major, base.minor, base.patch);
+	for (p = out; *p; p++)
+		if (*p == '-')
+			*p = '.';
+	return out;
+}
+
+char *deb_package(const struct release_ident *id)
+{
+	return id->fake_release ? xasprintf("%s-debug", id->project) : xstrdup(id->project);
+}
+
+char *deb_file_name(const struct release_ident *id, const char *arch)
+{
+	char *package = deb_package(id), *version = deb_version(id->version), *name;
+
+	name = xasprintf("%s_%s_%s.deb", package, version ? version : id->version, arch);
+	free(package);
+	free(version);
+	return name;
+}
+
+/* Debian's package name rule: lower-case letters, digits, '+', '-', '.'; two or more, a letter or digit first */
+static int valid_package(const char *name)
+{
+	const char *p;
+
+	if (strlen(name) < 2 || !(islower((unsigned char)name[0]) || isdigit((unsigned char)name[0])))
+		return 0;
+	for (p = name; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("+-.", *p))
+			return 0;
+	return 1;
+}
+
+static const char *triplet(const char *arch)
+{
+	return !strcmp(arch, "arm64") ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+}
+
+static void add_src(struct tar_list *l, const char *name, const char *root, const char *rel, int mode)
+{
+	char *src = xasprintf("%s%s", root, rel);
+
+	tar_add_file(l, name, src, mode);
+	free(src);
+}
+
+static void add_text(struct tar_list *l, const char *name, const struct text *t)
+{
+	tar_add_data(l, name, t->s, t->len, 0644);
+}
+
+/* analyzer.pc for the package's /usr */
+static void add_pkgconfig(struct tar_list *l, const char *arch, const char *version)
+{
+	struct text t = { 0 };
+	char *name = xasprintf("usr/lib/%s/pkgconfig/analyzer.pc", triplet(arch));
+
+	add(&t, "prefix=/usr\nexec_prefix=${prefix}\nlibdir=${exec_prefix}/lib/%s\nincludedir=${prefix}/include\n"
+		"datadir=${prefix}/share/analyzer\n\n", triplet(arch));
+	add(&t, "Name: analyzer\n"
+		"Description: libanalyzer: embed the profiler's eBPF analyzer (release and debug flavors)\n"
+		"Version: %s\nRequires.private: libbpf libelf zlib\nCflags: -I${includedir}\n"
+		"Libs: -L${libdir} -lanalyzer\n", version);
+	add_text(l, name, &t);
+	free(t.s);
+	free(name);
+}
+
+/* the copyright file: DEP-5, the license text from the work tree's LICENSE, each line indented */
+static int add_copyright(struct tar_list *l, const struct release_ident *id, const char *workdir,
+			 const char *doc)
+{
+	char *path = xasprintf("%s%s", workdir, LICENSE_FILE), *license, *line, *next, *name;
+	struct text t = { 0 };
+	size_t len;
+
+	license = read_file(path, LICENSE_MAX, &len);
+	free(path);
+	if (!license)
+		return -1;
+	add(&t, "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+		"Upstream-Name: %s\n", id->project);
+	if (id->source_uri)
+		add(&t, "Source: %s\n", id->source_uri);
+	add(&t, "\nFiles: *\nCopyright: the %s authors\nLicense: BSD-2-Clause\n", id->project);
+	add(&t, "\nFiles: support/ebpf/*\nCopyright: the %s authors\nLicense: GPL-2.0-only or BSD-2-Clause\n",
+	    id->project);
+	add(&t, "\nLicense: BSD-2-Clause\n");
+	for (line = license; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		add(&t, " %s\n", line[strspn(line, " \t\r")] ? line : ".");
+	}
+	add(&t, "\nLicense: GPL-2.0-only\n"
+		" On Debian systems, the complete text of the GNU General Public License\n"
+		" version 2 can be found in '/usr/share/common-licenses/GPL-2'.\n");
+	name = xasprintf("%s/copyright", doc);
+	add_text(l, name, &t);
+	free(name);
+	free(t.s);
+	free(license);
+	return 0;
+}
+
+/* changelog.gz: one entry naming the release, dated at the epoch */
+static int add_changelog(struct tar_list *l, const struct release_ident *id, const struct settings *s,
+			 const char *package, const char *version, const char *doc)
+{
+	time_t when = (time_t)id->epoch;
+	struct text t = { 0 };
+	struct blob gz = { 0 };
+	char date[64], *name = xasprintf("%s/changelog.gz", doc);
+	struct tm tm;
+	int ret = -1;
+
+	if (!gmtime_r(&when, &tm) || !strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm)) {
+		error("cannot format the release time %lld", id->epoch);
+		goto cleanup;
+	}
+	add(&t, "%s (%s) unstable; urgency=medium\n\n  * Release %s (%s channel), commit %s.\n\n -- %s  %s\n",
+	    package, version, id->version, channel_name(id->channel), id->short_commit, s->deb_maintainer, date);
+	if (gzip_memory(name, t.s, t.len, &gz) < 0)
+		goto cleanup;
+	tar_add_data(l, name, gz.data, gz.len, 0644);
+	ret = 0;
+cleanup:
+	blob_release(&gz);
+	free(t.s);
+	free(name);
+	return ret;
+}
+
+/* every file of data.tar.xz, nothing read yet */
+static int data_list(const struct release_ident *id, const struct settings *s, const char *workdir,
+		     const char *build, const char *arch, const char *package, const char *version,
+		     struct tar_list *l)
+{
+	char *lib = xasprintf("usr/lib/%s", triplet(arch)), *doc = xasprintf("usr/share/doc/%s", package);
+	char *name, *overrides;
+	int ret = -1;
+
+	add_src(l, "usr/bin/profiling-agent", build, "deb/profiling-agent", 0755);
+	name = xasprintf("%s/libanalyzer.so.1", lib);
+	add_src(l, name, build, "deb/libanalyzer.so", 0644);
+	free(name);
+	name = xasprintf("%s/libanalyzer.so", lib);
+	tar_add_symlink(l, name, "libanalyzer.so.1");
+	free(name);
+	name = xasprintf("%s/libanalyzer.a", lib);
+	add_src(l, name, build, "lib/libanalyzer.a", 0644);
+	free(name);
+	add_pkgconfig(l, arch, version);
+	add_src(l, "usr/include/analyzer.h", workdir, "agent/analyzer.h", 0644);
+	add_src(l, "usr/include/analyzer/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
+	add_src(l, "usr/share/analyzer/frametypes.json", workdir, "support/frametypes.json", 0644);
+	if (add_copyright(l, id, workdir, doc) < 0 || add_changelog(l, id, s, package, version, doc) < 0)
+		goto cleanup;
+	name = xasprintf("usr/share/lintian/overrides/%s", package);
+	overrides = xasprintf("# the agent is statically linked on purpose (zlib included): it runs on hosts\n"
+			      "# without its libraries\n"
+			      "%s: statically-linked-binary [usr/bin/profiling-agent]\n"
+			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n", package, package);
+	tar_add_data(l, name, overrides, strlen(overrides), 0644);
+	free(overrides);
+	free(name);
+	ret = 0;
+cleanup:
+	free(lib);
+	free(doc);
+	return ret;
+}
+
+/* what dpkg-gencontrol counts: each file's size in KiB rounded up, 1 for anything else */
+static unsigned long long installed_size(const struct tar_list *data)
+{
+	unsigned long long kib = 0;
+	size_t i;
+
+	for (i = 0; i < data->n; i++)
+		kib += data->items[i].kind == TAR_FILE ? (data->items[i].size + 1023) / 1024 : 1;
+	return kib;
+}
+
+static void add_control(struct tar_list *l, const struct release_ident *id, const struct settings *s,
+			const char *arch, const char *package, const char *version, const struct tar_list *data)
+{
+	struct text t = { 0 };
+
+	add(&t, "Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: %s\nInstalled-Size: %llu\n", package,
+	    version, arch, s->deb_maintainer, installed_size(data));
+	if (*s->deb_depends)
+		add(&t, "Depends: %s\n", s->deb_depends);
+	if (id->fake_release)
+		add(&t, "Conflicts: %s\nReplaces: %s\nProvides: %s (= %s)\n", id->project, id->project, id->project,
+		    version);
+	add(&t, "Section: devel\nPriority: optional\n");
+	if (*s->deb_homepage)
+		add(&t, "Homepage: %s\n", s->deb_homepage);
+	add(&t, "Description: sampling CPU profiler for Linux, with an eBPF analyzer%s\n"
+		" profiling-agent samples the stacks of running programs with an eBPF\n"
+		" program, the analyzer, and aggregates them. The agent is statically\n"
+		" linked and embeds the analyzer.\n"
+		" .\n"
+		" The package also carries libanalyzer (shared and static), its headers\n"
+		" and its pkg-config file, for programs that embed the analyzer.\n",
+	    id->fake_release ? " (debug build)" : "");
+	if (id->fake_release)
+		add(&t, " .\n"
+			" This is the debug build: the analyzer reports what it does and why\n"
+			" it drops samples.\n");
+	add_text(l, "control", &t);
+	free(t.s);
+}
+
+/* control.tar.xz's files: control, md5sums (of data's files, as written), shlibs, triggers */
+static void control_list(const struct release_ident *id, const struct settings *s, const char *arch,
+			 const char *package, const char *version, const struct tar_list *data, struct tar_list *l)
+{
+	struct text sums = { 0 }, shlibs = { 0 };
+	static const char triggers[] = "activate-noawait ldconfig\n";
+	size_t i;
+
+	add_control(l, id, s, arch, package, version, data);
+	for (i = 0; i < data->n; i++)
+		if (data->items[i].kind == TAR_FILE)
+			add(&sums, "%s  %s\n", data->items[i].md5, data->items[i].name);
+	add_text(l, "md5sums", &sums);
+	add(&shlibs, "libanalyzer 1 %s (>= %s)\n", package, version);
+	add_text(l, "shlibs", &shlibs);
+	tar_add_data(l, "triggers", triggers, strlen(triggers), 0644);
+	free(sums.s);
+	free(shlibs.s);
+}
+
+int deb_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
+		      const char *build, const struct arch_plan *a, const char *path, const char *display,
+		      struct tar_result *out)
+{
+	char *package = deb_package(id), *version = deb_version(id->version);
+	struct tar_list data = { 0 }, control = { 0 };
+	struct blob data_xz = { 0 }, control_xz = { 0 };
+	int ret = -1;
+
+	if (!version) {
+		error("version '%s' has no Debian version: release a tag vX.Y.Z[-PRERELEASE]", id->version);
+		goto cleanup;
+	}
+	if (!valid_package(package)) {
+		error("project.name '%s' is not a Debian package name (lower-case letters, digits, '+', '-', '.'): "
+		      "rename the project in releaser.conf", id->project);
+		goto cleanup;
+	}
+	if (data_list(id, s, workdir, build, a->arch, package, version, &data) < 0 ||
+	    tar_xz_memory(display, &data, id->epoch, &data_xz) < 0)
+		goto cleanup;
+	control_list(id, s, a->arch, package, version, &data, &control);
+	if (tar_xz_memory(display, &control, id->epoch, &control_xz) < 0 ||
+	    deb_write(path, display, &control_xz, &data_xz, id->epoch, out) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	blob_release(&data_xz);
+	blob_release(&control_xz);
+	tar_list_clear(&data);
+	tar_list_clear(&control);
+	free(package);
+	free(version);
+	return ret;
+}

@@ -1,0 +1,72 @@
+/*
+ * The Debian package of each arch that has the agent, straight from the
+ * build directory and the work tree like the tarballs (release/layout.h),
+ * written by release/tarball.c:
+ *
+ *   <package>_<debversion>_<arch>.deb
+ *
+ * The package is the project (profiling-agent); a debug release is
+ * <project>-debug, which Conflicts with, Replaces and Provides the
+ * release package: both install the same paths, and apt never trades one
+ * flavor for the other on an upgrade. One package per arch carries the
+ * agent, the runtime library and the SDK alike: they are built together,
+ * from one version, and libanalyzer is only meant for the analyzer of the
+ * same release. data.tar.xz:
+ *
+ *   usr/bin/profiling-agent                  deb/profiling-agent (static, stripped)
+ *   usr/lib/<triplet>/libanalyzer.so.1       deb/libanalyzer.so (SONAME libanalyzer.so.1, stripped)
+ *   usr/lib/<triplet>/libanalyzer.so         -> libanalyzer.so.1
+ *   usr/lib/<triplet>/libanalyzer.a          lib/libanalyzer.a
+ *   usr/lib/<triplet>/pkgconfig/analyzer.pc  made here, for /usr
+ *   usr/include/analyzer.h                   agent/analyzer.h
+ *   usr/include/analyzer/frametypes.h        support/ebpf/frametypes.h
+ *   usr/share/analyzer/frametypes.json       support/frametypes.json
+ *   usr/share/doc/<package>/copyright        machine-readable (DEP-5), the
+ *                                            license text from LICENSE
+ *   usr/share/doc/<package>/changelog.gz     one entry: the release
+ *   usr/share/lintian/overrides/<package>    statically-linked-binary and
+ *                                            embedded-library zlib: the
+ *                                            agent is static on purpose
+ *
+ * The analyzer objects are not shipped as files: the agent and
+ * libanalyzer embed them. control.tar.xz: control (Package, Version,
+ * Architecture, Maintainer, Installed-Size, Depends, Section, Priority,
+ * Homepage, Description), md5sums, shlibs, triggers (ldconfig).
+ *
+ * Versions (deb_version): v1.1.0 -> 1.1.0, v1.1.0-rc.1 -> 1.1.0~rc.1,
+ * v1.1.0-debug -> 1.1.0 (of <project>-debug), a snapshot
+ * v1.0.2-SNAPSHOT-<sha12> -> 1.0.2~SNAPSHOT.<sha12>: '~' sorts a
+ * pre-release and a snapshot before the release.
+ */
+#ifndef RELEASER_DEB_H
+#define RELEASER_DEB_H
+
+#include "git/settings.h"
+#include "release/ident.h"
+#include "release/tarball.h"
+
+/*
+ * deb_version returns the Debian version of the release version version
+ * (a tag or snapshot version, see above; caller frees), or NULL when it is
+ * not one.
+ */
+char *deb_version(const char *version);
+
+/* deb_package returns the package name of id: "<project>" or "<project>-debug" (caller frees). */
+char *deb_package(const struct release_ident *id);
+
+/* deb_file_name returns "<package>_<debversion>_<arch>.deb" (caller frees). */
+char *deb_file_name(const struct release_ident *id, const char *arch);
+
+/*
+ * deb_write_package writes the package of arch a (which has the agent)
+ * of release id into path (messages name display), from the build's files
+ * in build and the sources in workdir (directories with a trailing '/'),
+ * with settings s's Maintainer, Homepage and Depends; every mtime is id's
+ * epoch. out gets its digest and size. Returns 0 or -1 after a message.
+ */
+int deb_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
+		      const char *build, const struct arch_plan *a, const char *path, const char *display,
+		      struct tar_result *out);
+
+#endif /* RELEASER_DEB_H */

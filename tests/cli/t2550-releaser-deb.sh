@@ -1,0 +1,162 @@
+#!/bin/bash
+# The Debian packages of a release: what dpkg-deb reads in them, what
+# lintian says, an install into a scratch root, the version mapping, and
+# byte-identical packages from two builds. The fake project builds real
+# ELF files here (FAKE_ELF=1): a static agent printing its version and
+# commit, and a shared library with SONAME libanalyzer.so.1.
+. "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/lib-release.sh"
+
+export FAKE_ELF=1
+OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
+
+# a fake project with [deb] settings, tagged TAG (on main) and released unsigned into ../out
+deb_project() {
+	fake_project p
+	cd p
+	printf '[deb]\n\tmaintainer = Fake Maintainers <fake@example.org>\n' >releaser.conf
+	printf '\thomepage = https://example.org/profiling-agent\n\tdepends = libc6 (>= 2.36)\n' >>releaser.conf
+	git add releaser.conf
+	git commit -q -m "deb settings"
+	git tag -a "$1" -m "$1"
+	"$R" release --no-sign --out ../out >../out.log 2>&1
+	cd ..
+}
+
+test_expect_success 'dpkg-deb reads the package: ar members in order, control fields, contents' '
+	deb_project v1.1.0
+	deb=out/profiling-agent_1.1.0_amd64.deb
+	test -f $deb && test -f out/profiling-agent_1.1.0_arm64.deb
+	ar t $deb >members
+	printf "debian-binary\ncontrol.tar.xz\ndata.tar.xz\n" >expect
+	test_cmp expect members
+	test "$(ar p $deb debian-binary)" = 2.0
+	dpkg-deb --info $deb >info
+	cat info
+	test "$(dpkg-deb --field $deb Package)" = profiling-agent
+	test "$(dpkg-deb --field $deb Version)" = 1.1.0
+	test "$(dpkg-deb --field $deb Architecture)" = amd64
+	test "$(dpkg-deb --field $deb Maintainer)" = "Fake Maintainers <fake@example.org>"
+	test "$(dpkg-deb --field $deb Homepage)" = https://example.org/profiling-agent
+	test "$(dpkg-deb --field $deb Depends)" = "libc6 (>= 2.36)"
+	test "$(dpkg-deb --field $deb Section)" = devel
+	test "$(dpkg-deb --field $deb Priority)" = optional
+	test -n "$(dpkg-deb --field $deb Installed-Size)"
+	test_grep "^ Description: sampling CPU profiler" info
+	dpkg-deb --ctrl-tarfile $deb | tar -t | sort >control
+	printf "%s\n" ./ ./control ./md5sums ./shlibs ./triggers >expect
+	test_cmp expect control
+	dpkg-deb --contents $deb >contents
+	cat contents
+	awk "{ print \$1, \$2, \$6 }" contents | grep -v "/$" >files
+	cat >expect <<-EOF
+	-rwxr-xr-x root/root ./usr/bin/profiling-agent
+	-rw-r--r-- root/root ./usr/include/analyzer.h
+	-rw-r--r-- root/root ./usr/include/analyzer/frametypes.h
+	-rw-r--r-- root/root ./usr/lib/x86_64-linux-gnu/libanalyzer.a
+	lrwxrwxrwx root/root ./usr/lib/x86_64-linux-gnu/libanalyzer.so
+	-rw-r--r-- root/root ./usr/lib/x86_64-linux-gnu/libanalyzer.so.1
+	-rw-r--r-- root/root ./usr/lib/x86_64-linux-gnu/pkgconfig/analyzer.pc
+	-rw-r--r-- root/root ./usr/share/analyzer/frametypes.json
+	-rw-r--r-- root/root ./usr/share/doc/profiling-agent/changelog.gz
+	-rw-r--r-- root/root ./usr/share/doc/profiling-agent/copyright
+	-rw-r--r-- root/root ./usr/share/lintian/overrides/profiling-agent
+	EOF
+	test_cmp expect files
+	# every mtime is the release epoch (the commit time)
+	test "$(awk "{ print \$4, \$5 }" contents | sort -u)" = "2024-01-02 03:04"
+	dpkg-deb --contents out/profiling-agent_1.1.0_arm64.deb >arm64
+	test_grep "./usr/lib/aarch64-linux-gnu/libanalyzer.so.1$" arm64
+'
+
+test_expect_success 'the package lists the files md5sums covers, and the copyright file is DEP-5 with the license' '
+	deb_project v1.1.0
+	mkdir x && dpkg-deb -x out/profiling-agent_1.1.0_amd64.deb x
+	dpkg-deb -e out/profiling-agent_1.1.0_amd64.deb ctl
+	(cd x && md5sum -c ../ctl/md5sums) >checked
+	test_line_count checked 10
+	test_grep "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" x/usr/share/doc/profiling-agent/copyright
+	test_grep "^License: BSD-2-Clause$" x/usr/share/doc/profiling-agent/copyright
+	test_grep "^ Fake license$" x/usr/share/doc/profiling-agent/copyright
+	test_grep "^profiling-agent: statically-linked-binary" x/usr/share/lintian/overrides/profiling-agent
+	test "$(cat ctl/shlibs)" = "libanalyzer 1 profiling-agent (>= 1.1.0)"
+	test "$(readlink x/usr/lib/x86_64-linux-gnu/libanalyzer.so)" = libanalyzer.so.1
+	readelf -d x/usr/lib/x86_64-linux-gnu/libanalyzer.so.1 | grep -q "SONAME.*libanalyzer.so.1"
+	zcat x/usr/share/doc/profiling-agent/changelog.gz >changelog
+	cat changelog
+	test_grep "^profiling-agent (1.1.0) unstable; urgency=medium" changelog
+	test_grep "^ -- Fake Maintainers <fake@example.org>  Tue, 02 Jan 2024 03:04:05 +0000$" changelog
+	PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=x/usr/lib/x86_64-linux-gnu/pkgconfig pkg-config --modversion analyzer >pcversion
+	test "$(cat pcversion)" = 1.1.0
+'
+
+test_expect_success 'lintian finds no error in either package' '
+	deb_project v1.1.0
+	for arch in amd64 $OTHER_ARCH; do
+		lintian --no-cfg --allow-root -EvI --show-overrides out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
+		cat lintian.$arch
+		test_grep "^O: profiling-agent: statically-linked-binary" lintian.$arch
+		! grep "^E:" lintian.$arch
+	done
+'
+
+test_expect_success 'installed into a scratch root, the agent runs and names the release' '
+	deb_project v1.1.0
+	mkdir root
+	dpkg --root="$PWD/root" --force-not-root --force-depends --force-script-chrootless \
+		--log=/dev/null -i out/profiling-agent_1.1.0_amd64.deb >install.log 2>&1 || { cat install.log; false; }
+	cat install.log
+	dpkg --root="$PWD/root" -s profiling-agent >status
+	test_grep "^Status: install ok installed" status
+	test_grep "^Version: 1.1.0$" status
+	test -L root/usr/lib/x86_64-linux-gnu/libanalyzer.so
+	root/usr/bin/profiling-agent --version >version
+	test "$(cat version)" = "profiling-agent v1.1.0 $(git -C p rev-parse HEAD)"
+'
+
+test_expect_success 'versions: a pre-release and a snapshot sort before the release, debug is its own package' '
+	deb_project v1.1.0-rc.1
+	test -f out/profiling-agent_1.1.0~rc.1_amd64.deb
+	test "$(dpkg-deb --field out/profiling-agent_1.1.0~rc.1_amd64.deb Version)" = 1.1.0~rc.1
+	dpkg --compare-versions 1.1.0~rc.1 lt 1.1.0
+	cd p
+	commit_change snapshot
+	"$R" release --no-sign --arch amd64 --out ../snap >/dev/null 2>&1
+	sha=$(git rev-parse --short=12 HEAD)
+	# a snapshot is the next patch after the last tag, before its release
+	deb=../snap/profiling-agent_1.1.1~SNAPSHOT.${sha}_amd64.deb
+	test "$(dpkg-deb --field $deb Version)" = 1.1.1~SNAPSHOT.$sha
+	dpkg --compare-versions 1.1.1~SNAPSHOT.$sha lt 1.1.1
+	dpkg --compare-versions 1.1.1~SNAPSHOT.$sha gt 1.1.0
+	git checkout -q -b debug
+	"$R" release --no-sign --arch amd64 --out ../dbg >/dev/null 2>&1
+	deb=$(ls ../dbg/*.deb)
+	echo "$deb"
+	test "$(dpkg-deb --field $deb Package)" = profiling-agent-debug
+	test "$(dpkg-deb --field $deb Conflicts)" = profiling-agent
+	test "$(dpkg-deb --field $deb Replaces)" = profiling-agent
+	dpkg-deb --contents $deb >contents
+	test_grep "./usr/share/lintian/overrides/profiling-agent-debug$" contents
+'
+
+test_expect_success 'two builds give byte-identical packages; --check-reproducible compares them' '
+	deb_project v1.1.0
+	git clone -q p q && git -C q checkout -q v1.1.0
+	RELEASER_BRANCH=main "$R" -C q release --no-sign --out ../out2 >/dev/null 2>&1
+	for f in out/*.deb; do cmp "$f" out2/$(basename "$f"); done
+	cd p
+	"$R" release --no-sign --check-reproducible --arch amd64 --out ../out3 >/dev/null 2>../err
+	test_grep "reproducible: 1 tarball and 1 package byte-identical across two builds" ../err
+	cmp ../out/profiling-agent_1.1.0_amd64.deb ../out3/profiling-agent_1.1.0_amd64.deb
+'
+
+test_expect_success 'finalize refuses a package that does not match its manifest' '
+	deb_project v1.1.0
+	printf "\\x00" | dd of=out/profiling-agent_1.1.0_arm64.deb bs=1 seek=200 conv=notrunc 2>/dev/null
+	"$R" keygen --out key >/dev/null 2>&1
+	expect_exit 1 "$R" finalize --out out --key key.key 2>err
+	one_line err
+	test_grep "profiling-agent_1.1.0_arm64.deb. does not match manifest-arm64.json" err
+	test ! -e out/SHA256SUMS
+'
+test_done
