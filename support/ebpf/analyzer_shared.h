@@ -40,6 +40,62 @@ struct analyzer_sample_key {
 	char comm[ANALYZER_COMM_LEN];
 };
 
+/*
+ * Native unwinding. The agent turns each mapped file's CFI (.eh_frame) into
+ * rules sorted by pc, merged where equal, and stores them in the
+ * `unwind_rules` array, one contiguous run per file (shared by every
+ * process mapping that file). A rule holds from its pc to the next rule's.
+ */
+#define ANALYZER_UNWIND_MAX_RULES (512 * 1024) /* entries of `unwind_rules` */
+#define ANALYZER_UNWIND_MAX_MAPS 64            /* executable mappings per process */
+#define ANALYZER_UNWIND_MAX_PROCS 4096         /* processes in `unwind_procs` */
+
+/* how a rule computes the CFA (the caller's stack pointer) */
+enum analyzer_cfa {
+	ANALYZER_CFA_NONE = 0, /* no rule: this pc cannot be unwound */
+	ANALYZER_CFA_SP = 1,   /* CFA = SP + cfa_off */
+	ANALYZER_CFA_FP = 2,   /* CFA = FP + cfa_off */
+	ANALYZER_CFA_END = 3,  /* outermost frame: the return address is undefined */
+};
+
+/* one unwind rule, in force from pc to the next rule's pc */
+struct analyzer_unwind_rule {
+	__u32 pc;      /* ELF address - the table's base */
+	__u8 cfa_reg;  /* enum analyzer_cfa */
+	__u8 ra_in_lr; /* 1: the return address is still in the link register (arm64) */
+	__s16 cfa_off;
+	__s16 ra_off;  /* return address at CFA + ra_off (unless ra_in_lr) */
+	__s16 fp_off;  /* caller's FP saved at CFA + fp_off; 0: FP unchanged */
+};
+
+/* one executable mapping of a process, as `unwind_procs` holds it */
+struct analyzer_unwind_map {
+	__u64 start, end;  /* [start, end) */
+	__u64 bias;        /* pc - bias = the pc's offset in the file's rules */
+	__u32 rules_start; /* first rule in `unwind_rules` */
+	__u32 rules_len;   /* 0: no rules (see flags): frame pointers */
+	__u32 file_id;     /* the agent's number for the mapped file */
+	__u32 flags;       /* ANALYZER_MAP_* */
+};
+
+#define ANALYZER_MAP_NO_CFI 1   /* the file has no CFI */
+#define ANALYZER_MAP_NO_ROOM 2  /* its rules did not fit in `unwind_rules` */
+
+/* value of `unwind_procs` (key: tgid): executable mappings sorted by start */
+struct analyzer_unwind_proc {
+	__u32 n;
+	__u32 pad;
+	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
+};
+
+/* value of `ustacks` (key: the stack's hash, 31 bits): a user stack, leaf first */
+struct analyzer_user_stack {
+	__u64 hash; /* the full 64-bit hash, to tell collisions */
+	__u32 depth;
+	__u32 pad;
+	__u64 ips[ANALYZER_MAX_STACK_DEPTH];
+};
+
 /* indexes of the per-CPU `stats` array, present in both flavors */
 enum analyzer_stat {
 	ANALYZER_STAT_SAMPLES = 0,   /* perf events seen */
