@@ -504,6 +504,13 @@ int analyzer_prog_fd(const struct analyzer *a)
 	return bpf_program__fd(a->prog);
 }
 
+int analyzer_map_fd(const struct analyzer *a, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(a->obj, name);
+
+	return m ? bpf_map__fd(m) : -1;
+}
+
 void analyzer_close(struct analyzer *a)
 {
 	if (!a)

@@ -190,6 +190,15 @@ int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st);
 int analyzer_prog_fd(const struct analyzer *a);
 
 /*
+ * analyzer_map_fd returns the descriptor of the loaded object's map called
+ * name (owned by a), or -1 when it has none. The unwind maps
+ * (`unwind_rules`, `unwind_procs`; their layout is in analyzer_shared.h)
+ * are written through it: a process without an entry is unwound with
+ * frame pointers.
+ */
+int analyzer_map_fd(const struct analyzer *a, const char *name);
+
+/*
  * analyzer_close detaches everything and frees a. Accepts NULL.
  */
 void analyzer_close(struct analyzer *a);

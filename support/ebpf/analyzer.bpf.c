@@ -71,6 +71,22 @@ struct {
 	__uint(max_entries, ANALYZER_STAT_COUNT);
 } stats SEC(".maps");
 
+/* unwind rules, one run per mapped file (written by the agent) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct analyzer_unwind_rule);
+	__uint(max_entries, ANALYZER_UNWIND_MAX_RULES);
+} unwind_rules SEC(".maps");
+
+/* per process (tgid), its executable mappings (written by the agent) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct analyzer_unwind_proc);
+	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
+} unwind_procs SEC(".maps");
+
 #ifdef ANALYZER_DEBUG
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

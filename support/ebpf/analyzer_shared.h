@@ -15,7 +15,7 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 1
+#define ANALYZER_ABI_VERSION 2
 
 /*
  * ELF section holding the object's identity as "key=value\n" lines:
@@ -48,7 +48,7 @@ struct analyzer_sample_key {
  */
 #define ANALYZER_UNWIND_MAX_RULES (512 * 1024) /* entries of `unwind_rules` */
 #define ANALYZER_UNWIND_MAX_MAPS 64            /* executable mappings per process */
-#define ANALYZER_UNWIND_MAX_PROCS 4096         /* processes in `unwind_procs` */
+#define ANALYZER_UNWIND_MAX_PROCS 1024         /* processes in `unwind_procs` */
 
 /* how a rule computes the CFA (the caller's stack pointer) */
 enum analyzer_cfa {

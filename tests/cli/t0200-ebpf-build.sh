@@ -29,7 +29,7 @@ test_expect_success 'each object declares its flavor, arch and abi' '
 	test "$(value flavor rel)" = release
 	test "$(value flavor dbg)" = debug
 	test "$(value arch rel)" = $HOST_ARCH
-	test "$(value abi rel)" = 1
+	test "$(value abi rel)" = 2
 	test -n "$(value source rel)"
 	test "$(value source rel)" = "$(value source dbg)"
 '
