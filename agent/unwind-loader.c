@@ -242,6 +242,7 @@ static void add_map(struct ul_proc *p, const struct procmap *m, const struct ul_
 	memset(um, 0, sizeof(*um));
 	um->start = m->start;
 	um->end = m->end;
+	um->pgoff = m->pgoff;
 	um->file_id = id;
 	um->flags = f ? f->flags : ANALYZER_MAP_NO_CFI;
 	if (!f || !f->rules_len)

@@ -71,6 +71,7 @@ struct analyzer_unwind_rule {
 /* one executable mapping of a process, as `unwind_procs` holds it */
 struct analyzer_unwind_map {
 	__u64 start, end;  /* [start, end) */
+	__u64 pgoff;       /* file offset of start */
 	__u64 bias;        /* pc - bias = the pc's offset in the file's rules */
 	__u32 rules_start; /* first rule in `unwind_rules` */
 	__u32 rules_len;   /* 0: no rules (see flags): frame pointers */
@@ -87,6 +88,22 @@ struct analyzer_unwind_proc {
 	__u32 pad;
 	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
 };
+
+/* why an unwind stopped (ANALYZER_UNWIND_OK: it reached the outermost frame) */
+enum analyzer_unwind_reason {
+	ANALYZER_UNWIND_OK = 0,
+	ANALYZER_UNWIND_NO_RULE,    /* the rules have none for the pc (or an expression) */
+	ANALYZER_UNWIND_READ_FAULT, /* reading the stack failed */
+	ANALYZER_UNWIND_DEPTH,      /* ANALYZER_MAX_STACK_DEPTH frames, and more */
+	ANALYZER_UNWIND_BAD_PC,     /* the pc lies in no executable mapping */
+	ANALYZER_UNWIND_MAP_FULL,   /* `ustacks` had no room for the stack */
+};
+
+/* how frames were unwound, or why not from rules (bits) */
+#define ANALYZER_UNWIND_FP_USED 1    /* some frame was unwound with frame pointers */
+#define ANALYZER_UNWIND_NOT_LOADED 2 /* the process's rules are not loaded (yet) */
+#define ANALYZER_UNWIND_NO_CFI 4     /* a file without CFI */
+#define ANALYZER_UNWIND_NO_ROOM 8    /* a file whose rules did not fit */
 
 /* value of `ustacks` (key: the stack's hash, 31 bits): a user stack, leaf first */
 struct analyzer_user_stack {
