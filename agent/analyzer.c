@@ -173,6 +173,12 @@ static int handle_debug(void *ctx, void *data, size_t size)
 	ev.ustack_id = r->ustack_id;
 	memcpy(ev.comm, r->comm, sizeof(ev.comm));
 	ev.comm[sizeof(ev.comm) - 1] = '\0';
+	ev.pc = r->pc;
+	ev.map_offset = r->offset;
+	ev.file_id = r->file_id;
+	ev.depth = r->depth;
+	ev.unwind_reason = r->reason;
+	ev.unwind_how = r->how;
 	a->debug_cb(&ev, a->debug_ctx);
 	return 0;
 }
@@ -554,6 +560,7 @@ const char *analyzer_event_name(int event)
 	case ANALYZER_EVENT_KSTACK_ERR: return "kernel-stack-error";
 	case ANALYZER_EVENT_USTACK_ERR: return "user-stack-error";
 	case ANALYZER_EVENT_MAP_FULL: return "map-full";
+	case ANALYZER_EVENT_UNWIND: return "unwind";
 	default: return "unknown";
 	}
 }

@@ -106,13 +106,24 @@ static int choose_flavor(struct session *ss)
 	return EXIT_OK;
 }
 
+/* a debug record's line, its mapping named by the unwind loader */
+static const char *debug_line_unwind(struct session *ss, const struct analyzer_debug_event *ev, char *line,
+				     size_t len)
+{
+	const char *path = NULL, *build_id = NULL;
+
+	if (ev->event == ANALYZER_EVENT_UNWIND && ss->unwind)
+		unwind_loader_file(ss->unwind, ev->file_id, &path, &build_id);
+	return debug_line_format_mapping(ev, path, build_id, line, len);
+}
+
 static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
 {
 	struct session *ss = ctx;
-	char line[256];
+	char line[1024];
 
 	ss->debug_records++;
-	fprintf(stderr, "%s\n", debug_line_format(ev, line, sizeof(line)));
+	fprintf(stderr, "%s\n", debug_line_unwind(ss, ev, line, sizeof(line)));
 }
 
 /*

@@ -53,7 +53,7 @@ const char analyzer_build_info[] SEC(ANALYZER_INFO_SECTION) __attribute__((used)
 /* Settings, written by the loader before load. */
 const volatile __u32 target_tgid = 0; /* 0: every process */
 #ifdef ANALYZER_DEBUG
-const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failures, 2 also every sample */
+const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failed unwinds, 2 also filtered and every sample */
 const volatile __u8 debug_printk = 0; /* 1: also bpf_printk, for `bpftool prog tracelog` */
 #endif
 
@@ -118,37 +118,6 @@ static __always_inline void stat_inc(__u32 idx)
 		*v += 1;
 }
 
-#ifdef ANALYZER_DEBUG
-static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, __s32 uid)
-{
-	struct analyzer_debug_record *r;
-
-	if (debug_level == 0 || (event == ANALYZER_DBG_SAMPLE && debug_level < 2))
-		return;
-	if (debug_printk)
-		bpf_printk("analyzer: event=%d tgid=%d err=%d", event, (__u32)(id >> 32), err);
-	r = bpf_ringbuf_reserve(&debug_events, sizeof(*r), 0);
-	if (!r) {
-		stat_inc(ANALYZER_STAT_DEBUG_LOST);
-		return;
-	}
-	r->ts_ns = bpf_ktime_get_ns();
-	r->pid = (__u32)id;
-	r->tgid = (__u32)(id >> 32);
-	r->cpu = bpf_get_smp_processor_id();
-	r->event = event;
-	r->pad = 0;
-	r->err = err;
-	r->kstack_id = kid;
-	r->ustack_id = uid;
-	r->pad2 = 0;
-	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	bpf_ringbuf_submit(r, 0);
-}
-#define DEBUG_REPORT(ev, err, id, kid, uid) debug_report(ev, err, id, kid, uid)
-#else
-#define DEBUG_REPORT(ev, err, id, kid, uid) do { } while (0)
-#endif
 
 
 /* the user registers, laid out as the kernel saves them (struct pt_regs) */
@@ -381,9 +350,9 @@ static __always_inline int user_regs(void *ctx, struct analyzer_regs *regs)
 /*
  * unwind the user stack of thread tgid into `ustacks`; its id, or -EFAULT
  * when the thread has no user stack (a kernel thread), or another -errno.
- * *stp points at the unwind's final state.
+ * The unwind's final state stays in `ustack_scratch`.
  */
-static __always_inline __s32 unwind_user(void *ctx, __u32 tgid, struct unwind_state **stp)
+static __always_inline __s32 unwind_user(void *ctx, __u32 tgid)
 {
 	struct analyzer_user_stack *old;
 	struct analyzer_regs regs;
@@ -396,7 +365,6 @@ static __always_inline __s32 unwind_user(void *ctx, __u32 tgid, struct unwind_st
 	if (!sc)
 		return -ENOMEM;
 	st = &sc->st;
-	*stp = st;
 	__builtin_memset(st, 0, sizeof(*st));
 	st->tgid = tgid;
 	if (user_regs(ctx, &regs))
@@ -429,11 +397,91 @@ static __always_inline __s32 unwind_user(void *ctx, __u32 tgid, struct unwind_st
 	return (__s32)id;
 }
 
+#ifdef ANALYZER_DEBUG
+static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, __s32 uid)
+{
+	struct analyzer_debug_record *r;
+
+	if (debug_level == 0 || ((event == ANALYZER_DBG_SAMPLE || event == ANALYZER_DBG_FILTERED) && debug_level < 2))
+		return;
+	if (debug_printk)
+		bpf_printk("analyzer: event=%d tgid=%d err=%d", event, (__u32)(id >> 32), err);
+	r = bpf_ringbuf_reserve(&debug_events, sizeof(*r), 0);
+	if (!r) {
+		stat_inc(ANALYZER_STAT_DEBUG_LOST);
+		return;
+	}
+	r->ts_ns = bpf_ktime_get_ns();
+	r->pid = (__u32)id;
+	r->tgid = (__u32)(id >> 32);
+	r->cpu = bpf_get_smp_processor_id();
+	r->event = event;
+	r->pad = 0;
+	r->err = err;
+	r->kstack_id = kid;
+	r->ustack_id = uid;
+	r->pad2 = 0;
+	r->pc = 0;
+	r->offset = 0;
+	r->file_id = ~0U;
+	r->depth = 0;
+	r->reason = 0;
+	r->how = 0;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, 0);
+}
+
+/* a record for an unwind that stopped short, or went by frame pointers */
+static __noinline void debug_unwind(__u64 id, __s32 uid)
+{
+	struct analyzer_debug_record *r;
+	struct unwind_scratch *sc;
+	struct unwind_state *st;
+	__u32 zero = 0;
+
+	if (debug_level == 0)
+		return;
+	sc = bpf_map_lookup_elem(&ustack_scratch, &zero);
+	if (!sc)
+		return;
+	st = &sc->st;
+	if (st->depth == 0 || (st->reason == ANALYZER_UNWIND_OK &&
+			       !(st->how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM))))
+		return;
+	if (debug_printk)
+		bpf_printk("analyzer: unwind tgid=%d reason=%d depth=%d", (__u32)(id >> 32), st->reason, st->depth);
+	r = bpf_ringbuf_reserve(&debug_events, sizeof(*r), 0);
+	if (!r) {
+		stat_inc(ANALYZER_STAT_DEBUG_LOST);
+		return;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	r->ts_ns = bpf_ktime_get_ns();
+	r->pid = (__u32)id;
+	r->tgid = (__u32)(id >> 32);
+	r->cpu = bpf_get_smp_processor_id();
+	r->event = ANALYZER_DBG_UNWIND;
+	r->ustack_id = uid;
+	r->pc = st->stop_pc;
+	r->offset = st->offset;
+	r->file_id = st->file_id;
+	r->depth = (__u16)st->depth;
+	r->reason = (__u8)st->reason;
+	r->how = (__u8)st->how;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, 0);
+}
+#define DEBUG_UNWIND(id, uid) debug_unwind(id, uid)
+#define DEBUG_REPORT(ev, err, id, kid, uid) debug_report(ev, err, id, kid, uid)
+#else
+#define DEBUG_REPORT(ev, err, id, kid, uid) do { } while (0)
+#define DEBUG_UNWIND(id, uid) do { } while (0)
+#endif
+
 SEC("perf_event")
 int analyzer_sample(void *ctx)
 {
 	struct analyzer_sample_key key = {};
-	struct unwind_state *st = NULL;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u64 one = 1, *count;
 	long err;
@@ -457,7 +505,8 @@ int analyzer_sample(void *ctx)
 		DEBUG_REPORT(ANALYZER_DBG_KSTACK_ERR, key.kstack_id, id, key.kstack_id, 0);
 	}
 	key.ustack_type = FRAME_MARKER_NATIVE;
-	key.ustack_id = unwind_user(ctx, key.tgid, &st);
+	key.ustack_id = unwind_user(ctx, key.tgid);
+	DEBUG_UNWIND(id, key.ustack_id);
 	/* kernel threads have no user stack: -EFAULT there is expected too */
 	if (key.ustack_id < 0 && key.ustack_id != -EFAULT) {
 		key.ustack_type |= FRAME_MARKER_ERROR_BIT;

@@ -132,6 +132,7 @@ enum analyzer_dbg_event {
 	ANALYZER_DBG_KSTACK_ERR,     /* kernel stack capture failed, err = -errno */
 	ANALYZER_DBG_USTACK_ERR,     /* user stack capture failed, err = -errno */
 	ANALYZER_DBG_MAP_FULL,       /* dropped: `counts` update failed, err = -errno */
+	ANALYZER_DBG_UNWIND,         /* a user stack's unwind failed, was cut short, or used frame pointers */
 };
 
 /* one record of the debug flavor's `debug_events` ring buffer */
@@ -147,6 +148,13 @@ struct analyzer_debug_record {
 	__s32 ustack_id;
 	__u32 pad2;
 	char comm[ANALYZER_COMM_LEN];
+	/* ANALYZER_DBG_UNWIND: where and why the unwind stopped */
+	__u64 pc;         /* the last frame's pc */
+	__u64 offset;     /* its offset in the mapped file (the pc when none) */
+	__u32 file_id;    /* the mapping's file (struct analyzer_unwind_map), ~0: none */
+	__u16 depth;      /* frames unwound */
+	__u8 reason;      /* enum analyzer_unwind_reason */
+	__u8 how;         /* ANALYZER_UNWIND_* bits */
 };
 
 #endif /* ANALYZER_SHARED_H */
