@@ -224,8 +224,10 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 		dw = dwarf_begin_elf(elf, DWARF_C_READ, NULL);
 		dcfi = dw ? dwarf_getcfi(dw) : NULL;
 	}
-	if (!cfi && !dcfi)
-		return 0; /* no CFI: the analyzer falls back to frame pointers */
+	if (!cfi && !dcfi) {
+		ret = 0; /* no CFI: the analyzer falls back to frame pointers */
+		goto cleanup;
+	}
 	t->has_cfi = 1;
 	for (i = 0; i < t->nsegs; i++) {
 		if (t->segs[i].vaddr + t->segs[i].filesz - t->base > UINT32_MAX) {
