@@ -36,6 +36,7 @@ struct analyzer {
 	int tracked_fd;
 	int counts_fd;
 	int stacks_fd;
+	int ustacks_fd;
 	int stats_fd;
 	struct ring_buffer *debug_rb;
 	struct perf_buffer *process_pb; /* NULL without a process_cb */
@@ -52,7 +53,7 @@ struct analyzer {
 	void *debug_ctx;
 	struct analyzer_object_info info;
 	uint64_t kips[ANALYZER_MAX_STACK_DEPTH]; /* drain's scratch stacks */
-	uint64_t uips[ANALYZER_MAX_STACK_DEPTH];
+	struct analyzer_user_stack ustack;
 };
 
 static int verbose_log;
@@ -249,6 +250,12 @@ static int handle_debug(void *ctx, void *data, size_t size)
 	ev.ustack_id = r->ustack_id;
 	memcpy(ev.comm, r->comm, sizeof(ev.comm));
 	ev.comm[sizeof(ev.comm) - 1] = '\0';
+	ev.pc = r->pc;
+	ev.map_offset = r->offset;
+	ev.file_id = r->file_id;
+	ev.depth = r->depth;
+	ev.unwind_reason = r->reason;
+	ev.unwind_how = r->how;
 	a->debug_cb(&ev, a->debug_ctx);
 	return 0;
 }
@@ -293,8 +300,8 @@ static int open_poll(struct analyzer *a, char *err, size_t errlen)
 
 static int find_maps(struct analyzer *a, char *err, size_t errlen)
 {
-	static const char *const names[] = { "counts", "stacks", "stats", "tracked_tgids" };
-	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->stats_fd, &a->tracked_fd };
+	static const char *const names[] = { "counts", "stacks", "ustacks", "stats", "tracked_tgids" };
+	int *fds[] = { &a->counts_fd, &a->stacks_fd, &a->ustacks_fd, &a->stats_fd, &a->tracked_fd };
 	struct bpf_map *m;
 	size_t i;
 
@@ -356,7 +363,7 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 		fail(err, errlen, "out of memory");
 		return NULL;
 	}
-	a->counts_fd = a->stacks_fd = a->stats_fd = a->tracked_fd = a->poll_fd = -1;
+	a->counts_fd = a->stacks_fd = a->ustacks_fd = a->stats_fd = a->tracked_fd = a->poll_fd = -1;
 	a->process_cb = OPT(o, process_cb);
 	a->process_ctx = OPT(o, process_ctx);
 	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
@@ -575,6 +582,20 @@ int analyzer_poll(struct analyzer *a, int timeout_ms)
 	return debug + (int)(a->process_records - before);
 }
 
+/* read a stack of the `ustacks` map; depth 0 with *e set when it is gone */
+static uint32_t read_user_stack(struct analyzer *a, int id, int *e)
+{
+	if (id < 0) {
+		*e = id == -EFAULT ? 0 : id;
+		return 0;
+	}
+	if (bpf_map_lookup_elem(a->ustacks_fd, &id, &a->ustack) != 0) {
+		*e = -ENOENT;
+		return 0;
+	}
+	return a->ustack.depth < ANALYZER_MAX_STACK_DEPTH ? a->ustack.depth : ANALYZER_MAX_STACK_DEPTH;
+}
+
 /* read a stack of the `stacks` map; depth 0 with *e set when it is gone */
 static uint32_t read_stack(struct analyzer *a, int id, uint64_t *ips, int *e)
 {
@@ -607,13 +628,13 @@ static int hand_out(struct analyzer *a, const struct analyzer_sample_key *k, uin
 	s.kernel_type = k->kstack_type;
 	s.user_type = k->ustack_type;
 	s.kernel_depth = read_stack(a, k->kstack_id, a->kips, &s.kernel_err);
-	s.user_depth = read_stack(a, k->ustack_id, a->uips, &s.user_err);
+	s.user_depth = read_user_stack(a, k->ustack_id, &s.user_err);
 	if (s.kernel_err == -ENOENT)
 		s.kernel_type |= FRAME_MARKER_ERROR_BIT;
 	if (s.user_err == -ENOENT)
 		s.user_type |= FRAME_MARKER_ERROR_BIT;
 	s.kernel_ips = a->kips;
-	s.user_ips = a->uips;
+	s.user_ips = (const uint64_t *)a->ustack.ips;
 	return fn(&s, ctx);
 }
 
@@ -647,6 +668,18 @@ static int by_id(const void *x, const void *y)
 	return a < b ? -1 : a > b;
 }
 
+/* ids[0..n): the sorted stack ids of one kind in keys (kernel: which 0, user: 1) */
+static size_t stack_ids(const struct analyzer_sample_key *keys, size_t n, int which, int *ids)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		ids[k++] = which ? keys[i].ustack_id : keys[i].kstack_id;
+	if (k)
+		qsort(ids, k, sizeof(*ids), by_id);
+	return k;
+}
+
 /*
  * delete the stacks the drained keys used, but not those that keys
  * recorded since (while fn ran) still use: their samples would lose them
@@ -654,26 +687,22 @@ static int by_id(const void *x, const void *y)
 static void forget_stacks(struct analyzer *a, const struct analyzer_sample_key *keys, size_t n)
 {
 	struct analyzer_sample_key *live = NULL;
-	size_t nlive = 0, i, nids = 0;
-	int *ids = NULL, id[2], j;
+	size_t nlive = 0, i, nids;
+	int *ids = NULL, id, which, fd;
 
 	if (collect_keys(a, &live, &nlive) < 0)
 		return; /* keep the stacks: a later drain deletes them */
-	ids = malloc((2 * nlive + 1) * sizeof(*ids));
+	ids = malloc((nlive + 1) * sizeof(*ids));
 	if (!ids)
 		goto cleanup;
-	for (i = 0; i < nlive; i++) {
-		ids[nids++] = live[i].kstack_id;
-		ids[nids++] = live[i].ustack_id;
-	}
-	if (nids)
-		qsort(ids, nids, sizeof(*ids), by_id);
-	for (i = 0; i < n; i++) {
-		id[0] = keys[i].kstack_id;
-		id[1] = keys[i].ustack_id;
-		for (j = 0; j < 2; j++)
-			if (id[j] >= 0 && !(nids && bsearch(&id[j], ids, nids, sizeof(*ids), by_id)))
-				bpf_map_delete_elem(a->stacks_fd, &id[j]);
+	for (which = 0; which < 2; which++) {
+		nids = stack_ids(live, nlive, which, ids);
+		fd = which ? a->ustacks_fd : a->stacks_fd;
+		for (i = 0; i < n; i++) {
+			id = which ? keys[i].ustack_id : keys[i].kstack_id;
+			if (id >= 0 && !(nids && bsearch(&id, ids, nids, sizeof(*ids), by_id)))
+				bpf_map_delete_elem(fd, &id);
+		}
 	}
 cleanup:
 	free(ids);
@@ -738,6 +767,13 @@ int analyzer_prog_fd(const struct analyzer *a)
 	return bpf_program__fd(a->prog);
 }
 
+int analyzer_map_fd(const struct analyzer *a, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(a->obj, name);
+
+	return m ? bpf_map__fd(m) : -1;
+}
+
 void analyzer_close(struct analyzer *a)
 {
 	if (!a)
@@ -762,6 +798,7 @@ const char *analyzer_event_name(int event)
 	case ANALYZER_EVENT_KSTACK_ERR: return "kernel-stack-error";
 	case ANALYZER_EVENT_USTACK_ERR: return "user-stack-error";
 	case ANALYZER_EVENT_MAP_FULL: return "map-full";
+	case ANALYZER_EVENT_UNWIND: return "unwind";
 	default: return "unknown";
 	}
 }

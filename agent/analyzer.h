@@ -44,6 +44,7 @@ enum analyzer_event {
 	ANALYZER_EVENT_KSTACK_ERR = 3, /* kernel stack capture failed */
 	ANALYZER_EVENT_USTACK_ERR = 4, /* user stack capture failed */
 	ANALYZER_EVENT_MAP_FULL = 5,   /* dropped: the counts map refused the sample */
+	ANALYZER_EVENT_UNWIND = 6,     /* a user stack's unwind failed, was cut short or used frame pointers */
 };
 
 /* one debug record, as the debug analyzer reported it */
@@ -57,6 +58,13 @@ struct analyzer_debug_event {
 	int kstack_id;
 	int ustack_id;
 	char comm[16];
+	/* ANALYZER_EVENT_UNWIND: where and why the unwind stopped */
+	uint64_t pc;          /* the last frame's pc */
+	uint64_t map_offset;  /* its offset in the mapped file (the pc when none) */
+	uint32_t file_id;     /* the mapped file, as the unwind maps number it; UINT32_MAX: none */
+	uint32_t depth;       /* frames unwound */
+	int unwind_reason;    /* enum analyzer_unwind_reason (analyzer_shared.h) */
+	int unwind_how;       /* its ANALYZER_UNWIND_* bits: frame pointers used, and why */
 };
 
 typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *ctx);
@@ -71,8 +79,8 @@ typedef void (*analyzer_process_fn)(uint32_t tgid, void *ctx);
 /* what the debug analyzer reports (analyzer_opts.debug_level) */
 #define ANALYZER_DEBUG_LEVEL_DEFAULT 0 /* its default: ANALYZER_DEBUG_LEVEL_DROPS */
 #define ANALYZER_DEBUG_LEVEL_OFF (-1)  /* nothing */
-#define ANALYZER_DEBUG_LEVEL_DROPS 1   /* dropped samples and failed captures */
-#define ANALYZER_DEBUG_LEVEL_ALL 2     /* also every recorded sample */
+#define ANALYZER_DEBUG_LEVEL_DROPS 1   /* dropped samples, failed captures and unwinds */
+#define ANALYZER_DEBUG_LEVEL_ALL 2     /* also samples the pid filter drops, and every recorded sample */
 
 struct analyzer_opts {
 	size_t sz;                  /* sizeof(struct analyzer_opts), for compatibility */
@@ -210,6 +218,15 @@ int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st);
  * a), for callers that read its run-time statistics.
  */
 int analyzer_prog_fd(const struct analyzer *a);
+
+/*
+ * analyzer_map_fd returns the descriptor of the loaded object's map called
+ * name (owned by a), or -1 when it has none. The unwind maps
+ * (`unwind_rules`, `unwind_procs`; their layout is in analyzer_shared.h)
+ * are written through it: a process without an entry is unwound with
+ * frame pointers.
+ */
+int analyzer_map_fd(const struct analyzer *a, const char *name);
 
 /*
  * analyzer_close detaches everything and frees a. Accepts NULL.

@@ -43,12 +43,13 @@ all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
 # One statically linked binary (glibc included, no NSS calls); the
 # sanitized build links dynamically, as ASan cannot be static.
 AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbolize.c \
-	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c
+	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c \
+	      unwind.c unwind-loader.c
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
 ifeq ($(SANITIZE),1)
-AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libelf zlib jansson 2>/dev/null) -lm
+AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson 2>/dev/null) -lm
 else
-AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libelf zlib libzstd jansson 2>/dev/null) -lm
+AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson 2>/dev/null) -lm
 endif
 
 # agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change

@@ -16,4 +16,20 @@
  */
 char *debug_line_format(const struct analyzer_debug_event *ev, char *buf, size_t len);
 
+/*
+ * debug_line_format_mapping does the same, and for an unwind record names
+ * its mapping as path and build_id (NULL when unknown: "file#ID"):
+ *
+ *   analyzer: unwind pid=12 tgid=12 comm=app cpu=0 err=0 (reason=read-fault depth=1
+ *   pc=0x55d0c8e01149 mapping=/usr/bin/app build-id=ab12+0x1149 fp-fallback=no-cfi)
+ *
+ * (one line). reason is no-rule, read-fault, depth-limit, bad-pc,
+ * map-full, or fp-fallback when the stack ended but through frame
+ * pointers; fp-fallback= says why frame pointers were used: not-loaded
+ * (the process's rules were not loaded yet), no-cfi, no-room (its rules did
+ * not fit), no-mapping (the pc lies in no file mapping). Returns buf.
+ */
+char *debug_line_format_mapping(const struct analyzer_debug_event *ev, const char *path, const char *build_id,
+				char *buf, size_t len);
+
 #endif /* AGENT_DEBUG_LINE_H */

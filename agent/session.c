@@ -16,12 +16,14 @@
 
 #include "aggregate.h"
 #include "analyzer.h"
+#include "analyzer_shared.h"
 #include "debug-line.h"
 #include "folded.h"
 #include "json.h"
 #include "log.h"
 #include "output.h"
 #include "symbolize.h"
+#include "unwind-loader.h"
 #include "agent-version.h"
 
 #define DRAIN_INTERVAL_S 1.0
@@ -31,6 +33,7 @@ struct session {
 	struct analyzer *a;
 	struct aggregate ag;
 	struct symbolizer *sym;
+	struct unwind_loader *unwind;
 	struct output out;
 	struct analyzer_object_info release_info;
 	enum analyzer_flavor flavor;
@@ -104,13 +107,35 @@ static int choose_flavor(struct session *ss)
 	return EXIT_OK;
 }
 
+/* a debug record's line, its mapping named by the unwind loader */
+static const char *debug_line_unwind(struct session *ss, const struct analyzer_debug_event *ev, char *line,
+				     size_t len)
+{
+	const char *path = NULL, *build_id = NULL;
+
+	if (ev->event == ANALYZER_EVENT_UNWIND && ss->unwind)
+		unwind_loader_file(ss->unwind, ev->file_id, &path, &build_id);
+	return debug_line_format_mapping(ev, path, build_id, line, len);
+}
+
 static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
 {
 	struct session *ss = ctx;
-	char line[256];
+	char line[1024];
 
 	ss->debug_records++;
-	fprintf(stderr, "%s\n", debug_line_format(ev, line, sizeof(line)));
+	fprintf(stderr, "%s\n", debug_line_unwind(ss, ev, line, sizeof(line)));
+}
+
+/*
+ * load the unwind rules of the sample's process when first seen (or when
+ * its stack left the mappings loaded): later samples unwind with them
+ */
+static int unwind_track(struct session *ss, const struct analyzer_sample *s)
+{
+	if (!ss->unwind || !s->tgid || !s->user_depth)
+		return 0;
+	return unwind_loader_track(ss->unwind, s->tgid, s->user_ips, s->user_depth);
 }
 
 /*
@@ -129,7 +154,7 @@ static int on_sample(const struct analyzer_sample *s, void *ctx)
 {
 	struct session *ss = ctx;
 
-	if (aggregate_add(&ss->ag, s) < 0 ||
+	if (aggregate_add(&ss->ag, s) < 0 || unwind_track(ss, s) < 0 ||
 	    (s->user_depth && symbolizer_track(ss->sym, s->tgid, s->user_ips, s->user_depth) < 0)) {
 		ss->drain_failed = 1;
 		return -ENOMEM;
@@ -145,8 +170,45 @@ static int drain(struct session *ss)
 		return log_error("out of memory while collecting samples");
 	if (r < 0)
 		return log_error("cannot read the analyzer's samples: %s", strerror(-r));
+	if (ss->unwind)
+		unwind_loader_forget_exited(ss->unwind);
 	log_info("drained: %zu stacks, %llu samples so far", ss->ag.n, (unsigned long long)ss->ag.samples);
 	return 0;
+}
+
+/*
+ * the unwind rules' loader, on the loaded analyzer's maps; the --pid
+ * process's rules are loaded before sampling starts
+ */
+static int unwind_setup(struct session *ss)
+{
+	int rules_fd = analyzer_map_fd(ss->a, "unwind_rules");
+	int procs_fd = analyzer_map_fd(ss->a, "unwind_procs");
+	int i;
+
+	if (rules_fd < 0 || procs_fd < 0)
+		return log_error("the analyzer object has no unwind maps: use matching builds");
+	ss->unwind = unwind_loader_new(rules_fd, procs_fd, ANALYZER_UNWIND_MAX_RULES);
+	if (!ss->unwind)
+		return log_error("out of memory");
+	for (i = 0; i < ss->o->npids; i++)
+		if (unwind_loader_track(ss->unwind, (uint32_t)ss->o->pids[i], NULL, 0) < 0)
+			return log_error("out of memory while loading unwind rules");
+	return 0;
+}
+
+static void unwind_report(struct session *ss)
+{
+	struct unwind_loader_stats st;
+
+	if (!ss->unwind)
+		return;
+	unwind_loader_read_stats(ss->unwind, &st);
+	log_info("unwind rules: %zu processes, %zu files, %zu of %zu rules (%zu KiB), %lu files without CFI, "
+		 "%lu without room, %lu processes without room, %lu files evicted",
+		 st.processes, st.files, st.rules, st.max_rules,
+		 st.rules * sizeof(struct analyzer_unwind_rule) / 1024, st.no_cfi, st.no_room, st.procs_full,
+		 st.evicted);
 }
 
 static int open_analyzer(struct session *ss)
@@ -169,7 +231,11 @@ static int open_analyzer(struct session *ss)
 	ao.process_ctx = ss;
 	ao.verbose = o->verbose;
 	ss->a = analyzer_open(&ao, err, sizeof(err));
-	if (!ss->a || analyzer_start(ss->a, err, sizeof(err)) < 0)
+	if (!ss->a)
+		return log_error("%s", err);
+	if (unwind_setup(ss) < 0)
+		return -1;
+	if (analyzer_start(ss->a, err, sizeof(err)) < 0)
 		return log_error("%s", err);
 	log_info("loaded the %s analyzer from the %s slot (abi %d, source %s), sampling %s at %u Hz",
 		 analyzer_info(ss->a)->flavor, ss->flavor == ANALYZER_DEBUG ? "debug" : "release",
@@ -281,6 +347,7 @@ static int run(struct session *ss)
 		;
 	if (drain(ss) < 0 || write_profile(ss, elapsed) < 0)
 		return -1;
+	unwind_report(ss);
 	return output_commit(&ss->out);
 }
 
@@ -320,6 +387,7 @@ int session_run(const struct agent_options *o)
 	code = EXIT_OK;
 cleanup:
 	output_abort(&ss.out);
+	unwind_loader_free(ss.unwind);
 	analyzer_close(ss.a);
 	symbolizer_free(ss.sym);
 	aggregate_release(&ss.ag);

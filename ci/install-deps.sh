@@ -22,7 +22,7 @@ jq gh
 "
 PACKAGES="$FINALIZE
 clang llvm lld bpftool libclang-rt-14-dev
-libbpf-dev libzstd-dev openssh-client strace
+libbpf-dev libzstd-dev libdw-dev libbz2-dev liblzma-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time lintian
 shellcheck python3-yaml python3-jsonschema
@@ -51,7 +51,8 @@ if [ "$cross" = 1 ]; then
 	*) echo "install-deps: --cross: no cross build from '$(dpkg --print-architecture)'" >&2; exit 2 ;;
 	esac
 	PACKAGES="$PACKAGES gcc-$triplet libc6-dev-$foreign-cross qemu-user-static
-libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign libjansson-dev:$foreign"
+libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign libjansson-dev:$foreign
+libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign"
 fi
 
 missing=""

@@ -2,7 +2,8 @@
 # Included by the top-level Makefile.
 
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
-TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check
+TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check \
+		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame
 
 $(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
 $(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
@@ -27,12 +28,26 @@ $(BUILD)/tests/burner: tests/fixtures/burner.c tests/build.mk | $(BUILD)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(BURNER_CFLAGS) tests/fixtures/burner.c -o $@.tmp && mv -f $@.tmp $@
 
+# the program the unwinding tests profile: -O2, so no frame pointers (gcc's
+# default); its stacks unwind only through its CFI. The second copy has no
+# CFI at all, for the analyzer's frame-pointer fallback and its reports.
+NESTED_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -g -fomit-frame-pointer
+$(BUILD)/tests/nested: tests/fixtures/nested.c tests/build.mk | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(NESTED_CFLAGS) tests/fixtures/nested.c -o $@.tmp && mv -f $@.tmp $@
+$(BUILD)/tests/nested-no-eh-frame: $(BUILD)/tests/nested
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --remove-section .eh_frame --remove-section .eh_frame_hdr --remove-section .debug_frame \
+		$< $@.tmp && mv -f $@.tmp $@
+
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
 UNIT_LIBS_test-object-info := -lelf
 UNIT_DEPS_test-kallsyms    := $(OBJ)/agent/kallsyms.o
 UNIT_DEPS_test-procmaps    := $(OBJ)/agent/procmaps.o
 UNIT_DEPS_test-aggregate   := $(OBJ)/agent/aggregate.o
+UNIT_DEPS_test-unwind      := $(OBJ)/agent/unwind.o
+UNIT_LIBS_test-unwind      := -ldw -lelf
 UNIT_DEPS_test-options     := $(OBJ)/agent/options.o $(OBJ)/agent/log.o
 UNIT_LIBS_test-options     := -lm
 UNIT_DEPS_test-output      := $(OBJ)/agent/output.o $(OBJ)/agent/log.o

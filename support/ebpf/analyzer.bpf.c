@@ -4,6 +4,11 @@
  * records the thread, its comm, a kernel and a user stack, and counts samples
  * per (thread, kernel stack, user stack) in `counts`, which userspace drains.
  *
+ * Kernel stacks come from bpf_get_stackid. User stacks are unwound here,
+ * from the rules the agent derives from each mapped file's CFI
+ * (`unwind_rules`, `unwind_procs`), with frame pointers where a process or
+ * file has none, and stored by hash in `ustacks`.
+ *
  * Built twice from this file:
  *   release  no debug code, no debug map, no trace_printk
  *   debug    (-DANALYZER_DEBUG) also reports what it does and why it drops
@@ -15,6 +20,8 @@
 #include <linux/errno.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
+
+struct task_struct;
 
 #include "frametypes.h"
 #include "analyzer_shared.h"
@@ -48,7 +55,7 @@ const char analyzer_build_info[] SEC(ANALYZER_INFO_SECTION) __attribute__((used)
 const volatile __u8 filter_tgids = 0; /* 1: only the processes in `tracked_tgids` */
 const volatile __u8 report_processes = 0; /* 1: report new processes in `process_events` */
 #ifdef ANALYZER_DEBUG
-const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failures, 2 also every sample */
+const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failed unwinds, 2 also filtered and every sample */
 const volatile __u8 debug_printk = 0; /* 1: also bpf_printk, for `bpftool prog tracelog` */
 #endif
 
@@ -110,6 +117,31 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } process_events SEC(".maps");
 
+/* unwind rules, one run per mapped file (written by the agent) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, __u32);
+	__type(value, struct analyzer_unwind_rule);
+	__uint(max_entries, ANALYZER_UNWIND_MAX_RULES);
+} unwind_rules SEC(".maps");
+
+/* per process (tgid), its executable mappings (written by the agent) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct analyzer_unwind_proc);
+	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
+} unwind_procs SEC(".maps");
+
+/* user stacks by hash (31 bits), leaf first */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__type(key, __u32);
+	__type(value, struct analyzer_user_stack);
+	__uint(max_entries, 16384);
+} ustacks SEC(".maps");
+
+
 #ifdef ANALYZER_DEBUG
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -123,6 +155,285 @@ static __always_inline void stat_inc(__u32 idx)
 
 	if (v)
 		*v += 1;
+}
+
+
+
+/* the user registers, laid out as the kernel saves them (struct pt_regs) */
+#if defined(ANALYZER_ARCH_arm64)
+struct analyzer_regs {
+	__u64 regs[31];
+	__u64 sp, pc, pstate;
+};
+#define REGS_USER(r) (((r)->pstate & 0xf) == 0) /* EL0 */
+#define REGS_PC(r) ((r)->pc)
+#define REGS_SP(r) ((r)->sp)
+#define REGS_FP(r) ((r)->regs[29])
+#define REGS_LR(r) ((r)->regs[30])
+#define USER_TOP 0x0001000000000000ULL
+#else
+struct analyzer_regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+#define REGS_USER(r) (((r)->cs & 3) == 3)
+#define REGS_PC(r) ((r)->ip)
+#define REGS_SP(r) ((r)->sp)
+#define REGS_FP(r) ((r)->bp)
+#define REGS_LR(r) 0
+#define USER_TOP 0x0000800000000000ULL
+#endif
+
+/* what one user-stack unwind carries from frame to frame */
+struct unwind_state {
+	__u64 pc, sp, fp, lr;
+	__u64 hash;
+	__u32 tgid;
+	__u32 depth;
+	__u32 reason;     /* enum analyzer_unwind_reason, once stopped */
+	__u32 how;        /* ANALYZER_UNWIND_* bits */
+	__u32 stopped;
+	__u32 file_id;    /* where it stopped: the mapping's file, or ~0 */
+	__u64 offset;     /* and the pc's offset in it */
+	__u64 stop_pc;
+};
+
+/*
+ * Where a user stack is built, with the unwind's state, before the stack
+ * goes to `ustacks`. Keeping the state in a map value (not on the BPF
+ * stack) leaves the verifier nothing to tell iterations apart by, so it
+ * checks the loop body once instead of once per depth.
+ */
+struct unwind_scratch {
+	struct analyzer_user_stack stack;
+	struct unwind_state st;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct unwind_scratch);
+	__uint(max_entries, 1);
+} ustack_scratch SEC(".maps");
+
+static __always_inline long unwind_stop(struct unwind_state *st, __u32 reason)
+{
+	st->reason = reason;
+	st->stopped = 1;
+	return 1;
+}
+
+/*
+ * The searches below are branch-free (base += half when the probe is at or
+ * below the key), so the verifier walks each once, not once per path.
+ */
+static __always_inline __u32 at_or_below(__u64 probe, __u64 key)
+{
+	return 1 - (__u32)((__u64)((__s64)key - (__s64)probe) >> 63);
+}
+
+/* the mapping of proc holding pc, or NULL */
+static __always_inline const struct analyzer_unwind_map *find_map(const struct analyzer_unwind_proc *proc, __u64 pc)
+{
+	__u32 n = proc->n, base = 0, half, i;
+
+	if (n == 0)
+		return NULL;
+	if (n > ANALYZER_UNWIND_MAX_MAPS)
+		n = ANALYZER_UNWIND_MAX_MAPS;
+	for (i = 0; i < 7; i++) { /* 7 halvings cover 64 mappings */
+		half = n / 2;
+		base += half * at_or_below(proc->maps[(base + half) & (ANALYZER_UNWIND_MAX_MAPS - 1)].start, pc);
+		n -= half;
+	}
+	base &= ANALYZER_UNWIND_MAX_MAPS - 1;
+	if (pc < proc->maps[base].start || pc >= proc->maps[base].end)
+		return NULL;
+	return &proc->maps[base];
+}
+
+/* the rule in force at rel in a mapping's run, or NULL */
+static __always_inline const struct analyzer_unwind_rule *find_rule(const struct analyzer_unwind_map *m, __u64 rel)
+{
+	const struct analyzer_unwind_rule *r;
+	__u32 n = m->rules_len, base = 0, half, idx, i;
+
+	if (rel > 0xffffffffULL || n == 0)
+		return NULL;
+	for (i = 0; i < 20; i++) { /* 20 halvings cover ANALYZER_UNWIND_MAX_RULES */
+		half = n / 2;
+		idx = m->rules_start + base + half;
+		r = bpf_map_lookup_elem(&unwind_rules, &idx);
+		if (!r)
+			return NULL;
+		base += half * at_or_below(r->pc, rel);
+		n -= half;
+	}
+	idx = m->rules_start + base;
+	r = bpf_map_lookup_elem(&unwind_rules, &idx);
+	return r && r->pc <= rel ? r : NULL;
+}
+
+/* one frame with frame pointers: [fp] the caller's fp, [fp + 8] the return address */
+static __always_inline long unwind_fp(struct unwind_state *st)
+{
+	__u64 frame[2];
+
+	st->how |= ANALYZER_UNWIND_FP_USED;
+	if (st->fp == 0)
+		return unwind_stop(st, ANALYZER_UNWIND_OK);
+	if (bpf_probe_read_user(frame, sizeof(frame), (void *)st->fp))
+		return unwind_stop(st, ANALYZER_UNWIND_READ_FAULT);
+	st->sp = st->fp + 16;
+	st->fp = frame[0];
+	st->pc = frame[1];
+	st->lr = 0;
+	return 0;
+}
+
+/* one frame with the rule in force at the pc */
+static __always_inline long unwind_rule(struct unwind_state *st, const struct analyzer_unwind_rule *r)
+{
+	__u64 cfa, ra = 0, fp;
+
+	if (r->cfa_reg == ANALYZER_CFA_END)
+		return unwind_stop(st, ANALYZER_UNWIND_OK);
+	if (r->cfa_reg == ANALYZER_CFA_SP)
+		cfa = st->sp + r->cfa_off;
+	else if (r->cfa_reg == ANALYZER_CFA_FP)
+		cfa = st->fp + r->cfa_off;
+	else
+		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
+	if (r->ra_in_lr)
+		ra = st->lr;
+	else if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa + r->ra_off)))
+		return unwind_stop(st, ANALYZER_UNWIND_READ_FAULT);
+	if (r->fp_off) {
+		if (bpf_probe_read_user(&fp, sizeof(fp), (void *)(cfa + r->fp_off)))
+			return unwind_stop(st, ANALYZER_UNWIND_READ_FAULT);
+		st->fp = fp;
+	}
+	st->sp = cfa;
+	st->pc = ra;
+	st->lr = 0;
+	return 0;
+}
+
+/* bpf_loop callback: record the pc, then step to the caller */
+static long unwind_step(__u32 i, void *arg)
+{
+	const struct analyzer_unwind_proc *proc;
+	const struct analyzer_unwind_map *m;
+	const struct analyzer_unwind_rule *r;
+	struct unwind_scratch *sc;
+	struct unwind_state *st;
+	__u32 zero = 0, d;
+	__u64 lookup;
+
+	(void)i;
+	(void)arg;
+	sc = bpf_map_lookup_elem(&ustack_scratch, &zero);
+	if (!sc)
+		return 1;
+	st = &sc->st;
+	d = st->depth;
+	if (st->pc == 0 || st->pc >= USER_TOP)
+		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_OK);
+	if (d >= ANALYZER_MAX_STACK_DEPTH)
+		return unwind_stop(st, ANALYZER_UNWIND_DEPTH);
+	sc->stack.ips[d] = st->pc;
+	st->depth = d + 1;
+	st->hash = (st->hash ^ st->pc) * 0x100000001b3ULL;
+	st->stop_pc = st->pc;
+	st->file_id = ~0U;
+	st->offset = st->pc;
+	/* a return address follows its call: look up the call itself */
+	lookup = d == 0 ? st->pc : st->pc - 1;
+	proc = bpf_map_lookup_elem(&unwind_procs, &st->tgid);
+	if (!proc) {
+		st->how |= ANALYZER_UNWIND_NOT_LOADED;
+		return unwind_fp(st);
+	}
+	m = find_map(proc, lookup);
+	if (!m)
+		return unwind_fp(st);
+	st->file_id = m->file_id;
+	st->offset = st->pc - m->start + m->pgoff;
+	if (!m->rules_len) {
+		st->how |= m->flags & ANALYZER_MAP_NO_ROOM ? ANALYZER_UNWIND_NO_ROOM : ANALYZER_UNWIND_NO_CFI;
+		return unwind_fp(st);
+	}
+	r = find_rule(m, lookup - m->bias);
+	if (!r)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
+	return unwind_rule(st, r);
+}
+
+/* this thread's user registers at the sample, NULL for a kernel thread */
+static __always_inline int user_regs(void *ctx, struct analyzer_regs *regs)
+{
+	struct task_struct *task;
+	long pt;
+
+	if (bpf_probe_read_kernel(regs, sizeof(*regs), ctx))
+		return -1;
+	if (REGS_USER(regs))
+		return 0;
+	/* sampled in the kernel: the user registers saved on entry */
+	task = bpf_get_current_task_btf();
+	pt = bpf_task_pt_regs(task);
+	if (!pt || bpf_probe_read_kernel(regs, sizeof(*regs), (void *)pt))
+		return -1;
+	return REGS_PC(regs) && REGS_PC(regs) < USER_TOP ? 0 : -1;
+}
+
+/*
+ * unwind the user stack of thread tgid into `ustacks`; its id, or -EFAULT
+ * when the thread has no user stack (a kernel thread), or another -errno.
+ * The unwind's final state stays in `ustack_scratch`.
+ */
+static __always_inline __s32 unwind_user(void *ctx, __u32 tgid)
+{
+	struct analyzer_user_stack *old;
+	struct analyzer_regs regs;
+	struct unwind_scratch *sc;
+	struct unwind_state *st;
+	__u32 zero = 0, id;
+	long err;
+
+	sc = bpf_map_lookup_elem(&ustack_scratch, &zero);
+	if (!sc)
+		return -ENOMEM;
+	st = &sc->st;
+	__builtin_memset(st, 0, sizeof(*st));
+	st->tgid = tgid;
+	if (user_regs(ctx, &regs))
+		return -EFAULT;
+	st->pc = REGS_PC(&regs);
+	st->sp = REGS_SP(&regs);
+	st->fp = REGS_FP(&regs);
+	st->lr = REGS_LR(&regs);
+	st->hash = 0xcbf29ce484222325ULL;
+	bpf_loop(ANALYZER_MAX_STACK_DEPTH + 1, unwind_step, NULL, 0);
+	if (!st->stopped)
+		unwind_stop(st, ANALYZER_UNWIND_DEPTH);
+	if (st->depth == 0)
+		return -EFAULT;
+	st->hash ^= st->hash >> 29;
+	st->hash *= 0xbf58476d1ce4e5b9ULL;
+	st->hash ^= st->hash >> 32;
+	id = (__u32)st->hash & 0x7fffffff;
+	sc->stack.hash = st->hash;
+	sc->stack.depth = st->depth;
+	sc->stack.pad = 0;
+	old = bpf_map_lookup_elem(&ustacks, &id);
+	if (old)
+		return old->hash == st->hash ? (__s32)id : -EEXIST;
+	err = bpf_map_update_elem(&ustacks, &id, &sc->stack, BPF_NOEXIST);
+	if (err && err != -EEXIST) {
+		st->reason = ANALYZER_UNWIND_MAP_FULL;
+		return (__s32)err;
+	}
+	return (__s32)id;
 }
 
 #ifdef ANALYZER_DEBUG
@@ -151,12 +462,61 @@ static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, _
 	r->kstack_id = kid;
 	r->ustack_id = uid;
 	r->pad2 = 0;
+	r->pc = 0;
+	r->offset = 0;
+	r->file_id = ~0U;
+	r->depth = 0;
+	r->reason = 0;
+	r->how = 0;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	bpf_ringbuf_submit(r, 0);
 }
+
+/* a record for an unwind that stopped short, or went by frame pointers */
+static __noinline void debug_unwind(__u64 id, __s32 uid)
+{
+	struct analyzer_debug_record *r;
+	struct unwind_scratch *sc;
+	struct unwind_state *st;
+	__u32 zero = 0;
+
+	if (debug_level == 0)
+		return;
+	sc = bpf_map_lookup_elem(&ustack_scratch, &zero);
+	if (!sc)
+		return;
+	st = &sc->st;
+	if (st->depth == 0 || (st->reason == ANALYZER_UNWIND_OK &&
+			       !(st->how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM))))
+		return;
+	if (debug_printk)
+		bpf_printk("analyzer: unwind tgid=%d reason=%d depth=%d", (__u32)(id >> 32), st->reason, st->depth);
+	r = bpf_ringbuf_reserve(&debug_events, sizeof(*r), 0);
+	if (!r) {
+		stat_inc(ANALYZER_STAT_DEBUG_LOST);
+		return;
+	}
+	__builtin_memset(r, 0, sizeof(*r));
+	r->ts_ns = bpf_ktime_get_ns();
+	r->pid = (__u32)id;
+	r->tgid = (__u32)(id >> 32);
+	r->cpu = bpf_get_smp_processor_id();
+	r->event = ANALYZER_DBG_UNWIND;
+	r->ustack_id = uid;
+	r->pc = st->stop_pc;
+	r->offset = st->offset;
+	r->file_id = st->file_id;
+	r->depth = (__u16)st->depth;
+	r->reason = (__u8)st->reason;
+	r->how = (__u8)st->how;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, 0);
+}
+#define DEBUG_UNWIND(id, uid) debug_unwind(id, uid)
 #define DEBUG_REPORT(ev, err, id, kid, uid) debug_report(ev, err, id, kid, uid)
 #else
 #define DEBUG_REPORT(ev, err, id, kid, uid) do { } while (0)
+#define DEBUG_UNWIND(id, uid) do { } while (0)
 #endif
 
 /*
@@ -281,7 +641,8 @@ int analyzer_sample(void *ctx)
 		DEBUG_REPORT(ANALYZER_DBG_KSTACK_ERR, key.kstack_id, id, key.kstack_id, 0);
 	}
 	key.ustack_type = FRAME_MARKER_NATIVE;
-	key.ustack_id = bpf_get_stackid(ctx, &stacks, BPF_F_USER_STACK);
+	key.ustack_id = unwind_user(ctx, key.tgid);
+	DEBUG_UNWIND(id, key.ustack_id);
 	/* kernel threads have no user stack: -EFAULT there is expected too */
 	if (key.ustack_id < 0 && key.ustack_id != -EFAULT) {
 		key.ustack_type |= FRAME_MARKER_ERROR_BIT;

@@ -15,7 +15,7 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 2
+#define ANALYZER_ABI_VERSION 3
 
 /* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
 #define ANALYZER_MAX_TRACKED 8192
@@ -63,6 +63,79 @@ struct analyzer_process_record {
 	__u32 pad;
 };
 
+/*
+ * Native unwinding. The agent turns each mapped file's CFI (.eh_frame) into
+ * rules sorted by pc, merged where equal, and stores them in the
+ * `unwind_rules` array, one contiguous run per file (shared by every
+ * process mapping that file). A rule holds from its pc to the next rule's.
+ */
+#define ANALYZER_UNWIND_MAX_RULES (512 * 1024) /* entries of `unwind_rules` */
+#define ANALYZER_UNWIND_MAX_MAPS 64            /* executable mappings per process */
+#define ANALYZER_UNWIND_MAX_PROCS 1024         /* processes in `unwind_procs` */
+
+/* how a rule computes the CFA (the caller's stack pointer) */
+enum analyzer_cfa {
+	ANALYZER_CFA_NONE = 0, /* no rule: this pc cannot be unwound */
+	ANALYZER_CFA_SP = 1,   /* CFA = SP + cfa_off */
+	ANALYZER_CFA_FP = 2,   /* CFA = FP + cfa_off */
+	ANALYZER_CFA_END = 3,  /* outermost frame: the return address is undefined */
+};
+
+/* one unwind rule, in force from pc to the next rule's pc */
+struct analyzer_unwind_rule {
+	__u32 pc;      /* ELF address - the table's base */
+	__u8 cfa_reg;  /* enum analyzer_cfa */
+	__u8 ra_in_lr; /* 1: the return address is still in the link register (arm64) */
+	__s16 cfa_off;
+	__s16 ra_off;  /* return address at CFA + ra_off (unless ra_in_lr) */
+	__s16 fp_off;  /* caller's FP saved at CFA + fp_off; 0: FP unchanged */
+};
+
+/* one executable mapping of a process, as `unwind_procs` holds it */
+struct analyzer_unwind_map {
+	__u64 start, end;  /* [start, end) */
+	__u64 pgoff;       /* file offset of start */
+	__u64 bias;        /* pc - bias = the pc's offset in the file's rules */
+	__u32 rules_start; /* first rule in `unwind_rules` */
+	__u32 rules_len;   /* 0: no rules (see flags): frame pointers */
+	__u32 file_id;     /* the agent's number for the mapped file */
+	__u32 flags;       /* ANALYZER_MAP_* */
+};
+
+#define ANALYZER_MAP_NO_CFI 1   /* the file has no CFI */
+#define ANALYZER_MAP_NO_ROOM 2  /* its rules did not fit in `unwind_rules` */
+
+/* value of `unwind_procs` (key: tgid): executable mappings sorted by start */
+struct analyzer_unwind_proc {
+	__u32 n;
+	__u32 pad;
+	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
+};
+
+/* why an unwind stopped (ANALYZER_UNWIND_OK: it reached the outermost frame) */
+enum analyzer_unwind_reason {
+	ANALYZER_UNWIND_OK = 0,
+	ANALYZER_UNWIND_NO_RULE,    /* the rules have none for the pc (or an expression) */
+	ANALYZER_UNWIND_READ_FAULT, /* reading the stack failed */
+	ANALYZER_UNWIND_DEPTH,      /* ANALYZER_MAX_STACK_DEPTH frames, and more */
+	ANALYZER_UNWIND_BAD_PC,     /* the pc lies in no executable mapping */
+	ANALYZER_UNWIND_MAP_FULL,   /* `ustacks` had no room for the stack */
+};
+
+/* how frames were unwound, or why not from rules (bits) */
+#define ANALYZER_UNWIND_FP_USED 1    /* some frame was unwound with frame pointers */
+#define ANALYZER_UNWIND_NOT_LOADED 2 /* the process's rules are not loaded (yet) */
+#define ANALYZER_UNWIND_NO_CFI 4     /* a file without CFI */
+#define ANALYZER_UNWIND_NO_ROOM 8    /* a file whose rules did not fit */
+
+/* value of `ustacks` (key: the stack's hash, 31 bits): a user stack, leaf first */
+struct analyzer_user_stack {
+	__u64 hash; /* the full 64-bit hash, to tell collisions */
+	__u32 depth;
+	__u32 pad;
+	__u64 ips[ANALYZER_MAX_STACK_DEPTH];
+};
+
 /* indexes of the per-CPU `stats` array, present in both flavors */
 enum analyzer_stat {
 	ANALYZER_STAT_SAMPLES = 0,   /* perf events seen */
@@ -82,6 +155,7 @@ enum analyzer_dbg_event {
 	ANALYZER_DBG_KSTACK_ERR,     /* kernel stack capture failed, err = -errno */
 	ANALYZER_DBG_USTACK_ERR,     /* user stack capture failed, err = -errno */
 	ANALYZER_DBG_MAP_FULL,       /* dropped: `counts` update failed, err = -errno */
+	ANALYZER_DBG_UNWIND,         /* a user stack's unwind failed, was cut short, or used frame pointers */
 };
 
 /* one record of the debug flavor's `debug_events` ring buffer */
@@ -97,6 +171,13 @@ struct analyzer_debug_record {
 	__s32 ustack_id;
 	__u32 pad2;
 	char comm[ANALYZER_COMM_LEN];
+	/* ANALYZER_DBG_UNWIND: where and why the unwind stopped */
+	__u64 pc;         /* the last frame's pc */
+	__u64 offset;     /* its offset in the mapped file (the pc when none) */
+	__u32 file_id;    /* the mapping's file (struct analyzer_unwind_map), ~0: none */
+	__u16 depth;      /* frames unwound */
+	__u8 reason;      /* enum analyzer_unwind_reason */
+	__u8 how;         /* ANALYZER_UNWIND_* bits */
 };
 
 #endif /* ANALYZER_SHARED_H */

@@ -1,0 +1,419 @@
+/* Loads unwind rules into the analyzer's maps (see unwind-loader.h). */
+#include "unwind-loader.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "procmaps.h"
+#include "unwind.h"
+
+#define REREAD_INTERVAL_S 1.0
+
+/* a file whose rules are loaded (or known to have none) */
+struct ul_file {
+	uint64_t dev, ino;
+	uint64_t base;
+	struct unwind_segment segs[UNWIND_MAX_SEGMENTS];
+	size_t nsegs;
+	uint32_t rules_start, rules_len, flags;
+	unsigned int refs; /* processes mapping it */
+};
+
+/* what a file_id names, kept after eviction for late debug records */
+struct ul_name {
+	char *path;
+	char build_id[41];
+	struct ul_file *file; /* NULL once evicted */
+};
+
+struct ul_proc {
+	uint32_t tgid;
+	struct analyzer_unwind_proc v; /* as written to `unwind_procs` */
+	uint32_t ids[ANALYZER_UNWIND_MAX_MAPS]; /* distinct file ids it holds a reference to */
+	size_t nids;
+	double read_at;
+};
+
+struct unwind_loader {
+	int rules_fd, procs_fd;
+	size_t max_rules, used_rules;
+	struct ul_name *names; /* by file_id */
+	size_t nnames, cap_names;
+	struct ul_proc **procs; /* sorted by tgid */
+	size_t nprocs, cap_procs;
+	struct unwind_loader_stats st;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_rules)
+{
+	struct unwind_loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->rules_fd = rules_fd;
+	l->procs_fd = procs_fd;
+	l->max_rules = max_rules;
+	return l;
+}
+
+/*
+ * first fit of n rules in [0, max_rules) between the live files' runs;
+ * 0 with *start set, or -1 when there is no room
+ */
+static int alloc_rules(const struct unwind_loader *l, uint32_t n, uint32_t *start)
+{
+	uint64_t at = 0, next;
+	size_t i;
+	int moved = 1;
+
+	while (moved) { /* files are few: restart after each overlap */
+		moved = 0;
+		for (i = 0; i < l->nnames; i++) {
+			const struct ul_file *f = l->names[i].file;
+
+			if (!f || !f->rules_len)
+				continue;
+			next = (uint64_t)f->rules_start + f->rules_len;
+			if (at < next && f->rules_start < at + n) {
+				at = next;
+				moved = 1;
+			}
+		}
+	}
+	if (at + n > l->max_rules)
+		return -1;
+	*start = (uint32_t)at;
+	return 0;
+}
+
+static int write_rules(struct unwind_loader *l, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n)
+{
+	uint32_t *keys = malloc((size_t)n * sizeof(*keys)), i, count = n;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		keys[i] = start + i;
+	if (bpf_map_update_batch(l->rules_fd, keys, r, &count, NULL) < 0)
+		for (i = 0; i < n && err == 0; i++)
+			err = bpf_map_update_elem(l->rules_fd, &keys[i], &r[i], BPF_ANY) ? -errno : 0;
+	free(keys);
+	return err;
+}
+
+static int add_name(struct unwind_loader *l, const char *path, const char *build_id, struct ul_file *f)
+{
+	struct ul_name *tmp;
+
+	if (l->nnames == l->cap_names) {
+		l->cap_names = l->cap_names ? 2 * l->cap_names : 64;
+		tmp = realloc(l->names, l->cap_names * sizeof(*tmp));
+		if (!tmp)
+			return -1;
+		l->names = tmp;
+	}
+	tmp = &l->names[l->nnames];
+	tmp->path = strdup(path);
+	if (!tmp->path)
+		return -1;
+	snprintf(tmp->build_id, sizeof(tmp->build_id), "%s", build_id);
+	tmp->file = f;
+	return (int)l->nnames++;
+}
+
+/* read a file's table and load its rules; its id, or -1 when out of memory */
+static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
+{
+	struct unwind_table t;
+	struct ul_file *f;
+	char path[4096], err[256];
+	size_t i;
+	int id;
+
+	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
+	f->ino = m->inode;
+	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+		log_info("no unwind rules for '%s': %s", m->path, err);
+		memset(&t, 0, sizeof(t));
+	}
+	for (i = 0; i < l->nnames; i++) /* the same build-id under another path */
+		if (t.build_id[0] && l->names[i].file && !strcmp(l->names[i].build_id, t.build_id)) {
+			unwind_table_release(&t);
+			free(f);
+			return (int)i;
+		}
+	f->base = t.base;
+	f->nsegs = t.nsegs;
+	memcpy(f->segs, t.segs, sizeof(f->segs));
+	if (!t.has_cfi) {
+		f->flags = ANALYZER_MAP_NO_CFI;
+		l->st.no_cfi++;
+	} else if (t.n > UINT32_MAX || alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0) {
+		f->flags = ANALYZER_MAP_NO_ROOM;
+		l->st.no_room++;
+		log_info("no room for the %zu unwind rules of '%s'", t.n, m->path);
+	} else if (write_rules(l, f->rules_start, t.rules, (uint32_t)t.n) < 0) {
+		f->flags = ANALYZER_MAP_NO_ROOM;
+		log_info("cannot write the unwind rules of '%s': %s", m->path, strerror(errno));
+	} else {
+		f->rules_len = (uint32_t)t.n;
+		l->used_rules += t.n;
+	}
+	id = add_name(l, m->path, t.build_id, f);
+	unwind_table_release(&t);
+	if (id < 0)
+		free(f);
+	return id;
+}
+
+/* the id of the file of mapping m, loaded when new; -1 when out of memory */
+static int file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
+{
+	uint64_t dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
+	size_t i;
+
+	for (i = 0; i < l->nnames; i++) {
+		const struct ul_file *f = l->names[i].file;
+
+		if (f && f->dev == dev && f->ino == m->inode && !strcmp(l->names[i].path, m->path))
+			return (int)i;
+	}
+	return load_file(l, tgid, m);
+}
+
+static void evict(struct unwind_loader *l, uint32_t id)
+{
+	struct ul_file *f = l->names[id].file;
+
+	if (!f || --f->refs)
+		return;
+	l->used_rules -= f->rules_len;
+	if (f->rules_len)
+		l->st.evicted++;
+	free(f);
+	l->names[id].file = NULL;
+}
+
+static void drop_refs(struct unwind_loader *l, const uint32_t *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		evict(l, ids[i]);
+}
+
+static void hold(struct ul_proc *p, struct ul_name *names, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nids; i++)
+		if (p->ids[i] == id)
+			return;
+	p->ids[p->nids++] = id;
+	names[id].file->refs++;
+}
+
+/* one executable mapping of p for file id */
+static void add_map(struct ul_proc *p, const struct procmap *m, const struct ul_file *f, uint32_t id)
+{
+	struct analyzer_unwind_map *um = &p->v.maps[p->v.n++];
+	struct unwind_table t;
+	uint64_t vaddr;
+
+	memset(um, 0, sizeof(*um));
+	um->start = m->start;
+	um->end = m->end;
+	um->pgoff = m->pgoff;
+	um->file_id = id;
+	um->flags = f ? f->flags : ANALYZER_MAP_NO_CFI;
+	if (!f || !f->rules_len)
+		return;
+	memset(&t, 0, sizeof(t));
+	t.base = f->base;
+	t.nsegs = f->nsegs;
+	memcpy(t.segs, f->segs, sizeof(t.segs));
+	if (unwind_table_vaddr(&t, m->pgoff, &vaddr) < 0) {
+		um->flags = ANALYZER_MAP_NO_CFI;
+		return;
+	}
+	/* pc - bias = vaddr(pc) - base */
+	um->bias = m->start - (vaddr - f->base);
+	um->rules_start = f->rules_start;
+	um->rules_len = f->rules_len;
+}
+
+/* read p's mappings and the tables of their files; -1 when out of memory */
+static int read_process(struct unwind_loader *l, struct ul_proc *p)
+{
+	uint32_t old[ANALYZER_UNWIND_MAX_MAPS];
+	size_t nold = p->nids, cap = 0;
+	char path[64], *line = NULL;
+	struct procmap m;
+	FILE *f;
+	int id, ret = 0;
+
+	/* the old references go after the new ones are held: files kept stay loaded */
+	memcpy(old, p->ids, nold * sizeof(*old));
+	p->nids = 0;
+	memset(&p->v, 0, sizeof(p->v));
+	p->read_at = now();
+	snprintf(path, sizeof(path), "/proc/%u/maps", p->tgid);
+	f = fopen(path, "re");
+	if (!f) {
+		drop_refs(l, old, nold);
+		return 0; /* gone: its frames fall back to frame pointers */
+	}
+	while (getline(&line, &cap, f) > 0 && p->v.n < ANALYZER_UNWIND_MAX_MAPS) {
+		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
+			continue;
+		if (m.path[0] != '/' || m.deleted) {
+			add_map(p, &m, NULL, UINT32_MAX);
+			continue;
+		}
+		id = file_of(l, p->tgid, &m);
+		if (id < 0) {
+			ret = -1;
+			break;
+		}
+		hold(p, l->names, (uint32_t)id);
+		add_map(p, &m, l->names[id].file, (uint32_t)id);
+	}
+	free(line);
+	fclose(f);
+	drop_refs(l, old, nold);
+	if (ret == 0 && bpf_map_update_elem(l->procs_fd, &p->tgid, &p->v, BPF_ANY) < 0)
+		l->st.procs_full++;
+	return ret;
+}
+
+static size_t proc_index(const struct unwind_loader *l, uint32_t tgid)
+{
+	size_t lo = 0, hi = l->nprocs, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->procs[mid]->tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int covered(const struct ul_proc *p, const uint64_t *ips, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < p->v.n; j++)
+			if (ips[i] >= p->v.maps[j].start && ips[i] < p->v.maps[j].end)
+				break;
+		if (j == p->v.n)
+			return 0;
+	}
+	return 1;
+}
+
+int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n)
+{
+	size_t at = proc_index(l, tgid);
+	struct ul_proc *p, **tmp;
+
+	if (at < l->nprocs && l->procs[at]->tgid == tgid) {
+		p = l->procs[at];
+		if (covered(p, ips, n) || now() - p->read_at < REREAD_INTERVAL_S)
+			return 0;
+		return read_process(l, p);
+	}
+	if (l->nprocs == l->cap_procs) {
+		l->cap_procs = l->cap_procs ? 2 * l->cap_procs : 64;
+		tmp = realloc(l->procs, l->cap_procs * sizeof(*tmp));
+		if (!tmp)
+			return -1;
+		l->procs = tmp;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->tgid = tgid;
+	memmove(&l->procs[at + 1], &l->procs[at], (l->nprocs - at) * sizeof(*l->procs));
+	l->procs[at] = p;
+	l->nprocs++;
+	return read_process(l, p);
+}
+
+void unwind_loader_forget_exited(struct unwind_loader *l)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < l->nprocs; i++) {
+		struct ul_proc *p = l->procs[i];
+
+		if (kill((pid_t)p->tgid, 0) == 0 || errno != ESRCH) {
+			l->procs[kept++] = p;
+			continue;
+		}
+		bpf_map_delete_elem(l->procs_fd, &p->tgid);
+		drop_refs(l, p->ids, p->nids);
+		free(p);
+	}
+	l->nprocs = kept;
+}
+
+int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const char **path, const char **build_id)
+{
+	if (file_id >= l->nnames)
+		return -1;
+	*path = l->names[file_id].path;
+	*build_id = l->names[file_id].build_id;
+	return 0;
+}
+
+void unwind_loader_read_stats(const struct unwind_loader *l, struct unwind_loader_stats *st)
+{
+	size_t i;
+
+	*st = l->st;
+	st->processes = l->nprocs;
+	st->rules = l->used_rules;
+	st->max_rules = l->max_rules;
+	st->files = 0;
+	for (i = 0; i < l->nnames; i++)
+		st->files += l->names[i].file != NULL;
+}
+
+void unwind_loader_free(struct unwind_loader *l)
+{
+	size_t i;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->nprocs; i++)
+		free(l->procs[i]);
+	for (i = 0; i < l->nnames; i++) {
+		free(l->names[i].path);
+		free(l->names[i].file);
+	}
+	free(l->procs);
+	free(l->names);
+	free(l);
+}

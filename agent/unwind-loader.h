@@ -1,0 +1,65 @@
+/*
+ * Loads unwind rules into the analyzer's maps: each mapped file's rules
+ * once (by build-id, else by device and inode) into one run of
+ * `unwind_rules`, shared by every process mapping the file, and per
+ * process its executable mappings into `unwind_procs`. A file's run is
+ * freed when no loaded process maps it any more; rules that do not fit
+ * are counted, and their mappings fall back to frame pointers.
+ */
+#ifndef AGENT_UNWIND_LOADER_H
+#define AGENT_UNWIND_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct unwind_loader;
+
+struct unwind_loader_stats {
+	size_t processes;     /* processes loaded now */
+	size_t files;         /* files whose rules are loaded now */
+	size_t rules;         /* entries of `unwind_rules` in use */
+	size_t max_rules;     /* its size */
+	unsigned long no_room;   /* files whose rules did not fit */
+	unsigned long no_cfi;    /* files without CFI */
+	unsigned long procs_full; /* processes `unwind_procs` had no room for */
+	unsigned long evicted;   /* files whose rules were freed */
+};
+
+/*
+ * unwind_loader_new makes a loader writing into the maps open on rules_fd
+ * (`unwind_rules`, max_rules entries) and procs_fd (`unwind_procs`); the
+ * caller keeps the descriptors open while the loader lives. Returns NULL
+ * when out of memory. Free with unwind_loader_free.
+ */
+struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_rules);
+
+/* unwind_loader_free frees l (the maps keep what was written); accepts NULL. */
+void unwind_loader_free(struct unwind_loader *l);
+
+/*
+ * unwind_loader_track makes sure process tgid's rules are loaded: on first
+ * sight it reads /proc/TGID/maps and each executable file's CFI; later,
+ * when one of ips[0..n) lies outside the mappings it loaded (a library
+ * opened since), it reads them again, at most once a second. Returns 0 (a
+ * process already gone is no error), or -1 when out of memory.
+ */
+int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n);
+
+/*
+ * unwind_loader_forget_exited drops the processes that exited, and frees
+ * the rules of files no remaining process maps.
+ */
+void unwind_loader_forget_exited(struct unwind_loader *l);
+
+/*
+ * unwind_loader_file names the file of a mapping's file_id: its path and
+ * build-id (hex, "" when none), owned by l. Returns 0, or -1 for an
+ * unknown id.
+ */
+int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const char **path,
+		       const char **build_id);
+
+/* unwind_loader_read_stats fills *st. */
+void unwind_loader_read_stats(const struct unwind_loader *l, struct unwind_loader_stats *st);
+
+#endif /* AGENT_UNWIND_LOADER_H */

@@ -1,0 +1,127 @@
+#!/bin/bash
+# The analyzer unwinds user stacks from CFI: a program built with gcc -O2
+# (no frame pointers) has stacks rooted at main; the same program without
+# its .eh_frame does not, and the debug analyzer names the mapping and the
+# reason for each such unwind.
+. "$(dirname "$0")/../lib.sh"
+
+AGENT=$BUILD/bin/profiling-agent
+DBUILD=$(debug_slot_build) || exit 1
+DEBUG_AGENT=$DBUILD/bin/profiling-agent
+NESTED=$BUILD/tests/nested
+STRIPPED=$BUILD/tests/nested-no-eh-frame
+RECORD='^analyzer: [a-z-]* pid=[0-9]* tgid=[0-9]* comm=[^ ]* cpu=[0-9]* err=-\{0,1\}[0-9]*\( (.*)\)\{0,1\}$'
+
+# start_nested PROGRAM SECONDS: run it in the background, its pid in $nested
+start_nested() {
+	"$1" "$2" >nested.ready &
+	nested=$!
+	while ! grep -q ready nested.ready; do
+		kill -0 $nested
+		sleep 0.05
+	done
+}
+
+stop_nested() {
+	kill $nested 2>/dev/null || true
+	wait $nested 2>/dev/null || true
+}
+
+# sum FILE: the total of a folded profile's counts
+sum() {
+	awk '{ n += $NF } END { print n + 0 }' "$1"
+}
+
+# the kernel refusing BPF or perf events is the one reason to skip
+"$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
+if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
+	"$TRASH_ROOT/probe"; then
+	reason="kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
+	for t in 'the fixture has no frame pointers, and CFI' \
+		 'stacks of a program without frame pointers reach main through its CFI' \
+		 'without its .eh_frame, the same stacks stop short' \
+		 'the debug analyzer names the mapping and the reason of each failed unwind' \
+		 'the debug analyzer has nothing to report on the program with its CFI'; do
+		test_skip "$t" "$reason"
+	done
+	test_done
+fi
+
+test_expect_success 'the fixture has no frame pointers, and CFI' '
+	objdump -d --no-show-raw-insn "$NESTED" >asm
+	# level_c, at -O2, neither saves nor sets up %rbp / x29
+	sed -n "/<level_c>:/,/^$/p" asm >level_c
+	test -s level_c
+	not grep -q "push *%rbp\|mov *%rsp,%rbp\|stp *x29, x30" level_c
+	readelf -S "$NESTED" >sections
+	test_grep " .eh_frame " sections
+	readelf -S "$STRIPPED" >sections
+	test_grep -v " .eh_frame" sections
+'
+
+test_expect_success 'stacks of a program without frame pointers reach main through its CFI' '
+	start_nested "$NESTED" 30
+	"$AGENT" --pid $nested --frequency 99 --duration 3 --verbose >profile 2>err
+	stop_nested
+	cat profile
+	total=$(sum profile)
+	test "$total" -gt 50
+	grep ";main;" profile >rooted || true
+	rooted=$(sum rooted)
+	echo "rooted $rooted of $total"
+	test $((rooted * 100)) -ge $((total * 95))
+	# the calls in order, root first, down to the hot leaf
+	grep ";main;level_a;level_b;level_c\( \|;\)" profile >leaf
+	test $(($(sum leaf) * 2)) -gt "$total"
+	not grep -q ";level_c;level_b\|;level_b;level_a" profile
+	# rules of the program, libc and the loader, loaded once before sampling
+	test_grep "unwind rules: [0-9]* processes, [3-9] files, [1-9][0-9]* of [0-9]* rules" err
+	test_grep "0 files without CFI, 0 without room" err
+'
+
+test_expect_success 'without its .eh_frame, the same stacks stop short' '
+	start_nested "$STRIPPED" 30
+	"$AGENT" --pid $nested --frequency 99 --duration 2 >profile
+	stop_nested
+	cat profile
+	total=$(sum profile)
+	test "$total" -gt 50
+	grep ";main;" profile >rooted || true
+	test $(($(sum rooted) * 2)) -lt "$total"
+'
+
+test_expect_success 'the debug analyzer names the mapping and the reason of each failed unwind' '
+	start_nested "$STRIPPED" 30
+	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 99 --duration 2 >profile 2>err
+	"$AGENT" --pid $nested --frequency 99 --duration 1 >profile.release 2>err.release
+	stop_nested
+	build_id=$(readelf -n "$STRIPPED" | sed -n "s/.*Build ID: //p")
+	test -n "$build_id"
+	not grep -v "$RECORD" err
+	grep "^analyzer: unwind pid=[0-9]* tgid=$nested " err >unwind
+	head -n 3 unwind
+	# each names the program (path, build-id, offset) and why: no CFI, then a fault or a bad pc
+	grep " (reason=[a-z-]* depth=[0-9]* pc=0x[0-9a-f]* mapping=$STRIPPED build-id=$build_id+0x[0-9a-f]* fp-fallback=no-cfi)$" \
+		unwind >named
+	test "$(wc -l <named)" -gt 50
+	# one per sample whose stack stopped short: at least every sample not rooted at main
+	total=$(sum profile)
+	grep ";main;" profile >rooted || true
+	test "$(wc -l <unwind)" -ge $((total - $(sum rooted)))
+	# the release analyzer prints none
+	test ! -s err.release
+'
+
+test_expect_success 'the debug analyzer has nothing to report on the program with its CFI' '
+	start_nested "$NESTED" 30
+	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 99 --duration 2 >profile 2>err
+	stop_nested
+	total=$(sum profile)
+	test "$total" -gt 50
+	not grep -v "$RECORD" err
+	grep -c "^analyzer: unwind pid=[0-9]* tgid=$nested " err >count || true
+	cat err
+	# the vDSO (clock_gettime) has no loaded rules: a few samples at most
+	test $(($(cat count) * 20)) -le "$total"
+'
+test_done
