@@ -11,6 +11,7 @@
 #                     headers, pkg-config file, frame types, analyzer objects
 #                     and docs: the tree a release tarball holds (agent/build.mk)
 #   make bench-analyzer   run bench/analyzer-overhead (by hand; needs root)
+#   make bench-accuracy   run bench/accuracy: the agent against perf (root)
 #   make fuzz FUZZ_SECONDS=N   run every libFuzzer harness of tests/fuzz for N
 #                     seconds (tests/fuzz/build.mk)
 #   make clean
@@ -120,7 +121,7 @@ $(1): FORCE
 		printf '%s\n' "$(2)" >$$@.tmp && mv -f $$@.tmp $$@; fi
 endef
 
-.PHONY: all deps test check check-bpf release generate check-generated install bench-analyzer clean FORCE
+.PHONY: all deps test check check-bpf release generate check-generated install bench-analyzer bench-accuracy clean FORCE
 FORCE:
 
 all:

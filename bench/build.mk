@@ -15,3 +15,16 @@ $(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
 
 bench-analyzer: all $(BUILD)/tests/burner $(BENCH_PROGRAMS)
 	$(Q)bench/analyzer-overhead --build $(BUILD)
+
+# the accuracy benchmark's workloads: -O2, without and with frame pointers
+ACCURACY_CFLAGS := -std=gnu11 $(WARNINGS) -O2 -g
+ACCURACY_PROGRAMS := $(BUILD)/bench/accuracy-work-nofp $(BUILD)/bench/accuracy-work-fp
+$(BUILD)/bench/accuracy-work-nofp: bench/accuracy-work.c bench/build.mk | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ACCURACY_CFLAGS) -fomit-frame-pointer $< -o $@.tmp && mv -f $@.tmp $@
+$(BUILD)/bench/accuracy-work-fp: bench/accuracy-work.c bench/build.mk | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ACCURACY_CFLAGS) -fno-omit-frame-pointer $< -o $@.tmp && mv -f $@.tmp $@
+
+bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run
+	$(Q)bench/accuracy --build $(BUILD)
