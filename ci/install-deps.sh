@@ -25,7 +25,7 @@ clang llvm lld bpftool libclang-rt-14-dev
 libbpf-dev libzstd-dev libdw-dev libbz2-dev liblzma-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time lintian
-shellcheck python3-yaml python3-jsonschema
+shellcheck python3-yaml python3-jsonschema linux-perf
 libc6-dbg
 "
 
