@@ -210,10 +210,11 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 	if (add_copyright(l, id, workdir, doc) < 0 || add_changelog(l, id, s, package, version, doc) < 0)
 		goto cleanup;
 	name = xasprintf("usr/share/lintian/overrides/%s", package);
-	overrides = xasprintf("# the agent is statically linked on purpose (zlib included): it runs on hosts\n"
-			      "# without its libraries\n"
+	overrides = xasprintf("# the agent is statically linked on purpose (zlib and bzip2, through libdw,\n"
+			      "# included): it runs on hosts without its libraries\n"
 			      "%s: statically-linked-binary [usr/bin/profiling-agent]\n"
-			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n", package, package);
+			      "%s: embedded-library bzip2 [usr/bin/profiling-agent]\n"
+			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n", package, package, package);
 	tar_add_data(l, name, overrides, strlen(overrides), 0644);
 	free(overrides);
 	free(name);

@@ -25,7 +25,7 @@
  *                                            license text from LICENSE
  *   usr/share/doc/<package>/changelog.gz     one entry: the release
  *   usr/share/lintian/overrides/<package>    statically-linked-binary and
- *                                            embedded-library zlib: the
+ *                                            embedded-library zlib and bzip2: the
  *                                            agent is static on purpose
  *
  * The analyzer objects are not shipped as files: the agent and
