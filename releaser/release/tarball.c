@@ -308,6 +308,17 @@ static struct archive *open_writer(struct sink *s, enum tar_filter filter)
 	return a;
 }
 
+/* the sink's digest and size into out, then its file under its final name (the file is gone on failure) */
+static int sink_commit(struct sink *s, struct tar_result *out)
+{
+	out->size = s->hash.bytes;
+	if (sha256_final(&s->hash, out->sha256) < 0) {
+		atomic_file_abort(&s->file);
+		return -1;
+	}
+	return atomic_file_commit(&s->file);
+}
+
 /* the entries of l under top (itself an entry first) into the open sink s */
 static int write_tar(struct sink *s, const char *top, struct tar_list *l, long long mtime, enum tar_filter filter,
 		     int md5)
@@ -350,11 +361,8 @@ int tarball_write(const char *path, const char *display, const char *top, struct
 	opened = 1;
 	if (sha256_init(&s.hash) < 0 || write_tar(&s, top, l, mtime, TAR_GZIP, 0) < 0)
 		goto cleanup;
-	out->size = s.hash.bytes;
-	if (sha256_final(&s.hash, out->sha256) < 0)
-		goto cleanup;
 	opened = 0;
-	if (atomic_file_commit(&s.file) < 0)
+	if (sink_commit(&s, out) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -445,11 +453,8 @@ int deb_write(const char *path, const char *display, const struct blob *control,
 	    write_member(a, ae, "data.tar.xz", data->data, data->len, mtime, display) < 0 ||
 	    archive_check(a, archive_write_close(a), "cannot write '%s'", display) < 0)
 		goto cleanup;
-	out->size = s.hash.bytes;
-	if (sha256_final(&s.hash, out->sha256) < 0)
-		goto cleanup;
 	opened = 0;
-	if (atomic_file_commit(&s.file) < 0)
+	if (sink_commit(&s, out) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
