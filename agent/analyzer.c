@@ -30,7 +30,7 @@
 struct analyzer {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_link *fork_link, *free_link; /* the pid filter's tracepoints */
+	struct bpf_link *fork_link, *free_link, *exec_link; /* see attach_tracepoints */
 	int *pids;                              /* the chosen processes; NULL: every process */
 	size_t npids;
 	int tracked_fd;
@@ -40,7 +40,6 @@ struct analyzer {
 	int stats_fd;
 	struct ring_buffer *debug_rb;
 	struct perf_buffer *process_pb; /* NULL without a process_cb */
-	struct bpf_link *exec_link;
 	int poll_fd;                    /* epoll over debug_rb and process_pb */
 	analyzer_process_fn process_cb;
 	void *process_ctx;
@@ -167,41 +166,27 @@ static int copy_pids(struct analyzer *a, const struct analyzer_opts *o, char *er
 	return 0;
 }
 
-/* the pid filter's programs load only when there is a filter */
+/* the pid filter: on or off (its tracepoints load either way, see attach_tracepoints) */
 static int set_filter(struct analyzer *a, char *err, size_t errlen)
 {
-	static const char *const progs[] = { "analyzer_fork", "analyzer_free" };
 	__u8 filter = a->pids ? 1 : 0;
-	struct bpf_program *p;
-	size_t i;
 	int r;
 
 	r = set_rodata(a->obj, "filter_tgids", &filter, sizeof(filter));
 	if (r < 0)
 		return fail(err, errlen, "analyzer object has no setting 'filter_tgids': %s", strerror(-r));
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		p = bpf_object__find_program_by_name(a->obj, progs[i]);
-		if (!p)
-			return fail(err, errlen, "analyzer object has no '%s' program", progs[i]);
-		bpf_program__set_autoload(p, filter);
-	}
 	return 0;
 }
 
-/* new processes are reported, and the exec tracepoint loaded, only for a process_cb */
+/* new processes are reported only for a process_cb */
 static int set_reporting(struct analyzer *a, char *err, size_t errlen)
 {
 	__u8 report = a->process_cb ? 1 : 0;
-	struct bpf_program *p;
 	int r;
 
 	r = set_rodata(a->obj, "report_processes", &report, sizeof(report));
 	if (r < 0)
 		return fail(err, errlen, "analyzer object has no setting 'report_processes': %s", strerror(-r));
-	p = bpf_object__find_program_by_name(a->obj, "analyzer_exec");
-	if (!p)
-		return fail(err, errlen, "analyzer object has no 'analyzer_exec' program");
-	bpf_program__set_autoload(p, report);
 	return 0;
 }
 
@@ -475,14 +460,6 @@ static int start_filter(struct analyzer *a, char *err, size_t errlen)
 	size_t i;
 	int r = 0;
 
-	a->fork_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_fork"));
-	if (!a->fork_link)
-		return fail(err, errlen, "cannot attach to the sched_process_fork tracepoint: %s%s",
-			    strerror(errno), perm_hint(errno));
-	a->free_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_free"));
-	if (!a->free_link)
-		return fail(err, errlen, "cannot attach to the sched_process_free tracepoint: %s%s",
-			    strerror(errno), perm_hint(errno));
 	for (i = 0; i < a->npids && r >= 0; i++)
 		r = track(a, (__u32)a->pids[i]);
 	if (r >= 0)
@@ -494,20 +471,39 @@ static int start_filter(struct analyzer *a, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * the process tracepoints: fork (the pid filter's new members, a child's
+ * unwind mappings), free (a reaped process leaves both) and exec (its
+ * unwind mappings go; it is reported again)
+ */
+static int attach_tracepoints(struct analyzer *a, char *err, size_t errlen)
+{
+	static const char *const progs[] = { "analyzer_fork", "analyzer_free", "analyzer_exec" };
+	static const char *const tps[] = { "sched_process_fork", "sched_process_free", "sched_process_exec" };
+	struct bpf_link **links[] = { &a->fork_link, &a->free_link, &a->exec_link };
+	struct bpf_program *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		p = bpf_object__find_program_by_name(a->obj, progs[i]);
+		if (!p)
+			return fail(err, errlen, "analyzer object has no '%s' program", progs[i]);
+		*links[i] = bpf_program__attach(p);
+		if (!*links[i])
+			return fail(err, errlen, "cannot attach to the %s tracepoint: %s%s", tps[i],
+				    strerror(errno), perm_hint(errno));
+	}
+	return 0;
+}
+
 int analyzer_start(struct analyzer *a, char *err, size_t errlen)
 {
 	int cpu, attached = 0, e;
 
 	if (a->links)
 		return fail(err, errlen, "analyzer already started");
-	if (a->pids && start_filter(a, err, errlen) < 0)
+	if (attach_tracepoints(a, err, errlen) < 0 || (a->pids && start_filter(a, err, errlen) < 0))
 		return -1;
-	if (a->process_cb) {
-		a->exec_link = bpf_program__attach(bpf_object__find_program_by_name(a->obj, "analyzer_exec"));
-		if (!a->exec_link)
-			return fail(err, errlen, "cannot attach to the sched_process_exec tracepoint: %s%s",
-				    strerror(errno), perm_hint(errno));
-	}
 	a->nr_cpus = libbpf_num_possible_cpus();
 	if (a->nr_cpus <= 0)
 		return fail(err, errlen, "cannot count CPUs: %s", strerror(-a->nr_cpus));

@@ -140,13 +140,14 @@ static int unwind_track(struct session *ss, const struct analyzer_sample *s)
 
 /*
  * a process was sampled for the first time (or since it exec'd): read its
- * mappings while it runs, as it may be gone by the next drain
+ * mappings while it runs, as it may be gone by the next drain, and load
+ * its unwind rules for its next samples
  */
 static void on_process(uint32_t tgid, void *ctx)
 {
 	struct session *ss = ctx;
 
-	if (symbolizer_learn(ss->sym, tgid) < 0)
+	if (symbolizer_learn(ss->sym, tgid) < 0 || (ss->unwind && unwind_loader_reload(ss->unwind, tgid) < 0))
 		ss->learn_failed = 1;
 }
 

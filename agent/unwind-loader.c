@@ -14,6 +14,11 @@
 #include "unwind.h"
 
 #define REREAD_INTERVAL_S 1.0
+/*
+ * a file no process maps keeps its rules this long, or until their room is
+ * needed: the next short-lived process running it unwinds at once
+ */
+#define KEEP_UNMAPPED_S 30.0
 
 /* a file whose rules are loaded (or known to have none) */
 struct ul_file {
@@ -23,6 +28,7 @@ struct ul_file {
 	size_t nsegs;
 	uint32_t rules_start, rules_len, flags;
 	unsigned int refs; /* processes mapping it */
+	double unref_at;   /* when refs fell to 0 */
 };
 
 /* what a file_id names, kept after eviction for late debug records */
@@ -136,6 +142,30 @@ static int add_name(struct unwind_loader *l, const char *path, const char *build
 	return (int)l->nnames++;
 }
 
+/*
+ * free the rules of the files no process has mapped for keep seconds (0:
+ * of every file no process maps); how many files were freed
+ */
+static size_t sweep(struct unwind_loader *l, double keep)
+{
+	double t = now();
+	size_t i, freed = 0;
+
+	for (i = 0; i < l->nnames; i++) {
+		struct ul_file *f = l->names[i].file;
+
+		if (!f || f->refs || (keep > 0 && t - f->unref_at < keep))
+			continue;
+		l->used_rules -= f->rules_len;
+		if (f->rules_len)
+			l->st.evicted++;
+		free(f);
+		l->names[i].file = NULL;
+		freed++;
+	}
+	return freed;
+}
+
 /* read a file's table and load its rules; its id, or -1 when out of memory */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
@@ -167,7 +197,8 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	if (!t.has_cfi) {
 		f->flags = ANALYZER_MAP_NO_CFI;
 		l->st.no_cfi++;
-	} else if (t.n > UINT32_MAX || alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0) {
+	} else if (t.n > UINT32_MAX || (alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0 &&
+					(sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0))) {
 		f->flags = ANALYZER_MAP_NO_ROOM;
 		l->st.no_room++;
 		log_info("no room for the %zu unwind rules of '%s'", t.n, m->path);
@@ -200,17 +231,13 @@ static int file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap 
 	return load_file(l, tgid, m);
 }
 
+/* a process no longer maps file id: the file's rules stay for KEEP_UNMAPPED_S */
 static void evict(struct unwind_loader *l, uint32_t id)
 {
 	struct ul_file *f = l->names[id].file;
 
-	if (!f || --f->refs)
-		return;
-	l->used_rules -= f->rules_len;
-	if (f->rules_len)
-		l->st.evicted++;
-	free(f);
-	l->names[id].file = NULL;
+	if (f && f->refs && --f->refs == 0)
+		f->unref_at = now();
 }
 
 static void drop_refs(struct unwind_loader *l, const uint32_t *ids, size_t n)
@@ -333,16 +360,20 @@ static int covered(const struct ul_proc *p, const uint64_t *ips, size_t n)
 	return 1;
 }
 
-int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n)
+/*
+ * process tgid, read when new; when known, read again if reread says so.
+ * -1 when out of memory.
+ */
+static int load_process(struct unwind_loader *l, uint32_t tgid, int (*reread)(const struct ul_proc *p,
+									      const uint64_t *ips, size_t n),
+			const uint64_t *ips, size_t n)
 {
 	size_t at = proc_index(l, tgid);
 	struct ul_proc *p, **tmp;
 
 	if (at < l->nprocs && l->procs[at]->tgid == tgid) {
 		p = l->procs[at];
-		if (covered(p, ips, n) || now() - p->read_at < REREAD_INTERVAL_S)
-			return 0;
-		return read_process(l, p);
+		return reread(p, ips, n) ? read_process(l, p) : 0;
 	}
 	if (l->nprocs == l->cap_procs) {
 		l->cap_procs = l->cap_procs ? 2 * l->cap_procs : 64;
@@ -361,6 +392,30 @@ int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *
 	return read_process(l, p);
 }
 
+/* a sample left the mappings loaded (a library opened since): at most once a second */
+static int reread_uncovered(const struct ul_proc *p, const uint64_t *ips, size_t n)
+{
+	return !covered(p, ips, n) && now() - p->read_at >= REREAD_INTERVAL_S;
+}
+
+static int reread_always(const struct ul_proc *p, const uint64_t *ips, size_t n)
+{
+	(void)p;
+	(void)ips;
+	(void)n;
+	return 1;
+}
+
+int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n)
+{
+	return load_process(l, tgid, reread_uncovered, ips, n);
+}
+
+int unwind_loader_reload(struct unwind_loader *l, uint32_t tgid)
+{
+	return load_process(l, tgid, reread_always, NULL, 0);
+}
+
 void unwind_loader_forget_exited(struct unwind_loader *l)
 {
 	size_t i, kept = 0;
@@ -377,6 +432,7 @@ void unwind_loader_forget_exited(struct unwind_loader *l)
 		free(p);
 	}
 	l->nprocs = kept;
+	sweep(l, KEEP_UNMAPPED_S);
 }
 
 int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const char **path, const char **build_id)

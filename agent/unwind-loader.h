@@ -3,8 +3,9 @@
  * once (by build-id, else by device and inode) into one run of
  * `unwind_rules`, shared by every process mapping the file, and per
  * process its executable mappings into `unwind_procs`. A file's run is
- * freed when no loaded process maps it any more; rules that do not fit
- * are counted, and their mappings fall back to frame pointers.
+ * freed once no loaded process has mapped it for a while, or sooner when
+ * its room is needed; rules that do not fit are counted, and their
+ * mappings fall back to frame pointers.
  */
 #ifndef AGENT_UNWIND_LOADER_H
 #define AGENT_UNWIND_LOADER_H
@@ -46,8 +47,16 @@ void unwind_loader_free(struct unwind_loader *l);
 int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n);
 
 /*
+ * unwind_loader_reload reads process tgid's mappings now, known or not: it
+ * was sampled for the first time, or exec'd (which dropped its mappings
+ * from `unwind_procs`). Returns 0, or -1 when out of memory.
+ */
+int unwind_loader_reload(struct unwind_loader *l, uint32_t tgid);
+
+/*
  * unwind_loader_forget_exited drops the processes that exited, and frees
- * the rules of files no remaining process maps.
+ * the rules of files no remaining process has mapped for 30 seconds (those
+ * of any file no process maps go sooner, when their room is needed).
  */
 void unwind_loader_forget_exited(struct unwind_loader *l);
 

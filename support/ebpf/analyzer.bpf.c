@@ -534,26 +534,39 @@ static __always_inline int filtered_out(__u32 tgid)
 	return filter_tgids && !bpf_map_lookup_elem(&tracked_tgids, &tgid);
 }
 
-/* a tracked process forked: its child (a new process, not a thread) is tracked too */
+/*
+ * a process forked. Its child (a new process, not a thread) is tracked
+ * when the parent is, and starts with the parent's unwind mappings, which
+ * a fork copies: its stacks unwind from its first sample, before the
+ * agent has read its mappings.
+ */
 SEC("raw_tp/sched_process_fork")
 int analyzer_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *child = (struct task_struct *)ctx->args[1];
 	__u32 parent = (__u32)(bpf_get_current_pid_tgid() >> 32), pid, tgid, one = 1;
+	const struct analyzer_unwind_proc *proc;
 
-	if (!filter_tgids || !bpf_map_lookup_elem(&tracked_tgids, &parent))
-		return 0;
 	pid = (__u32)BPF_CORE_READ(child, pid);
 	tgid = (__u32)BPF_CORE_READ(child, tgid);
-	if (pid == tgid)
+	if (pid != tgid)
+		return 0;
+	if (filter_tgids) {
+		if (!bpf_map_lookup_elem(&tracked_tgids, &parent))
+			return 0;
 		bpf_map_update_elem(&tracked_tgids, &tgid, &one, BPF_ANY);
+	}
+	proc = bpf_map_lookup_elem(&unwind_procs, &parent);
+	if (proc)
+		bpf_map_update_elem(&unwind_procs, &tgid, proc, BPF_ANY);
 	return 0;
 }
 
 /*
  * a task is freed: when it is a process's leader, the whole process is
  * gone and reaped (the leader is freed after its last thread), so its
- * tgid, which a new process may reuse, is no longer tracked
+ * tgid, which a new process may reuse, is no longer tracked, and its
+ * unwind mappings go
  */
 SEC("raw_tp/sched_process_free")
 int analyzer_free(struct bpf_raw_tracepoint_args *ctx)
@@ -561,12 +574,13 @@ int analyzer_free(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	__u32 pid, tgid;
 
-	if (!filter_tgids)
-		return 0;
 	pid = (__u32)BPF_CORE_READ(task, pid);
 	tgid = (__u32)BPF_CORE_READ(task, tgid);
-	if (pid == tgid)
+	if (pid != tgid)
+		return 0;
+	if (filter_tgids)
 		bpf_map_delete_elem(&tracked_tgids, &tgid);
+	bpf_map_delete_elem(&unwind_procs, &tgid);
 	return 0;
 }
 
@@ -601,13 +615,18 @@ static __always_inline void report_new_process(void *ctx, __u32 tgid)
 	bpf_perf_event_output(ctx, &process_events, BPF_F_CURRENT_CPU, &r, sizeof(r));
 }
 
-/* a process exec'd: its mappings are new, its next sample reports it again */
+/*
+ * a process exec'd: its mappings are new, so its unwind mappings go (the
+ * agent loads the new ones on the report of its next sample), and its
+ * next sample reports it again
+ */
 SEC("raw_tp/sched_process_exec")
 int analyzer_exec(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
 
 	(void)ctx;
+	bpf_map_delete_elem(&unwind_procs, &tgid);
 	if (report_processes && !filtered_out(tgid))
 		bpf_map_delete_elem(&seen_tgids, &tgid);
 	return 0;

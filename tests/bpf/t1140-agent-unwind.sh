@@ -12,9 +12,9 @@ NESTED=$BUILD/tests/nested
 STRIPPED=$BUILD/tests/nested-no-eh-frame
 RECORD='^analyzer: [a-z-]* pid=[0-9]* tgid=[0-9]* comm=[^ ]* cpu=[0-9]* err=-\{0,1\}[0-9]*\( (.*)\)\{0,1\}$'
 
-# start_nested PROGRAM SECONDS: run it in the background, its pid in $nested
+# start_nested PROGRAM [MODE] SECONDS: run it in the background, its pid in $nested
 start_nested() {
-	"$1" "$2" >nested.ready &
+	"$@" >nested.ready &
 	nested=$!
 	while ! grep -q ready nested.ready; do
 		kill -0 $nested
@@ -41,10 +41,38 @@ if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function
 		 'stacks of a program without frame pointers reach main through its CFI' \
 		 'without its .eh_frame, the same stacks stop short' \
 		 'the debug analyzer names the mapping and the reason of each failed unwind' \
-		 'the debug analyzer has nothing to report on the program with its CFI'; do
+		 'the debug analyzer has nothing to report on the program with its CFI' \
+		 'forked children unwind from their first sample' \
+		 'processes that exec and live 0.1 s unwind too'; do
 		test_skip "$t" "$reason"
 	done
-	test_done
+	# rooted_share PROFILE COMM: the % of COMM's samples whose stacks reach main
+rooted_share() {
+	grep "^$2;" "$1" >all.$2 || true
+	grep "^$2;.*;main;level_a;level_b" "$1" >rooted.$2 || true
+	echo "$2: $(sum rooted.$2) of $(sum all.$2) rooted" >&2
+	test "$(sum all.$2)" -gt 30 || { echo 0; return; }
+	echo $(($(sum rooted.$2) * 100 / $(sum all.$2)))
+}
+
+test_expect_success 'forked children unwind from their first sample' '
+	# the parent only waits; each child inherits its mappings, and their rules
+	start_nested "$NESTED" fork 30
+	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	stop_nested
+	share=$(rooted_share profile nested)
+	test "$share" -ge 95
+'
+
+test_expect_success 'processes that exec and live 0.1 s unwind too' '
+	# each child execs anew: new mappings, its rules loaded on its first sample
+	start_nested "$NESTED" exec 30
+	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	stop_nested
+	share=$(rooted_share profile nested)
+	test "$share" -ge 80
+'
+test_done
 fi
 
 test_expect_success 'the fixture has no frame pointers, and CFI' '
@@ -123,5 +151,31 @@ test_expect_success 'the debug analyzer has nothing to report on the program wit
 	cat err
 	# the vDSO (clock_gettime) has no loaded rules: a few samples at most
 	test $(($(cat count) * 20)) -le "$total"
+'
+# rooted_share PROFILE COMM: the % of COMM's samples whose stacks reach main
+rooted_share() {
+	grep "^$2;" "$1" >all.$2 || true
+	grep "^$2;.*;main;level_a;level_b" "$1" >rooted.$2 || true
+	echo "$2: $(sum rooted.$2) of $(sum all.$2) rooted" >&2
+	test "$(sum all.$2)" -gt 30 || { echo 0; return; }
+	echo $(($(sum rooted.$2) * 100 / $(sum all.$2)))
+}
+
+test_expect_success 'forked children unwind from their first sample' '
+	# the parent only waits; each child inherits its mappings, and their rules
+	start_nested "$NESTED" fork 30
+	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	stop_nested
+	share=$(rooted_share profile nested)
+	test "$share" -ge 95
+'
+
+test_expect_success 'processes that exec and live 0.1 s unwind too' '
+	# each child execs anew: new mappings, its rules loaded on its first sample
+	start_nested "$NESTED" exec 30
+	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	stop_nested
+	share=$(rooted_share profile nested)
+	test "$share" -ge 80
 '
 test_done
