@@ -38,9 +38,12 @@ struct analyzer {
 	int stacks_fd;
 	int ustacks_fd;
 	int stats_fd;
-	struct ring_buffer *debug_rb;
+	struct ring_buffer *rb;        /* debug_events, stack_copies: those there are */
 	struct perf_buffer *process_pb; /* NULL without a process_cb */
-	int poll_fd;                    /* epoll over debug_rb and process_pb */
+	int poll_fd;                    /* epoll over rb and process_pb */
+	analyzer_copy_fn copy_cb;
+	void *copy_ctx;
+	int copy_ret;                   /* copy_cb's non-zero return, for analyzer_poll */
 	analyzer_process_fn process_cb;
 	void *process_ctx;
 	unsigned long process_records;
@@ -178,15 +181,18 @@ static int set_filter(struct analyzer *a, char *err, size_t errlen)
 	return 0;
 }
 
-/* new processes are reported only for a process_cb */
+/* new processes are reported only for a process_cb, stacks copied only for a copy_cb */
 static int set_reporting(struct analyzer *a, char *err, size_t errlen)
 {
-	__u8 report = a->process_cb ? 1 : 0;
+	__u8 report = a->process_cb ? 1 : 0, copy = a->copy_cb ? 1 : 0;
 	int r;
 
 	r = set_rodata(a->obj, "report_processes", &report, sizeof(report));
 	if (r < 0)
 		return fail(err, errlen, "analyzer object has no setting 'report_processes': %s", strerror(-r));
+	r = set_rodata(a->obj, "copy_stacks", &copy, sizeof(copy));
+	if (r < 0)
+		return fail(err, errlen, "analyzer object has no setting 'copy_stacks': %s", strerror(-r));
 	return 0;
 }
 
@@ -245,6 +251,41 @@ static int handle_debug(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+static int handle_copy(void *ctx, void *data, size_t size)
+{
+	struct analyzer *a = ctx;
+	const struct analyzer_stack_copy *r = data;
+	struct analyzer_user_copy c;
+	struct analyzer_sample s;
+
+	if (size < sizeof(*r) || a->copy_ret)
+		return 0;
+	memset(&s, 0, sizeof(s));
+	s.pid = r->pid;
+	s.tgid = r->tgid;
+	memcpy(s.comm, r->comm, sizeof(s.comm));
+	s.comm[sizeof(s.comm) - 1] = '\0';
+	s.count = 1;
+	s.kernel_type = FRAME_MARKER_KERNEL;
+	s.user_type = FRAME_MARKER_NATIVE;
+	s.kernel_ips = (const uint64_t *)r->kips;
+	if (r->kdepth > 0)
+		s.kernel_depth = r->kdepth < ANALYZER_MAX_STACK_DEPTH ? (uint32_t)r->kdepth : ANALYZER_MAX_STACK_DEPTH;
+	else if (r->kdepth < 0 && r->kdepth != -EFAULT) {
+		s.kernel_type |= FRAME_MARKER_ERROR_BIT;
+		s.kernel_err = r->kdepth;
+	}
+	c.pc = r->pc;
+	c.sp = r->sp;
+	c.fp = r->fp;
+	c.lr = r->lr;
+	c.stack = r->stack;
+	c.cpu = r->cpu;
+	c.size = r->size < ANALYZER_STACK_COPY ? r->size : ANALYZER_STACK_COPY;
+	a->copy_ret = a->copy_cb(&s, &c, a->copy_ctx);
+	return 0;
+}
+
 static void handle_process(void *ctx, int cpu, void *data, __u32 size)
 {
 	struct analyzer *a = ctx;
@@ -271,16 +312,31 @@ static int open_poll(struct analyzer *a, char *err, size_t errlen)
 		if (!a->process_pb)
 			return fail(err, errlen, "cannot open the process events buffer: %s", strerror(errno));
 	}
-	if (!a->debug_rb && !a->process_pb)
+	if (!a->rb && !a->process_pb)
 		return 0;
 	a->poll_fd = epoll_create1(EPOLL_CLOEXEC);
 	if (a->poll_fd < 0)
 		return fail(err, errlen, "cannot create an epoll set: %s", strerror(errno));
-	if (a->debug_rb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(a->debug_rb), &ev) < 0)
+	if (a->rb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(a->rb), &ev) < 0)
 		return fail(err, errlen, "cannot poll the debug ring buffer: %s", strerror(errno));
 	if (a->process_pb && epoll_ctl(a->poll_fd, EPOLL_CTL_ADD, perf_buffer__epoll_fd(a->process_pb), &ev) < 0)
 		return fail(err, errlen, "cannot poll the process events buffer: %s", strerror(errno));
 	return 0;
+}
+
+/* ring buffer map m, read by fn, joins a->rb; 0, or -1 with errno set */
+static int add_ring(struct analyzer *a, struct bpf_map *m, ring_buffer_sample_fn fn)
+{
+	int r;
+
+	if (!a->rb) {
+		a->rb = ring_buffer__new(bpf_map__fd(m), fn, a, NULL);
+		return a->rb ? 0 : -1;
+	}
+	r = ring_buffer__add(a->rb, bpf_map__fd(m), fn, a);
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? -1 : 0;
 }
 
 static int find_maps(struct analyzer *a, char *err, size_t errlen)
@@ -297,10 +353,14 @@ static int find_maps(struct analyzer *a, char *err, size_t errlen)
 		*fds[i] = bpf_map__fd(m);
 	}
 	m = bpf_object__find_map_by_name(a->obj, "debug_events");
-	if (m) {
-		a->debug_rb = ring_buffer__new(bpf_map__fd(m), handle_debug, a, NULL);
-		if (!a->debug_rb)
-			return fail(err, errlen, "cannot open the debug ring buffer: %s", strerror(errno));
+	if (m && add_ring(a, m, handle_debug) < 0)
+		return fail(err, errlen, "cannot open the debug ring buffer: %s", strerror(errno));
+	if (a->copy_cb) {
+		m = bpf_object__find_map_by_name(a->obj, "stack_copies");
+		if (!m)
+			return fail(err, errlen, "analyzer object has no 'stack_copies' map");
+		if (add_ring(a, m, handle_copy) < 0)
+			return fail(err, errlen, "cannot open the stack copies' ring buffer: %s", strerror(errno));
 	}
 	return open_poll(a, err, errlen);
 }
@@ -351,6 +411,8 @@ struct analyzer *analyzer_open(const struct analyzer_opts *o, char *err, size_t 
 	a->counts_fd = a->stacks_fd = a->ustacks_fd = a->stats_fd = a->tracked_fd = a->poll_fd = -1;
 	a->process_cb = OPT(o, process_cb);
 	a->process_ctx = OPT(o, process_ctx);
+	a->copy_cb = OPT(o, copy_cb);
+	a->copy_ctx = OPT(o, copy_ctx);
 	a->frequency_hz = o->frequency_hz ? o->frequency_hz : DEFAULT_FREQUENCY_HZ;
 	a->debug_cb = o->debug_cb;
 	a->debug_ctx = o->debug_ctx;
@@ -556,7 +618,7 @@ int analyzer_poll(struct analyzer *a, int timeout_ms)
 {
 	struct epoll_event ev[2];
 	unsigned long before = a->process_records;
-	int debug = 0, r;
+	int records = 0, r;
 
 	if (a->poll_fd < 0) {
 		if (timeout_ms > 0)
@@ -565,17 +627,23 @@ int analyzer_poll(struct analyzer *a, int timeout_ms)
 	}
 	if (epoll_wait(a->poll_fd, ev, 2, timeout_ms) < 0)
 		return -errno;
-	if (a->debug_rb) {
-		debug = ring_buffer__consume(a->debug_rb);
-		if (debug < 0)
-			return debug;
-	}
+	/* new processes first: a stack copy needs its process's mappings read */
 	if (a->process_pb) {
 		r = perf_buffer__consume(a->process_pb);
 		if (r < 0)
 			return r;
 	}
-	return debug + (int)(a->process_records - before);
+	if (a->rb) {
+		records = ring_buffer__consume(a->rb);
+		if (records < 0)
+			return records;
+	}
+	if (a->copy_ret) {
+		r = a->copy_ret;
+		a->copy_ret = 0;
+		return r;
+	}
+	return records + (int)(a->process_records - before);
 }
 
 /* read a stack of the `ustacks` map; depth 0 with *e set when it is gone */
@@ -755,6 +823,8 @@ int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st)
 	st->ustack_err = sum[ANALYZER_STAT_USTACK_ERR];
 	st->map_full = sum[ANALYZER_STAT_MAP_FULL];
 	st->debug_lost = sum[ANALYZER_STAT_DEBUG_LOST];
+	st->copied = sum[ANALYZER_STAT_COPIED];
+	st->copy_lost = sum[ANALYZER_STAT_COPY_LOST];
 	return 0;
 }
 
@@ -778,7 +848,7 @@ void analyzer_close(struct analyzer *a)
 	free(a->links);
 	free(a->perf_fds);
 	free(a->pids);
-	ring_buffer__free(a->debug_rb);
+	ring_buffer__free(a->rb);
 	perf_buffer__free(a->process_pb);
 	if (a->poll_fd >= 0)
 		close(a->poll_fd);

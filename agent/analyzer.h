@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define ANALYZER_API_VERSION 2
+#define ANALYZER_API_VERSION 3
 
 enum analyzer_flavor {
 	ANALYZER_RELEASE = 0, /* the release slot */
@@ -76,6 +76,28 @@ typedef void (*analyzer_debug_fn)(const struct analyzer_debug_event *ev, void *c
  */
 typedef void (*analyzer_process_fn)(uint32_t tgid, void *ctx);
 
+struct analyzer_sample;
+
+/*
+ * a sample of a process whose unwind mappings (analyzer_map_fd) were not
+ * loaded yet: the user registers and the top of the user stack, as the
+ * analyzer copied them, for the caller to unwind
+ */
+struct analyzer_user_copy {
+	uint64_t pc, sp, fp, lr;  /* lr: arm64's x30, else 0 */
+	const uint8_t *stack;     /* the bytes at [sp, sp + size) */
+	size_t size;
+	uint32_t cpu;             /* where the sample was taken */
+};
+
+/*
+ * called from analyzer_poll for each such sample: s has its thread, comm,
+ * count (1) and kernel stack, and no user stack (user_depth 0); c its
+ * copy. Both are valid during the call only. A non-zero return stops
+ * analyzer_poll, which returns it.
+ */
+typedef int (*analyzer_copy_fn)(const struct analyzer_sample *s, const struct analyzer_user_copy *c, void *ctx);
+
 /* what the debug analyzer reports (analyzer_opts.debug_level) */
 #define ANALYZER_DEBUG_LEVEL_DEFAULT 0 /* its default: ANALYZER_DEBUG_LEVEL_DROPS */
 #define ANALYZER_DEBUG_LEVEL_OFF (-1)  /* nothing */
@@ -103,6 +125,13 @@ struct analyzer_opts {
 	size_t npids;
 	analyzer_process_fn process_cb; /* since API version 2: new processes sampled */
 	void *process_ctx;
+	/*
+	 * since API version 3: samples of processes without unwind mappings
+	 * come here as stack copies; without it they are unwound with frame
+	 * pointers and drained with the others
+	 */
+	analyzer_copy_fn copy_cb;
+	void *copy_ctx;
 };
 
 /* the identity an analyzer object declares in its ELF */
@@ -140,6 +169,8 @@ struct analyzer_stats {
 	uint64_t ustack_err; /* user stack capture failures */
 	uint64_t map_full;   /* samples the counts map refused */
 	uint64_t debug_lost; /* debug records the ring buffer had no room for */
+	uint64_t copied;     /* since API version 3: samples handed to copy_cb (in recorded) */
+	uint64_t copy_lost;  /* stack copies the ring buffer had no room for (unwound by frame pointers) */
 };
 
 struct analyzer;
@@ -189,10 +220,11 @@ int analyzer_start(struct analyzer *a, char *err, size_t errlen);
 void analyzer_stop(struct analyzer *a);
 
 /*
- * analyzer_poll waits up to timeout_ms for debug records and new
- * processes, and hands each to opts->debug_cb or opts->process_cb.
- * Returns the number of records (0 when there were none, as for a release
- * object without process_cb), or a negative errno (-EINTR when a signal
+ * analyzer_poll waits up to timeout_ms for debug records, new processes
+ * and stack copies, and hands each to opts->debug_cb, opts->process_cb or
+ * opts->copy_cb (new processes first). Returns the number of records (0
+ * when there were none, as for a release object without callbacks),
+ * copy_cb's non-zero return, or a negative errno (-EINTR when a signal
  * interrupted the wait).
  */
 int analyzer_poll(struct analyzer *a, int timeout_ms);

@@ -110,7 +110,7 @@ static json_t *header_json(const struct profile_meta *m, uint64_t samples)
 		json_array_append_new(pids, json_integer(m->pids[i]));
 
 	return json_pack("{s:s, s:i, s:{s:s, s:s}, s:{s:s, s:s, s:i, s:s}, s:i, s:o, s:o, s:f, s:I, "
-			 "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			 "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "format", "profiling-agent-profile", "format_version", FORMAT_VERSION,
 			 "agent", "name", "profiling-agent", "version", m->agent_version,
 			 "analyzer", "flavor", m->analyzer->flavor, "arch", m->analyzer->arch,
@@ -122,7 +122,8 @@ static json_t *header_json(const struct profile_meta *m, uint64_t samples)
 			 "stats", "samples", (json_int_t)st->samples, "recorded", (json_int_t)st->recorded,
 			 "filtered", (json_int_t)st->filtered, "kernel_stack_errors", (json_int_t)st->kstack_err,
 			 "user_stack_errors", (json_int_t)st->ustack_err, "map_full", (json_int_t)st->map_full,
-			 "debug_lost", (json_int_t)st->debug_lost);
+			 "debug_lost", (json_int_t)st->debug_lost, "stack_copies", (json_int_t)st->copied,
+			 "stack_copies_lost", (json_int_t)st->copy_lost);
 }
 
 /* now that every frame is resolved, the build-ids are known */

@@ -40,6 +40,7 @@ struct session {
 	unsigned long debug_records;
 	int drain_failed;
 	int learn_failed; /* out of memory reading a new process's mappings */
+	int debug_unwinds; /* the debug analyzer runs, and reports failed unwinds */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -163,6 +164,43 @@ static int on_sample(const struct analyzer_sample *s, void *ctx)
 	return 0;
 }
 
+/*
+ * a sample of a process whose rules were not loaded yet, as a stack copy:
+ * unwound here with the rules loaded since (on_process ran first); with
+ * the debug analyzer, a failed unwind gets the record the analyzer would
+ * have printed
+ */
+static int on_copy(const struct analyzer_sample *ks, const struct analyzer_user_copy *c, void *ctx)
+{
+	struct session *ss = ctx;
+	struct analyzer_sample s = *ks;
+	struct analyzer_debug_event ev;
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
+	struct unwind_result res;
+
+	unwind_loader_unwind(ss->unwind, s.tgid, c, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	s.user_depth = (uint32_t)res.depth;
+	s.user_ips = ips;
+	if (ss->debug_unwinds && res.depth &&
+	    (res.reason != ANALYZER_UNWIND_OK ||
+	     (res.how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM)))) {
+		memset(&ev, 0, sizeof(ev));
+		ev.pid = s.pid;
+		ev.tgid = s.tgid;
+		ev.cpu = c->cpu;
+		ev.event = ANALYZER_EVENT_UNWIND;
+		memcpy(ev.comm, s.comm, sizeof(ev.comm));
+		ev.pc = res.pc;
+		ev.map_offset = res.offset;
+		ev.file_id = res.file_id;
+		ev.depth = (uint32_t)res.depth;
+		ev.unwind_reason = res.reason;
+		ev.unwind_how = res.how;
+		on_debug(&ev, ss);
+	}
+	return on_sample(&s, ss);
+}
+
 static int drain(struct session *ss)
 {
 	int r = analyzer_drain(ss->a, on_sample, ss);
@@ -230,10 +268,14 @@ static int open_analyzer(struct session *ss)
 	ao.debug_ctx = ss;
 	ao.process_cb = on_process;
 	ao.process_ctx = ss;
+	ao.copy_cb = on_copy;
+	ao.copy_ctx = ss;
 	ao.verbose = o->verbose;
 	ss->a = analyzer_open(&ao, err, sizeof(err));
 	if (!ss->a)
 		return log_error("%s", err);
+	ss->debug_unwinds = !strcmp(analyzer_info(ss->a)->flavor, "debug") &&
+			    ao.debug_level != ANALYZER_DEBUG_LEVEL_OFF;
 	if (unwind_setup(ss) < 0)
 		return -1;
 	if (analyzer_start(ss->a, err, sizeof(err)) < 0)
@@ -299,6 +341,8 @@ static int sample(struct session *ss, double *elapsed)
 			}
 		}
 		r = analyzer_poll(ss->a, (int)ceil((fmin(next_drain, deadline) - t) * 1000));
+		if (r < 0 && ss->drain_failed)
+			return log_error("out of memory while collecting samples");
 		if (r < 0 && r != -EINTR)
 			return log_error("cannot read the analyzer's records: %s", strerror(-r));
 		if (ss->learn_failed)
@@ -325,9 +369,10 @@ static int write_profile(struct session *ss, double elapsed)
 	meta.duration_s = elapsed;
 	if (analyzer_read_stats(ss->a, &meta.stats) < 0)
 		memset(&meta.stats, 0, sizeof(meta.stats));
-	log_info("%lu samples seen, %lu recorded, %lu filtered, %lu stack errors, %lu lost to a full map; "
-		 "%lu debug records (%lu lost); %zu stacks",
+	log_info("%lu samples seen, %lu recorded (%lu as stack copies, %lu more without room), %lu filtered, "
+		 "%lu stack errors, %lu lost to a full map; %lu debug records (%lu lost); %zu stacks",
 		 (unsigned long)meta.stats.samples, (unsigned long)meta.stats.recorded,
+		 (unsigned long)meta.stats.copied, (unsigned long)meta.stats.copy_lost,
 		 (unsigned long)meta.stats.filtered,
 		 (unsigned long)(meta.stats.kstack_err + meta.stats.ustack_err),
 		 (unsigned long)meta.stats.map_full, ss->debug_records, (unsigned long)meta.stats.debug_lost,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "log.h"
@@ -49,6 +50,8 @@ struct ul_proc {
 struct unwind_loader {
 	int rules_fd, procs_fd;
 	size_t max_rules, used_rules;
+	struct analyzer_unwind_rule *rules; /* `unwind_rules`, mapped; NULL when it cannot be */
+	size_t rules_bytes;
 	struct ul_name *names; /* by file_id */
 	size_t nnames, cap_names;
 	struct ul_proc **procs; /* sorted by tgid */
@@ -73,6 +76,11 @@ struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_r
 	l->rules_fd = rules_fd;
 	l->procs_fd = procs_fd;
 	l->max_rules = max_rules;
+	/* mapped, the rules are written without a system call, and read back to unwind copies */
+	l->rules_bytes = max_rules * sizeof(*l->rules);
+	l->rules = mmap(NULL, l->rules_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, rules_fd, 0);
+	if (l->rules == MAP_FAILED)
+		l->rules = NULL;
 	return l;
 }
 
@@ -108,9 +116,14 @@ static int alloc_rules(const struct unwind_loader *l, uint32_t n, uint32_t *star
 
 static int write_rules(struct unwind_loader *l, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n)
 {
-	uint32_t *keys = malloc((size_t)n * sizeof(*keys)), i, count = n;
+	uint32_t *keys, i, count = n;
 	int err = 0;
 
+	if (l->rules) {
+		memcpy(&l->rules[start], r, (size_t)n * sizeof(*r));
+		return 0;
+	}
+	keys = malloc((size_t)n * sizeof(*keys));
 	if (!keys)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -444,6 +457,117 @@ int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const ch
 	return 0;
 }
 
+/* the mapping of p holding pc, or NULL */
+static const struct analyzer_unwind_map *map_at(const struct ul_proc *p, uint64_t pc)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->v.n; i++)
+		if (pc >= p->v.maps[i].start && pc < p->v.maps[i].end)
+			return &p->v.maps[i];
+	return NULL;
+}
+
+/* the rule in force at rel in m's run, or NULL (the analyzer's find_rule) */
+static const struct analyzer_unwind_rule *rule_at(const struct unwind_loader *l, const struct analyzer_unwind_map *m,
+						  uint64_t rel)
+{
+	const struct analyzer_unwind_rule *run;
+	size_t lo = 0, hi = m->rules_len, mid;
+
+	if (!l->rules || rel > UINT32_MAX || !m->rules_len || (size_t)m->rules_start + m->rules_len > l->max_rules)
+		return NULL;
+	run = &l->rules[m->rules_start];
+	if (run[0].pc > rel)
+		return NULL;
+	while (hi - lo > 1) { /* run[lo].pc <= rel < run[hi].pc */
+		mid = lo + (hi - lo) / 2;
+		if (run[mid].pc <= rel)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &run[lo];
+}
+
+/* the 8 bytes at addr in the copy; 0, or -1 outside it */
+static int copy_read(const struct analyzer_user_copy *c, uint64_t addr, uint64_t *v)
+{
+	if (addr < c->sp || addr - c->sp > c->size || c->size - (addr - c->sp) < sizeof(*v))
+		return -1;
+	memcpy(v, c->stack + (addr - c->sp), sizeof(*v));
+	return 0;
+}
+
+/* the walk stopped at depth n for reason: the frame pc is where */
+static void stopped(struct unwind_result *res, size_t n, int reason, uint64_t pc)
+{
+	res->depth = n;
+	res->reason = reason;
+	res->pc = pc;
+}
+
+void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct analyzer_user_copy *c,
+			  uint64_t *ips, size_t max, struct unwind_result *res)
+{
+	uint64_t pc = c->pc, sp = c->sp, fp = c->fp, lr = c->lr, lookup, cfa, ra, frame[2];
+	const struct analyzer_unwind_rule *r;
+	const struct analyzer_unwind_map *m;
+	const struct ul_proc *p = NULL;
+	size_t at = proc_index(l, tgid), n = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->file_id = UINT32_MAX;
+	if (at < l->nprocs && l->procs[at]->tgid == tgid)
+		p = l->procs[at];
+	else
+		res->how |= ANALYZER_UNWIND_NOT_LOADED;
+	for (;;) {
+		if (!pc)
+			return stopped(res, n, n ? ANALYZER_UNWIND_OK : ANALYZER_UNWIND_BAD_PC, pc);
+		if (n == max)
+			return stopped(res, n, ANALYZER_UNWIND_DEPTH, pc);
+		ips[n] = pc;
+		res->file_id = UINT32_MAX;
+		res->offset = pc;
+		/* a return address follows its call: look up the call itself */
+		lookup = n++ ? pc - 1 : pc;
+		m = p ? map_at(p, lookup) : NULL;
+		if (m) {
+			res->file_id = m->file_id;
+			res->offset = pc - m->start + m->pgoff;
+			if (!m->rules_len)
+				res->how |= m->flags & ANALYZER_MAP_NO_ROOM ? ANALYZER_UNWIND_NO_ROOM : ANALYZER_UNWIND_NO_CFI;
+		}
+		if (m && m->rules_len) {
+			r = rule_at(l, m, lookup - m->bias);
+			if (r && r->cfa_reg == ANALYZER_CFA_END)
+				return stopped(res, n, ANALYZER_UNWIND_OK, pc);
+			cfa = r ? analyzer_rule_cfa(r, pc, sp, fp) : 0;
+			if (!cfa)
+				return stopped(res, n, ANALYZER_UNWIND_NO_RULE, pc);
+			if (r->ra_in_lr)
+				ra = lr;
+			else if (copy_read(c, cfa + (uint64_t)(int64_t)r->ra_off, &ra) < 0)
+				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
+			if (r->fp_off && copy_read(c, cfa + (uint64_t)(int64_t)r->fp_off, &fp) < 0)
+				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
+			sp = cfa;
+			pc = ra;
+		} else { /* no rules: frame pointers, [fp] the caller's fp, [fp + 8] the return address */
+			res->how |= ANALYZER_UNWIND_FP_USED;
+			if (!fp)
+				return stopped(res, n, ANALYZER_UNWIND_OK, pc);
+			if (copy_read(c, fp, &frame[0]) < 0 || copy_read(c, fp + 8, &frame[1]) < 0)
+				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
+			sp = fp + 16;
+			fp = frame[0];
+			pc = frame[1];
+		}
+		lr = 0;
+	}
+}
+
 void unwind_loader_read_stats(const struct unwind_loader *l, struct unwind_loader_stats *st)
 {
 	size_t i;
@@ -471,5 +595,7 @@ void unwind_loader_free(struct unwind_loader *l)
 	}
 	free(l->procs);
 	free(l->names);
+	if (l->rules)
+		munmap(l->rules, l->rules_bytes);
 	free(l);
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer.h"
+
 struct unwind_loader;
 
 struct unwind_loader_stats {
@@ -67,6 +69,26 @@ void unwind_loader_forget_exited(struct unwind_loader *l);
  */
 int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const char **path,
 		       const char **build_id);
+
+/* how an unwind of a stack copy went, as the analyzer reports its own */
+struct unwind_result {
+	size_t depth;      /* frames in ips */
+	int reason;        /* enum analyzer_unwind_reason */
+	int how;           /* ANALYZER_UNWIND_* bits */
+	uint32_t file_id;  /* the last frame's mapped file (unwind_loader_file), UINT32_MAX: none */
+	uint64_t pc;       /* the last frame's pc */
+	uint64_t offset;   /* its offset in the file (the pc when none) */
+};
+
+/*
+ * unwind_loader_unwind unwinds the stack copy c of a sample of process
+ * tgid, as the analyzer does (rules where the mapping has them, else frame
+ * pointers), into ips[0..max), leaf first, and says in *res how it went: a
+ * read outside the copy is a read fault; a process not loaded unwinds by
+ * frame pointers only.
+ */
+void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct analyzer_user_copy *c,
+			  uint64_t *ips, size_t max, struct unwind_result *res);
 
 /* unwind_loader_read_stats fills *st. */
 void unwind_loader_read_stats(const struct unwind_loader *l, struct unwind_loader_stats *st);

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* DWARF register numbers of the stack pointer and frame pointer */
+/* DWARF register numbers of the stack pointer, frame pointer and return address (x86-64: RIP) */
 struct unwind_regs {
-	int sp, fp;
+	int sp, fp, ra;
 };
 
 struct rules_buf {
@@ -59,6 +59,27 @@ static int cfa_offset(const Dwarf_Op *ops, size_t nops, int64_t *off)
 	return 0;
 }
 
+/*
+ * the threshold N of the CFA expression x86-64 PLTs carry, "SP + 8 +
+ * (((RIP & 15) >= N) << 3)" (the entry has pushed a word from byte N on),
+ * or -1 for any other expression
+ */
+static int plt_threshold(const Dwarf_Op *ops, size_t nops, const struct unwind_regs *r)
+{
+	static const uint8_t tail[] = { DW_OP_lit15, DW_OP_and, 0, DW_OP_ge, DW_OP_lit3, DW_OP_shl, DW_OP_plus };
+	size_t i;
+
+	if (r->ra != 16 || nops != 9 || ops[0].atom != DW_OP_breg0 + r->sp || ops[0].number != 8 ||
+	    ops[1].atom != DW_OP_breg0 + r->ra || ops[1].number != 0)
+		return -1;
+	for (i = 0; i < sizeof(tail); i++)
+		if (tail[i] && ops[2 + i].atom != tail[i])
+			return -1;
+	if (ops[4].atom < DW_OP_lit0 || ops[4].atom > DW_OP_lit15)
+		return -1;
+	return ops[4].atom - DW_OP_lit0;
+}
+
 /* the rule of one CFI row */
 static void rule_of_frame(Dwarf_Frame *frame, const struct unwind_regs *r, struct analyzer_unwind_rule *out)
 {
@@ -83,8 +104,16 @@ static void rule_of_frame(Dwarf_Frame *frame, const struct unwind_regs *r, struc
 		return;
 	else
 		out->ra_off = (int16_t)off;
-	if (dwarf_frame_cfa(frame, &ops, &nops) < 0 || nops != 1)
+	if (dwarf_frame_cfa(frame, &ops, &nops) < 0)
 		return;
+	if (nops != 1) {
+		off = plt_threshold(ops, nops, r);
+		if (off >= 0 && !out->ra_in_lr) {
+			out->cfa_reg = ANALYZER_CFA_PLT;
+			out->cfa_off = (int16_t)off;
+		}
+		return;
+	}
 	if (ops[0].atom == DW_OP_bregx && fits_s16((int64_t)ops[0].number2)) {
 		off = (int64_t)ops[0].number2;
 		out->cfa_reg = (int)ops[0].number == r->sp ? ANALYZER_CFA_SP
@@ -206,8 +235,8 @@ static int regs_of(Elf *elf, struct unwind_regs *r)
 	if (!gelf_getehdr(elf, &eh))
 		return -1;
 	switch (eh.e_machine) {
-	case EM_X86_64: r->sp = 7; r->fp = 6; return 0;
-	case EM_AARCH64: r->sp = 31; r->fp = 29; return 0;
+	case EM_X86_64: r->sp = 7; r->fp = 6; r->ra = 16; return 0;
+	case EM_AARCH64: r->sp = 31; r->fp = 29; r->ra = 30; return 0;
 	default: return -1;
 	}
 }

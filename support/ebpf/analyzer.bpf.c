@@ -6,8 +6,10 @@
  *
  * Kernel stacks come from bpf_get_stackid. User stacks are unwound here,
  * from the rules the agent derives from each mapped file's CFI
- * (`unwind_rules`, `unwind_procs`), with frame pointers where a process or
- * file has none, and stored by hash in `ustacks`.
+ * (`unwind_rules`, `unwind_procs`), with frame pointers where a file has
+ * none, and stored by hash in `ustacks`. A sample of a process whose
+ * mappings the agent has not loaded yet goes to `stack_copies` instead,
+ * with a copy of the top of its stack, for the agent to unwind.
  *
  * Built twice from this file:
  *   release  no debug code, no debug map, no trace_printk
@@ -54,6 +56,7 @@ const char analyzer_build_info[] SEC(ANALYZER_INFO_SECTION) __attribute__((used)
 /* Settings, written by the loader before load. */
 const volatile __u8 filter_tgids = 0; /* 1: only the processes in `tracked_tgids` */
 const volatile __u8 report_processes = 0; /* 1: report new processes in `process_events` */
+const volatile __u8 copy_stacks = 0; /* 1: copy the stacks of processes without unwind mappings */
 #ifdef ANALYZER_DEBUG
 const volatile __u32 debug_level = 1; /* 0 off, 1 drops and failed unwinds, 2 also filtered and every sample */
 const volatile __u8 debug_printk = 0; /* 1: also bpf_printk, for `bpftool prog tracelog` */
@@ -117,9 +120,10 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } process_events SEC(".maps");
 
-/* unwind rules, one run per mapped file (written by the agent) */
+/* unwind rules, one run per mapped file (written by the agent, through mmap) */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct analyzer_unwind_rule);
 	__uint(max_entries, ANALYZER_UNWIND_MAX_RULES);
@@ -132,6 +136,12 @@ struct {
 	__type(value, struct analyzer_unwind_proc);
 	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
 } unwind_procs SEC(".maps");
+
+/* struct analyzer_stack_copy per sample of a process without unwind mappings */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 2 * 1024 * 1024);
+} stack_copies SEC(".maps");
 
 /* user stacks by hash (31 bits), leaf first */
 struct {
@@ -297,11 +307,8 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 
 	if (r->cfa_reg == ANALYZER_CFA_END)
 		return unwind_stop(st, ANALYZER_UNWIND_OK);
-	if (r->cfa_reg == ANALYZER_CFA_SP)
-		cfa = st->sp + r->cfa_off;
-	else if (r->cfa_reg == ANALYZER_CFA_FP)
-		cfa = st->fp + r->cfa_off;
-	else
+	cfa = analyzer_rule_cfa(r, st->pc, st->sp, st->fp);
+	if (!cfa)
 		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
 	if (r->ra_in_lr)
 		ra = st->lr;
@@ -523,9 +530,14 @@ static __noinline void debug_unwind(__u64 id, __s32 uid)
  * Only the fields the analyzer reads; libbpf relocates their offsets
  * against the running kernel's BTF (CO-RE), so no kernel headers are needed.
  */
+struct mm_struct {
+	unsigned long start_stack;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	int pid;
 	int tgid;
+	struct mm_struct *mm;
 } __attribute__((preserve_access_index));
 
 /* the pid filter: 1 when the sample of tgid is to be dropped */
@@ -632,6 +644,61 @@ int analyzer_exec(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/*
+ * a sample of process tgid, whose unwind mappings are not loaded: copied
+ * into `stack_copies` (registers, kernel stack, the top of the user
+ * stack); 1 when it was, 0 when it is to be unwound here (loaded, a
+ * kernel thread, or no room)
+ */
+static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer_sample_key *key)
+{
+	struct analyzer_stack_copy *rec;
+	struct analyzer_regs regs;
+	struct task_struct *task;
+	__u64 top, size;
+	long n;
+	int i;
+
+	if (!copy_stacks || bpf_map_lookup_elem(&unwind_procs, &key->tgid))
+		return 0;
+	if (user_regs(ctx, &regs))
+		return 0;
+	rec = bpf_ringbuf_reserve(&stack_copies, sizeof(*rec), 0);
+	if (!rec) {
+		stat_inc(ANALYZER_STAT_COPY_LOST);
+		return 0;
+	}
+	rec->pid = (__u32)id;
+	rec->tgid = (__u32)(id >> 32);
+	rec->cpu = bpf_get_smp_processor_id();
+	rec->pad = 0;
+	__builtin_memcpy(rec->comm, key->comm, sizeof(rec->comm));
+	rec->pc = REGS_PC(&regs);
+	rec->sp = REGS_SP(&regs);
+	rec->fp = REGS_FP(&regs);
+	rec->lr = REGS_LR(&regs);
+	n = bpf_get_stack(ctx, rec->kips, sizeof(rec->kips), 0);
+	rec->kdepth = n < 0 ? (__s32)n : (__s32)(n / sizeof(__u64));
+	/* the main thread's frames lie below where exec put argc */
+	task = bpf_get_current_task_btf();
+	top = BPF_CORE_READ(task, mm, start_stack);
+	size = ANALYZER_STACK_COPY;
+	if (top > rec->sp && top - rec->sp < size)
+		size = (top - rec->sp + 7) & ~7ULL;
+	/* a thread's stack may end sooner: shorter copies until one reads */
+	for (i = 0; i < 4; i++) {
+		if (size > ANALYZER_STACK_COPY)
+			size = ANALYZER_STACK_COPY;
+		if (bpf_probe_read_user(rec->stack, size, (void *)rec->sp) == 0)
+			break;
+		size /= 4;
+	}
+	rec->size = i < 4 ? (__u32)size : 0;
+	bpf_ringbuf_submit(rec, 0);
+	stat_inc(ANALYZER_STAT_COPIED);
+	return 1;
+}
+
 SEC("perf_event")
 int analyzer_sample(void *ctx)
 {
@@ -650,6 +717,11 @@ int analyzer_sample(void *ctx)
 	}
 	report_new_process(ctx, key.tgid);
 	bpf_get_current_comm(key.comm, sizeof(key.comm));
+	if (copy_stack(ctx, id, &key)) {
+		stat_inc(ANALYZER_STAT_RECORDED);
+		DEBUG_REPORT(ANALYZER_DBG_SAMPLE, 0, id, 0, 0);
+		return 0;
+	}
 
 	key.kstack_type = FRAME_MARKER_KERNEL;
 	key.kstack_id = bpf_get_stackid(ctx, &stacks, 0);

@@ -15,7 +15,7 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 3
+#define ANALYZER_ABI_VERSION 4
 
 /* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
 #define ANALYZER_MAX_TRACKED 8192
@@ -79,6 +79,7 @@ enum analyzer_cfa {
 	ANALYZER_CFA_SP = 1,   /* CFA = SP + cfa_off */
 	ANALYZER_CFA_FP = 2,   /* CFA = FP + cfa_off */
 	ANALYZER_CFA_END = 3,  /* outermost frame: the return address is undefined */
+	ANALYZER_CFA_PLT = 4,  /* x86-64 PLT: CFA = SP + 8, + 8 more where (pc & 15) >= cfa_off */
 };
 
 /* one unwind rule, in force from pc to the next rule's pc */
@@ -89,7 +90,25 @@ struct analyzer_unwind_rule {
 	__s16 cfa_off;
 	__s16 ra_off;  /* return address at CFA + ra_off (unless ra_in_lr) */
 	__s16 fp_off;  /* caller's FP saved at CFA + fp_off; 0: FP unchanged */
+	__u32 pad;     /* an array map's elements are 8-byte aligned: mapped, each takes 16 bytes */
 };
+
+/*
+ * the CFA (the caller's stack pointer) of the frame at pc with stack
+ * pointer sp and frame pointer fp under rule r; 0 when r has none
+ * (ANALYZER_CFA_NONE, ANALYZER_CFA_END). The analyzer and the agent's
+ * unwinder of copied stacks both use it.
+ */
+static __inline__ __u64 analyzer_rule_cfa(const struct analyzer_unwind_rule *r, __u64 pc, __u64 sp, __u64 fp)
+{
+	if (r->cfa_reg == ANALYZER_CFA_SP)
+		return sp + (__u64)(__s64)r->cfa_off;
+	if (r->cfa_reg == ANALYZER_CFA_FP)
+		return fp + (__u64)(__s64)r->cfa_off;
+	if (r->cfa_reg == ANALYZER_CFA_PLT)
+		return sp + 8 + ((pc & 15) >= (__u64)(__s64)r->cfa_off ? 8 : 0);
+	return 0;
+}
 
 /* one executable mapping of a process, as `unwind_procs` holds it */
 struct analyzer_unwind_map {
@@ -136,6 +155,29 @@ struct analyzer_user_stack {
 	__u64 ips[ANALYZER_MAX_STACK_DEPTH];
 };
 
+/*
+ * A sample of a process whose unwind mappings are not loaded yet (its
+ * first samples, before the agent has read its mappings) is not counted in
+ * `counts`: the analyzer copies its user registers, its kernel stack and
+ * the top of its user stack into the `stack_copies` ring buffer, and the
+ * agent unwinds the copy with the process's rules once it has loaded them.
+ */
+#define ANALYZER_STACK_COPY 16384 /* bytes of user stack copied, at most, from SP up */
+
+/* one record of `stack_copies` */
+struct analyzer_stack_copy {
+	__u32 pid;
+	__u32 tgid;
+	char comm[ANALYZER_COMM_LEN];
+	__u64 pc, sp, fp, lr; /* the user registers (lr: arm64's x30, else 0) */
+	__s32 kdepth;         /* kernel frames in kips; 0: sampled in user mode; < 0: -errno */
+	__u32 size;           /* bytes in stack[], copied from sp up */
+	__u32 cpu;
+	__u32 pad;
+	__u64 kips[ANALYZER_MAX_STACK_DEPTH];
+	__u8 stack[ANALYZER_STACK_COPY];
+};
+
 /* indexes of the per-CPU `stats` array, present in both flavors */
 enum analyzer_stat {
 	ANALYZER_STAT_SAMPLES = 0,   /* perf events seen */
@@ -145,6 +187,8 @@ enum analyzer_stat {
 	ANALYZER_STAT_USTACK_ERR,    /* user stack capture failed */
 	ANALYZER_STAT_MAP_FULL,      /* `counts` update failed */
 	ANALYZER_STAT_DEBUG_LOST,    /* debug records the ring buffer had no room for */
+	ANALYZER_STAT_COPIED,        /* samples handed out as stack copies (counted in RECORDED) */
+	ANALYZER_STAT_COPY_LOST,     /* stack copies `stack_copies` had no room for (unwound here) */
 	ANALYZER_STAT_COUNT,
 };
 

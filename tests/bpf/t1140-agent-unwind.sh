@@ -145,11 +145,15 @@ test_expect_success 'forked children unwind from their first sample' '
 '
 
 test_expect_success 'processes that exec and live 0.1 s unwind too' '
-	# each child execs anew: new mappings, its rules loaded on its first sample
+	# each child execs anew: its first samples come as stack copies, which
+	# the agent unwinds once it has read the new mappings
 	start_nested "$NESTED" exec 30
-	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	"$AGENT" --pid $nested --frequency 99 --duration 3 --verbose >profile 2>err
 	stop_nested
 	share=$(rooted_share profile nested)
-	test "$share" -ge 80
+	test "$share" -ge 95
+	copies=$(sed -n "s/.* recorded (\([0-9]*\) as stack copies.*/\1/p" err)
+	echo "stack copies: $copies"
+	test "$copies" -gt 0
 '
 test_done

@@ -75,6 +75,26 @@ static uint64_t symbol(const char *name)
 	return found;
 }
 
+/* the address of section name in the program, or 0 */
+static uint64_t section(const char *name)
+{
+	char cmd[256], line[512], sec[64], type[64];
+	unsigned long long addr;
+	uint64_t found = 0;
+	unsigned int idx;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf -SW %s", exe);
+	p = popen(cmd, "r");
+	if (!p)
+		return 0;
+	while (fgets(line, sizeof(line), p))
+		if (sscanf(line, " [%u] %63s %63s %llx", &idx, sec, type, &addr) == 4 && !strcmp(sec, name))
+			found = addr;
+	pclose(p);
+	return found;
+}
+
 static void cleanup_dir(void)
 {
 	char cmd[128];
@@ -183,6 +203,32 @@ TEST(unwind__outermost_frame_ends_the_stack)
 	unwind_table_release(&t);
 }
 
+TEST(unwind__plt_entries)
+{
+#if defined(__x86_64__)
+	const struct analyzer_unwind_rule *r;
+	struct unwind_table t;
+	char err[256];
+	uint64_t plt;
+
+	check(build() == 0);
+	check(unwind_table_read(&t, exe, err, sizeof(err)) == 0);
+	plt = section(".plt");
+	check(plt != 0);
+	/* the first entry pushes twice; the others' CFA is an expression */
+	r = unwind_table_find(&t, plt + 6);
+	check(r && r->cfa_reg == ANALYZER_CFA_SP && r->cfa_off == 24 && r->ra_off == -8);
+	r = unwind_table_find(&t, plt + 16);
+	check(r && r->cfa_reg == ANALYZER_CFA_PLT && r->cfa_off == 11 && r->ra_off == -8);
+	check(r == unwind_table_find(&t, plt + 16 + 15));
+	/* its meaning: jmp *GOT at +0 (nothing pushed), push at +6, jmp at +11 (one word pushed) */
+	check(analyzer_rule_cfa(r, plt + 16, 1000, 0) == 1008);
+	check(analyzer_rule_cfa(r, plt + 16 + 10, 1000, 0) == 1008);
+	check(analyzer_rule_cfa(r, plt + 16 + 11, 1000, 0) == 1016);
+	unwind_table_release(&t);
+#endif
+}
+
 TEST(unwind__without_cfi)
 {
 	struct unwind_table t;
@@ -218,6 +264,7 @@ int main(void)
 		CASE(unwind__functions_enter_with_the_call_frame),
 		CASE(unwind__known_instructions),
 		CASE(unwind__outermost_frame_ends_the_stack),
+		CASE(unwind__plt_entries),
 		CASE(unwind__without_cfi),
 		CASE(unwind__not_elf),
 	};
