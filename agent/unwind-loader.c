@@ -47,8 +47,15 @@ struct ul_proc {
 	double read_at;
 };
 
+/* a run of `unwind_rules` in use */
+struct ul_run {
+	uint32_t start, len;
+};
+
 struct unwind_loader {
 	int rules_fd, procs_fd;
+	struct ul_run *runs; /* sorted by start */
+	size_t nruns, cap_runs;
 	size_t max_rules, used_rules;
 	struct analyzer_unwind_rule *rules; /* `unwind_rules`, mapped; NULL when it cannot be */
 	size_t rules_bytes;
@@ -85,33 +92,52 @@ struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_r
 }
 
 /*
- * first fit of n rules in [0, max_rules) between the live files' runs;
- * 0 with *start set, or -1 when there is no room
+ * first fit of n rules in [0, max_rules) between the runs in use, which
+ * it joins; 0 with *start set, or -1 when there is no room
  */
-static int alloc_rules(const struct unwind_loader *l, uint32_t n, uint32_t *start)
+static int alloc_rules(struct unwind_loader *l, uint32_t n, uint32_t *start)
 {
-	uint64_t at = 0, next;
+	struct ul_run *tmp;
+	uint64_t at = 0;
 	size_t i;
-	int moved = 1;
 
-	while (moved) { /* files are few: restart after each overlap */
-		moved = 0;
-		for (i = 0; i < l->nnames; i++) {
-			const struct ul_file *f = l->names[i].file;
-
-			if (!f || !f->rules_len)
-				continue;
-			next = (uint64_t)f->rules_start + f->rules_len;
-			if (at < next && f->rules_start < at + n) {
-				at = next;
-				moved = 1;
-			}
-		}
-	}
+	for (i = 0; i < l->nruns && l->runs[i].start < at + n; i++)
+		at = (uint64_t)l->runs[i].start + l->runs[i].len;
 	if (at + n > l->max_rules)
 		return -1;
+	if (l->nruns == l->cap_runs) {
+		l->cap_runs = l->cap_runs ? 2 * l->cap_runs : 64;
+		tmp = realloc(l->runs, l->cap_runs * sizeof(*tmp));
+		if (!tmp)
+			return -1;
+		l->runs = tmp;
+	}
+	memmove(&l->runs[i + 1], &l->runs[i], (l->nruns - i) * sizeof(*l->runs));
+	l->runs[i].start = (uint32_t)at;
+	l->runs[i].len = n;
+	l->nruns++;
+	l->used_rules += n;
 	*start = (uint32_t)at;
 	return 0;
+}
+
+/* the run at start is free again */
+static void free_rules(struct unwind_loader *l, uint32_t start)
+{
+	size_t lo = 0, hi = l->nruns, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->runs[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == l->nruns || l->runs[lo].start != start)
+		return;
+	l->used_rules -= l->runs[lo].len;
+	memmove(&l->runs[lo], &l->runs[lo + 1], (l->nruns - lo - 1) * sizeof(*l->runs));
+	l->nruns--;
 }
 
 static int write_rules(struct unwind_loader *l, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n)
@@ -169,9 +195,10 @@ static size_t sweep(struct unwind_loader *l, double keep)
 
 		if (!f || f->refs || (keep > 0 && t - f->unref_at < keep))
 			continue;
-		l->used_rules -= f->rules_len;
-		if (f->rules_len)
+		if (f->rules_len) {
+			free_rules(l, f->rules_start);
 			l->st.evicted++;
+		}
 		free(f);
 		l->names[i].file = NULL;
 		freed++;
@@ -216,16 +243,19 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 		l->st.no_room++;
 		log_info("no room for the %zu unwind rules of '%s'", t.n, m->path);
 	} else if (write_rules(l, f->rules_start, t.rules, (uint32_t)t.n) < 0) {
+		free_rules(l, f->rules_start);
 		f->flags = ANALYZER_MAP_NO_ROOM;
 		log_info("cannot write the unwind rules of '%s': %s", m->path, strerror(errno));
 	} else {
 		f->rules_len = (uint32_t)t.n;
-		l->used_rules += t.n;
 	}
 	id = add_name(l, m->path, t.build_id, f);
 	unwind_table_release(&t);
-	if (id < 0)
+	if (id < 0) {
+		if (f->rules_len)
+			free_rules(l, f->rules_start);
 		free(f);
+	}
 	return id;
 }
 
@@ -595,6 +625,7 @@ void unwind_loader_free(struct unwind_loader *l)
 	}
 	free(l->procs);
 	free(l->names);
+	free(l->runs);
 	if (l->rules)
 		munmap(l->rules, l->rules_bytes);
 	free(l);
