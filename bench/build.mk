@@ -5,9 +5,11 @@ BENCH_PROGRAMS := $(BUILD)/bench/overhead-run $(BUILD)/bench/rusage-run
 
 $(eval $(call cc_rule,$(OBJ)/bench,bench,))
 
-$(BUILD)/bench/overhead-run: $(OBJ)/bench/overhead-run.o $(LIBANALYZER_A) | $(BUILD)/bench
+# overhead-run loads unwind rules with the agent's loader
+OVERHEAD_RUN_OBJS := $(OBJ)/bench/overhead-run.o $(addprefix $(OBJ)/agent/,unwind-loader.o unwind.o procmaps.o log.o)
+$(BUILD)/bench/overhead-run: $(OVERHEAD_RUN_OBJS) $(LIBANALYZER_A) | $(BUILD)/bench
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) -ldw -lelf && mv -f $@.tmp $@
 
 $(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
 	$(call msg,LD,$@)

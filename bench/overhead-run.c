@@ -1,14 +1,17 @@
 /*
  * overhead-run: the kernel-side cost of one analyzer flavor. Loads it
- * through libanalyzer, attaches it to every CPU, keeps reading its debug
- * records and draining its counts (as the agent does) for a while, and
- * prints the kernel's run-time statistics of the program:
+ * through libanalyzer, attaches it to every CPU, loads the unwind rules of
+ * each process it samples and unwinds its stack copies with the agent's
+ * loader, keeps reading its debug records and draining its counts (as the
+ * agent does) for a while, and prints the kernel's run-time statistics of
+ * the program:
  *
  *   overhead-run [--flavor release|debug] [--debug-level -1|0|1|2]
  *                [--frequency HZ] [--seconds S]
  *
  * Output: "key=value" lines: flavor, debug_level, run_cnt, run_time_ns,
- * ns_per_sample, xlated_insns, jited_bytes, debug_records. Needs root;
+ * ns_per_sample, verified_insns (what the verifier walked), xlated_insns,
+ * jited_bytes, debug_records, stack_copies. Needs root;
  * turns BPF run-time statistics on (BPF_STATS_RUN_TIME) while it runs.
  */
 #include <bpf/bpf.h>
@@ -21,6 +24,29 @@
 #include <unistd.h>
 
 #include "analyzer.h"
+#include "analyzer_shared.h"
+#include "unwind-loader.h"
+
+static struct unwind_loader *loader;
+static unsigned long copies;
+
+/* a new process: its rules, for its next samples (the agent's on_process) */
+static void on_process(uint32_t tgid, void *ctx)
+{
+	(void)ctx;
+	unwind_loader_reload(loader, tgid);
+}
+
+static int on_copy(const struct analyzer_sample *s, const struct analyzer_user_copy *c, void *ctx)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
+	struct unwind_result res;
+
+	(void)ctx;
+	unwind_loader_unwind(loader, s->tgid, c, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	copies++;
+	return 0;
+}
 
 static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
 {
@@ -77,8 +103,20 @@ int main(int argc, char **argv)
 	}
 	o.debug_cb = on_debug;
 	o.debug_ctx = &records;
+	o.process_cb = on_process;
+	o.copy_cb = on_copy;
 	a = analyzer_open(&o, err, sizeof(err));
-	if (!a || analyzer_start(a, err, sizeof(err)) < 0) {
+	if (!a) {
+		fprintf(stderr, "overhead-run: %s\n", err);
+		goto cleanup;
+	}
+	loader = unwind_loader_new(analyzer_map_fd(a, "unwind_rules"), analyzer_map_fd(a, "unwind_procs"),
+				   ANALYZER_UNWIND_MAX_RULES);
+	if (!loader) {
+		fprintf(stderr, "overhead-run: out of memory\n");
+		goto cleanup;
+	}
+	if (analyzer_start(a, err, sizeof(err)) < 0) {
 		fprintf(stderr, "overhead-run: %s\n", err);
 		goto cleanup;
 	}
@@ -97,13 +135,14 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	printf("flavor=%s\ndebug_level=%d\nrun_cnt=%llu\nrun_time_ns=%llu\nns_per_sample=%.1f\n"
-	       "xlated_insns=%u\njited_bytes=%u\ndebug_records=%lu\n",
+	       "verified_insns=%u\nxlated_insns=%u\njited_bytes=%u\ndebug_records=%lu\nstack_copies=%lu\n",
 	       analyzer_info(a)->flavor, o.debug_level, (unsigned long long)info.run_cnt,
 	       (unsigned long long)info.run_time_ns,
 	       info.run_cnt ? (double)info.run_time_ns / (double)info.run_cnt : 0.0,
-	       info.xlated_prog_len / 8, info.jited_prog_len, records);
+	       info.verified_insns, info.xlated_prog_len / 8, info.jited_prog_len, records, copies);
 	ret = 0;
 cleanup:
+	unwind_loader_free(loader);
 	analyzer_close(a);
 	close(stats_fd);
 	return ret;
