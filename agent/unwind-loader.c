@@ -41,8 +41,9 @@ struct ul_name {
 
 struct ul_proc {
 	uint32_t tgid;
-	struct analyzer_unwind_proc v; /* as written to `unwind_procs` */
-	uint32_t ids[ANALYZER_UNWIND_MAX_MAPS]; /* distinct file ids it holds a reference to */
+	struct analyzer_unwind_map *maps; /* as written to `unwind_procs`, sorted by start */
+	uint32_t n;
+	uint32_t *ids;                    /* distinct file ids it holds a reference to */
 	size_t nids;
 	double read_at;
 };
@@ -59,6 +60,8 @@ struct unwind_loader {
 	size_t max_rules, used_rules;
 	struct analyzer_unwind_rule *rules; /* `unwind_rules`, mapped; NULL when it cannot be */
 	size_t rules_bytes;
+	struct analyzer_unwind_proc scratch; /* a process's value, as it is read */
+	uint32_t scratch_ids[ANALYZER_UNWIND_MAX_MAPS];
 	struct ul_name *names; /* by file_id */
 	size_t nnames, cap_names;
 	struct ul_proc **procs; /* sorted by tgid */
@@ -291,21 +294,22 @@ static void drop_refs(struct unwind_loader *l, const uint32_t *ids, size_t n)
 		evict(l, ids[i]);
 }
 
-static void hold(struct ul_proc *p, struct ul_name *names, uint32_t id)
+/* the process being read holds a reference to file id (once) */
+static void hold(struct unwind_loader *l, size_t *nids, uint32_t id)
 {
 	size_t i;
 
-	for (i = 0; i < p->nids; i++)
-		if (p->ids[i] == id)
+	for (i = 0; i < *nids; i++)
+		if (l->scratch_ids[i] == id)
 			return;
-	p->ids[p->nids++] = id;
-	names[id].file->refs++;
+	l->scratch_ids[(*nids)++] = id;
+	l->names[id].file->refs++;
 }
 
-/* one executable mapping of p for file id */
-static void add_map(struct ul_proc *p, const struct procmap *m, const struct ul_file *f, uint32_t id)
+/* one executable mapping of the process being read, of file id */
+static void add_map(struct unwind_loader *l, const struct procmap *m, const struct ul_file *f, uint32_t id)
 {
-	struct analyzer_unwind_map *um = &p->v.maps[p->v.n++];
+	struct analyzer_unwind_map *um = &l->scratch.maps[l->scratch.n++];
 	struct unwind_table t;
 	uint64_t vaddr;
 
@@ -331,32 +335,51 @@ static void add_map(struct ul_proc *p, const struct procmap *m, const struct ul_
 	um->rules_len = f->rules_len;
 }
 
+/* p's mappings are now the scratch ones; -1 when out of memory */
+static int keep_scratch(struct unwind_loader *l, struct ul_proc *p, size_t nids)
+{
+	struct analyzer_unwind_map *maps = NULL;
+	uint32_t *ids = NULL;
+
+	if (l->scratch.n && !(maps = malloc(l->scratch.n * sizeof(*maps))))
+		return -1;
+	if (nids && !(ids = malloc(nids * sizeof(*ids)))) {
+		free(maps);
+		return -1;
+	}
+	if (maps)
+		memcpy(maps, l->scratch.maps, l->scratch.n * sizeof(*maps));
+	if (ids)
+		memcpy(ids, l->scratch_ids, nids * sizeof(*ids));
+	free(p->maps);
+	free(p->ids);
+	p->maps = maps;
+	p->n = l->scratch.n;
+	p->ids = ids;
+	p->nids = nids;
+	return 0;
+}
+
 /* read p's mappings and the tables of their files; -1 when out of memory */
 static int read_process(struct unwind_loader *l, struct ul_proc *p)
 {
-	uint32_t old[ANALYZER_UNWIND_MAX_MAPS];
-	size_t nold = p->nids, cap = 0;
+	size_t nids = 0, cap = 0;
 	char path[64], *line = NULL;
 	struct procmap m;
 	FILE *f;
 	int id, ret = 0;
 
-	/* the old references go after the new ones are held: files kept stay loaded */
-	memcpy(old, p->ids, nold * sizeof(*old));
-	p->nids = 0;
-	memset(&p->v, 0, sizeof(p->v));
+	memset(&l->scratch, 0, sizeof(l->scratch));
 	p->read_at = now();
 	snprintf(path, sizeof(path), "/proc/%u/maps", p->tgid);
 	f = fopen(path, "re");
-	if (!f) {
-		drop_refs(l, old, nold);
-		return 0; /* gone: its frames fall back to frame pointers */
-	}
-	while (getline(&line, &cap, f) > 0 && p->v.n < ANALYZER_UNWIND_MAX_MAPS) {
+	if (!f)
+		goto done; /* gone: nothing to unwind any more */
+	while (getline(&line, &cap, f) > 0 && l->scratch.n < ANALYZER_UNWIND_MAX_MAPS) {
 		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
 			continue;
 		if (m.path[0] != '/' || m.deleted) {
-			add_map(p, &m, NULL, UINT32_MAX);
+			add_map(l, &m, NULL, UINT32_MAX);
 			continue;
 		}
 		id = file_of(l, p->tgid, &m);
@@ -364,14 +387,26 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 			ret = -1;
 			break;
 		}
-		hold(p, l->names, (uint32_t)id);
-		add_map(p, &m, l->names[id].file, (uint32_t)id);
+		hold(l, &nids, (uint32_t)id);
+		add_map(l, &m, l->names[id].file, (uint32_t)id);
 	}
 	free(line);
 	fclose(f);
-	drop_refs(l, old, nold);
-	if (ret == 0 && bpf_map_update_elem(l->procs_fd, &p->tgid, &p->v, BPF_ANY) < 0)
+	if (ret == 0 && bpf_map_update_elem(l->procs_fd, &p->tgid, &l->scratch, BPF_ANY) < 0)
 		l->st.procs_full++;
+done:
+	/* the old references go after the new ones are held: files kept stay loaded */
+	drop_refs(l, p->ids, p->nids);
+	free(p->ids);
+	p->ids = NULL;
+	p->nids = 0;
+	if (keep_scratch(l, p, nids) < 0) {
+		drop_refs(l, l->scratch_ids, nids);
+		free(p->maps);
+		p->maps = NULL;
+		p->n = 0;
+		return -1;
+	}
 	return ret;
 }
 
@@ -394,10 +429,10 @@ static int covered(const struct ul_proc *p, const uint64_t *ips, size_t n)
 	size_t i, j;
 
 	for (i = 0; i < n; i++) {
-		for (j = 0; j < p->v.n; j++)
-			if (ips[i] >= p->v.maps[j].start && ips[i] < p->v.maps[j].end)
+		for (j = 0; j < p->n; j++)
+			if (ips[i] >= p->maps[j].start && ips[i] < p->maps[j].end)
 				break;
-		if (j == p->v.n)
+		if (j == p->n)
 			return 0;
 	}
 	return 1;
@@ -472,6 +507,8 @@ void unwind_loader_forget_exited(struct unwind_loader *l)
 		}
 		bpf_map_delete_elem(l->procs_fd, &p->tgid);
 		drop_refs(l, p->ids, p->nids);
+		free(p->maps);
+		free(p->ids);
 		free(p);
 	}
 	l->nprocs = kept;
@@ -492,9 +529,9 @@ static const struct analyzer_unwind_map *map_at(const struct ul_proc *p, uint64_
 {
 	uint32_t i;
 
-	for (i = 0; i < p->v.n; i++)
-		if (pc >= p->v.maps[i].start && pc < p->v.maps[i].end)
-			return &p->v.maps[i];
+	for (i = 0; i < p->n; i++)
+		if (pc >= p->maps[i].start && pc < p->maps[i].end)
+			return &p->maps[i];
 	return NULL;
 }
 
@@ -617,8 +654,11 @@ void unwind_loader_free(struct unwind_loader *l)
 
 	if (!l)
 		return;
-	for (i = 0; i < l->nprocs; i++)
+	for (i = 0; i < l->nprocs; i++) {
+		free(l->procs[i]->maps);
+		free(l->procs[i]->ids);
 		free(l->procs[i]);
+	}
 	for (i = 0; i < l->nnames; i++) {
 		free(l->names[i].path);
 		free(l->names[i].file);

@@ -129,9 +129,13 @@ struct {
 	__uint(max_entries, ANALYZER_UNWIND_MAX_RULES);
 } unwind_rules SEC(".maps");
 
-/* per process (tgid), its executable mappings (written by the agent) */
+/*
+ * per process (tgid), its executable mappings (written by the agent);
+ * entries are allocated as processes come, not all up front
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct analyzer_unwind_proc);
 	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
@@ -250,7 +254,7 @@ static __always_inline const struct analyzer_unwind_map *find_map(const struct a
 		return NULL;
 	if (n > ANALYZER_UNWIND_MAX_MAPS)
 		n = ANALYZER_UNWIND_MAX_MAPS;
-	for (i = 0; i < 7; i++) { /* 7 halvings cover 64 mappings */
+	for (i = 0; i < 8; i++) { /* 8 halvings cover ANALYZER_UNWIND_MAX_MAPS */
 		half = n / 2;
 		base += half * at_or_below(proc->maps[(base + half) & (ANALYZER_UNWIND_MAX_MAPS - 1)].start, pc);
 		n -= half;
