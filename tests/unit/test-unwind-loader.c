@@ -1,0 +1,379 @@
+/*
+ * Unit tests of the unwind loader (agent/unwind-loader.c) against real
+ * parts: BPF maps made here as the analyzer declares `unwind_rules` and
+ * `unwind_procs`, this process's own mappings and CFI, and a stack copied
+ * here in a chain of functions c <- b <- a (built -O2, without frame
+ * pointers: only CFI unwinds them), whose unwind must give the return
+ * addresses glibc's backtrace() gives. Where the kernel refuses BPF maps,
+ * a case says so on a "# skip:" line and passes.
+ */
+#include "harness.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <execinfo.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "analyzer_shared.h"
+#include "procmaps.h"
+#include "unwind-loader.h"
+
+#define RULES_ENTRIES (256 * 1024)
+#define COPY_MAX 16384 /* as the analyzer copies, from sp up */
+#define BT_MAX 64
+
+/* check() for a case holding resources: on failure, goto its cleanup label */
+#define expect(cond)                                                                 \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			printf("#   %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			test_failed_now = 1;                                         \
+			goto cleanup;                                                \
+		}                                                                    \
+	} while (0)
+
+/* what each case works on: the analyzer's two maps, made here, and a loader writing them */
+struct fixture {
+	int rules, procs;
+	struct unwind_loader *l;
+};
+
+/*
+ * fixture_init creates `unwind_rules` (max_rules entries, mmapable, as the
+ * analyzer's) and `unwind_procs`, and a loader that has loaded this
+ * process. Returns 0; 1 when the kernel refuses BPF maps (a "# skip:" line
+ * says so); -1 on another error. Release with fixture_release, also after
+ * a failure.
+ */
+static int fixture_init(struct fixture *f, uint32_t max_rules)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, mmapable, .map_flags = BPF_F_MMAPABLE);
+	int err;
+
+	f->procs = -1;
+	f->l = NULL;
+	f->rules = bpf_map_create(BPF_MAP_TYPE_ARRAY, "unwind_rules", sizeof(uint32_t),
+				  sizeof(struct analyzer_unwind_rule), max_rules, &mmapable);
+	if (f->rules >= 0)
+		f->procs = bpf_map_create(BPF_MAP_TYPE_HASH, "unwind_procs", sizeof(uint32_t),
+					  sizeof(struct analyzer_unwind_proc), 64, NULL);
+	if (f->procs < 0) {
+		err = errno;
+		if (err == EPERM || err == ENOSYS) {
+			printf("# skip: kernel refused BPF maps: %s\n", strerror(err));
+			return 1;
+		}
+		printf("#   cannot create BPF maps: %s\n", strerror(err));
+		return -1;
+	}
+	f->l = unwind_loader_new(f->rules, f->procs, max_rules);
+	if (!f->l || unwind_loader_reload(f->l, (uint32_t)getpid()) < 0) {
+		printf("#   cannot load this process\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* fixture_release frees the loader and closes the maps. */
+static void fixture_release(struct fixture *f)
+{
+	unwind_loader_free(f->l);
+	if (f->rules >= 0)
+		close(f->rules);
+	if (f->procs >= 0)
+		close(f->procs);
+}
+
+/* the registers and the top of the stack in c(), and glibc's backtrace there */
+static struct {
+	struct analyzer_user_copy copy; /* its stack: stack[] */
+	uint8_t stack[COPY_MAX];
+	void *bt[BT_MAX];
+	int nbt;
+} snap;
+
+static volatile unsigned long sink;
+
+/* stack_end returns the end of this process's [stack] mapping, or 0. */
+static uint64_t stack_end(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	struct procmap m;
+	uint64_t end = 0;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0)
+		if (procmap_parse_line(line, &m) == 0 && !strcmp(m.path, "[stack]"))
+			end = m.end;
+	free(line);
+	fclose(f);
+	return end;
+}
+
+/*
+ * copy_stack copies [sp, end), at most COPY_MAX bytes, into snap.stack and
+ * returns their count. It reads other functions' frames, which ASan must
+ * not check; volatile keeps it a byte loop (memcpy is ASan's, and checks).
+ */
+static __attribute__((noinline, no_sanitize("address"))) size_t copy_stack(uint64_t sp, uint64_t end)
+{
+	const volatile uint8_t *src = (const volatile uint8_t *)(uintptr_t)sp;
+	size_t i, n = end > sp ? (end - sp < COPY_MAX ? end - sp : COPY_MAX) : 0;
+
+	for (i = 0; i < n; i++)
+		snap.stack[i] = src[i];
+	return n;
+}
+
+/* the leaf: fills snap with its registers, the stack above them and backtrace() */
+static __attribute__((noinline)) unsigned long c(unsigned long n)
+{
+	uint64_t pc, sp, fp, lr = 0, end = stack_end();
+	unsigned long i;
+
+	/* frame registers first: an output may take their register */
+#if defined(__x86_64__)
+	__asm__ volatile("mov %%rbp, %2\n\tmov %%rsp, %1\n\tlea 0(%%rip), %0" : "=r"(pc), "=r"(sp), "=r"(fp));
+#elif defined(__aarch64__)
+	__asm__ volatile("mov %2, x29\n\tmov %3, x30\n\tmov %1, sp\n\tadr %0, ."
+			 : "=r"(pc), "=r"(sp), "=r"(fp), "=r"(lr));
+#else
+#error "no register capture for this architecture"
+#endif
+	snap.copy = (struct analyzer_user_copy){ .pc = pc, .sp = sp, .fp = fp, .lr = lr, .stack = snap.stack };
+	snap.copy.size = copy_stack(sp, end);
+	snap.nbt = backtrace(snap.bt, BT_MAX);
+	for (i = 0; i < n; i++)
+		sink += i * i;
+	return sink + n;
+}
+
+static __attribute__((noinline)) unsigned long b(unsigned long n)
+{
+	char buf[32];
+	unsigned long r;
+
+	snprintf(buf, sizeof(buf), "%lu", n);
+	r = c(strtoul(buf, NULL, 10));
+	sink += r + (unsigned char)buf[0];
+	return r * 3;
+}
+
+static __attribute__((noinline)) unsigned long a(unsigned long n)
+{
+	unsigned long r = b(n + 1);
+
+	sink += r;
+	return r ^ n;
+}
+
+/* child returns a child process that pauses until killed, or exited already; -1 when fork fails */
+static pid_t child(int exited)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		while (!exited)
+			pause();
+		_exit(0);
+	}
+	if (pid > 0 && exited && waitpid(pid, NULL, 0) != pid)
+		return -1;
+	return pid;
+}
+
+TEST(unwind_loader__loads_own_process)
+{
+	struct analyzer_unwind_proc v;
+	struct unwind_loader_stats st;
+	struct fixture f;
+	const char *path, *build_id;
+	char exe[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	uint32_t i, own = 0, key = (uint32_t)getpid();
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0 && len > 0);
+	exe[len] = '\0';
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.processes == 1 && st.files >= 2 && st.rules > 0 && st.no_room == 0);
+	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0);
+	expect(v.n >= 2 && v.n <= ANALYZER_UNWIND_MAX_MAPS);
+	for (i = 0; i < v.n; i++) {
+		expect(v.maps[i].start < v.maps[i].end);
+		expect(i == 0 || v.maps[i - 1].start < v.maps[i].start);
+		if (v.maps[i].file_id == UINT32_MAX)
+			continue; /* [vdso] and the like */
+		expect(unwind_loader_file(f.l, v.maps[i].file_id, &path, &build_id) == 0);
+		expect(path[0] == '/');
+		own += !strcmp(path, exe);
+	}
+	expect(own >= 1);
+	expect(unwind_loader_file(f.l, UINT32_MAX - 1, &path, &build_id) < 0);
+cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__unwinds_like_glibc)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
+	struct unwind_result res;
+	struct fixture f;
+	size_t i, k;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	sink += a(100);
+	expect(snap.copy.size > 0 && snap.nbt > 4);
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &snap.copy, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	printf("# depth %zu, reason %d, how %d, backtrace %d frames\n", res.depth, res.reason, res.how, snap.nbt);
+	expect(res.reason == ANALYZER_UNWIND_OK && res.depth >= 4);
+	expect(!(res.how & ANALYZER_UNWIND_FP_USED));
+	expect(ips[0] == snap.copy.pc);
+	/* backtrace's frames: in c (after an interceptor's, under ASan), then b, a, ... */
+	for (k = 0; k < 3 && k < (size_t)snap.nbt && (uintptr_t)snap.bt[k] != ips[1]; k++)
+		;
+	expect(k < 3 && k < (size_t)snap.nbt);
+	/* b, a, this case, main (and test_main), __libc_start_call_main at least */
+	expect(res.depth - 1 >= 5 && k + res.depth - 1 <= (size_t)snap.nbt);
+	for (i = 1; i < res.depth; i++) {
+		if (ips[i] != (uintptr_t)snap.bt[k + i - 1])
+			printf("#   frame %zu: %#llx, backtrace %p\n", i, (unsigned long long)ips[i], snap.bt[k + i - 1]);
+		expect(ips[i] == (uintptr_t)snap.bt[k + i - 1]);
+	}
+cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__copy_ending_early_is_a_read_fault)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
+	struct analyzer_user_copy cp;
+	struct unwind_result res;
+	struct fixture f;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	sink += a(100);
+	cp = snap.copy;
+	cp.size = 64;
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	expect(res.reason == ANALYZER_UNWIND_READ_FAULT);
+	expect(res.depth >= 1 && ips[0] == snap.copy.pc);
+cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__unknown_process_is_not_loaded)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
+	struct unwind_result res;
+	struct fixture f;
+	pid_t gone;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	gone = child(1);
+	expect(gone > 0);
+	sink += a(100);
+	unwind_loader_unwind(f.l, (uint32_t)gone, &snap.copy, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	expect(res.how & ANALYZER_UNWIND_NOT_LOADED);
+	expect(res.depth >= 1 && ips[0] == snap.copy.pc);
+cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__rules_without_room)
+{
+	unsigned char seen[ANALYZER_UNWIND_MAX_MAPS] = { 0 };
+	struct analyzer_unwind_proc v;
+	struct unwind_loader_stats st;
+	struct fixture f;
+	uint32_t i, id, key = (uint32_t)getpid();
+	unsigned long files = 0;
+	int r = fixture_init(&f, 16);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.no_room >= 1 && st.rules <= 16);
+	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0);
+	for (i = 0; i < v.n; i++) {
+		if (!(v.maps[i].flags & ANALYZER_MAP_NO_ROOM))
+			continue;
+		id = v.maps[i].file_id;
+		expect(v.maps[i].rules_len == 0 && id < ANALYZER_UNWIND_MAX_MAPS);
+		files += !seen[id];
+		seen[id] = 1;
+	}
+	expect(files == st.no_room); /* each file without room, on its mappings */
+cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__files_shared_then_process_forgotten)
+{
+	struct analyzer_unwind_proc v;
+	struct unwind_loader_stats st;
+	struct fixture f;
+	size_t files;
+	uint32_t key;
+	pid_t pid = -1;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	unwind_loader_read_stats(f.l, &st);
+	files = st.files;
+	pid = child(0);
+	expect(pid > 0);
+	key = (uint32_t)pid;
+	expect(unwind_loader_reload(f.l, key) == 0);
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.processes == 2 && st.files == files);
+	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0 && v.n >= 2);
+	expect(kill(pid, SIGKILL) == 0 && waitpid(pid, NULL, 0) == pid);
+	pid = -1;
+	unwind_loader_forget_exited(f.l);
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.processes == 1 && st.files == files); /* still mapped here; unmapped, kept 30 s */
+	expect(bpf_map_lookup_elem(f.procs, &key, &v) < 0 && errno == ENOENT);
+cleanup:
+	if (pid > 0 && kill(pid, SIGKILL) == 0)
+		waitpid(pid, NULL, 0);
+	fixture_release(&f);
+}
+
+int main(void)
+{
+	static const struct test_case cases[] = {
+		CASE(unwind_loader__loads_own_process),
+		CASE(unwind_loader__unwinds_like_glibc),
+		CASE(unwind_loader__copy_ending_early_is_a_read_fault),
+		CASE(unwind_loader__unknown_process_is_not_loaded),
+		CASE(unwind_loader__rules_without_room),
+		CASE(unwind_loader__files_shared_then_process_forgotten),
+	};
+
+	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
+}
