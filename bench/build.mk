@@ -15,6 +15,11 @@ $(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp && mv -f $@.tmp $@
 
+# the accuracy benchmark's memory workload: every ELF file mapped once
+$(BUILD)/bench/map-all: $(OBJ)/bench/map-all.o | $(BUILD)/bench
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
+
 bench-analyzer: all $(BUILD)/tests/burner $(BENCH_PROGRAMS)
 	$(Q)bench/analyzer-overhead --build $(BUILD)
 
@@ -28,5 +33,5 @@ $(BUILD)/bench/accuracy-work-fp: bench/accuracy-work.c bench/build.mk | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ACCURACY_CFLAGS) -fno-omit-frame-pointer $< -o $@.tmp && mv -f $@.tmp $@
 
-bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run
+bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run $(BUILD)/bench/map-all
 	$(Q)bench/accuracy --build $(BUILD)
