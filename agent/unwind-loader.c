@@ -20,6 +20,8 @@
  * needed: the next short-lived process running it unwinds at once
  */
 #define KEEP_UNMAPPED_S 30.0
+/* a file whose rules did not fit is tried again, once there is room, this often at most */
+#define NO_ROOM_RETRY_S 10.0
 
 /* a file whose rules are loaded (or known to have none) */
 struct ul_file {
@@ -30,6 +32,8 @@ struct ul_file {
 	uint32_t rules_start, rules_len, flags;
 	unsigned int refs; /* processes mapping it */
 	double unref_at;   /* when refs fell to 0 */
+	size_t want;       /* ANALYZER_MAP_NO_ROOM: the rules it has */
+	double tried_at;   /* and when they did not fit */
 };
 
 /* what a file_id names, kept after eviction for late debug records */
@@ -209,6 +213,32 @@ static size_t sweep(struct unwind_loader *l, double keep)
 	return freed;
 }
 
+/* f's rules, from its table t, into a run of `unwind_rules`; else f's flags say why not */
+static void place_rules(struct unwind_loader *l, struct ul_file *f, const struct unwind_table *t, const char *path)
+{
+	f->flags = 0;
+	f->rules_len = 0;
+	if (!t->has_cfi) {
+		f->flags = ANALYZER_MAP_NO_CFI;
+		l->st.no_cfi++;
+	} else if (t->n > UINT32_MAX || (alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0 &&
+					 (sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0))) {
+		f->flags = ANALYZER_MAP_NO_ROOM;
+		f->want = t->n;
+		f->tried_at = now();
+		l->st.no_room++;
+		log_info("no room for the %zu unwind rules of '%s'", t->n, path);
+	} else if (write_rules(l, f->rules_start, t->rules, (uint32_t)t->n) < 0) {
+		free_rules(l, f->rules_start);
+		f->flags = ANALYZER_MAP_NO_ROOM;
+		f->want = t->n;
+		f->tried_at = now();
+		log_info("cannot write the unwind rules of '%s': %s", path, strerror(errno));
+	} else {
+		f->rules_len = (uint32_t)t->n;
+	}
+}
+
 /* read a file's table and load its rules; its id, or -1 when out of memory */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
@@ -237,21 +267,7 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	f->base = t.base;
 	f->nsegs = t.nsegs;
 	memcpy(f->segs, t.segs, sizeof(f->segs));
-	if (!t.has_cfi) {
-		f->flags = ANALYZER_MAP_NO_CFI;
-		l->st.no_cfi++;
-	} else if (t.n > UINT32_MAX || (alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0 &&
-					(sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t.n, &f->rules_start) < 0))) {
-		f->flags = ANALYZER_MAP_NO_ROOM;
-		l->st.no_room++;
-		log_info("no room for the %zu unwind rules of '%s'", t.n, m->path);
-	} else if (write_rules(l, f->rules_start, t.rules, (uint32_t)t.n) < 0) {
-		free_rules(l, f->rules_start);
-		f->flags = ANALYZER_MAP_NO_ROOM;
-		log_info("cannot write the unwind rules of '%s': %s", m->path, strerror(errno));
-	} else {
-		f->rules_len = (uint32_t)t.n;
-	}
+	place_rules(l, f, &t, m->path);
 	id = add_name(l, m->path, t.build_id, f);
 	unwind_table_release(&t);
 	if (id < 0) {
@@ -262,6 +278,29 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	return id;
 }
 
+/*
+ * f's rules did not fit: once as many entries are free and a while has
+ * passed, try again (the processes read from now on get them)
+ */
+static void retry_no_room(struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct ul_file *f)
+{
+	struct unwind_table t;
+	char path[4096], err[256];
+
+	if (!(f->flags & ANALYZER_MAP_NO_ROOM) || f->want > l->max_rules - l->used_rules ||
+	    now() - f->tried_at < NO_ROOM_RETRY_S)
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
+	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+		f->tried_at = now();
+		return;
+	}
+	f->refs++; /* not swept while it makes room for itself */
+	place_rules(l, f, &t, m->path);
+	f->refs--;
+	unwind_table_release(&t);
+}
+
 /* the id of the file of mapping m, loaded when new; -1 when out of memory */
 static int file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
@@ -269,10 +308,12 @@ static int file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap 
 	size_t i;
 
 	for (i = 0; i < l->nnames; i++) {
-		const struct ul_file *f = l->names[i].file;
+		struct ul_file *f = l->names[i].file;
 
-		if (f && f->dev == dev && f->ino == m->inode && !strcmp(l->names[i].path, m->path))
+		if (f && f->dev == dev && f->ino == m->inode && !strcmp(l->names[i].path, m->path)) {
+			retry_no_room(l, tgid, m, f);
 			return (int)i;
+		}
 	}
 	return load_file(l, tgid, m);
 }

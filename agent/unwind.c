@@ -167,9 +167,86 @@ static int push_rule(struct rules_buf *b, uint32_t pc, const struct analyzer_unw
 	return 0;
 }
 
+/* where functions with CFI start, sorted: the search table of .eh_frame_hdr */
+struct fde_starts {
+	uint64_t *v;
+	size_t n;
+};
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/*
+ * the FDEs' start addresses from .eh_frame_hdr's search table (in the
+ * PT_GNU_EH_FRAME segment), as every linker writes it: a 4-byte count
+ * (DW_EH_PE_udata4) and pairs of 4-byte offsets from the header
+ * (DW_EH_PE_datarel | DW_EH_PE_sdata4). Left empty for any other layout,
+ * or when the table is not sorted: read_range then steps byte by byte.
+ */
+static void read_fde_starts(Elf *elf, struct fde_starts *fs)
+{
+	const unsigned char *h;
+	Elf_Data *d = NULL;
+	GElf_Phdr ph;
+	size_t nph, i, ptr_len, count;
+
+	fs->v = NULL;
+	fs->n = 0;
+	if (elf_getphdrnum(elf, &nph) != 0)
+		return;
+	for (i = 0; i < nph && !d; i++)
+		if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_GNU_EH_FRAME && ph.p_filesz >= 12)
+			d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
+	if (!d || !d->d_buf || d->d_size < 12)
+		return;
+	h = d->d_buf;
+	/* version 1; the .eh_frame pointer's encoding sets its size */
+	switch (h[1] & 0x0f) {
+	case 0x03: case 0x0b: ptr_len = 4; break; /* udata4, sdata4 */
+	case 0x00: case 0x04: case 0x0c: ptr_len = 8; break; /* absptr, udata8, sdata8 */
+	default: return;
+	}
+	if (h[0] != 1 || h[2] != 0x03 || h[3] != 0x3b || d->d_size < 4 + ptr_len + 4)
+		return;
+	count = le32(h + 4 + ptr_len);
+	if (count == 0 || count > (d->d_size - 8 - ptr_len) / 8)
+		return;
+	fs->v = malloc(count * sizeof(*fs->v));
+	if (!fs->v)
+		return;
+	for (i = 0; i < count; i++) {
+		fs->v[i] = ph.p_vaddr + (uint64_t)(int64_t)(int32_t)le32(h + 8 + ptr_len + 8 * i);
+		if (i && fs->v[i] < fs->v[i - 1]) {
+			free(fs->v);
+			fs->v = NULL;
+			return;
+		}
+	}
+	fs->n = count;
+}
+
+/* the first FDE start above addr (UINT64_MAX: none), or addr + 1 without a table */
+static uint64_t next_fde(const struct fde_starts *fs, uint64_t addr)
+{
+	size_t lo = 0, hi = fs->n, mid;
+
+	if (!fs->n)
+		return addr + 1;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (fs->v[mid] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < fs->n ? fs->v[lo] : UINT64_MAX;
+}
+
 /* rules for [start, end), ELF addresses */
-static int read_range(Dwarf_CFI *cfi, const struct unwind_regs *r, uint64_t base, uint64_t start,
-		      uint64_t end, struct rules_buf *b)
+static int read_range(Dwarf_CFI *cfi, const struct fde_starts *fs, const struct unwind_regs *r, uint64_t base,
+		      uint64_t start, uint64_t end, struct rules_buf *b)
 {
 	static const struct analyzer_unwind_rule none;
 	struct analyzer_unwind_rule rule;
@@ -181,7 +258,7 @@ static int read_range(Dwarf_CFI *cfi, const struct unwind_regs *r, uint64_t base
 		if (dwarf_cfi_addrframe(cfi, addr, &frame) != 0) {
 			if (push_rule(b, (uint32_t)(addr - base), &none) < 0)
 				return -1;
-			addr++; /* no FDE here: the gaps between functions are short */
+			addr = next_fde(fs, addr); /* no FDE here: on to the next one */
 			continue;
 		}
 		rule_of_frame(frame, r, &rule);
@@ -244,6 +321,7 @@ static int regs_of(Elf *elf, struct unwind_regs *r)
 static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs *r, char *err, size_t errlen)
 {
 	struct rules_buf b = { NULL, 0, 0 };
+	struct fde_starts fs = { NULL, 0 };
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf), *dcfi = NULL;
 	Dwarf *dw = NULL;
 	int ret = -1;
@@ -258,12 +336,14 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 		goto cleanup;
 	}
 	t->has_cfi = 1;
+	if (cfi)
+		read_fde_starts(elf, &fs);
 	for (i = 0; i < t->nsegs; i++) {
 		if (t->segs[i].vaddr + t->segs[i].filesz - t->base > UINT32_MAX) {
 			snprintf(err, errlen, "executable segments span more than 4 GiB");
 			goto cleanup;
 		}
-		if (read_range(cfi ? cfi : dcfi, r, t->base, t->segs[i].vaddr,
+		if (read_range(cfi ? cfi : dcfi, &fs, r, t->base, t->segs[i].vaddr,
 			       t->segs[i].vaddr + t->segs[i].filesz, &b) < 0) {
 			snprintf(err, errlen, "out of memory");
 			goto cleanup;
@@ -275,6 +355,7 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 	ret = 0;
 cleanup:
 	free(b.v);
+	free(fs.v);
 	if (cfi)
 		dwarf_cfi_end(cfi);
 	if (dw)
