@@ -183,7 +183,7 @@ static uint32_t le32(const unsigned char *p)
  * PT_GNU_EH_FRAME segment), as every linker writes it: a 4-byte count
  * (DW_EH_PE_udata4) and pairs of 4-byte offsets from the header
  * (DW_EH_PE_datarel | DW_EH_PE_sdata4). Left empty for any other layout,
- * or when the table is not sorted: read_range then steps byte by byte.
+ * or when the table is not sorted: read_range then probes (probe_next).
  */
 static void read_fde_starts(Elf *elf, struct fde_starts *fs)
 {
@@ -227,13 +227,51 @@ static void read_fde_starts(Elf *elf, struct fde_starts *fs)
 	fs->n = count;
 }
 
-/* the first FDE start above addr (UINT64_MAX: none), or addr + 1 without a table */
+/* 1 when some FDE covers addr */
+static int covered(Dwarf_CFI *cfi, uint64_t addr)
+{
+	Dwarf_Frame *frame;
+
+	if (dwarf_cfi_addrframe(cfi, addr, &frame) != 0)
+		return 0;
+	free(frame);
+	return 1;
+}
+
+/*
+ * without a search table, where CFI starts again after addr (which has
+ * none), before end: probes at doubling distances, then halves back to
+ * the first covered address it can find, so a gap costs lookups in its
+ * logarithm, not its length (a short function amid a gap may be missed)
+ */
+static uint64_t probe_next(Dwarf_CFI *cfi, uint64_t addr, uint64_t end)
+{
+	uint64_t lo = addr, hi = 0, step, mid;
+
+	for (step = 1; step < end - addr; step *= 2) {
+		if (covered(cfi, addr + step)) {
+			hi = addr + step;
+			break;
+		}
+		lo = addr + step;
+	}
+	if (!hi)
+		return end;
+	while (hi - lo > 1) { /* lo has no CFI, hi has */
+		mid = lo + (hi - lo) / 2;
+		if (covered(cfi, mid))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* the first FDE start above addr in the search table (UINT64_MAX: none) */
 static uint64_t next_fde(const struct fde_starts *fs, uint64_t addr)
 {
 	size_t lo = 0, hi = fs->n, mid;
 
-	if (!fs->n)
-		return addr + 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (fs->v[mid] <= addr)
@@ -258,7 +296,8 @@ static int read_range(Dwarf_CFI *cfi, const struct fde_starts *fs, const struct 
 		if (dwarf_cfi_addrframe(cfi, addr, &frame) != 0) {
 			if (push_rule(b, (uint32_t)(addr - base), &none) < 0)
 				return -1;
-			addr = next_fde(fs, addr); /* no FDE here: on to the next one */
+			/* no FDE here: on to the next one */
+			addr = fs->n ? next_fde(fs, addr) : probe_next(cfi, addr, end);
 			continue;
 		}
 		rule_of_frame(frame, r, &rule);
@@ -275,12 +314,15 @@ static int read_range(Dwarf_CFI *cfi, const struct fde_starts *fs, const struct 
 static int read_segments(struct unwind_table *t, Elf *elf)
 {
 	GElf_Phdr ph;
-	size_t nph, i;
+	size_t nph, i, size = 0;
 
-	if (elf_getphdrnum(elf, &nph) != 0)
+	if (elf_getphdrnum(elf, &nph) != 0 || !elf_rawfile(elf, &size))
 		return -1;
 	for (i = 0; i < nph; i++) {
 		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		/* a segment the file cannot hold, or wrapping around, is no code of it */
+		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset || ph.p_vaddr + ph.p_filesz < ph.p_vaddr)
 			continue;
 		if (t->nsegs == UNWIND_MAX_SEGMENTS)
 			break;
@@ -323,6 +365,7 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 	struct rules_buf b = { NULL, 0, 0 };
 	struct fde_starts fs = { NULL, 0 };
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf), *dcfi = NULL;
+	uint64_t start, end, done = 0;
 	Dwarf *dw = NULL;
 	int ret = -1;
 	size_t i;
@@ -343,11 +386,15 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 			snprintf(err, errlen, "executable segments span more than 4 GiB");
 			goto cleanup;
 		}
-		if (read_range(cfi ? cfi : dcfi, &fs, r, t->base, t->segs[i].vaddr,
-			       t->segs[i].vaddr + t->segs[i].filesz, &b) < 0) {
+		/* segments sorted by address; where they overlap, the rules are read once */
+		start = t->segs[i].vaddr > done ? t->segs[i].vaddr : done;
+		end = t->segs[i].vaddr + t->segs[i].filesz;
+		if (start < end && read_range(cfi ? cfi : dcfi, &fs, r, t->base, start, end, &b) < 0) {
 			snprintf(err, errlen, "out of memory");
 			goto cleanup;
 		}
+		if (end > done)
+			done = end;
 	}
 	t->rules = b.v;
 	t->n = b.n;

@@ -26,7 +26,7 @@ FUZZ_PROGRAMS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
 
 # the code under test: every releaser layer but main.c, and the agent's parsers
 FUZZ_RELEASER_OBJS := $(patsubst releaser/%.c,$(FUZZ_OBJ)/releaser/%.o,$(RELEASER_SRCS))
-FUZZ_AGENT_OBJS    := $(addprefix $(FUZZ_OBJ)/agent/,object-info.o procmaps.o elfsyms.o)
+FUZZ_AGENT_OBJS    := $(addprefix $(FUZZ_OBJ)/agent/,object-info.o procmaps.o elfsyms.o unwind.o)
 FUZZ_LIB           := $(FUZZ_DIR)/libtested.a
 
 $(FUZZ_OBJ)/%.o: %.c
@@ -47,7 +47,7 @@ $(FUZZ_OBJ)/tests/fuzz/fuzz-frametypes.o: support/gen-frametypes.c
 
 $(FUZZ_PROGRAMS): $(FUZZ_DIR)/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/fuzz-%.o $(FUZZ_LIB)
 	$(call msg,LD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@.tmp $(RELEASER_LIBS) $(shell pkg-config --libs zlib) && mv -f $@.tmp $@
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@.tmp $(RELEASER_LIBS) $(shell pkg-config --libs zlib) -ldw -lelf && mv -f $@.tmp $@
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_PROGRAMS)
