@@ -196,6 +196,25 @@ static int set_reporting(struct analyzer *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* `unwind_rules` gets n entries (0: as the object says) */
+static int size_unwind_rules(struct analyzer *a, size_t n, char *err, size_t errlen)
+{
+	struct bpf_map *m;
+	int r;
+
+	if (!n)
+		return 0;
+	m = bpf_object__find_map_by_name(a->obj, "unwind_rules");
+	if (!m)
+		return fail(err, errlen, "analyzer object has no 'unwind_rules' map");
+	if (n > UINT32_MAX)
+		return fail(err, errlen, "unwind_rules %zu is above %u", n, UINT32_MAX);
+	r = bpf_map__set_max_entries(m, (__u32)n);
+	if (r < 0)
+		return fail(err, errlen, "cannot size the unwind rules' map: %s", strerror(-r));
+	return 0;
+}
+
 static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, char *err, size_t errlen)
 {
 	__u32 level;
@@ -210,7 +229,7 @@ static int apply_settings(struct analyzer *a, const struct analyzer_opts *o, cha
 	default: return fail(err, errlen, "debug_level %d is not one of -1, 0, 1, 2", o->debug_level);
 	}
 	if (copy_pids(a, o, err, errlen) < 0 || set_filter(a, err, errlen) < 0 ||
-	    set_reporting(a, err, errlen) < 0)
+	    set_reporting(a, err, errlen) < 0 || size_unwind_rules(a, OPT(o, unwind_rules), err, errlen) < 0)
 		return -1;
 	if (strcmp(a->info.flavor, "debug"))
 		return 0;

@@ -132,6 +132,8 @@ struct analyzer_opts {
 	 */
 	analyzer_copy_fn copy_cb;
 	void *copy_ctx;
+	/* since API version 3: entries of `unwind_rules`; 0: ANALYZER_UNWIND_MAX_RULES */
+	size_t unwind_rules;
 };
 
 /* the identity an analyzer object declares in its ELF */

@@ -29,6 +29,9 @@ static const char usage_text[] =
 	"  -f, --format FORMAT      folded (default; for flamegraph.pl, inferno,\n"
 	"                           speedscope) or json (with frame types, addresses,\n"
 	"                           modules and build-ids)\n"
+	"      --unwind-table MIB   kernel memory for the unwind rules of the mapped\n"
+	"                           files, 1-1024 MiB (default: 8, 512 Ki rules); a file\n"
+	"                           whose rules do not fit is unwound by frame pointers\n"
 	"  -v, --verbose            log progress and libbpf's messages on stderr\n"
 	"      --debug-analyzer     load the debug analyzer and print its records on stderr\n"
 	"      --debug-level N      with the debug analyzer: 0 none, 1 drops, failures and\n"
@@ -111,6 +114,11 @@ static int parse_option(int ch, const char *arg, struct agent_options *o)
 			return bad_value("--debug-level", arg, "0, 1 or 2");
 		o->debug_level = (int)v;
 		return 0;
+	case 'U':
+		if (parse_int(arg, 1, 1024, &v) < 0)
+			return bad_value("--unwind-table", arg, "a whole number of MiB from 1 to 1024");
+		o->unwind_mib = (unsigned int)v;
+		return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'D': o->debug_analyzer = 1; return 0;
 	case 'V': o->version = 1; return 0;
@@ -130,6 +138,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "debug-analyzer", no_argument, NULL, 'D' },
 		{ "debug-level", required_argument, NULL, 'L' },
+		{ "unwind-table", required_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -138,6 +147,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->frequency_hz = 19;
+	o->unwind_mib = 8;
 	o->debug_level = -1;
 	opterr = 0;
 	optind = 1;

@@ -21,6 +21,7 @@ struct agent_options {
 	int verbose;
 	int debug_analyzer;        /* load the debug slot */
 	int debug_level;           /* -1: the analyzer's default */
+	unsigned int unwind_mib;   /* the unwind rules' table, MiB of kernel memory */
 	int help, version;
 };
 

@@ -215,6 +215,12 @@ static int drain(struct session *ss)
 	return 0;
 }
 
+/* entries of `unwind_rules` in --unwind-table MiB */
+static size_t unwind_rules(const struct agent_options *o)
+{
+	return (size_t)o->unwind_mib * 1024 * 1024 / sizeof(struct analyzer_unwind_rule);
+}
+
 /*
  * the unwind rules' loader, on the loaded analyzer's maps; the --pid
  * process's rules are loaded before sampling starts
@@ -227,7 +233,7 @@ static int unwind_setup(struct session *ss)
 
 	if (rules_fd < 0 || procs_fd < 0)
 		return log_error("the analyzer object has no unwind maps: use matching builds");
-	ss->unwind = unwind_loader_new(rules_fd, procs_fd, ANALYZER_UNWIND_MAX_RULES);
+	ss->unwind = unwind_loader_new(rules_fd, procs_fd, unwind_rules(ss->o));
 	if (!ss->unwind)
 		return log_error("out of memory");
 	for (i = 0; i < ss->o->npids; i++)
@@ -270,6 +276,7 @@ static int open_analyzer(struct session *ss)
 	ao.process_ctx = ss;
 	ao.copy_cb = on_copy;
 	ao.copy_ctx = ss;
+	ao.unwind_rules = unwind_rules(o);
 	ao.verbose = o->verbose;
 	ss->a = analyzer_open(&ao, err, sizeof(err));
 	if (!ss->a)

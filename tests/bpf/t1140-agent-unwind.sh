@@ -43,7 +43,8 @@ if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function
 		 'the debug analyzer names the mapping and the reason of each failed unwind' \
 		 'the debug analyzer has nothing to report on the program with its CFI' \
 		 'forked children unwind from their first sample' \
-		 'processes that exec and live 0.1 s unwind too'; do
+		 'processes that exec and live 0.1 s unwind too' \
+		 '--unwind-table sizes the rules table'; do
 		test_skip "$t" "$reason"
 	done
 	test_done
@@ -155,5 +156,16 @@ test_expect_success 'processes that exec and live 0.1 s unwind too' '
 	copies=$(sed -n "s/.* recorded (\([0-9]*\) as stack copies.*/\1/p" err)
 	echo "stack copies: $copies"
 	test "$copies" -gt 0
+'
+
+test_expect_success '--unwind-table sizes the rules table' '
+	start_nested "$NESTED" 30
+	"$AGENT" --pid $nested --frequency 99 --duration 1 --verbose --unwind-table 1 >profile 2>err
+	# 1 MiB: 65536 rules, room for the program, libc and the loader
+	test_grep "unwind rules: [0-9]* processes, [0-9]* files, [0-9]* of 65536 rules" err
+	test_grep " 0 without room" err
+	stop_nested
+	grep ";main;level_a" profile >rooted || true
+	test $(($(sum rooted) * 100)) -ge $(($(sum profile) * 95))
 '
 test_done

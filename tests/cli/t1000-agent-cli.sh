@@ -9,7 +9,7 @@ test_expect_success '--help lists every option and the exit codes' '
 	"$AGENT" --help >out 2>err
 	test ! -s err
 	for o in --duration --frequency --pid --output --format --verbose --debug-analyzer \
-		 --debug-level --version --help; do
+		 --debug-level --unwind-table --version --help; do
 		test_grep "$o" out
 	done
 	test_grep "^Exit codes: 0 profile written, 1 failure" out
@@ -52,6 +52,8 @@ bad_usage "invalid --pid .0." --pid 0
 bad_usage "invalid --format .svg.: expected folded or json" --format svg
 bad_usage "invalid --output ..: expected a file name" --output ""
 bad_usage "invalid --debug-level .7.: expected 0, 1 or 2" --debug-analyzer --debug-level 7
+bad_usage "invalid --unwind-table .0.: expected a whole number of MiB from 1 to 1024" --unwind-table 0
+bad_usage "invalid --unwind-table .2048." --unwind-table 2048
 bad_usage "unknown option .--bogus.: see --help" --bogus
 bad_usage "unknown option .-x.: see --help" -x
 bad_usage "option .--pid. needs a value: see --help" --pid
