@@ -254,7 +254,7 @@ static __always_inline const struct analyzer_unwind_map *find_map(const struct a
 		return NULL;
 	if (n > ANALYZER_UNWIND_MAX_MAPS)
 		n = ANALYZER_UNWIND_MAX_MAPS;
-	for (i = 0; i < 8; i++) { /* 8 halvings cover ANALYZER_UNWIND_MAX_MAPS */
+	for (i = 0; i < 7; i++) { /* 7 halvings cover ANALYZER_UNWIND_MAX_MAPS */
 		half = n / 2;
 		base += half * at_or_below(proc->maps[(base + half) & (ANALYZER_UNWIND_MAX_MAPS - 1)].start, pc);
 		n -= half;

@@ -70,7 +70,7 @@ struct analyzer_process_record {
  * process mapping that file). A rule holds from its pc to the next rule's.
  */
 #define ANALYZER_UNWIND_MAX_RULES (512 * 1024) /* entries of `unwind_rules` */
-#define ANALYZER_UNWIND_MAX_MAPS 256           /* executable mappings per process (a power of 2) */
+#define ANALYZER_UNWIND_MAX_MAPS 128           /* executable mappings per process (a power of 2) */
 #define ANALYZER_UNWIND_MAX_PROCS 1024         /* processes in `unwind_procs` */
 
 /* how a rule computes the CFA (the caller's stack pointer) */
