@@ -221,22 +221,22 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const struct
 	if (!t->has_cfi) {
 		f->flags = ANALYZER_MAP_NO_CFI;
 		l->st.no_cfi++;
-	} else if (t->n > UINT32_MAX || (alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0 &&
-					 (sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0))) {
-		f->flags = ANALYZER_MAP_NO_ROOM;
-		f->want = t->n;
-		f->tried_at = now();
+		return;
+	}
+	if (t->n > UINT32_MAX || (alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0 &&
+				  (sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0))) {
 		l->st.no_room++;
 		log_info("no room for the %zu unwind rules of '%s'", t->n, path);
 	} else if (write_rules(l, f->rules_start, t->rules, (uint32_t)t->n) < 0) {
 		free_rules(l, f->rules_start);
-		f->flags = ANALYZER_MAP_NO_ROOM;
-		f->want = t->n;
-		f->tried_at = now();
 		log_info("cannot write the unwind rules of '%s': %s", path, strerror(errno));
 	} else {
 		f->rules_len = (uint32_t)t->n;
+		return;
 	}
+	f->flags = ANALYZER_MAP_NO_ROOM; /* retry_no_room tries again */
+	f->want = t->n;
+	f->tried_at = now();
 }
 
 /* read a file's table and load its rules; its id, or -1 when out of memory */
@@ -465,17 +465,25 @@ static size_t proc_index(const struct unwind_loader *l, uint32_t tgid)
 	return lo;
 }
 
+/* the mapping of p holding pc, or NULL */
+static const struct analyzer_unwind_map *map_at(const struct ul_proc *p, uint64_t pc)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (pc >= p->maps[i].start && pc < p->maps[i].end)
+			return &p->maps[i];
+	return NULL;
+}
+
+/* every one of ips[0..n) lies in a mapping p has */
 static int covered(const struct ul_proc *p, const uint64_t *ips, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < p->n; j++)
-			if (ips[i] >= p->maps[j].start && ips[i] < p->maps[j].end)
-				break;
-		if (j == p->n)
+	for (i = 0; i < n; i++)
+		if (!map_at(p, ips[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -565,37 +573,13 @@ int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const ch
 	return 0;
 }
 
-/* the mapping of p holding pc, or NULL */
-static const struct analyzer_unwind_map *map_at(const struct ul_proc *p, uint64_t pc)
-{
-	uint32_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (pc >= p->maps[i].start && pc < p->maps[i].end)
-			return &p->maps[i];
-	return NULL;
-}
-
 /* the rule in force at rel in m's run, or NULL (the analyzer's find_rule) */
 static const struct analyzer_unwind_rule *rule_at(const struct unwind_loader *l, const struct analyzer_unwind_map *m,
 						  uint64_t rel)
 {
-	const struct analyzer_unwind_rule *run;
-	size_t lo = 0, hi = m->rules_len, mid;
-
-	if (!l->rules || rel > UINT32_MAX || !m->rules_len || (size_t)m->rules_start + m->rules_len > l->max_rules)
+	if (!l->rules || rel > UINT32_MAX || (size_t)m->rules_start + m->rules_len > l->max_rules)
 		return NULL;
-	run = &l->rules[m->rules_start];
-	if (run[0].pc > rel)
-		return NULL;
-	while (hi - lo > 1) { /* run[lo].pc <= rel < run[hi].pc */
-		mid = lo + (hi - lo) / 2;
-		if (run[mid].pc <= rel)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return &run[lo];
+	return unwind_rules_find(&l->rules[m->rules_start], m->rules_len, rel);
 }
 
 /* the 8 bytes at addr in the copy; 0, or -1 outside it */

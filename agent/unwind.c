@@ -456,22 +456,28 @@ cleanup:
 	return ret;
 }
 
-const struct analyzer_unwind_rule *unwind_table_find(const struct unwind_table *t, uint64_t vaddr)
+const struct analyzer_unwind_rule *unwind_rules_find(const struct analyzer_unwind_rule *rules, size_t n,
+						     uint64_t rel)
 {
-	size_t lo = 0, hi = t->n, mid;
-	uint64_t rel;
+	size_t lo = 0, hi = n, mid;
 
-	if (vaddr < t->base || vaddr - t->base > UINT32_MAX || !t->n || t->rules[0].pc > vaddr - t->base)
+	if (!n || rules[0].pc > rel)
 		return NULL;
-	rel = vaddr - t->base;
 	while (hi - lo > 1) { /* invariant: rules[lo].pc <= rel, rules[hi].pc > rel */
 		mid = lo + (hi - lo) / 2;
-		if (t->rules[mid].pc <= rel)
+		if (rules[mid].pc <= rel)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return &t->rules[lo];
+	return &rules[lo];
+}
+
+const struct analyzer_unwind_rule *unwind_table_find(const struct unwind_table *t, uint64_t vaddr)
+{
+	if (vaddr < t->base || vaddr - t->base > UINT32_MAX)
+		return NULL;
+	return unwind_rules_find(t->rules, t->n, vaddr - t->base);
 }
 
 int unwind_table_vaddr(const struct unwind_table *t, uint64_t offset, uint64_t *vaddr)

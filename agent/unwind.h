@@ -47,6 +47,14 @@ int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_
 const struct analyzer_unwind_rule *unwind_table_find(const struct unwind_table *t, uint64_t vaddr);
 
 /*
+ * unwind_rules_find returns the rule of rules[0..n) (sorted by pc) in
+ * force at rel (an address less the table's base), or NULL when rel lies
+ * before the first. The result points into rules.
+ */
+const struct analyzer_unwind_rule *unwind_rules_find(const struct analyzer_unwind_rule *rules, size_t n,
+						     uint64_t rel);
+
+/*
  * unwind_table_vaddr turns a file offset into its ELF address through the
  * executable segments. Returns 0, or -1 when no such segment holds it.
  */
