@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/common.h"
+#include "lib/text.h"
 
 #define JSON_MAX_FILE (16u << 20)
 
@@ -24,7 +25,18 @@ void jset(json_t *obj, const char *key, json_t *value)
 
 json_t *jstr(const char *s)
 {
-	return s ? must(json_string(s)) : must(json_null());
+	json_t *v;
+	char *fixed;
+
+	if (!s)
+		return must(json_null());
+	if (utf8_valid(s, strlen(s)))
+		return must(json_string(s));
+	/* text from outside that is not UTF-8: kept, with U+FFFD for each bad byte */
+	fixed = utf8_fix(s, strlen(s), NULL);
+	v = must(json_string(fixed));
+	free(fixed);
+	return v;
 }
 
 void jpush(json_t *array, json_t *value)

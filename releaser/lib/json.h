@@ -13,7 +13,8 @@
 /* jset sets obj[key] = value (stealing value; NULL value stores null). */
 void jset(json_t *obj, const char *key, json_t *value);
 
-/* jstr returns a JSON string of s, or null when s is NULL. */
+/* jstr returns a JSON string of s, or null when s is NULL; bytes of s that
+ * are not UTF-8 become U+FFFD (utf8_fix), so outside text never fails. */
 json_t *jstr(const char *s);
 
 /* jpush appends value (stolen) to array. */
