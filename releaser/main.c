@@ -61,7 +61,8 @@ static void usage(FILE *f)
 		   "options:\n"
 		   "  -C DIR     run as if started in DIR\n"
 		   "  -q         quiet: only errors and requested output\n"
-		   "  --help     this text; `releaser COMMAND --help` for a command\n"
+		   "  --help     this text; `releaser help COMMAND` (or `releaser COMMAND\n"
+		   "             --help`, `-h`) for a command\n"
 		   "  --version  print \"releaser VERSION\", the version it was built from\n\n"
 		   "exit codes:\n"
 		   "  0  success\n"
@@ -83,7 +84,7 @@ static int wants_help(int argc, char **argv)
 {
 	int i;
 
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
 			return 1;
 	return 0;
@@ -91,9 +92,15 @@ static int wants_help(int argc, char **argv)
 
 static int run(const struct command *c, int argc, char **argv, const char *dir)
 {
+	char *help_argv[] = { argv[0], "--help", NULL };
 	struct context ctx;
 	int ret;
 
+	/* -h or --help anywhere after a command: that command's help, nothing else */
+	if (wants_help(argc, argv)) {
+		argc = 2;
+		argv = help_argv;
+	}
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.repo_path = dir;
 	if ((c->flags & NEEDS_REPO) && !wants_help(argc, argv)) {
@@ -140,6 +147,19 @@ int main(int argc, char **argv)
 	if (i >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		/* releaser help [COMMAND]: the same text as --help */
+		if (i + 1 >= argc) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		c = find_command(argv[i + 1]);
+		if (!c) {
+			error("unknown command '%s' (see releaser --help)", argv[i + 1]);
+			return EXIT_USAGE;
+		}
+		return run(c, 2, (char *[]){ argv[i + 1], "--help", NULL }, NULL);
 	}
 	c = find_command(argv[i]);
 	if (!c) {

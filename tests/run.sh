@@ -1,49 +1,101 @@
-#!/bin/sh
+#!/bin/bash
 # Runs the whole suite: C unit tests (BUILD/tests/test-*), then the shell
-# tests in tests/cli and tests/bpf, in name order.
+# tests in tests/cli and tests/bpf.
 #
-#   tests/run.sh [--build DIR] [PATTERN...]
+#   tests/run.sh [--build DIR] [--jobs N] [PATTERN...]
 #
-# PATTERN keeps only tests whose name contains it. Prints each test's
-# "ok"/"not ok" lines, the skipped cases by name, and ends with
+# PATTERN keeps only tests whose name contains it. Tests run JOBS at a time
+# (default: the number of CPUs, or $JOBS); a test file whose header holds
+# the line "# run: alone" (it measures, or it builds into the shared
+# BUILD) runs with no other test beside it, after the others. Each test's
+# output is printed whole when it ends, with its wall time. The run ends
+# with the ten slowest tests, the wall time, the skipped cases by name and
 # "N passed, N failed". Exit 0 when nothing failed.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
+JOBS=${JOBS:-$(nproc 2>/dev/null || echo 1)}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--build) BUILD=$(cd "$2" && pwd); shift 2 ;;
+	--jobs) JOBS=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
+case "$JOBS" in '' | *[!0-9]* | 0) echo "run.sh: --jobs wants a number > 0, not '$JOBS'" >&2; exit 2 ;; esac
 export ROOT BUILD
+PATTERNS="$*"
 
 selected() {
-	[ $# -eq 0 ] && return 0
-	name=$1
-	shift
+	[ -z "$PATTERNS" ] && return 0
 	for p in $PATTERNS; do
-		case "$name" in *"$p"*) return 0 ;; esac
+		case "$1" in *"$p"*) return 0 ;; esac
 	done
 	return 1
 }
-PATTERNS="$*"
+
+now() { date +%s.%N; }
 
 passed=0
 failed=0
 skipped=0
 failed_names=""
 skipped_names=""
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+start_all=$(now)
 
-run_one() {
-	name=$1
-	shift
-	[ -z "$PATTERNS" ] || selected "$name" $PATTERNS || return 0
-	echo "*** $name"
-	"$@" >"$log" 2>&1
-	rc=$?
+# the tests to run, in name order: "name<TAB>command..." per line
+names=()
+cmds=()
+alone=()
+# is_alone FILE: whether FILE's header (its first 20 lines) says "# run: alone"
+is_alone() {
+	local line n=0
+	[ -f "$1" ] || return 1
+	while [ $n -lt 20 ] && IFS= read -r line; do
+		[ "$line" = "# run: alone" ] && return 0
+		n=$((n + 1))
+	done <"$1"
+	return 1
+}
+add() {
+	selected "$1" || return 0
+	names+=("$1")
+	cmds+=("$2")
+	if is_alone "$2"; then alone+=(1); else alone+=(0); fi
+}
+for t in "$BUILD"/tests/test-*; do
+	[ -x "$t" ] && add "unit/${t##*/}" "$t"
+done
+for t in "$ROOT"/tests/cli/t[0-9]*.sh "$ROOT"/tests/bpf/t[0-9]*.sh; do
+	d=${t%/*}
+	b=${t##*/}
+	[ -f "$t" ] && add "${d##*/}/${b%.sh}" "$t"
+done
+
+# start I: runs test I in the background, its output and times in $work/I.*
+start() {
+	local i=$1 cmd=${cmds[$1]}
+	now >"$work/$i.start"
+	(
+		case "$cmd" in
+		*.sh) bash "$cmd" ;;
+		*) "$cmd" ;;
+		esac >"$work/$i.log" 2>&1
+		echo $? >"$work/$i.rc"
+		now >"$work/$i.end"
+	) &
+	pids[$!]=$i
+}
+
+# finish I: prints test I's output and counts its cases
+finish() {
+	local i=$1 name=${names[$1]} log="$work/$1.log" rc p s f secs
+	rc=$(cat "$work/$i.rc" 2>/dev/null || echo 255)
+	secs=$(echo "$(cat "$work/$i.end") $(cat "$work/$i.start")" | awk '{ printf "%.1f", $1 - $2 }')
+	printf '%s\t%s\n' "$secs" "$name" >>"$work/times"
+	echo "*** $name (${secs} s)"
 	cat "$log"
 	p=$(grep -c '^ok ' "$log")
 	s=$(grep -c '^ok .*# SKIP' "$log")
@@ -52,7 +104,7 @@ run_one() {
 	skipped=$((skipped + s))
 	failed=$((failed + f))
 	if [ "$s" -gt 0 ]; then
-		skipped_names="$skipped_names$(grep '^ok .*# SKIP' "$log" | sed "s/^ok [0-9]* - /  $name: /")
+		skipped_names="$skipped_names$(grep '^ok .*# SKIP' "$log" | sed "s|^ok [0-9]* - |  $name: |")
 "
 	fi
 	if [ "$f" -gt 0 ]; then
@@ -66,16 +118,38 @@ run_one() {
 	fi
 }
 
-for t in "$BUILD"/tests/test-*; do
-	[ -x "$t" ] || continue
-	run_one "unit/$(basename "$t")" "$t"
+# wait_one: waits for any running test and finishes it
+declare -A pids
+running=0
+wait_one() {
+	local pid
+	wait -n -p pid
+	finish "${pids[$pid]}"
+	unset "pids[$pid]"
+	running=$((running - 1))
+}
+
+# the tests that share nothing run JOBS at a time, then each "alone" test
+for i in "${!names[@]}"; do
+	[ "${alone[$i]}" = 0 ] || continue
+	while [ "$running" -ge "$JOBS" ]; do wait_one; done
+	start "$i"
+	running=$((running + 1))
 done
-for t in "$ROOT"/tests/cli/t[0-9]*.sh "$ROOT"/tests/bpf/t[0-9]*.sh; do
-	[ -f "$t" ] || continue
-	run_one "$(basename "$(dirname "$t")")/$(basename "$t" .sh)" bash "$t"
+while [ "$running" -gt 0 ]; do wait_one; done
+for i in "${!names[@]}"; do
+	[ "${alone[$i]}" = 1 ] || continue
+	start "$i"
+	running=1
+	wait_one
 done
 
 echo
+if [ -s "$work/times" ]; then
+	echo "slowest:"
+	sort -rn "$work/times" | head -n 10 | awk -F '\t' '{ printf "  %6.1f s  %s\n", $1, $2 }'
+fi
+awk -v a="$start_all" -v b="$(now)" -v j="$JOBS" 'BEGIN { printf "wall time: %.0f s (%d jobs)\n", b - a, j }'
 if [ -n "$skipped_names" ]; then
 	echo "skipped:"
 	printf '%s' "$skipped_names"

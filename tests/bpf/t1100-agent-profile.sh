@@ -2,6 +2,7 @@
 # profiling-agent profiles a real program: its hot function, rooted
 # stacks, kernel frames, json, the output file, SIGTERM/SIGINT mid-run,
 # the target exiting, and missing privileges.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

@@ -2,6 +2,7 @@
 # make install, then a third-party program built with nothing but
 # `pkg-config --cflags --libs analyzer` runs the debug analyzer and its
 # callback receives debug records.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 test_expect_success 'install lays out exactly the documented files, with their modes' '

@@ -2,6 +2,7 @@
 # --pid follows a process tree: children forked while profiling,
 # descendants already running, several --pid, and nothing else; processes
 # that live 0.1 s are symbolized.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

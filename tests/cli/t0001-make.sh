@@ -1,5 +1,6 @@
 #!/bin/bash
 # The top-level Makefile: branch policy, incremental builds, dependencies.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 test_expect_success 'a debug branch builds the fake release and only the release slot' '

@@ -1,5 +1,6 @@
 #!/bin/bash
 # support/frametypes.json -> frametypes.h and frametypes.go (gen-frametypes).
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 GEN=$BUILD/bin/gen-frametypes

@@ -3,6 +3,7 @@
 # under tests/fuzz/regressions/<target>/ and runs a few seconds on its seeds.
 # The harnesses always build with ASan/UBSan (build/fuzz), so the
 # sanitized pass of `make test` has nothing to add and skips.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 FUZZ=$ROOT/build/fuzz

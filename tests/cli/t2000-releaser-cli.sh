@@ -37,4 +37,33 @@ test_expect_success 'an unknown global option is named, exit 2' '
 	one_line err
 	test_grep "unknown option .--frob." err
 '
+test_expect_success '-h and --help after any command, and releaser help CMD, print its help, exit 0' '
+	for c in info build package release finalize keygen verify mirror guard tag notes; do
+		"$R" $c --help >want 2>err || return 1
+		test_grep "^usage: releaser $c" want || return 1
+		test ! -s err || return 1
+		"$R" $c -h >got || return 1
+		test_cmp want got || return 1
+		"$R" help $c >got || return 1
+		test_cmp want got || return 1
+		"$R" $c --json -h >got || return 1
+		test_cmp want got || return 1
+	done
+	"$R" help >got
+	"$R" --help >want
+	test_cmp want got
+'
+
+test_expect_success 'help outside a repository needs none; help of an unknown command is exit 2' '
+	"$R" -C "$TRASH" info -h >out
+	test_grep "^usage: releaser info" out
+	expect_exit 2 "$R" help frobnicate 2>err
+	one_line err
+	test_grep "unknown command .frobnicate." err
+'
+
+test_expect_success 'after --, -h is an operand, not a request for help' '
+	expect_exit 2 "$R" verify -- -h >out 2>err
+	not grep -q "^usage:" out
+'
 test_done

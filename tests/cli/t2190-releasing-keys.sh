@@ -1,5 +1,6 @@
 #!/bin/bash
 # RELEASING.md, section "Keys": every command it shows runs here, as written.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-sign.sh"
 . "$(dirname "$0")/lib-doc.sh"

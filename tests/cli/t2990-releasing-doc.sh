@@ -1,6 +1,7 @@
 #!/bin/bash
 # RELEASING.md: every command in its sh code blocks is run by a test, and
 # the options it shows exist.
+# run: alone
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-doc.sh"
 
