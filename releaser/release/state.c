@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "lib/common.h"
+#include "lib/url.h"
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/status.h"
@@ -254,10 +255,15 @@ static void check_package_files(struct release_state *st, const struct settings 
 	}
 }
 
-/* who builds, and where the source comes from, for provenance: never a local path */
+/*
+ * who builds, and where the source comes from, for provenance: never a
+ * local path, and origin's URL as lib/url.h records it (no credentials)
+ */
 static void read_source_uri(git_repository *repo, struct release_state *st)
 {
 	char why[512], *url;
+	const char *bad;
+	int stripped;
 
 	if (builder_load(&st->builder, why, sizeof(why)) < 0)
 		problem(st, "%s", why);
@@ -265,11 +271,16 @@ static void read_source_uri(git_repository *repo, struct release_state *st)
 		st->source_uri = xstrdup(st->builder.source_uri);
 		return;
 	}
-	url = repo_remote_url(repo, "origin");
-	if (url && strstr(url, "://") && strncmp(url, "file://", 7))
-		st->source_uri = url;
-	else
-		free(url);
+	url = repo_remote_url(repo, DEFAULT_REMOTE);
+	if (url && !url_is_local(url)) {
+		st->source_uri = url_normalize(url, URL_REMOTE, &bad, &stripped);
+		if (!st->source_uri)
+			problem(st, "remote '%s' URL is not usable: %s (fix it with git remote set-url %s URL)",
+				DEFAULT_REMOTE, bad, DEFAULT_REMOTE);
+		else if (stripped)
+			warning("remote '%s' URL holds credentials: they are left out of the release", DEFAULT_REMOTE);
+	}
+	free(url);
 }
 
 /* the Go module's tag of a release-channel tag: it must name the same commit; -1 after a message */
