@@ -156,4 +156,27 @@ test_expect_success 'a token in RELEASER_SOURCE_URI or GITHUB_SERVER_URL is left
 	not grep -r -a -l -e "$TOKEN" all out.log
 '
 
+test_expect_success 'finalize refuses a gathered manifest whose source_uri is not one a release writes' '
+	url_project "https://$HOST/acme/agent.git"
+	"$R" -C p release --arch "$HOST_ARCH" --no-sign --out ../out >/dev/null 2>&1
+	m=out/manifest-$HOST_ARCH.json
+	test "$(jq -r .source_uri $m)" = "https://$HOST/acme/agent.git"
+	cp $m saved
+	for bad in "https://u:$TOKEN@$HOST/acme/agent.git" "$(printf "https://%s/a.git\nLicense: x" $HOST)" \
+		"HTTPS://$HOST/acme/agent.git" "file:///srv/agent.git"; do
+		jq --arg u "$bad" ".source_uri = \$u" saved >$m || return 1
+		(cd out && find . -type f -exec sha256sum {} + | sort) >before || return 1
+		expect_exit 1 "$R" finalize --out out --key "$KEY" >stdout 2>err || return 1
+		one_line err || return 1
+		test_grep "manifest-$HOST_ARCH.json. is not a partial manifest (source_uri is not a repository URL" err ||
+			return 1
+		not grep -e "$TOKEN" err || return 1
+		(cd out && find . -type f -exec sha256sum {} + | sort) >after || return 1
+		test_cmp before after || return 1
+	done
+	cp saved $m
+	"$R" finalize --out out --key "$KEY" >/dev/null 2>&1
+	test "$(jq -r .source_uri out/manifest.json)" = "https://$HOST/acme/agent.git"
+'
+
 test_done
