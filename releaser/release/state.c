@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "lib/common.h"
+#include "lib/text.h"
 #include "lib/url.h"
 #include "lib/version.h"
 #include "git/gotag.h"
@@ -131,11 +132,31 @@ static int read_tagged(git_repository *repo, struct release_state *st, const str
 	return 0;
 }
 
+/* why name is not a branch name as git check-ref-format takes it (a phrase), or NULL */
+static const char *branch_name_bad(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!utf8_valid(name, len))
+		return "it holds bytes that are not UTF-8";
+	for (p = name; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("~^:?*[\\", *p))
+			return "it holds a space, a control character or one of ~^:?*[\\";
+	if (!len || name[0] == '-' || name[0] == '.' || name[0] == '/' || name[len - 1] == '/' ||
+	    name[len - 1] == '.' || strstr(name, "..") || strstr(name, "//") || strstr(name, "/.") ||
+	    strstr(name, "@{") || strstr(name, ".lock/") || (len >= 5 && !strcmp(name + len - 5, ".lock")) ||
+	    !strcmp(name, "@"))
+		return "git does not take it (git check-ref-format --branch)";
+	return NULL;
+}
+
 /* a snapshot: the branch from --branch, HEAD or $RELEASER_BRANCH decides the channel */
 static void read_untagged(struct release_state *st, const struct state_opts *o)
 {
 	const char *env = getenv("RELEASER_BRANCH");
-	const char *name = NULL;
+	const char *name = NULL, *bad;
+	char *shown;
 
 	if (o->branch && *o->branch) {
 		name = o->branch;
@@ -149,6 +170,13 @@ static void read_untagged(struct release_state *st, const struct state_opts *o)
 	}
 	if (name && !strncmp(name, "refs/heads/", 11))
 		name += 11;
+	if (name && (bad = branch_name_bad(name)) != NULL) {
+		shown = term_escape(name);
+		problem(st, "branch '%s' (from %s) is not a branch name: %s (name another)", shown, st->branch_from,
+			bad);
+		free(shown);
+		return;
+	}
 	st->branch = name ? xstrdup(name) : NULL;
 	st->channel = st->branch && !strcmp(st->branch, st->debug_branch) ? CHANNEL_DEBUG : CHANNEL_RELEASE;
 	if (!st->branch)

@@ -138,6 +138,22 @@ test_expect_success 'bytes not UTF-8 in each recorded variable: refused by info 
 		refused "GITHUB_WORKFLOW_REF .* is not what GitHub Actions sets: it holds bytes that are not UTF-8"
 '
 
+test_expect_success 'a branch name from RELEASER_BRANCH or HEAD that git would not take is refused' '
+	url_project "file://$TRASH/elsewhere"
+	git -C p tag -d v1.1.0 >/dev/null
+	git -C p checkout -q --detach
+	RELEASER_BRANCH="$(printf "main\\nref=refs/tags/v9.9.9")" refused \
+		"branch .main\\\\x0aref=refs/tags/v9.9.9. (from RELEASER_BRANCH) is not a branch name: it holds a space, a control"
+	RELEASER_BRANCH="$(printf "ma\\377in")" refused \
+		"branch .ma\\\\xffin. (from RELEASER_BRANCH) is not a branch name: it holds bytes that are not UTF-8"
+	RELEASER_BRANCH=main..x refused "branch .main..x. (from RELEASER_BRANCH) is not a branch name: git does not take it"
+	git -C p checkout -q -b "$(printf "caf\\351")"
+	refused "branch .caf\\\\xe9. (from HEAD) is not a branch name: it holds bytes that are not UTF-8"
+	RELEASER_BRANCH=main "$R" -C p info --arch "$HOST_ARCH" --branch main --json >info.json
+	test "$(jq -r .ready info.json)" = true
+	test "$(jq -r .ref info.json)" = refs/heads/main
+'
+
 test_expect_success 'a token in RELEASER_SOURCE_URI or GITHUB_SERVER_URL is left out of the release' '
 	url_project "file://$TRASH/elsewhere"
 	RELEASER_SOURCE_URI="https://x:$TOKEN@$HOST/acme/agent.git" \
