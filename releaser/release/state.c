@@ -20,6 +20,11 @@
 
 static void problem(struct release_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * a preflight refusal; names from outside in it (tags, branches, files,
+ * variables) may hold anything, so the message is kept terminal-safe
+ * (term_escape): info prints it, and release prints the first
+ */
 static void problem(struct release_state *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -30,7 +35,8 @@ static void problem(struct release_state *st, const char *fmt, ...)
 		die(EXIT_FAIL, "out of memory");
 	va_end(ap);
 	st->problems.items = xrealloc(st->problems.items, (st->problems.n + 1) * sizeof(char *));
-	st->problems.items[st->problems.n++] = msg;
+	st->problems.items[st->problems.n++] = term_escape(msg);
+	free(msg);
 }
 
 static void dirty_problem(struct release_state *st)
@@ -142,7 +148,7 @@ static const char *branch_name_bad(const char *name)
 		return "it holds bytes that are not UTF-8";
 	for (p = name; *p; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("~^:?*[\\", *p))
-			return "it holds a space, a control character or one of ~^:?*[\\";
+			return "it holds a space, a control character, a backslash or one of ~^:?*[";
 	if (!len || name[0] == '-' || name[0] == '.' || name[0] == '/' || name[len - 1] == '/' ||
 	    name[len - 1] == '.' || strstr(name, "..") || strstr(name, "//") || strstr(name, "/.") ||
 	    strstr(name, "@{") || strstr(name, ".lock/") || (len >= 5 && !strcmp(name + len - 5, ".lock")) ||
@@ -156,7 +162,6 @@ static void read_untagged(struct release_state *st, const struct state_opts *o)
 {
 	const char *env = getenv("RELEASER_BRANCH");
 	const char *name = NULL, *bad;
-	char *shown;
 
 	if (o->branch && *o->branch) {
 		name = o->branch;
@@ -171,10 +176,8 @@ static void read_untagged(struct release_state *st, const struct state_opts *o)
 	if (name && !strncmp(name, "refs/heads/", 11))
 		name += 11;
 	if (name && (bad = branch_name_bad(name)) != NULL) {
-		shown = term_escape(name);
-		problem(st, "branch '%s' (from %s) is not a branch name: %s (name another)", shown, st->branch_from,
+		problem(st, "branch '%s' (from %s) is not a branch name: %s (name another)", name, st->branch_from,
 			bad);
-		free(shown);
 		return;
 	}
 	st->branch = name ? xstrdup(name) : NULL;

@@ -125,12 +125,18 @@ github_run() {
 		GITHUB_RUN_ATTEMPT=2 GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0
 }
 
-test_expect_success 'bytes not UTF-8 in each recorded variable: refused by info and release (exit 2), named' '
+test_expect_success 'bytes not UTF-8 or control characters in each recorded variable: refused by info and release (exit 2), named, escaped' '
 	url_project "file://$TRASH/elsewhere"
 	RELEASER_SOURCE_URI="$(printf "https://%s/\\377" $HOST)" \
 		refused "RELEASER_SOURCE_URI .* is not a URI: it holds bytes that are not UTF-8 (fix or unset it)"
 	RELEASER_BUILDER_ID="$(printf "https://ci.example.invalid/\\300\\200")" \
 		refused "RELEASER_BUILDER_ID .* is not a URI: it holds bytes that are not UTF-8"
+	SOURCE_DATE_EPOCH="$(printf "1\\033[31m")" \
+		refused "SOURCE_DATE_EPOCH .1\\\\x1b\\[31m. is not a number of seconds since 1970"
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME="$(printf "v1.1.0\\nx")" \
+		refused "tag .v1.1.0\\\\x0ax. (from GITHUB_REF_NAME) does not exist"
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME="$(printf "v1.1.0\\377")" \
+		refused "tag .v1.1.0\\\\xff. (from GITHUB_REF_NAME) does not exist"
 	github_run
 	GITHUB_SERVER_URL="$(printf "https://gh\\351.example.invalid")" \
 		refused "GITHUB_SERVER_URL .* is not what GitHub Actions sets: it holds bytes that are not UTF-8"
