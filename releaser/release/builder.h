@@ -13,8 +13,11 @@
  * set, else none (provenance then names a local run, and the release state
  * takes origin's URL).
  *
- * Every URI is checked: a scheme (letters, digits, "+-."; then ':'),
- * something after it, and no space or control character.
+ * Every URI follows lib/url.h: refused (exit 2, naming the variable)
+ * when it cannot be made safe, recorded without credentials otherwise;
+ * RELEASER_SOURCE_URI and the GitHub repository are repository URLs
+ * (https, http, ssh or git). A GITHUB_* variable with bytes that are not
+ * UTF-8, a space or a control character is refused too.
  */
 #ifndef RELEASER_BUILDER_H
 #define RELEASER_BUILDER_H
@@ -37,11 +40,5 @@ int builder_load(struct builder *b, char *why, size_t why_len);
 
 /* builder_release frees what b holds; safe on a zeroed struct. */
 void builder_release(struct builder *b);
-
-/*
- * uri_check returns NULL when s is a URI as above, else why not (a
- * phrase, static storage).
- */
-const char *uri_check(const char *s);
 
 #endif /* RELEASER_BUILDER_H */

@@ -9,6 +9,7 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/sums.h"
+#include "lib/url.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -163,6 +164,17 @@ static int arches_from_json(struct release_ident *id, const json_t *list, char *
 	return 0;
 }
 
+/* whether s is a repository URL as lib/url.h writes it: what a release itself recorded */
+static int source_uri_ok(const char *s)
+{
+	const char *why;
+	char *url = url_normalize(s, URL_REPO, &why, NULL);
+	int ok = url && !strcmp(url, s);
+
+	free(url);
+	return ok;
+}
+
 int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, char *why, size_t why_len)
 {
 	const char *project, *version, *commit, *ref, *channel, *build, *branch = NULL;
@@ -184,6 +196,11 @@ int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, 
 	    (strcmp(build, "dual") && strcmp(build, "fake-release")) || epoch < 0 || (uri && !json_is_string(uri) &&
 										   !json_is_null(uri))) {
 		snprintf(why, why_len, "a bad commit, channel, build, source_uri or source_date_epoch");
+		return -1;
+	}
+	if (json_is_string(uri) && !source_uri_ok(json_string_value(uri))) {
+		snprintf(why, why_len, "source_uri is not a repository URL as a release records it (no credentials, "
+				       "no control characters)");
 		return -1;
 	}
 	id->project = xstrdup(project);
@@ -214,6 +231,11 @@ int ident_same(const struct release_ident *a, const struct release_ident *b)
 	return same(a->project, b->project) && same(a->version, b->version) && same(a->commit, b->commit) &&
 	       same(a->ref, b->ref) && a->channel == b->channel && same(a->source_uri, b->source_uri) &&
 	       a->snapshot == b->snapshot && a->fake_release == b->fake_release && a->epoch == b->epoch;
+}
+
+char *ident_source_locator(const struct release_ident *id)
+{
+	return id->source_uri ? xasprintf("git+%s@%s", id->source_uri, id->ref) : NULL;
 }
 
 char *ident_buildinfo(const struct release_ident *id, const struct arch_plan *a)

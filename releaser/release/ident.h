@@ -34,7 +34,8 @@ struct release_ident {
 	struct arch_plan arches[PLAN_MAX_ARCHES]; /* sorted by name */
 	size_t n_arches;
 	long long epoch;     /* every mtime and the signature timestamp */
-	char *source_uri;    /* where the source came from, NULL when unknown */
+	char *source_uri;    /* where the source came from, NULL when unknown; always a
+			      * repository URL as lib/url.h writes it (no credentials) */
 };
 
 /* what ident_to_json writes beyond the fields manifests carry */
@@ -77,8 +78,9 @@ void ident_to_json(const struct release_ident *id, json_t *doc, unsigned what);
 
 /*
  * ident_from_json reads what ident_to_json wrote (with the same what)
- * from doc into id (zeroed first). Returns 0, or -1 with the reason in
- * why (no message) and id released.
+ * from doc into id (zeroed first); a source_uri must be one lib/url.h
+ * wrote (url_normalize gives it back unchanged). Returns 0, or -1 with
+ * the reason in why (no message) and id released.
  */
 int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, char *why, size_t why_len);
 
@@ -88,6 +90,13 @@ int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, 
  * the branch or the arches).
  */
 int ident_same(const struct release_ident *a, const struct release_ident *b);
+
+/*
+ * ident_source_locator returns where the source is, as provenance and the
+ * SBOM name it: "git+SOURCE_URI@REF" (SPDX's VCS form), or NULL when the
+ * source is not known (caller frees).
+ */
+char *ident_source_locator(const struct release_ident *id);
 
 /* ident_buildinfo returns BUILDINFO for arch a of id: key=value lines (caller frees). */
 char *ident_buildinfo(const struct release_ident *id, const struct arch_plan *a);

@@ -54,7 +54,7 @@ static json_t *build_definition(const struct release_meta *m)
 	jset(internal, "source_date_epoch", json_integer(m->id.epoch));
 	jset(def, "internalParameters", internal);
 	if (m->id.source_uri) {
-		char *uri = xasprintf("git+%s@%s", m->id.source_uri, m->id.ref);
+		char *uri = ident_source_locator(&m->id);
 
 		jset(src, "uri", jstr(uri));
 		free(uri);

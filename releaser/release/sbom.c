@@ -77,7 +77,7 @@ static json_t *artifact_package(const struct release_meta *m, const struct artif
 static json_t *agent_package(const struct release_meta *m, const char *arch, const char *id)
 {
 	json_t *p = package(id, m->id.project, m->id.version, "APPLICATION");
-	char *where = m->id.source_uri ? xasprintf("git+%s@%s", m->id.source_uri, m->id.ref) : NULL;
+	char *where = ident_source_locator(&m->id);
 	char *comment = xasprintf("the agent (bin/profiling-agent) for linux-%s, commit %s, statically linked",
 				  arch, m->id.commit);
 

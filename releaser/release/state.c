@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "lib/common.h"
+#include "lib/text.h"
+#include "lib/url.h"
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/status.h"
@@ -18,6 +20,11 @@
 
 static void problem(struct release_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * a preflight refusal; names from outside in it (tags, branches, files,
+ * variables) may hold anything, so the message is kept terminal-safe
+ * (term_escape): info prints it, and release prints the first
+ */
 static void problem(struct release_state *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -28,7 +35,8 @@ static void problem(struct release_state *st, const char *fmt, ...)
 		die(EXIT_FAIL, "out of memory");
 	va_end(ap);
 	st->problems.items = xrealloc(st->problems.items, (st->problems.n + 1) * sizeof(char *));
-	st->problems.items[st->problems.n++] = msg;
+	st->problems.items[st->problems.n++] = term_escape(msg);
+	free(msg);
 }
 
 static void dirty_problem(struct release_state *st)
@@ -130,11 +138,30 @@ static int read_tagged(git_repository *repo, struct release_state *st, const str
 	return 0;
 }
 
+/* why name is not a branch name as git check-ref-format takes it (a phrase), or NULL */
+static const char *branch_name_bad(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (!utf8_valid(name, len))
+		return "it holds bytes that are not UTF-8";
+	for (p = name; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || strchr("~^:?*[\\", *p))
+			return "it holds a space, a control character, a backslash or one of ~^:?*[";
+	if (!len || name[0] == '-' || name[0] == '.' || name[0] == '/' || name[len - 1] == '/' ||
+	    name[len - 1] == '.' || strstr(name, "..") || strstr(name, "//") || strstr(name, "/.") ||
+	    strstr(name, "@{") || strstr(name, ".lock/") || (len >= 5 && !strcmp(name + len - 5, ".lock")) ||
+	    !strcmp(name, "@"))
+		return "git does not take it (git check-ref-format --branch)";
+	return NULL;
+}
+
 /* a snapshot: the branch from --branch, HEAD or $RELEASER_BRANCH decides the channel */
 static void read_untagged(struct release_state *st, const struct state_opts *o)
 {
 	const char *env = getenv("RELEASER_BRANCH");
-	const char *name = NULL;
+	const char *name = NULL, *bad;
 
 	if (o->branch && *o->branch) {
 		name = o->branch;
@@ -148,6 +175,11 @@ static void read_untagged(struct release_state *st, const struct state_opts *o)
 	}
 	if (name && !strncmp(name, "refs/heads/", 11))
 		name += 11;
+	if (name && (bad = branch_name_bad(name)) != NULL) {
+		problem(st, "branch '%s' (from %s) is not a branch name: %s (name another)", name, st->branch_from,
+			bad);
+		return;
+	}
 	st->branch = name ? xstrdup(name) : NULL;
 	st->channel = st->branch && !strcmp(st->branch, st->debug_branch) ? CHANNEL_DEBUG : CHANNEL_RELEASE;
 	if (!st->branch)
@@ -254,10 +286,15 @@ static void check_package_files(struct release_state *st, const struct settings 
 	}
 }
 
-/* who builds, and where the source comes from, for provenance: never a local path */
+/*
+ * who builds, and where the source comes from, for provenance: never a
+ * local path, and origin's URL as lib/url.h records it (no credentials)
+ */
 static void read_source_uri(git_repository *repo, struct release_state *st)
 {
 	char why[512], *url;
+	const char *bad;
+	int stripped;
 
 	if (builder_load(&st->builder, why, sizeof(why)) < 0)
 		problem(st, "%s", why);
@@ -265,11 +302,16 @@ static void read_source_uri(git_repository *repo, struct release_state *st)
 		st->source_uri = xstrdup(st->builder.source_uri);
 		return;
 	}
-	url = repo_remote_url(repo, "origin");
-	if (url && strstr(url, "://") && strncmp(url, "file://", 7))
-		st->source_uri = url;
-	else
-		free(url);
+	url = repo_remote_url(repo, DEFAULT_REMOTE);
+	if (url && !url_is_local(url)) {
+		st->source_uri = url_normalize(url, URL_REMOTE, &bad, &stripped);
+		if (!st->source_uri)
+			problem(st, "remote '%s' URL is not usable: %s (fix it with git remote set-url %s URL)",
+				DEFAULT_REMOTE, bad, DEFAULT_REMOTE);
+		else if (stripped)
+			warning("remote '%s' URL holds credentials: they are left out of the release", DEFAULT_REMOTE);
+	}
+	free(url);
 }
 
 /* the Go module's tag of a release-channel tag: it must name the same commit; -1 after a message */

@@ -23,7 +23,9 @@
  *   - a package.file of the settings that is not a file in the work tree;
  *   - a SOURCE_DATE_EPOCH that is not a number;
  *   - a builder or source that is not a URI, or GitHub Actions variables
- *     missing (release/builder.h);
+ *     missing (release/builder.h); an origin URL that is not usable
+ *     (lib/url.h; a local one is no source, and none is recorded);
+ *   - a branch name (--branch, HEAD's, $RELEASER_BRANCH) git would not take;
  *   - on the release channel, a Go module tag support/go/TAG that names
  *     another commit than TAG (git/gotag.h); a missing one is only shown.
  */
