@@ -138,7 +138,7 @@ TEST(git__guard_finds_outputs_in_a_tree_and_a_range)
 TEST(git__mirror_fast_forwards_and_checks_drift)
 {
 	git_repository *repo = fresh_repo();
-	struct mirror_opts o = { "main", "debug", NULL, NULL, 0, 0 };
+	struct mirror_opts o = { .main_branch = "main", .debug_branch = "debug" };
 	struct mirror_result r;
 	struct strlist allow = { 0 };
 	char main_id[OID_HEX_LEN + 1], debug_id[OID_HEX_LEN + 1];
@@ -236,7 +236,8 @@ TEST(git__debug_tag_adds_a_marker_signs_and_is_idempotent)
 	git_repository *repo = fresh_repo();
 	struct fake_signer f = { 0, 0, 1 };
 	struct tag_signer signer = { fake_prepare, fake_sign, &f };
-	struct debug_tag_opts o = { "v1.0.0", "main", "debug", &signer };
+	struct debug_tag_opts o = { .main_tag = "v1.0.0", .main_branch = "main", .debug_branch = "debug",
+				    .signer = &signer };
 	struct debug_tag_result r;
 	char tagged[OID_HEX_LEN + 1], head[OID_HEX_LEN + 1];
 
