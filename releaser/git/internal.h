@@ -125,9 +125,24 @@ int remote_fetch_branches(git_repository *repo, const char *remote_name, const c
 			  int *has);
 
 /*
+ * debug_start_message (mirror.c) is the whole message of the debug
+ * branch's first commit as releaser mirror --init writes it, for branch
+ * debug started from main_branch at parent (caller frees).
+ */
+char *debug_start_message(const char *debug, const char *main_branch, const git_oid *parent);
+
+/*
+ * debug_start_message_is (mirror.c) tells whether msg is exactly
+ * debug_start_message of some pair of branch names and parent. Returns 1
+ * or 0; msg is any text (a commit's message, from outside).
+ */
+int debug_start_message_is(const char *msg, const git_oid *parent);
+
+/*
  * debug_start_is (mirror.c) tells whether c is the first commit of the
  * debug branch as releaser mirror --init writes it: one parent, the
- * parent's tree, and exactly the message it writes. Returns 1 or 0.
+ * parent's tree, and exactly the message it writes. Returns 1 or 0; an
+ * unreadable parent counts as 0.
  */
 int debug_start_is(const git_commit *c);
 

@@ -367,8 +367,7 @@ static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
 #define START_SUBJECT "Start the debug branch '"
 #define START_FROM "' from '"
 
-/* the first commit's whole message (caller frees) */
-static char *start_message(const char *debug, const char *main_branch, const git_oid *parent)
+char *debug_start_message(const char *debug, const char *main_branch, const git_oid *parent)
 {
 	char sha[GIT_OID_HEXSZ + 1];
 
@@ -381,33 +380,45 @@ static char *start_message(const char *debug, const char *main_branch, const git
 			 debug, main_branch, debug, main_branch, sha, debug, main_branch, debug);
 }
 
-int debug_start_is(const git_commit *c)
+int debug_start_message_is(const char *msg, const git_oid *parent)
 {
-	const char *msg = git_commit_message_raw(c), *from, *end;
-	git_commit *parent = NULL;
-	char *debug = NULL, *main_branch = NULL, *want = NULL;
-	int ret = 0;
+	const char *names, *from, *end;
+	char *debug, *main_branch, *want;
+	int ret;
 
-	if (git_commit_parentcount(c) != 1 || strncmp(msg, START_SUBJECT, strlen(START_SUBJECT)))
+	if (strncmp(msg, START_SUBJECT, strlen(START_SUBJECT)))
 		return 0;
-	msg += strlen(START_SUBJECT);
+	names = msg + strlen(START_SUBJECT);
 	/* branch names hold no spaces, so "' from '" splits the subject */
-	from = strstr(msg, START_FROM);
-	end = strchr(msg, '\n');
-	if (!from || !end || from > end || end - from < (ptrdiff_t)strlen(START_FROM) + 1)
+	from = strstr(names, START_FROM);
+	end = strchr(names, '\n');
+	if (!from || !end || from > end || end - from < (ptrdiff_t)strlen(START_FROM) + 1 || end[-1] != '\'')
 		return 0;
-	debug = xasprintf("%.*s", (int)(from - msg), msg);
+	debug = xasprintf("%.*s", (int)(from - names), names);
 	from += strlen(START_FROM);
 	main_branch = xasprintf("%.*s", (int)(end - from - 1), from);
-	want = start_message(debug, main_branch, git_commit_parent_id(c, 0));
-	if (strcmp(git_commit_message_raw(c), want) || git_commit_parent(&parent, c, 0) < 0)
-		goto cleanup;
-	ret = git_oid_equal(git_commit_tree_id(c), git_commit_tree_id(parent));
-cleanup:
-	git_commit_free(parent);
+	want = debug_start_message(debug, main_branch, parent);
+	ret = !strcmp(msg, want);
 	free(want);
 	free(main_branch);
 	free(debug);
+	return ret;
+}
+
+int debug_start_is(const git_commit *c)
+{
+	git_commit *parent = NULL;
+	int ret = 0;
+
+	if (git_commit_parentcount(c) != 1 ||
+	    !debug_start_message_is(git_commit_message_raw(c), git_commit_parent_id(c, 0)))
+		return 0;
+	if (git_commit_parent(&parent, c, 0) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	ret = git_oid_equal(git_commit_tree_id(c), git_commit_tree_id(parent));
+	git_commit_free(parent);
 	return ret;
 }
 
@@ -417,7 +428,7 @@ static int start_commit(git_repository *repo, const struct mirror *m, git_oid *o
 	git_signature *author = NULL, *committer = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
-	char *message = start_message(m->debug_branch, m->main_branch, &m->main_id);
+	char *message = debug_start_message(m->debug_branch, m->main_branch, &m->main_id);
 	int ret = -1;
 
 	if (identity_get(repo, &author, &committer) < 0)
