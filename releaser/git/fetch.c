@@ -53,7 +53,7 @@ int remote_fetch_branches(git_repository *repo, const char *remote_name, const c
 	}
 	if (git_check(rc, "cannot read remote '%s'", remote_name) < 0 ||
 	    git_check(git_remote_connect(remote, GIT_DIRECTION_FETCH, &opts.callbacks, NULL, NULL),
-		      "cannot reach remote '%s'", remote_name) < 0 ||
+		      "cannot reach remote '%s' (check its URL: git remote get-url %s)", remote_name, remote_name) < 0 ||
 	    list_branches(remote, remote_name, branches, n, has) < 0)
 		goto cleanup;
 	git_remote_disconnect(remote);
@@ -64,7 +64,7 @@ int remote_fetch_branches(git_repository *repo, const char *remote_name, const c
 								 remote_name, branches[i]);
 	tries = 0;
 	if (specs.count && git_check(git_remote_fetch(remote, &specs, &opts, "releaser mirror: fetch"),
-				     "cannot fetch from '%s'", remote_name) < 0)
+				     "cannot fetch from '%s' (nothing was moved; run again)", remote_name) < 0)
 		goto cleanup;
 	ret = EXIT_OK;
 cleanup:
