@@ -5,8 +5,10 @@
 #   ci/mirror.sh [--remote NAME] [--fetch] [--push [--run-ci WORKFLOW]] [--report FILE]
 #
 # --remote NAME  the remote to fetch from and push to (default: origin)
-# --fetch        first fast-forward the local main and debug branches from
-#                the remote (HEAD is detached if it is on one of them)
+# --fetch        first fetch main and debug from the remote and bring the
+#                local branches up to them (releaser mirror --fetch: HEAD
+#                stays on its branch; a checked-out one moves with its work
+#                tree, when that is clean)
 # --push         push debug to the remote afterwards (never forced)
 # --run-ci WORKFLOW  after a push, start WORKFLOW (a workflow_dispatch one,
 #                such as ci.yml) on the debug branch with gh: a push made
@@ -16,7 +18,9 @@
 #
 # Exit codes: 0 done; 1 conflict, drift, debug behind, push rejected or the
 # workflow not started (each path reported as an error annotation); 2 bad
-# usage or setup.
+# usage or setup: with --fetch also no debug branch on the remote (start it
+# with releaser mirror --init --push), a local branch diverged from the
+# remote's, or a branch to move checked out with local changes.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -39,19 +43,14 @@ trap 'rm -rf "$tmp"' EXIT
 "$releaser" info --json >"$tmp/info.json"
 main=$(jq -r .main_branch "$tmp/info.json")
 debug=$(jq -r .debug_branch "$tmp/info.json")
-head=$(jq -r '.head_branch // empty' "$tmp/info.json")
 
-if [ "$fetch" = 1 ]; then
-	# git fetch does not move the branch checked out here
-	if [ "$head" = "$main" ] || [ "$head" = "$debug" ]; then
-		git checkout -q --detach
-	fi
-	ci_run "fetch $main and $debug from $remote" \
-		git fetch -q "$remote" "refs/heads/$main:refs/heads/$main" "refs/heads/$debug:refs/heads/$debug"
-fi
-
+# the releaser fetches and moves the local branches (--fetch), or not
 mirror() {
-	"$releaser" mirror --json >"$tmp/mirror.json"
+	if [ "$fetch" = 1 ]; then
+		"$releaser" mirror --fetch --remote "$remote" --json >"$tmp/mirror.json"
+	else
+		"$releaser" mirror --json >"$tmp/mirror.json"
+	fi
 }
 check() {
 	"$releaser" mirror --check --json >"$tmp/check.json"

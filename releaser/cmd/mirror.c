@@ -12,18 +12,27 @@
 #include "git/mirror.h"
 
 static const char usage_text[] =
-	"usage: releaser mirror [--main BRANCH] [--debug BRANCH] [--dry-run] [--push [--remote NAME]] [--json]\n"
+	"usage: releaser mirror [--main BRANCH] [--debug BRANCH] [--fetch] [--dry-run] [--push] [--remote NAME] [--json]\n"
 	"       releaser mirror --check [--main BRANCH] [--debug BRANCH] [--json]\n"
+	"       releaser mirror --init [--main BRANCH] [--debug BRANCH] [--dry-run] [--push] [--remote NAME] [--json]\n"
 	"\n"
 	"Brings the debug branch up to date with main: a fast-forward when debug has\n"
 	"nothing of its own, otherwise a merge commit of main into debug when it\n"
 	"merges cleanly. On a conflict nothing changes and the paths are listed.\n"
+	"HEAD stays on its branch; a branch checked out here moves with its index and\n"
+	"work tree, only when it has no local changes.\n"
 	"\n"
+	"  --init           the first day: create the debug branch from main, with a\n"
+	"                   first commit that changes no file (debug's own, so every\n"
+	"                   mirror is a merge); refused when debug exists\n"
+	"  --fetch          first fetch main and debug from the remote and bring the\n"
+	"                   local branches up to them (created or fast-forwarded);\n"
+	"                   refused when the remote has no debug branch (--init --push)\n"
 	"  --main BRANCH    the branch to follow (default: branch.main in releaser.conf)\n"
 	"  --debug BRANCH   the branch to update (default: branch.debug)\n"
 	"  --dry-run        say what would happen; change nothing\n"
 	"  --push           then push the debug branch to the remote (never forced)\n"
-	"  --remote NAME    the remote for --push (default: origin)\n"
+	"  --remote NAME    the remote for --fetch, --push and --init (default: origin)\n"
 	"  --check          change nothing; fail when debug is behind main or differs\n"
 	"                   from it outside mirror.allow (drift)\n"
 	"  --json           print the result as one JSON object\n"
@@ -34,14 +43,17 @@ static const char usage_text[] =
 	"and $RELEASER_COMMITTER_EMAIL (else the author).\n"
 	"\n"
 	"exit codes: 0 done (or --check found nothing), 1 conflict, drift, debug behind,\n"
-	"push rejected, or debug moved meanwhile, 2 bad usage or a missing branch,\n"
-	"remote or identity, or debug checked out with local changes\n";
+	"push rejected, the remote unreachable, or debug moved meanwhile, 2 bad usage or\n"
+	"a missing branch, remote or identity (--fetch: no debug branch on the remote),\n"
+	"a branch to move checked out with local changes, a local branch diverged from\n"
+	"the remote's, or (--init) debug exists already\n";
 
 static const struct option longopts[] = {
 	{ "main", required_argument, NULL, 'm' },  { "debug", required_argument, NULL, 'd' },
 	{ "remote", required_argument, NULL, 'r' }, { "push", no_argument, NULL, 'p' },
 	{ "dry-run", no_argument, NULL, 'n' },      { "check", no_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+	{ "init", no_argument, NULL, 'i' },         { "fetch", no_argument, NULL, 'f' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -62,6 +74,8 @@ static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const 
 		case 'p': push = 1; break;
 		case 'n': o->dry_run = 1; break;
 		case 'c': o->check = 1; break;
+		case 'i': o->init = 1; break;
+		case 'f': o->fetch = 1; break;
 		case 'j': *json = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: return cmd_bad_option(c, argv);
@@ -69,13 +83,19 @@ static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const 
 	}
 	if (optind < argc)
 		return error("unexpected argument '%s' (see releaser mirror --help)", argv[optind]), EXIT_USAGE;
-	if (o->check && (push || o->dry_run))
-		return error("--check only reads: run it without --push and --dry-run"), EXIT_USAGE;
+	if (o->check && (push || o->dry_run || o->fetch || o->init))
+		return error("--check only reads: run it without --push, --dry-run, --fetch and --init"), EXIT_USAGE;
+	if (o->init && o->fetch)
+		return error("--init creates the debug branch, --fetch updates it: give one"), EXIT_USAGE;
+	if (o->fetch && o->dry_run)
+		return error("--dry-run moves nothing, --fetch moves the local branches: fetch first (git fetch "
+			     "%s), then run --dry-run alone", remote), EXIT_USAGE;
 	if (!o->main_branch)
 		o->main_branch = s->main_branch;
 	if (!o->debug_branch)
 		o->debug_branch = s->debug_branch;
 	o->remote = push ? remote : NULL;
+	o->origin = remote;
 	o->allow = &s->mirror_allow;
 	return -1;
 }
@@ -96,6 +116,9 @@ static json_t *report_json(const struct mirror_opts *o, const struct mirror_resu
 	json_t *doc = json_object();
 
 	jset(doc, "main", json_pack("{s:s, s:s}", "branch", o->main_branch, "commit", r->main_commit));
+	if (r->fetched)
+		jset(doc, "fetched", json_pack("{s:s, s:s?, s:s?}", "remote", r->fetched, "main", r->main_moved,
+					       "debug", r->debug_moved));
 	jset(doc, "debug", json_pack("{s:s, s:s}", "branch", o->debug_branch, "commit", r->debug_commit));
 	jset(doc, "ahead", json_integer((json_int_t)r->ahead));
 	jset(doc, "behind", json_integer((json_int_t)r->behind));
@@ -121,9 +144,21 @@ static void print_list(const char *key, const struct strlist *l)
 		printf("%s: %s\n", key, l->items[i]);
 }
 
+/* "created from", "fast-forwarded to": how a local branch met the remote's */
+static const char *moved_how(const char *moved)
+{
+	return !strcmp(moved, "created") ? "created from" : "fast-forwarded to";
+}
+
 /* the report as "key: value" lines */
 static void report_print(const struct mirror_opts *o, const struct mirror_result *r)
 {
+	if (r->fetched)
+		printf("fetched: %s\n", r->fetched);
+	if (r->main_moved)
+		printf("updated: %s %s %s/%s\n", o->main_branch, moved_how(r->main_moved), r->fetched, o->main_branch);
+	if (r->debug_moved)
+		printf("updated: %s %s %s/%s\n", o->debug_branch, moved_how(r->debug_moved), r->fetched, o->debug_branch);
 	printf("main: %s %.12s\ndebug: %s %.12s\nahead: %zu\nbehind: %zu\nanalysis: %s\n", o->main_branch,
 	       r->main_commit, o->debug_branch, r->debug_commit, r->ahead, r->behind,
 	       mirror_analysis_name(r->analysis));

@@ -17,7 +17,7 @@
 #include "sign/tagsign.h"
 
 static const char usage_text[] =
-	"usage: releaser tag [--sign-key FILE] VERSION\n"
+	"usage: releaser tag [--late] [--sign-key FILE] VERSION\n"
 	"       releaser tag --go [--sign-key FILE] VERSION\n"
 	"       releaser tag --allowed-signers PUBKEY\n"
 	"\n"
@@ -28,11 +28,18 @@ static const char usage_text[] =
 	"added on it first, so the two tags never name the same commit. The tag\n"
 	"message records main's tag and commit. Running it again is a no-op.\n"
 	"\n"
+	"When the debug branch moved past VERSION without a commit of its own (it was\n"
+	"fast-forwarded beyond the tagged commit), it is refused; --late then puts the\n"
+	"marker commit on VERSION's commit and brings it into the debug branch with a\n"
+	"merge commit that changes no file: debug only moves forward, no force-push.\n"
+	"\n"
 	"With --go, from any branch: creates the annotated tag support/go/VERSION on\n"
 	"the commit main's release tag VERSION names, the version under which the go\n"
 	"command finds the Go module in support/go. Running it again is a no-op.\n"
 	"\n"
 	"  --go             tag the Go module of release VERSION (support/go/VERSION)\n"
+	"  --late           the debug branch moved past VERSION: tag a marker on VERSION's\n"
+	"                   commit and merge it into the debug branch (see above)\n"
 	"  --sign-key FILE  sign the tag with the release key (minisign format): an SSH\n"
 	"                   signature that git verify-tag checks with gpg.format=ssh\n"
 	"  --allowed-signers PUBKEY\n"
@@ -47,6 +54,7 @@ static const char usage_text[] =
 	"exit codes: 0 tagged (or already tagged there), 1 the tag or branch changed\n"
 	"meanwhile, or writing failed, 2 bad usage, not on the debug branch, local\n"
 	"changes, main's tag missing or not in the debug branch (--go: not on main),\n"
+	"the debug branch moved past it (without --late),\n"
 	"the debug tag (--go: the Go module's tag) exists elsewhere, or the key\n"
 	"cannot be used (missing, readable by others, wrong password)\n";
 
@@ -54,6 +62,7 @@ static const struct option longopts[] = {
 	{ "sign-key", required_argument, NULL, 'k' },
 	{ "allowed-signers", required_argument, NULL, 'a' },
 	{ "go", no_argument, NULL, 'g' },
+	{ "late", no_argument, NULL, 'l' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,6 +72,7 @@ struct tag_opts {
 	const char *key;      /* --sign-key */
 	const char *pubkey;   /* --allowed-signers */
 	int go;               /* --go */
+	int late;             /* --late */
 };
 
 /* parse fills *o; returns -1 to go on, or the exit code to return now */
@@ -77,6 +87,7 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 		case 'k': o->key = optarg; break;
 		case 'a': o->pubkey = optarg; break;
 		case 'g': o->go = 1; break;
+		case 'l': o->late = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: return cmd_bad_option(c, argv);
 		}
@@ -88,6 +99,8 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 			return error("--allowed-signers takes no version"), EXIT_USAGE;
 		return -1;
 	}
+	if (o->late && o->go)
+		return error("--late is for debug tags, --go for the Go module's: give one"), EXIT_USAGE;
 	if (argc - optind != 1)
 		return error("give one version, main's tag (releaser tag v1.0.1)"), EXIT_USAGE;
 	o->version = argv[optind];
@@ -184,12 +197,15 @@ int cmd_tag(int argc, char **argv, struct context *ctx)
 	to.main_branch = ctx->settings.main_branch;
 	to.debug_branch = ctx->settings.debug_branch;
 	to.signer = o.key ? &signer : NULL;
+	to.late = o.late;
 	ret = debug_tag_run(ctx->repo, &to, &r);
 	if (ret == EXIT_OK) {
 		if (!r.created)
 			note("tag '%s' already names %.12s: nothing to do", r.debug_tag, r.commit);
 		printf("tag: %s\ncommit: %s\nmain-tag: %s\nmain-commit: %s\nmarker: %s\nresult: %s\n", r.debug_tag,
 		       r.commit, o.version, r.main_commit, r.marker ? "yes" : "no", r.created ? "created" : "exists");
+		if (r.merge[0])
+			printf("merge: %s\n", r.merge);
 	}
 	debug_tag_result_release(&r);
 	sign_key_free(ks.key);

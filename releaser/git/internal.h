@@ -104,6 +104,48 @@ int push_branch(git_repository *repo, const char *remote_name, const char *branc
  */
 int debug_marker_is(const git_commit *c);
 
+/*
+ * remote_credentials (push.c) answers libgit2's credentials callback for
+ * pushes and fetches alike: over HTTPS $RELEASER_PUSH_TOKEN (user
+ * $RELEASER_PUSH_USER, default "x-access-token"), over SSH the ssh-agent;
+ * *tries counts the calls, so a refused answer is not offered again.
+ */
+int remote_credentials(git_credential **out, const char *user_from_url, unsigned int allowed, int *tries);
+
+/*
+ * remote_fetch_branches (fetch.c) asks remote_name which of the n branches
+ * it has (has[i] = 1 or 0) and fetches those into
+ * refs/remotes/<remote_name>/<branch>, as git fetch updates remote-tracking
+ * refs (forced; tags pointing into what was fetched come along). Local
+ * branches, HEAD, the index and the work tree are never touched. Returns 0,
+ * or an exit code after one message: EXIT_USAGE when there is no such
+ * remote, EXIT_FAIL when it cannot be reached or the fetch failed.
+ */
+int remote_fetch_branches(git_repository *repo, const char *remote_name, const char *const *branches, size_t n,
+			  int *has);
+
+/*
+ * debug_start_message (mirror.c) is the whole message of the debug
+ * branch's first commit as releaser mirror --init writes it, for branch
+ * debug started from main_branch at parent (caller frees).
+ */
+char *debug_start_message(const char *debug, const char *main_branch, const git_oid *parent);
+
+/*
+ * debug_start_message_is (mirror.c) tells whether msg is exactly
+ * debug_start_message of some pair of branch names and parent. Returns 1
+ * or 0; msg is any text (a commit's message, from outside).
+ */
+int debug_start_message_is(const char *msg, const git_oid *parent);
+
+/*
+ * debug_start_is (mirror.c) tells whether c is the first commit of the
+ * debug branch as releaser mirror --init writes it: one parent, the
+ * parent's tree, and exactly the message it writes. Returns 1 or 0; an
+ * unreadable parent counts as 0.
+ */
+int debug_start_is(const git_commit *c);
+
 struct strlist;
 
 /*

@@ -2,6 +2,7 @@
 #include "git/mirror.h"
 
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@ const char *mirror_analysis_name(enum mirror_analysis a)
 		return "up-to-date";
 	case MIRROR_FAST_FORWARD:
 		return "fast-forward";
+	case MIRROR_INIT:
+		return "init";
 	case MIRROR_MERGE:
 		break;
 	}
@@ -64,7 +67,8 @@ static int mirror_inspect(git_repository *repo, const char *main_branch, const c
 		error("main and debug are both '%s': name two branches (--main, --debug)", main_branch);
 		return EXIT_USAGE;
 	}
-	hint = xasprintf("fetch it, or create it from '%s' (git branch %s %s)", main_branch, debug_branch, main_branch);
+	hint = xasprintf("fetch it (releaser mirror --fetch), or start it from '%s' (releaser mirror --init)",
+			 main_branch);
 	rc = resolve(repo, main_branch, "fetch it, or name the main branch (--main, or branch.main in releaser.conf)",
 		     &m->main_id);
 	if (rc == 0)
@@ -188,14 +192,14 @@ static void test_pause(void)
 	close(fd);
 }
 
-/* whether debug is HEAD here (1), checked out in another work tree (2), or neither (0) */
-static int checked_out(git_repository *repo, const struct mirror *m, int *where)
+/* whether refname is HEAD here (1), checked out in another work tree (2), or neither (0) */
+static int checked_out(git_repository *repo, const char *refname, int *where)
 {
 	git_reference *ref = NULL;
 	int rc;
 
 	*where = 0;
-	if (git_check(git_reference_lookup(&ref, repo, m->debug_ref), "cannot read '%s'", m->debug_ref) < 0)
+	if (git_check(git_reference_lookup(&ref, repo, refname), "cannot read '%s'", refname) < 0)
 		return -1;
 	rc = git_branch_is_head(ref);
 	if (rc == 1 && !git_repository_is_bare(repo))
@@ -244,7 +248,7 @@ static int mirror_apply(git_repository *repo, struct mirror *m)
 
 	if (git_oid_equal(&m->result, &m->debug_id))
 		return EXIT_OK;
-	if (checked_out(repo, m, &where) < 0)
+	if (checked_out(repo, m->debug_ref, &where) < 0)
 		return EXIT_FAIL;
 	if (where == 2) {
 		error("'%s' is checked out in another work tree: mirror from there, or switch it to another "
@@ -349,12 +353,386 @@ cleanup:
 	return ret;
 }
 
+/* whether a contains b (a is b or descends from it) */
+static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
+{
+	return git_oid_equal(a, b) || git_graph_descendant_of(repo, a, b) == 1;
+}
+
+/*
+ * The first day of the debug branch (--init): its first commit, on main's
+ * commit with main's tree, so that debug has a commit of its own.
+ */
+
+#define START_SUBJECT "Start the debug branch '"
+#define START_FROM "' from '"
+
+char *debug_start_message(const char *debug, const char *main_branch, const git_oid *parent)
+{
+	char sha[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(sha, sizeof(sha), parent);
+	return xasprintf(START_SUBJECT "%s" START_FROM "%s'\n\n"
+			 "'%s' follows '%s' from %s.\n"
+			 "This commit changes no file: it gives '%s' a commit of its own,\n"
+			 "so that mirrors of '%s' are merges and every debug release tag\n"
+			 "names a commit of '%s'.\n",
+			 debug, main_branch, debug, main_branch, sha, debug, main_branch, debug);
+}
+
+int debug_start_message_is(const char *msg, const git_oid *parent)
+{
+	const char *names, *from, *end;
+	char *debug, *main_branch, *want;
+	int ret;
+
+	if (strncmp(msg, START_SUBJECT, strlen(START_SUBJECT)))
+		return 0;
+	names = msg + strlen(START_SUBJECT);
+	/* branch names hold no spaces, so "' from '" splits the subject */
+	from = strstr(names, START_FROM);
+	end = strchr(names, '\n');
+	if (!from || !end || from > end || end - from < (ptrdiff_t)strlen(START_FROM) + 1 || end[-1] != '\'')
+		return 0;
+	debug = xasprintf("%.*s", (int)(from - names), names);
+	from += strlen(START_FROM);
+	main_branch = xasprintf("%.*s", (int)(end - from - 1), from);
+	want = debug_start_message(debug, main_branch, parent);
+	ret = !strcmp(msg, want);
+	free(want);
+	free(main_branch);
+	free(debug);
+	return ret;
+}
+
+int debug_start_is(const git_commit *c)
+{
+	git_commit *parent = NULL;
+	int ret = 0;
+
+	if (git_commit_parentcount(c) != 1 ||
+	    !debug_start_message_is(git_commit_message_raw(c), git_commit_parent_id(c, 0)))
+		return 0;
+	if (git_commit_parent(&parent, c, 0) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	ret = git_oid_equal(git_commit_tree_id(c), git_commit_tree_id(parent));
+	git_commit_free(parent);
+	return ret;
+}
+
+/* write (moving no ref) debug's first commit on top of main; 0 or -1 after a message */
+static int start_commit(git_repository *repo, const struct mirror *m, git_oid *out)
+{
+	git_signature *author = NULL, *committer = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL;
+	char *message = debug_start_message(m->debug_branch, m->main_branch, &m->main_id);
+	int ret = -1;
+
+	if (identity_get(repo, &author, &committer) < 0)
+		goto cleanup;
+	if (git_check(git_commit_lookup(&parent, repo, &m->main_id), "cannot read '%s'", m->main_branch) < 0 ||
+	    git_check(git_commit_tree(&tree, parent), "cannot read the tree of '%s'", m->main_branch) < 0 ||
+	    git_check(git_commit_create_v(out, repo, NULL, author, committer, NULL, message, tree, 1, parent),
+		      "cannot write the first commit of '%s'", m->debug_branch) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(message);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_signature_free(committer);
+	git_signature_free(author);
+	return ret;
+}
+
+/* with a push: the remote has main, holding ours, and no debug yet; returns 0 or an exit code after a message */
+static int init_check_remote(git_repository *repo, const struct mirror *m, const char *remote)
+{
+	const char *names[2] = { m->main_branch, m->debug_branch };
+	char *ref;
+	git_oid theirs;
+	int has[2], rc;
+
+	if ((rc = remote_fetch_branches(repo, remote, names, 2, has)) != EXIT_OK)
+		return rc;
+	if (has[1])
+		return error("branch '%s' exists on '%s' already: it starts only once; mirror it "
+			     "(ci/mirror.sh --fetch --push)", m->debug_branch, remote), EXIT_USAGE;
+	if (!has[0])
+		return error("no branch '%s' on '%s': push it first (git push %s %s)", m->main_branch, remote, remote,
+			     m->main_branch), EXIT_USAGE;
+	ref = xasprintf("refs/remotes/%s/%s", remote, m->main_branch);
+	rc = commit_resolve_oid(repo, ref, &theirs);
+	free(ref);
+	if (rc != 0)
+		return EXIT_FAIL;
+	if (!contains(repo, &theirs, &m->main_id))
+		return error("local '%s' has commits that '%s' lacks: push them first (git push %s %s)",
+			     m->main_branch, remote, remote, m->main_branch), EXIT_USAGE;
+	return EXIT_OK;
+}
+
+/* undo init after a failed push: remove debug if it still holds our commit */
+static void init_undo(git_repository *repo, const struct mirror *m, const char *remote)
+{
+	git_reference *ref = NULL;
+
+	if (git_reference_lookup(&ref, repo, m->debug_ref) == 0 && git_reference_target(ref) &&
+	    git_oid_equal(git_reference_target(ref), &m->result) && git_reference_delete(ref) == 0) {
+		git_reference_free(ref);
+		return;
+	}
+	git_reference_free(ref);
+	warning("'%s' was created here but not pushed: push it (git push %s %s) or delete it (git branch -D %s)",
+		m->debug_branch, remote, m->debug_branch, m->debug_branch);
+}
+
+/* --init: create debug from main with its first commit, then push it; fills r */
+static int mirror_init(git_repository *repo, const struct mirror_opts *o, struct mirror *m, struct mirror_result *r)
+{
+	const char *origin = o->origin ? o->origin : "origin";
+	char *tracking = NULL;
+	git_oid id;
+	int rc, ret = EXIT_USAGE;
+
+	memset(m, 0, sizeof(*m));
+	m->main_branch = o->main_branch;
+	m->debug_branch = o->debug_branch;
+	m->debug_ref = xasprintf("refs/heads/%s", o->debug_branch);
+	m->analysis = MIRROR_INIT;
+	if (!strcmp(o->main_branch, o->debug_branch)) {
+		error("main and debug are both '%s': name two branches (--main, --debug)", o->main_branch);
+		goto cleanup;
+	}
+	if ((ret = resolve(repo, o->main_branch, "fetch it, or name the main branch (--main, or branch.main in "
+				      "releaser.conf)", &m->main_id)) != 0)
+		goto cleanup;
+	ret = EXIT_USAGE;
+	rc = branch_resolve(repo, o->debug_branch, &id);
+	if (rc == 0) {
+		error("branch '%s' exists already: it starts only once; bring it up to date with releaser mirror",
+		      o->debug_branch);
+		goto cleanup;
+	}
+	if (rc != 1) {
+		ret = rc == BRANCH_INVALID ? EXIT_USAGE : EXIT_FAIL;
+		goto cleanup;
+	}
+	tracking = xasprintf("refs/remotes/%s/%s", origin, o->debug_branch);
+	rc = commit_resolve_oid(repo, tracking, &id);
+	if (rc == 0) {
+		error("branch '%s' exists on '%s' (%s/%s): take it (git branch %s %s/%s) and mirror it", o->debug_branch,
+		      origin, origin, o->debug_branch, o->debug_branch, origin, o->debug_branch);
+		goto cleanup;
+	}
+	if (rc < 0 || (o->remote && !o->dry_run && (ret = init_check_remote(repo, m, o->remote)) != EXIT_OK))
+		goto cleanup;
+	r->inspected = 1;
+	git_oid_tostr(r->main_commit, sizeof(r->main_commit), &m->main_id);
+	r->analysis = MIRROR_INIT;
+	if (o->dry_run) {
+		r->result = "would-create";
+		ret = EXIT_OK;
+		goto cleanup;
+	}
+	ret = EXIT_USAGE;
+	if (start_commit(repo, m, &m->result) < 0)
+		goto cleanup;
+	ret = EXIT_FAIL;
+	if (ref_create(repo, m->debug_ref, &m->result, "releaser mirror --init") != 0)
+		goto cleanup;
+	git_oid_tostr(r->commit, sizeof(r->commit), &m->result);
+	git_oid_tostr(r->debug_commit, sizeof(r->debug_commit), &m->result);
+	r->ahead = 1;
+	r->result = "created";
+	if (o->remote) {
+		if ((ret = push_branch(repo, o->remote, o->debug_branch)) != EXIT_OK) {
+			init_undo(repo, m, o->remote);
+			r->result = "failed";
+			r->commit[0] = '\0';
+			goto cleanup;
+		}
+		r->pushed = o->remote;
+	}
+	ret = EXIT_OK;
+cleanup:
+	free(tracking);
+	return ret;
+}
+
+/*
+ * --fetch: the local main and debug brought up to the remote's, each a
+ * plan first (nothing moves until both are known to be movable), then the
+ * moves.
+ */
+struct sync {
+	const char *branch;
+	char *ref, *tracking;   /* refs/heads/<branch>, refs/remotes/<remote>/<branch> */
+	git_oid local, remote;
+	int exists;             /* the local branch exists */
+	int move;               /* it moves (or is created) to the remote's */
+	int where;              /* checked out: 1 here, 2 in another work tree */
+};
+
+/* plan one branch against its remote-tracking ref; returns 0 or an exit code after a message */
+static int sync_plan_one(git_repository *repo, const char *remote, struct sync *s)
+{
+	int rc;
+
+	s->ref = xasprintf("refs/heads/%s", s->branch);
+	s->tracking = xasprintf("refs/remotes/%s/%s", remote, s->branch);
+	if (commit_resolve_oid(repo, s->tracking, &s->remote) != 0)
+		return error("cannot read '%s' after fetching it", s->tracking), EXIT_FAIL;
+	rc = branch_resolve(repo, s->branch, &s->local);
+	if (rc == BRANCH_INVALID)
+		return EXIT_USAGE;
+	if (rc < 0)
+		return EXIT_FAIL;
+	s->exists = rc == 0;
+	if (!s->exists) {
+		s->move = 1;
+		return 0;
+	}
+	if (contains(repo, &s->local, &s->remote))
+		return 0; /* up to date, or ahead: its own commits go out with the push */
+	if (!contains(repo, &s->remote, &s->local))
+		return error("local '%s' and '%s/%s' have diverged: merge them (git checkout %s && git merge %s/%s), "
+			     "then run again", s->branch, remote, s->branch, s->branch, remote, s->branch), EXIT_USAGE;
+	s->move = 1;
+	return checked_out(repo, s->ref, &s->where) < 0 ? EXIT_FAIL : 0;
+}
+
+/*
+ * both plans, and whether each branch can move: a branch moves when it is
+ * behind the remote's, and debug too when the mirror will move it; one
+ * checked out elsewhere, or here with local changes, stops everything
+ */
+static int sync_plan(git_repository *repo, const char *remote, struct sync s[2])
+{
+	const char *names[2] = { s[0].branch, s[1].branch };
+	const git_oid *main_after, *debug_after;
+	int has[2], moves, rc, i;
+
+	if ((rc = remote_fetch_branches(repo, remote, names, 2, has)) != EXIT_OK)
+		return rc;
+	if (!has[0])
+		return error("no branch '%s' on '%s': push it (git push %s %s), or name the main branch (--main)",
+			     names[0], remote, remote, names[0]), EXIT_USAGE;
+	if (!has[1])
+		return error("no branch '%s' on '%s': start it with releaser mirror --init --push (RELEASING.md, "
+			     "The first day of the debug branch)", names[1], remote), EXIT_USAGE;
+	for (i = 0; i < 2; i++)
+		if ((rc = sync_plan_one(repo, remote, &s[i])) != 0)
+			return rc;
+	main_after = s[0].move ? &s[0].remote : &s[0].local;
+	debug_after = s[1].move ? &s[1].remote : &s[1].local;
+	for (i = 0; i < 2; i++) {
+		moves = s[i].move || (i == 1 && !contains(repo, debug_after, main_after));
+		if (!moves || !s[i].exists)
+			continue;
+		if (!s[i].move && checked_out(repo, s[i].ref, &s[i].where) < 0)
+			return EXIT_FAIL;
+		if (s[i].where == 2)
+			return error("'%s' is checked out in another work tree: update it there (git merge --ff-only "
+				     "%s/%s), or switch it to another branch", s[i].branch, remote, s[i].branch),
+			       EXIT_USAGE;
+		if (s[i].where == 1 && (rc = status_list(repo, 0, NULL)) != 0) {
+			if (rc > 0)
+				error("'%s' is checked out and has local changes: commit or stash them first (nothing "
+				      "was moved)", s[i].branch);
+			return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+/* move one planned branch (its index and work tree with it when checked out here); 0 or -1 after a message */
+static int sync_move(git_repository *repo, const struct sync *s, const git_oid *from, const git_oid *to,
+		     int create)
+{
+	int rc;
+
+	if (s->where == 1 && checkout(repo, from, to) < 0)
+		return -1;
+	rc = create ? ref_create(repo, s->ref, to, "releaser mirror: from the remote")
+		    : ref_move(repo, s->ref, to, from, "releaser mirror: fast-forward to the remote's");
+	if (rc != 0 && s->where == 1 && checkout(repo, to, from) < 0)
+		warning("the work tree of '%s' may show the fetched files: run git checkout -- .", s->branch);
+	return rc != 0 ? -1 : 0;
+}
+
+/* carry the plans out; on a failure the branches moved before are put back; returns 0 or EXIT_FAIL */
+static int sync_apply(git_repository *repo, struct sync s[2], struct mirror_result *r)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!s[i].move)
+			continue;
+		if (sync_move(repo, &s[i], &s[i].local, &s[i].remote, !s[i].exists) == 0)
+			continue;
+		if (i == 1 && s[0].move) {
+			if (s[0].exists && sync_move(repo, &s[0], &s[0].remote, &s[0].local, 0) < 0)
+				warning("'%s' stays at the remote's commit", s[0].branch);
+			else if (!s[0].exists)
+				git_reference_remove(repo, s[0].ref);
+		}
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < 2; i++) {
+		if (!s[i].move)
+			continue;
+		if (i == 0)
+			r->main_moved = s[i].exists ? "fast-forwarded" : "created";
+		else
+			r->debug_moved = s[i].exists ? "fast-forwarded" : "created";
+	}
+	return 0;
+}
+
+/* --fetch: fetch both branches, then bring the local ones up to them */
+static int mirror_fetch(git_repository *repo, const struct mirror_opts *o, struct mirror_result *r)
+{
+	const char *remote = o->origin ? o->origin : "origin";
+	struct sync s[2];
+	int ret, i;
+
+	memset(s, 0, sizeof(s));
+	s[0].branch = o->main_branch;
+	s[1].branch = o->debug_branch;
+	if (!strcmp(o->main_branch, o->debug_branch)) {
+		error("main and debug are both '%s': name two branches (--main, --debug)", o->main_branch);
+		return EXIT_USAGE;
+	}
+	ret = sync_plan(repo, remote, s);
+	if (ret == 0)
+		ret = sync_apply(repo, s, r);
+	if (ret == 0)
+		r->fetched = remote;
+	for (i = 0; i < 2; i++) {
+		free(s[i].ref);
+		free(s[i].tracking);
+	}
+	return ret;
+}
+
 int mirror_run(git_repository *repo, const struct mirror_opts *o, struct mirror_result *r)
 {
 	struct mirror m;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	if (o->init) {
+		ret = mirror_init(repo, o, &m, r);
+		goto cleanup;
+	}
+	if (o->fetch && (ret = mirror_fetch(repo, o, r)) != 0) {
+		memset(&m, 0, sizeof(m));
+		goto cleanup;
+	}
 	ret = mirror_inspect(repo, o->main_branch, o->debug_branch, &m);
 	if (ret != 0)
 		goto cleanup;

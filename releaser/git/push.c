@@ -46,21 +46,27 @@ static int update_reference(const char *refname, const char *status, void *paylo
 	return -1;
 }
 
-static int credentials(git_credential **out, const char *url, const char *user_from_url,
-		       unsigned int allowed, void *payload)
+int remote_credentials(git_credential **out, const char *user_from_url, unsigned int allowed, int *tries)
 {
-	struct push_state *st = payload;
 	const char *token = getenv("RELEASER_PUSH_TOKEN");
 	const char *user = getenv("RELEASER_PUSH_USER");
 
-	(void)url;
-	if (st->credential_tries++ > 0)
+	if ((*tries)++ > 0)
 		return GIT_PASSTHROUGH; /* the first answer was refused: do not loop */
 	if ((allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) && token && *token)
 		return git_credential_userpass_plaintext_new(out, user && *user ? user : "x-access-token", token);
 	if (allowed & GIT_CREDENTIAL_SSH_KEY)
 		return git_credential_ssh_key_from_agent(out, user_from_url ? user_from_url : "git");
 	return GIT_PASSTHROUGH;
+}
+
+static int credentials(git_credential **out, const char *url, const char *user_from_url,
+		       unsigned int allowed, void *payload)
+{
+	struct push_state *st = payload;
+
+	(void)url;
+	return remote_credentials(out, user_from_url, allowed, &st->credential_tries);
 }
 
 int push_branch(git_repository *repo, const char *remote_name, const char *branch)

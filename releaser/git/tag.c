@@ -17,7 +17,9 @@ struct tag_job {
 	const char *debug_tag;
 	char *main_ref, *debug_ref, *branch_ref;
 	git_oid tagged, main_head, head, target;
-	int marker; /* target is a new marker commit on top of head */
+	int marker; /* target is a new marker commit on top of head (late: of tagged) */
+	int late;   /* debug moved past tagged: the marker is merged into debug */
+	git_oid merge; /* late: the merge commit debug moves to */
 };
 
 /* whether a contains b (a is b or descends from it) */
@@ -84,6 +86,8 @@ int debug_marker_is(const git_commit *c)
 	size_t len;
 	int ret = 0;
 
+	if (debug_start_is(c))
+		return 1;
 	if (git_commit_parentcount(c) != 1 || strncmp(msg, MARKER_SUBJECT, strlen(MARKER_SUBJECT)))
 		return 0;
 	msg += strlen(MARKER_SUBJECT);
@@ -125,6 +129,41 @@ cleanup:
 	free(message);
 	git_tree_free(tree);
 	git_commit_free(parent);
+	return ret;
+}
+
+/*
+ * late: the merge commit (parents head and the marker, head's tree: the
+ * marker changes nothing of it) that brings the marker into debug; written
+ * without moving a ref; 0 or -1 after a message
+ */
+static int late_merge(git_repository *repo, struct tag_job *j, const git_signature *committer)
+{
+	git_commit *ours = NULL, *marker = NULL;
+	git_tree *tree = NULL;
+	char sha[GIT_OID_HEXSZ + 1];
+	char *message;
+	int ret = -1;
+
+	git_oid_tostr(sha, sizeof(sha), &j->tagged);
+	message = xasprintf("Merge the marker of %s into %s\n\n"
+			    "'%s' had moved past %s (%s) without a commit of its own;\n"
+			    "this merge brings in the marker commit that %s names.\n"
+			    "It changes no file.\n",
+			    j->debug_tag, j->o->debug_branch, j->o->debug_branch, j->o->main_tag, sha, j->debug_tag);
+	if (git_check(git_commit_lookup(&ours, repo, &j->head), "cannot read the debug branch's commit") < 0 ||
+	    git_check(git_commit_lookup(&marker, repo, &j->target), "cannot read the marker commit") < 0 ||
+	    git_check(git_commit_tree(&tree, ours), "cannot read the debug branch's tree") < 0 ||
+	    git_check(git_commit_create_v(&j->merge, repo, NULL, committer, committer, NULL, message, tree, 2, ours,
+					  marker),
+		      "cannot write the merge commit") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	free(message);
+	git_tree_free(tree);
+	git_commit_free(marker);
+	git_commit_free(ours);
 	return ret;
 }
 
@@ -191,6 +230,26 @@ static int check_main_tag(git_repository *repo, struct tag_job *j)
 	return EXIT_OK;
 }
 
+/* whether id is the marker of this release: on the tagged commit, and in debug */
+static int is_own_marker(git_repository *repo, const struct tag_job *j, const git_oid *id)
+{
+	git_commit *c = NULL;
+	char *want;
+	int ret = 0;
+
+	if (git_commit_lookup(&c, repo, id) < 0) {
+		git_error_clear();
+		return 0;
+	}
+	want = marker_message(j->debug_tag, j->o->main_tag, &j->tagged);
+	if (git_commit_parentcount(c) == 1 && git_oid_equal(git_commit_parent_id(c, 0), &j->tagged) &&
+	    !strcmp(git_commit_message_raw(c), want) && debug_marker_is(c))
+		ret = contains(repo, &j->head, id);
+	free(want);
+	git_commit_free(c);
+	return ret;
+}
+
 /* where the tag goes, and whether it is there already (*done); returns 0 or an exit code after a message */
 static int choose_target(git_repository *repo, struct tag_job *j, int *done)
 {
@@ -202,19 +261,25 @@ static int choose_target(git_repository *repo, struct tag_job *j, int *done)
 	rc = debug_tag_target(repo, &j->head, &j->main_head, &j->tagged, &j->target);
 	if (rc < 0)
 		return EXIT_FAIL;
-	if (rc == DEBUG_TAG_PAST)
-		return error("'%s' moved past '%s' without a commit of its own: tag a debug release right after "
-			     "mirroring its release (see RELEASING.md)", j->o->debug_branch, j->o->main_tag), EXIT_USAGE;
 	j->marker = rc == DEBUG_TAG_MARKER;
+	j->late = rc == DEBUG_TAG_PAST;
+	if (j->late)
+		j->marker = 1;
 	rc = commit_resolve_oid(repo, j->debug_ref, &existing);
 	if (rc < 0)
 		return EXIT_FAIL;
-	if (rc > 0)
-		return EXIT_OK;
-	if (!j->marker && git_oid_equal(&existing, &j->target)) {
+	if (rc == 0 && ((!j->marker && git_oid_equal(&existing, &j->target)) || is_own_marker(repo, j, &existing))) {
+		git_oid_cpy(&j->target, &existing);
+		j->marker = j->late = 0;
 		*done = 1;
 		return EXIT_OK;
 	}
+	if (j->late && !j->o->late)
+		return error("'%s' moved past '%s' without a commit of its own: tag it with releaser tag --late %s "
+			     "(RELEASING.md, When debug moved past the release)", j->o->debug_branch, j->o->main_tag,
+			     j->o->main_tag), EXIT_USAGE;
+	if (rc > 0)
+		return EXIT_OK;
 	oid_short(&existing, sha);
 	return error("tag '%s' already exists on %s: delete it (git tag -d %s) if it is wrong", j->debug_tag, sha,
 		     j->debug_tag), EXIT_USAGE;
@@ -276,7 +341,7 @@ cleanup:
 static int create(git_repository *repo, struct tag_job *j)
 {
 	git_signature *tagger = NULL;
-	git_oid tag_id;
+	git_oid tag_id, tip;
 	char *log = NULL;
 	int rc, ret = EXIT_FAIL;
 
@@ -284,16 +349,20 @@ static int create(git_repository *repo, struct tag_job *j)
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
-	if (j->marker && debug_tag_marker(repo, &j->head, j->debug_tag, j->o->main_tag, tagger, &j->target) < 0)
+	if (j->marker && debug_tag_marker(repo, j->late ? &j->tagged : &j->head, j->debug_tag, j->o->main_tag,
+					  tagger, &j->target) < 0)
 		goto cleanup;
+	if (j->late && late_merge(repo, j, tagger) < 0)
+		goto cleanup;
+	git_oid_cpy(&tip, j->late ? &j->merge : &j->target);
 	if (write_tag(repo, j, tagger, &tag_id) < 0)
 		goto cleanup;
 	log = xasprintf("releaser tag: mark %s", j->debug_tag);
-	if (j->marker && ref_move(repo, j->branch_ref, &j->target, &j->head, log) != 0)
+	if (j->marker && ref_move(repo, j->branch_ref, &tip, &j->head, log) != 0)
 		goto cleanup;
 	rc = ref_create(repo, j->debug_ref, &tag_id, log);
 	if (rc != 0) {
-		if (j->marker && ref_move(repo, j->branch_ref, &j->head, &j->target, "releaser tag: undo marker") != 0)
+		if (j->marker && ref_move(repo, j->branch_ref, &j->head, &tip, "releaser tag: undo marker") != 0)
 			warning("'%s' keeps the marker commit: reset it (git reset --keep HEAD~1)", j->o->debug_branch);
 		goto cleanup;
 	}
@@ -327,6 +396,8 @@ int debug_tag_run(git_repository *repo, const struct debug_tag_opts *o, struct d
 		goto cleanup;
 	r->created = !done;
 	r->marker = j.marker;
+	if (j.late && !done)
+		git_oid_tostr(r->merge, sizeof(r->merge), &j.merge);
 	git_oid_tostr(r->commit, sizeof(r->commit), &j.target);
 	git_oid_tostr(r->main_commit, sizeof(r->main_commit), &j.tagged);
 cleanup:

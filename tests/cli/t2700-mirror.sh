@@ -181,7 +181,7 @@ test_expect_success 'a missing debug or main branch is refused (exit 2), nothing
 	state before
 	expect_exit 2 releaser mirror >out 2>err
 	one_line err
-	test_grep "branch .debug. does not exist: fetch it, or create it from .main. (git branch debug main)" err
+	test_grep "branch .debug. does not exist: fetch it (releaser mirror --fetch), or start it from .main. (releaser mirror --init)" err
 	expect_exit 2 releaser mirror --main nope >out 2>err
 	one_line err
 	test_grep "branch .nope. does not exist" err

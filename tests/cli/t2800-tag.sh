@@ -13,7 +13,8 @@ released() {
 
 test_expect_success 'tag --help shows the options and the exit codes' '
 	"$R" tag --help >out
-	test_grep "^usage: releaser tag \[--sign-key FILE\] VERSION" out
+	test_grep "^usage: releaser tag \[--late\] \[--sign-key FILE\] VERSION" out
+	test_grep " --late " out
 	test_grep "marker commit" out
 	test_grep "^exit codes: 0" out
 '
@@ -202,9 +203,53 @@ test_expect_success 'refused when debug moved past the release without a commit 
 	state before
 	expect_exit 2 releaser tag v1.0.1 >out 2>err
 	one_line err
-	test_grep ".debug. moved past .v1.0.1. without a commit of its own" err
+	test_grep ".debug. moved past .v1.0.1. without a commit of its own: tag it with releaser tag --late v1.0.1 (RELEASING.md" err
 	state after
 	test_cmp before after
+'
+
+test_expect_success '--late: a marker on the release, merged into debug without changing a file' '
+	released r
+	commit_on main b later
+	releaser mirror >/dev/null
+	git checkout -q debug
+	past=$(git rev-parse debug)
+	releaser tag --late v1.0.1 >out
+	test_grep "^marker: yes" out
+	test_grep "^result: created" out
+	# the tag names a marker on the tagged commit, with its tree
+	test "$(git rev-parse v1.0.1-debug^{commit}^)" = "$(git rev-parse v1.0.1^{commit})"
+	test "$(git rev-parse v1.0.1-debug^{tree})" = "$(git rev-parse v1.0.1^{tree})"
+	git log -1 --format=%s v1.0.1-debug^{commit} >../subject
+	test_grep "^Mark debug release v1.0.1-debug$" ../subject
+	# debug moved forward only: a merge of its old tip and the marker, its tree unchanged
+	test "$(git rev-parse debug^1)" = "$past"
+	test "$(git rev-parse debug^2)" = "$(git rev-parse v1.0.1-debug^{commit})"
+	test "$(git rev-parse debug^{tree})" = "$(git rev-parse "$past^{tree}")"
+	test "$(sed -n "s/^merge: //p" out)" = "$(git rev-parse debug)"
+	test "$(git symbolic-ref HEAD)" = refs/heads/debug
+	test "$(git status --porcelain)" = ""
+	# again, with or without --late: nothing to do
+	state before
+	releaser tag --late v1.0.1 >out
+	test_grep "^result: exists" out
+	releaser tag v1.0.1 >out
+	test_grep "^result: exists" out
+	state after
+	test_cmp before after
+'
+
+test_expect_success '--late where debug has a commit for the release tags as without it' '
+	released r
+	releaser mirror >/dev/null
+	git checkout -q debug
+	releaser tag --late v1.0.1 >out
+	test_grep "^marker: yes" out
+	test_grep -v "^merge:" out
+	test "$(git rev-parse debug^)" = "$(git rev-parse v1.0.1^{commit})"
+	expect_exit 2 releaser tag --late --go v1.0.1 2>err
+	one_line err
+	test_grep "[-]-late is for debug tags" err
 '
 
 test_expect_success 'a debug tag, a non-version and bad usage are refused (exit 2)' '

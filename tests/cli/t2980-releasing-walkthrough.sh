@@ -1,6 +1,7 @@
 #!/bin/bash
 # RELEASING.md's commands, as a maintainer runs them, on a repository with a
-# bare remote: a release, a debug release with a signed tag, a mirror
+# bare remote: the first day of the debug branch, a release, a debug release
+# with a signed tag, a debug branch that moved past its release, a mirror
 # conflict resolved by hand, the guard.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-repo.sh"
@@ -20,6 +21,84 @@ clone() {
 		>"$1/.git/info/exclude"
 	(cd "$1" && releaser keygen --out release >/dev/null 2>&1)
 }
+
+# first_day_clone DIR: a clone of a project (with ci/) whose origin,
+# TRASH/origin.git, has main only: no debug branch yet
+first_day_clone() {
+	make_repo seed --with-ci
+	git -C seed branch -q -D debug
+	git clone -q --bare seed origin.git
+	git clone -q origin.git "$1"
+	printf '%s\n' out err '*.out' '*.err' '*.json' >"$1/.git/info/exclude"
+}
+
+test_expect_success 'the first day of the debug branch, then a release and its debug release' '
+	first_day_clone work && cd work
+	# before the first day, the mirror says what to run: exit 2, no raw git error
+	expect_exit 2 ci/mirror.sh --fetch --push >mirror.out 2>mirror.err
+	test_grep "no branch .debug. on .origin.: start it with releaser mirror --init --push" mirror.err
+	test_grep -v "^fatal:" mirror.err
+	test "$(git symbolic-ref HEAD)" = refs/heads/main
+	not git rev-parse -q --verify refs/heads/debug
+	releaser mirror --init --push >init.out
+	git log --oneline -2 debug >log.out
+	test_grep "Start the debug branch .debug. from .main.$" log.out
+	test "$(git -C ../origin.git rev-parse debug)" = "$(git rev-parse debug)"
+	test "$(git rev-parse debug^)" = "$(git rev-parse main)"
+	test "$(git symbolic-ref HEAD)" = refs/heads/main
+	# main moves on; the mirror merges it, HEAD stays on main
+	commit_on main feature.c "the 1.0.1 feature"
+	git tag -a v1.0.1 -m v1.0.1 main
+	git push origin main v1.0.1 2>/dev/null
+	ci/mirror.sh --fetch --push >mirror.out
+	test "$(git symbolic-ref HEAD)" = refs/heads/main
+	test "$(git -C ../origin.git rev-parse debug^2)" = "$(git rev-parse v1.0.1^{commit})"
+	git checkout debug
+	releaser tag v1.0.1 >tag.out
+	test_grep "^marker: no" tag.out
+	git push origin debug v1.0.1-debug 2>/dev/null
+	test "$(git -C ../origin.git rev-parse v1.0.1-debug^{commit})" = "$(git -C ../origin.git rev-parse debug)"
+	# someone else pushes to main; the next mirror, with HEAD on debug: HEAD
+	# stays there, the work tree follows, local main catches up with origin
+	git clone -q ../origin.git ../other
+	(cd ../other && echo later >later.c && git add later.c && git commit -q -m later && git push -q origin main)
+	ci/mirror.sh --fetch --push >mirror.out
+	test "$(git symbolic-ref HEAD)" = refs/heads/debug
+	test "$(cat later.c)" = later
+	test "$(git status --porcelain)" = ""
+	test "$(git rev-parse main)" = "$(git -C ../origin.git rev-parse main)"
+'
+
+test_expect_success 'debug moved past its release: releaser tag --late, no force-push, then the next debug release' '
+	clone work && cd work
+	# debug made by hand from main has no commit of its own: the mirror fast-forwards it
+	commit_on main feature.c "the 1.0.0 feature"
+	git tag -a v1.0.0 -m v1.0.0 main
+	commit_on main after.c "after the release"
+	git push origin main v1.0.0 2>/dev/null
+	ci/mirror.sh --fetch --push >mirror.out
+	test "$(git -C ../origin.git rev-parse debug)" = "$(git rev-parse main)"
+	git checkout debug
+	expect_exit 2 releaser tag v1.0.0 >tag.out 2>tag.err
+	test_grep "moved past .v1.0.0. without a commit of its own: tag it with releaser tag --late v1.0.0" tag.err
+	releaser tag --late v1.0.0 >tag.out
+	git push origin debug v1.0.0-debug 2>/dev/null
+	# a plain push: origin'"'"'s debug moved forward, the tag names a marker on v1.0.0
+	test "$(git -C ../origin.git rev-parse debug^1)" = "$(git rev-parse main)"
+	test "$(git -C ../origin.git rev-parse v1.0.0-debug^{commit}^)" = "$(git rev-parse v1.0.0^{commit})"
+	test "$(git -C ../origin.git rev-parse v1.0.0-debug^{tree})" = "$(git rev-parse v1.0.0^{tree})"
+	# the next release: the mirror merges, the debug tag needs nothing special
+	commit_on main next.c "the 1.0.1 feature"
+	git tag -a v1.0.1 -m v1.0.1 main
+	git push origin main v1.0.1 2>/dev/null
+	ci/mirror.sh --fetch --push >mirror.out
+	test "$(git symbolic-ref HEAD)" = refs/heads/debug
+	releaser tag --sign-key release.key v1.0.1 >tag.out
+	test_grep "^marker: no" tag.out
+	git push origin debug v1.0.1-debug 2>/dev/null
+	test "$(git -C ../origin.git rev-parse debug^2)" = "$(git rev-parse v1.0.1^{commit})"
+	test "$(git -C ../origin.git rev-parse v1.0.1-debug^{commit})" = "$(git -C ../origin.git rev-parse debug)"
+'
 
 test_expect_success 'a release, then its debug release with a signed tag, as RELEASING.md says' '
 	clone work && cd work
@@ -44,7 +123,6 @@ test_expect_success 'a mirror conflict: the job fails, a maintainer merges by ha
 	commit_on main releaser.conf "[project] name = profiling-agent"
 	commit_on debug releaser.conf "[branch] debug = debug"
 	git push -q origin main debug
-	git checkout -q --detach
 	expect_exit 1 ci/mirror.sh --fetch --push >mirror.out 2>mirror.err
 	test_grep "^error: releaser.conf: conflict merging main into debug" mirror.err
 	git checkout debug

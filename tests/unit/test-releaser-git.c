@@ -12,6 +12,7 @@
 #include "git/drift.h"
 #include "git/git.h"
 #include "git/guard.h"
+#include "git/internal.h"
 #include "git/mirror.h"
 #include "git/tag.h"
 #include "lib/common.h"
@@ -138,7 +139,7 @@ TEST(git__guard_finds_outputs_in_a_tree_and_a_range)
 TEST(git__mirror_fast_forwards_and_checks_drift)
 {
 	git_repository *repo = fresh_repo();
-	struct mirror_opts o = { "main", "debug", NULL, NULL, 0, 0 };
+	struct mirror_opts o = { .main_branch = "main", .debug_branch = "debug" };
 	struct mirror_result r;
 	struct strlist allow = { 0 };
 	char main_id[OID_HEX_LEN + 1], debug_id[OID_HEX_LEN + 1];
@@ -190,6 +191,71 @@ TEST(git__mirror_fast_forwards_and_checks_drift)
 	repo_close(repo);
 }
 
+TEST(git__mirror_init_starts_debug_with_a_commit_of_its_own)
+{
+	git_repository *repo = fresh_repo();
+	struct mirror_opts o = { .main_branch = "main", .debug_branch = "debug", .init = 1 };
+	struct mirror_result r;
+	char main_id[OID_HEX_LEN + 1], parent[OID_HEX_LEN + 1], debug_id[OID_HEX_LEN + 1];
+
+	check(repo);
+	setenv("RELEASER_AUTHOR_NAME", "Test", 1);
+	setenv("RELEASER_AUTHOR_EMAIL", "test@example.org", 1);
+	check(rev_parse("main", main_id) == 0);
+	o.dry_run = 1;
+	check(mirror_run(repo, &o, &r) == EXIT_OK);
+	check_str(r.result, "would-create");
+	mirror_result_release(&r);
+	check(rev_parse("debug", debug_id) != 0);
+	o.dry_run = 0;
+	check(mirror_run(repo, &o, &r) == EXIT_OK);
+	check(r.analysis == MIRROR_INIT);
+	check_str(r.result, "created");
+	mirror_result_release(&r);
+	check(rev_parse("debug^", parent) == 0);
+	check_str(parent, main_id);
+	check(sh("test \"$(git rev-parse debug^{tree})\" = \"$(git rev-parse main^{tree})\"") == 0);
+	/* it starts only once */
+	check(mirror_run(repo, &o, &r) == EXIT_USAGE);
+	check(!r.inspected);
+	mirror_result_release(&r);
+	/* main moves on: the mirror is a merge */
+	check(sh("echo three >a && git commit -q -am three") == 0);
+	o.init = 0;
+	check(mirror_run(repo, &o, &r) == EXIT_OK);
+	check(r.analysis == MIRROR_MERGE);
+	check_str(r.result, "merged");
+	mirror_result_release(&r);
+	unsetenv("RELEASER_AUTHOR_NAME");
+	unsetenv("RELEASER_AUTHOR_EMAIL");
+	repo_close(repo);
+}
+
+TEST(git__debug_start_message_is_exact)
+{
+	git_oid parent, other;
+	char *msg;
+
+	check(git_oid_fromstr(&parent, "0123456789abcdef0123456789abcdef01234567") == 0);
+	check(git_oid_fromstr(&other, "76543210fedcba9876543210fedcba9876543210") == 0);
+	msg = debug_start_message("debug", "main", &parent);
+	check(!strncmp(msg, "Start the debug branch 'debug' from 'main'\n\n",
+			strlen("Start the debug branch 'debug' from 'main'\n\n")));
+	check(debug_start_message_is(msg, &parent));
+	check(!debug_start_message_is(msg, &other));
+	msg[strlen(msg) - 2] = 'X'; /* a changed body */
+	check(!debug_start_message_is(msg, &parent));
+	free(msg);
+	msg = debug_start_message("a'", "'b", &parent); /* quotes in names still split right */
+	check(debug_start_message_is(msg, &parent));
+	free(msg);
+	check(!debug_start_message_is("", &parent));
+	check(!debug_start_message_is("Start the debug branch '", &parent));
+	check(!debug_start_message_is("Start the debug branch 'a' from '", &parent));
+	check(!debug_start_message_is("Start the debug branch 'a' from 'b'", &parent));
+	check(!debug_start_message_is("Start the debug branch '' from ''\n", &parent));
+}
+
 TEST(git__drift_allowed_covers_paths_dirs_and_globs)
 {
 	struct strlist allow = { 0 };
@@ -236,7 +302,8 @@ TEST(git__debug_tag_adds_a_marker_signs_and_is_idempotent)
 	git_repository *repo = fresh_repo();
 	struct fake_signer f = { 0, 0, 1 };
 	struct tag_signer signer = { fake_prepare, fake_sign, &f };
-	struct debug_tag_opts o = { "v1.0.0", "main", "debug", &signer };
+	struct debug_tag_opts o = { .main_tag = "v1.0.0", .main_branch = "main", .debug_branch = "debug",
+				    .signer = &signer };
 	struct debug_tag_result r;
 	char tagged[OID_HEX_LEN + 1], head[OID_HEX_LEN + 1];
 
@@ -288,6 +355,8 @@ int main(void)
 		CASE(git__commit_resolve_missing_is_1_not_a_commit_is_minus_1),
 		CASE(git__guard_finds_outputs_in_a_tree_and_a_range),
 		CASE(git__mirror_fast_forwards_and_checks_drift),
+		CASE(git__mirror_init_starts_debug_with_a_commit_of_its_own),
+		CASE(git__debug_start_message_is_exact),
 		CASE(git__drift_allowed_covers_paths_dirs_and_globs),
 		CASE(git__debug_tag_adds_a_marker_signs_and_is_idempotent),
 	};
