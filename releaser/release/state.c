@@ -215,7 +215,10 @@ static int read_version(git_repository *repo, struct release_state *st, const st
 	st->prerelease = 1;
 	if (st->desc.release_tag && version_parse(st->desc.release_tag, &v) == 0) {
 		version_base(&v, &base);
-		version_snapshot(&base, st->head.short_sha, st->version, sizeof(st->version));
+		if (!version_snapshot(&base, st->head.short_sha, st->version, sizeof(st->version)))
+			problem(st, "tag '%s' has the highest patch number a version takes (%lu): no snapshot "
+				    "follows it; tag a higher minor or major version first", st->desc.release_tag,
+				VERSION_NUMBER_MAX);
 	} else {
 		version_snapshot(NULL, st->head.short_sha, st->version, sizeof(st->version));
 	}
