@@ -9,19 +9,22 @@
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-release.sh"
 
+sq="'"
+
 # conf_refused TEXT MESSAGE: with releaser.conf holding TEXT (printf
-# format), info, package and release exit 2 with the one line MESSAGE
-# (exactly), build/ and ../dist are not made
+# format), info, package and release exit 2 with the one line
+# "releaser: 'PATH': MESSAGE" (exactly; $sq is a single quote), build/ and
+# ../dist are not made
 conf_refused() {
 	fake_project p && cd p
 	printf "$1" >releaser.conf
 	git add releaser.conf && git commit -q -m settings
 	git tag -a v1.0.0 -m v1.0.0
+	printf "releaser: '%s': %s\n" "$PWD/releaser.conf" "$2" >../expect
 	for cmd in "info" "info --json" "package --no-sign --out ../dist" "release --no-sign --out ../dist"; do
 		# shellcheck disable=SC2086
 		expect_exit 2 "$R" $cmd >../out 2>../err || return 1
 		one_line ../err || return 1
-		printf "releaser: %s\n" "$2" >../expect
 		test_cmp ../expect ../err || return 1
 		test ! -s ../out || return 1
 	done
@@ -45,6 +48,68 @@ test_expect_success 'the snapshot after the highest patch is refused before buil
 	git tag -a v1.5.999999998 -m before
 	commit_change again
 	test "$("$R" info --json | jq -r .version)" = "v1.5.999999999-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+'
+
+test_expect_success 'project.name that is no Debian package name is refused before building' '
+	conf_refused "[project]\n\tname = Profiling-Agent\n" \
+		"project.name ${sq}Profiling-Agent${sq} must be a Debian package name (lower-case letters, digits, $sq+$sq, $sq-$sq, $sq.$sq; a letter or digit first): it names the packages"
+'
+
+test_expect_success 'deb.depends: an open version relation is refused before building' '
+	conf_refused "[deb]\n\tdepends = libc6 (>= \n" \
+		"deb.depends ${sq}libc6 (>=${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: a version is missing after $sq>=$sq: write (>= VERSION)"
+'
+
+test_expect_success 'deb.depends: a substitution variable is refused before building' '
+	conf_refused "[deb]\n\tdepends = \${shlibs:Depends}, libc6\n" \
+		"deb.depends ${sq}\${shlibs:Depends}, libc6${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: ${sq}\${shlibs:Depends}${sq} is a substitution variable, which only dpkg-gencontrol fills in: name the packages instead"
+'
+
+test_expect_success 'deb.depends: what dpkg refuses in a binary package is refused' '
+	conf_refused "[deb]\n\tdepends = libc6 [amd64]\n" \
+		"deb.depends ${sq}libc6 [amd64]${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: architecture lists ([...]) belong to source packages (Build-Depends), not to a binary package"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tdepends = libc6 <!nocheck>\n" \
+		"deb.depends ${sq}libc6 <!nocheck>${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: build profiles (<...>) belong to source packages (Build-Depends), not to a binary package"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tdepends = libc6 (> 2.36)\n" \
+		"deb.depends ${sq}libc6 (> 2.36)${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: a version relation is one of $sq<<$sq, $sq<=$sq, $sq=$sq, $sq>=$sq, $sq>>$sq at $sq> 2.36)$sq"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tdepends = libc6 (>= 2.36), \n" \
+		"deb.depends ${sq}libc6 (>= 2.36),${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: a package name is missing at its end"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tdepends = libc6 (>= 2.36 x)\n" \
+		"deb.depends ${sq}libc6 (>= 2.36 x)${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: $sq(>= 2.36$sq is not closed by $sq)$sq"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tdepends = \"libc6 (>= 2.36)\\\\tlibelf1\"\n" \
+		"deb.depends ${sq}libc6 (>= 2.36)\\x09libelf1${sq} is not a Debian relationship list such as ${sq}libc6 (>= 2.36), libelf1 | libelf1t64${sq}: it holds a control character (0x09)"
+'
+
+test_expect_success 'deb.maintainer: control bytes, bytes that are not UTF-8, no address are refused' '
+	conf_refused "[deb]\n\tmaintainer = \"Fake\\\\tMaintainers <fake@example.org>\"\n" \
+		"deb.maintainer ${sq}Fake\\x09Maintainers <fake@example.org>${sq} must be one line ${sq}NAME <EMAIL>${sq}: it holds a control character"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tmaintainer = Fa\\377ke <fake@example.org>\n" \
+		"deb.maintainer ${sq}Fa\\xffke <fake@example.org>${sq} must be one line ${sq}NAME <EMAIL>${sq}: it is not UTF-8"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tmaintainer = Fake <fake>\n" \
+		"deb.maintainer ${sq}Fake <fake>${sq} must be one line ${sq}NAME <EMAIL>${sq}: the email is not LOCAL@DOMAIN"
+	cd .. && rm -rf p dist
+	conf_refused "[deb]\n\tmaintainer = <fake@example.org>\n" \
+		"deb.maintainer ${sq}<fake@example.org>${sq} must be one line ${sq}NAME <EMAIL>${sq}: it is not ${sq}NAME <EMAIL>${sq} (one space between the name and $sq<$sq)"
+'
+
+test_expect_success 'deb.homepage must be an http(s) URL without markup' '
+	conf_refused "[deb]\n\thomepage = https://example.org/<b>\n" \
+		"deb.homepage ${sq}https://example.org/<b>${sq} is not a homepage URL: a homepage holds no space, control character, $sq<$sq, $sq>$sq, $sq\"$sq or character that is not ASCII"
+'
+
+test_expect_success 'a UTF-8 maintainer name and a full relationship list are taken' '
+	fake_project p && cd p
+	printf "[deb]\n\tmaintainer = Zoë Fäké <zoe@example.org>\n\tdepends = libc6 (>= 2.36), libelf1 | libelf1t64:any (>> 0.187~), zlib1g:amd64 (<< 1:2.0-1~x)\n" >releaser.conf
+	git add releaser.conf && git commit -q -m settings
+	"$R" info --json >../info.json
+	test "$(jq -r .ready ../info.json)" = true
 '
 
 test_done
