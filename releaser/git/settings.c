@@ -115,15 +115,17 @@ static int inside_path(const char *s)
 	return 1;
 }
 
-static int valid_branch(const char *name)
+int settings_branch_valid(const char *name)
 {
 	char *ref = xasprintf("refs/heads/%s", name);
 	int valid = 0;
 
-	if (git_reference_name_is_valid(&valid, ref) < 0)
+	if (git_reference_name_is_valid(&valid, ref) < 0) {
+		git_error_clear();
 		valid = 0;
+	}
 	free(ref);
-	return valid && name[0] != '-';
+	return valid && name[0] != '-' && !name[strcspn(name, "<>&\"'`|$\\")];
 }
 
 const char *settings_check_project(const char *name)
@@ -171,9 +173,9 @@ static int validate(const struct settings *s, const char *path)
 
 	if ((bad = settings_check_project(s->name)) != NULL)
 		return error("'%s': project.name '%s' %s", path, s->name, bad);
-	if (!valid_branch(s->main_branch))
+	if (!settings_branch_valid(s->main_branch))
 		return error("'%s': branch.main '%s' is not a valid branch name", path, s->main_branch);
-	if (!valid_branch(s->debug_branch))
+	if (!settings_branch_valid(s->debug_branch))
 		return error("'%s': branch.debug '%s' is not a valid branch name", path, s->debug_branch);
 	if (!strcmp(s->main_branch, s->debug_branch))
 		return error("'%s': branch.main and branch.debug are both '%s': give the debug branch "

@@ -53,6 +53,14 @@ int settings_load(git_repository *repo, struct settings *s);
  */
 const char *settings_check_project(const char *name);
 
+/*
+ * settings_branch_valid returns 1 when name may name a branch a release
+ * comes from (branch.main, branch.debug, a snapshot's branch): a valid git
+ * branch name, not starting with '-', without the markup and shell
+ * characters < > & " ' ` | $ and backslash. Returns 0 otherwise.
+ */
+int settings_branch_valid(const char *name);
+
 /* settings_release frees what settings_load allocated. */
 void settings_release(struct settings *s);
 

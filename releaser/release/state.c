@@ -12,6 +12,8 @@
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/status.h"
+#include "release/fields.h"
+#include "release/ident.h"
 
 /* dirty files named in a refusal before "and N more" */
 #define DIRTY_SHOWN 5
@@ -306,6 +308,25 @@ static int read_go_tag(git_repository *repo, struct release_state *st)
 	return 0;
 }
 
+/* what the release would write obeys the rules `releaser finalize` reads it back with (release/fields.h) */
+static void check_fields(struct release_state *st, const struct settings *s)
+{
+	struct release_ident id;
+	const char *field;
+	char why[512];
+
+	if (!st->version[0] || !st->ref[0])
+		return; /* no version or no branch: listed already */
+	ident_from_state(&id, st, s);
+	field = fields_check(&id, why, sizeof(why));
+	if (field)
+		problem(st, "the release's %s %s: %s", field, why,
+			!strcmp(field, "source_uri") ? "fix origin's URL (git remote set-url) or set RELEASER_SOURCE_URI"
+			: !strcmp(field, "ref") ? "release from a branch with a plain name (--branch NAME)"
+						: "report this as a releaser bug");
+	ident_release(&id);
+}
+
 static void read_head_tags(struct release_state *st, const struct tag_index *ix)
 {
 	const char *const *names;
@@ -362,6 +383,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	check_package_files(st, s);
 	read_epoch(st);
 	read_source_uri(repo, st);
+	check_fields(st, s);
 	ret = 0;
 cleanup:
 	tag_index_free(ix);

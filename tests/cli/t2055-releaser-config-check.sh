@@ -112,4 +112,35 @@ test_expect_success 'a UTF-8 maintainer name and a full relationship list are ta
 	test "$(jq -r .ready ../info.json)" = true
 '
 
+# preflight_refused MESSAGE: in the current repository, info lists MESSAGE
+# (not ready), and release exits 2 with it as its one line, nothing built
+# or written
+preflight_refused() {
+	"$R" info >../info || return 1
+	printf "preflight: %s\n" "$1" >../expect
+	grep "^preflight:" ../info >../got
+	test_cmp ../expect ../got || return 1
+	test "$("$R" info --json | jq -r .ready)" = false || return 1
+	expect_exit 2 "$R" release --no-sign --out ../dist 2>../err || return 1
+	printf "releaser: %s\n" "$1" >../expect
+	test_cmp ../expect ../err || return 1
+	test ! -e build && test ! -e ../dist
+}
+
+test_expect_success 'a snapshot of a branch whose name is markup is refused before building' '
+	fake_project p && cd p
+	git checkout -q -b "fix<b>&co"
+	preflight_refused "the release${sq}s ref ${sq}refs/heads/fix<b>&co${sq} is not refs/heads/BRANCH with a branch name a release takes (a valid git branch name without < > & \" $sq \` | \$ or backslash): release from a branch with a plain name (--branch NAME)"
+'
+
+test_expect_success 'an origin URL that is no URI is refused before building; RELEASER_SOURCE_URI too' '
+	fake_project p && cd p
+	git remote set-url origin "https://example.org/x\"><script>"
+	preflight_refused "the release${sq}s source_uri ${sq}https://example.org/x\"><script>${sq} is not a URI: it holds a character a URI does not (a quote, $sq<$sq, $sq>$sq, $sq{$sq, $sq}$sq, $sq|$sq, $sq\\$sq, $sq^$sq, $sq\`$sq or one that is not ASCII): fix origin${sq}s URL (git remote set-url) or set RELEASER_SOURCE_URI"
+	git remote set-url origin https://example.org/x
+	RELEASER_SOURCE_URI="https://example.org/{x}" preflight_refused "the release${sq}s source_uri ${sq}https://example.org/{x}${sq} is not a URI: it holds a character a URI does not (a quote, $sq<$sq, $sq>$sq, $sq{$sq, $sq}$sq, $sq|$sq, $sq\\$sq, $sq^$sq, $sq\`$sq or one that is not ASCII): fix origin${sq}s URL (git remote set-url) or set RELEASER_SOURCE_URI"
+	"$R" info >../info
+	test_grep "^preflight: ok$" ../info
+'
+
 test_done
