@@ -175,6 +175,10 @@ const char *debian_check_relations(const char *s, char *why, size_t len)
 		snprintf(why, len, "it names no package");
 		return why;
 	}
+	if (s[0] == ' ' || s[strlen(s) - 1] == ' ') {
+		snprintf(why, len, "it starts or ends with a space");
+		return why;
+	}
 	for (p = s;;) {
 		if (relation(&p, why, len))
 			return why;
@@ -250,7 +254,7 @@ const char *debian_check_value(const char *value, int multiline)
 	for (p = value; *p; p++)
 		if (control(*p) && (*p != '\n' || !multiline))
 			return multiline ? "it holds a control character" : "it holds a control character or a newline";
-	if (!*value || *value == ' ')
+	if (!*value || *value == ' ' || *value == '\n')
 		return "its first line is empty or starts with a space";
 	for (line = value;; line = end + 1) {
 		end = strchr(line, '\n');
