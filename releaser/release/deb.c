@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "lib/common.h"
@@ -361,5 +362,20 @@ cleanup:
 	tar_list_clear(&control);
 	free(package);
 	free(version);
+	return ret;
+}
+
+int deb_check_sources(const char *workdir, char *why, size_t len)
+{
+	char *path = xasprintf("%s%s", workdir, LICENSE_FILE);
+	struct stat sb;
+	int ret = 0;
+
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > LICENSE_MAX) {
+		snprintf(why, len, "'%s' is not a file of the work tree of at most %d bytes: the Debian packages' "
+			 "copyright file quotes it; add it", LICENSE_FILE, LICENSE_MAX);
+		ret = -1;
+	}
+	free(path);
 	return ret;
 }

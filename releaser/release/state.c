@@ -12,6 +12,7 @@
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/status.h"
+#include "release/deb.h"
 #include "release/fields.h"
 #include "release/ident.h"
 
@@ -308,13 +309,23 @@ static int read_go_tag(git_repository *repo, struct release_state *st)
 	return 0;
 }
 
-/* what the release would write obeys the rules `releaser finalize` reads it back with (release/fields.h) */
+/*
+ * what the packages take from the work tree is there, and what the release
+ * would write obeys the rules `releaser finalize` reads it back with
+ * (release/fields.h)
+ */
 static void check_fields(struct release_state *st, const struct settings *s)
 {
 	struct release_ident id;
 	const char *field;
 	char why[512];
+	size_t i;
 
+	for (i = 0; i < st->plan.n; i++)
+		if (st->plan.arches[i].agent)
+			break;
+	if (i < st->plan.n && deb_check_sources(st->workdir, why, sizeof(why)) < 0)
+		problem(st, "%s", why);
 	if (!st->version[0] || !st->ref[0])
 		return; /* no version or no branch: listed already */
 	ident_from_state(&id, st, s);

@@ -25,7 +25,12 @@
  *   - a builder or source that is not a URI, or GitHub Actions variables
  *     missing (release/builder.h);
  *   - on the release channel, a Go module tag support/go/TAG that names
- *     another commit than TAG (git/gotag.h); a missing one is only shown.
+ *     another commit than TAG (git/gotag.h); a missing one is only shown;
+ *   - no snapshot version after the latest tag (its patch is the highest);
+ *   - no LICENSE in the work tree when a Debian package is made;
+ *   - a ref or source URI the release would write that breaks its rule
+ *     (release/fields.h): a snapshot branch named with markup, an origin
+ *     URL or $RELEASER_SOURCE_URI with characters no URI has.
  */
 #ifndef RELEASER_STATE_H
 #define RELEASER_STATE_H

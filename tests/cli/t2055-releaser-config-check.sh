@@ -143,4 +143,11 @@ test_expect_success 'an origin URL that is no URI is refused before building; RE
 	test_grep "^preflight: ok$" ../info
 '
 
+test_expect_success 'a missing LICENSE, which the packages quote, is refused before building' '
+	fake_project p && cd p
+	printf "[package]\n\tfile = README.md\n" >releaser.conf
+	git rm -q LICENSE && git add releaser.conf && git commit -q -m "no license"
+	preflight_refused "${sq}LICENSE${sq} is not a file of the work tree of at most 1048576 bytes: the Debian packages${sq} copyright file quotes it; add it"
+'
+
 test_done
