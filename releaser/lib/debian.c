@@ -175,13 +175,13 @@ const char *debian_check_relations(const char *s, char *why, size_t len)
 		snprintf(why, len, "it names no package");
 		return why;
 	}
-	if (s[0] == ' ' || s[strlen(s) - 1] == ' ') {
-		snprintf(why, len, "it starts or ends with a space");
-		return why;
-	}
 	for (p = s;;) {
 		if (relation(&p, why, len))
 			return why;
+		if (*p == '\0' && (s[0] == ' ' || p[-1] == ' ')) {
+			snprintf(why, len, "it starts or ends with a space");
+			return why;
+		}
 		if (*p == '\0')
 			return NULL;
 		if (*p != ',' && *p != '|') {
