@@ -2,7 +2,8 @@
  * releaser finalize: the last step of a release built on several runners.
  * Each runner leaves its tarball and manifest-<arch>.json (releaser release
  * --arch ARCH --no-sign); once they are gathered in one directory, this
- * checks every tarball against its manifest, then writes the provenance,
+ * checks every part's fields by the rules the releaser wrote them with
+ * (release/fields.h) and every tarball against its manifest, then writes the provenance,
  * the release notes they carry (CHANGELOG.md), manifest.json, SHA256SUMS
  * and the signatures beside them.
  */
@@ -34,7 +35,8 @@ static const char usage_text[] =
 	"\n"
 	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
 	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
-	"in DIR, or no usable signing key\n";
+	"in DIR, a part whose project, version, ref, source_uri, arch or file name\n"
+	"the releaser would not have written, or no usable signing key\n";
 
 /* the parts are merged into manifest.json: their manifests are not part of the release */
 static void drop_partials(const struct release_meta *m, struct outdir *o)

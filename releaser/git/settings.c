@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/debian.h"
+#include "lib/text.h"
 #include "git/internal.h"
 
 static int get_string(git_config *cfg, const char *path, const char *key, const char *def, char **out)
@@ -113,27 +115,67 @@ static int inside_path(const char *s)
 	return 1;
 }
 
-static int valid_branch(const char *name)
+int settings_branch_valid(const char *name)
 {
 	char *ref = xasprintf("refs/heads/%s", name);
 	int valid = 0;
 
-	if (git_reference_name_is_valid(&valid, ref) < 0)
+	if (git_reference_name_is_valid(&valid, ref) < 0) {
+		git_error_clear();
 		valid = 0;
+	}
 	free(ref);
-	return valid && name[0] != '-';
+	return valid && name[0] != '-' && !name[strcspn(name, "<>&\"'`|$\\")];
+}
+
+const char *settings_check_project(const char *name)
+{
+	if (!plain_name(name))
+		return "must be one plain file name (letters, digits, '.', '_', '+', '-'; at most 64): "
+		       "it names the tarballs";
+	if (debian_check_package(name))
+		return "must be a Debian package name (lower-case letters, digits, '+', '-', '.'; a letter or "
+		       "digit first): it names the packages";
+	return NULL;
+}
+
+/* value as a message shows it: control characters and bytes that are not UTF-8 escaped */
+static int bad_value(const char *path, const char *key, const char *value, const char *rule, const char *why)
+{
+	char *shown = term_escape(value);
+
+	error("'%s': %s '%s' %s: %s", path, key, shown, rule, why);
+	free(shown);
+	return -1;
+}
+
+/* the [deb] keys: each goes into the packages' control file as it is */
+static int validate_deb(const struct settings *s, const char *path)
+{
+	char why[256];
+	const char *bad;
+
+	if ((bad = debian_check_maintainer(s->deb_maintainer)) != NULL)
+		return bad_value(path, "deb.maintainer", s->deb_maintainer, "must be one line 'NAME <EMAIL>'", bad);
+	if (*s->deb_homepage && (bad = debian_check_homepage(s->deb_homepage)) != NULL)
+		return bad_value(path, "deb.homepage", s->deb_homepage, "is not a homepage URL", bad);
+	if (*s->deb_depends && debian_check_relations(s->deb_depends, why, sizeof(why)))
+		return bad_value(path, "deb.depends", s->deb_depends,
+				 "is not a Debian relationship list such as 'libc6 (>= 2.36), libelf1 | libelf1t64'",
+				 why);
+	return 0;
 }
 
 static int validate(const struct settings *s, const char *path)
 {
+	const char *bad;
 	size_t i;
 
-	if (!plain_name(s->name))
-		return error("'%s': project.name '%s' must be one plain file name (letters, digits, '.', '_', "
-			     "'+', '-'; at most 64): it names the tarballs", path, s->name);
-	if (!valid_branch(s->main_branch))
+	if ((bad = settings_check_project(s->name)) != NULL)
+		return error("'%s': project.name '%s' %s", path, s->name, bad);
+	if (!settings_branch_valid(s->main_branch))
 		return error("'%s': branch.main '%s' is not a valid branch name", path, s->main_branch);
-	if (!valid_branch(s->debug_branch))
+	if (!settings_branch_valid(s->debug_branch))
 		return error("'%s': branch.debug '%s' is not a valid branch name", path, s->debug_branch);
 	if (!strcmp(s->main_branch, s->debug_branch))
 		return error("'%s': branch.main and branch.debug are both '%s': give the debug branch "
@@ -148,12 +190,7 @@ static int validate(const struct settings *s, const char *path)
 				     "(no '..', no leading '/')", path, s->files.items[i]);
 	if (s->guard_max_size <= 0)
 		return error("'%s': guard.maxsize must be a positive number of bytes", path);
-	if (strpbrk(s->deb_maintainer, "\r\n") || !strchr(s->deb_maintainer, '<') ||
-	    s->deb_maintainer[strlen(s->deb_maintainer) - 1] != '>')
-		return error("'%s': deb.maintainer '%s' must be one line 'NAME <EMAIL>'", path, s->deb_maintainer);
-	if (strpbrk(s->deb_homepage, "\r\n") || strpbrk(s->deb_depends, "\r\n"))
-		return error("'%s': deb.homepage and deb.depends must be one line each", path);
-	return 0;
+	return validate_deb(s, path);
 }
 
 /* the most releaser.conf may hold: it is a handful of keys */

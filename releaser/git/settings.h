@@ -12,6 +12,10 @@
  *	[deb]      maintainer = NAME <EMAIL>  (the packages' Maintainer field)
  *	           homepage = URL          (Homepage; none by default)
  *	           depends = PKG (>= V), ...  (Depends; none by default)
+ *
+ * Every value is checked here against the rules of every place it goes
+ * (a file name, a Debian package name, a control field: lib/debian.h), so
+ * a bad one stops every command before anything is built.
  */
 #ifndef RELEASER_SETTINGS_H
 #define RELEASER_SETTINGS_H
@@ -41,6 +45,21 @@ struct settings {
  * Free with settings_release.
  */
 int settings_load(git_repository *repo, struct settings *s);
+
+/*
+ * settings_check_project returns NULL when name may be project.name: one
+ * plain file name (it names the tarballs) and a Debian package name (it
+ * names the packages); else why not, a phrase after "project.name 'NAME' ".
+ */
+const char *settings_check_project(const char *name);
+
+/*
+ * settings_branch_valid returns 1 when name may name a branch a release
+ * comes from (branch.main, branch.debug, a snapshot's branch): a valid git
+ * branch name, not starting with '-', without the markup and shell
+ * characters < > & " ' ` | $ and backslash. Returns 0 otherwise.
+ */
+int settings_branch_valid(const char *name);
 
 /* settings_release frees what settings_load allocated. */
 void settings_release(struct settings *s);

@@ -15,7 +15,7 @@ static int parse_number(const char **p, unsigned long *out)
 	if (!isdigit((unsigned char)*s) || (s[0] == '0' && isdigit((unsigned char)s[1])))
 		return -1;
 	*out = strtoul(s, &end, 10);
-	if (end - s > 9)
+	if (end - s > 9 || *out > VERSION_NUMBER_MAX)
 		return -1;
 	*p = end;
 	return 0;
@@ -161,13 +161,23 @@ char *version_pkgconfig(const struct version *v, char *buf, size_t len)
 
 char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len)
 {
-	struct version v;
+	struct version v, again;
+	int n;
 
 	memset(&v, 0, sizeof(v));
+	if (len)
+		buf[0] = '\0';
 	if (base) {
+		if (base->patch >= VERSION_NUMBER_MAX)
+			return NULL;
 		v = *base;
 		v.patch++;
 	}
-	snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch, short_sha);
+	n = snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch, short_sha);
+	if (n < 0 || (size_t)n >= len || version_parse(buf, &again) != 0) {
+		if (len)
+			buf[0] = '\0';
+		return NULL;
+	}
 	return buf;
 }

@@ -11,6 +11,9 @@
 /* the longest pre-release part: the version names files and directories */
 #define VERSION_PRE_MAX 63
 
+/* the highest MAJOR, MINOR or PATCH: nine digits */
+#define VERSION_NUMBER_MAX 999999999UL
+
 struct version {
 	unsigned long major, minor, patch;
 	char pre[VERSION_PRE_MAX + 1]; /* pre-release without the leading '-', "" when none */
@@ -49,7 +52,9 @@ void version_base(const struct version *v, struct version *out);
  * version_snapshot writes the snapshot version that follows base, the
  * latest reachable release tag: its next patch, then "-SNAPSHOT-<sha>"
  * (v1.4.2 -> v1.4.3-SNAPSHOT-<sha>). With no tag (base NULL) it is
- * v0.0.0-SNAPSHOT-<sha>. Returns buf.
+ * v0.0.0-SNAPSHOT-<sha>. Returns buf; NULL (buf "") when that is no
+ * version version_parse takes: base's patch is VERSION_NUMBER_MAX, or
+ * short_sha is not a pre-release identifier short enough.
  */
 char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len);
 

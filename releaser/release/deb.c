@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "lib/common.h"
+#include "lib/debian.h"
+#include "lib/text.h"
 #include "lib/version.h"
 
 /* the license file the copyright file quotes, in the work tree */
@@ -69,19 +72,6 @@ char *deb_file_name(const struct release_ident *id, const char *arch)
 	free(package);
 	free(version);
 	return name;
-}
-
-/* Debian's package name rule: lower-case letters, digits, '+', '-', '.'; two or more, a letter or digit first */
-static int valid_package(const char *name)
-{
-	const char *p;
-
-	if (strlen(name) < 2 || !(islower((unsigned char)name[0]) || isdigit((unsigned char)name[0])))
-		return 0;
-	for (p = name; *p; p++)
-		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("+-.", *p))
-			return 0;
-	return 1;
 }
 
 static const char *triplet(const char *arch)
@@ -236,46 +226,97 @@ static unsigned long long installed_size(const struct tar_list *data)
 	return kib;
 }
 
-static void add_control(struct tar_list *l, const struct release_ident *id, const struct settings *s,
-			const char *arch, const char *package, const char *version, const struct tar_list *data)
+/* the longest control field value the releaser writes (the Description is the longest) */
+#define FIELD_MAX 2048
+
+/* one control field: checked (debian_check_value), then written by the one writer (debian_field) */
+static int add_field(struct text *t, const char *name, int multiline, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int add_field(struct text *t, const char *name, int multiline, const char *fmt, ...)
+{
+	char value[FIELD_MAX], *field, *shown;
+	const char *bad;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	bad = n < 0 || (size_t)n >= sizeof(value) ? "it is too long" : debian_check_field_name(name);
+	if (!bad)
+		bad = debian_check_value(value, multiline);
+	if (bad) {
+		shown = term_escape(value);
+		error("control field %s '%s' cannot be written: %s", name, shown, bad);
+		free(shown);
+		return -1;
+	}
+	field = debian_field(name, value);
+	add(t, "%s", field);
+	free(field);
+	return 0;
+}
+
+static const char description[] =
+	"sampling CPU profiler for Linux, with an eBPF analyzer%s\n"
+	"profiling-agent samples the stacks of running programs with an eBPF\n"
+	"program, the analyzer, and aggregates them. The agent is statically\n"
+	"linked and embeds the analyzer.\n"
+	"\n"
+	"The package also carries libanalyzer (shared and static), its headers\n"
+	"and its pkg-config file, for programs that embed the analyzer.%s";
+
+static const char debug_description[] =
+	"\n"
+	"\n"
+	"This is the debug build: the analyzer reports what it does and why\n"
+	"it drops samples.";
+
+/* control: every field through add_field; -1 after a message when one is not fit for it */
+static int add_control(struct tar_list *l, const struct release_ident *id, const struct settings *s,
+		       const char *arch, const char *package, const char *version, const struct tar_list *data)
 {
 	struct text t = { 0 };
+	char why[256];
+	int ret = -1;
 
-	add(&t, "Package: %s\nVersion: %s\nArchitecture: %s\nMaintainer: %s\nInstalled-Size: %llu\n", package,
-	    version, arch, s->deb_maintainer, installed_size(data));
-	if (*s->deb_depends)
-		add(&t, "Depends: %s\n", s->deb_depends);
-	if (id->fake_release)
-		add(&t, "Conflicts: %s\nReplaces: %s\nProvides: %s (= %s)\n", id->project, id->project, id->project,
-		    version);
-	add(&t, "Section: devel\nPriority: optional\n");
-	if (*s->deb_homepage)
-		add(&t, "Homepage: %s\n", s->deb_homepage);
-	add(&t, "Description: sampling CPU profiler for Linux, with an eBPF analyzer%s\n"
-		" profiling-agent samples the stacks of running programs with an eBPF\n"
-		" program, the analyzer, and aggregates them. The agent is statically\n"
-		" linked and embeds the analyzer.\n"
-		" .\n"
-		" The package also carries libanalyzer (shared and static), its headers\n"
-		" and its pkg-config file, for programs that embed the analyzer.\n",
-	    id->fake_release ? " (debug build)" : "");
-	if (id->fake_release)
-		add(&t, " .\n"
-			" This is the debug build: the analyzer reports what it does and why\n"
-			" it drops samples.\n");
+	if (*s->deb_depends && debian_check_relations(s->deb_depends, why, sizeof(why))) {
+		error("deb.depends '%s' is not a Debian relationship list: %s", s->deb_depends, why);
+		goto cleanup;
+	}
+	if (add_field(&t, "Package", 0, "%s", package) < 0 || add_field(&t, "Version", 0, "%s", version) < 0 ||
+	    add_field(&t, "Architecture", 0, "%s", arch) < 0 ||
+	    add_field(&t, "Maintainer", 0, "%s", s->deb_maintainer) < 0 ||
+	    add_field(&t, "Installed-Size", 0, "%llu", installed_size(data)) < 0 ||
+	    (*s->deb_depends && add_field(&t, "Depends", 0, "%s", s->deb_depends) < 0))
+		goto cleanup;
+	if (id->fake_release &&
+	    (add_field(&t, "Conflicts", 0, "%s", id->project) < 0 || add_field(&t, "Replaces", 0, "%s", id->project) < 0 ||
+	     add_field(&t, "Provides", 0, "%s (= %s)", id->project, version) < 0))
+		goto cleanup;
+	if (add_field(&t, "Section", 0, "devel") < 0 || add_field(&t, "Priority", 0, "optional") < 0 ||
+	    (*s->deb_homepage && add_field(&t, "Homepage", 0, "%s", s->deb_homepage) < 0) ||
+	    add_field(&t, "Description", 1, description, id->fake_release ? " (debug build)" : "",
+		      id->fake_release ? debug_description : "") < 0)
+		goto cleanup;
 	add_text(l, "control", &t);
+	ret = 0;
+cleanup:
 	free(t.s);
+	return ret;
 }
 
 /* control.tar.xz's files: control, md5sums (of data's files, as written), shlibs, triggers */
-static void control_list(const struct release_ident *id, const struct settings *s, const char *arch,
-			 const char *package, const char *version, const struct tar_list *data, struct tar_list *l)
+static int control_list(const struct release_ident *id, const struct settings *s, const char *arch,
+			const char *package, const char *version, const struct tar_list *data, struct tar_list *l)
 {
 	struct text sums = { 0 }, shlibs = { 0 };
 	static const char triggers[] = "activate-noawait ldconfig\n";
 	size_t i;
 
-	add_control(l, id, s, arch, package, version, data);
+	if (add_control(l, id, s, arch, package, version, data) < 0)
+		return -1;
 	for (i = 0; i < data->n; i++)
 		if (data->items[i].kind == TAR_FILE)
 			add(&sums, "%s  %s\n", data->items[i].md5, data->items[i].name);
@@ -285,6 +326,7 @@ static void control_list(const struct release_ident *id, const struct settings *
 	tar_add_data(l, "triggers", triggers, strlen(triggers), 0644);
 	free(sums.s);
 	free(shlibs.s);
+	return 0;
 }
 
 int deb_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
@@ -300,16 +342,16 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 		error("version '%s' has no Debian version: release a tag vX.Y.Z[-PRERELEASE]", id->version);
 		goto cleanup;
 	}
-	if (!valid_package(package)) {
-		error("project.name '%s' is not a Debian package name (lower-case letters, digits, '+', '-', '.'): "
-		      "rename the project in releaser.conf", id->project);
+	if (debian_check_package(package) || debian_check_version(version)) {
+		error("project.name '%s' and version '%s' make no Debian package (%s_%s): rename the project in "
+		      "releaser.conf", id->project, id->version, package, version);
 		goto cleanup;
 	}
 	if (data_list(id, s, workdir, build, a->arch, package, version, &data) < 0 ||
 	    tar_xz_memory(display, &data, id->epoch, &data_xz) < 0)
 		goto cleanup;
-	control_list(id, s, a->arch, package, version, &data, &control);
-	if (tar_xz_memory(display, &control, id->epoch, &control_xz) < 0 ||
+	if (control_list(id, s, a->arch, package, version, &data, &control) < 0 ||
+	    tar_xz_memory(display, &control, id->epoch, &control_xz) < 0 ||
 	    deb_write(path, display, &control_xz, &data_xz, id->epoch, out) < 0)
 		goto cleanup;
 	ret = 0;
@@ -320,5 +362,20 @@ cleanup:
 	tar_list_clear(&control);
 	free(package);
 	free(version);
+	return ret;
+}
+
+int deb_check_sources(const char *workdir, char *why, size_t len)
+{
+	char *path = xasprintf("%s%s", workdir, LICENSE_FILE);
+	struct stat sb;
+	int ret = 0;
+
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > LICENSE_MAX) {
+		snprintf(why, len, "'%s' is not a file of the work tree of at most %d bytes: the Debian packages' "
+			 "copyright file quotes it; add it", LICENSE_FILE, LICENSE_MAX);
+		ret = -1;
+	}
+	free(path);
 	return ret;
 }

@@ -69,4 +69,11 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 		      const char *build, const struct arch_plan *a, const char *path, const char *display,
 		      struct tar_result *out);
 
+/*
+ * deb_check_sources tells, before anything is built, whether the work
+ * tree workdir (with a trailing '/') holds what the packages take from it
+ * besides the build's files (LICENSE). Returns 0, or -1 with why[len] set.
+ */
+int deb_check_sources(const char *workdir, char *why, size_t len);
+
 #endif /* RELEASER_DEB_H */

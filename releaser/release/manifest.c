@@ -10,6 +10,10 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/sums.h"
+#include "lib/text.h"
+#include "release/deb.h"
+#include "release/fields.h"
+#include "release/layout.h"
 #include "release/notes.h"
 #include "release/sbom.h"
 
@@ -132,6 +136,7 @@ char *meta_partial_name(const char *arch)
 static int read_partial_artifacts(struct release_meta *m, const json_t *arts, const char *path)
 {
 	const char *name, *arch, *sha, *kind;
+	char *expected, *shown;
 	json_error_t err;
 	json_int_t size;
 	size_t i, j;
@@ -149,6 +154,28 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 				     : strcmp(kind, "tarball") && strcmp(kind, "deb") ? "unknown kind" : err.text);
 		}
 		deb = !strcmp(kind, "deb");
+		if (strcmp(arch, "amd64") && strcmp(arch, "arm64")) {
+			shown = term_escape(arch);
+			error("'%s': field 'arch' '%s' is not an arch a release has (amd64, arm64): package that arch "
+			      "again", path, shown);
+			free(shown);
+			return -2;
+		}
+		expected = deb ? deb_file_name(&m->id, arch) : layout_top(&m->id, arch);
+		if (!deb) {
+			shown = expected;
+			expected = xasprintf("%s.tar.gz", shown);
+			free(shown);
+		}
+		if (strcmp(name, expected)) {
+			shown = term_escape(name);
+			error("'%s': field 'name' '%s' is not the name the releaser gives that %s (%s): package "
+			      "that arch again", path, shown, deb ? "package" : "tarball", expected);
+			free(shown);
+			free(expected);
+			return -2;
+		}
+		free(expected);
 		for (j = 0; j < m->n; j++)
 			if ((m->tarballs[j].deb == deb && !strcmp(m->tarballs[j].arch, arch)) ||
 			    !strcmp(m->tarballs[j].name, name))
@@ -171,8 +198,8 @@ static int read_partial(struct release_meta *m, const char *path)
 	struct release_ident id = { 0 };
 	json_t *doc = json_load(path), *arts = NULL, *deps = NULL;
 	json_error_t err;
-	const char *changelog = NULL;
-	char why[200];
+	const char *changelog = NULL, *field;
+	char why[512];
 	int partial = 0, rc, ret = -1;
 
 	if (!doc)
@@ -186,6 +213,12 @@ static int read_partial(struct release_meta *m, const char *path)
 	}
 	if (ident_from_json(&id, doc, 0, why, sizeof(why)) < 0) {
 		error("'%s' is not a partial manifest (%s): package that arch again", path, why);
+		goto cleanup;
+	}
+	field = fields_check(&id, why, sizeof(why));
+	if (field) {
+		error("'%s': field '%s' %s: package that arch again with the releaser", path, field, why);
+		ret = -2;
 		goto cleanup;
 	}
 	if (!m->id.project) {

@@ -76,7 +76,9 @@ char *meta_partial_name(const char *arch);
  * must describe the same release with the same notes, each arch once; m's
  * arches and static libraries are theirs.
  * Returns 0, -1 after a message when one is unreadable or they disagree,
- * -2 after a message when there is none.
+ * -2 after a message when there is none, or when one holds a field the
+ * releaser would not have written (release/fields.h; an arch other than
+ * amd64 and arm64, an artifact named otherwise than the releaser names it).
  */
 int meta_read_partials(struct release_meta *m, const char *dir);
 

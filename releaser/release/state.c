@@ -14,6 +14,9 @@
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/status.h"
+#include "release/deb.h"
+#include "release/fields.h"
+#include "release/ident.h"
 
 /* dirty files named in a refusal before "and N more" */
 #define DIRTY_SHOWN 5
@@ -247,7 +250,10 @@ static int read_version(git_repository *repo, struct release_state *st, const st
 	st->prerelease = 1;
 	if (st->desc.release_tag && version_parse(st->desc.release_tag, &v) == 0) {
 		version_base(&v, &base);
-		version_snapshot(&base, st->head.short_sha, st->version, sizeof(st->version));
+		if (!version_snapshot(&base, st->head.short_sha, st->version, sizeof(st->version)))
+			problem(st, "tag '%s' has the highest patch number a version takes (%lu): no snapshot "
+				    "follows it; tag a higher minor or major version first", st->desc.release_tag,
+				VERSION_NUMBER_MAX);
 	} else {
 		version_snapshot(NULL, st->head.short_sha, st->version, sizeof(st->version));
 	}
@@ -345,6 +351,35 @@ static int read_go_tag(git_repository *repo, struct release_state *st)
 	return 0;
 }
 
+/*
+ * what the packages take from the work tree is there, and what the release
+ * would write obeys the rules `releaser finalize` reads it back with
+ * (release/fields.h)
+ */
+static void check_fields(struct release_state *st, const struct settings *s)
+{
+	struct release_ident id;
+	const char *field;
+	char why[512];
+	size_t i;
+
+	for (i = 0; i < st->plan.n; i++)
+		if (st->plan.arches[i].agent)
+			break;
+	if (i < st->plan.n && deb_check_sources(st->workdir, why, sizeof(why)) < 0)
+		problem(st, "%s", why);
+	if (!st->version[0] || !st->ref[0])
+		return; /* no version or no branch: listed already */
+	ident_from_state(&id, st, s);
+	field = fields_check(&id, why, sizeof(why));
+	if (field)
+		problem(st, "the release's %s %s: %s", field, why,
+			!strcmp(field, "source_uri") ? "fix origin's URL (git remote set-url) or set RELEASER_SOURCE_URI"
+			: !strcmp(field, "ref") ? "release from a branch with a plain name (--branch NAME)"
+						: "report this as a releaser bug");
+	ident_release(&id);
+}
+
 static void read_head_tags(struct release_state *st, const struct tag_index *ix)
 {
 	const char *const *names;
@@ -401,6 +436,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	check_package_files(st, s);
 	read_epoch(st);
 	read_source_uri(repo, st);
+	check_fields(st, s);
 	ret = 0;
 cleanup:
 	tag_index_free(ix);

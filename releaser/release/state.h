@@ -27,7 +27,12 @@
  *     (lib/url.h; a local one is no source, and none is recorded);
  *   - a branch name (--branch, HEAD's, $RELEASER_BRANCH) git would not take;
  *   - on the release channel, a Go module tag support/go/TAG that names
- *     another commit than TAG (git/gotag.h); a missing one is only shown.
+ *     another commit than TAG (git/gotag.h); a missing one is only shown;
+ *   - no snapshot version after the latest tag (its patch is the highest);
+ *   - no LICENSE in the work tree when a Debian package is made;
+ *   - a ref or source URI the release would write that breaks its rule
+ *     (release/fields.h): a snapshot branch named with markup, an origin
+ *     URL or $RELEASER_SOURCE_URI with characters no URI has.
  */
 #ifndef RELEASER_STATE_H
 #define RELEASER_STATE_H

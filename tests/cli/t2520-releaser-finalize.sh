@@ -131,4 +131,77 @@ test_expect_success 'finalize without per-arch manifests, or without a key, is b
 	test_grep "no signing key" err2
 	test ! -e gathered/SHA256SUMS
 '
+# tamper JQ VALUE: set what the jq path JQ names in gathered/manifest-amd64.json to the string VALUE
+tamper() {
+	jq --arg v "$2" "$1 = \$v" gathered/manifest-amd64.json >tampered.json &&
+		mv tampered.json gathered/manifest-amd64.json
+}
+
+# gathered_state: every name, size, mtime and digest in gathered/
+gathered_state() {
+	(cd gathered && ls -lA --full-time . && sha256sum -- *)
+}
+
+# refused_part MESSAGE: finalize exits 2 with the one line
+# "releaser: 'gathered/manifest-amd64.json': MESSAGE" and changes nothing in gathered/
+refused_part() {
+	gathered_state >before
+	expect_exit 2 "$R" finalize --out gathered --key "$KEY" >out 2>err || return 1
+	printf "releaser: 'gathered/manifest-amd64.json': %s\n" "$1" >expect
+	test_cmp expect err || return 1
+	test ! -s out || return 1
+	gathered_state >after
+	test_cmp before after
+}
+
+test_expect_success 'finalize checks each part manifest'"'"'s fields by the releaser'"'"'s rules, and writes nothing when one breaks them' '
+	two_runners
+	cp -a gathered pristine
+	sq="'"'"'"
+	again=": package that arch again with the releaser"
+	tamper .version "v2.0.0<script>"
+	refused_part "field ${sq}version${sq} ${sq}v2.0.0<script>${sq} is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE])$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .version "v2.0.0
+v9.9.9"
+	refused_part "field ${sq}version${sq} ${sq}v2.0.0\\x0av9.9.9${sq} is not a release version (vMAJOR.MINOR.PATCH[-PRERELEASE])$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .project "../profiling-agent"
+	refused_part "field ${sq}project${sq} ${sq}../profiling-agent${sq} must be one plain file name (letters, digits, $sq.$sq, ${sq}_$sq, $sq+$sq, $sq-$sq; at most 64): it names the tarballs$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .project "<b>agent</b>"
+	refused_part "field ${sq}project${sq} ${sq}<b>agent</b>${sq} must be one plain file name (letters, digits, $sq.$sq, ${sq}_$sq, $sq+$sq, $sq-$sq; at most 64): it names the tarballs$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .project "Profiling-Agent"
+	refused_part "field ${sq}project${sq} ${sq}Profiling-Agent${sq} must be a Debian package name (lower-case letters, digits, $sq+$sq, $sq-$sq, $sq.$sq; a letter or digit first): it names the packages$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .source_uri "https://example.org/<img src=x>"
+	refused_part "field ${sq}source_uri${sq} ${sq}https://example.org/<img src=x>${sq} is not a URI: it holds a space$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .source_uri "https://example.org/\"><script>"
+	refused_part "field ${sq}source_uri${sq} ${sq}https://example.org/\"><script>${sq} is not a URI: it holds a character a URI does not (a quote, $sq<$sq, $sq>$sq, $sq{$sq, $sq}$sq, $sq|$sq, $sq\\$sq, $sq^$sq, $sq\`$sq or one that is not ASCII)$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .source_uri "https://example.org/
+x"
+	refused_part "field ${sq}source_uri${sq} ${sq}https://example.org/\\x0ax${sq} is not a URI: it holds a control character$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .ref "refs/tags/../../v2.0.0"
+	refused_part "field ${sq}ref${sq} ${sq}refs/tags/../../v2.0.0${sq} is not the ref of the release${sq}s tag (refs/tags/VERSION)$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper .ref "refs/tags/v2.0.0
+"
+	refused_part "field ${sq}ref${sq} ${sq}refs/tags/v2.0.0\\x0a${sq} is not the ref of the release${sq}s tag (refs/tags/VERSION)$again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper ".artifacts[0].name" "profiling-agent-v2.0.0-linux-amd64<b>.tar.gz"
+	refused_part "field ${sq}name${sq} ${sq}profiling-agent-v2.0.0-linux-amd64<b>.tar.gz${sq} is not the name the releaser gives that tarball (profiling-agent-v2.0.0-linux-amd64.tar.gz): package that arch again"
+	rm -rf gathered && cp -a pristine gathered
+	tamper ".artifacts[1].arch" "amd64
+"
+	refused_part "field ${sq}arch${sq} ${sq}amd64\\x0a${sq} is not an arch a release has (amd64, arm64): package that arch again"
+	# untouched, the parts finalize
+	rm -rf gathered && cp -a pristine gathered
+	"$R" finalize --out gathered --key "$KEY" >/dev/null 2>&1
+	test -f gathered/SHA256SUMS
+'
+
 test_done

@@ -159,4 +159,51 @@ test_expect_success 'finalize refuses a package that does not match its manifest
 	test_grep "profiling-agent_1.1.0_arm64.deb. does not match manifest-arm64.json" err
 	test ! -e out/SHA256SUMS
 '
+test_expect_success 'every relationship form deb.depends takes, and a UTF-8 maintainer, make a control file dpkg parses' '
+	fake_project p && cd p
+	printf "[deb]\n\tmaintainer = Zoë Fäké <zoe@example.org>\n" >releaser.conf
+	printf "\tdepends = libc6 (>= 2.36), libelf1 | libelf1t64:any (>> 0.187~), zlib1g:amd64 (<< 1:2.0-1~x),bzip2(=1.0)\n" >>releaser.conf
+	git add releaser.conf && git commit -q -m settings
+	git tag -a v1.2.0-rc.1 -m v1.2.0-rc.1
+	"$R" release --no-sign --arch amd64 --out ../out >../out.log 2>&1 || { cat ../out.log; false; }
+	cd ..
+	deb=out/profiling-agent_1.2.0~rc.1_amd64.deb
+	# dpkg reads every relation (and writes them back in its own spacing)
+	test "$(dpkg-deb --field $deb Depends)" = "libc6 (>= 2.36), libelf1 | libelf1t64:any (>> 0.187~), zlib1g:amd64 (<< 1:2.0-1~x), bzip2 (= 1.0)"
+	test "$(dpkg-deb --field $deb Maintainer)" = "Zoë Fäké <zoe@example.org>"
+	dpkg-deb --info $deb >info
+	# dpkg-deb --build parses the control file as dpkg does: rebuilding the
+	# package from what it unpacks warns about nothing
+	dpkg-deb -R $deb tree
+	dpkg-deb --root-owner-group --build tree again.deb >build.log 2>&1
+	cat build.log
+	test_grep -v "warning" build.log
+	dpkg-deb --field again.deb Depends >depends
+	test "$(cat depends)" = "$(dpkg-deb --field $deb Depends)"
+	# one paragraph: no empty line, no control character but the newlines
+	dpkg-deb --ctrl-tarfile $deb | tar -xO ./control >control
+	test_grep -v "^$" control
+	not grep -q "[[:cntrl:]]" control
+	test_grep "^ \.$" control
+	test_grep "^Depends: libc6 (>= 2.36), libelf1 | libelf1t64:any (>> 0.187~), zlib1g:amd64 (<< 1:2.0-1~x),bzip2(=1.0)$" control
+'
+
+test_expect_success 'a bad deb.depends or deb.maintainer is refused before building: nothing in the output directory' '
+	fake_project p && cd p
+	printf "[deb]\n\tdepends = \${shlibs:Depends}\n" >releaser.conf
+	git add releaser.conf && git commit -q -m settings
+	git tag -a v1.1.0 -m v1.1.0
+	mkdir ../out
+	expect_exit 2 "$R" release --no-sign --out ../out 2>../err
+	one_line ../err
+	test_grep "deb.depends .\${shlibs:Depends}. is not a Debian relationship list" ../err
+	test ! -e build && test -z "$(ls -A ../out)"
+	printf "[deb]\n\tmaintainer = \"Fake\\\\bMaintainers <fake@example.org>\"\n" >releaser.conf
+	git commit -q -am maintainer
+	git tag -f -a v1.1.0 -m v1.1.0 >/dev/null
+	expect_exit 2 "$R" release --no-sign --out ../out 2>../err
+	one_line ../err
+	test_grep "deb.maintainer .Fake.x08Maintainers <fake@example.org>. must be one line .NAME <EMAIL>.: it holds a control character" ../err
+	test ! -e build && test -z "$(ls -A ../out)"
+'
 test_done

@@ -100,6 +100,14 @@ TEST(version__snapshot)
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v1.4.3-SNAPSHOT-abc");
 	check(version_parse("v2.0.0-rc.1", &v) == 0);
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.1-SNAPSHOT-abc");
+	/* the highest patch has no next one: no snapshot follows it, rather than one that does not parse */
+	check(version_parse("v1.4.999999998", &v) == 0);
+	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v1.4.999999999-SNAPSHOT-abc");
+	check(version_parse("v1.4.999999999", &v) == 0);
+	check(version_snapshot(&v, "abc", buf, sizeof(buf)) == NULL && buf[0] == '\0');
+	check(version_parse("v1.4.1000000000", &v) < 0);
+	check(version_snapshot(NULL, "a.", buf, sizeof(buf)) == NULL);
+	check(version_snapshot(NULL, "0123456789ab", buf, 20) == NULL);
 }
 
 static const char *pc(const char *tag)
