@@ -9,23 +9,21 @@
 #include "git/settings.h"
 #include "lib/common.h"
 #include "lib/text.h"
+#include "lib/url.h"
 #include "lib/version.h"
-#include "release/builder.h"
 
 #define SNAPSHOT_MARK "SNAPSHOT-"
 
 const char *fields_check_uri(const char *s)
 {
-	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-				      "-._~:/?#[]@!$&'()*+,;=%";
-	const char *bad = uri_check(s);
+	const char *why = NULL;
+	char *url = url_normalize(s, URL_REPO, &why, NULL);
+	int same = url && !strcmp(url, s);
 
-	if (bad)
-		return bad;
-	if (s[strspn(s, allowed)])
-		return "it holds a character a URI does not (a quote, '<', '>', '{', '}', '|', '\\', '^', '`' "
-		       "or one that is not ASCII)";
-	return NULL;
+	free(url);
+	if (!url)
+		return why;
+	return same ? NULL : "is not a repository URL as the releaser records it (lib/url.h)";
 }
 
 /* why[len] = "'VALUE' REASON"; returns field */

@@ -19,10 +19,10 @@
 #include "release/ident.h"
 
 /*
- * fields_check_uri returns NULL when s is a URI (release/builder.h's
- * uri_check) made only of the characters RFC 3986 allows (no space,
- * quote, '<', '>', '{', '}', '|', '\\', '^' or '`', nothing that is not
- * ASCII), else why not.
+ * fields_check_uri returns NULL when s is a repository URL exactly as
+ * lib/url.h records one (url_normalize gives it back unchanged: no
+ * credentials, control characters or bytes outside RFC 3986), else why
+ * not (static text).
  */
 const char *fields_check_uri(const char *s);
 

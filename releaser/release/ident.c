@@ -9,7 +9,7 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/sums.h"
-#include "lib/url.h"
+#include "release/fields.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -164,17 +164,6 @@ static int arches_from_json(struct release_ident *id, const json_t *list, char *
 	return 0;
 }
 
-/* whether s is a repository URL as lib/url.h writes it: what a release itself recorded */
-static int source_uri_ok(const char *s)
-{
-	const char *why;
-	char *url = url_normalize(s, URL_REPO, &why, NULL);
-	int ok = url && !strcmp(url, s);
-
-	free(url);
-	return ok;
-}
-
 int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, char *why, size_t why_len)
 {
 	const char *project, *version, *commit, *ref, *channel, *build, *branch = NULL;
@@ -198,7 +187,7 @@ int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, 
 		snprintf(why, why_len, "a bad commit, channel, build, source_uri or source_date_epoch");
 		return -1;
 	}
-	if (json_is_string(uri) && !source_uri_ok(json_string_value(uri))) {
+	if (json_is_string(uri) && fields_check_uri(json_string_value(uri))) {
 		snprintf(why, why_len, "source_uri is not a repository URL as a release records it (no credentials, "
 				       "no control characters)");
 		return -1;

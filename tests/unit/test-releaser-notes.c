@@ -366,7 +366,7 @@ TEST(notes__a_prerelease_follows_the_tag_before_it_and_the_first_lists_all)
 TEST(notes__a_debug_release_lists_what_debug_adds_without_markers)
 {
 	git_repository *repo = NULL;
-	struct debug_tag_opts o = { "v1.0.0", "main", "debug", NULL };
+	struct debug_tag_opts o = { "v1.0.0", "main", "debug", NULL, 0 };
 	struct debug_tag_result dr;
 	struct notes_range r = { 0 };
 	char *s = NULL;
