@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,14 +14,18 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/strlist.h"
 #include "lib/sums.h"
 #include "release/manifest.h"
 #include "release/provenance.h"
 
 #define STAGE_PREFIX ".releaser-stage-" /* an in-place stage, inside DIR */
 #define WRAP_SUFFIX ".releaser-"        /* .NAME.releaser-<pid>-XXXXXX, beside DIR */
+#define OWN_PREFIX ".releaser"          /* the lock, the journal, in-place stages */
 #define STAGE_IGNORE ".gitignore"       /* in each wrapper: "*", and its liveness lock */
 #define LOCK_POLL_MS 20
+#define JOURNAL_HEAD "# releaser journal 1: a replacement of these files was interrupted; the next run finishes it\n"
+#define JOURNAL_MAX (1024 * 1024)
 
 static int mkdir_parents(const char *dir)
 {
@@ -107,20 +110,8 @@ cleanup:
 	return ret;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* removes path and everything below it, never following a link; best effort */
-static void remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+struct set;
+static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s);
 
 /* an open file description lock (shared by nothing else, even in this process) */
 static int ofd_lock(int fd)
@@ -158,8 +149,8 @@ static int stage_name(const char *name, const char *prefix)
 	return digits > 0 && name[n + digits] == '-' && strlen(name + n + digits + 1) == 6;
 }
 
-/* the stages of dead runs in parent: directories named prefix<pid>-XXXXXX */
-static void remove_dead_stages(const char *parent, const char *prefix)
+/* the stages of dead runs in parent: directories named prefix<pid>-XXXXXX (their directories go back into real) */
+static void remove_dead_stages(const char *parent, const char *prefix, const char *real)
 {
 	struct dirent *de;
 	DIR *d = opendir(parent);
@@ -174,7 +165,7 @@ static void remove_dead_stages(const char *parent, const char *prefix)
 			continue;
 		path = xasprintf("%s/%s", parent, de->d_name);
 		if (wrap_is_dead(path, de->d_name + strlen(prefix)))
-			remove_tree(path);
+			clear_stage(path, real, NULL, NULL);
 		free(path);
 	}
 	closedir(d);
@@ -266,9 +257,9 @@ int outdir_open(struct outdir *o, const char *dir, int flags)
 		base = strrchr(o->real, '/') + 1;
 		prefix = xasprintf(".%s" WRAP_SUFFIX, base);
 	}
-	remove_dead_stages(o->real, STAGE_PREFIX);
+	remove_dead_stages(o->real, STAGE_PREFIX, o->real);
 	if (!(o->flags & OUTDIR_IN_PLACE))
-		remove_dead_stages(parent, prefix);
+		remove_dead_stages(parent, prefix, o->real);
 	o->wrap = xasprintf("%s/%s%ld-XXXXXX", strcmp(parent, "/") ? parent : "", prefix, (long)getpid());
 	ret = make_stage(o);
 cleanup:
@@ -397,11 +388,13 @@ cleanup:
 	return ret;
 }
 
-enum fate { MOVE, SAME, CONFLICT };
+enum fate { MOVE, SAME, CONFLICT, DIRECTORY };
 
 /* what the commit does, read under the lock */
 struct set {
 	struct sums old;   /* what the previous release's SHA256SUMS lists */
+	struct strlist journal; /* what an interrupted commit's journal lists */
+	int has_journal;   /* DIR holds a journal */
 	enum fate *fates;  /* of o->files */
 	char **carry;      /* entries of DIR carried into the new set */
 	size_t n_carry;
@@ -420,6 +413,7 @@ static void set_release(struct set *s)
 	free(s->carry);
 	free(s->gone);
 	free(s->fates);
+	strlist_clear(&s->journal);
 	sums_release(&s->old);
 }
 
@@ -446,7 +440,7 @@ static int fate_of(const struct outdir *o, const struct staged_file *f, enum fat
 			error("cannot read '%s': %s", final, strerror(errno));
 		goto cleanup;
 	}
-	*out = CONFLICT;
+	*out = S_ISDIR(sb.st_mode) ? DIRECTORY : CONFLICT;
 	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != f->size) {
 		ret = 0;
 		goto cleanup;
@@ -477,7 +471,51 @@ static void read_old_sums(const struct outdir *o, struct sums *old)
 	free(path);
 }
 
-/* a file of the previous release: listed in its SHA256SUMS, or one of the names that seal a release */
+/*
+ * DIR/.releaser-journal, when there: an interrupted commit's list of the
+ * files it was replacing and placing (see outdir.h); 0 or -1 after a message
+ */
+static int read_journal(const struct outdir *o, struct set *s)
+{
+	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real), *text = NULL, *line, *end;
+	struct stat sb;
+	size_t len;
+	int ret = -1;
+
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			ret = 0;
+		else
+			error("cannot read '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	text = read_file(path, JOURNAL_MAX, &len);
+	if (!text)
+		goto cleanup;
+	s->has_journal = 1;
+	ret = 0;
+	if (strncmp(text, JOURNAL_HEAD, strlen(JOURNAL_HEAD)) || memchr(text, '\0', len)) {
+		warning("'%s' is not a journal this releaser wrote: the files it names are kept", path);
+		goto cleanup;
+	}
+	for (line = text + strlen(JOURNAL_HEAD); *line; line = *end ? end + 1 : end) {
+		end = line + strcspn(line, "\n");
+		if (end > line && strncmp(line, OWN_PREFIX, strlen(OWN_PREFIX)) && !memchr(line, '/', (size_t)(end - line))) {
+			*end = '\0';
+			strlist_add(&s->journal, line);
+			*end = '\n';
+		}
+	}
+cleanup:
+	free(text);
+	free(path);
+	return ret;
+}
+
+/*
+ * a name of the previous release: listed in its SHA256SUMS, one of the
+ * names that seal a release, or listed by an interrupted commit's journal
+ */
 static int old_release_file(const struct set *s, const char *name)
 {
 	static const char *const seal[] = { SUMS_FILE, SUMS_MINISIG_FILE, SUMS_SIG_FILE, MANIFEST_FILE,
@@ -487,7 +525,7 @@ static int old_release_file(const struct set *s, const char *name)
 	for (i = 0; i < sizeof(seal) / sizeof(seal[0]); i++)
 		if (!strcmp(name, seal[i]))
 			return 1;
-	return sums_find(&s->old, name) != NULL;
+	return sums_find(&s->old, name) != NULL || strlist_has(&s->journal, name);
 }
 
 static const struct staged_file *staged(const struct outdir *o, const char *name)
@@ -510,19 +548,24 @@ static int dropped(const struct outdir *o, const char *name)
 	return 0;
 }
 
-/* sorts DIR's entries into carried and gone */
+/*
+ * sorts DIR's entries into carried (the user's) and gone (the releaser's
+ * files not in the new set: only regular files are); the journal is neither
+ */
 static int read_entries(const struct outdir *o, struct set *s)
 {
 	struct dirent *de;
+	struct stat sb;
 	DIR *d = opendir(o->real);
 
 	if (!d)
 		return error("cannot list '%s': %s", o->dir, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, OUTDIR_JOURNAL_FILE) ||
 		    !strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) || staged(o, de->d_name))
 			continue;
-		if (old_release_file(s, de->d_name) || dropped(o, de->d_name))
+		if ((old_release_file(s, de->d_name) || dropped(o, de->d_name)) &&
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
 			push(&s->gone, &s->n_gone, de->d_name);
 		else
 			push(&s->carry, &s->n_carry, de->d_name);
@@ -540,7 +583,11 @@ static int read_fates(const struct outdir *o, struct set *s)
 	for (i = 0; i < o->n; i++) {
 		if (fate_of(o, &o->files[i], &s->fates[i]) < 0)
 			return -1;
+		if (s->fates[i] == DIRECTORY)
+			return error("'%s/%s' is a directory, which the release cannot replace: move it away",
+				     o->dir, o->files[i].name);
 		if (s->fates[i] != CONFLICT || (o->flags & OUTDIR_FORCE) ||
+		    strlist_has(&s->journal, o->files[i].name) ||
 		    ((o->flags & OUTDIR_REPLACE) && old_release_file(s, o->files[i].name)))
 			continue;
 		if (conflicts++ == 0)
@@ -562,7 +609,7 @@ static int changes(const struct outdir *o, const struct set *s)
 	for (i = 0; i < o->n; i++)
 		if (s->fates[i] != SAME)
 			return 1;
-	return s->n_gone > 0;
+	return s->n_gone > 0 || s->has_journal;
 }
 
 static void fsync_path(const char *dir)
@@ -609,7 +656,7 @@ static int move_dirs(const struct outdir *o, const struct set *s, int back)
 }
 
 /* the stage made into the complete new DIR, swapped with DIR, the old set removed */
-static int commit_swap(const struct outdir *o, const struct set *s)
+static int commit_swap(struct outdir *o, const struct set *s)
 {
 	char *parent = parent_of(o->real), *from = NULL;
 	struct stat sb;
@@ -642,7 +689,9 @@ static int commit_swap(const struct outdir *o, const struct set *s)
 	}
 	fsync_path(parent);
 	fsync_path(o->wrap);
-	remove_tree(o->stage); /* now the old set */
+	/* the stage is now the old set */
+	if (clear_stage(o->wrap, o->real, o, s) > 0)
+		o->keep_wrap = 1;
 	ret = 0;
 cleanup:
 	free(from);
@@ -650,13 +699,65 @@ cleanup:
 	return ret;
 }
 
-/* the new files renamed into DIR (in their order: the seal last), then the old ones removed */
+/* adds name to the journal's text t[*len] */
+static void journal_add(char **t, size_t *len, const char *name)
+{
+	size_t n = strlen(name);
+
+	*t = xrealloc(*t, *len + n + 2);
+	memcpy(*t + *len, name, n);
+	(*t)[*len + n] = '\n';
+	*len += n + 1;
+	(*t)[*len] = '\0';
+}
+
+/*
+ * DIR/.releaser-journal: every file of DIR the commit replaces or removes
+ * and every file it places, written in the stage and renamed into DIR
+ */
+static int write_journal(const struct outdir *o, const struct set *s)
+{
+	char *text = xstrdup(JOURNAL_HEAD), *tmp = outdir_stage_path(o, OUTDIR_JOURNAL_FILE);
+	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real);
+	size_t i, len = strlen(text);
+	int ret = -1;
+
+	for (i = 0; i < s->n_gone; i++)
+		journal_add(&text, &len, s->gone[i]);
+	for (i = 0; i < o->n; i++) {
+		if (strchr(o->files[i].name, '\n')) {
+			error("cannot place '%s' in place: its name holds a newline", o->files[i].name);
+			goto cleanup;
+		}
+		journal_add(&text, &len, o->files[i].name);
+	}
+	if (write_file_atomic(tmp, text, len, 0644) < 0)
+		goto cleanup;
+	if (rename(tmp, path) != 0) {
+		error("cannot rename into '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fsync_path(o->real);
+	ret = 0;
+cleanup:
+	free(path);
+	free(tmp);
+	free(text);
+	return ret;
+}
+
+/*
+ * the journal written, the new files renamed into DIR (in their order: the
+ * seal last), the old ones removed, then the journal
+ */
 static int commit_in_place(const struct outdir *o, const struct set *s)
 {
 	char *from = NULL, *to = NULL;
 	size_t i;
 	int ret = -1;
 
+	if (write_journal(o, s) < 0)
+		goto cleanup;
 	for (i = 0; i < o->n; i++) {
 		if (s->fates[i] == SAME)
 			continue;
@@ -680,11 +781,91 @@ static int commit_in_place(const struct outdir *o, const struct set *s)
 		to = NULL;
 	}
 	fsync_path(o->real);
+	to = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real);
+	if (unlink(to) != 0) {
+		error("cannot remove '%s': %s", to, strerror(errno));
+		goto cleanup;
+	}
+	fsync_path(o->real);
 	ret = 0;
 cleanup:
 	free(from);
 	free(to);
 	return ret;
+}
+
+static int in_list(char *const *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * whether the entry name (not a directory) of a stage is the releaser's to
+ * remove: anything without s; with s (the old set after the swap), a
+ * staged or gone name, the journal, or a file DIR holds too (hard linked)
+ */
+static int removable(const char *real, const struct outdir *o, const struct set *s, const char *name,
+		     const struct stat *sb)
+{
+	char *path;
+	struct stat d;
+	int same;
+
+	if (!s || staged(o, name) || in_list(s->gone, s->n_gone, name) || !strcmp(name, OUTDIR_JOURNAL_FILE))
+		return 1;
+	path = xasprintf("%s/%s", real, name);
+	same = lstat(path, &d) == 0 && d.st_ino == sb->st_ino && d.st_dev == sb->st_dev;
+	free(path);
+	return same;
+}
+
+/*
+ * empties and removes the stage WRAP/new and WRAP: what is the releaser's
+ * (see removable) is removed; a directory (a stage has none of its own:
+ * it is DIR's, carried across a swap) or another entry is moved back into
+ * real; what cannot be (real holds that name) is left, with a warning, and
+ * so is WRAP. Returns the number of entries left.
+ */
+static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s)
+{
+	char *new = xasprintf("%s/new", wrap), *to, *ignore;
+	struct dirent *de;
+	struct stat sb;
+	size_t left = 0;
+	DIR *d = opendir(new);
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISDIR(sb.st_mode) && removable(real, o, s, de->d_name, &sb)) {
+			unlinkat(dirfd(d), de->d_name, 0);
+			continue;
+		}
+		to = xasprintf("%s/%s", real, de->d_name);
+		if (renameat2(dirfd(d), de->d_name, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
+			warning("'%s' is left in '%s' (cannot move it back: %s): move it yourself", de->d_name,
+				new, strerror(errno));
+			left++;
+		}
+		free(to);
+	}
+	if (d)
+		closedir(d);
+	if (left == 0) {
+		ignore = xasprintf("%s/" STAGE_IGNORE, wrap);
+		rmdir(new);
+		unlink(ignore);
+		rmdir(wrap);
+		free(ignore);
+	}
+	free(new);
+	return left;
 }
 
 int outdir_commit(struct outdir *o)
@@ -696,7 +877,7 @@ int outdir_commit(struct outdir *o)
 	if (lock_dir(o) < 0)
 		goto cleanup;
 	read_old_sums(o, &s.old);
-	if (read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
+	if (read_journal(o, &s) < 0 || read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
 		goto cleanup;
 	if (!changes(o, &s)) {
 		ret = 0;
@@ -712,8 +893,8 @@ void outdir_close(struct outdir *o)
 {
 	size_t i;
 
-	if (o->wrap)
-		remove_tree(o->wrap);
+	if (o->wrap && !o->keep_wrap)
+		clear_stage(o->wrap, o->real, NULL, NULL);
 	/* the descriptors are set only by outdir_open, which sets dir */
 	if (o->dir && o->wrap_fd >= 0)
 		close(o->wrap_fd);
