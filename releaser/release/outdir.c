@@ -149,7 +149,10 @@ static int stage_name(const char *name, const char *prefix)
 	return digits > 0 && name[n + digits] == '-' && strlen(name + n + digits + 1) == 6;
 }
 
-/* the stages of dead runs in parent: directories named prefix<pid>-XXXXXX (their directories go back into real) */
+/*
+ * the stages of dead runs in parent: directories named prefix<pid>-XXXXXX,
+ * emptied (a directory in one goes back into real) and removed
+ */
 static void remove_dead_stages(const char *parent, const char *prefix, const char *real)
 {
 	struct dirent *de;
@@ -500,7 +503,9 @@ static int read_journal(const struct outdir *o, struct set *s)
 	}
 	for (line = text + strlen(JOURNAL_HEAD); *line; line = *end ? end + 1 : end) {
 		end = line + strcspn(line, "\n");
-		if (end > line && strncmp(line, OWN_PREFIX, strlen(OWN_PREFIX)) && !memchr(line, '/', (size_t)(end - line))) {
+		/* never the releaser's own entries, never a path */
+		if (end > line && strncmp(line, OWN_PREFIX, strlen(OWN_PREFIX)) &&
+		    !memchr(line, '/', (size_t)(end - line))) {
 			*end = '\0';
 			strlist_add(&s->journal, line);
 			*end = '\n';
@@ -561,7 +566,8 @@ static int read_entries(const struct outdir *o, struct set *s)
 	if (!d)
 		return error("cannot list '%s': %s", o->dir, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || !strcmp(de->d_name, OUTDIR_JOURNAL_FILE) ||
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, OUTDIR_JOURNAL_FILE) ||
 		    !strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) || staged(o, de->d_name))
 			continue;
 		if ((old_release_file(s, de->d_name) || dropped(o, de->d_name)) &&

@@ -9,9 +9,10 @@
 # kill replays only the last step (`releaser package` from one build).
 #
 # Random kill points: KILLS per case (default 25, so that the file runs in
-# about a minute; KILLS=100 is the full run), each a syscall of the commit
-# (from opening the lock to the exit) and an N among its calls there;
-# SEED=S repeats a run (the seed is printed).
+# about a minute; KILLS=100 is the full run), each a syscall among
+# SYSCALLS and an N among its calls: in place, of the whole run; with the
+# swap, of the commit (from the opening of the lock to the exit). SEED=S
+# repeats a run (the seed is printed).
 if [ -z "${T2545_UNSHARED:-}" ] && [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
 	T2545_UNSHARED=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
@@ -67,11 +68,14 @@ notes_kept() {
 	fi
 }
 
-# commit_points TRACE: "syscall first last" for each kill point syscall the
-# commit makes: its calls first..last of the run (the commit starts when
-# the lock is opened)
-commit_points() {
-	awk '
+# kill_points TRACE [all]: "syscall first last" for each kill point
+# syscall of the commit (from the opening of the lock), or of the whole
+# run with "all": its calls first..last of the run
+kill_points() {
+	awk -v all="${2:-}" '
+	BEGIN {
+		started = all == "all"
+	}
 	{
 		sub(/^[0-9]+ +/, "")
 		name = $0
@@ -149,15 +153,16 @@ kill_and_rerun() {
 	recoveries=$((recoveries + 1))
 }
 
-# random_kills COUNT RESTORE NEW: COUNT kills at random points of the commit
+# random_kills COUNT RESTORE NEW [all]: COUNT kills at random points of the
+# commit (or of the whole run)
 random_kills() {
-	count=$1 restore=$2 new=$3
+	count=$1 restore=$2 new=$3 all=${4:-}
 	$restore
 	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o ../trace -e trace="$SYSCALLS" \
 		"$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
-	commit_points ../trace >../commit-points
-	test -s ../commit-points
-	mapfile -t points <../commit-points
+	kill_points ../trace $all >../kill-points
+	test -s ../kill-points
+	mapfile -t points <../kill-points
 	RANDOM=$SEED
 	for i in $(seq "$count"); do
 		read -r sc first last <<<"${points[RANDOM % ${#points[@]}]}"
@@ -176,7 +181,7 @@ if [ -z "${T2545_UNSHARED:-}" ] || ! command -v strace >/dev/null 2>&1 || ! stra
 	! { mkdir -p "$TRASH_ROOT/probe" && mount -t tmpfs -o size=16k tmpfs "$TRASH_ROOT/probe" 2>/dev/null &&
 		umount "$TRASH_ROOT/probe"; }; then
 	for t in 'in place: killed at each rename and unlink of the commit over an older release, every rerun completes it' \
-		'in place: killed at random syscalls of the commit, every rerun completes it' \
+		'in place: killed at random syscalls of the run, every rerun completes it' \
 		'swap: killed at random syscalls of the exchange, the user'"'"'s directory survives' \
 		'a directory under a release file name stops the run, even with --force; under an older release file name it stays'; do
 		test_skip "$t" 'needs root (a private mount namespace, tmpfs mounts) and a working strace'
@@ -195,7 +200,7 @@ test_expect_success 'in place: killed at each rename and unlink of the commit ov
 	kills=0 recoveries=0 in_stage=0
 	older
 	strace -f -o ../trace -e trace="$SYSCALLS" "$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
-	commit_points ../trace | grep "^rename\|^unlink" >../each
+	kill_points ../trace | grep "^rename\|^unlink" >../each
 	while read -r sc first last <&3; do
 		for n in $(seq "$first" "$last"); do
 			kill_and_rerun "$sc" "$n" older "$new" </dev/null || return 1
@@ -208,7 +213,7 @@ test_expect_success 'in place: killed at each rename and unlink of the commit ov
 '
 report 'in place, each rename and unlink'
 
-test_expect_success 'in place: killed at random syscalls of the commit, every rerun completes it' '
+test_expect_success 'in place: killed at random syscalls of the run, every rerun completes it' '
 	scratch_tmpfs
 	trap "cd /; umount -l \"$TRASH/fs\"" EXIT
 	fake_project p && cd p
@@ -217,7 +222,7 @@ test_expect_success 'in place: killed at random syscalls of the commit, every re
 	new=$(older_release_and_build)
 	older() { find dist -mindepth 1 -delete && cp -a ../old-dist/. dist/; }
 	kills=0 recoveries=0 in_stage=0
-	random_kills "$KILLS" older "$new"
+	random_kills "$KILLS" older "$new" all
 	test $kills -ge $((KILLS * 3 / 4))
 	test $recoveries = "$KILLS"
 	echo "$kills kills, $recoveries recoveries ($(cut -d" " -f1 ../points | sort | uniq -c | xargs))" >"$TRASH/figures"
@@ -236,7 +241,7 @@ test_expect_success 'swap: killed at random syscalls of the exchange, the user'"
 	older
 	strace -f -o ../trace -e trace="$SYSCALLS" "$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
 	grep -q "renameat2(.*RENAME_EXCHANGE" ../trace
-	commit_points ../trace | grep "^rename" >../renames
+	kill_points ../trace | grep "^rename" >../renames
 	while read -r sc first last <&3; do
 		for n in $(seq "$first" "$last"); do
 			kill_and_rerun "$sc" "$n" older "$new" </dev/null || return 1
