@@ -25,7 +25,6 @@
 #define STAGE_IGNORE ".gitignore"       /* in each wrapper: "*", and its liveness lock */
 #define LOCK_POLL_MS 20
 #define JOURNAL_HEAD "# releaser journal 1: a replacement of these files was interrupted; the next run finishes it\n"
-#define JOURNAL_MAX (1024 * 1024)
 
 static int mkdir_parents(const char *dir)
 {
@@ -474,13 +473,35 @@ static void read_old_sums(const struct outdir *o, struct sums *old)
 	free(path);
 }
 
+int outdir_journal_parse(const char *text, size_t len, struct strlist *names)
+{
+	const char *line = text + strlen(JOURNAL_HEAD), *end = text + len, *eol;
+	char *name;
+
+	if (len < strlen(JOURNAL_HEAD) || memcmp(text, JOURNAL_HEAD, strlen(JOURNAL_HEAD)) ||
+	    memchr(text, '\0', len))
+		return -1;
+	for (; line < end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (!eol)
+			eol = end;
+		name = xasprintf("%.*s", (int)(eol - line), line);
+		/* never the releaser's own entries, never a path */
+		if (*name && strncmp(name, OWN_PREFIX, strlen(OWN_PREFIX)) && !strchr(name, '/') &&
+		    strcmp(name, ".") && strcmp(name, ".."))
+			strlist_add(names, name);
+		free(name);
+	}
+	return 0;
+}
+
 /*
  * DIR/.releaser-journal, when there: an interrupted commit's list of the
  * files it was replacing and placing (see outdir.h); 0 or -1 after a message
  */
 static int read_journal(const struct outdir *o, struct set *s)
 {
-	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real), *text = NULL, *line, *end;
+	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real), *text = NULL;
 	struct stat sb;
 	size_t len;
 	int ret = -1;
@@ -492,25 +513,13 @@ static int read_journal(const struct outdir *o, struct set *s)
 			error("cannot read '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
-	text = read_file(path, JOURNAL_MAX, &len);
+	text = read_file(path, OUTDIR_JOURNAL_MAX, &len);
 	if (!text)
 		goto cleanup;
 	s->has_journal = 1;
 	ret = 0;
-	if (strncmp(text, JOURNAL_HEAD, strlen(JOURNAL_HEAD)) || memchr(text, '\0', len)) {
+	if (outdir_journal_parse(text, len, &s->journal) < 0)
 		warning("'%s' is not a journal this releaser wrote: the files it names are kept", path);
-		goto cleanup;
-	}
-	for (line = text + strlen(JOURNAL_HEAD); *line; line = *end ? end + 1 : end) {
-		end = line + strcspn(line, "\n");
-		/* never the releaser's own entries, never a path */
-		if (end > line && strncmp(line, OWN_PREFIX, strlen(OWN_PREFIX)) &&
-		    !memchr(line, '/', (size_t)(end - line))) {
-			*end = '\0';
-			strlist_add(&s->journal, line);
-			*end = '\n';
-		}
-	}
 cleanup:
 	free(text);
 	free(path);

@@ -69,12 +69,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strlist.h"
 #include "sign/hash.h"
 
 /* the lock file in the output directory */
 #define OUTDIR_LOCK_FILE ".releaser.lock"
 /* in place, the list of what an unfinished commit replaces (see above) */
 #define OUTDIR_JOURNAL_FILE ".releaser-journal"
+/* the largest journal read */
+#define OUTDIR_JOURNAL_MAX (1024 * 1024)
 /* how long outdir_commit waits for another run's lock */
 #define OUTDIR_LOCK_WAIT_MS 30000
 
@@ -151,6 +154,15 @@ int outdir_write(struct outdir *o, const char *name, const void *buf, size_t len
  * o->lock_wait_ms (nothing changed), or a failed write.
  */
 int outdir_commit(struct outdir *o);
+
+/*
+ * outdir_journal_parse reads the text[len] of a journal (its header line,
+ * then one name a line) and appends each name to names, leaving out
+ * empty lines, ".", "..", names with a '/' and the releaser's own
+ * ".releaser*" entries. Returns 0, or -1 (names untouched) when text is not
+ * a journal: no header, or a NUL byte.
+ */
+int outdir_journal_parse(const char *text, size_t len, struct strlist *names);
 
 /*
  * outdir_close empties and removes the stage (a directory in it goes back

@@ -7,6 +7,8 @@
 # left. With the swap, a directory the user keeps in the output directory
 # (holding a file) survives a kill at any syscall of the exchange. Each
 # kill replays only the last step (`releaser package` from one build).
+# The user's directory is .notes/: `releaser verify` reports any entry
+# not listed in SHA256SUMS whose name does not start with a dot.
 #
 # Random kill points: KILLS per case (default 25, so that the file runs in
 # about a minute; KILLS=100 is the full run), each a syscall among
