@@ -840,19 +840,19 @@ static int removable(const char *real, const struct outdir *o, const struct set 
 }
 
 /*
- * empties and removes the stage WRAP/new and WRAP: what is the releaser's
- * (see removable) is removed; a directory (a stage has none of its own:
- * it is DIR's, carried across a swap) or another entry is moved back into
- * real; what cannot be (real holds that name) is left, with a warning, and
- * so is WRAP. Returns the number of entries left.
+ * empties dir: what is the releaser's (see removable)
+ * is removed; a directory (a stage has none of its own: it is DIR's,
+ * carried across a swap) or another entry is moved back into real; what
+ * cannot be (real holds that name) is left, with a warning. Returns the
+ * number of entries left.
  */
-static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s)
+static size_t clear_entries(const char *dir, const char *real, const struct outdir *o, const struct set *s)
 {
-	char *new = xasprintf("%s/new", wrap), *to, *ignore;
 	struct dirent *de;
 	struct stat sb;
 	size_t left = 0;
-	DIR *d = opendir(new);
+	DIR *d = opendir(dir);
+	char *to;
 
 	while (d && (de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
@@ -864,21 +864,32 @@ static size_t clear_stage(const char *wrap, const char *real, const struct outdi
 		}
 		to = xasprintf("%s/%s", real, de->d_name);
 		if (renameat2(dirfd(d), de->d_name, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
-			warning("'%s' is left in '%s' (cannot move it back: %s): move it yourself", de->d_name,
-				new, strerror(errno));
+			warning("'%s' is left in '%s' (cannot move it back: %s): move it yourself", de->d_name, dir,
+				strerror(errno));
 			left++;
 		}
 		free(to);
 	}
 	if (d)
 		closedir(d);
-	if (left == 0) {
-		ignore = xasprintf("%s/" STAGE_IGNORE, wrap);
-		rmdir(new);
-		unlink(ignore);
+	return left;
+}
+
+/*
+ * empties and removes the stage WRAP/new (see clear_entries), then WRAP
+ * (its ignore file); a stage that still holds something is left whole.
+ * Returns the number of entries left.
+ */
+static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s)
+{
+	char *new = xasprintf("%s/new", wrap);
+	size_t left = clear_entries(new, real, o, s);
+
+	/* a stage left whole keeps its ignore file: the work tree stays clean */
+	if (left == 0 && (rmdir(new) == 0 || errno == ENOENT))
+		left = clear_entries(wrap, real, o, NULL);
+	if (left == 0)
 		rmdir(wrap);
-		free(ignore);
-	}
 	free(new);
 	return left;
 }
