@@ -24,7 +24,6 @@
 #define OWN_PREFIX ".releaser"          /* the lock, the journal, in-place stages */
 #define STAGE_IGNORE ".gitignore"       /* in each wrapper: "*", and its liveness lock */
 #define LOCK_POLL_MS 20
-#define JOURNAL_HEAD "# releaser journal 1: a replacement of these files was interrupted; the next run finishes it\n"
 
 static int mkdir_parents(const char *dir)
 {
@@ -475,13 +474,13 @@ static void read_old_sums(const struct outdir *o, struct sums *old)
 
 int outdir_journal_parse(const char *text, size_t len, struct strlist *names)
 {
-	const char *line = text + strlen(JOURNAL_HEAD), *end = text + len, *eol;
+	size_t head = strlen(OUTDIR_JOURNAL_HEAD);
+	const char *line, *end = text + len, *eol;
 	char *name;
 
-	if (len < strlen(JOURNAL_HEAD) || memcmp(text, JOURNAL_HEAD, strlen(JOURNAL_HEAD)) ||
-	    memchr(text, '\0', len))
+	if (len < head || memcmp(text, OUTDIR_JOURNAL_HEAD, head) || memchr(text, '\0', len))
 		return -1;
-	for (; line < end; line = eol + 1) {
+	for (line = text + head; line < end; line = eol + 1) {
 		eol = memchr(line, '\n', (size_t)(end - line));
 		if (!eol)
 			eol = end;
@@ -732,7 +731,7 @@ static void journal_add(char **t, size_t *len, const char *name)
  */
 static int write_journal(const struct outdir *o, const struct set *s)
 {
-	char *text = xstrdup(JOURNAL_HEAD), *tmp = outdir_stage_path(o, OUTDIR_JOURNAL_FILE);
+	char *text = xstrdup(OUTDIR_JOURNAL_HEAD), *tmp = outdir_stage_path(o, OUTDIR_JOURNAL_FILE);
 	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real);
 	size_t i, len = strlen(text);
 	int ret = -1;

@@ -76,6 +76,9 @@
 #define OUTDIR_LOCK_FILE ".releaser.lock"
 /* in place, the list of what an unfinished commit replaces (see above) */
 #define OUTDIR_JOURNAL_FILE ".releaser-journal"
+/* its first line */
+#define OUTDIR_JOURNAL_HEAD \
+	"# releaser journal 1: a replacement of these files was interrupted; the next run finishes it\n"
 /* the largest journal read */
 #define OUTDIR_JOURNAL_MAX (1024 * 1024)
 /* how long outdir_commit waits for another run's lock */
