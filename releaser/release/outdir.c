@@ -713,16 +713,19 @@ cleanup:
 	return ret;
 }
 
-/* adds name to the journal's text t[*len] */
-static void journal_add(char **t, size_t *len, const char *name)
+/* adds name to the journal's text t[*len]; -1 when it holds a newline */
+static int journal_add(char **t, size_t *len, const char *name)
 {
 	size_t n = strlen(name);
 
+	if (strchr(name, '\n'))
+		return -1;
 	*t = xrealloc(*t, *len + n + 2);
 	memcpy(*t + *len, name, n);
 	(*t)[*len + n] = '\n';
 	*len += n + 1;
 	(*t)[*len] = '\0';
+	return 0;
 }
 
 /*
@@ -736,14 +739,11 @@ static int write_journal(const struct outdir *o, const struct set *s)
 	size_t i, len = strlen(text);
 	int ret = -1;
 
-	for (i = 0; i < s->n_gone; i++)
-		journal_add(&text, &len, s->gone[i]);
-	for (i = 0; i < o->n; i++) {
-		if (strchr(o->files[i].name, '\n')) {
-			error("cannot place '%s' in place: its name holds a newline", o->files[i].name);
+	for (i = 0; i < s->n_gone + o->n; i++) {
+		if (journal_add(&text, &len, i < s->n_gone ? s->gone[i] : o->files[i - s->n_gone].name) < 0) {
+			error("cannot replace the release in '%s' in place: a file name of it holds a newline", o->dir);
 			goto cleanup;
 		}
-		journal_add(&text, &len, o->files[i].name);
 	}
 	if (write_file_atomic(tmp, text, len, 0644) < 0)
 		goto cleanup;
