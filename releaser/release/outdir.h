@@ -7,7 +7,8 @@
  * PARENT/.NAME.releaser-<pid>-XXXXXX/new, where the wrapper holds a
  * .gitignore of "*" so that a work tree holding DIR stays clean even when
  * a run dies. The run holds a lock on that .gitignore while it lives; the
- * next run removes wrappers whose lock is free (their run died).
+ * next run empties and removes wrappers whose lock is free (their run
+ * died), as described under "What a reader of DIR sees".
  *
  * Lock. outdir_commit takes an exclusive lock on DIR/.releaser.lock (made
  * 0644, never removed: every version of DIR holds the same file, hard
@@ -22,8 +23,9 @@
  * outdir_drop, and the names an interrupted commit's journal lists.
  * Everything else is the user's: directories, links and other entries under
  * any name, and files under other names. The releaser never removes an
- * entry of the user's, killed or not; a staged name that DIR holds as a
- * directory stops the commit, even with OUTDIR_FORCE.
+ * entry of the user's, killed or not (OUTDIR_FORCE replaces a file under a
+ * name the release writes); a staged name that DIR holds as a directory
+ * stops the commit, even with OUTDIR_FORCE.
  *
  * Set. Under the lock, the commit compares each staged file with DIR's file
  * of that name: identical files are kept (the very same file), and other
@@ -55,8 +57,8 @@
  * written in the stage, synced, renamed into DIR) naming every file of
  * the previous release and of the new one, then renames the new files
  * into DIR one by one (SHA256SUMS and its signatures last), removes the
- * previous release's files, and removes the journal last. A run killed at
- * any point leaves the journal; the next commit into DIR treats the files
+ * previous release's files, and removes the journal last. A run killed
+ * between leaves the journal; the next commit into DIR treats the files
  * it names as the previous release's, so that it finishes the interrupted
  * replacement: its own release then verifies, with no file of the
  * interrupted one left. A reader may see a DIR that verifies as neither
