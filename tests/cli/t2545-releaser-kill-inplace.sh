@@ -201,7 +201,8 @@ test_expect_success 'in place: killed at each rename and unlink of the commit ov
 	older() { find dist -mindepth 1 -delete && cp -a ../old-dist/. dist/; }
 	kills=0 recoveries=0 in_stage=0
 	older
-	strace -f -o ../trace -e trace="$SYSCALLS" "$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o ../trace -e trace="$SYSCALLS" \
+		"$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
 	kill_points ../trace | grep "^rename\|^unlink" >../each
 	while read -r sc first last <&3; do
 		for n in $(seq "$first" "$last"); do
@@ -241,7 +242,8 @@ test_expect_success 'swap: killed at random syscalls of the exchange, the user'"
 	kills=0 recoveries=0 in_stage=0
 	# first the renames of the commit, one by one: the move of .notes/ into the new set and the swap
 	older
-	strace -f -o ../trace -e trace="$SYSCALLS" "$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o ../trace -e trace="$SYSCALLS" \
+		"$R" package --key "$KEY" "${ARCH[@]}" >/dev/null 2>&1
 	grep -q "renameat2(.*RENAME_EXCHANGE" ../trace
 	kill_points ../trace | grep "^rename" >../renames
 	while read -r sc first last <&3; do
