@@ -100,9 +100,7 @@ kill_points() {
 
 # the case's scratch on a tmpfs (cheap fsync); unmounted when the case ends
 scratch_tmpfs() {
-	mkdir fs
-	mount -t tmpfs -o size=64m tmpfs fs
-	cd fs
+	mkdir fs && mount -t tmpfs -o size=64m tmpfs fs && cd fs
 }
 
 # older_release_and_build: in the project p (current directory), an older
@@ -122,7 +120,8 @@ older_release_and_build() {
 # `releaser package` is killed at its Nth SC call (or runs to its end),
 # then the user's directory must be there (or in the dead run's stage),
 # and a rerun must exit 0 with dist/ verifying as NEW, the user's directory
-# in it, nothing of the older release or of the dead run left. Counts kills,
+# in it, nothing of the older release (commit $old) or of the dead run
+# left. Counts kills,
 # recoveries and the user's directory found in a stage in $kills,
 # $recoveries and $in_stage.
 kill_and_rerun() {
