@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,12 +14,14 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/strlist.h"
 #include "lib/sums.h"
 #include "release/manifest.h"
 #include "release/provenance.h"
 
 #define STAGE_PREFIX ".releaser-stage-" /* an in-place stage, inside DIR */
 #define WRAP_SUFFIX ".releaser-"        /* .NAME.releaser-<pid>-XXXXXX, beside DIR */
+#define OWN_PREFIX ".releaser"          /* the lock, the journal, in-place stages */
 #define STAGE_IGNORE ".gitignore"       /* in each wrapper: "*", and its liveness lock */
 #define LOCK_POLL_MS 20
 
@@ -107,20 +108,8 @@ cleanup:
 	return ret;
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* removes path and everything below it, never following a link; best effort */
-static void remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+struct set;
+static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s);
 
 /* an open file description lock (shared by nothing else, even in this process) */
 static int ofd_lock(int fd)
@@ -158,8 +147,11 @@ static int stage_name(const char *name, const char *prefix)
 	return digits > 0 && name[n + digits] == '-' && strlen(name + n + digits + 1) == 6;
 }
 
-/* the stages of dead runs in parent: directories named prefix<pid>-XXXXXX */
-static void remove_dead_stages(const char *parent, const char *prefix)
+/*
+ * the stages of dead runs in parent: directories named prefix<pid>-XXXXXX,
+ * emptied (a directory in one goes back into real) and removed
+ */
+static void remove_dead_stages(const char *parent, const char *prefix, const char *real)
 {
 	struct dirent *de;
 	DIR *d = opendir(parent);
@@ -174,7 +166,7 @@ static void remove_dead_stages(const char *parent, const char *prefix)
 			continue;
 		path = xasprintf("%s/%s", parent, de->d_name);
 		if (wrap_is_dead(path, de->d_name + strlen(prefix)))
-			remove_tree(path);
+			clear_stage(path, real, NULL, NULL);
 		free(path);
 	}
 	closedir(d);
@@ -266,9 +258,9 @@ int outdir_open(struct outdir *o, const char *dir, int flags)
 		base = strrchr(o->real, '/') + 1;
 		prefix = xasprintf(".%s" WRAP_SUFFIX, base);
 	}
-	remove_dead_stages(o->real, STAGE_PREFIX);
+	remove_dead_stages(o->real, STAGE_PREFIX, o->real);
 	if (!(o->flags & OUTDIR_IN_PLACE))
-		remove_dead_stages(parent, prefix);
+		remove_dead_stages(parent, prefix, o->real);
 	o->wrap = xasprintf("%s/%s%ld-XXXXXX", strcmp(parent, "/") ? parent : "", prefix, (long)getpid());
 	ret = make_stage(o);
 cleanup:
@@ -397,11 +389,13 @@ cleanup:
 	return ret;
 }
 
-enum fate { MOVE, SAME, CONFLICT };
+enum fate { MOVE, SAME, CONFLICT, DIRECTORY };
 
 /* what the commit does, read under the lock */
 struct set {
 	struct sums old;   /* what the previous release's SHA256SUMS lists */
+	struct strlist journal; /* what an interrupted commit's journal lists */
+	int has_journal;   /* DIR holds a journal */
 	enum fate *fates;  /* of o->files */
 	char **carry;      /* entries of DIR carried into the new set */
 	size_t n_carry;
@@ -420,6 +414,7 @@ static void set_release(struct set *s)
 	free(s->carry);
 	free(s->gone);
 	free(s->fates);
+	strlist_clear(&s->journal);
 	sums_release(&s->old);
 }
 
@@ -446,7 +441,7 @@ static int fate_of(const struct outdir *o, const struct staged_file *f, enum fat
 			error("cannot read '%s': %s", final, strerror(errno));
 		goto cleanup;
 	}
-	*out = CONFLICT;
+	*out = S_ISDIR(sb.st_mode) ? DIRECTORY : CONFLICT;
 	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size != f->size) {
 		ret = 0;
 		goto cleanup;
@@ -477,7 +472,63 @@ static void read_old_sums(const struct outdir *o, struct sums *old)
 	free(path);
 }
 
-/* a file of the previous release: listed in its SHA256SUMS, or one of the names that seal a release */
+int outdir_journal_parse(const char *text, size_t len, struct strlist *names)
+{
+	size_t head = strlen(OUTDIR_JOURNAL_HEAD);
+	const char *line, *end = text + len, *eol;
+	char *name;
+
+	if (len < head || memcmp(text, OUTDIR_JOURNAL_HEAD, head) || memchr(text, '\0', len))
+		return -1;
+	for (line = text + head; line < end; line = eol + 1) {
+		eol = memchr(line, '\n', (size_t)(end - line));
+		if (!eol)
+			eol = end;
+		name = xasprintf("%.*s", (int)(eol - line), line);
+		/* never the releaser's own entries, never a path */
+		if (*name && strncmp(name, OWN_PREFIX, strlen(OWN_PREFIX)) && !strchr(name, '/') &&
+		    strcmp(name, ".") && strcmp(name, ".."))
+			strlist_add(names, name);
+		free(name);
+	}
+	return 0;
+}
+
+/*
+ * DIR/.releaser-journal, when there: an interrupted commit's list of the
+ * files it was replacing and placing (see outdir.h); 0 or -1 after a message
+ */
+static int read_journal(const struct outdir *o, struct set *s)
+{
+	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real), *text = NULL;
+	struct stat sb;
+	size_t len;
+	int ret = -1;
+
+	if (lstat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			ret = 0;
+		else
+			error("cannot read '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	text = read_file(path, OUTDIR_JOURNAL_MAX, &len);
+	if (!text)
+		goto cleanup;
+	s->has_journal = 1;
+	ret = 0;
+	if (outdir_journal_parse(text, len, &s->journal) < 0)
+		warning("'%s' is not a journal this releaser wrote: the files it names are kept", path);
+cleanup:
+	free(text);
+	free(path);
+	return ret;
+}
+
+/*
+ * a name of the previous release: listed in its SHA256SUMS, one of the
+ * names that seal a release, or listed by an interrupted commit's journal
+ */
 static int old_release_file(const struct set *s, const char *name)
 {
 	static const char *const seal[] = { SUMS_FILE, SUMS_MINISIG_FILE, SUMS_SIG_FILE, MANIFEST_FILE,
@@ -487,7 +538,7 @@ static int old_release_file(const struct set *s, const char *name)
 	for (i = 0; i < sizeof(seal) / sizeof(seal[0]); i++)
 		if (!strcmp(name, seal[i]))
 			return 1;
-	return sums_find(&s->old, name) != NULL;
+	return sums_find(&s->old, name) != NULL || strlist_has(&s->journal, name);
 }
 
 static const struct staged_file *staged(const struct outdir *o, const char *name)
@@ -510,19 +561,25 @@ static int dropped(const struct outdir *o, const char *name)
 	return 0;
 }
 
-/* sorts DIR's entries into carried and gone */
+/*
+ * sorts DIR's entries into carried (the user's) and gone (the releaser's
+ * files not in the new set: only regular files are); the journal is neither
+ */
 static int read_entries(const struct outdir *o, struct set *s)
 {
 	struct dirent *de;
+	struct stat sb;
 	DIR *d = opendir(o->real);
 
 	if (!d)
 		return error("cannot list '%s': %s", o->dir, strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, OUTDIR_JOURNAL_FILE) ||
 		    !strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) || staged(o, de->d_name))
 			continue;
-		if (old_release_file(s, de->d_name) || dropped(o, de->d_name))
+		if ((old_release_file(s, de->d_name) || dropped(o, de->d_name)) &&
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
 			push(&s->gone, &s->n_gone, de->d_name);
 		else
 			push(&s->carry, &s->n_carry, de->d_name);
@@ -540,7 +597,11 @@ static int read_fates(const struct outdir *o, struct set *s)
 	for (i = 0; i < o->n; i++) {
 		if (fate_of(o, &o->files[i], &s->fates[i]) < 0)
 			return -1;
+		if (s->fates[i] == DIRECTORY)
+			return error("'%s/%s' is a directory, which the release cannot replace: move it away",
+				     o->dir, o->files[i].name);
 		if (s->fates[i] != CONFLICT || (o->flags & OUTDIR_FORCE) ||
+		    strlist_has(&s->journal, o->files[i].name) ||
 		    ((o->flags & OUTDIR_REPLACE) && old_release_file(s, o->files[i].name)))
 			continue;
 		if (conflicts++ == 0)
@@ -562,7 +623,7 @@ static int changes(const struct outdir *o, const struct set *s)
 	for (i = 0; i < o->n; i++)
 		if (s->fates[i] != SAME)
 			return 1;
-	return s->n_gone > 0;
+	return s->n_gone > 0 || s->has_journal;
 }
 
 static void fsync_path(const char *dir)
@@ -609,7 +670,7 @@ static int move_dirs(const struct outdir *o, const struct set *s, int back)
 }
 
 /* the stage made into the complete new DIR, swapped with DIR, the old set removed */
-static int commit_swap(const struct outdir *o, const struct set *s)
+static int commit_swap(struct outdir *o, const struct set *s)
 {
 	char *parent = parent_of(o->real), *from = NULL;
 	struct stat sb;
@@ -642,7 +703,9 @@ static int commit_swap(const struct outdir *o, const struct set *s)
 	}
 	fsync_path(parent);
 	fsync_path(o->wrap);
-	remove_tree(o->stage); /* now the old set */
+	/* the stage is now the old set */
+	if (clear_stage(o->wrap, o->real, o, s) > 0)
+		o->keep_wrap = 1;
 	ret = 0;
 cleanup:
 	free(from);
@@ -650,13 +713,65 @@ cleanup:
 	return ret;
 }
 
-/* the new files renamed into DIR (in their order: the seal last), then the old ones removed */
+/* adds name to the journal's text t[*len]; -1 when it holds a newline */
+static int journal_add(char **t, size_t *len, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strchr(name, '\n'))
+		return -1;
+	*t = xrealloc(*t, *len + n + 2);
+	memcpy(*t + *len, name, n);
+	(*t)[*len + n] = '\n';
+	*len += n + 1;
+	(*t)[*len] = '\0';
+	return 0;
+}
+
+/*
+ * DIR/.releaser-journal: every file of DIR the commit replaces or removes
+ * and every file it places, written in the stage and renamed into DIR
+ */
+static int write_journal(const struct outdir *o, const struct set *s)
+{
+	char *text = xstrdup(OUTDIR_JOURNAL_HEAD), *tmp = outdir_stage_path(o, OUTDIR_JOURNAL_FILE);
+	char *path = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real);
+	size_t i, len = strlen(text);
+	int ret = -1;
+
+	for (i = 0; i < s->n_gone + o->n; i++) {
+		if (journal_add(&text, &len, i < s->n_gone ? s->gone[i] : o->files[i - s->n_gone].name) < 0) {
+			error("cannot replace the release in '%s' in place: a file name of it holds a newline", o->dir);
+			goto cleanup;
+		}
+	}
+	if (write_file_atomic(tmp, text, len, 0644) < 0)
+		goto cleanup;
+	if (rename(tmp, path) != 0) {
+		error("cannot rename into '%s': %s", path, strerror(errno));
+		goto cleanup;
+	}
+	fsync_path(o->real);
+	ret = 0;
+cleanup:
+	free(path);
+	free(tmp);
+	free(text);
+	return ret;
+}
+
+/*
+ * the journal written, the new files renamed into DIR (in their order: the
+ * seal last), the old ones removed, then the journal
+ */
 static int commit_in_place(const struct outdir *o, const struct set *s)
 {
 	char *from = NULL, *to = NULL;
 	size_t i;
 	int ret = -1;
 
+	if (write_journal(o, s) < 0)
+		goto cleanup;
 	for (i = 0; i < o->n; i++) {
 		if (s->fates[i] == SAME)
 			continue;
@@ -680,11 +795,102 @@ static int commit_in_place(const struct outdir *o, const struct set *s)
 		to = NULL;
 	}
 	fsync_path(o->real);
+	to = xasprintf("%s/" OUTDIR_JOURNAL_FILE, o->real);
+	if (unlink(to) != 0) {
+		error("cannot remove '%s': %s", to, strerror(errno));
+		goto cleanup;
+	}
+	fsync_path(o->real);
 	ret = 0;
 cleanup:
 	free(from);
 	free(to);
 	return ret;
+}
+
+static int in_list(char *const *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return 1;
+	return 0;
+}
+
+/*
+ * whether the entry name (not a directory) of a stage is the releaser's to
+ * remove: anything without s; with s (the old set after the swap), a
+ * staged or gone name, the journal, or a file DIR holds too (hard linked)
+ */
+static int removable(const char *real, const struct outdir *o, const struct set *s, const char *name,
+		     const struct stat *sb)
+{
+	char *path;
+	struct stat d;
+	int same;
+
+	if (!s || staged(o, name) || in_list(s->gone, s->n_gone, name) || !strcmp(name, OUTDIR_JOURNAL_FILE))
+		return 1;
+	path = xasprintf("%s/%s", real, name);
+	same = lstat(path, &d) == 0 && d.st_ino == sb->st_ino && d.st_dev == sb->st_dev;
+	free(path);
+	return same;
+}
+
+/*
+ * empties dir: what is the releaser's (see removable)
+ * is removed; a directory (a stage has none of its own: it is DIR's,
+ * carried across a swap) or another entry is moved back into real; what
+ * cannot be (real holds that name) is left, with a warning. Returns the
+ * number of entries left.
+ */
+static size_t clear_entries(const char *dir, const char *real, const struct outdir *o, const struct set *s)
+{
+	struct dirent *de;
+	struct stat sb;
+	size_t left = 0;
+	DIR *d = opendir(dir);
+	char *to;
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISDIR(sb.st_mode) && removable(real, o, s, de->d_name, &sb)) {
+			unlinkat(dirfd(d), de->d_name, 0);
+			continue;
+		}
+		to = xasprintf("%s/%s", real, de->d_name);
+		if (renameat2(dirfd(d), de->d_name, AT_FDCWD, to, RENAME_NOREPLACE) != 0) {
+			warning("'%s' is left in '%s' (cannot move it back: %s): move it yourself", de->d_name, dir,
+				strerror(errno));
+			left++;
+		}
+		free(to);
+	}
+	if (d)
+		closedir(d);
+	return left;
+}
+
+/*
+ * empties and removes the stage WRAP/new (see clear_entries), then WRAP
+ * (its ignore file); a stage that still holds something is left whole.
+ * Returns the number of entries left.
+ */
+static size_t clear_stage(const char *wrap, const char *real, const struct outdir *o, const struct set *s)
+{
+	char *new = xasprintf("%s/new", wrap);
+	size_t left = clear_entries(new, real, o, s);
+
+	/* a stage left whole keeps its ignore file: the work tree stays clean */
+	if (left == 0 && (rmdir(new) == 0 || errno == ENOENT))
+		left = clear_entries(wrap, real, o, NULL);
+	if (left == 0)
+		rmdir(wrap);
+	free(new);
+	return left;
 }
 
 int outdir_commit(struct outdir *o)
@@ -696,7 +902,7 @@ int outdir_commit(struct outdir *o)
 	if (lock_dir(o) < 0)
 		goto cleanup;
 	read_old_sums(o, &s.old);
-	if (read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
+	if (read_journal(o, &s) < 0 || read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
 		goto cleanup;
 	if (!changes(o, &s)) {
 		ret = 0;
@@ -712,8 +918,8 @@ void outdir_close(struct outdir *o)
 {
 	size_t i;
 
-	if (o->wrap)
-		remove_tree(o->wrap);
+	if (o->wrap && !o->keep_wrap)
+		clear_stage(o->wrap, o->real, NULL, NULL);
 	/* the descriptors are set only by outdir_open, which sets dir */
 	if (o->dir && o->wrap_fd >= 0)
 		close(o->wrap_fd);

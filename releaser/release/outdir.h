@@ -7,7 +7,8 @@
  * PARENT/.NAME.releaser-<pid>-XXXXXX/new, where the wrapper holds a
  * .gitignore of "*" so that a work tree holding DIR stays clean even when
  * a run dies. The run holds a lock on that .gitignore while it lives; the
- * next run removes wrappers whose lock is free (their run died).
+ * next run empties and removes wrappers whose lock is free (their run
+ * died), as described under "What a reader of DIR sees".
  *
  * Lock. outdir_commit takes an exclusive lock on DIR/.releaser.lock (made
  * 0644, never removed: every version of DIR holds the same file, hard
@@ -15,33 +16,54 @@
  * waits for it up to OUTDIR_LOCK_WAIT_MS, then fails naming the holder's
  * pid. Everything the commit decides is read under the lock.
  *
+ * What the releaser owns in DIR: its own entries (.releaser.lock,
+ * .releaser-journal, .releaser-stage-*), and the regular files of the
+ * previous release: what DIR's SHA256SUMS lists, SHA256SUMS and its two
+ * signatures, manifest.json and provenance.intoto.json, the names given to
+ * outdir_drop, and the names an interrupted commit's journal lists.
+ * Everything else is the user's: directories, links and other entries under
+ * any name, and files under other names. The releaser never removes an
+ * entry of the user's, killed or not (OUTDIR_FORCE replaces a file under a
+ * name the release writes); a staged name that DIR holds as a directory
+ * stops the commit, even with OUTDIR_FORCE.
+ *
  * Set. Under the lock, the commit compares each staged file with DIR's file
  * of that name: identical files are kept (the very same file), and other
  * bytes are a conflict that stops the commit before anything changes
  * (unless OUTDIR_FORCE; with OUTDIR_REPLACE the files of the previous
- * release are not conflicts). The previous release is what DIR's
- * SHA256SUMS lists plus SHA256SUMS and its two signatures: those files are
- * not carried into the new set. Every other entry of DIR (a file another
- * tool put there, another arch's unsigned part) is carried over, files as
- * hard links, except the names given to outdir_drop. When nothing would
- * change, DIR is not touched at all. Otherwise the stage becomes the
- * complete new DIR and one renameat2(RENAME_EXCHANGE) swaps it with DIR;
- * the old set is then removed.
+ * release are not conflicts, and the files an interrupted commit's journal
+ * lists never are). The previous release's files are not carried into the
+ * new set. Every entry of DIR the user owns is carried over, files as hard
+ * links. When nothing would change, DIR is not touched at all. Otherwise
+ * the stage becomes the complete new DIR and one
+ * renameat2(RENAME_EXCHANGE) swaps it with DIR; the old set is then
+ * removed.
  *
  * What a reader of DIR sees: by path, always either the complete old
  * directory or the complete new one, so `releaser verify DIR` passes on
  * one release or the other at every instant. A reader that opened DIR
  * before the swap keeps the old directory, whose files are unlinked after
  * the swap (files it already opened stay readable); DIR's inode changes.
- * Directories inside DIR that belong to no release are moved into the new
- * set just before the swap.
+ * The user's directories inside DIR are moved into the new set just before
+ * the swap. A stage never holds a directory of its own: whoever empties a
+ * stage (the run after the swap, its own cleanup, or the next run for a
+ * dead one) moves each directory in it back into DIR, and anything whose
+ * name DIR holds by then is left in the stage with a warning, never
+ * removed.
  *
  * In place. When DIR is a mount point, or its parent is not writable, the
- * swap cannot be done: the stage is DIR/.releaser-stage-<pid>-XXXXXX/new
- * and the commit renames the new files into DIR one by one (SHA256SUMS and
- * its signatures last), then removes the previous release's files. A
- * reader may then see a DIR that verifies as neither release during the
- * commit, never one that verifies as a mix.
+ * swap cannot be done: the stage is DIR/.releaser-stage-<pid>-XXXXXX/new.
+ * The commit first writes the journal DIR/.releaser-journal (atomically:
+ * written in the stage, synced, renamed into DIR) naming every file of
+ * the previous release and of the new one, then renames the new files
+ * into DIR one by one (SHA256SUMS and its signatures last), removes the
+ * previous release's files, and removes the journal last. A run killed
+ * between leaves the journal; the next commit into DIR treats the files
+ * it names as the previous release's, so that it finishes the interrupted
+ * replacement: its own release then verifies, with no file of the
+ * interrupted one left. A reader may see a DIR that verifies as neither
+ * release during the commit (or after a killed one, until the next run),
+ * never one that verifies as a mix.
  */
 #ifndef RELEASER_OUTDIR_H
 #define RELEASER_OUTDIR_H
@@ -49,10 +71,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strlist.h"
 #include "sign/hash.h"
 
 /* the lock file in the output directory */
 #define OUTDIR_LOCK_FILE ".releaser.lock"
+/* in place, the list of what an unfinished commit replaces (see above) */
+#define OUTDIR_JOURNAL_FILE ".releaser-journal"
+/* its first line */
+#define OUTDIR_JOURNAL_HEAD \
+	"# releaser journal 1: a replacement of these files was interrupted; the next run finishes it\n"
+/* the largest journal read */
+#define OUTDIR_JOURNAL_MAX (1024 * 1024)
 /* how long outdir_commit waits for another run's lock */
 #define OUTDIR_LOCK_WAIT_MS 30000
 
@@ -81,6 +111,7 @@ struct outdir {
 	int wrap_fd;                /* holds the lock that says the stage is alive */
 	int lock_fd;                /* DIR/.releaser.lock, locked during the commit */
 	int lock_wait_ms;           /* OUTDIR_LOCK_WAIT_MS; tests make it shorter */
+	int keep_wrap;              /* the wrapper holds what could not go back into DIR */
 };
 
 /*
@@ -110,7 +141,8 @@ void outdir_add(struct outdir *o, const char *name, const char *sha256, uint64_t
 
 /*
  * outdir_drop says that DIR's file name (when there) is not part of the
- * new set: the commit removes it with the previous release.
+ * new set: the commit removes it with the previous release (a regular file
+ * only: a directory of that name is the user's and stays).
  */
 void outdir_drop(struct outdir *o, const char *name);
 
@@ -122,12 +154,25 @@ int outdir_write(struct outdir *o, const char *name, const void *buf, size_t len
 
 /*
  * outdir_commit locks DIR and replaces its release with the staged set as
- * described above. Returns 0, or -1 after one message: a conflict, or the
- * lock held past o->lock_wait_ms (nothing changed), or a failed write.
+ * described above. Returns 0, or -1 after one message: a conflict (also a
+ * staged name that DIR holds as a directory), or the lock held past
+ * o->lock_wait_ms (nothing changed), or a failed write.
  */
 int outdir_commit(struct outdir *o);
 
-/* outdir_close unlocks, removes the stage and frees o; safe after a failed open. */
+/*
+ * outdir_journal_parse reads the text[len] of a journal (its header line,
+ * then one name a line) and appends each name to names, leaving out
+ * empty lines, ".", "..", names with a '/' and the releaser's own
+ * ".releaser*" entries. Returns 0, or -1 (names untouched) when text is not
+ * a journal: no header, or a NUL byte.
+ */
+int outdir_journal_parse(const char *text, size_t len, struct strlist *names);
+
+/*
+ * outdir_close empties and removes the stage (a directory in it goes back
+ * into DIR), unlocks and frees o; safe after a failed open.
+ */
 void outdir_close(struct outdir *o);
 
 #endif /* RELEASER_OUTDIR_H */
