@@ -23,7 +23,7 @@ const char *fields_check_uri(const char *s)
 	free(url);
 	if (!url)
 		return why;
-	return same ? NULL : "is not a repository URL as the releaser records it (lib/url.h)";
+	return same ? NULL : "it is not a repository URL as a release records it (no credentials, lower-case scheme and host)";
 }
 
 /* why[len] = "'VALUE' REASON"; returns field */
@@ -78,10 +78,11 @@ const char *fields_check(const struct release_ident *id, char *why, size_t len)
 	if ((bad = check_ref(id, why, len)) != NULL)
 		return bad;
 	if (id->source_uri && (bad = fields_check_uri(id->source_uri)) != NULL) {
-		char reason[256];
+		char *shown = url_shown(id->source_uri); /* never a token in a message */
 
-		snprintf(reason, sizeof(reason), "is not a URI: %s", bad);
-		return broken("source_uri", id->source_uri, reason, why, len);
+		snprintf(why, len, "'%s' is not a URI: %s", shown, bad);
+		free(shown);
+		return "source_uri";
 	}
 	return NULL;
 }

@@ -9,7 +9,6 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/sums.h"
-#include "release/fields.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -185,11 +184,6 @@ int ident_from_json(struct release_ident *id, const json_t *doc, unsigned what, 
 	    (strcmp(build, "dual") && strcmp(build, "fake-release")) || epoch < 0 || (uri && !json_is_string(uri) &&
 										   !json_is_null(uri))) {
 		snprintf(why, why_len, "a bad commit, channel, build, source_uri or source_date_epoch");
-		return -1;
-	}
-	if (json_is_string(uri) && fields_check_uri(json_string_value(uri))) {
-		snprintf(why, why_len, "source_uri is not a repository URL as a release records it (no credentials, "
-				       "no control characters)");
 		return -1;
 	}
 	id->project = xstrdup(project);

@@ -188,10 +188,9 @@ test_expect_success 'finalize refuses a gathered manifest whose source_uri is no
 		"HTTPS://$HOST/acme/agent.git" "file:///srv/agent.git"; do
 		jq --arg u "$bad" ".source_uri = \$u" saved >$m || return 1
 		(cd out && find . -type f -exec sha256sum {} + | sort) >before || return 1
-		expect_exit 1 "$R" finalize --out out --key "$KEY" >stdout 2>err || return 1
+		expect_exit 2 "$R" finalize --out out --key "$KEY" >stdout 2>err || return 1
 		one_line err || return 1
-		test_grep "manifest-$HOST_ARCH.json. is not a partial manifest (source_uri is not a repository URL" err ||
-			return 1
+		test_grep "manifest-$HOST_ARCH.json.: field .source_uri. .* is not a URI: " err || return 1
 		not grep -e "$TOKEN" err || return 1
 		(cd out && find . -type f -exec sha256sum {} + | sort) >after || return 1
 		test_cmp before after || return 1
