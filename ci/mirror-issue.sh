@@ -42,7 +42,7 @@ if [ "${2:-}" = --print ]; then
 fi
 number=$(gh issue list --state open --search "in:title \"$title\"" --json number --jq '.[0].number // empty')
 if [ -n "$number" ]; then
-	gh issue comment "$number" --body-file "$body"
+	gh issue comment --body-file "$body" -- "$number"
 else
 	gh issue create --title "$title" --body-file "$body"
 fi

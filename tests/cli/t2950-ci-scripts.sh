@@ -105,7 +105,7 @@ test_expect_success 'ci/build-and-test.sh annotates each offender of a range on 
 	cp "$BUILD/bin/gen-frametypes" tool.bin
 	git add tool.bin && git commit -q -m "binary"
 	GITHUB_ACTIONS=true expect_exit 1 ci/build-and-test.sh --steps guard "$base..HEAD" >out 2>err
-	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD)$" err
+	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD) \"binary\"$" err
 	test_grep "^::error::guard $base..HEAD failed (exit 1): 1 build output tracked" err
 '
 
@@ -123,7 +123,7 @@ test_expect_success 'ci/build-and-test.sh guards what a push whose start is gone
 	ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	echo x | gzip >z.dat && git add z.dat && git commit -q -m z
 	expect_exit 1 ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
-	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD)$" err
+	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD) \"z\"$" err
 	test_grep -v "old.bin" err
 	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	test_grep "^error: z.dat: build output tracked" err
@@ -143,7 +143,7 @@ test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
 	test_grep "==> push debug to origin" out
 	# the push, made with GITHUB_TOKEN in CI, starts no workflow: CI is started on debug
 	test_grep "==> start ci.yml on debug" out
-	echo "gh workflow run ci.yml --ref debug" >expect
+	echo "gh workflow run --ref debug -- ci.yml" >expect
 	test_cmp expect ../bin/calls
 	test "$(git -C ../remote.git rev-parse debug)" = "$(git -C ../remote.git rev-parse main)"
 	test "$(git rev-parse debug)" = "$(git rev-parse main)"
