@@ -73,6 +73,11 @@ test_expect_success 'ci/mirror.sh: one annotation per drifting path, whatever it
 	test_cmp expect files
 	jq -s -e "[.[] | select(.command == \"error\" and .properties != [])] | length == ${#NASTY[@]}" cmds
 	jq -s -e "[.[] | select(.command == \"error\" and .properties != []) | .message | startswith(\"drift: \")] | all" cmds
+	# on the terminal: one escaped line per path
+	expect_exit 1 "$RELEASER" mirror --check >human 2>err
+	test "$(grep -c "^drift: " human)" = ${#NASTY[@]}
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" human
+	test_grep "^drift: c\\\\x0a::error file=evil::x.gz$" human
 '
 
 test_done
