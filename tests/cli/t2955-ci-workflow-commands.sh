@@ -11,7 +11,7 @@ GHA="python3 $ROOT/tests/tools/gha-commands.py"
 
 # the names a pull request tries; each one also the subject of its commit
 NASTY=('a,line=7,title=spoof.gz' 'b::error::x.gz' $'c\n::error file=evil::x.gz' $'d\r::warning::y.gz'
-	'e%0A.gz' 'f%25%.gz' 'g:h.gz' $'i\r\n::notice::z.gz')
+	'e%0A.gz' 'f%25%.gz' 'g:h.gz' $'i\r\n::notice::z.gz' 'k`tick`.gz')
 
 # json_list ARGS...: ARGS as one sorted JSON array on one line
 json_list() {
@@ -78,6 +78,12 @@ test_expect_success 'ci/mirror.sh: one annotation per drifting path, whatever it
 	test "$(grep -c "^drift: " human)" = ${#NASTY[@]}
 	not grep -q "$(printf "[\001-\010\013-\037\177]")" human
 	test_grep "^drift: c\\\\x0a::error file=evil::x.gz$" human
+	# the issue: one list item per path, each a code span on one line
+	ci/mirror-issue.sh report.json --print >issue
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" issue
+	test "$(grep -c "^- \`" issue)" = ${#NASTY[@]}
+	test_grep "^- \`c\\\\x0a::error file=evil::x.gz\`$" issue
+	test_grep "^- \`\`k\`tick\`.gz\`\`$" issue
 '
 
 test_done
