@@ -50,11 +50,14 @@ if has guard; then
 	}
 	rc=0
 	ci_run "guard ${range:-HEAD}" guard || rc=$?
-	# one annotation per offender, on the file itself
-	jq -r '.offenders[]? | [.path, "\(.reason), added by \(.commit // "an unknown commit")"] | @tsv' "$report" |
-		while IFS="$(printf '\t')" read -r path why; do
-			ci_error "build output tracked: $why" "$path"
-		done
+	# one annotation per offender, on the file itself: @sh quotes each
+	# path and subject whole, whatever it holds (newlines included)
+	eval "set -- $(jq -r '[.offenders[]? | .path, "\(.reason), added by \(.commit // "an unknown commit")" +
+		(if .subject then " \"\(.subject)\"" else "" end)] | @sh' "$report")"
+	while [ $# -ge 2 ]; do
+		ci_error "build output tracked: $2" "$1"
+		shift 2
+	done
 	rm -f "$report"
 	exit "$rc"
 fi

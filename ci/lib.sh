@@ -4,6 +4,10 @@
 #   ci_group TITLE / ci_endgroup    fold the output in between
 #   ci_error MSG [FILE [LINE]]      report an error (an annotation on GitHub)
 #   ci_warning MSG [FILE [LINE]]
+#   ci_command NAME MSG [KEY VALUE]...  print one workflow command, MSG and
+#                                   every VALUE encoded by ci_escape (empty
+#                                   VALUEs left out)
+#   ci_escape data|property TEXT    TEXT encoded for a workflow command
 #   ci_run TITLE CMD...             run CMD in a group; on failure report the
 #                                   step and CMD's last "releaser:" line, and
 #                                   return CMD's exit code
@@ -12,7 +16,9 @@
 #
 # With GITHUB_ACTIONS=true the output uses GitHub's workflow commands
 # (::group::, ::error file=...,line=...::); otherwise it is plain text, so
-# every script runs the same way on a maintainer's machine.
+# every script runs the same way on a maintainer's machine. Every workflow
+# command goes through ci_command: text from outside (file names, commit
+# subjects, branch names) never adds a command or a property of its own.
 
 CI_ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -22,34 +28,53 @@ ci_github() {
 
 ci_group() {
 	if ci_github; then
-		echo "::group::$1"
+		ci_command group "$1"
 	else
-		echo "==> $1"
+		printf '==> %s\n' "$1"
 	fi
 }
 
 ci_endgroup() {
 	if ci_github; then
-		echo "::endgroup::"
+		ci_command endgroup ""
 	fi
 }
 
-# workflow commands take the message on one line, with %, CR and LF escaped
+# ci_escape data|property TEXT: TEXT as GitHub's runner decodes it from a
+# workflow command: in the message (data) % CR LF become %25 %0D %0A; in a
+# property's value also : and , become %3A and %2C. Every byte is kept
+# (trailing newlines too: the "." guards them from awk); the output is one
+# line without a newline. The one encoder of the ci/ scripts.
 ci_escape() {
-	printf '%s' "$1" | sed -e 's/%/%25/g' | awk 'NR > 1 { printf "%%0A" } { printf "%s", $0 }'
+	printf '%s.' "$2" | LC_ALL=C awk -v prop="$([ "$1" = property ] && echo 1)" '
+	{
+		gsub(/%/, "%25"); gsub(/\r/, "%0D")
+		if (prop) { gsub(/:/, "%3A"); gsub(/,/, "%2C") }
+		out = out (NR > 1 ? "%0A" : "") $0
+	}
+	END { sub(/\.$/, "", out); printf "%s", out }'
+}
+
+# ci_command NAME MSG [KEY VALUE]...: "::NAME KEY=VALUE,...::MSG" on one line
+ci_command() {
+	_ci_name=$1 _ci_msg=$2 _ci_props=""
+	shift 2
+	while [ $# -ge 2 ]; do
+		[ -n "$2" ] && _ci_props="$_ci_props${_ci_props:+,}$1=$(ci_escape property "$2")"
+		shift 2
+	done
+	printf '::%s%s::%s\n' "$_ci_name" "${_ci_props:+ $_ci_props}" "$(ci_escape data "$_ci_msg")"
 }
 
 ci_annotate() {
 	kind=$1 msg=$2 file=${3:-} line=${4:-}
 	if ci_github; then
-		props=""
-		[ -n "$file" ] && props=" file=$file"
-		[ -n "$file" ] && [ -n "$line" ] && props="$props,line=$line"
-		echo "::$kind$props::$(ci_escape "$msg")"
+		[ -n "$file" ] || line=""
+		ci_command "$kind" "$msg" file "$file" line "$line"
 	else
 		where=""
 		[ -n "$file" ] && where="$file${line:+:$line}: "
-		echo "$kind: $where$msg"
+		printf '%s: %s%s\n' "$kind" "$where" "$msg"
 	fi
 }
 

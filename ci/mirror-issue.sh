@@ -18,14 +18,21 @@ fi
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 if [ -s "$report" ]; then
+	# code: a name as a Markdown code span on one line (control characters
+	# and backslashes as \xNN, as the releaser shows them on a terminal; a
+	# fence longer than any run of backticks inside)
 	jq -r --arg run "$run_url" '
+	  def hex: [(. / 16 | floor), (. % 16)] | map("0123456789abcdef"[.:. + 1]) | add;
+	  def code: gsub("(?<c>[\\x00-\\x1f\\x7f\\\\])"; "\\x" + (.c | explode[0] | hex))
+	    | ([scan("`+") | length] | max // 0) as $n | ("`" * ($n + 1)) as $f
+	    | if test("^`|`$") then "\($f) \(.) \($f)" else "\($f)\(.)\($f)" end;
 	  (.mirror // {}) as $m | (.check // {}) as $c |
-	  "The scheduled mirror of `\($m.main.branch // "main")` into `\($m.debug.branch // "debug")` needs a maintainer.",
+	  "The scheduled mirror of \($m.main.branch // "main" | code) into \($m.debug.branch // "debug" | code) needs a maintainer.",
 	  "",
 	  (if ($m.conflicts // []) | length > 0 then
-	     "Merging conflicts in:", ($m.conflicts[] | "- `\(.)`"), "" else empty end),
+	     "Merging conflicts in:", ($m.conflicts[] | "- \(code)"), "" else empty end),
 	  (if ($c.drift // []) | length > 0 then
-	     "The debug branch differs from main outside `mirror.allow` (drift) in:", ($c.drift[] | "- `\(.)`"), "" else empty end),
+	     "The debug branch differs from main outside `mirror.allow` (drift) in:", ($c.drift[] | "- \(code)"), "" else empty end),
 	  (if ($c.behind // 0) > 0 then "The debug branch is \($c.behind) commit(s) behind main.", "" else empty end),
 	  "See RELEASING.md, \"Mirroring\", to resolve it.",
 	  (if $run != "" then "", "Run: \($run)" else empty end)
@@ -42,7 +49,7 @@ if [ "${2:-}" = --print ]; then
 fi
 number=$(gh issue list --state open --search "in:title \"$title\"" --json number --jq '.[0].number // empty')
 if [ -n "$number" ]; then
-	gh issue comment "$number" --body-file "$body"
+	gh issue comment --body-file "$body" -- "$number"
 else
 	gh issue create --title "$title" --body-file "$body"
 fi

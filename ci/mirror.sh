@@ -56,10 +56,13 @@ check() {
 	"$releaser" mirror --check --json >"$tmp/check.json"
 }
 
-# annotate LABEL KEY FILE: one error per path listed under KEY
+# annotate LABEL KEY FILE: one error per path listed under KEY (@sh quotes
+# each path whole, whatever it holds)
 annotate() {
-	jq -r ".$2[]?" "$3" 2>/dev/null | while read -r path; do
-		ci_error "$1" "$path"
+	label=$1
+	eval "set -- $(jq -r "[.$2[]?] | @sh" "$3" 2>/dev/null)"
+	for path; do
+		ci_error "$label" "$path"
 	done
 }
 
@@ -75,7 +78,7 @@ fi
 if [ "$rc" -eq 0 ] && [ "$push" = 1 ]; then
 	ci_run "push $debug to $remote" "$releaser" mirror --push --remote "$remote" || rc=$?
 	if [ "$rc" -eq 0 ] && [ -n "$run_ci" ]; then
-		ci_run "start $run_ci on $debug" gh workflow run "$run_ci" --ref "$debug" || rc=1
+		ci_run "start $run_ci on $debug" gh workflow run --ref "$debug" -- "$run_ci" || rc=1
 	fi
 fi
 if [ -n "$report" ]; then

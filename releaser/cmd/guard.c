@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/text.h"
 #include "git/guard.h"
 
 static const char usage_text[] =
@@ -90,16 +91,22 @@ static json_t *report_json(const struct guard_opts *o, const char *guarded, cons
 			 (json_int_t)r->files, "maxsize", (json_int_t)max_size, "offenders", list, "ok", r->n == 0);
 }
 
+/* one line per offender; its path and commit subject escaped for the terminal */
 static void print_human(const struct guard_result *r)
 {
+	char *path, *subject;
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
 		const struct guard_offender *o = &r->items[i];
 
-		printf("'%s': %s (%llu bytes), added by %.12s%s%s%s\n", o->path, o->reason, o->size,
-		       o->commit[0] ? o->commit : "an unknown commit", o->subject ? " \"" : "",
-		       o->subject ? o->subject : "", o->subject ? "\"" : "");
+		path = term_escape(o->path);
+		subject = o->subject ? term_escape(o->subject) : NULL;
+		printf("'%s': %s (%llu bytes), added by %.12s%s%s%s\n", path, o->reason, o->size,
+		       o->commit[0] ? o->commit : "an unknown commit", subject ? " \"" : "", subject ? subject : "",
+		       subject ? "\"" : "");
+		free(path);
+		free(subject);
 	}
 }
 

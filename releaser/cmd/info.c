@@ -11,6 +11,7 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/self.h"
+#include "lib/text.h"
 #include "cmd/options.h"
 #include "release/state.h"
 
@@ -144,6 +145,15 @@ static int print_json(const struct release_state *st)
 	return ret;
 }
 
+/* "LABEL TEXT" on one line, TEXT (a name from git or the environment) escaped */
+static void print_escaped(const char *label, const char *text, const char *suffix)
+{
+	char *shown = term_escape(text);
+
+	printf("%s%s%s\n", label, shown, suffix);
+	free(shown);
+}
+
 static void print_text(const struct release_state *st)
 {
 	const struct build_plan *p = &st->plan;
@@ -159,20 +169,24 @@ static void print_text(const struct release_state *st)
 	else
 		printf("branch:    %s (from %s)\n", st->branch, st->branch_from);
 	printf("commit:    %s\n", st->head.sha);
-	if (st->tag)
-		printf("tag:       %s (from %s)\n", st->tag, st->tag_from);
-	else
+	if (st->tag) {
+		char *from = xasprintf(" (from %s)", st->tag_from);
+
+		print_escaped("tag:       ", st->tag, from);
+		free(from);
+	} else {
 		printf("tag:       none\n");
+	}
 	for (i = 0; i < st->head_tags.n; i++)
 		if (!st->tag || strcmp(st->head_tags.items[i], st->tag))
-			printf("at HEAD:   %s\n", st->head_tags.items[i]);
-	printf("describe:  %s\n", st->desc.text);
+			print_escaped("at HEAD:   ", st->head_tags.items[i], "");
+	print_escaped("describe:  ", st->desc.text, "");
 	if (st->dirty.n == 0)
 		printf("dirty:     no\n");
 	else
 		printf("dirty:     yes, %zu file%s\n", st->dirty.n, st->dirty.n == 1 ? "" : "s");
 	for (i = 0; i < st->dirty.n; i++)
-		printf("           %s\n", st->dirty.items[i]);
+		print_escaped("           ", st->dirty.items[i], "");
 	printf("version:   %s%s\n", st->version[0] ? st->version : "none",
 	       st->snapshot ? " (snapshot)" : st->prerelease ? " (pre-release)" : "");
 	printf("channel:   %s\n", channel_name(st->channel));
@@ -191,7 +205,7 @@ static void print_text(const struct release_state *st)
 	if (st->problems.n == 0)
 		printf("preflight: ok\n");
 	for (i = 0; i < st->problems.n; i++)
-		printf("preflight: %s\n", st->problems.items[i]);
+		print_escaped("preflight: ", st->problems.items[i], "");
 }
 
 int cmd_info(int argc, char **argv, struct context *ctx)

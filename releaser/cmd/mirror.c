@@ -4,11 +4,13 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/text.h"
 #include "git/mirror.h"
 
 static const char usage_text[] =
@@ -136,12 +138,17 @@ static json_t *report_json(const struct mirror_opts *o, const struct mirror_resu
 	return doc;
 }
 
+/* "KEY: PATH" per path, escaped for the terminal */
 static void print_list(const char *key, const struct strlist *l)
 {
+	char *path;
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		printf("%s: %s\n", key, l->items[i]);
+	for (i = 0; i < l->n; i++) {
+		path = term_escape(l->items[i]);
+		printf("%s: %s\n", key, path);
+		free(path);
+	}
 }
 
 /* "created from", "fast-forwarded to": how a local branch met the remote's */

@@ -23,6 +23,8 @@
 #include "lib/json.h"
 #include "lib/self.h"
 #include "lib/sums.h"
+#include "lib/text.h"
+#include "release/manifest.h"
 
 static const char verify_usage[] =
 	"usage: releaser verify [--pubkey FILE] [--require LIST] [--json] DIR\n"
@@ -41,7 +43,11 @@ static const char verify_usage[] =
 	"                  $RELEASER_PUBKEY (a path, or the key's text)\n"
 	"  --require LIST  these signatures must be there: minisign, signify or\n"
 	"                  minisign,signify\n"
-	"  --json          print the result as one JSON object instead\n"
+	"  --json          print the result as one JSON object instead: every file\n"
+	"                  (a name that is not UTF-8 has U+FFFD in \"name\" and\n"
+	"                  \"name_escaped\" with each such byte as \\xNN), and under\n"
+	"                  \"release\" the project, version, commit, ref and snapshot\n"
+	"                  that manifest.json names when every check passed\n"
 	"  --help          this text\n"
 	"\n"
 	"exit codes:\n"
@@ -269,9 +275,47 @@ static int check_signatures(int dirfd, const struct sign_pubkey *pk, const char 
 	return 0;
 }
 
+/*
+ * the release manifest.json names (project, version, commit, ref,
+ * snapshot), read from bytes whose SHA-256 is the one SHA256SUMS lists, so
+ * that what is shown is what was verified; NULL when there is no such
+ * manifest (no message: the report says why)
+ */
+static json_t *release_of(int dirfd, const struct sums *s)
+{
+	static const char *const keys[] = { "project", "version", "commit", "ref", "snapshot" };
+	const struct sums_entry *e = sums_find(s, MANIFEST_FILE);
+	char hex[SHA256_HEX_LEN + 1], why_parse[200];
+	const char *why = NULL;
+	json_t *doc = NULL, *out = NULL, *v;
+	struct sha256 h;
+	size_t len = 0, i;
+	char *text = e ? read_small(dirfd, MANIFEST_FILE, &len, &why) : NULL;
+
+	if (!text)
+		return NULL;
+	if (sha256_init(&h) < 0)
+		goto cleanup;
+	if (sha256_update(&h, text, len) < 0 || sha256_final(&h, hex) < 0) {
+		sha256_abort(&h);
+		goto cleanup;
+	}
+	if (strcmp(hex, e->hex) || !(doc = json_parse(text, len, why_parse, sizeof(why_parse))))
+		goto cleanup;
+	out = json_object();
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		v = json_object_get(doc, keys[i]);
+		jset(out, keys[i], json_is_string(v) || json_is_boolean(v) ? json_incref(v) : NULL);
+	}
+cleanup:
+	json_decref(doc);
+	free(text);
+	return out;
+}
+
 /* all checks of DIR into r; -1 after a message when one could not run */
 static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, const int require[SIG_FORMATS],
-		      struct report *r, enum sig_status status[SIG_FORMATS], char **trusted_comment)
+		      struct report *r, enum sig_status status[SIG_FORMATS], char **trusted_comment, json_t **release)
 {
 	const char *why = NULL;
 	char reason[256], *sums;
@@ -295,6 +339,8 @@ static int verify_dir(int dirfd, const char *dir, const struct sign_pubkey *pk, 
 		if (check_artifact(dirfd, &s.v[i], r) < 0)
 			goto cleanup;
 	ret = check_unlisted(dirfd, dir, &s, r);
+	if (ret == 0 && !r->failed)
+		*release = release_of(dirfd, &s);
 cleanup:
 	sums_release(&s);
 	free(sums);
@@ -323,39 +369,68 @@ static void print_checked(const enum sig_status status[SIG_FORMATS])
 static void print_text(const struct report *r, const enum sig_status status[SIG_FORMATS], const char *key_id,
 		       const char *trusted_comment)
 {
+	char *name, *why;
 	size_t i;
 
+	/* names, reasons and the comment come from DIR: escaped for the terminal */
 	for (i = 0; i < r->n; i++) {
-		if (r->v[i].why)
-			printf("FAILED %s: %s\n", r->v[i].name, r->v[i].why);
+		name = term_escape(r->v[i].name);
+		why = r->v[i].why ? term_escape(r->v[i].why) : NULL;
+		if (why)
+			printf("FAILED %s: %s\n", name, why);
 		else
-			printf("ok %s\n", r->v[i].name);
+			printf("ok %s\n", name);
+		free(name);
+		free(why);
 	}
-	if (trusted_comment)
-		printf("trusted comment: %s\n", trusted_comment);
+	if (trusted_comment) {
+		why = term_escape(trusted_comment);
+		printf("trusted comment: %s\n", why);
+		free(why);
+	}
 	print_checked(status);
 	if (!r->failed)
 		printf("all %zu checks passed (key %s)\n", r->n, key_id);
 }
 
-static int print_json(const struct report *r, const enum sig_status status[SIG_FORMATS], const char *dir,
-		      const char *key_id, const char *trusted_comment)
+/* one file's entry: every one is there, a name that is not UTF-8 included */
+static json_t *file_json(const struct result *res)
 {
-	json_t *root, *files, *sigs;
+	json_t *o = json_object();
+
+	jset(o, "name", jstr(res->name));
+	if (!utf8_valid(res->name, strlen(res->name))) {
+		char *escaped = term_escape(res->name);
+
+		jset(o, "name_escaped", jstr(escaped));
+		free(escaped);
+	}
+	jset(o, "ok", json_boolean(!res->why));
+	jset(o, "reason", jstr(res->why));
+	return o;
+}
+
+static int print_json(const struct report *r, const enum sig_status status[SIG_FORMATS], const char *dir,
+		      const char *key_id, const char *trusted_comment, json_t *release)
+{
+	json_t *root = json_object(), *files = json_array(), *sigs = json_object();
 	size_t i;
 	int rc;
 
-	files = json_array();
 	for (i = 0; i < r->n; i++)
-		json_array_append_new(files, json_pack("{s:s, s:b, s:s?}", "name", r->v[i].name, "ok", !r->v[i].why,
-						       "reason", r->v[i].why));
-	sigs = json_pack("{s:s, s:s}", sig_format[SIG_MINISIGN], sig_status_name[status[SIG_MINISIGN]],
-			 sig_format[SIG_SIGNIFY], sig_status_name[status[SIG_SIGNIFY]]);
-	root = json_pack("{s:s, s:b, s:s, s:s?, s:o, s:I, s:I, s:o, s:s}", "dir", dir, "ok", !r->failed, "key_id",
-			 key_id, "trusted_comment", trusted_comment, "signatures", sigs, "checked", (json_int_t)r->n,
-			 "failed", (json_int_t)r->failed, "files", files, "releaser_version", releaser_version());
-	if (!root)
-		return error("cannot build the json report");
+		jpush(files, file_json(&r->v[i]));
+	jset(sigs, sig_format[SIG_MINISIGN], jstr(sig_status_name[status[SIG_MINISIGN]]));
+	jset(sigs, sig_format[SIG_SIGNIFY], jstr(sig_status_name[status[SIG_SIGNIFY]]));
+	jset(root, "dir", jstr(dir));
+	jset(root, "ok", json_boolean(!r->failed));
+	jset(root, "key_id", jstr(key_id));
+	jset(root, "trusted_comment", jstr(trusted_comment));
+	jset(root, "signatures", sigs);
+	jset(root, "checked", json_integer((json_int_t)r->n));
+	jset(root, "failed", json_integer((json_int_t)r->failed));
+	jset(root, "files", files);
+	jset(root, "release", json_incref(release));
+	jset(root, "releaser_version", jstr(releaser_version()));
 	rc = json_print(root);
 	json_decref(root);
 	return rc;
@@ -398,6 +473,7 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 	};
 	const char *pubkey = NULL, *dir;
 	char key_id[SIGN_KEY_ID_LEN + 1], *trusted_comment = NULL;
+	json_t *release = NULL;
 	struct report r = { NULL, 0, 0 };
 	enum sig_status status[SIG_FORMATS] = { SIG_MISSING, SIG_MISSING };
 	struct sign_pubkey pk;
@@ -443,10 +519,10 @@ int cmd_verify(int argc, char **argv, struct context *ctx)
 		return EXIT_USAGE;
 	}
 	ret = EXIT_FAIL;
-	if (verify_dir(dirfd, dir, &pk, require, &r, status, &trusted_comment) < 0)
+	if (verify_dir(dirfd, dir, &pk, require, &r, status, &trusted_comment, &release) < 0)
 		goto cleanup;
 	if (json) {
-		if (print_json(&r, status, dir, key_id, trusted_comment) < 0)
+		if (print_json(&r, status, dir, key_id, trusted_comment, release) < 0)
 			goto cleanup;
 	} else {
 		print_text(&r, status, key_id, trusted_comment);
@@ -461,6 +537,7 @@ cleanup:
 		ret = EXIT_FAIL;
 	close(dirfd);
 	free(trusted_comment);
+	json_decref(release);
 	report_release(&r);
 	return ret;
 }

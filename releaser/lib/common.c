@@ -1,5 +1,6 @@
 /* Messages, allocation and atomic files for the releaser (see common.h). */
 #include "lib/common.h"
+#include "lib/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,11 +13,34 @@
 
 static int quiet;
 
+/*
+ * one line on stderr: names from outside in a message (paths, refs, commit
+ * subjects) are shown through term_escape, so that none adds a line (a CI
+ * log reads "::error::" at a line's start as a command) or drives the
+ * terminal; plain when that cannot allocate (term_escape dies, and so here)
+ */
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "releaser: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	static int busy;
+	char *text = NULL, *shown;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = busy ? -1 : vasprintf(&text, fmt, copy);
+	va_end(copy);
+	if (n < 0) {
+		fprintf(stderr, "releaser: %s", prefix);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
+	busy = 1;
+	shown = term_escape(text);
+	busy = 0;
+	fprintf(stderr, "releaser: %s%s\n", prefix, shown);
+	free(shown);
+	free(text);
 }
 
 int error(const char *fmt, ...)

@@ -113,7 +113,7 @@ static int query_package(const char *name, const char *want_arch, const char *hi
 	version = arch ? strchr(arch + 1, '\t') : NULL;
 	end = version ? strchr(version + 1, '\n') : NULL;
 	if (!end || end[1] != '\0')
-		return error("'dpkg-query -W %s' printed no 'STATUS\\tARCH\\tVERSION' line: check the package database",
+		return error("'dpkg-query -W %s' printed no line of status, arch and version: check the package database",
 			     name);
 	*arch++ = '\0';
 	*version++ = '\0';

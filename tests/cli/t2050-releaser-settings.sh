@@ -40,7 +40,7 @@ test_expect_success 'project.name must be one plain file name' '
 test_expect_success 'project.name with a slash or a control character is refused' '
 	bad_conf "[project]\n\tname = a/b\n" "project.name .a/b. must be one plain file name"
 	cd .. && rm -rf p
-	bad_conf "[project]\n\tname = \"a\\\\tb\"\n" "project.name .a.b. must be one plain file name"
+	bad_conf "[project]\n\tname = \"a\\\\tb\"\n" "project.name .a\\\\x09b. must be one plain file name"
 '
 
 test_expect_success 'branch names must be valid git branch names' '

@@ -143,6 +143,57 @@ test_expect_success 'an unlisted artifact fails, naming it; dot files are ignore
 	"$R" verify --pubkey k.pub dist >/dev/null
 '
 
+test_expect_success 'unlisted names and the trusted comment reach the terminal escaped, one line each' '
+	minisign_key k
+	release_dir dist
+	"$SIGN" --key k.key --comment "$(printf "v1\033]0;pwned\007")" dist
+	printf x >"dist/$(printf "title\033]0;pwned\007")"
+	printf x >"dist/$(printf "clear\033[2J\033[H")"
+	printf x >"dist/$(printf "two\nFAILED lines")"
+	printf x >"dist/$(printf "bad\377\376utf8")"
+	printf x >"dist/$(printf "c1\302\233x and back\\\\slash")"
+	expect_exit 1 "$R" verify --pubkey k.pub dist >out 2>err
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" out
+	not grep -aq "$(printf "\377")" out
+	test "$(grep -c "^FAILED " out)" = 5
+	test_grep "^FAILED title\\\\x1b\]0;pwned\\\\x07: not listed in SHA256SUMS$" out
+	test_grep "^FAILED clear\\\\x1b\[2J\\\\x1b\[H: not listed" out
+	test_grep "^FAILED two\\\\x0aFAILED lines: not listed" out
+	test_grep "^FAILED bad\\\\xff\\\\xfeutf8: not listed" out
+	test_grep "^FAILED c1\\\\xc2\\\\x9bx and back\\\\x5cslash: not listed" out
+	test_grep "^trusted comment: v1\\\\x1b\]0;pwned\\\\x07$" out
+	one_line err
+'
+
+test_expect_success '--json lists every file, a name that is not UTF-8 too (U+FFFD, and name_escaped)' '
+	signed_dir
+	printf x >"dist/$(printf "bad\377name")"
+	printf x >"dist/$(printf "esc\033[2J")"
+	expect_exit 1 "$R" verify --pubkey k.pub --json dist >out 2>err
+	jq -e ".failed == 2 and ([.files[] | select(.ok | not)] | length) == 2" out
+	jq -e ".checked == (.files | length)" out
+	jq -e "[.files[] | select(.name == \"bad\ufffdname\")] == [{\"name\": \"bad\ufffdname\", \"name_escaped\": \"bad\\\\xffname\", \"ok\": false, \"reason\": \"not listed in SHA256SUMS\"}]" out
+	jq -e "[.files[] | select(.name == \"esc\u001b[2J\")] | length == 1 and (.[0] | has(\"name_escaped\") | not)" out
+	jq -e ".release == null" out
+'
+
+test_expect_success '--json gives the release manifest.json names, once everything verified' '
+	minisign_key k
+	release_dir dist
+	printf "{\"schema\": \"releaser-manifest/v1\", \"project\": \"p\", \"version\": \"v1.2.3\", \"snapshot\": false, \"commit\": \"%s\", \"ref\": \"refs/tags/v1.2.3\", \"artifacts\": []}\n" \
+		"$(printf %040d 7)" >dist/manifest.json
+	(cd dist && sha256sum -- *.tar.gz manifest.json provenance.intoto.json >SHA256SUMS)
+	"$SIGN" --key k.key --comment x dist
+	"$R" verify --pubkey k.pub --json dist >out
+	jq -c .release out >got
+	printf "{\"project\":\"p\",\"version\":\"v1.2.3\",\"commit\":\"%s\",\"ref\":\"refs/tags/v1.2.3\",\"snapshot\":false}\n" \
+		"$(printf %040d 7)" >want
+	test_cmp want got
+	echo stray >dist/stray
+	expect_exit 1 "$R" verify --pubkey k.pub --json dist >out 2>err
+	jq -e ".release == null" out
+'
+
 test_expect_success 'a missing artifact, a symbolic link, a directory instead of a file fail' '
 	signed_dir
 	mv dist/manifest.json .

@@ -125,6 +125,19 @@ test_expect_success 'dirty files are listed, staged, modified and untracked' '
 	test "$(jq -r .ready ../json)" = false
 '
 
+test_expect_success 'dirty paths and tag names print escaped, one line each' '
+	fake_project p && cd p
+	printf x >"$(printf "new\033]0;pwned\007\nline")"
+	git tag "v1.0.0$(printf "\302\233")x"
+	"$R" info >../out 2>../err
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" ../out
+	test_grep "^           ?? new\\\\x1b\]0;pwned\\\\x07\\\\x0aline$" ../out
+	test_grep "^tag:       v1.0.0\\\\xc2\\\\x9bx (from HEAD)$" ../out
+	test_grep "^describe:  v1.0.0\\\\xc2\\\\x9bx$" ../out
+	test_grep "^preflight: the work tree has uncommitted changes: .new\\\\x1b\]0;pwned\\\\x07\\\\x0aline. (commit" ../out
+	not grep -q "$(printf "\302\233")" ../out
+'
+
 test_expect_success 'ignored files do not make the tree dirty' '
 	fake_project p && cd p
 	mkdir -p build dist && echo x >build/x && echo y >dist/y

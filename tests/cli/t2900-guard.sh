@@ -68,6 +68,35 @@ test_expect_success 'ELF, BPF object, ar, gzip, tarball, analyzer name, key and 
 	test_cmp before after
 '
 
+test_expect_success 'names and subjects with control characters print escaped, one line per offender' '
+	make_repo r && cd r
+	title=$(printf "t\033]0;pwned\007.gz")
+	lines=$(printf "n\n::error::x.gz")
+	bad=$(printf "b\377\302\233.gz")
+	for n in "$title" "$lines" "$bad"; do
+		echo x | gzip >"$n" || return 1
+	done
+	add_commit "$(printf "subject \033[2J\rback")" "$title" "$lines" "$bad"
+	expect_exit 1 releaser guard >out 2>err
+	test_line_count out 3
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" out
+	not grep -aq "$(printf "\377")" out
+	test_grep "^.t\\\\x1b\]0;pwned\\\\x07.gz.: gzip data ([0-9]* bytes), added by [0-9a-f]* \"subject \\\\x1b\[2J\\\\x0dback\"$" out
+	test_grep "^.n\\\\x0a::error::x.gz.: gzip data" out
+	test_grep "^.b\\\\xff\\\\xc2\\\\x9b.gz.: gzip data" out
+	# the JSON keeps the names as text (U+FFFD for what is not UTF-8)
+	expect_exit 1 releaser guard --json >out 2>err
+	jq -e "[.offenders[].path] | sort == [\"b\ufffd\u009b.gz\", \"n\n::error::x.gz\", \"t\u001b]0;pwned\u0007.gz\"]" out
+'
+
+test_expect_success 'a message naming an outside name stays one line, escaped' '
+	make_repo r && cd r
+	expect_exit 2 releaser guard "$(printf "x\n::error::y\033[2J")" >out 2>err
+	one_line err
+	test_grep "x\\\\x0a::error::y\\\\x1b\[2J" err
+	not grep -q "^::" err
+'
+
 test_expect_success 'the adding commit is found after renames, merges and packing' '
 	make_repo r && cd r
 	commit_on debug src/x "x"

@@ -57,21 +57,27 @@ stand_ins() {
 # in DIR/calls and keeps the releases it made in DIR/releases; "release view"
 # fails for a release it has not made. GH_EXISTS=1: create answers that the
 # release already exists (another run made it meanwhile); GH_FAIL_UPLOAD=1:
-# upload fails half-way
+# upload fails half-way. A release command without "--" before its names
+# fails (exit 3): a name must never be read as an option
 gh_stand_in() {
 	mkdir -p "$1/releases"
 	cat >"$1/gh" <<-EOF
 	#!/bin/sh
 	echo "gh \$*" >>"$1/calls"
+	case "\$1 \$*" in
+	"release "*" -- "*) ;;
+	release*) echo "gh stand-in: no -- before the names" >&2; exit 3 ;;
+	esac
+	eval "last=\\\${\$#}"
 	case "\$1 \$2" in
-	"release view") test -e "$1/releases/\$3" || { echo "release not found" >&2; exit 1; } ;;
+	"release view") test -e "$1/releases/\$last" || { echo "release not found" >&2; exit 1; } ;;
 	"release create")
 		if [ "\${GH_EXISTS:-}" = 1 ]; then
 			echo "HTTP 422: Validation Failed" >&2
 			echo "Release.tag_name already exists" >&2
 			exit 1
 		fi
-		touch "$1/releases/\$3" ;;
+		touch "$1/releases/\$last" ;;
 	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
 	esac
 	EOF
@@ -105,7 +111,7 @@ test_expect_success 'ci/build-and-test.sh annotates each offender of a range on 
 	cp "$BUILD/bin/gen-frametypes" tool.bin
 	git add tool.bin && git commit -q -m "binary"
 	GITHUB_ACTIONS=true expect_exit 1 ci/build-and-test.sh --steps guard "$base..HEAD" >out 2>err
-	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD)$" err
+	test_grep "^::error file=tool.bin::build output tracked: ELF file, added by $(git rev-parse HEAD) \"binary\"$" err
 	test_grep "^::error::guard $base..HEAD failed (exit 1): 1 build output tracked" err
 '
 
@@ -123,7 +129,7 @@ test_expect_success 'ci/build-and-test.sh guards what a push whose start is gone
 	ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	echo x | gzip >z.dat && git add z.dat && git commit -q -m z
 	expect_exit 1 ci/build-and-test.sh --steps guard "$gone..HEAD" >out 2>err
-	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD)$" err
+	test_grep "^error: z.dat: build output tracked: gzip data, added by $(git rev-parse HEAD) \"z\"$" err
 	test_grep -v "old.bin" err
 	expect_exit 1 ci/build-and-test.sh --steps guard "0000000000000000000000000000000000000000..HEAD" >out 2>err
 	test_grep "^error: z.dat: build output tracked" err
@@ -144,7 +150,7 @@ test_expect_success 'ci/mirror.sh fetches, mirrors, checks and pushes' '
 	test_grep "==> push debug to origin" out
 	# the push, made with GITHUB_TOKEN in CI, starts no workflow: CI is started on debug
 	test_grep "==> start ci.yml on debug" out
-	echo "gh workflow run ci.yml --ref debug" >expect
+	echo "gh workflow run --ref debug -- ci.yml" >expect
 	test_cmp expect ../bin/calls
 	test "$(git -C ../remote.git rev-parse debug)" = "$(git -C ../remote.git rev-parse main)"
 	test "$(git rev-parse debug)" = "$(git rev-parse main)"
@@ -220,12 +226,28 @@ test_expect_success 'the ci/ scripts hold no git logic and read no settings them
 	done
 '
 
-# a repository with ci/, HEAD at tag $1, and in ../d a release signed by
-# the key pair ../k.key, ../k.pub
+# release_manifest [DIR]: write into DIR (default ../d) the manifest.json of
+# the release the releaser names here (info --json, under this environment),
+# list it in SHA256SUMS and sign that again with ../k.key
+release_manifest() {
+	d=${1:-../d}
+	"$R" info --json --require-tag | jq "{schema: \"releaser-manifest/v1\", project, version, snapshot, commit, ref}" \
+		>"$d/manifest.json"
+	(cd "$d" && grep -v " manifest.json$" SHA256SUMS >sums && sha256sum manifest.json >>sums && mv sums SHA256SUMS)
+	"$SIGN" --key "$TRASH/k.key" --comment x "$d"
+}
+
+# a repository with ci/ (ready to release: its package files committed), HEAD
+# at tag $1, and in ../d the release of that tag signed by the key pair
+# ../k.key, ../k.pub
 tagged_release() {
 	make_repo r --with-ci && cd r
+	printf "%s\n" expect got >>.git/info/exclude
+	echo license >LICENSE && echo readme >README.md
+	git add LICENSE README.md && git commit -q -m "package files"
 	git tag -a "$1" -m "$1"
-	(cd .. && minisign_key k && release_dir d && "$SIGN" --key k.key --comment "version:$1" d)
+	(cd .. && minisign_key k && release_dir d)
+	release_manifest
 	gh_stand_in "$TRASH/bin"
 	PATH=$TRASH/bin:$PATH
 }
@@ -235,23 +257,24 @@ test_expect_success 'ci/publish.sh verifies, creates the release with notes, the
 	tagged_release v1.0.1
 	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
 	test_grep "^==> verify ../d$" out
-	test_grep "^all 6 checks passed" out
+	jq -e -s ".[0].ok and .[0].checked == 6 and .[0].release.ref == \"refs/tags/v1.0.1\"" <(sed -n "/^{/,/^}/p" out)
 	files="../d/SHA256SUMS ../d/SHA256SUMS.minisig ../d/SHA256SUMS.sig ../d/manifest.json"
 	files="$files ../d/profiling-agent-v1.2.3-linux-amd64.tar.gz ../d/profiling-agent-v1.2.3-linux-arm64.tar.gz"
 	files="$files ../d/provenance.intoto.json"
 	notes=$(sed -n "s/^gh release create .* --notes-file \([^ ]*\).*/\1/p" ../bin/calls)
 	test_grep -v "^gh release create .*--prerelease" ../bin/calls
-	printf "%s\n" "gh release view v1.0.1" "gh release create v1.0.1 --verify-tag --title v1.0.1 --notes-file $notes" \
-		"gh release upload v1.0.1 --clobber $files" >expect
+	printf "%s\n" "gh release view -- v1.0.1" "gh release create --verify-tag --title v1.0.1 --notes-file $notes -- v1.0.1" \
+		"gh release upload --clobber -- v1.0.1 $files" >expect
 	test_cmp expect ../bin/calls
 	# CHANGELOG.md is the notes when the release has one; a pre-release is marked
 	git tag -a v1.1.0-rc.1 -m rc
 	echo "## Features" >../d/CHANGELOG.md
-	(cd ../d && sha256sum CHANGELOG.md >>SHA256SUMS && "$SIGN" --key ../k.key --comment x .)
+	(cd ../d && sha256sum CHANGELOG.md >>SHA256SUMS)
+	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 release_manifest
 	rm ../bin/calls
 	RELEASER_PUBKEY=$TRASH/k.pub GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d >out 2>err
-	test_grep "^gh release create v1.1.0-rc.1 --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease$" ../bin/calls
-	test_grep "^gh release upload v1.1.0-rc.1 --clobber .*../d/CHANGELOG.md " ../bin/calls
+	test_grep "^gh release create --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease -- v1.1.0-rc.1$" ../bin/calls
+	test_grep "^gh release upload --clobber -- v1.1.0-rc.1 .*../d/CHANGELOG.md " ../bin/calls
 '
 
 test_expect_success 'ci/publish.sh run again completes a half-uploaded release with --clobber, exit 0' '
@@ -262,15 +285,15 @@ test_expect_success 'ci/publish.sh run again completes a half-uploaded release w
 	test -e ../bin/releases/v1.0.1
 	rm ../bin/calls
 	ci/publish.sh --pubkey ../k.pub ../d >out 2>err
-	printf "%s\n" "gh release view v1.0.1" "gh release upload v1.0.1 --clobber" >expect
-	sed "s/ --clobber .*/ --clobber/" ../bin/calls >got
+	printf "%s\n" "gh release view -- v1.0.1" "gh release upload --clobber -- v1.0.1" >expect
+	sed "s/ v1.0.1 .*/ v1.0.1/" ../bin/calls >got
 	test_cmp expect got
 	test "$(grep -c "^gh release upload .* ../d/" ../bin/calls)" = 1
 	test "$(tr " " "\n" <../bin/calls | grep -c "^../d/")" = 7
 	# a run racing another: view finds nothing, create says it exists
 	rm -r ../bin/calls ../bin/releases/v1.0.1
 	GH_EXISTS=1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
-	test_grep "^gh release upload v1.0.1 --clobber ../d/SHA256SUMS " ../bin/calls
+	test_grep "^gh release upload --clobber -- v1.0.1 ../d/SHA256SUMS " ../bin/calls
 '
 
 test_expect_success 'ci/publish.sh publishes nothing from a directory that fails verify, nor without a tag' '
@@ -278,7 +301,7 @@ test_expect_success 'ci/publish.sh publishes nothing from a directory that fails
 	tagged_release v1.0.1
 	echo changed >>../d/manifest.json
 	expect_exit 1 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
-	test_grep "^FAILED manifest.json: " out
+	test_grep "\"reason\": \"its sha256 differs from SHA256SUMS\"" out
 	test_grep "^error: verify ../d failed (exit 1)" err
 	test ! -e ../bin/calls
 	rm ../d/manifest.json
@@ -294,6 +317,62 @@ test_expect_success 'ci/publish.sh publishes nothing from a directory that fails
 	test ! -e ../bin/calls
 	expect_exit 2 ci/publish.sh ../d2 extra 2>err
 	test_grep "usage: ci/publish.sh \[--pubkey FILE\] DIR" err
+'
+
+test_expect_success 'ci/publish.sh publishes only the release of the tag: not a snapshot, not another tag or commit (exit 2)' '
+	. "$ROOT/tests/lib-sign.sh"
+	make_repo r --with-ci && cd r
+	echo license >LICENSE && echo readme >README.md
+	git add LICENSE README.md && git commit -q -m "package files"
+	(cd .. && minisign_key k && release_dir d && release_dir d2)
+	gh_stand_in "$TRASH/bin"
+	PATH=$TRASH/bin:$PATH
+	# a snapshot directory, then the commit tagged
+	jq -n "{schema: \"releaser-manifest/v1\", version: \"v0.0.0-SNAPSHOT-1\", snapshot: true, commit: \"$(git rev-parse HEAD)\", ref: \"refs/heads/main\"}" >../snap.json
+	cp ../snap.json ../d/manifest.json
+	(cd ../d && sha256sum -- *.tar.gz manifest.json provenance.intoto.json >SHA256SUMS)
+	"$SIGN" --key ../k.key --comment x ../d
+	git tag -a v9.9.9 -m v9.9.9
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^error: ci/publish.sh: .../d. is not the release of tag v9.9.9: its manifest.json names refs/heads/main (version v0.0.0-SNAPSHOT-1, commit $(git rev-parse HEAD)), not refs/tags/v9.9.9 (version v9.9.9, commit $(git rev-parse HEAD)); publish the directory" err
+	test ! -e ../bin/calls
+	# the release of v9.9.9, once HEAD is another tag
+	release_manifest ../d2
+	ci/publish.sh --pubkey ../k.pub ../d2 >out 2>err
+	rm ../bin/calls
+	commit_on main later x
+	git tag -a v9.9.10 -m v9.9.10
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d2 >out 2>err
+	test_grep "is not the release of tag v9.9.10: its manifest.json names refs/tags/v9.9.9 (version v9.9.9" err
+	test ! -e ../bin/calls
+	# the same tag and version but another commit
+	jq ".commit = \"$(git rev-parse HEAD~1)\" | .ref = \"refs/tags/v9.9.10\" | .version = \"v9.9.10\"" ../d2/manifest.json >m
+	mv m ../d2/manifest.json
+	(cd ../d2 && sha256sum -- *.tar.gz manifest.json provenance.intoto.json >SHA256SUMS)
+	"$SIGN" --key ../k.key --comment x ../d2
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d2 >out 2>err
+	test_grep "names refs/tags/v9.9.10 (version v9.9.10, commit $(git rev-parse HEAD~1)), not refs/tags/v9.9.10" err
+	# no manifest listed at all
+	(cd ../d2 && rm manifest.json && sha256sum -- *.tar.gz provenance.intoto.json >SHA256SUMS)
+	"$SIGN" --key ../k.key --comment x ../d2
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d2 >out 2>err
+	test_grep "is not the release of tag v9.9.10: it has no manifest.json listed in SHA256SUMS" err
+	test ! -e ../bin/calls
+'
+
+test_expect_success 'ci/publish.sh publishes nothing when the releaser says the tag is not ready (exit 2)' '
+	. "$ROOT/tests/lib-sign.sh"
+	tagged_release v1.0.1
+	echo dirty >>LICENSE
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	one_line err
+	test_grep "^error: ci/publish.sh: nothing to publish: the work tree has uncommitted changes: .LICENSE." err
+	test ! -e ../bin/calls
+	git checkout -q LICENSE
+	git rm -q README.md && git commit -q -m "no readme" && git tag -f -a v1.0.1 -m again >/dev/null
+	expect_exit 2 ci/publish.sh --pubkey ../k.pub ../d >out 2>err
+	test_grep "^error: ci/publish.sh: nothing to publish: package.file .README.md." err
+	test ! -e ../bin/calls
 '
 
 test_expect_success 'ci/install-deps.sh --only finalize installs what signing and publishing need, gh included' '
