@@ -238,11 +238,14 @@ static __always_inline long unwind_stop(struct unwind_state *st, __u32 reason)
 
 /*
  * The searches below are branch-free (base += half when the probe is at or
- * below the key), so the verifier walks each once, not once per path.
+ * below the key), so the verifier walks each once, not once per path. The
+ * comparison is unsigned: the borrow out of key - probe (a signed one
+ * took [vsyscall], at 0xffffffffff600000, for an address below every
+ * other mapping, and lost the mapping before it, often ld.so's code).
  */
 static __always_inline __u32 at_or_below(__u64 probe, __u64 key)
 {
-	return 1 - (__u32)((__u64)((__s64)key - (__s64)probe) >> 63);
+	return 1 - (__u32)(((~key & probe) | (~(key ^ probe) & (key - probe))) >> 63);
 }
 
 /* the mapping of proc holding pc, or NULL */
