@@ -43,18 +43,26 @@ static int read_symtab(struct elfsyms *e, Elf *elf, Elf_Scn *scn, const GElf_Shd
 		e->syms[e->n].addr = s.st_value;
 		e->syms[e->n].size = s.st_size;
 		e->syms[e->n].name = name;
+		e->syms[e->n].rank = GELF_ST_BIND(s.st_info) == STB_WEAK;
 		e->n++;
 	}
 	return 0;
 }
 
-/* sorted by address; at one address the first read (.symtab) first */
+/*
+ * sorted by address; at one address by rank (a global symbol before its
+ * weak alias: the vDSO's __vdso_clock_gettime, not clock_gettime, as perf
+ * names it; the file's own before its debug file's), then the first read
+ * (.symtab) first
+ */
 static int by_addr(const void *a, const void *b)
 {
 	const struct elf_sym *x = a, *y = b;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
 	return x < y ? -1 : x > y;
 }
 
@@ -244,6 +252,7 @@ int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen)
 {
 	struct elfsyms dbg;
 	struct elf_sym *tmp;
+	size_t i;
 	Elf *elf;
 
 	memset(&dbg, 0, sizeof(dbg));
@@ -265,8 +274,10 @@ int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* appended after e's own, so e's names win at equal addresses */
+	/* ranked after e's own, so e's names win at equal addresses */
 	memcpy(tmp + e->n, dbg.syms, dbg.n * sizeof(*tmp));
+	for (i = e->n; i < e->n + dbg.n; i++)
+		tmp[i].rank = 2;
 	e->syms = tmp;
 	e->n += dbg.n;
 	sort_symbols(e);

@@ -11,6 +11,7 @@
 struct elf_sym {
 	uint64_t addr, size;
 	const char *name; /* points into the mapped file */
+	int rank;         /* at one address the lowest wins: 0 the file's, 1 its weak alias, 2 the debug file's */
 };
 
 struct elf_load {

@@ -29,6 +29,7 @@ struct module {
 	uint64_t inode;
 	unsigned int dev_major, dev_minor;
 	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
+	uint64_t start, end; /* the vDSO: where that process maps it */
 	int kernel;
 	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
 	struct elfsyms elf;
@@ -156,7 +157,8 @@ static int module_get(struct symbolizer *s, const char *path, unsigned int major
 	m->inode = inode;
 	m->kernel = kernel;
 	m->tgid = tgid;
-	m->state = (kernel || path[0] == '[') ? -1 : 0; /* no file behind [vdso] and kernel modules */
+	/* no file behind kernel modules and [stack]-like names; the vDSO's image is in memory */
+	m->state = (kernel || (path[0] == '[' && strcmp(path, "[vdso]"))) ? -1 : 0;
 	return s->nmods++;
 }
 
@@ -167,6 +169,12 @@ static int module_open(const struct module *m)
 	struct stat st;
 	int fd;
 
+	if (!strcmp(m->path, "[vdso]")) {
+		fd = procmap_vdso_fd(m->tgid, m->start, m->end);
+		if (fd < 0)
+			log_info("no symbols for '[vdso]': cannot read its image");
+		return fd;
+	}
 	snprintf(root_path, sizeof(root_path), "/proc/%" PRIu32 "/root%s", m->tgid, m->path);
 	fd = open(root_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -387,6 +395,10 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 			m.module = module_get(s, pm.path, pm.dev_major, pm.dev_minor, pm.inode, 0, p->tgid);
 			if (m.module < 0)
 				goto cleanup;
+			if (procmap_is_vdso(&pm) && !s->mods[m.module].end) {
+				s->mods[m.module].start = pm.start;
+				s->mods[m.module].end = pm.end;
+			}
 		}
 		if (push_mapping(&v, &n, &cap, &m) < 0)
 			goto cleanup;

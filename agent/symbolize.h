@@ -3,7 +3,8 @@
  * /proc/kallsyms, user addresses through the process's mappings (read from
  * /proc/PID/maps while it runs, and kept after it exits) and the mapped
  * files' ELF symbol tables: .symtab, .dynsym, then for a stripped file its
- * separate debug file, by build-id or .gnu_debuglink.
+ * separate debug file, by build-id or .gnu_debuglink; the vDSO's from its
+ * image in the process's memory.
  */
 #ifndef AGENT_SYMBOLIZE_H
 #define AGENT_SYMBOLIZE_H

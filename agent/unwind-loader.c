@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "procmaps.h"
@@ -239,22 +240,45 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const struct
 	f->tried_at = now();
 }
 
+/*
+ * the table of mapping m's file, as process tgid sees it: a file through
+ * /proc/TGID/root, the vDSO from the process's memory; 0, or -1 with err
+ */
+static int read_table(uint32_t tgid, const struct procmap *m, struct unwind_table *t, char *err, size_t errlen)
+{
+	char path[4096];
+	int fd, ret;
+
+	if (!procmap_is_vdso(m)) {
+		snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
+		return unwind_table_read(t, path, err, errlen);
+	}
+	fd = procmap_vdso_fd(tgid, m->start, m->end);
+	if (fd < 0) {
+		memset(t, 0, sizeof(*t));
+		snprintf(err, errlen, "cannot read the vDSO image");
+		return -1;
+	}
+	ret = unwind_table_read_fd(t, fd, m->path, err, errlen);
+	close(fd);
+	return ret;
+}
+
 /* read a file's table and load its rules; its id, or -1 when out of memory */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	struct unwind_table t;
 	struct ul_file *f;
-	char path[4096], err[256];
+	char err[256];
 	size_t i;
 	int id;
 
-	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -1;
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
-	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
 		log_info("no unwind rules for '%s': %s", m->path, err);
 		memset(&t, 0, sizeof(t));
 	}
@@ -285,13 +309,12 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 static void retry_no_room(struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct ul_file *f)
 {
 	struct unwind_table t;
-	char path[4096], err[256];
+	char err[256];
 
 	if (!(f->flags & ANALYZER_MAP_NO_ROOM) || f->want > l->max_rules - l->used_rules ||
 	    now() - f->tried_at < NO_ROOM_RETRY_S)
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
-	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
 		f->tried_at = now();
 		return;
 	}
@@ -419,7 +442,8 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 	while (getline(&line, &cap, f) > 0 && l->scratch.n < ANALYZER_UNWIND_MAX_MAPS) {
 		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
 			continue;
-		if (m.path[0] != '/' || m.deleted) {
+		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
+		if ((m.path[0] != '/' && !procmap_is_vdso(&m)) || m.deleted) {
 			add_map(l, &m, NULL, UINT32_MAX);
 			continue;
 		}

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "analyzer_shared.h"
@@ -200,7 +201,8 @@ TEST(unwind_loader__loads_own_process)
 	const char *path, *build_id;
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	uint32_t i, own = 0, key = (uint32_t)getpid();
+	uint32_t i, own = 0, vdso = 0, key = (uint32_t)getpid();
+	uint64_t vdso_at = getauxval(AT_SYSINFO_EHDR);
 	int r = fixture_init(&f, RULES_ENTRIES);
 
 	if (r == 1)
@@ -215,12 +217,20 @@ TEST(unwind_loader__loads_own_process)
 		expect(v.maps[i].start < v.maps[i].end);
 		expect(i == 0 || v.maps[i - 1].start < v.maps[i].start);
 		if (v.maps[i].file_id == UINT32_MAX)
-			continue; /* [vdso] and the like */
+			continue; /* anonymous code */
 		expect(unwind_loader_file(f.l, v.maps[i].file_id, &path, &build_id) == 0);
+		if (!strcmp(path, "[vdso]")) {
+			/* the vDSO's rules, from its image in memory */
+			expect(vdso_at >= v.maps[i].start && vdso_at < v.maps[i].end);
+			expect(v.maps[i].rules_len > 0 && build_id[0]);
+			vdso++;
+			continue;
+		}
 		expect(path[0] == '/');
 		own += !strcmp(path, exe);
 	}
 	expect(own >= 1);
+	expect(vdso == (vdso_at != 0));
 	expect(unwind_loader_file(f.l, UINT32_MAX - 1, &path, &build_id) < 0);
 cleanup:
 	fixture_release(&f);
