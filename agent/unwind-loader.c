@@ -640,7 +640,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		res->how |= ANALYZER_UNWIND_NOT_LOADED;
 	for (;;) {
 		if (!pc)
-			return stopped(res, n, n ? ANALYZER_UNWIND_OK : ANALYZER_UNWIND_BAD_PC, pc);
+			return stopped(res, n, n ? ANALYZER_UNWIND_NO_ROOT : ANALYZER_UNWIND_BAD_PC, pc);
 		if (n == max)
 			return stopped(res, n, ANALYZER_UNWIND_DEPTH, pc);
 		ips[n] = pc;
@@ -649,6 +649,9 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		/* a return address follows its call: look up the call itself */
 		lookup = n++ ? pc - 1 : pc;
 		m = p ? map_at(p, lookup) : NULL;
+		/* every executable mapping is known: a pc in none is no code */
+		if (p && !m)
+			return stopped(res, n, ANALYZER_UNWIND_BAD_PC, pc);
 		if (m) {
 			res->file_id = m->file_id;
 			res->offset = pc - m->start + m->pgoff;
@@ -662,6 +665,8 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 			cfa = r ? analyzer_rule_cfa(r, pc, sp, fp) : 0;
 			if (!cfa)
 				return stopped(res, n, ANALYZER_UNWIND_NO_RULE, pc);
+			if (cfa <= sp)
+				return stopped(res, n, ANALYZER_UNWIND_NO_PROGRESS, pc);
 			if (r->ra_in_lr)
 				ra = lr;
 			else if (copy_read(c, cfa + (uint64_t)(int64_t)r->ra_off, &ra) < 0)
@@ -673,7 +678,9 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		} else { /* no rules: frame pointers, [fp] the caller's fp, [fp + 8] the return address */
 			res->how |= ANALYZER_UNWIND_FP_USED;
 			if (!fp)
-				return stopped(res, n, ANALYZER_UNWIND_OK, pc);
+				return stopped(res, n, ANALYZER_UNWIND_NO_ROOT, pc);
+			if (fp + 16 <= sp)
+				return stopped(res, n, ANALYZER_UNWIND_NO_PROGRESS, pc);
 			if (copy_read(c, fp, &frame[0]) < 0 || copy_read(c, fp + 8, &frame[1]) < 0)
 				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
 			sp = fp + 16;

@@ -297,7 +297,9 @@ static __always_inline long unwind_fp(struct unwind_state *st)
 
 	st->how |= ANALYZER_UNWIND_FP_USED;
 	if (st->fp == 0)
-		return unwind_stop(st, ANALYZER_UNWIND_OK);
+		return unwind_stop(st, ANALYZER_UNWIND_NO_ROOT);
+	if (st->fp + 16 <= st->sp)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_PROGRESS);
 	if (bpf_probe_read_user(frame, sizeof(frame), (void *)st->fp))
 		return unwind_stop(st, ANALYZER_UNWIND_READ_FAULT);
 	st->sp = st->fp + 16;
@@ -317,6 +319,8 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 	cfa = analyzer_rule_cfa(r, st->pc, st->sp, st->fp);
 	if (!cfa)
 		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
+	if (cfa <= st->sp)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_PROGRESS);
 	if (r->ra_in_lr)
 		ra = st->lr;
 	else if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa + r->ra_off)))
@@ -351,7 +355,7 @@ static long unwind_step(__u32 i, void *arg)
 	st = &sc->st;
 	d = st->depth;
 	if (st->pc == 0 || st->pc >= USER_TOP)
-		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_OK);
+		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_NO_ROOT);
 	if (d >= ANALYZER_MAX_STACK_DEPTH)
 		return unwind_stop(st, ANALYZER_UNWIND_DEPTH);
 	sc->stack.ips[d] = st->pc;
@@ -367,9 +371,10 @@ static long unwind_step(__u32 i, void *arg)
 		st->how |= ANALYZER_UNWIND_NOT_LOADED;
 		return unwind_fp(st);
 	}
+	/* every executable mapping has an entry: a pc in none is no code (a garbage caller) */
 	m = find_map(proc, lookup);
 	if (!m)
-		return unwind_fp(st);
+		return unwind_stop(st, ANALYZER_UNWIND_BAD_PC);
 	st->file_id = m->file_id;
 	st->offset = st->pc - m->start + m->pgoff;
 	if (!m->rules_len) {
@@ -486,7 +491,7 @@ static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, _
 	bpf_ringbuf_submit(r, 0);
 }
 
-/* a record for an unwind that stopped short, or went by frame pointers */
+/* a record for an unwind that did not reach an outermost frame */
 static __noinline void debug_unwind(__u64 id, __s32 uid)
 {
 	struct analyzer_debug_record *r;
@@ -500,8 +505,8 @@ static __noinline void debug_unwind(__u64 id, __s32 uid)
 	if (!sc)
 		return;
 	st = &sc->st;
-	if (st->depth == 0 || (st->reason == ANALYZER_UNWIND_OK &&
-			       !(st->how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM))))
+	/* one record per stack that is not complete, none for a complete one */
+	if (st->depth == 0 || st->reason == ANALYZER_UNWIND_OK)
 		return;
 	if (debug_printk)
 		bpf_printk("analyzer: unwind tgid=%d reason=%d depth=%d", (__u32)(id >> 32), st->reason, st->depth);
