@@ -433,6 +433,7 @@ int session_run(const struct agent_options *o)
 		log_error("out of memory");
 		goto cleanup;
 	}
+	symbolizer_set_demangle(ss.sym, !o->no_demangle);
 	if (catch_signals() < 0 || run(&ss) < 0)
 		goto cleanup;
 	code = EXIT_OK;

@@ -33,6 +33,7 @@ struct module {
 	int kernel;
 	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
 	struct elfsyms elf;
+	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
 };
 
 struct mapping {
@@ -60,7 +61,11 @@ struct symbolizer {
 	size_t nprocs, proc_cap;
 	struct module *mods;
 	int nmods, mod_cap;
+	int demangle;
 };
+
+/* libstdc++'s demangler (the C++ ABI's, in libsupc++) */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
 static double now(void)
 {
@@ -83,7 +88,13 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path)
 		return NULL;
 	}
 	s->ks_last_index = -1;
+	s->demangle = 1;
 	return s;
+}
+
+void symbolizer_set_demangle(struct symbolizer *s, int on)
+{
+	s->demangle = on;
 }
 
 void symbolizer_free(struct symbolizer *s)
@@ -100,6 +111,11 @@ void symbolizer_free(struct symbolizer *s)
 		}
 	}
 	for (m = 0; m < s->nmods; m++) {
+		if (s->mods[m].demangled) {
+			for (i = 0; i < s->mods[m].elf.n; i++)
+				free(s->mods[m].demangled[i]);
+			free(s->mods[m].demangled);
+		}
 		if (s->mods[m].state == 1)
 			elfsyms_release(&s->mods[m].elf);
 		free(s->mods[m].path);
@@ -436,6 +452,24 @@ static int plausible(uint64_t ip)
 	return ip >= 4096 && ip < (1ULL << 56);
 }
 
+/*
+ * sym's name demangled when it is a C++ one (_Z...), kept with m; the
+ * name as it is when it is not, or cannot be (or out of memory)
+ */
+static const char *demangled_name(struct module *m, const struct elf_sym *sym)
+{
+	size_t i = (size_t)(sym - m->elf.syms);
+	int status;
+
+	if (strncmp(sym->name, "_Z", 2) != 0)
+		return sym->name;
+	if (!m->demangled && !(m->demangled = calloc(m->elf.n, sizeof(*m->demangled))))
+		return sym->name;
+	if (!m->demangled[i])
+		m->demangled[i] = __cxa_demangle(sym->name, NULL, NULL, &status);
+	return m->demangled[i] ? m->demangled[i] : sym->name;
+}
+
 int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n)
 {
 	struct process *p = proc_find(s, tgid);
@@ -498,7 +532,7 @@ void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int retur
 	f->module_offset = off + (ip - look);
 	sym = elfsyms_lookup(&m->elf, vaddr);
 	if (sym) {
-		f->symbol = sym->name;
+		f->symbol = s->demangle ? demangled_name(m, sym) : sym->name;
 		f->symbol_offset = vaddr + (ip - look) - sym->addr;
 	}
 }

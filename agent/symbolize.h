@@ -45,6 +45,13 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path);
  */
 int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
 
+/*
+ * symbolizer_set_demangle makes s name C++ functions demangled (on, the
+ * default: foo::bar(int), as perf does) or as their symbols are
+ * (_ZN3foo3barEi).
+ */
+void symbolizer_set_demangle(struct symbolizer *s, int on);
+
 /* symbolizer_free frees s and everything it resolved; accepts NULL. */
 void symbolizer_free(struct symbolizer *s);
 

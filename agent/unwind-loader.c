@@ -48,6 +48,7 @@ struct ul_proc {
 	uint32_t tgid;
 	struct analyzer_unwind_map *maps; /* as written to `unwind_procs`, sorted by start */
 	uint32_t n;
+	uint32_t flags;                   /* ANALYZER_PROC_* */
 	uint32_t *ids;                    /* distinct file ids it holds a reference to */
 	size_t nids;
 	double read_at;
@@ -419,6 +420,7 @@ static int keep_scratch(struct unwind_loader *l, struct ul_proc *p, size_t nids)
 	free(p->ids);
 	p->maps = maps;
 	p->n = l->scratch.n;
+	p->flags = l->scratch.flags;
 	p->ids = ids;
 	p->nids = nids;
 	return 0;
@@ -439,9 +441,13 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 	f = fopen(path, "re");
 	if (!f)
 		goto done; /* gone: nothing to unwind any more */
-	while (getline(&line, &cap, f) > 0 && l->scratch.n < ANALYZER_UNWIND_MAX_MAPS) {
+	while (getline(&line, &cap, f) > 0) {
 		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
 			continue;
+		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS) {
+			l->scratch.flags |= ANALYZER_PROC_PARTIAL; /* the rest by frame pointers */
+			break;
+		}
 		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
 		if ((m.path[0] != '/' && !procmap_is_vdso(&m)) || m.deleted) {
 			add_map(l, &m, NULL, UINT32_MAX);
@@ -650,7 +656,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		lookup = n++ ? pc - 1 : pc;
 		m = p ? map_at(p, lookup) : NULL;
 		/* every executable mapping is known: a pc in none is no code */
-		if (p && !m)
+		if (p && !m && !(p->flags & ANALYZER_PROC_PARTIAL))
 			return stopped(res, n, ANALYZER_UNWIND_BAD_PC, pc);
 		if (m) {
 			res->file_id = m->file_id;

@@ -373,6 +373,8 @@ static long unwind_step(__u32 i, void *arg)
 	}
 	/* every executable mapping has an entry: a pc in none is no code (a garbage caller) */
 	m = find_map(proc, lookup);
+	if (!m && (proc->flags & ANALYZER_PROC_PARTIAL))
+		return unwind_fp(st);
 	if (!m)
 		return unwind_stop(st, ANALYZER_UNWIND_BAD_PC);
 	st->file_id = m->file_id;

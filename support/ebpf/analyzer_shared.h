@@ -124,10 +124,17 @@ struct analyzer_unwind_map {
 #define ANALYZER_MAP_NO_CFI 1   /* the file has no CFI */
 #define ANALYZER_MAP_NO_ROOM 2  /* its rules did not fit in `unwind_rules` */
 
+/*
+ * the process has more executable mappings than ANALYZER_UNWIND_MAX_MAPS:
+ * a pc in none of those held is unwound by frame pointers (else it is no
+ * code: the unwind stops there)
+ */
+#define ANALYZER_PROC_PARTIAL 1
+
 /* value of `unwind_procs` (key: tgid): executable mappings sorted by start */
 struct analyzer_unwind_proc {
 	__u32 n;
-	__u32 pad;
+	__u32 flags; /* ANALYZER_PROC_* */
 	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
 };
 
