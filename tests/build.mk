@@ -3,7 +3,7 @@
 
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check \
-		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame
+		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame $(BUILD)/tests/nested-cxx
 
 $(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
 $(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
@@ -39,6 +39,11 @@ $(BUILD)/tests/nested-no-eh-frame: $(BUILD)/tests/nested
 	$(call msg,OBJCOPY,$@)
 	$(Q)objcopy --remove-section .eh_frame --remove-section .eh_frame_hdr --remove-section .debug_frame \
 		$< $@.tmp && mv -f $@.tmp $@
+
+# the C++ program the naming and unwinding tests profile (throws)
+$(BUILD)/tests/nested-cxx: tests/fixtures/nested-cxx.cc tests/build.mk | $(BUILD)/tests
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) -std=gnu++17 $(WARNINGS) -O2 -g tests/fixtures/nested-cxx.cc -o $@.tmp && mv -f $@.tmp $@
 
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
