@@ -49,11 +49,18 @@ static int read_symtab(struct elfsyms *e, Elf *elf, Elf_Scn *scn, const GElf_Shd
 	return 0;
 }
 
+/* the leading underscores of a name */
+static size_t underscores(const char *name)
+{
+	return strspn(name, "_");
+}
+
 /*
  * sorted by address; at one address by rank (a global symbol before its
  * weak alias: the vDSO's __vdso_clock_gettime, not clock_gettime, as perf
- * names it; the file's own before its debug file's), then the first read
- * (.symtab) first
+ * names it; the file's own before its debug file's), then, as perf, the
+ * name with fewer leading underscores (ld.so's _dl_find_object, not its
+ * alias __GI__dl_find_object), then the first read (.symtab) first
  */
 static int by_addr(const void *a, const void *b)
 {
@@ -63,6 +70,8 @@ static int by_addr(const void *a, const void *b)
 		return x->addr < y->addr ? -1 : 1;
 	if (x->rank != y->rank)
 		return x->rank - y->rank;
+	if (underscores(x->name) != underscores(y->name))
+		return underscores(x->name) < underscores(y->name) ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
