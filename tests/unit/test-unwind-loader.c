@@ -290,6 +290,45 @@ cleanup:
 	fixture_release(&f);
 }
 
+TEST(unwind_loader__garbage_caller_is_a_bad_pc)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH], v, garbage = 0x1234;
+	struct analyzer_user_copy cp;
+	uint8_t *stack = NULL;
+	struct unwind_result res;
+	struct fixture f;
+	uint32_t at;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	sink += a(100);
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &snap.copy, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	expect(res.reason == ANALYZER_UNWIND_OK && res.depth >= 4);
+	/* c's return address, the first copy of ips[1] above its sp, made one in no mapping */
+	cp = snap.copy;
+	stack = malloc(cp.size);
+	expect(stack);
+	memcpy(stack, snap.copy.stack, cp.size);
+	cp.stack = stack;
+	for (at = 0; at + sizeof(v) <= cp.size; at += sizeof(v)) {
+		memcpy(&v, stack + at, sizeof(v));
+		if (v == ips[1])
+			break;
+	}
+	expect(at + sizeof(v) <= cp.size);
+	memcpy(stack + at, &garbage, sizeof(garbage));
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	/* not followed by frame pointers: the unwind stops there, a debug record says why */
+	expect(res.reason == ANALYZER_UNWIND_BAD_PC);
+	expect(res.depth == 2 && ips[1] == garbage && res.pc == garbage);
+	expect(!(res.how & ANALYZER_UNWIND_FP_USED));
+cleanup:
+	free(stack);
+	fixture_release(&f);
+}
+
 TEST(unwind_loader__unknown_process_is_not_loaded)
 {
 	uint64_t ips[ANALYZER_MAX_STACK_DEPTH];
@@ -380,6 +419,7 @@ int main(void)
 		CASE(unwind_loader__loads_own_process),
 		CASE(unwind_loader__unwinds_like_glibc),
 		CASE(unwind_loader__copy_ending_early_is_a_read_fault),
+		CASE(unwind_loader__garbage_caller_is_a_bad_pc),
 		CASE(unwind_loader__unknown_process_is_not_loaded),
 		CASE(unwind_loader__rules_without_room),
 		CASE(unwind_loader__files_shared_then_process_forgotten),
