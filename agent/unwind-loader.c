@@ -671,7 +671,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 			cfa = r ? analyzer_rule_cfa(r, pc, sp, fp) : 0;
 			if (!cfa)
 				return stopped(res, n, ANALYZER_UNWIND_NO_RULE, pc);
-			if (cfa <= sp)
+			if (cfa < sp || (cfa == sp && !r->ra_in_lr))
 				return stopped(res, n, ANALYZER_UNWIND_NO_PROGRESS, pc);
 			if (r->ra_in_lr)
 				ra = lr;

@@ -319,7 +319,8 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 	cfa = analyzer_rule_cfa(r, st->pc, st->sp, st->fp);
 	if (!cfa)
 		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
-	if (cfa <= st->sp)
+	/* the stack grows down: a caller's CFA lies above, or at it while the return address is in LR */
+	if (cfa < st->sp || (cfa == st->sp && !r->ra_in_lr))
 		return unwind_stop(st, ANALYZER_UNWIND_NO_PROGRESS);
 	if (r->ra_in_lr)
 		ra = st->lr;
