@@ -9,6 +9,7 @@
  */
 #include "harness.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <inttypes.h>
@@ -437,6 +438,23 @@ TEST(symbolize__libc_debug_file)
 	symbolizer_free(s);
 }
 
+TEST(symbolize__loader_entry_label)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t base = getauxval(AT_BASE), ip;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(uintptr_t)base;
+	struct sym_frame f;
+
+	/* ld.so's entry, _start, and _dl_start_user after it: labels without type or size in its debug file */
+	check(base != 0 && eh->e_entry != 0);
+	ip = base + eh->e_entry + 2;
+	check(symbolizer_track(s, (uint32_t)getpid(), &ip, 1) == 0);
+	symbolizer_user(s, (uint32_t)getpid(), ip, 0, &f);
+	check_str(f.symbol, "_start");
+	check(f.symbol_offset == 2);
+	symbolizer_free(s);
+}
+
 TEST(symbolize__kernel)
 {
 	struct symbolizer *s = new_symbolizer();
@@ -485,6 +503,7 @@ int main(void)
 		CASE(symbolize__stripped_with_debug_file_by_build_id),
 		CASE(symbolize__stripped_with_debug_file_by_debuglink),
 		CASE(symbolize__libc_debug_file),
+		CASE(symbolize__loader_entry_label),
 		CASE(symbolize__kernel),
 		CASE(symbolize__missing_kallsyms),
 	};
