@@ -48,7 +48,6 @@ struct ul_proc {
 	uint32_t tgid;
 	struct analyzer_unwind_map *maps; /* as written to `unwind_procs`, sorted by start */
 	uint32_t n;
-	uint32_t flags;                   /* ANALYZER_PROC_* */
 	uint32_t *ids;                    /* distinct file ids it holds a reference to */
 	size_t nids;
 	double read_at;
@@ -420,7 +419,6 @@ static int keep_scratch(struct unwind_loader *l, struct ul_proc *p, size_t nids)
 	free(p->ids);
 	p->maps = maps;
 	p->n = l->scratch.n;
-	p->flags = l->scratch.flags;
 	p->ids = ids;
 	p->nids = nids;
 	return 0;
@@ -444,10 +442,8 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 	while (getline(&line, &cap, f) > 0) {
 		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
 			continue;
-		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS) {
-			l->scratch.flags |= ANALYZER_PROC_PARTIAL; /* the rest by frame pointers */
-			break;
-		}
+		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS)
+			break; /* the rest by frame pointers */
 		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
 		if ((m.path[0] != '/' && !procmap_is_vdso(&m)) || m.deleted) {
 			add_map(l, &m, NULL, UINT32_MAX);
@@ -654,10 +650,8 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		res->offset = pc;
 		/* a return address follows its call: look up the call itself */
 		lookup = n++ ? pc - 1 : pc;
+		/* a pc in no mapping (a garbage caller): frame pointers, as the analyzer */
 		m = p ? map_at(p, lookup) : NULL;
-		/* every executable mapping is known: a pc in none is no code */
-		if (p && !m && !(p->flags & ANALYZER_PROC_PARTIAL))
-			return stopped(res, n, ANALYZER_UNWIND_BAD_PC, pc);
 		if (m) {
 			res->file_id = m->file_id;
 			res->offset = pc - m->start + m->pgoff;

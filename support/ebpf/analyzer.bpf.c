@@ -372,12 +372,14 @@ static long unwind_step(__u32 i, void *arg)
 		st->how |= ANALYZER_UNWIND_NOT_LOADED;
 		return unwind_fp(st);
 	}
-	/* every executable mapping has an entry: a pc in none is no code (a garbage caller) */
+	/*
+	 * every executable mapping has an entry: a pc in none is no code (a
+	 * garbage caller, or beyond ANALYZER_UNWIND_MAX_MAPS); frame pointers
+	 * may still lead to the entry, else the unwind is not complete
+	 */
 	m = find_map(proc, lookup);
-	if (!m && (proc->flags & ANALYZER_PROC_PARTIAL))
-		return unwind_fp(st);
 	if (!m)
-		return unwind_stop(st, ANALYZER_UNWIND_BAD_PC);
+		return unwind_fp(st);
 	st->file_id = m->file_id;
 	st->offset = st->pc - m->start + m->pgoff;
 	if (!m->rules_len) {

@@ -124,17 +124,10 @@ struct analyzer_unwind_map {
 #define ANALYZER_MAP_NO_CFI 1   /* the file has no CFI */
 #define ANALYZER_MAP_NO_ROOM 2  /* its rules did not fit in `unwind_rules` */
 
-/*
- * the process has more executable mappings than ANALYZER_UNWIND_MAX_MAPS:
- * a pc in none of those held is unwound by frame pointers (else it is no
- * code: the unwind stops there)
- */
-#define ANALYZER_PROC_PARTIAL 1
-
 /* value of `unwind_procs` (key: tgid): executable mappings sorted by start */
 struct analyzer_unwind_proc {
 	__u32 n;
-	__u32 flags; /* ANALYZER_PROC_* */
+	__u32 pad;
 	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
 };
 
@@ -149,7 +142,7 @@ enum analyzer_unwind_reason {
 	ANALYZER_UNWIND_NO_RULE,    /* the rules have none for the pc (or an expression) */
 	ANALYZER_UNWIND_READ_FAULT, /* reading the stack failed */
 	ANALYZER_UNWIND_DEPTH,      /* ANALYZER_MAX_STACK_DEPTH frames, and more */
-	ANALYZER_UNWIND_BAD_PC,     /* the pc lies in no executable mapping of a loaded process */
+	ANALYZER_UNWIND_BAD_PC,     /* the pc is 0 (the first frame's) or no user address */
 	ANALYZER_UNWIND_MAP_FULL,   /* `ustacks` had no room for the stack */
 	ANALYZER_UNWIND_NO_ROOT,    /* a zero return address or frame pointer, at no outermost frame */
 	ANALYZER_UNWIND_NO_PROGRESS, /* the caller's stack pointer (the CFA) is not above the frame's */

@@ -290,7 +290,7 @@ cleanup:
 	fixture_release(&f);
 }
 
-TEST(unwind_loader__garbage_caller_is_a_bad_pc)
+TEST(unwind_loader__garbage_caller_is_no_complete_stack)
 {
 	uint64_t ips[ANALYZER_MAX_STACK_DEPTH], v, garbage = 0x1234;
 	struct analyzer_user_copy cp;
@@ -319,11 +319,14 @@ TEST(unwind_loader__garbage_caller_is_a_bad_pc)
 	}
 	expect(at + sizeof(v) <= cp.size);
 	memcpy(stack + at, &garbage, sizeof(garbage));
+	cp.fp = 0; /* and no frame pointer to go on with (as -O2 code leaves it) */
 	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
-	/* not followed by frame pointers: the unwind stops there, a debug record says why */
-	expect(res.reason == ANALYZER_UNWIND_BAD_PC);
-	expect(res.depth == 2 && ips[1] == garbage && res.pc == garbage);
-	expect(!(res.how & ANALYZER_UNWIND_FP_USED));
+	/* recorded, then frame pointers: a stack that ends there is not complete, a debug record says why */
+	printf("# garbage caller: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
+	expect(res.depth >= 2 && ips[1] == garbage);
+	/* complete only when the frame pointers led to an outermost frame, past the garbage one */
+	expect(res.depth > 2 || (res.reason != ANALYZER_UNWIND_OK && res.pc == garbage));
+	expect(res.how & ANALYZER_UNWIND_FP_USED);
 cleanup:
 	free(stack);
 	fixture_release(&f);
@@ -419,7 +422,7 @@ int main(void)
 		CASE(unwind_loader__loads_own_process),
 		CASE(unwind_loader__unwinds_like_glibc),
 		CASE(unwind_loader__copy_ending_early_is_a_read_fault),
-		CASE(unwind_loader__garbage_caller_is_a_bad_pc),
+		CASE(unwind_loader__garbage_caller_is_no_complete_stack),
 		CASE(unwind_loader__unknown_process_is_not_loaded),
 		CASE(unwind_loader__rules_without_room),
 		CASE(unwind_loader__files_shared_then_process_forgotten),
