@@ -319,7 +319,6 @@ TEST(unwind_loader__garbage_caller_is_no_complete_stack)
 	}
 	expect(at + sizeof(v) <= cp.size);
 	memcpy(stack + at, &garbage, sizeof(garbage));
-	cp.fp = 0; /* and no frame pointer to go on with (as -O2 code leaves it) */
 	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
 	/* recorded, then frame pointers: a stack that ends there is not complete, a debug record says why */
 	printf("# garbage caller: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
