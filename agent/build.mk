@@ -46,10 +46,11 @@ AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbo
 	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c \
 	      unwind.c unwind-loader.c
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
+# libsupc++ (gcc's, static only) brings the C++ demangler, __cxa_demangle.
 ifeq ($(SANITIZE),1)
-AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson 2>/dev/null) -lm
+AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson 2>/dev/null) -lsupc++ -lm
 else
-AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson 2>/dev/null) -lm
+AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson 2>/dev/null) -lsupc++ -lm
 endif
 
 # agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change

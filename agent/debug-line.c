@@ -16,6 +16,8 @@ static const char *unwind_reason_name(const struct analyzer_debug_event *ev)
 	case ANALYZER_UNWIND_DEPTH: return "depth-limit";
 	case ANALYZER_UNWIND_BAD_PC: return "bad-pc";
 	case ANALYZER_UNWIND_MAP_FULL: return "map-full";
+	case ANALYZER_UNWIND_NO_ROOT: return "no-root";
+	case ANALYZER_UNWIND_NO_PROGRESS: return "no-progress";
 	default: return "unknown";
 	}
 }

@@ -13,7 +13,24 @@
 #define NT_GNU_BUILD_ID 3
 #endif
 
-/* append the defined function symbols of one symbol table section */
+/*
+ * a symbol without type in a code section, named as a function would be:
+ * an assembler entry point (ld.so's _start, _dl_start_user); not a local
+ * label (.L...) nor an arm64 mapping symbol ($x, $d)
+ */
+static int code_label(Elf *elf, const GElf_Sym *s, const char *name)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn;
+
+	if (GELF_ST_TYPE(s->st_info) != STT_NOTYPE || s->st_shndx == SHN_UNDEF || s->st_shndx >= SHN_LORESERVE ||
+	    name[0] == '$' || name[0] == '.')
+		return 0;
+	scn = elf_getscn(elf, s->st_shndx);
+	return scn && gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR);
+}
+
+/* append the defined function symbols (and code labels) of one symbol table section */
 static int read_symtab(struct elfsyms *e, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
@@ -35,32 +52,57 @@ static int read_symtab(struct elfsyms *e, Elf *elf, Elf_Scn *scn, const GElf_Shd
 		if (!gelf_getsym(d, (int)i, &s))
 			continue;
 		type = GELF_ST_TYPE(s.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s.st_shndx == SHN_UNDEF || !s.st_value)
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE) || s.st_shndx == SHN_UNDEF ||
+		    !s.st_value)
 			continue;
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
-		if (!name || !*name)
+		if (!name || !*name || (type == STT_NOTYPE && (s.st_size || !code_label(elf, &s, name))))
 			continue;
 		e->syms[e->n].addr = s.st_value;
 		e->syms[e->n].size = s.st_size;
 		e->syms[e->n].name = name;
+		e->syms[e->n].rank = GELF_ST_BIND(s.st_info) == STB_WEAK;
+		e->syms[e->n].label = type == STT_NOTYPE;
 		e->n++;
 	}
 	return 0;
 }
 
-/* sorted by address; at one address the first read (.symtab) first */
+/* the leading underscores of a name */
+static size_t underscores(const char *name)
+{
+	return strspn(name, "_");
+}
+
+/*
+ * sorted by address; at one address by rank (a global symbol before its
+ * weak alias: the vDSO's __vdso_clock_gettime, not clock_gettime, as perf
+ * names it; the file's own before its debug file's), then, as perf, the
+ * name with fewer leading underscores (ld.so's _dl_find_object, not its
+ * alias __GI__dl_find_object), then the first read (.symtab) first
+ */
 static int by_addr(const void *a, const void *b)
 {
 	const struct elf_sym *x = a, *y = b;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
+	if (x->label != y->label)
+		return x->label - y->label;
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (underscores(x->name) != underscores(y->name))
+		return underscores(x->name) < underscores(y->name) ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
-/* sort by address and keep the first symbol read at each */
+/*
+ * sort by address and keep the first symbol at each; a code label then
+ * extends to the next symbol, and goes when a function holds it
+ */
 static void sort_symbols(struct elfsyms *e)
 {
+	uint64_t end = 0;
 	size_t i, out;
 
 	if (e->n)
@@ -68,6 +110,17 @@ static void sort_symbols(struct elfsyms *e)
 	for (i = 0, out = 0; i < e->n; i++)
 		if (out == 0 || e->syms[out - 1].addr != e->syms[i].addr)
 			e->syms[out++] = e->syms[i];
+	e->n = out;
+	for (i = 0, out = 0; i < e->n; i++) {
+		if (e->syms[i].label) {
+			if (e->syms[i].addr < end)
+				continue;
+			e->syms[i].size = i + 1 < e->n ? e->syms[i + 1].addr - e->syms[i].addr : 0;
+		}
+		if (e->syms[i].addr + e->syms[i].size > end)
+			end = e->syms[i].addr + e->syms[i].size;
+		e->syms[out++] = e->syms[i];
+	}
 	e->n = out;
 }
 
@@ -244,6 +297,7 @@ int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen)
 {
 	struct elfsyms dbg;
 	struct elf_sym *tmp;
+	size_t i;
 	Elf *elf;
 
 	memset(&dbg, 0, sizeof(dbg));
@@ -265,8 +319,10 @@ int elfsyms_add_debug(struct elfsyms *e, int fd, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	/* appended after e's own, so e's names win at equal addresses */
+	/* ranked after e's own, so e's names win at equal addresses */
 	memcpy(tmp + e->n, dbg.syms, dbg.n * sizeof(*tmp));
+	for (i = e->n; i < e->n + dbg.n; i++)
+		tmp[i].rank = 2;
 	e->syms = tmp;
 	e->n += dbg.n;
 	sort_symbols(e);

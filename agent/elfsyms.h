@@ -11,6 +11,9 @@
 struct elf_sym {
 	uint64_t addr, size;
 	const char *name; /* points into the mapped file */
+	int rank;         /* at one address the lowest wins: 0 the file's, 1 its weak alias, 2 the debug file's */
+	int label;        /* a code label without type or size (ld.so's _start, _dl_start_user): it
+			     extends to the next symbol, unless a function holds it */
 };
 
 struct elf_load {

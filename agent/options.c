@@ -32,6 +32,8 @@ static const char usage_text[] =
 	"      --unwind-table MIB   kernel memory for the unwind rules of the mapped\n"
 	"                           files, 1-1024 MiB (default: 8, 512 Ki rules); a file\n"
 	"                           whose rules do not fit is unwound by frame pointers\n"
+	"      --no-demangle        C++ function names as the symbol tables hold them\n"
+	"                           (_ZN3foo3barEi), not demangled (foo::bar(int))\n"
 	"  -v, --verbose            log progress and libbpf's messages on stderr\n"
 	"      --debug-analyzer     load the debug analyzer and print its records on stderr\n"
 	"      --debug-level N      with the debug analyzer: 0 none, 1 drops, failures and\n"
@@ -121,6 +123,7 @@ static int parse_option(int ch, const char *arg, struct agent_options *o)
 		return 0;
 	case 'v': o->verbose = 1; return 0;
 	case 'D': o->debug_analyzer = 1; return 0;
+	case 'N': o->no_demangle = 1; return 0;
 	case 'V': o->version = 1; return 0;
 	case 'h': o->help = 1; return 0;
 	default: return -1;
@@ -139,6 +142,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 		{ "debug-analyzer", no_argument, NULL, 'D' },
 		{ "debug-level", required_argument, NULL, 'L' },
 		{ "unwind-table", required_argument, NULL, 'U' },
+		{ "no-demangle", no_argument, NULL, 'N' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },

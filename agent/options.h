@@ -22,6 +22,7 @@ struct agent_options {
 	int debug_analyzer;        /* load the debug slot */
 	int debug_level;           /* -1: the analyzer's default */
 	unsigned int unwind_mib;   /* the unwind rules' table, MiB of kernel memory */
+	int no_demangle;           /* C++ names as the symbol tables hold them */
 	int help, version;
 };
 

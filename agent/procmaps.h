@@ -24,4 +24,17 @@ int procmap_parse_line(char *line, struct procmap *m);
 /* procmap_is_exec tells whether the mapping holds code (1) or not (0). */
 int procmap_is_exec(const struct procmap *m);
 
+/* procmap_is_vdso tells whether the mapping is the kernel's vDSO (1) or not (0). */
+int procmap_is_vdso(const struct procmap *m);
+
+/*
+ * procmap_vdso_fd returns a memory file (memfd, the caller closes it)
+ * holding the vDSO image process tgid maps at [start, end), read from
+ * /proc/TGID/mem; when that cannot be read (the process is gone), the
+ * agent's own vDSO of the same size (the image is the kernel's, the same
+ * in every process of one arch). Returns -1 when neither can be read or
+ * the bytes are no ELF image.
+ */
+int procmap_vdso_fd(uint32_t tgid, uint64_t start, uint64_t end);
+
 #endif /* AGENT_PROCMAPS_H */

@@ -167,8 +167,8 @@ static int on_sample(const struct analyzer_sample *s, void *ctx)
 /*
  * a sample of a process whose rules were not loaded yet, as a stack copy:
  * unwound here with the rules loaded since (on_process ran first); with
- * the debug analyzer, a failed unwind gets the record the analyzer would
- * have printed
+ * the debug analyzer, a stack that is not complete gets the record the
+ * analyzer would have printed
  */
 static int on_copy(const struct analyzer_sample *ks, const struct analyzer_user_copy *c, void *ctx)
 {
@@ -181,9 +181,7 @@ static int on_copy(const struct analyzer_sample *ks, const struct analyzer_user_
 	unwind_loader_unwind(ss->unwind, s.tgid, c, ips, ANALYZER_MAX_STACK_DEPTH, &res);
 	s.user_depth = (uint32_t)res.depth;
 	s.user_ips = ips;
-	if (ss->debug_unwinds && res.depth &&
-	    (res.reason != ANALYZER_UNWIND_OK ||
-	     (res.how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM)))) {
+	if (ss->debug_unwinds && res.depth && res.reason != ANALYZER_UNWIND_OK) {
 		memset(&ev, 0, sizeof(ev));
 		ev.pid = s.pid;
 		ev.tgid = s.tgid;
@@ -435,6 +433,7 @@ int session_run(const struct agent_options *o)
 		log_error("out of memory");
 		goto cleanup;
 	}
+	symbolizer_set_demangle(ss.sym, !o->no_demangle);
 	if (catch_signals() < 0 || run(&ss) < 0)
 		goto cleanup;
 	code = EXIT_OK;

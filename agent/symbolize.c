@@ -29,9 +29,11 @@ struct module {
 	uint64_t inode;
 	unsigned int dev_major, dev_minor;
 	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
+	uint64_t start, end; /* the vDSO: where that process maps it */
 	int kernel;
 	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
 	struct elfsyms elf;
+	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
 };
 
 struct mapping {
@@ -59,7 +61,11 @@ struct symbolizer {
 	size_t nprocs, proc_cap;
 	struct module *mods;
 	int nmods, mod_cap;
+	int demangle;
 };
+
+/* libstdc++'s demangler (the C++ ABI's, in libsupc++) */
+char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
 static double now(void)
 {
@@ -82,7 +88,13 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path)
 		return NULL;
 	}
 	s->ks_last_index = -1;
+	s->demangle = 1;
 	return s;
+}
+
+void symbolizer_set_demangle(struct symbolizer *s, int on)
+{
+	s->demangle = on;
 }
 
 void symbolizer_free(struct symbolizer *s)
@@ -99,6 +111,11 @@ void symbolizer_free(struct symbolizer *s)
 		}
 	}
 	for (m = 0; m < s->nmods; m++) {
+		if (s->mods[m].demangled) {
+			for (i = 0; i < s->mods[m].elf.n; i++)
+				free(s->mods[m].demangled[i]);
+			free(s->mods[m].demangled);
+		}
 		if (s->mods[m].state == 1)
 			elfsyms_release(&s->mods[m].elf);
 		free(s->mods[m].path);
@@ -156,7 +173,8 @@ static int module_get(struct symbolizer *s, const char *path, unsigned int major
 	m->inode = inode;
 	m->kernel = kernel;
 	m->tgid = tgid;
-	m->state = (kernel || path[0] == '[') ? -1 : 0; /* no file behind [vdso] and kernel modules */
+	/* no file behind kernel modules and [stack]-like names; the vDSO's image is in memory */
+	m->state = (kernel || (path[0] == '[' && strcmp(path, "[vdso]"))) ? -1 : 0;
 	return s->nmods++;
 }
 
@@ -167,6 +185,12 @@ static int module_open(const struct module *m)
 	struct stat st;
 	int fd;
 
+	if (!strcmp(m->path, "[vdso]")) {
+		fd = procmap_vdso_fd(m->tgid, m->start, m->end);
+		if (fd < 0)
+			log_info("no symbols for '[vdso]': cannot read its image");
+		return fd;
+	}
 	snprintf(root_path, sizeof(root_path), "/proc/%" PRIu32 "/root%s", m->tgid, m->path);
 	fd = open(root_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -387,6 +411,10 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 			m.module = module_get(s, pm.path, pm.dev_major, pm.dev_minor, pm.inode, 0, p->tgid);
 			if (m.module < 0)
 				goto cleanup;
+			if (procmap_is_vdso(&pm) && !s->mods[m.module].end) {
+				s->mods[m.module].start = pm.start;
+				s->mods[m.module].end = pm.end;
+			}
 		}
 		if (push_mapping(&v, &n, &cap, &m) < 0)
 			goto cleanup;
@@ -422,6 +450,24 @@ cleanup:
 static int plausible(uint64_t ip)
 {
 	return ip >= 4096 && ip < (1ULL << 56);
+}
+
+/*
+ * sym's name demangled when it is a C++ one (_Z...), kept with m; the
+ * name as it is when it is not, or cannot be (or out of memory)
+ */
+static const char *demangled_name(struct module *m, const struct elf_sym *sym)
+{
+	size_t i = (size_t)(sym - m->elf.syms);
+	int status;
+
+	if (strncmp(sym->name, "_Z", 2) != 0)
+		return sym->name;
+	if (!m->demangled && !(m->demangled = calloc(m->elf.n, sizeof(*m->demangled))))
+		return sym->name;
+	if (!m->demangled[i])
+		m->demangled[i] = __cxa_demangle(sym->name, NULL, NULL, &status);
+	return m->demangled[i] ? m->demangled[i] : sym->name;
 }
 
 int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n)
@@ -486,7 +532,7 @@ void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int retur
 	f->module_offset = off + (ip - look);
 	sym = elfsyms_lookup(&m->elf, vaddr);
 	if (sym) {
-		f->symbol = sym->name;
+		f->symbol = s->demangle ? demangled_name(m, sym) : sym->name;
 		f->symbol_offset = vaddr + (ip - look) - sym->addr;
 	}
 }

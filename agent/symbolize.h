@@ -3,7 +3,8 @@
  * /proc/kallsyms, user addresses through the process's mappings (read from
  * /proc/PID/maps while it runs, and kept after it exits) and the mapped
  * files' ELF symbol tables: .symtab, .dynsym, then for a stripped file its
- * separate debug file, by build-id or .gnu_debuglink.
+ * separate debug file, by build-id or .gnu_debuglink; the vDSO's from its
+ * image in the process's memory.
  */
 #ifndef AGENT_SYMBOLIZE_H
 #define AGENT_SYMBOLIZE_H
@@ -43,6 +44,13 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path);
  * when out of memory.
  */
 int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
+
+/*
+ * symbolizer_set_demangle makes s name C++ functions demangled (on, the
+ * default: foo::bar(int), as perf does) or as their symbols are
+ * (_ZN3foo3barEi).
+ */
+void symbolizer_set_demangle(struct symbolizer *s, int on);
 
 /* symbolizer_free frees s and everything it resolved; accepts NULL. */
 void symbolizer_free(struct symbolizer *s);

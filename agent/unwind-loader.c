@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "procmaps.h"
@@ -239,22 +240,45 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const struct
 	f->tried_at = now();
 }
 
+/*
+ * the table of mapping m's file, as process tgid sees it: a file through
+ * /proc/TGID/root, the vDSO from the process's memory; 0, or -1 with err
+ */
+static int read_table(uint32_t tgid, const struct procmap *m, struct unwind_table *t, char *err, size_t errlen)
+{
+	char path[4096];
+	int fd, ret;
+
+	if (!procmap_is_vdso(m)) {
+		snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
+		return unwind_table_read(t, path, err, errlen);
+	}
+	fd = procmap_vdso_fd(tgid, m->start, m->end);
+	if (fd < 0) {
+		memset(t, 0, sizeof(*t));
+		snprintf(err, errlen, "cannot read the vDSO image");
+		return -1;
+	}
+	ret = unwind_table_read_fd(t, fd, m->path, err, errlen);
+	close(fd);
+	return ret;
+}
+
 /* read a file's table and load its rules; its id, or -1 when out of memory */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	struct unwind_table t;
 	struct ul_file *f;
-	char path[4096], err[256];
+	char err[256];
 	size_t i;
 	int id;
 
-	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -1;
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
-	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
 		log_info("no unwind rules for '%s': %s", m->path, err);
 		memset(&t, 0, sizeof(t));
 	}
@@ -285,13 +309,12 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 static void retry_no_room(struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct ul_file *f)
 {
 	struct unwind_table t;
-	char path[4096], err[256];
+	char err[256];
 
 	if (!(f->flags & ANALYZER_MAP_NO_ROOM) || f->want > l->max_rules - l->used_rules ||
 	    now() - f->tried_at < NO_ROOM_RETRY_S)
 		return;
-	snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
-	if (unwind_table_read(&t, path, err, sizeof(err)) < 0) {
+	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
 		f->tried_at = now();
 		return;
 	}
@@ -416,10 +439,13 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 	f = fopen(path, "re");
 	if (!f)
 		goto done; /* gone: nothing to unwind any more */
-	while (getline(&line, &cap, f) > 0 && l->scratch.n < ANALYZER_UNWIND_MAX_MAPS) {
+	while (getline(&line, &cap, f) > 0) {
 		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
 			continue;
-		if (m.path[0] != '/' || m.deleted) {
+		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS)
+			break; /* the rest by frame pointers */
+		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
+		if ((m.path[0] != '/' && !procmap_is_vdso(&m)) || m.deleted) {
 			add_map(l, &m, NULL, UINT32_MAX);
 			continue;
 		}
@@ -616,7 +642,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		res->how |= ANALYZER_UNWIND_NOT_LOADED;
 	for (;;) {
 		if (!pc)
-			return stopped(res, n, n ? ANALYZER_UNWIND_OK : ANALYZER_UNWIND_BAD_PC, pc);
+			return stopped(res, n, n ? ANALYZER_UNWIND_NO_ROOT : ANALYZER_UNWIND_BAD_PC, pc);
 		if (n == max)
 			return stopped(res, n, ANALYZER_UNWIND_DEPTH, pc);
 		ips[n] = pc;
@@ -624,6 +650,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		res->offset = pc;
 		/* a return address follows its call: look up the call itself */
 		lookup = n++ ? pc - 1 : pc;
+		/* a pc in no mapping (a garbage caller): frame pointers, as the analyzer */
 		m = p ? map_at(p, lookup) : NULL;
 		if (m) {
 			res->file_id = m->file_id;
@@ -638,6 +665,8 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 			cfa = r ? analyzer_rule_cfa(r, pc, sp, fp) : 0;
 			if (!cfa)
 				return stopped(res, n, ANALYZER_UNWIND_NO_RULE, pc);
+			if (cfa < sp || (cfa == sp && !r->ra_in_lr))
+				return stopped(res, n, ANALYZER_UNWIND_NO_PROGRESS, pc);
 			if (r->ra_in_lr)
 				ra = lr;
 			else if (copy_read(c, cfa + (uint64_t)(int64_t)r->ra_off, &ra) < 0)
@@ -649,7 +678,9 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		} else { /* no rules: frame pointers, [fp] the caller's fp, [fp + 8] the return address */
 			res->how |= ANALYZER_UNWIND_FP_USED;
 			if (!fp)
-				return stopped(res, n, ANALYZER_UNWIND_OK, pc);
+				return stopped(res, n, ANALYZER_UNWIND_NO_ROOT, pc);
+			if (fp + 16 <= sp)
+				return stopped(res, n, ANALYZER_UNWIND_NO_PROGRESS, pc);
 			if (copy_read(c, fp, &frame[0]) < 0 || copy_read(c, fp + 8, &frame[1]) < 0)
 				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
 			sp = fp + 16;

@@ -41,7 +41,8 @@ void unwind_loader_free(struct unwind_loader *l);
 
 /*
  * unwind_loader_track makes sure process tgid's rules are loaded: on first
- * sight it reads /proc/TGID/maps and each executable file's CFI; later,
+ * sight it reads /proc/TGID/maps and each executable file's CFI (the vDSO's from
+ * its image in the process's memory); later,
  * when one of ips[0..n) lies outside the mappings it loaded (a library
  * opened since), it reads them again, at most once a second. Returns 0 (a
  * process already gone is no error), or -1 when out of memory.

@@ -417,33 +417,28 @@ static int by_vaddr(const void *x, const void *y)
 	return a->vaddr < b->vaddr ? -1 : a->vaddr > b->vaddr;
 }
 
-int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen)
+int unwind_table_read_fd(struct unwind_table *t, int fd, const char *name, char *err, size_t errlen)
 {
 	struct unwind_regs r;
 	Elf *elf = NULL;
-	int fd, ret = -1;
+	int ret = -1;
 
 	memset(t, 0, sizeof(*t));
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		snprintf(err, errlen, "libelf is too old");
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
-	}
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
-		snprintf(err, errlen, "'%s' is not an ELF file", path);
+		snprintf(err, errlen, "'%s' is not an ELF file", name);
 		goto cleanup;
 	}
 	if (regs_of(elf, &r) < 0) {
-		snprintf(err, errlen, "'%s' is for a machine other than x86-64 and aarch64", path);
+		snprintf(err, errlen, "'%s' is for a machine other than x86-64 and aarch64", name);
 		goto cleanup;
 	}
 	if (read_segments(t, elf) < 0) {
-		snprintf(err, errlen, "'%s' has no readable program headers", path);
+		snprintf(err, errlen, "'%s' has no readable program headers", name);
 		goto cleanup;
 	}
 	qsort(t->segs, t->nsegs, sizeof(t->segs[0]), by_vaddr);
@@ -452,6 +447,20 @@ int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_
 cleanup:
 	if (elf)
 		elf_end(elf);
+	return ret;
+}
+
+int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	memset(t, 0, sizeof(*t));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	ret = unwind_table_read_fd(t, fd, path, err, errlen);
 	close(fd);
 	return ret;
 }

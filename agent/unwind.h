@@ -40,6 +40,13 @@ struct unwind_table {
 int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen);
 
 /*
+ * unwind_table_read_fd does the same for the ELF image open on fd (the
+ * caller keeps and closes it), named name in errors: a file, or a memory
+ * file holding the vDSO.
+ */
+int unwind_table_read_fd(struct unwind_table *t, int fd, const char *name, char *err, size_t errlen);
+
+/*
  * unwind_table_find returns the rule in force at ELF address vaddr, or
  * NULL when vaddr lies before the first rule or past 4 GiB of the base.
  * The result points into t.

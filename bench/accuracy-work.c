@@ -13,9 +13,15 @@
  *                                 "burn 0.1" (fork + exec) one after the
  *                                 other, each a process of 0.1 s
  *   accuracy-work burn SECONDS    main -> short_burn -> hot_leaf
+ *   accuracy-work dlfind SECONDS  main -> run_dlfind -> _dl_find_object
+ *                                 (code in ld.so, mapped after [vdso])
+ *   accuracy-work vdso SECONDS    main -> run_vdso -> clock_gettime ->
+ *                                 __vdso_clock_gettime (the vDSO)
  *
  * Prints "ready" on stdout once started, and exits after SECONDS.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,12 +141,37 @@ __attribute__((noinline)) void short_burn(double seconds)
 	sink++;
 }
 
+/* ld.so's _dl_find_object, the lookup C++ throws make, in a loop */
+__attribute__((noinline)) static void run_dlfind(double end)
+{
+	struct dl_find_object found;
+	int i;
+
+	while (now() < end)
+		for (i = 0; i < 1000; i++)
+			if (_dl_find_object((void *)run_dlfind, &found) == 0)
+				sink += (unsigned long)found.dlfo_map_start;
+}
+
+/* clock_gettime, which the vDSO answers, in a loop */
+__attribute__((noinline)) static void run_vdso(double end)
+{
+	struct timespec ts;
+	int i;
+
+	while (now() < end)
+		for (i = 0; i < 1000; i++) {
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			sink += (unsigned long)ts.tv_nsec;
+		}
+}
+
 int main(int argc, char **argv)
 {
 	double secs, end;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: accuracy-work split|fork|short|burn SECONDS\n");
+		fprintf(stderr, "usage: accuracy-work split|fork|short|burn|dlfind|vdso SECONDS\n");
 		return 2;
 	}
 	secs = atof(argv[2]);
@@ -155,6 +186,10 @@ int main(int argc, char **argv)
 		run_split(end);
 	else if (strcmp(argv[1], "fork") == 0)
 		run_fork(end);
+	else if (strcmp(argv[1], "dlfind") == 0)
+		run_dlfind(end);
+	else if (strcmp(argv[1], "vdso") == 0)
+		run_vdso(end);
 	else if (strcmp(argv[1], "short") == 0) {
 		char self[4096];
 		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);

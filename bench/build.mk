@@ -33,5 +33,15 @@ $(BUILD)/bench/accuracy-work-fp: bench/accuracy-work.c bench/build.mk | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ACCURACY_CFLAGS) -fno-omit-frame-pointer $< -o $@.tmp && mv -f $@.tmp $@
 
+# the C++ workload (throws), linked dynamically and statically
+ACCURACY_CXXFLAGS := -std=gnu++17 $(WARNINGS) -O2 -g
+ACCURACY_PROGRAMS += $(BUILD)/bench/accuracy-work-cxx $(BUILD)/bench/accuracy-work-cxx-static
+$(BUILD)/bench/accuracy-work-cxx: bench/accuracy-work-cxx.cc bench/build.mk | $(BUILD)/bench
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) $(ACCURACY_CXXFLAGS) $< -o $@.tmp && mv -f $@.tmp $@
+$(BUILD)/bench/accuracy-work-cxx-static: bench/accuracy-work-cxx.cc bench/build.mk | $(BUILD)/bench
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) $(ACCURACY_CXXFLAGS) -static $< -o $@.tmp && mv -f $@.tmp $@
+
 bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run $(BUILD)/bench/map-all
 	$(Q)bench/accuracy --build $(BUILD)

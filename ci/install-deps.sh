@@ -26,7 +26,7 @@ libbpf-dev libzstd-dev libdw-dev libbz2-dev liblzma-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time lintian
 shellcheck python3-yaml python3-jsonschema linux-perf
-libc6-dbg
+libc6-dbg g++
 "
 
 check=0 cross=0
@@ -50,7 +50,7 @@ if [ "$cross" = 1 ]; then
 	arm64) foreign=amd64 triplet=x86-64-linux-gnu ;;
 	*) echo "install-deps: --cross: no cross build from '$(dpkg --print-architecture)'" >&2; exit 2 ;;
 	esac
-	PACKAGES="$PACKAGES gcc-$triplet libc6-dev-$foreign-cross qemu-user-static
+	PACKAGES="$PACKAGES gcc-$triplet g++-$triplet libc6-dev-$foreign-cross qemu-user-static
 libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign libjansson-dev:$foreign
 libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign"
 fi

@@ -3,7 +3,7 @@
 
 UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test-*.c))
 TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check \
-		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame
+		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame $(BUILD)/tests/nested-cxx
 
 $(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
 $(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
@@ -40,6 +40,11 @@ $(BUILD)/tests/nested-no-eh-frame: $(BUILD)/tests/nested
 	$(Q)objcopy --remove-section .eh_frame --remove-section .eh_frame_hdr --remove-section .debug_frame \
 		$< $@.tmp && mv -f $@.tmp $@
 
+# the C++ program the naming and unwinding tests profile (throws)
+$(BUILD)/tests/nested-cxx: tests/fixtures/nested-cxx.cc tests/build.mk | $(BUILD)/tests
+	$(call msg,CXX,$@)
+	$(Q)$(CXX) -std=gnu++17 $(WARNINGS) -O2 -g tests/fixtures/nested-cxx.cc -o $@.tmp && mv -f $@.tmp $@
+
 # unit tests link the objects they test; list them per test here
 UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
 UNIT_LIBS_test-object-info := -lelf
@@ -57,9 +62,9 @@ UNIT_DEPS_test-debug-line  := $(OBJ)/agent/debug-line.o $(LIBANALYZER_A)
 UNIT_LIBS_test-debug-line  := $(BPF_LIBS)
 SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize.o elfsyms.o kallsyms.o procmaps.o log.o)
 UNIT_DEPS_test-symbolize   := $(SYMBOLIZER_OBJS)
-UNIT_LIBS_test-symbolize   := -lelf -lz
+UNIT_LIBS_test-symbolize   := -lelf -lz -lsupc++
 UNIT_DEPS_test-folded      := $(addprefix $(OBJ)/agent/,folded.o frames.o aggregate.o) $(SYMBOLIZER_OBJS)
-UNIT_LIBS_test-folded      := -lelf -lz
+UNIT_LIBS_test-folded      := -lelf -lz -lsupc++
 # the releaser's unit tests link libreleaser.a (every layer but main.c)
 RELEASER_UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-releaser-*.c))
 $(foreach t,$(RELEASER_UNIT_TESTS),$(eval UNIT_DEPS_$(t) = $$(RELEASER_LIB))$(eval UNIT_LIBS_$(t) = $$(RELEASER_LIBS)))

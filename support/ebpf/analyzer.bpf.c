@@ -238,11 +238,14 @@ static __always_inline long unwind_stop(struct unwind_state *st, __u32 reason)
 
 /*
  * The searches below are branch-free (base += half when the probe is at or
- * below the key), so the verifier walks each once, not once per path.
+ * below the key), so the verifier walks each once, not once per path. The
+ * comparison is unsigned: the borrow out of key - probe (a signed one
+ * took [vsyscall], at 0xffffffffff600000, for an address below every
+ * other mapping, and lost the mapping before it, often ld.so's code).
  */
 static __always_inline __u32 at_or_below(__u64 probe, __u64 key)
 {
-	return 1 - (__u32)((__u64)((__s64)key - (__s64)probe) >> 63);
+	return 1 - (__u32)(((~key & probe) | (~(key ^ probe) & (key - probe))) >> 63);
 }
 
 /* the mapping of proc holding pc, or NULL */
@@ -294,7 +297,9 @@ static __always_inline long unwind_fp(struct unwind_state *st)
 
 	st->how |= ANALYZER_UNWIND_FP_USED;
 	if (st->fp == 0)
-		return unwind_stop(st, ANALYZER_UNWIND_OK);
+		return unwind_stop(st, ANALYZER_UNWIND_NO_ROOT);
+	if (st->fp + 16 <= st->sp)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_PROGRESS);
 	if (bpf_probe_read_user(frame, sizeof(frame), (void *)st->fp))
 		return unwind_stop(st, ANALYZER_UNWIND_READ_FAULT);
 	st->sp = st->fp + 16;
@@ -314,6 +319,9 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 	cfa = analyzer_rule_cfa(r, st->pc, st->sp, st->fp);
 	if (!cfa)
 		return unwind_stop(st, ANALYZER_UNWIND_NO_RULE);
+	/* the stack grows down: a caller's CFA lies above, or at it while the return address is in LR */
+	if (cfa < st->sp || (cfa == st->sp && !r->ra_in_lr))
+		return unwind_stop(st, ANALYZER_UNWIND_NO_PROGRESS);
 	if (r->ra_in_lr)
 		ra = st->lr;
 	else if (bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa + r->ra_off)))
@@ -348,7 +356,7 @@ static long unwind_step(__u32 i, void *arg)
 	st = &sc->st;
 	d = st->depth;
 	if (st->pc == 0 || st->pc >= USER_TOP)
-		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_OK);
+		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_NO_ROOT);
 	if (d >= ANALYZER_MAX_STACK_DEPTH)
 		return unwind_stop(st, ANALYZER_UNWIND_DEPTH);
 	sc->stack.ips[d] = st->pc;
@@ -364,6 +372,11 @@ static long unwind_step(__u32 i, void *arg)
 		st->how |= ANALYZER_UNWIND_NOT_LOADED;
 		return unwind_fp(st);
 	}
+	/*
+	 * every executable mapping has an entry: a pc in none is no code (a
+	 * garbage caller, or beyond ANALYZER_UNWIND_MAX_MAPS); frame pointers
+	 * may still lead to the entry, else the unwind is not complete
+	 */
 	m = find_map(proc, lookup);
 	if (!m)
 		return unwind_fp(st);
@@ -483,7 +496,7 @@ static __noinline void debug_report(__u16 event, int err, __u64 id, __s32 kid, _
 	bpf_ringbuf_submit(r, 0);
 }
 
-/* a record for an unwind that stopped short, or went by frame pointers */
+/* a record for an unwind that did not reach an outermost frame */
 static __noinline void debug_unwind(__u64 id, __s32 uid)
 {
 	struct analyzer_debug_record *r;
@@ -497,8 +510,8 @@ static __noinline void debug_unwind(__u64 id, __s32 uid)
 	if (!sc)
 		return;
 	st = &sc->st;
-	if (st->depth == 0 || (st->reason == ANALYZER_UNWIND_OK &&
-			       !(st->how & (ANALYZER_UNWIND_NOT_LOADED | ANALYZER_UNWIND_NO_CFI | ANALYZER_UNWIND_NO_ROOM))))
+	/* one record per stack that is not complete, none for a complete one */
+	if (st->depth == 0 || st->reason == ANALYZER_UNWIND_OK)
 		return;
 	if (debug_printk)
 		bpf_printk("analyzer: unwind tgid=%d reason=%d depth=%d", (__u32)(id >> 32), st->reason, st->depth);

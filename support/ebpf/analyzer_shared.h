@@ -15,7 +15,7 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 4
+#define ANALYZER_ABI_VERSION 5
 
 /* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
 #define ANALYZER_MAX_TRACKED 8192
@@ -131,14 +131,21 @@ struct analyzer_unwind_proc {
 	struct analyzer_unwind_map maps[ANALYZER_UNWIND_MAX_MAPS];
 };
 
-/* why an unwind stopped (ANALYZER_UNWIND_OK: it reached the outermost frame) */
+/*
+ * why an unwind stopped. ANALYZER_UNWIND_OK alone means the stack is
+ * complete: it reached an outermost frame, one whose CFI leaves the
+ * return address undefined (_start, a thread's clone); every other reason
+ * is a stack that may stop short, and gets a debug record.
+ */
 enum analyzer_unwind_reason {
 	ANALYZER_UNWIND_OK = 0,
 	ANALYZER_UNWIND_NO_RULE,    /* the rules have none for the pc (or an expression) */
 	ANALYZER_UNWIND_READ_FAULT, /* reading the stack failed */
 	ANALYZER_UNWIND_DEPTH,      /* ANALYZER_MAX_STACK_DEPTH frames, and more */
-	ANALYZER_UNWIND_BAD_PC,     /* the pc lies in no executable mapping */
+	ANALYZER_UNWIND_BAD_PC,     /* the pc is 0 (the first frame's) or no user address */
 	ANALYZER_UNWIND_MAP_FULL,   /* `ustacks` had no room for the stack */
+	ANALYZER_UNWIND_NO_ROOT,    /* a zero return address or frame pointer, at no outermost frame */
+	ANALYZER_UNWIND_NO_PROGRESS, /* the caller's stack pointer (the CFA) is not above the frame's */
 };
 
 /* how frames were unwound, or why not from rules (bits) */

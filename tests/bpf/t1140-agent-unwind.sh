@@ -33,6 +33,10 @@ sum() {
 	awk '{ n += $NF } END { print n + 0 }' "$1"
 }
 
+# The checks on counts of samples profile at 499 Hz: a shared, loaded
+# machine gives the program a fraction of a CPU, and 99 Hz fewer samples
+# than they need.
+
 # the kernel refusing BPF or perf events is the one reason to skip
 "$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
 if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
@@ -65,7 +69,7 @@ test_expect_success 'the fixture has no frame pointers, and CFI' '
 
 test_expect_success 'stacks of a program without frame pointers reach main through its CFI' '
 	start_nested "$NESTED" 30
-	"$AGENT" --pid $nested --frequency 99 --duration 3 --verbose >profile 2>err
+	"$AGENT" --pid $nested --frequency 499 --duration 3 --verbose >profile 2>err
 	stop_nested
 	cat profile
 	total=$(sum profile)
@@ -85,7 +89,7 @@ test_expect_success 'stacks of a program without frame pointers reach main throu
 
 test_expect_success 'without its .eh_frame, the same stacks stop short' '
 	start_nested "$STRIPPED" 30
-	"$AGENT" --pid $nested --frequency 99 --duration 2 >profile
+	"$AGENT" --pid $nested --frequency 499 --duration 2 >profile
 	stop_nested
 	cat profile
 	total=$(sum profile)
@@ -96,7 +100,7 @@ test_expect_success 'without its .eh_frame, the same stacks stop short' '
 
 test_expect_success 'the debug analyzer names the mapping and the reason of each failed unwind' '
 	start_nested "$STRIPPED" 30
-	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 99 --duration 2 >profile 2>err
+	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 499 --duration 2 >profile 2>err
 	"$AGENT" --pid $nested --frequency 99 --duration 1 >profile.release 2>err.release
 	stop_nested
 	build_id=$(readelf -n "$STRIPPED" | sed -n "s/.*Build ID: //p")
@@ -108,24 +112,27 @@ test_expect_success 'the debug analyzer names the mapping and the reason of each
 	grep " (reason=[a-z-]* depth=[0-9]* pc=0x[0-9a-f]* mapping=$STRIPPED build-id=$build_id+0x[0-9a-f]* fp-fallback=no-cfi)$" \
 		unwind >named
 	test "$(wc -l <named)" -gt 50
-	# one per sample whose stack stopped short: at least every sample not rooted at main
+	# exactly one per sample whose stack reaches no entry (_start)
 	total=$(sum profile)
-	grep ";main;" profile >rooted || true
-	test "$(wc -l <unwind)" -ge $((total - $(sum rooted)))
+	grep "^[^;]*;_start;" profile >rooted || true
+	test "$(wc -l <unwind)" -eq $((total - $(sum rooted)))
 	# the release analyzer prints none
 	test ! -s err.release
 '
 
 test_expect_success 'the debug analyzer has nothing to report on the program with its CFI' '
 	start_nested "$NESTED" 30
-	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 99 --duration 2 >profile 2>err
+	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 499 --duration 2 >profile 2>err
 	stop_nested
 	total=$(sum profile)
 	test "$total" -gt 50
 	not grep -v "$RECORD" err
 	grep -c "^analyzer: unwind pid=[0-9]* tgid=$nested " err >count || true
 	cat err
-	# the vDSO (clock_gettime) has no loaded rules: a few samples at most
+	# one record per sample whose stack reaches no entry, none for the
+	# others (clock_gettime too: the vDSO unwinds from its CFI)
+	grep "^[^;]*;_start;" profile >rooted || true
+	test "$(cat count)" -eq $((total - $(sum rooted)))
 	test $(($(cat count) * 20)) -le "$total"
 '
 # rooted_share PROFILE COMM: the % of COMM's samples whose stacks reach main

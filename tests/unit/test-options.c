@@ -20,6 +20,7 @@ TEST(options__defaults)
 	check(o.format == FORMAT_FOLDED);
 	check(!o.verbose && !o.debug_analyzer && !o.help && !o.version);
 	check(o.debug_level == -1);
+	check(!o.no_demangle);
 }
 
 TEST(options__all_set)
@@ -27,7 +28,7 @@ TEST(options__all_set)
 	struct agent_options o;
 
 	check(PARSE(&o, "--duration", "2.5", "--frequency=99", "--pid", "42", "-o", "out.json",
-		    "--format", "json", "-v", "--debug-analyzer", "--debug-level", "2") == 0);
+		    "--format", "json", "-v", "--debug-analyzer", "--debug-level", "2", "--no-demangle") == 0);
 	check(o.duration_s == 2.5);
 	check(o.frequency_hz == 99);
 	check(o.npids == 1 && o.pids[0] == 42);
@@ -35,6 +36,7 @@ TEST(options__all_set)
 	check(o.format == FORMAT_JSON);
 	check(o.verbose && o.debug_analyzer);
 	check(o.debug_level == 2);
+	check(o.no_demangle);
 	check(PARSE(&o, "-o", "-", "-F", "10000", "-d", "1") == 0);
 	check(o.output == NULL);
 	check(o.frequency_hz == 10000);

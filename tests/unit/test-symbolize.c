@@ -2,12 +2,14 @@
  * Unit tests of the symbolizer (agent/symbolize.c, elfsyms.c): addresses of
  * this very program, of libc, of the vDSO, of a process that is gone, of a
  * made-up kernel, and of programs built here: non-PIE, and stripped with
- * their debug file found by build-id or by .gnu_debuglink. Needs cc,
- * objcopy and strip, and libc6-dbg for libc's own functions.
+ * their debug file found by build-id or by .gnu_debuglink, and C++ (names
+ * demangled or not). Needs cc, c++, objcopy and strip, and libc6-dbg for
+ * libc's own functions.
  * TEST_VERBOSE=1 shows the symbolizer's log (which debug files it used).
  */
 #include "harness.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <inttypes.h>
@@ -317,6 +319,24 @@ TEST(symbolize__non_pie_offsets_are_file_offsets)
 	symbolizer_free(s);
 }
 
+TEST(symbolize__cxx_demangled_unless_asked_not)
+{
+	struct symbolizer *s = new_symbolizer(), *raw = new_symbolizer();
+	struct program p;
+	struct sym_frame f;
+
+	/* the same program as C++: its static function is _ZL15hidden_functioni */
+	check(sh("c++ -x c++ -O0 -g -o cxx program.c") == 0);
+	check(program_start("cxx", &p) == 0);
+	check_str(resolve_hidden(s, &p, &f), "hidden_function(int)");
+	check(f.symbol_offset == 3);
+	symbolizer_set_demangle(raw, 0);
+	check_str(resolve_hidden(raw, &p, &f), "_ZL15hidden_functioni");
+	program_stop(&p);
+	symbolizer_free(s);
+	symbolizer_free(raw);
+}
+
 /* a build-id, and where its debug file goes under a debug root */
 #define BUILD_ID "0123456789abcdef0123456789abcdef01234567"
 #define BUILD_ID_PATH ".build-id/01/23456789abcdef0123456789abcdef01234567.debug"
@@ -418,6 +438,23 @@ TEST(symbolize__libc_debug_file)
 	symbolizer_free(s);
 }
 
+TEST(symbolize__loader_entry_label)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t base = getauxval(AT_BASE), ip;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)(uintptr_t)base;
+	struct sym_frame f;
+
+	/* ld.so's entry, _start, and _dl_start_user after it: labels without type or size in its debug file */
+	check(base != 0 && eh->e_entry != 0);
+	ip = base + eh->e_entry + 2;
+	check(symbolizer_track(s, (uint32_t)getpid(), &ip, 1) == 0);
+	symbolizer_user(s, (uint32_t)getpid(), ip, 0, &f);
+	check_str(f.symbol, "_start");
+	check(f.symbol_offset == 2);
+	symbolizer_free(s);
+}
+
 TEST(symbolize__kernel)
 {
 	struct symbolizer *s = new_symbolizer();
@@ -462,9 +499,11 @@ int main(void)
 		CASE(symbolize__process_gone_keeps_raw_addresses),
 		CASE(symbolize__learned_process_resolves_after_it_exits),
 		CASE(symbolize__non_pie_offsets_are_file_offsets),
+		CASE(symbolize__cxx_demangled_unless_asked_not),
 		CASE(symbolize__stripped_with_debug_file_by_build_id),
 		CASE(symbolize__stripped_with_debug_file_by_debuglink),
 		CASE(symbolize__libc_debug_file),
+		CASE(symbolize__loader_entry_label),
 		CASE(symbolize__kernel),
 		CASE(symbolize__missing_kallsyms),
 	};

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "analyzer_shared.h"
@@ -200,7 +201,8 @@ TEST(unwind_loader__loads_own_process)
 	const char *path, *build_id;
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	uint32_t i, own = 0, key = (uint32_t)getpid();
+	uint32_t i, own = 0, vdso = 0, key = (uint32_t)getpid();
+	uint64_t vdso_at = getauxval(AT_SYSINFO_EHDR);
 	int r = fixture_init(&f, RULES_ENTRIES);
 
 	if (r == 1)
@@ -215,12 +217,20 @@ TEST(unwind_loader__loads_own_process)
 		expect(v.maps[i].start < v.maps[i].end);
 		expect(i == 0 || v.maps[i - 1].start < v.maps[i].start);
 		if (v.maps[i].file_id == UINT32_MAX)
-			continue; /* [vdso] and the like */
+			continue; /* anonymous code */
 		expect(unwind_loader_file(f.l, v.maps[i].file_id, &path, &build_id) == 0);
+		if (!strcmp(path, "[vdso]")) {
+			/* the vDSO's rules, from its image in memory */
+			expect(vdso_at >= v.maps[i].start && vdso_at < v.maps[i].end);
+			expect(v.maps[i].rules_len > 0 && build_id[0]);
+			vdso++;
+			continue;
+		}
 		expect(path[0] == '/');
 		own += !strcmp(path, exe);
 	}
 	expect(own >= 1);
+	expect(vdso == (vdso_at != 0));
 	expect(unwind_loader_file(f.l, UINT32_MAX - 1, &path, &build_id) < 0);
 cleanup:
 	fixture_release(&f);
@@ -277,6 +287,47 @@ TEST(unwind_loader__copy_ending_early_is_a_read_fault)
 	expect(res.reason == ANALYZER_UNWIND_READ_FAULT);
 	expect(res.depth >= 1 && ips[0] == snap.copy.pc);
 cleanup:
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__garbage_caller_is_no_complete_stack)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH], v, garbage = 0x1234;
+	struct analyzer_user_copy cp;
+	uint8_t *stack = NULL;
+	struct unwind_result res;
+	struct fixture f;
+	uint32_t at;
+	int r = fixture_init(&f, RULES_ENTRIES);
+
+	if (r == 1)
+		goto cleanup;
+	expect(r == 0);
+	sink += a(100);
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &snap.copy, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	expect(res.reason == ANALYZER_UNWIND_OK && res.depth >= 4);
+	/* c's return address, the first copy of ips[1] above its sp, made one in no mapping */
+	cp = snap.copy;
+	stack = malloc(cp.size);
+	expect(stack);
+	memcpy(stack, snap.copy.stack, cp.size);
+	cp.stack = stack;
+	for (at = 0; at + sizeof(v) <= cp.size; at += sizeof(v)) {
+		memcpy(&v, stack + at, sizeof(v));
+		if (v == ips[1])
+			break;
+	}
+	expect(at + sizeof(v) <= cp.size);
+	memcpy(stack + at, &garbage, sizeof(garbage));
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	/* recorded, then frame pointers: a stack that ends there is not complete, a debug record says why */
+	printf("# garbage caller: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
+	expect(res.depth >= 2 && ips[1] == garbage);
+	/* complete only when the frame pointers led to an outermost frame, past the garbage one */
+	expect(res.depth > 2 || (res.reason != ANALYZER_UNWIND_OK && res.pc == garbage));
+	expect(res.how & ANALYZER_UNWIND_FP_USED);
+cleanup:
+	free(stack);
 	fixture_release(&f);
 }
 
@@ -370,6 +421,7 @@ int main(void)
 		CASE(unwind_loader__loads_own_process),
 		CASE(unwind_loader__unwinds_like_glibc),
 		CASE(unwind_loader__copy_ending_early_is_a_read_fault),
+		CASE(unwind_loader__garbage_caller_is_no_complete_stack),
 		CASE(unwind_loader__unknown_process_is_not_loaded),
 		CASE(unwind_loader__rules_without_room),
 		CASE(unwind_loader__files_shared_then_process_forgotten),
