@@ -33,7 +33,8 @@ static const char usage_text[] =
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
-	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
+	"manifests disagree, a manifest names a file GitHub would rename, or\n"
+	"writing failed, 2 bad usage, no manifest-<arch>.json\n"
 	"in DIR, or no usable signing key\n";
 
 /* the parts are merged into manifest.json: their manifests are not part of the release */
