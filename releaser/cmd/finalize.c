@@ -34,9 +34,10 @@ static const char usage_text[] =
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 finalized, 1 a tarball does not match its manifest, the\n"
-	"manifests disagree, or writing failed, 2 bad usage, no manifest-<arch>.json\n"
-	"in DIR, a part whose project, version, ref, source_uri, arch or file name\n"
-	"the releaser would not have written, or no usable signing key\n";
+	"manifests disagree, a manifest names a file GitHub would rename, or\n"
+	"writing failed, 2 bad usage, no manifest-<arch>.json in DIR, a part whose\n"
+	"project, version, ref, source_uri, arch or file name the releaser would\n"
+	"not have written, or no usable signing key\n";
 
 /* the parts are merged into manifest.json: their manifests are not part of the release */
 static void drop_partials(const struct release_meta *m, struct outdir *o)

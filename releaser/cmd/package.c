@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"\n"
 	"exit codes: 0 packaged, 1 packaging failed (unreadable build file, full\n"
 	"disk, artifacts with other bytes in DIR), 2 bad usage, preflight refused,\n"
-	"no build of this release, or no usable signing key\n";
+	"a file name GitHub would change, no build of this release, or no usable\n"
+	"signing key\n";
 
 static int package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		   const struct sign_key *key)

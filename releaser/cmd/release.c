@@ -33,8 +33,8 @@ static const char usage_text[] =
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 released, 1 the build, the flavor check, the reproducibility\n"
-	"check or packaging failed, 2 bad usage, preflight refused or no usable\n"
-	"signing key\n";
+	"check or packaging failed, 2 bad usage, preflight refused, a file name\n"
+	"GitHub would change (RELEASING.md), or no usable signing key\n";
 
 int cmd_release(int argc, char **argv, struct context *ctx)
 {

@@ -66,9 +66,13 @@ char *deb_package(const struct release_ident *id)
 
 char *deb_file_name(const struct release_ident *id, const char *arch)
 {
-	char *package = deb_package(id), *version = deb_version(id->version), *name;
+	char *package = deb_package(id), *version = deb_version(id->version), *name, *p;
 
 	name = xasprintf("%s_%s_%s.deb", package, version ? version : id->version, arch);
+	/* GitHub turns '~' into '.' (lib/asset.h); the version inside keeps it */
+	for (p = name; *p; p++)
+		if (*p == '~')
+			*p = '-';
 	free(package);
 	free(version);
 	return name;

@@ -3,7 +3,7 @@
  * build directory and the work tree like the tarballs (release/layout.h),
  * written by release/tarball.c:
  *
- *   <package>_<debversion>_<arch>.deb
+ *   <package>_<filever>_<arch>.deb      (deb_file_name: no '~' in it)
  *
  * The package is the project (profiling-agent); a debug release is
  * <project>-debug, which Conflicts with, Replaces and Provides the
@@ -55,7 +55,15 @@ char *deb_version(const char *version);
 /* deb_package returns the package name of id: "<project>" or "<project>-debug" (caller frees). */
 char *deb_package(const struct release_ident *id);
 
-/* deb_file_name returns "<package>_<debversion>_<arch>.deb" (caller frees). */
+/*
+ * deb_file_name returns "<package>_<filever>_<arch>.deb" (caller frees),
+ * where filever is the Debian version with '~' written '-': GitHub renames
+ * a release asset holding '~' (lib/asset.h), and dpkg reads the version
+ * from the package, not from its file name. The Debian version has no '-'
+ * of its own, so the '-' marks where the '~' is: v1.1.0-rc.1 ->
+ * <package>_1.1.0-rc.1_amd64.deb (Version 1.1.0~rc.1 inside), the
+ * snapshot of 1.0.2 -> <package>_1.0.2-SNAPSHOT.<sha12>_amd64.deb.
+ */
 char *deb_file_name(const struct release_ident *id, const char *arch);
 
 /*

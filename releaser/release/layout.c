@@ -12,6 +12,11 @@ char *layout_top(const struct release_ident *id, const char *arch)
 	return xasprintf("%s-%s-linux-%s", id->project, id->version, arch);
 }
 
+char *layout_tarball_name(const struct release_ident *id, const char *arch)
+{
+	return xasprintf("%s-%s-linux-%s.tar.gz", id->project, id->version, arch);
+}
+
 static void add(struct tar_list *l, const char *name, const char *root, const char *rel, int mode)
 {
 	char *src = xasprintf("%s%s", root, rel);

@@ -36,6 +36,9 @@
 /* layout_top returns "<project>-<version>-linux-<arch>" (caller frees). */
 char *layout_top(const struct release_ident *id, const char *arch);
 
+/* layout_tarball_name returns the tarball's file name, layout_top's ".tar.gz" (caller frees). */
+char *layout_tarball_name(const struct release_ident *id, const char *arch);
+
 /*
  * layout_list fills out with arch a's entries for release id: the build's
  * files from build (a directory, with a trailing '/'), the sources from

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/asset.h"
 #include "lib/common.h"
 #include "lib/json.h"
 #include "release/notes.h"
@@ -74,7 +75,41 @@ cleanup:
 	return ret;
 }
 
-/* stages the release notes as CHANGELOG_FILE and returns its digest and size in *a */
+/* what to do about a tarball or package name from a per-arch manifest that GitHub would change */
+#define NAME_HINT "package that arch again with this releaser, which names every file so GitHub keeps it"
+
+/*
+ * every name the release publishes keeps it on GitHub (lib/asset.h): m's
+ * tarballs and packages, and the files written here (the per-arch
+ * manifests when partial, else the metadata, the lists and signatures)
+ */
+static int check_names(const struct release_meta *m, int partial)
+{
+	static const char *const fixed[] = {
+		PROVENANCE_FILE, PROVENANCE_ENVELOPE_FILE, CHANGELOG_FILE, SBOM_FILE,
+		MANIFEST_FILE,   SUMS_FILE,                SUMS_MINISIG_FILE, SUMS_SIG_FILE,
+	};
+	char *name;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->n; i++) {
+		if (asset_name_check(m->tarballs[i].name, NAME_HINT) < 0)
+			return -1;
+		if (!partial || m->tarballs[i].deb)
+			continue;
+		name = meta_partial_name(m->tarballs[i].arch);
+		rc = asset_name_check(name, NAME_HINT);
+		free(name);
+		if (rc < 0)
+			return -1;
+	}
+	for (i = 0; !partial && i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		if (asset_name_check(fixed[i], "rename it in the releaser's source") < 0)
+			return -1;
+	return 0;
+}
+
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
 	struct artifact *all = xcalloc(m->n + 5, sizeof(*all));
@@ -84,6 +119,8 @@ int metadata_write(struct outdir *o, const struct release_meta *m, const struct 
 	size_t n = m->n;
 	int ret = -1;
 
+	if (check_names(m, 0) < 0)
+		goto cleanup;
 	memcpy(all, m->tarballs, m->n * sizeof(*all));
 	if (!prov_text || stage_text(o, PROVENANCE_FILE, prov_text, &all[n++]) < 0)
 		goto cleanup;
@@ -124,6 +161,8 @@ int metadata_write_partials(struct outdir *o, const struct release_meta *m)
 	size_t i, j;
 	int rc;
 
+	if (check_names(m, 1) < 0)
+		return -1;
 	one = *m;
 	one.tarballs = xcalloc(m->n ? m->n : 1, sizeof(*one.tarballs));
 	for (i = 0; i < m->n; i++) {

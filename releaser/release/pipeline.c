@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/asset.h"
 #include "lib/common.h"
 #include "lib/json.h"
 #include "lib/self.h"
@@ -203,14 +204,6 @@ static int write_tarball(const struct release_state *st, const struct settings *
 	return ret;
 }
 
-static char *tarball_name(const struct release_meta *m, const char *arch)
-{
-	char *top = layout_top(&m->id, arch), *name = xasprintf("%s.tar.gz", top);
-
-	free(top);
-	return name;
-}
-
 /* the Debian package of arch a of build b into path; its digest and size in *res */
 static int write_deb(const struct release_state *st, const struct settings *s, const struct release_meta *m,
 		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
@@ -222,6 +215,29 @@ static int write_deb(const struct release_state *st, const struct settings *s, c
 
 	free(arch_dir);
 	return ret;
+}
+
+/*
+ * the names of id's tarballs and packages, before anything is built: each
+ * one GitHub keeps (lib/asset.h); an exit code after a message
+ */
+static int check_names(const struct release_ident *id)
+{
+	char *name;
+	size_t i, deb;
+	int rc;
+
+	for (i = 0; i < id->n_arches; i++) {
+		for (deb = 0; deb < (id->arches[i].agent ? 2u : 1u); deb++) {
+			name = deb ? deb_file_name(id, id->arches[i].arch) : layout_tarball_name(id, id->arches[i].arch);
+			rc = asset_name_check(name, "give project.name in releaser.conf only letters, digits, '.', "
+						    "'_' and '-'");
+			free(name);
+			if (rc < 0)
+				return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
 }
 
 /* the tarballs step: per arch of the identity, its tarball and (with the agent) its package into o's stage, appended to m */
@@ -237,7 +253,7 @@ static int package_tarballs(const struct release_state *st, const struct setting
 		const struct arch_plan *a = &m->id.arches[i];
 
 		for (deb = 0; deb < (a->agent ? 2u : 1u); deb++) {
-			name = deb ? deb_file_name(&m->id, a->arch) : tarball_name(m, a->arch);
+			name = deb ? deb_file_name(&m->id, a->arch) : layout_tarball_name(&m->id, a->arch);
 			path = outdir_stage_path(o, name);
 			display = outdir_final_path(o, name);
 			if ((deb ? write_deb(st, s, m, b, a, path, display, &res)
@@ -386,6 +402,10 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 	int ret = EXIT_FAIL;
 
 	meta_init(&m, st, s);
+	ret = check_names(&m.id);
+	if (ret != EXIT_OK)
+		goto cleanup;
+	ret = EXIT_FAIL;
 	if (release_build(st, &m.id, ro, BUILD_DIR, &b) < 0)
 		goto cleanup;
 	m.deps = b.deps;
@@ -415,7 +435,9 @@ int release_package(const struct release_state *st, const struct settings *s, co
 	int ret;
 
 	meta_init(&m, st, s);
-	ret = build_load(st, &m.id, build_dir, &b);
+	ret = check_names(&m.id);
+	if (ret == EXIT_OK)
+		ret = build_load(st, &m.id, build_dir, &b);
 	if (ret != EXIT_OK)
 		goto cleanup;
 	m.deps = b.deps;

@@ -89,7 +89,9 @@ int release_prepare(git_repository *repo, const struct settings *s, const struct
  * the comparison with the second build's), then (signed) provenance,
  * manifest, SHA256SUMS and signatures, or (--no-sign) partial manifests,
  * committed into the output directory at once. Prints what it wrote.
- * Returns an exit code after one message on failure.
+ * Returns an exit code after one message on failure: EXIT_USAGE, before
+ * anything is built, when a tarball or package would have a name GitHub
+ * changes (lib/asset.h).
  */
 int release_run(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		const struct sign_key *key);
