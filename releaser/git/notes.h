@@ -21,7 +21,15 @@
  *
  * Merge commits and the mirror's marker commits (git/tag.h) are left out.
  * Commits come in history order, newest first (topological, then by
- * commit time).
+ * commit time). Finding the previous release is one walk from the tip
+ * that stops at the highest candidate tag, however many tags there are.
+ *
+ * Commit text is decoded as UTF-8 from the commit's `encoding` header
+ * (iconv; none means UTF-8); what cannot be decoded becomes U+FFFD and is
+ * counted. The history is walked over the commits' raw headers, so a
+ * commit whose author or committer line libgit2 refuses (no e-mail, no
+ * '>', a bad date: git accepts them) does not stop the notes: a warning
+ * names it and it is listed without its author.
  */
 #ifndef RELEASER_GIT_NOTES_H
 #define RELEASER_GIT_NOTES_H
@@ -35,6 +43,8 @@ struct notes_commit {
 	char short_id[SHORT_SHA_LEN + 1];
 	char *subject;  /* the message's first paragraph, on one line */
 	char *body;     /* the rest of the message, trimmed; "" when none */
+	char *author;   /* the author's name; NULL when the commit's author line is malformed */
+	size_t replaced; /* sequences of subject, body and author not decodable, now U+FFFD */
 };
 
 struct notes_range {
@@ -45,6 +55,8 @@ struct notes_range {
 	int mirrors_missing;           /* that tag is missing: the range is the channel's */
 	struct notes_commit *commits;  /* newest first */
 	size_t n;
+	size_t replaced;               /* commits with text that could not be decoded */
+	size_t authors_missing;        /* commits listed without their (malformed) author */
 };
 
 /*

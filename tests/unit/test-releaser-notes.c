@@ -74,6 +74,7 @@ static void add(struct release_notes *rn, char c, const char *subject, const cha
 
 	rn->range.commits = xrealloc(rn->range.commits, (rn->range.n + 1) * sizeof(*nc));
 	nc = &rn->range.commits[rn->range.n++];
+	memset(nc, 0, sizeof(*nc));
 	memset(nc->id, c, OID_HEX_LEN);
 	nc->id[OID_HEX_LEN] = '\0';
 	memset(nc->short_id, c, SHORT_SHA_LEN);
