@@ -71,6 +71,7 @@ gh_stand_in() {
 			echo "Release.tag_name already exists" >&2
 			exit 1
 		fi
+		prev=; for a in "\$@"; do [ "\$prev" != --notes-file ] || cp "\$a" "$1/notes"; prev=\$a; done
 		touch "$1/releases/\$3" ;;
 	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
 	esac
@@ -249,7 +250,8 @@ test_expect_success 'ci/publish.sh verifies, creates the release with notes, the
 	(cd ../d && sha256sum CHANGELOG.md >>SHA256SUMS && "$SIGN" --key ../k.key --comment x .)
 	rm ../bin/calls
 	RELEASER_PUBKEY=$TRASH/k.pub GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d >out 2>err
-	test_grep "^gh release create v1.1.0-rc.1 --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease$" ../bin/calls
+	test_grep "^gh release create v1.1.0-rc.1 --verify-tag --title v1.1.0-rc.1 --notes-file [^ ]* --prerelease$" ../bin/calls
+	test_cmp ../d/CHANGELOG.md ../bin/notes
 	test_grep "^gh release upload v1.1.0-rc.1 --clobber .*../d/CHANGELOG.md " ../bin/calls
 '
 
