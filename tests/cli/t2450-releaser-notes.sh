@@ -246,6 +246,21 @@ test_expect_success 'a release writes CHANGELOG.md into the output directory, li
 		"$(sha256sum <../dist/CHANGELOG.md | cut -d" " -f1)"
 	releaser verify --pubkey ../dev.pub ../dist >/dev/null
 '
+test_expect_success 'a release over Latin-1 and broken UTF-8 text: CHANGELOG.md in UTF-8, signed' '
+	fake_project p && cd p
+	git tag -a v1.0.0 -m v1.0.0
+	echo a >>a && git add a
+	git -c i18n.commitEncoding=ISO-8859-1 commit -q -m "$(printf "feat: na\357ve r\351sum\351")" && A=$(short HEAD)
+	raw_commit "author Test <t@example.org> $when +0000" "fix: caf\351 \377" && B=$(short HEAD)
+	git reset -q --hard
+	git tag -a v1.1.0 -m v1.1.0
+	releaser release --dev-key ../dev --arch amd64 --out ../dist >/dev/null 2>../err || { cat ../err; exit 1; }
+	is_utf8 ../dist/CHANGELOG.md
+	test_grep "^- naïve résumé ($A)$" ../dist/CHANGELOG.md
+	test_grep "^- caf� � ($B)$" ../dist/CHANGELOG.md
+	releaser verify --pubkey ../dev.pub ../dist >/dev/null
+'
+
 test_expect_success 'commit text in Latin-1 or not UTF-8 is decoded, repaired and counted, not fatal' '
 	make_repo r && cd r
 	git tag -a v1.0.0 -m v1.0.0
