@@ -481,6 +481,16 @@ static void split_message(const char *msg, struct notes_commit *c)
 	c->body = trim(xstrdup(p));
 }
 
+void notes_commit_text(struct notes_commit *c, const char *msg, size_t len, const char *author,
+		       const char *encoding)
+{
+	char *text = decode_text(msg, len, encoding, &c->replaced);
+
+	split_message(text, c);
+	free(text);
+	c->author = author ? decode_text(author, strlen(author), encoding, &c->replaced) : NULL;
+}
+
 /* the raw message and encoding header of a commit libgit2 cannot parse, from its object */
 static int raw_message(struct graph *g, const git_oid *id, char **msg, size_t *msg_len, char **encoding)
 {
@@ -517,7 +527,7 @@ static int add_commit(struct graph *g, size_t i, struct notes_range *r)
 	const git_oid *id = &g->nodes[i].id;
 	git_commit *c = NULL;
 	struct notes_commit *nc;
-	char *msg = NULL, *encoding = NULL, *text;
+	char *msg = NULL, *encoding = NULL;
 	const char *author = NULL;
 	size_t msg_len = 0;
 	int ret = -1;
@@ -547,10 +557,7 @@ static int add_commit(struct graph *g, size_t i, struct notes_range *r)
 	memset(nc, 0, sizeof(*nc));
 	git_oid_tostr(nc->id, sizeof(nc->id), id);
 	oid_short(id, nc->short_id);
-	text = decode_text(msg, msg_len, encoding, &nc->replaced);
-	split_message(text, nc);
-	free(text);
-	nc->author = author ? decode_text(author, strlen(author), encoding, &nc->replaced) : NULL;
+	notes_commit_text(nc, msg, msg_len, author, encoding);
 	if (!author)
 		r->authors_missing++;
 	if (nc->replaced)

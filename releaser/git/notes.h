@@ -78,6 +78,15 @@ int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r
  */
 int notes_range_snapshot(git_repository *repo, const char *commit, int debug, struct notes_range *r);
 
+/*
+ * notes_commit_text fills c->subject, c->body and c->author (NULL when
+ * author is NULL) from a commit's raw message msg[len] and author name,
+ * both in encoding (NULL: UTF-8), decoded as UTF-8: what cannot be decoded
+ * becomes U+FFFD, added to c->replaced. notes_range_release frees them.
+ */
+void notes_commit_text(struct notes_commit *c, const char *msg, size_t len, const char *author,
+		       const char *encoding);
+
 /* notes_range_release frees what r holds; safe on a zeroed struct. */
 void notes_range_release(struct notes_range *r);
 
