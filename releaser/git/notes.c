@@ -227,8 +227,8 @@ cleanup:
 
 /*
  * resolves refname (refs/tags/...) to the commit it names through any tags,
- * without parsing the commit. Returns 0; 1 when there is no such ref
- * (nothing printed); -1 after a message.
+ * without parsing the commit. Returns 0; 1 when there is no such ref, 2
+ * when it names no commit (nothing printed); -1 after a message.
  */
 static int tag_peel(struct graph *g, const char *refname, git_oid *out)
 {
@@ -256,7 +256,7 @@ static int tag_peel(struct graph *g, const char *refname, git_oid *out)
 		git_oid_cpy(out, git_tag_target_id(tag));
 		git_tag_free(tag);
 	}
-	return error("'%s' does not point at a commit", refname);
+	return 2;
 }
 
 struct candidate {
@@ -684,8 +684,10 @@ static int tag_commit(struct graph *g, const char *tag, size_t *node)
 	free(ref);
 	if (rc < 0)
 		return EXIT_FAIL;
-	if (rc > 0)
+	if (rc == 1)
 		return error("tag '%s' does not exist: fetch the tags (git fetch --tags)", tag), EXIT_USAGE;
+	if (rc == 2)
+		return error("tag '%s' does not point at a commit: name a release tag", tag), EXIT_USAGE;
 	*node = graph_node(g, &id);
 	return EXIT_OK;
 }
@@ -702,6 +704,8 @@ static int mirrored_commit(struct graph *g, const char *debug_tag, struct notes_
 	int rc = tag_peel(g, ref, &id);
 
 	free(ref);
+	if (rc == 2)
+		return error("tag '%s' (the release '%s' mirrors) does not point at a commit", r->mirrors, debug_tag);
 	if (rc == 0)
 		*node = graph_node(g, &id);
 	if (rc == 1) {
@@ -726,7 +730,7 @@ static int read_tip(struct graph *g, size_t tip, struct notes_range *r)
 static int range_tag(struct graph *g, const char *tag, struct notes_range *r)
 {
 	struct version v, self;
-	size_t tip, previous = NO_TAG, mirrored;
+	size_t tip, previous = NO_TAG, mirrored = NO_TAG;
 	int ret;
 
 	if (version_parse(tag, &v) < 0)

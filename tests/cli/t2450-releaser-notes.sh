@@ -218,6 +218,14 @@ test_expect_success 'a missing tag, a tag that is not a version, two tags: exit 
 	expect_exit 2 releaser notes --frobnicate 2>err
 	one_line err
 	test_grep "unknown option .--frobnicate. (see releaser notes --help)" err
+	# a version tag on a tree: bad usage for itself, no candidate for others
+	git tag v1.0.5 "$(git rev-parse "HEAD^{tree}")"
+	expect_exit 2 releaser notes v1.0.5 2>err
+	one_line err
+	test_grep "tag .v1.0.5. does not point at a commit" err
+	releaser notes v1.1.0 >actual 2>err
+	test_cmp /dev/null err
+	test_grep "^Changes since v1.0.0.$" actual
 '
 
 test_expect_success 'a debug tag whose release is missing: a warning, and the channel'"'"'s range' '
