@@ -29,7 +29,11 @@ enum {
 	NODE_REACHED = 1 << 1, /* reached from the tip while looking for the previous release */
 	NODE_HIDDEN = 1 << 2,  /* an ancestor of the commit the range starts after */
 	NODE_IN = 1 << 3,      /* in the range */
+	NODE_QUEUED = 1 << 4,  /* met by the walk of the range */
 };
+
+/* nodes walked past the point where only hidden ones are left, for clocks that were wrong (git's SLOP) */
+#define SLOP 5
 
 struct node {
 	git_oid id;
@@ -192,12 +196,12 @@ cleanup:
  * with best (not NULL), keeps the lowest tag index seen in *best and stops
  * once it is 0 (the highest candidate). Returns 0 or -1 after a message.
  */
-static int graph_mark(struct graph *g, size_t start, unsigned flag, unsigned stop, size_t *best)
+static int graph_mark(struct graph *g, size_t start, unsigned flag, size_t *best)
 {
 	size_t *stack = NULL, n = 0, cap = 0, i, k;
 	int ret = -1;
 
-	if (g->nodes[start].flags & (flag | stop))
+	if (g->nodes[start].flags & flag)
 		return 0;
 	g->nodes[start].flags |= flag;
 	stack = xmalloc((cap = 256) * sizeof(*stack));
@@ -211,7 +215,7 @@ static int graph_mark(struct graph *g, size_t start, unsigned flag, unsigned sto
 		for (k = 0; k < g->nodes[i].n_parents; k++) {
 			struct node *parent = &g->nodes[g->nodes[i].parents[k]];
 
-			if (parent->flags & (flag | stop))
+			if (parent->flags & flag)
 				continue;
 			parent->flags |= flag;
 			if (n == cap)
@@ -361,7 +365,7 @@ static int find_previous(struct graph *g, size_t tip, int debug, const struct ve
 
 	if (list_candidates(g, debug, self, &l) < 0)
 		goto cleanup;
-	if (l.n && graph_mark(g, tip, NODE_REACHED, 0, &best) < 0)
+	if (l.n && graph_mark(g, tip, NODE_REACHED, &best) < 0)
 		goto cleanup;
 	if (best != NO_TAG) {
 		r->previous = xstrdup(l.items[best].name);
@@ -578,29 +582,123 @@ static int newer(const struct graph *g, size_t a, size_t b)
 	return a < b;
 }
 
-static void heap_push(const struct graph *g, size_t *heap, size_t *n, size_t v)
-{
-	size_t i = (*n)++, up;
+/* node indices, the newest on top (see newer) */
+struct heap {
+	size_t *v;
+	size_t n, cap;
+};
 
-	for (; i > 0 && newer(g, v, heap[up = (i - 1) / 2]); i = up)
-		heap[i] = heap[up];
-	heap[i] = v;
+static void heap_push(const struct graph *g, struct heap *h, size_t v)
+{
+	size_t i, up;
+
+	if (h->n == h->cap)
+		h->v = xrealloc(h->v, (h->cap = h->cap ? 2 * h->cap : 64) * sizeof(*h->v));
+	for (i = h->n++; i > 0 && newer(g, v, h->v[up = (i - 1) / 2]); i = up)
+		h->v[i] = h->v[up];
+	h->v[i] = v;
 }
 
-static size_t heap_pop(const struct graph *g, size_t *heap, size_t *n)
+static size_t heap_pop(const struct graph *g, struct heap *h)
 {
-	size_t top = heap[0], v = heap[--*n], i = 0, c;
+	size_t top = h->v[0], v = h->v[--h->n], i = 0, c;
 
-	while ((c = 2 * i + 1) < *n) {
-		if (c + 1 < *n && newer(g, heap[c + 1], heap[c]))
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && newer(g, h->v[c + 1], h->v[c]))
 			c++;
-		if (!newer(g, heap[c], v))
+		if (!newer(g, h->v[c], v))
 			break;
-		heap[i] = heap[c];
+		h->v[i] = h->v[c];
 		i = c;
 	}
-	heap[i] = v;
+	h->v[i] = v;
 	return top;
+}
+
+/* hides node i and, among the nodes already read, what it reaches */
+static void hide_from(struct graph *g, size_t i)
+{
+	size_t *stack, n = 0, cap = 64, k, p;
+
+	if (g->nodes[i].flags & NODE_HIDDEN)
+		return;
+	stack = xmalloc(cap * sizeof(*stack));
+	g->nodes[i].flags |= NODE_HIDDEN;
+	stack[n++] = i;
+	while (n > 0) {
+		i = stack[--n];
+		if (!(g->nodes[i].flags & NODE_LOADED))
+			continue;
+		for (k = 0; k < g->nodes[i].n_parents; k++) {
+			p = g->nodes[i].parents[k];
+			if (g->nodes[p].flags & NODE_HIDDEN)
+				continue;
+			g->nodes[p].flags |= NODE_HIDDEN;
+			if (n == cap)
+				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
+			stack[n++] = p;
+		}
+	}
+	free(stack);
+}
+
+static int only_hidden(const struct graph *g, const struct heap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (!(g->nodes[h->v[i]].flags & NODE_HIDDEN))
+			return 0;
+	return 1;
+}
+
+/*
+ * flags NODE_IN what tip contains and hide (NO_TAG: none) does not: the
+ * two walked together, newest first, until only hidden commits are left
+ * (and SLOP more), so a range costs its own length, not the history's
+ */
+static int limit(struct graph *g, size_t tip, size_t hide)
+{
+	struct heap q = { 0 };
+	size_t v, k, p, slop = SLOP;
+	int ret = -1;
+
+	g->nodes[tip].flags |= NODE_QUEUED;
+	heap_push(g, &q, tip);
+	if (hide != NO_TAG) {
+		hide_from(g, hide);
+		if (!(g->nodes[hide].flags & NODE_QUEUED)) {
+			g->nodes[hide].flags |= NODE_QUEUED;
+			heap_push(g, &q, hide);
+		}
+	}
+	while (q.n > 0) {
+		if (!only_hidden(g, &q))
+			slop = SLOP;
+		else if (--slop == 0)
+			break;
+		v = heap_pop(g, &q);
+		if (graph_load(g, v) < 0)
+			goto cleanup;
+		if (!(g->nodes[v].flags & NODE_HIDDEN))
+			g->nodes[v].flags |= NODE_IN;
+		for (k = 0; k < g->nodes[v].n_parents; k++) {
+			p = g->nodes[v].parents[k];
+			if (g->nodes[v].flags & NODE_HIDDEN)
+				hide_from(g, p);
+			if (!(g->nodes[p].flags & NODE_QUEUED)) {
+				g->nodes[p].flags |= NODE_QUEUED;
+				heap_push(g, &q, p);
+			}
+		}
+	}
+	for (v = 0; v < g->n; v++)
+		if (g->nodes[v].flags & NODE_HIDDEN)
+			g->nodes[v].flags &= ~(unsigned)NODE_IN;
+	ret = 0;
+cleanup:
+	free(q.v);
+	return ret;
 }
 
 /*
@@ -609,33 +707,31 @@ static size_t heap_pop(const struct graph *g, size_t *heap, size_t *n)
  */
 static int collect(struct graph *g, size_t tip, size_t hide, struct notes_range *r)
 {
-	size_t *heap = NULL, n = 0, i, k, v;
+	struct heap h = { 0 };
+	size_t i, k, v;
 	int ret = -1;
 
-	if (hide != NO_TAG && graph_mark(g, hide, NODE_HIDDEN, 0, NULL) < 0)
-		return -1;
-	if (graph_mark(g, tip, NODE_IN, NODE_HIDDEN, NULL) < 0)
+	if (limit(g, tip, hide) < 0)
 		return -1;
 	for (i = 0; i < g->n; i++)
 		if (g->nodes[i].flags & NODE_IN)
 			for (k = 0; k < g->nodes[i].n_parents; k++)
 				g->nodes[g->nodes[i].parents[k]].pending++;
-	heap = xmalloc((g->n + 1) * sizeof(*heap));
 	if (g->nodes[tip].flags & NODE_IN)
-		heap_push(g, heap, &n, tip);
-	while (n > 0) {
-		v = heap_pop(g, heap, &n);
+		heap_push(g, &h, tip);
+	while (h.n > 0) {
+		v = heap_pop(g, &h);
 		if (add_commit(g, v, r) < 0)
 			goto cleanup;
 		for (k = 0; k < g->nodes[v].n_parents; k++) {
 			i = g->nodes[v].parents[k];
 			if ((g->nodes[i].flags & NODE_IN) && --g->nodes[i].pending == 0)
-				heap_push(g, heap, &n, i);
+				heap_push(g, &h, i);
 		}
 	}
 	ret = 0;
 cleanup:
-	free(heap);
+	free(h.v);
 	return ret;
 }
 
