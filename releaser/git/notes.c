@@ -27,6 +27,7 @@
 enum {
 	NODE_LOADED = 1 << 0,
 	NODE_REACHED = 1 << 1, /* reached from the tip while looking for the previous release */
+	NODE_BELOW = 1 << 5,   /* an ancestor of a commit with a candidate tag */
 	NODE_HIDDEN = 1 << 2,  /* an ancestor of the commit the range starts after */
 	NODE_IN = 1 << 3,      /* in the range */
 	NODE_QUEUED = 1 << 4,  /* met by the walk of the range */
@@ -192,44 +193,6 @@ cleanup:
 }
 
 /*
- * walks from start over what is not flagged with flag yet, flagging it;
- * with best (not NULL), keeps the lowest tag index seen in *best and stops
- * once it is 0 (the highest candidate). Returns 0 or -1 after a message.
- */
-static int graph_mark(struct graph *g, size_t start, unsigned flag, size_t *best)
-{
-	size_t *stack = NULL, n = 0, cap = 0, i, k;
-	int ret = -1;
-
-	if (g->nodes[start].flags & flag)
-		return 0;
-	g->nodes[start].flags |= flag;
-	stack = xmalloc((cap = 256) * sizeof(*stack));
-	stack[n++] = start;
-	while (n > 0) {
-		i = stack[--n];
-		if (best && g->nodes[i].tag < *best && (*best = g->nodes[i].tag) == 0)
-			break;
-		if (graph_load(g, i) < 0)
-			goto cleanup;
-		for (k = 0; k < g->nodes[i].n_parents; k++) {
-			struct node *parent = &g->nodes[g->nodes[i].parents[k]];
-
-			if (parent->flags & flag)
-				continue;
-			parent->flags |= flag;
-			if (n == cap)
-				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
-			stack[n++] = g->nodes[i].parents[k];
-		}
-	}
-	ret = 0;
-cleanup:
-	free(stack);
-	return ret;
-}
-
-/*
  * resolves refname (refs/tags/...) to the commit it names through any tags,
  * without parsing the commit. Returns 0; 1 when there is no such ref, 2
  * when it names no commit (nothing printed); -1 after a message.
@@ -351,10 +314,131 @@ cleanup:
 	return ret;
 }
 
+/* whether node a comes out before node b: the newer first, then the one found first from the tip */
+static int newer(const struct graph *g, size_t a, size_t b)
+{
+	if (g->nodes[a].time != g->nodes[b].time)
+		return g->nodes[a].time > g->nodes[b].time;
+	return a < b;
+}
+
+/* node indices, the newest on top (see newer) */
+struct heap {
+	size_t *v;
+	size_t n, cap;
+};
+
+static void heap_push(const struct graph *g, struct heap *h, size_t v)
+{
+	size_t i, up;
+
+	if (h->n == h->cap)
+		h->v = xrealloc(h->v, (h->cap = h->cap ? 2 * h->cap : 64) * sizeof(*h->v));
+	for (i = h->n++; i > 0 && newer(g, v, h->v[up = (i - 1) / 2]); i = up)
+		h->v[i] = h->v[up];
+	h->v[i] = v;
+}
+
+static size_t heap_pop(const struct graph *g, struct heap *h)
+{
+	size_t top = h->v[0], v = h->v[--h->n], i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && newer(g, h->v[c + 1], h->v[c]))
+			c++;
+		if (!newer(g, h->v[c], v))
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	h->v[i] = v;
+	return top;
+}
+
+/* flags node i and, among the nodes already read, what it reaches */
+static void spread(struct graph *g, size_t i, unsigned flag)
+{
+	size_t *stack, n = 0, cap = 64, k, p;
+
+	if (g->nodes[i].flags & flag)
+		return;
+	stack = xmalloc(cap * sizeof(*stack));
+	g->nodes[i].flags |= flag;
+	stack[n++] = i;
+	while (n > 0) {
+		i = stack[--n];
+		if (!(g->nodes[i].flags & NODE_LOADED))
+			continue;
+		for (k = 0; k < g->nodes[i].n_parents; k++) {
+			p = g->nodes[i].parents[k];
+			if (g->nodes[p].flags & flag)
+				continue;
+			g->nodes[p].flags |= flag;
+			if (n == cap)
+				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
+			stack[n++] = p;
+		}
+	}
+	free(stack);
+}
+
+/* whether every node queued in h has flag */
+static int only_flagged(const struct graph *g, const struct heap *h, unsigned flag)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (!(g->nodes[h->v[i]].flags & flag))
+			return 0;
+	return 1;
+}
+
+/*
+ * the candidate tags nearest the tip: walked from the tip newest first;
+ * a tagged commit's ancestors are below it and do not count; stops when
+ * only such commits are left (and SLOP more). The best of them (the
+ * highest version) into *best, NO_TAG when none.
+ */
+static int walk_to_tags(struct graph *g, size_t tip, size_t *best)
+{
+	struct heap q = { 0 };
+	size_t v, k, slop = SLOP;
+	int ret = -1;
+
+	g->nodes[tip].flags |= NODE_REACHED;
+	heap_push(g, &q, tip);
+	while (q.n > 0) {
+		if (!only_flagged(g, &q, NODE_BELOW))
+			slop = SLOP;
+		else if (--slop == 0)
+			break;
+		v = heap_pop(g, &q);
+		if (graph_load(g, v) < 0)
+			goto cleanup;
+		if (!(g->nodes[v].flags & NODE_BELOW) && g->nodes[v].tag != NO_TAG && g->nodes[v].tag < *best)
+			*best = g->nodes[v].tag;
+		for (k = 0; k < g->nodes[v].n_parents; k++) {
+			size_t p = g->nodes[v].parents[k];
+
+			if ((g->nodes[v].flags & NODE_BELOW) || g->nodes[v].tag != NO_TAG)
+				spread(g, p, NODE_BELOW);
+			if (!(g->nodes[p].flags & NODE_REACHED)) {
+				g->nodes[p].flags |= NODE_REACHED;
+				heap_push(g, &q, p);
+			}
+		}
+	}
+	ret = 0;
+cleanup:
+	free(q.v);
+	return ret;
+}
+
 /*
  * the previous release of self (see may_precede) that tip contains, into
  * r->previous (NULL: none) and its node into *previous: one walk from the
- * tip, however many tags there are
+ * tip that stops below the nearest release tags, however many tags there
+ * are
  */
 static int find_previous(struct graph *g, size_t tip, int debug, const struct version *self,
 			 struct notes_range *r, size_t *previous)
@@ -365,7 +449,7 @@ static int find_previous(struct graph *g, size_t tip, int debug, const struct ve
 
 	if (list_candidates(g, debug, self, &l) < 0)
 		goto cleanup;
-	if (l.n && graph_mark(g, tip, NODE_REACHED, &best) < 0)
+	if (l.n && walk_to_tags(g, tip, &best) < 0)
 		goto cleanup;
 	if (best != NO_TAG) {
 		r->previous = xstrdup(l.items[best].name);
@@ -574,84 +658,6 @@ cleanup:
 	return ret;
 }
 
-/* whether node a comes out before node b: the newer first, then the one found first from the tip */
-static int newer(const struct graph *g, size_t a, size_t b)
-{
-	if (g->nodes[a].time != g->nodes[b].time)
-		return g->nodes[a].time > g->nodes[b].time;
-	return a < b;
-}
-
-/* node indices, the newest on top (see newer) */
-struct heap {
-	size_t *v;
-	size_t n, cap;
-};
-
-static void heap_push(const struct graph *g, struct heap *h, size_t v)
-{
-	size_t i, up;
-
-	if (h->n == h->cap)
-		h->v = xrealloc(h->v, (h->cap = h->cap ? 2 * h->cap : 64) * sizeof(*h->v));
-	for (i = h->n++; i > 0 && newer(g, v, h->v[up = (i - 1) / 2]); i = up)
-		h->v[i] = h->v[up];
-	h->v[i] = v;
-}
-
-static size_t heap_pop(const struct graph *g, struct heap *h)
-{
-	size_t top = h->v[0], v = h->v[--h->n], i = 0, c;
-
-	while ((c = 2 * i + 1) < h->n) {
-		if (c + 1 < h->n && newer(g, h->v[c + 1], h->v[c]))
-			c++;
-		if (!newer(g, h->v[c], v))
-			break;
-		h->v[i] = h->v[c];
-		i = c;
-	}
-	h->v[i] = v;
-	return top;
-}
-
-/* hides node i and, among the nodes already read, what it reaches */
-static void hide_from(struct graph *g, size_t i)
-{
-	size_t *stack, n = 0, cap = 64, k, p;
-
-	if (g->nodes[i].flags & NODE_HIDDEN)
-		return;
-	stack = xmalloc(cap * sizeof(*stack));
-	g->nodes[i].flags |= NODE_HIDDEN;
-	stack[n++] = i;
-	while (n > 0) {
-		i = stack[--n];
-		if (!(g->nodes[i].flags & NODE_LOADED))
-			continue;
-		for (k = 0; k < g->nodes[i].n_parents; k++) {
-			p = g->nodes[i].parents[k];
-			if (g->nodes[p].flags & NODE_HIDDEN)
-				continue;
-			g->nodes[p].flags |= NODE_HIDDEN;
-			if (n == cap)
-				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
-			stack[n++] = p;
-		}
-	}
-	free(stack);
-}
-
-static int only_hidden(const struct graph *g, const struct heap *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		if (!(g->nodes[h->v[i]].flags & NODE_HIDDEN))
-			return 0;
-	return 1;
-}
-
 /*
  * flags NODE_IN what tip contains and hide (NO_TAG: none) does not: the
  * two walked together, newest first, until only hidden commits are left
@@ -666,14 +672,14 @@ static int limit(struct graph *g, size_t tip, size_t hide)
 	g->nodes[tip].flags |= NODE_QUEUED;
 	heap_push(g, &q, tip);
 	if (hide != NO_TAG) {
-		hide_from(g, hide);
+		spread(g, hide, NODE_HIDDEN);
 		if (!(g->nodes[hide].flags & NODE_QUEUED)) {
 			g->nodes[hide].flags |= NODE_QUEUED;
 			heap_push(g, &q, hide);
 		}
 	}
 	while (q.n > 0) {
-		if (!only_hidden(g, &q))
+		if (!only_flagged(g, &q, NODE_HIDDEN))
 			slop = SLOP;
 		else if (--slop == 0)
 			break;
@@ -685,7 +691,7 @@ static int limit(struct graph *g, size_t tip, size_t hide)
 		for (k = 0; k < g->nodes[v].n_parents; k++) {
 			p = g->nodes[v].parents[k];
 			if (g->nodes[v].flags & NODE_HIDDEN)
-				hide_from(g, p);
+				spread(g, p, NODE_HIDDEN);
 			if (!(g->nodes[p].flags & NODE_QUEUED)) {
 				g->nodes[p].flags |= NODE_QUEUED;
 				heap_push(g, &q, p);

@@ -4,9 +4,10 @@
  * (release/notes.h renders them).
  *
  * The previous release of tag vX.Y.Z[-PRE] is the highest version among
- * the tags of the same channel (vX.Y.Z[-PRE] on the release channel,
- * vX.Y.Z[-PRE]-debug on the debug channel) that is lower than the tag
- * (versions compared without -debug) and whose commit the tag contains. A
+ * the nearest tags of the same channel (vX.Y.Z[-PRE] on the release
+ * channel, vX.Y.Z[-PRE]-debug on the debug channel) that are lower than the
+ * tag (versions compared without -debug) and whose commits the tag
+ * contains; nearest: not contained in another such tag's commit. A
  * final release skips its own pre-releases: v1.1.0 follows v1.0.0 even
  * when v1.1.0-rc.1 lies between; a pre-release follows the tag before it,
  * of any kind. With no such tag (the first release) the range is
@@ -21,8 +22,10 @@
  *
  * Merge commits and the mirror's marker commits (git/tag.h) are left out.
  * Commits come in history order, newest first (topological, then by
- * commit time). Finding the previous release is one walk from the tip
- * that stops at the highest candidate tag, however many tags there are.
+ * commit time). Finding the previous release is one walk from the tip,
+ * newest first, that stops below the nearest such tags, and the range is
+ * walked with what it follows until only that is left: the cost is the
+ * range's, whatever tags the repository holds.
  *
  * Commit text is decoded as UTF-8 from the commit's `encoding` header
  * (iconv; none means UTF-8); what cannot be decoded becomes U+FFFD and is
