@@ -202,6 +202,30 @@ test_expect_success 'v1.1.0-debug names v1.1.0 and lists only what debug adds, n
 	test_grep "^No changes.$" actual
 '
 
+test_expect_success 'version tags off the released history change nothing; the nearest release wins' '
+	history r
+	releaser notes --json v1.1.0 >before.json
+	git checkout -q -b side v1.0.0
+	for i in 1 2 3; do
+		commit_msg side "fix: side $i" && git tag "v1.0.$i" || return 1
+	done
+	git checkout -q main
+	releaser notes --json v1.1.0 >after.json
+	test_cmp before.json after.json
+	test "$(jq -r .previous after.json)" = v1.0.0
+	# merged into main, the side tags are nearer than v1.0.0: the highest of them is the previous release
+	when=$((when + 1))
+	GIT_COMMITTER_DATE="@$when +0000" git merge -q --no-ff -m "Merge branch side" side
+	commit_msg f "feat: after the merge" && F=$(short HEAD)
+	git tag -a v1.2.0 -m v1.2.0
+	releaser notes --json v1.2.0 >merged.json
+	test "$(jq -r .previous merged.json)" = v1.1.0
+	git tag -d v1.1.0 v1.1.0-rc.1 >/dev/null
+	releaser notes --json v1.2.0 >merged.json
+	test "$(jq -r .previous merged.json)" = v1.0.3
+	not grep -q "fix: side" merged.json
+'
+
 test_expect_success 'a missing tag, a tag that is not a version, two tags: exit 2, one line' '
 	history r
 	expect_exit 2 releaser notes v9.9.9 >out 2>err
