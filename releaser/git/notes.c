@@ -26,14 +26,17 @@
  */
 enum {
 	NODE_LOADED = 1 << 0,
-	NODE_REACHED = 1 << 1, /* reached from the tip while looking for the previous release */
-	NODE_BELOW = 1 << 5,   /* an ancestor of a commit with a candidate tag */
-	NODE_HIDDEN = 1 << 2,  /* an ancestor of the commit the range starts after */
-	NODE_IN = 1 << 3,      /* in the range */
-	NODE_QUEUED = 1 << 4,  /* met by the walk of the range */
+	NODE_REACHED = 1 << 1, /* met by the walk for the previous release */
+	NODE_BELOW = 1 << 2,   /* an ancestor of a commit with a candidate tag */
+	NODE_HIDDEN = 1 << 3,  /* an ancestor of the commit the range starts after */
+	NODE_IN = 1 << 4,      /* in the range */
+	NODE_QUEUED = 1 << 5,  /* met by the walk of the range */
 };
 
-/* nodes walked past the point where only hidden ones are left, for clocks that were wrong (git's SLOP) */
+/*
+ * nodes a walk goes on with once only flagged ones are queued, for commit
+ * times that are out of order (git's SLOP)
+ */
 #define SLOP 5
 
 struct node {
