@@ -45,3 +45,8 @@ $(BUILD)/bench/accuracy-work-cxx-static: bench/accuracy-work-cxx.cc bench/build.
 
 bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run $(BUILD)/bench/map-all
 	$(Q)bench/accuracy --build $(BUILD)
+
+# finding the previous release among many tags that are not in the history
+.PHONY: bench-notes
+bench-notes: all
+	$(Q)bench/notes --releaser $(BUILD)/bin/releaser

@@ -15,7 +15,8 @@
 #                or the key's text); DIR is published only if
 #                `releaser verify` passes with it
 #
-# The notes are DIR/CHANGELOG.md when there is one. The release is created
+# The notes are DIR/CHANGELOG.md when there is one (cut to GitHub's limit
+# by `releaser notes --body`). The release is created
 # without files, then every file of DIR is uploaded with --clobber; a release
 # that exists already (a re-run, or a run that stopped half-way) gets its
 # files uploaded again, so running this twice is safe.
@@ -72,9 +73,12 @@ set --
 for f in "$dir"/*; do
 	[ -f "$f" ] && set -- "$@" "$f"
 done
-notes=$dir/CHANGELOG.md
-if [ ! -f "$notes" ]; then
-	notes=$tmp/notes.md
+notes=$tmp/notes.md
+if [ -f "$dir/CHANGELOG.md" ]; then
+	# GitHub refuses a body over 125,000 characters: the releaser cuts the
+	# list to fit and says so; the signed CHANGELOG.md keeps every entry
+	"$releaser" -C "$CI_ROOT" notes --body "$(cd "$dir" && pwd)/CHANGELOG.md" >"$notes"
+else
 	echo "See RELEASING.md, \"Verifying a download\"." >"$notes"
 fi
 pre=""

@@ -3,18 +3,236 @@
 
 #include "git/internal.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/common.h"
+#include "lib/text.h"
 #include "lib/version.h"
 
 #define MAIN_TAG_FIELD "main-tag: "
+#define NO_TAG SIZE_MAX
+
+/*
+ * The history is walked over the commits' raw headers (parents and
+ * committer time), read from the object database: libgit2's own walks
+ * parse every commit whole and stop at the first author line it refuses
+ * (no e-mail, no '>', a bad date), which git itself accepts.
+ */
+enum {
+	NODE_LOADED = 1 << 0,
+	NODE_REACHED = 1 << 1, /* met by the walk for the previous release */
+	NODE_BELOW = 1 << 2,   /* an ancestor of a commit with a candidate tag */
+	NODE_HIDDEN = 1 << 3,  /* an ancestor of the commit the range starts after */
+	NODE_IN = 1 << 4,      /* in the range */
+	NODE_QUEUED = 1 << 5,  /* met by the walk of the range */
+};
+
+/*
+ * nodes a walk goes on with once only flagged ones are queued, for commit
+ * times that are out of order (git's SLOP)
+ */
+#define SLOP 5
+
+struct node {
+	git_oid id;
+	long long time;   /* committer time */
+	size_t *parents;  /* indices into graph.nodes */
+	size_t n_parents;
+	size_t tag;       /* the best candidate tag on this commit (index into candidates), or NO_TAG */
+	size_t pending;   /* children in the range not yet listed (the topological sort) */
+	unsigned flags;
+};
+
+struct graph {
+	git_repository *repo;
+	git_odb *odb;
+	struct node *nodes;
+	size_t n, cap;
+	size_t *slots;  /* open addressing: node index + 1, 0 when empty */
+	size_t n_slots; /* a power of two */
+};
+
+static size_t oid_hash(const git_oid *id)
+{
+	size_t h;
+
+	memcpy(&h, id->id, sizeof(h));
+	return h;
+}
+
+static void graph_rehash(struct graph *g, size_t n_slots)
+{
+	size_t i, j;
+
+	free(g->slots);
+	g->slots = xcalloc(n_slots, sizeof(*g->slots));
+	g->n_slots = n_slots;
+	for (i = 0; i < g->n; i++) {
+		for (j = oid_hash(&g->nodes[i].id) & (n_slots - 1); g->slots[j]; j = (j + 1) & (n_slots - 1))
+			;
+		g->slots[j] = i + 1;
+	}
+}
+
+/* the node of id, added (not loaded) when new */
+static size_t graph_node(struct graph *g, const git_oid *id)
+{
+	size_t j;
+
+	if (2 * (g->n + 1) > g->n_slots)
+		graph_rehash(g, g->n_slots ? 2 * g->n_slots : 1024);
+	for (j = oid_hash(id) & (g->n_slots - 1); g->slots[j]; j = (j + 1) & (g->n_slots - 1))
+		if (git_oid_equal(&g->nodes[g->slots[j] - 1].id, id))
+			return g->slots[j] - 1;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 1024;
+		g->nodes = xrealloc(g->nodes, g->cap * sizeof(*g->nodes));
+	}
+	memset(&g->nodes[g->n], 0, sizeof(g->nodes[g->n]));
+	git_oid_cpy(&g->nodes[g->n].id, id);
+	g->nodes[g->n].tag = NO_TAG;
+	g->slots[j] = g->n + 1;
+	return g->n++;
+}
+
+static int graph_init(struct graph *g, git_repository *repo)
+{
+	memset(g, 0, sizeof(*g));
+	g->repo = repo;
+	return git_check(git_repository_odb(&g->odb, repo), "cannot open the object database");
+}
+
+static void graph_release(struct graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->nodes[i].parents);
+	free(g->nodes);
+	free(g->slots);
+	git_odb_free(g->odb);
+	memset(g, 0, sizeof(*g));
+}
+
+/* the header line of obj[len] named key ("parent "...) from *p on: its value and length; NULL at the header's end */
+static const char *header_next(const char *obj, size_t len, const char **p, size_t *value_len, const char **key)
+{
+	const char *line = *p, *end = obj + len, *nl;
+
+	if (line >= end || *line == '\n')
+		return NULL;
+	nl = memchr(line, '\n', (size_t)(end - line));
+	if (!nl)
+		nl = end;
+	*p = nl < end ? nl + 1 : end;
+	*key = line;
+	*value_len = (size_t)(nl - line);
+	return line;
+}
+
+/* the committer time of a "committer NAME <EMAIL> TIME ZONE" line (0 when it has none) */
+static long long committer_time(const char *line, size_t len)
+{
+	const char *gt = NULL, *p;
+	long long t = 0;
+
+	for (p = line; p < line + len; p++)
+		if (*p == '>')
+			gt = p;
+	for (p = gt ? gt + 1 : line + strlen("committer "); p < line + len && *p == ' '; p++)
+		;
+	for (; p < line + len && *p >= '0' && *p <= '9' && t < LLONG_MAX / 10 - 10; p++)
+		t = t * 10 + (*p - '0');
+	return t;
+}
+
+/* reads node i's parents and time: 0, or -1 after a message */
+static int graph_load(struct graph *g, size_t i)
+{
+	git_odb_object *obj = NULL;
+	const char *data, *p, *line;
+	size_t len, n, k;
+	git_oid parent;
+	int ret = -1;
+
+	if (g->nodes[i].flags & NODE_LOADED)
+		return 0;
+	if (git_check(git_odb_read(&obj, g->odb, &g->nodes[i].id), "cannot read commit %.*s", SHORT_SHA_LEN,
+		      git_oid_tostr_s(&g->nodes[i].id)) < 0)
+		return -1;
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		error("object %s is not a commit: the history is damaged (git fsck)", git_oid_tostr_s(&g->nodes[i].id));
+		goto cleanup;
+	}
+	data = git_odb_object_data(obj);
+	len = git_odb_object_size(obj);
+	for (p = data; header_next(data, len, &p, &n, &line);) {
+		if (n == strlen("parent ") + OID_HEX_LEN && !strncmp(line, "parent ", strlen("parent "))) {
+			if (git_oid_fromstrn(&parent, line + strlen("parent "), OID_HEX_LEN) < 0) {
+				git_error_clear();
+				error("commit %s has a bad parent line: the history is damaged (git fsck)",
+				      git_oid_tostr_s(&g->nodes[i].id));
+				goto cleanup;
+			}
+			k = graph_node(g, &parent); /* may move g->nodes */
+			g->nodes[i].parents = xrealloc(g->nodes[i].parents,
+						       (g->nodes[i].n_parents + 1) * sizeof(size_t));
+			g->nodes[i].parents[g->nodes[i].n_parents++] = k;
+		} else if (n >= strlen("committer ") && !strncmp(line, "committer ", strlen("committer "))) {
+			g->nodes[i].time = committer_time(line, n);
+		}
+	}
+	g->nodes[i].flags |= NODE_LOADED;
+	ret = 0;
+cleanup:
+	git_odb_object_free(obj);
+	return ret;
+}
+
+/*
+ * resolves refname (refs/tags/...) to the commit it names through any tags,
+ * without parsing the commit. Returns 0; 1 when there is no such ref, 2
+ * when it names no commit (nothing printed); -1 after a message.
+ */
+static int tag_peel(struct graph *g, const char *refname, git_oid *out)
+{
+	git_object_t type;
+	git_tag *tag = NULL;
+	size_t len, depth;
+	int rc;
+
+	rc = git_reference_name_to_id(out, g->repo, refname);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+		git_error_clear();
+		return 1;
+	}
+	if (git_check(rc, "cannot read '%s'", refname) < 0)
+		return -1;
+	for (depth = 0; depth < 16; depth++) {
+		if (git_check(git_odb_read_header(&len, &type, g->odb, out), "cannot read '%s'", refname) < 0)
+			return -1;
+		if (type == GIT_OBJECT_COMMIT)
+			return 0;
+		if (type != GIT_OBJECT_TAG)
+			break;
+		if (git_check(git_tag_lookup(&tag, g->repo, out), "cannot read '%s'", refname) < 0)
+			return -1;
+		git_oid_cpy(out, git_tag_target_id(tag));
+		git_tag_free(tag);
+	}
+	return 2;
+}
 
 struct candidate {
 	char *name;
 	struct version base;  /* without -debug */
-	git_oid commit;
+	size_t node;
 };
 
 struct candidates {
@@ -60,58 +278,185 @@ static int may_precede(const struct version *v, int debug, const struct version 
 	       base->patch != self->patch;
 }
 
-/* the tags that may precede self on the channel, highest first */
-static int list_candidates(git_repository *repo, int debug, const struct version *self, struct candidates *l)
+/*
+ * the tags that may precede self on the channel, highest first, each
+ * noted on its commit's node (node.tag: the best of them there)
+ */
+static int list_candidates(struct graph *g, int debug, const struct version *self, struct candidates *l)
 {
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
-	git_object *peeled = NULL;
 	struct version v, base;
+	git_oid id;
+	size_t i;
 	int rc, ret = -1;
 
-	if (git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
+	if (git_check(git_reference_iterator_glob_new(&it, g->repo, "refs/tags/*"), "cannot list tags") < 0)
 		return -1;
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		if (version_parse(git_reference_shorthand(ref), &v) == 0 && may_precede(&v, debug, self, &base) &&
-		    git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
+		    tag_peel(g, git_reference_name(ref), &id) == 0) {
 			l->items = xrealloc(l->items, (l->n + 1) * sizeof(*l->items));
 			l->items[l->n].name = xstrdup(git_reference_shorthand(ref));
 			l->items[l->n].base = base;
-			git_oid_cpy(&l->items[l->n].commit, git_object_id(peeled));
+			l->items[l->n].node = graph_node(g, &id);
 			l->n++;
 		}
-		git_object_free(peeled);
-		peeled = NULL;
+		git_error_clear();
 		git_reference_free(ref);
 	}
 	if (rc != GIT_ITEROVER && git_check(rc, "cannot list tags") < 0)
 		goto cleanup;
 	if (l->n > 1)
 		qsort(l->items, l->n, sizeof(*l->items), candidate_cmp);
+	for (i = l->n; i-- > 0;)
+		g->nodes[l->items[i].node].tag = i;
 	ret = 0;
 cleanup:
 	git_reference_iterator_free(it);
 	return ret;
 }
 
-/* the previous release of self (see may_precede) that tip contains, into r->previous (NULL: none) */
-static int find_previous(git_repository *repo, const git_oid *tip, int debug, const struct version *self,
-			 struct notes_range *r, git_oid *previous)
+/* whether node a comes out before node b: the newer first, then the one found first from the tip */
+static int newer(const struct graph *g, size_t a, size_t b)
+{
+	if (g->nodes[a].time != g->nodes[b].time)
+		return g->nodes[a].time > g->nodes[b].time;
+	return a < b;
+}
+
+/* node indices, the newest on top (see newer) */
+struct heap {
+	size_t *v;
+	size_t n, cap;
+};
+
+static void heap_push(const struct graph *g, struct heap *h, size_t v)
+{
+	size_t i, up;
+
+	if (h->n == h->cap)
+		h->v = xrealloc(h->v, (h->cap = h->cap ? 2 * h->cap : 64) * sizeof(*h->v));
+	for (i = h->n++; i > 0 && newer(g, v, h->v[up = (i - 1) / 2]); i = up)
+		h->v[i] = h->v[up];
+	h->v[i] = v;
+}
+
+static size_t heap_pop(const struct graph *g, struct heap *h)
+{
+	size_t top = h->v[0], v = h->v[--h->n], i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && newer(g, h->v[c + 1], h->v[c]))
+			c++;
+		if (!newer(g, h->v[c], v))
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	h->v[i] = v;
+	return top;
+}
+
+/* flags node i and, among the nodes already read, what it reaches */
+static void spread(struct graph *g, size_t i, unsigned flag)
+{
+	size_t *stack, n = 0, cap = 64, k, p;
+
+	if (g->nodes[i].flags & flag)
+		return;
+	stack = xmalloc(cap * sizeof(*stack));
+	g->nodes[i].flags |= flag;
+	stack[n++] = i;
+	while (n > 0) {
+		i = stack[--n];
+		if (!(g->nodes[i].flags & NODE_LOADED))
+			continue;
+		for (k = 0; k < g->nodes[i].n_parents; k++) {
+			p = g->nodes[i].parents[k];
+			if (g->nodes[p].flags & flag)
+				continue;
+			g->nodes[p].flags |= flag;
+			if (n == cap)
+				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
+			stack[n++] = p;
+		}
+	}
+	free(stack);
+}
+
+/* whether every node queued in h has flag */
+static int only_flagged(const struct graph *g, const struct heap *h, unsigned flag)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		if (!(g->nodes[h->v[i]].flags & flag))
+			return 0;
+	return 1;
+}
+
+/*
+ * the candidate tags nearest the tip: walked from the tip newest first;
+ * a tagged commit's ancestors are below it and do not count; stops when
+ * only such commits are left (and SLOP more). The best of them (the
+ * highest version) into *best, NO_TAG when none.
+ */
+static int walk_to_tags(struct graph *g, size_t tip, size_t *best)
+{
+	struct heap q = { 0 };
+	size_t v, k, slop = SLOP;
+	int ret = -1;
+
+	g->nodes[tip].flags |= NODE_REACHED;
+	heap_push(g, &q, tip);
+	while (q.n > 0) {
+		if (!only_flagged(g, &q, NODE_BELOW))
+			slop = SLOP;
+		else if (--slop == 0)
+			break;
+		v = heap_pop(g, &q);
+		if (graph_load(g, v) < 0)
+			goto cleanup;
+		if (!(g->nodes[v].flags & NODE_BELOW) && g->nodes[v].tag != NO_TAG && g->nodes[v].tag < *best)
+			*best = g->nodes[v].tag;
+		for (k = 0; k < g->nodes[v].n_parents; k++) {
+			size_t p = g->nodes[v].parents[k];
+
+			if ((g->nodes[v].flags & NODE_BELOW) || g->nodes[v].tag != NO_TAG)
+				spread(g, p, NODE_BELOW);
+			if (!(g->nodes[p].flags & NODE_REACHED)) {
+				g->nodes[p].flags |= NODE_REACHED;
+				heap_push(g, &q, p);
+			}
+		}
+	}
+	ret = 0;
+cleanup:
+	free(q.v);
+	return ret;
+}
+
+/*
+ * the previous release of self (see may_precede) that tip contains, into
+ * r->previous (NULL: none) and its node into *previous: one walk from the
+ * tip that stops below the nearest release tags, however many tags there
+ * are
+ */
+static int find_previous(struct graph *g, size_t tip, int debug, const struct version *self,
+			 struct notes_range *r, size_t *previous)
 {
 	struct candidates l = { 0 };
-	size_t i;
-	int rc, ret = -1;
+	size_t best = NO_TAG;
+	int ret = -1;
 
-	if (list_candidates(repo, debug, self, &l) < 0)
+	if (list_candidates(g, debug, self, &l) < 0)
 		goto cleanup;
-	for (i = 0; i < l.n && !r->previous; i++) {
-		rc = git_oid_equal(tip, &l.items[i].commit) ? 1 : git_graph_descendant_of(repo, tip, &l.items[i].commit);
-		if (rc < 0 && git_check(rc, "cannot walk the history") < 0)
-			goto cleanup;
-		if (rc == 1) {
-			r->previous = xstrdup(l.items[i].name);
-			git_oid_cpy(previous, &l.items[i].commit);
-		}
+	if (l.n && walk_to_tags(g, tip, &best) < 0)
+		goto cleanup;
+	if (best != NO_TAG) {
+		r->previous = xstrdup(l.items[best].name);
+		*previous = l.items[best].node;
 	}
 	ret = 0;
 cleanup:
@@ -119,62 +464,284 @@ cleanup:
 	return ret;
 }
 
-static void add_commit(struct notes_range *r, git_commit *c)
+static int is_utf8_name(const char *encoding)
 {
-	struct notes_commit *nc;
-	const char *subject = git_commit_summary(c), *body = git_commit_body(c);
-
-	r->commits = xrealloc(r->commits, (r->n + 1) * sizeof(*r->commits));
-	nc = &r->commits[r->n++];
-	git_oid_tostr(nc->id, sizeof(nc->id), git_commit_id(c));
-	oid_short(git_commit_id(c), nc->short_id);
-	nc->subject = xstrdup(subject ? subject : "");
-	nc->body = xstrdup(body ? body : "");
+	return !strcasecmp(encoding, "UTF-8") || !strcasecmp(encoding, "UTF8");
 }
 
-/* the commits tip contains and hide (when not NULL) does not, without merges and markers, into r */
-static int collect(git_repository *repo, const git_oid *tip, const git_oid *hide, struct notes_range *r)
+/*
+ * s[len] in encoding (NULL: UTF-8) as UTF-8 (caller frees); what cannot be
+ * decoded becomes U+FFFD, counted in *replaced
+ */
+static char *decode_text(const char *s, size_t len, const char *encoding, size_t *replaced)
 {
-	git_revwalk *walk = NULL;
-	git_commit *c = NULL;
-	git_oid oid;
-	int rc, ret = -1;
+	iconv_t cd = (iconv_t)-1;
+	char *out, *in = (char *)s, *o, *fixed;
+	size_t cap = len * 4 + 16, left = len, room, n = 0;
 
-	if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_push(walk, tip), "cannot walk the history") < 0 ||
-	    (hide && git_check(git_revwalk_hide(walk, hide), "cannot walk the history") < 0))
-		goto cleanup;
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		if (git_check(git_commit_lookup(&c, repo, &oid), "cannot read commit %.*s", SHORT_SHA_LEN,
-			      git_oid_tostr_s(&oid)) < 0)
-			goto cleanup;
-		if (git_commit_parentcount(c) < 2 && !debug_marker_is(c))
-			add_commit(r, c);
-		git_commit_free(c);
-		c = NULL;
+	if (encoding && !is_utf8_name(encoding))
+		cd = iconv_open("UTF-8", encoding);
+	if (cd == (iconv_t)-1) { /* UTF-8, or an encoding iconv does not know: read as UTF-8 */
+		fixed = utf8_fix(s, len, &n);
+		*replaced += n;
+		return fixed;
 	}
-	if (rc != GIT_ITEROVER && git_check(rc, "cannot walk the history") < 0)
-		goto cleanup;
+	out = xmalloc(cap);
+	o = out;
+	room = cap;
+	while (left > 0) {
+		if (iconv(cd, &in, &left, &o, &room) != (size_t)-1)
+			break;
+		if (errno == E2BIG || room < 8) {
+			size_t used = (size_t)(o - out);
+
+			cap *= 2;
+			out = xrealloc(out, cap);
+			o = out + used;
+			room = cap - used;
+			continue;
+		}
+		/* EILSEQ, EINVAL: one byte that is not text in that encoding */
+		memcpy(o, "\xef\xbf\xbd", 3);
+		o += 3;
+		room -= 3;
+		in++;
+		left--;
+		(*replaced)++;
+	}
+	iconv_close(cd);
+	fixed = utf8_fix(out, (size_t)(o - out), &n);
+	*replaced += n;
+	free(out);
+	return fixed;
+}
+
+/* whether line[len] holds only white space */
+static int blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* trims white space at both ends of s, in place */
+static char *trim(char *s)
+{
+	size_t len;
+	char *p = s;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	len = strlen(p);
+	while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t' || p[len - 1] == '\r' || p[len - 1] == '\n'))
+		len--;
+	memmove(s, p, len);
+	s[len] = '\0';
+	return s;
+}
+
+/* the message's first paragraph on one line into c->subject, the rest (trimmed) into c->body */
+static void split_message(const char *msg, struct notes_commit *c)
+{
+	const char *p = msg, *nl;
+	size_t len, n = 0;
+	char *subject = xmalloc(strlen(msg) + 1);
+
+	while (*p) { /* blank lines before the subject */
+		len = strcspn(p, "\n");
+		if (!blank(p, len))
+			break;
+		p += len + (p[len] == '\n');
+	}
+	while (*p) {
+		nl = p + strcspn(p, "\n");
+		len = (size_t)(nl - p);
+		if (blank(p, len))
+			break;
+		if (n)
+			subject[n++] = ' ';
+		memcpy(subject + n, p, len);
+		n += len;
+		p = *nl ? nl + 1 : nl;
+	}
+	subject[n] = '\0';
+	c->subject = trim(subject);
+	c->body = trim(xstrdup(p));
+}
+
+void notes_commit_text(struct notes_commit *c, const char *msg, size_t len, const char *author,
+		       const char *encoding)
+{
+	char *text = decode_text(msg, len, encoding, &c->replaced);
+
+	split_message(text, c);
+	free(text);
+	c->author = author ? decode_text(author, strlen(author), encoding, &c->replaced) : NULL;
+}
+
+/* the raw message and encoding header of a commit libgit2 cannot parse, from its object */
+static int raw_message(struct graph *g, const git_oid *id, char **msg, size_t *msg_len, char **encoding)
+{
+	git_odb_object *obj = NULL;
+	const char *data, *p, *line, *end;
+	size_t len, n;
+
+	if (git_check(git_odb_read(&obj, g->odb, id), "cannot read commit %.*s", SHORT_SHA_LEN,
+		      git_oid_tostr_s(id)) < 0)
+		return -1;
+	data = git_odb_object_data(obj);
+	len = git_odb_object_size(obj);
+	for (p = data; header_next(data, len, &p, &n, &line);)
+		if (!*encoding && n > strlen("encoding ") && !strncmp(line, "encoding ", strlen("encoding ")))
+			*encoding = xasprintf("%.*s", (int)(n - strlen("encoding ")), line + strlen("encoding "));
+	end = data + len;
+	if (p < end && *p == '\n')
+		p++;
+	*msg_len = (size_t)(end - p);
+	*msg = xmalloc(*msg_len + 1);
+	memcpy(*msg, p, *msg_len);
+	(*msg)[*msg_len] = '\0';
+	git_odb_object_free(obj);
+	return 0;
+}
+
+/*
+ * node i's commit into r, decoded as UTF-8 from its encoding; merges and
+ * markers are left out. A commit libgit2 refuses (a malformed author or
+ * committer line) is listed without its author, after a warning.
+ */
+static int add_commit(struct graph *g, size_t i, struct notes_range *r)
+{
+	const git_oid *id = &g->nodes[i].id;
+	git_commit *c = NULL;
+	struct notes_commit *nc;
+	char *msg = NULL, *encoding = NULL;
+	const char *author = NULL;
+	size_t msg_len = 0;
+	int ret = -1;
+
+	if (g->nodes[i].n_parents > 1)
+		return 0;
+	if (git_commit_lookup(&c, g->repo, id) == 0) {
+		if (debug_marker_is(c)) {
+			ret = 0;
+			goto cleanup;
+		}
+		msg = xstrdup(git_commit_message_raw(c));
+		msg_len = strlen(msg);
+		encoding = git_commit_message_encoding(c) ? xstrdup(git_commit_message_encoding(c)) : NULL;
+		author = git_commit_author(c)->name;
+	} else {
+		const git_error *e = git_error_last();
+
+		warning("commit %s has an author or committer line that cannot be parsed (%s): the notes list it "
+			"without its author", git_oid_tostr_s(id), e && e->message ? e->message : "unknown error");
+		git_error_clear();
+		if (raw_message(g, id, &msg, &msg_len, &encoding) < 0)
+			goto cleanup;
+	}
+	r->commits = xrealloc(r->commits, (r->n + 1) * sizeof(*r->commits));
+	nc = &r->commits[r->n++];
+	memset(nc, 0, sizeof(*nc));
+	git_oid_tostr(nc->id, sizeof(nc->id), id);
+	oid_short(id, nc->short_id);
+	notes_commit_text(nc, msg, msg_len, author, encoding);
+	if (!author)
+		r->authors_missing++;
+	if (nc->replaced)
+		r->replaced++;
 	ret = 0;
 cleanup:
+	free(encoding);
+	free(msg);
 	git_commit_free(c);
-	git_revwalk_free(walk);
 	return ret;
 }
 
-/* the tip's id and committer time into r */
-static int read_tip(git_repository *repo, const git_oid *tip, struct notes_range *r)
+/*
+ * flags NODE_IN what tip contains and hide (NO_TAG: none) does not: the
+ * two walked together, newest first, until only hidden commits are left
+ * (and SLOP more), so a range costs its own length, not the history's
+ */
+static int limit(struct graph *g, size_t tip, size_t hide)
 {
-	git_commit *c = NULL;
+	struct heap q = { 0 };
+	size_t v, k, p, slop = SLOP;
+	int ret = -1;
 
-	if (git_check(git_commit_lookup(&c, repo, tip), "cannot read commit %.*s", SHORT_SHA_LEN,
-		      git_oid_tostr_s(tip)) < 0)
+	g->nodes[tip].flags |= NODE_QUEUED;
+	heap_push(g, &q, tip);
+	if (hide != NO_TAG) {
+		spread(g, hide, NODE_HIDDEN);
+		if (!(g->nodes[hide].flags & NODE_QUEUED)) {
+			g->nodes[hide].flags |= NODE_QUEUED;
+			heap_push(g, &q, hide);
+		}
+	}
+	while (q.n > 0) {
+		if (!only_flagged(g, &q, NODE_HIDDEN))
+			slop = SLOP;
+		else if (--slop == 0)
+			break;
+		v = heap_pop(g, &q);
+		if (graph_load(g, v) < 0)
+			goto cleanup;
+		if (!(g->nodes[v].flags & NODE_HIDDEN))
+			g->nodes[v].flags |= NODE_IN;
+		for (k = 0; k < g->nodes[v].n_parents; k++) {
+			p = g->nodes[v].parents[k];
+			if (g->nodes[v].flags & NODE_HIDDEN)
+				spread(g, p, NODE_HIDDEN);
+			if (!(g->nodes[p].flags & NODE_QUEUED)) {
+				g->nodes[p].flags |= NODE_QUEUED;
+				heap_push(g, &q, p);
+			}
+		}
+	}
+	for (v = 0; v < g->n; v++)
+		if (g->nodes[v].flags & NODE_HIDDEN)
+			g->nodes[v].flags &= ~(unsigned)NODE_IN;
+	ret = 0;
+cleanup:
+	free(q.v);
+	return ret;
+}
+
+/*
+ * the commits tip contains and hide (NO_TAG: none) does not, without
+ * merges and markers, into r: children before parents, the newest first
+ */
+static int collect(struct graph *g, size_t tip, size_t hide, struct notes_range *r)
+{
+	struct heap h = { 0 };
+	size_t i, k, v;
+	int ret = -1;
+
+	if (limit(g, tip, hide) < 0)
 		return -1;
-	git_oid_tostr(r->commit, sizeof(r->commit), tip);
-	r->time = (long long)git_commit_time(c);
-	git_commit_free(c);
-	return 0;
+	for (i = 0; i < g->n; i++)
+		if (g->nodes[i].flags & NODE_IN)
+			for (k = 0; k < g->nodes[i].n_parents; k++)
+				g->nodes[g->nodes[i].parents[k]].pending++;
+	if (g->nodes[tip].flags & NODE_IN)
+		heap_push(g, &h, tip);
+	while (h.n > 0) {
+		v = heap_pop(g, &h);
+		if (add_commit(g, v, r) < 0)
+			goto cleanup;
+		for (k = 0; k < g->nodes[v].n_parents; k++) {
+			i = g->nodes[v].parents[k];
+			if ((g->nodes[i].flags & NODE_IN) && --g->nodes[i].pending == 0)
+				heap_push(g, &h, i);
+		}
+	}
+	ret = 0;
+cleanup:
+	free(h.v);
+	return ret;
 }
 
 /*
@@ -194,6 +761,7 @@ static char *mirrored_tag(git_repository *repo, const char *tag)
 		for (field = msg; field && strncmp(field, MAIN_TAG_FIELD, strlen(MAIN_TAG_FIELD));)
 			field = (field = strchr(field, '\n')) ? field + 1 : NULL;
 	}
+	git_error_clear();
 	if (field) {
 		field += strlen(MAIN_TAG_FIELD);
 		name = xasprintf("%.*s", (int)strcspn(field, "\r\n"), field);
@@ -211,31 +779,40 @@ static char *mirrored_tag(git_repository *repo, const char *tag)
 	return name;
 }
 
-/* the commit of refs/tags/<tag> into *id: EXIT_OK, or an exit code after a message */
-static int tag_commit(git_repository *repo, const char *tag, git_oid *id)
+/* the commit of refs/tags/<tag> into *node: EXIT_OK, or an exit code after a message */
+static int tag_commit(struct graph *g, const char *tag, size_t *node)
 {
 	char *ref = xasprintf("refs/tags/%s", tag);
-	int rc = commit_resolve_oid(repo, ref, id);
+	git_oid id;
+	int rc = tag_peel(g, ref, &id);
 
 	free(ref);
 	if (rc < 0)
 		return EXIT_FAIL;
-	if (rc > 0)
+	if (rc == 1)
 		return error("tag '%s' does not exist: fetch the tags (git fetch --tags)", tag), EXIT_USAGE;
+	if (rc == 2)
+		return error("tag '%s' does not point at a commit: name a release tag", tag), EXIT_USAGE;
+	*node = graph_node(g, &id);
 	return EXIT_OK;
 }
 
 /*
- * the commit of the release r->mirrors into *id: 0; 1 after a warning when
- * that tag is missing (r->mirrors_missing set: the channel's range serves
- * instead); -1 after a message
+ * the commit of the release r->mirrors into *node: 0; 1 after a warning
+ * when that tag is missing (r->mirrors_missing set: the channel's range
+ * serves instead); -1 after a message
  */
-static int mirrored_commit(git_repository *repo, const char *debug_tag, struct notes_range *r, git_oid *id)
+static int mirrored_commit(struct graph *g, const char *debug_tag, struct notes_range *r, size_t *node)
 {
 	char *ref = xasprintf("refs/tags/%s", r->mirrors);
-	int rc = commit_resolve_oid(repo, ref, id);
+	git_oid id;
+	int rc = tag_peel(g, ref, &id);
 
 	free(ref);
+	if (rc == 2)
+		return error("tag '%s' (the release '%s' mirrors) does not point at a commit", r->mirrors, debug_tag);
+	if (rc == 0)
+		*node = graph_node(g, &id);
 	if (rc == 1) {
 		r->mirrors_missing = 1;
 		warning("tag '%s' (the release '%s' mirrors) does not exist: the notes list the commits %s%s "
@@ -245,44 +822,73 @@ static int mirrored_commit(git_repository *repo, const char *debug_tag, struct n
 	return rc;
 }
 
-int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r)
+/* the tip's id and committer time into r */
+static int read_tip(struct graph *g, size_t tip, struct notes_range *r)
+{
+	if (graph_load(g, tip) < 0)
+		return -1;
+	git_oid_tostr(r->commit, sizeof(r->commit), &g->nodes[tip].id);
+	r->time = g->nodes[tip].time;
+	return 0;
+}
+
+static int range_tag(struct graph *g, const char *tag, struct notes_range *r)
 {
 	struct version v, self;
-	git_oid tip, previous, mirrored;
+	size_t tip, previous = NO_TAG, mirrored = NO_TAG;
 	int ret;
 
-	memset(r, 0, sizeof(*r));
 	if (version_parse(tag, &v) < 0)
 		return error("tag '%s' is not a release version (vX.Y.Z[-PRE] or vX.Y.Z[-PRE]-debug): name a "
 			     "release tag", tag), EXIT_USAGE;
-	if ((ret = tag_commit(repo, tag, &tip)) != EXIT_OK)
+	if ((ret = tag_commit(g, tag, &tip)) != EXIT_OK)
 		return ret;
 	version_base(&v, &self);
-	if (read_tip(repo, &tip, r) < 0 || find_previous(repo, &tip, v.debug, &self, r, &previous) < 0)
+	if (read_tip(g, tip, r) < 0 || find_previous(g, tip, v.debug, &self, r, &previous) < 0)
 		return EXIT_FAIL;
 	if (v.debug) {
-		r->mirrors = mirrored_tag(repo, tag);
+		r->mirrors = mirrored_tag(g->repo, tag);
 		if (!r->mirrors)
 			return EXIT_USAGE;
-		ret = mirrored_commit(repo, tag, r, &mirrored);
+		ret = mirrored_commit(g, tag, r, &mirrored);
 		if (ret < 0)
 			return EXIT_FAIL;
 		if (ret == 0)
-			return collect(repo, &tip, &mirrored, r) < 0 ? EXIT_FAIL : EXIT_OK;
+			return collect(g, tip, mirrored, r) < 0 ? EXIT_FAIL : EXIT_OK;
 	}
-	return collect(repo, &tip, r->previous ? &previous : NULL, r) < 0 ? EXIT_FAIL : EXIT_OK;
+	return collect(g, tip, previous, r) < 0 ? EXIT_FAIL : EXIT_OK;
+}
+
+int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r)
+{
+	struct graph g;
+	int ret = EXIT_FAIL;
+
+	memset(r, 0, sizeof(*r));
+	if (graph_init(&g, repo) == 0)
+		ret = range_tag(&g, tag, r);
+	graph_release(&g);
+	return ret;
 }
 
 int notes_range_snapshot(git_repository *repo, const char *commit, int debug, struct notes_range *r)
 {
-	git_oid tip, previous;
+	struct graph g;
+	git_oid id;
+	size_t tip, previous = NO_TAG;
+	int ret = EXIT_FAIL;
 
 	memset(r, 0, sizeof(*r));
-	if (oid_from_hex(&tip, commit) < 0 || read_tip(repo, &tip, r) < 0 ||
-	    find_previous(repo, &tip, debug, NULL, r, &previous) < 0 ||
-	    collect(repo, &tip, r->previous ? &previous : NULL, r) < 0)
-		return EXIT_FAIL;
-	return EXIT_OK;
+	if (graph_init(&g, repo) < 0 || oid_from_hex(&id, commit) < 0)
+		goto cleanup;
+	tip = graph_node(&g, &id);
+	if (read_tip(&g, tip, r) < 0 || find_previous(&g, tip, debug, NULL, r, &previous) < 0 ||
+	    collect(&g, tip, previous, r) < 0)
+		goto cleanup;
+	ret = EXIT_OK;
+cleanup:
+	graph_release(&g);
+	return ret;
 }
 
 void notes_range_release(struct notes_range *r)
@@ -292,6 +898,7 @@ void notes_range_release(struct notes_range *r)
 	for (i = 0; i < r->n; i++) {
 		free(r->commits[i].subject);
 		free(r->commits[i].body);
+		free(r->commits[i].author);
 	}
 	free(r->commits);
 	free(r->previous);

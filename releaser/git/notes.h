@@ -4,9 +4,10 @@
  * (release/notes.h renders them).
  *
  * The previous release of tag vX.Y.Z[-PRE] is the highest version among
- * the tags of the same channel (vX.Y.Z[-PRE] on the release channel,
- * vX.Y.Z[-PRE]-debug on the debug channel) that is lower than the tag
- * (versions compared without -debug) and whose commit the tag contains. A
+ * the nearest tags of the same channel (vX.Y.Z[-PRE] on the release
+ * channel, vX.Y.Z[-PRE]-debug on the debug channel) that are lower than the
+ * tag (versions compared without -debug) and whose commits the tag
+ * contains; nearest: not contained in another such tag's commit. A
  * final release skips its own pre-releases: v1.1.0 follows v1.0.0 even
  * when v1.1.0-rc.1 lies between; a pre-release follows the tag before it,
  * of any kind. With no such tag (the first release) the range is
@@ -21,7 +22,17 @@
  *
  * Merge commits and the mirror's marker commits (git/tag.h) are left out.
  * Commits come in history order, newest first (topological, then by
- * commit time).
+ * commit time). Finding the previous release is one walk from the tip,
+ * newest first, that stops below the nearest such tags, and the range is
+ * walked with what it follows until only that is left: the cost is the
+ * range's, whatever tags the repository holds.
+ *
+ * Commit text is decoded as UTF-8 from the commit's `encoding` header
+ * (iconv; none means UTF-8); what cannot be decoded becomes U+FFFD and is
+ * counted. The history is walked over the commits' raw headers, so a
+ * commit whose author or committer line libgit2 refuses (no e-mail, no
+ * '>', a bad date: git accepts them) does not stop the notes: a warning
+ * names it and it is listed without its author.
  */
 #ifndef RELEASER_GIT_NOTES_H
 #define RELEASER_GIT_NOTES_H
@@ -35,6 +46,8 @@ struct notes_commit {
 	char short_id[SHORT_SHA_LEN + 1];
 	char *subject;  /* the message's first paragraph, on one line */
 	char *body;     /* the rest of the message, trimmed; "" when none */
+	char *author;   /* the author's name; NULL when the commit's author line is malformed */
+	size_t replaced; /* sequences of subject, body and author not decodable, now U+FFFD */
 };
 
 struct notes_range {
@@ -45,6 +58,8 @@ struct notes_range {
 	int mirrors_missing;           /* that tag is missing: the range is the channel's */
 	struct notes_commit *commits;  /* newest first */
 	size_t n;
+	size_t replaced;               /* commits with text that could not be decoded */
+	size_t authors_missing;        /* commits listed without their (malformed) author */
 };
 
 /*
@@ -65,6 +80,15 @@ int notes_range_tag(git_repository *repo, const char *tag, struct notes_range *r
  * notes_range_release (also after a failure).
  */
 int notes_range_snapshot(git_repository *repo, const char *commit, int debug, struct notes_range *r);
+
+/*
+ * notes_commit_text fills c->subject, c->body and c->author (NULL when
+ * author is NULL) from a commit's raw message msg[len] and author name,
+ * both in encoding (NULL: UTF-8), decoded as UTF-8: what cannot be decoded
+ * becomes U+FFFD, added to c->replaced. notes_range_release frees them.
+ */
+void notes_commit_text(struct notes_commit *c, const char *msg, size_t len, const char *author,
+		       const char *encoding);
 
 /* notes_range_release frees what r holds; safe on a zeroed struct. */
 void notes_range_release(struct notes_range *r);

@@ -9,6 +9,7 @@
 
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/text.h"
 #include "lib/version.h"
 
 /* the sections, in order: breaking changes first, other changes last */
@@ -150,6 +151,98 @@ static void entries_free(struct entry *all, size_t n)
 	free(all);
 }
 
+/* a growing string */
+struct buf {
+	char *s;
+	size_t len, cap;
+};
+
+static void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* the code point of the well-formed UTF-8 sequence at p, its length in *n */
+static unsigned utf8_decode(const unsigned char *p, size_t *n)
+{
+	if (p[0] < 0x80)
+		return *n = 1, p[0];
+	if (p[0] < 0xe0)
+		return *n = 2, (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu);
+	if (p[0] < 0xf0)
+		return *n = 3, (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+	return *n = 4, (p[0] & 0x07u) << 18 | (p[1] & 0x3fu) << 12 | (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+}
+
+/* control characters: C0, DEL, C1, and the bidirectional overrides and isolates */
+static int is_control(unsigned cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static int is_space(unsigned cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\v' || cp == '\f' ||
+	       cp == 0x2028 || cp == 0x2029;
+}
+
+char *notes_md_text(const char *text, size_t max_chars)
+{
+	char *fixed = utf8_valid(text, strlen(text)) ? NULL : utf8_fix(text, strlen(text), NULL);
+	const unsigned char *p = (const unsigned char *)(fixed ? fixed : text);
+	struct buf b = { 0 };
+	size_t n, chars = 0;
+	int start = 1, digits = 1, space = 0;
+	unsigned cp;
+	char esc[2] = { '\\', 0 };
+
+	buf_add(&b, "", 0);
+	for (; *p; p += n) {
+		cp = utf8_decode(p, &n);
+		if (is_space(cp)) {
+			space = !start;
+			continue;
+		}
+		if (is_control(cp))
+			continue;
+		if (chars + space >= max_chars) {
+			buf_add(&b, "\xe2\x80\xa6", 3); /* … */
+			break;
+		}
+		if (space) {
+			buf_add(&b, " ", 1);
+			chars++;
+			space = 0;
+			digits = 0;
+		}
+		chars++;
+		if (cp == '&' || cp == '<' || cp == '>') {
+			buf_add(&b, cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;", cp == '&' ? 5 : 4);
+		} else if (cp < 0x80 && (strchr("\\`*_[]|~$", (int)cp) || (start && strchr("#+-=", (int)cp)) ||
+					 ((cp == '.' || cp == ')') && digits && !start))) {
+			/*
+			 * inline syntax anywhere (with [ and ] escaped, ( ) and !
+			 * make no link or image); block syntax where the text starts
+			 */
+			esc[1] = (char)cp;
+			buf_add(&b, esc, 2);
+		} else {
+			buf_add(&b, (const char *)p, n);
+		}
+		digits = digits && cp >= '0' && cp <= '9';
+		start = 0;
+	}
+	free(fixed);
+	return b.s;
+}
+
 /* whether the description drops the type, so a scope is shown apart */
 static int shows_scope(const struct entry *e)
 {
@@ -184,23 +277,38 @@ static void write_intro(FILE *f, const struct release_notes *rn)
 	}
 }
 
+/* one item: "- [**scope:** ]description (short_id)", and its breaking note nested */
+static void write_entry(FILE *f, const struct entry *e)
+{
+	char *scope = shows_scope(e) ? notes_md_text(e->scope, NOTES_MD_MAX_CHARS) : NULL;
+	char *text = notes_md_text(e->description, NOTES_MD_MAX_CHARS);
+	char *note = e->breaking_note ? notes_md_text(e->breaking_note, NOTES_MD_MAX_CHARS) : NULL;
+
+	if (!*text) {
+		free(text);
+		text = xstrdup("(no subject)");
+	}
+	fprintf(f, "- %s%s%s%s (%s)\n", scope ? "**" : "", scope ? scope : "", scope ? ":** " : "", text,
+		e->c->short_id);
+	if (note && *note)
+		fprintf(f, "  - %s\n", note);
+	free(note);
+	free(text);
+	free(scope);
+}
+
 static void write_section(FILE *f, const struct entry *all, size_t n, size_t s)
 {
 	size_t i;
 	int any = 0;
 
 	for (i = 0; i < n; i++) {
-		const struct entry *e = &all[i];
-
-		if (e->section != s)
+		if (all[i].section != s)
 			continue;
 		if (!any)
 			fprintf(f, "\n## %s\n\n", sections[s].title);
 		any = 1;
-		fprintf(f, "- %s%s%s%s (%s)\n", shows_scope(e) ? "**" : "", shows_scope(e) ? e->scope : "",
-			shows_scope(e) ? ":** " : "", e->description, e->c->short_id);
-		if (e->breaking_note && *e->breaking_note)
-			fprintf(f, "  - %s\n", e->breaking_note);
+		write_entry(f, &all[i]);
 	}
 }
 
@@ -238,6 +346,8 @@ static json_t *entry_json(const struct entry *e)
 	jset(o, "description", jstr(e->description));
 	jset(o, "breaking", json_boolean(e->breaking));
 	jset(o, "breaking_note", jstr(e->breaking_note));
+	jset(o, "author", jstr(e->c->author));
+	jset(o, "replaced", json_integer((json_int_t)e->c->replaced));
 	return o;
 }
 
@@ -257,6 +367,8 @@ json_t *release_notes_json(const struct release_notes *rn)
 	jset(doc, "previous", jstr(rn->range.previous));
 	jset(doc, "mirrors", jstr(rn->range.mirrors));
 	jset(doc, "mirrors_missing", json_boolean(rn->range.mirrors_missing));
+	jset(doc, "replaced_commits", json_integer((json_int_t)rn->range.replaced));
+	jset(doc, "authors_missing", json_integer((json_int_t)rn->range.authors_missing));
 	for (s = 0; s < N_SECTIONS; s++) {
 		commits = json_array();
 		for (i = 0; i < rn->range.n; i++)
@@ -316,4 +428,58 @@ int release_notes_changelog(git_repository *repo, const struct release_state *st
 	*text = ret == EXIT_OK ? release_notes_markdown(&rn) : NULL;
 	release_notes_release(&rn);
 	return ret;
+}
+
+/* UTF-16 code units of s[len] (as GitHub counts a release body's characters) */
+static size_t utf16_units(const char *s, size_t len)
+{
+	size_t i, units = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xc0) != 0x80)
+			units += c >= 0xf0 ? 2 : 1;
+	}
+	return units;
+}
+
+/* the start of the line after the one at p */
+static const char *line_next(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+char *release_notes_body(const char *md, size_t len, size_t max_chars)
+{
+	const char *p, *q, *next, *end = md + len, *cut = NULL;
+	size_t units = 0, item_units, cut_entries = 0, entries = 0;
+	char *text;
+
+	if (utf16_units(md, len) <= max_chars)
+		return xasprintf("%.*s", (int)len, md);
+	for (p = md; p < end; p = next) {
+		next = line_next(p, end);
+		if (strncmp(p, "- ", 2)) {
+			units += utf16_units(p, (size_t)(next - p));
+			continue;
+		}
+		/* an item goes whole, with its nested lines */
+		for (q = next; q < end && !strncmp(q, "  ", 2); q = line_next(q, end))
+			;
+		item_units = utf16_units(p, (size_t)(q - p));
+		entries++;
+		if (!cut && units + item_units + NOTES_BODY_FOOTER_ROOM > max_chars)
+			cut = p;
+		cut_entries += cut != NULL;
+		units += item_units;
+		next = q;
+	}
+	if (!cut) /* no item to leave out: the text around them is too long */
+		cut = md;
+	text = xasprintf("%.*s\n*%zu of the %zu entries are not shown here: CHANGELOG.md, attached to this "
+			 "release, lists them all.*\n", (int)(cut - md), md, cut_entries, entries);
+	return text;
 }

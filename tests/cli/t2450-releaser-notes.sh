@@ -51,6 +51,25 @@ history() {
 	git tag -a v1.1.0 -m v1.1.0
 }
 
+# raw_commit AUTHOR_LINE MESSAGE [HEADER]: a commit object written as is on
+# top of HEAD (printf's escapes in MESSAGE and HEADER give any bytes; git
+# itself would refuse or repair them), main moved to it
+raw_commit() {
+	when=$((when + 1))
+	{
+		printf "tree %s\nparent %s\n%b\ncommitter C O Mitter <c@example.org> %s +0000\n" \
+			"$(git rev-parse "HEAD^{tree}")" "$(git rev-parse HEAD)" "$1" "$when"
+		printf "${3:-}"
+		printf "\n$2\n"
+	} >../raw-commit
+	git update-ref refs/heads/main "$(git hash-object -t commit -w --literally ../raw-commit)"
+}
+
+# is_utf8 FILE: the file is well-formed UTF-8
+is_utf8() {
+	iconv -f UTF-8 -t UTF-8 "$1" >/dev/null
+}
+
 test_expect_success 'notes --help shows the usage and the exit codes' '
 	"$R" notes --help >out
 	test_grep "^usage: releaser notes \[--json\] \[TAG\]" out
@@ -183,6 +202,30 @@ test_expect_success 'v1.1.0-debug names v1.1.0 and lists only what debug adds, n
 	test_grep "^No changes.$" actual
 '
 
+test_expect_success 'version tags off the released history change nothing; the nearest release wins' '
+	history r
+	releaser notes --json v1.1.0 >before.json
+	git checkout -q -b side v1.0.0
+	for i in 1 2 3; do
+		commit_msg side "fix: side $i" && git tag "v1.0.$i" || return 1
+	done
+	git checkout -q main
+	releaser notes --json v1.1.0 >after.json
+	test_cmp before.json after.json
+	test "$(jq -r .previous after.json)" = v1.0.0
+	# merged into main, the side tags are nearer than v1.0.0: the highest of them is the previous release
+	when=$((when + 1))
+	GIT_COMMITTER_DATE="@$when +0000" git merge -q --no-ff -m "Merge branch side" side
+	commit_msg f "feat: after the merge" && F=$(short HEAD)
+	git tag -a v1.2.0 -m v1.2.0
+	releaser notes --json v1.2.0 >merged.json
+	test "$(jq -r .previous merged.json)" = v1.1.0
+	git tag -d v1.1.0 v1.1.0-rc.1 >/dev/null
+	releaser notes --json v1.2.0 >merged.json
+	test "$(jq -r .previous merged.json)" = v1.0.3
+	not grep -q "fix: side" merged.json
+'
+
 test_expect_success 'a missing tag, a tag that is not a version, two tags: exit 2, one line' '
 	history r
 	expect_exit 2 releaser notes v9.9.9 >out 2>err
@@ -199,6 +242,14 @@ test_expect_success 'a missing tag, a tag that is not a version, two tags: exit 
 	expect_exit 2 releaser notes --frobnicate 2>err
 	one_line err
 	test_grep "unknown option .--frobnicate. (see releaser notes --help)" err
+	# a version tag on a tree: bad usage for itself, no candidate for others
+	git tag v1.0.5 "$(git rev-parse "HEAD^{tree}")"
+	expect_exit 2 releaser notes v1.0.5 2>err
+	one_line err
+	test_grep "tag .v1.0.5. does not point at a commit" err
+	releaser notes v1.1.0 >actual 2>err
+	test_cmp /dev/null err
+	test_grep "^Changes since v1.0.0.$" actual
 '
 
 test_expect_success 'a debug tag whose release is missing: a warning, and the channel'"'"'s range' '
@@ -226,5 +277,208 @@ test_expect_success 'a release writes CHANGELOG.md into the output directory, li
 	test "$(jq -r ".artifacts[] | select(.name == \"CHANGELOG.md\") | .sha256" ../dist/manifest.json)" = \
 		"$(sha256sum <../dist/CHANGELOG.md | cut -d" " -f1)"
 	releaser verify --pubkey ../dev.pub ../dist >/dev/null
+'
+test_expect_success 'a release over Latin-1 and broken UTF-8 text: CHANGELOG.md in UTF-8, signed' '
+	fake_project p && cd p
+	git tag -a v1.0.0 -m v1.0.0
+	echo a >>a && git add a
+	git -c i18n.commitEncoding=ISO-8859-1 commit -q -m "$(printf "feat: na\357ve r\351sum\351")" && A=$(short HEAD)
+	raw_commit "author Test <t@example.org> $when +0000" "fix: caf\351 \377" && B=$(short HEAD)
+	git reset -q --hard
+	git tag -a v1.1.0 -m v1.1.0
+	releaser release --dev-key ../dev --arch amd64 --out ../dist >/dev/null 2>../err || { cat ../err; exit 1; }
+	is_utf8 ../dist/CHANGELOG.md
+	test_grep "^- naïve résumé ($A)$" ../dist/CHANGELOG.md
+	test_grep "^- caf� � ($B)$" ../dist/CHANGELOG.md
+	releaser verify --pubkey ../dev.pub ../dist >/dev/null
+'
+
+test_expect_success 'commit text in Latin-1 or not UTF-8 is decoded, repaired and counted, not fatal' '
+	make_repo r && cd r
+	git tag -a v1.0.0 -m v1.0.0
+	echo a >a && git add a
+	git -c i18n.commitEncoding=ISO-8859-1 commit -q -m "$(printf "feat: na\357ve r\351sum\351")"
+	git cat-file commit HEAD >raw
+	test_grep "^encoding ISO-8859-1$" raw
+	latin1=$(short HEAD)
+	raw_commit "author Ren\351 <rene@example.org> $when +0000" "fix: bad \377\376 bytes" "encoding ISO-8859-1\n"
+	raw_commit "author Test <t@example.org> $when +0000" "fix: caf\351 \377 in UTF-8\n\nbody \200"
+	bad=$(short HEAD)
+	raw_commit "author Test <t@example.org> $when +0000" "docs: r\351sum\351 in an unknown encoding" "encoding no-such-charset\n"
+	unknown=$(short HEAD)
+	git tag -a v1.1.0 -m v1.1.0
+	releaser notes --json v1.1.0 >notes.json
+	jq -e . notes.json >/dev/null
+	jq -r ".groups[].commits[] | \"\(.short_id) \(.replaced) \(.subject)\"" notes.json >actual
+	cat >expect <<-EOF
+	$unknown 2 docs: r�sum� in an unknown encoding
+	$bad 3 fix: caf� � in UTF-8
+	$(git rev-parse --short=12 HEAD~2) 0 fix: bad ÿþ bytes
+	$latin1 0 feat: naïve résumé
+	EOF
+	sort expect >expect.sorted && sort actual >actual.sorted
+	test_cmp expect.sorted actual.sorted
+	test "$(jq -r ".groups[].commits[] | select(.short_id == \"$(git rev-parse --short=12 HEAD~2)\") | .author" notes.json)" = René
+	test "$(jq .replaced_commits notes.json)" = 2
+	releaser notes v1.1.0 >CHANGELOG.md
+	is_utf8 CHANGELOG.md
+	test_grep "^- naïve résumé ($latin1)$" CHANGELOG.md
+	test_grep "^- caf� � in UTF-8 ($bad)$" CHANGELOG.md
+'
+
+test_expect_success 'an author line libgit2 refuses: a warning naming the commit, the commit listed without author' '
+	make_repo r && cd r
+	git tag -a v1.0.0 -m v1.0.0
+	raw_commit "author Foo <foo@bar $when +0000" "fix: no closing bracket" && c1=$(git rev-parse HEAD)
+	raw_commit "author Foo $when +0000" "fix: no e-mail at all" && c2=$(git rev-parse HEAD)
+	raw_commit "author Foo <foo@bar> yesterday +0000" "fix: a date that is not a number" && c3=$(git rev-parse HEAD)
+	commit_msg a "feat: a good commit on top" && good=$(short HEAD)
+	git log --format=%s v1.0.0..HEAD >git-log
+	test_line_count git-log 4
+	git tag -a v1.1.0 -m v1.1.0
+	releaser notes --json v1.1.0 >notes.json 2>err
+	test_line_count err 3
+	for c in $c1 $c2 $c3; do
+		test_grep "^releaser: warning: commit $c has an author or committer line that cannot be parsed (.*): the notes list it without its author$" err || return 1
+		test "$(jq -r ".groups[].commits[] | select(.id == \"$c\") | .author" notes.json)" = null || return 1
+	done
+	test "$(jq -r ".groups[].commits[] | select(.short_id == \"$good\") | .author" notes.json)" = "Test User"
+	test "$(jq .authors_missing notes.json)" = 3
+	releaser notes v1.1.0 >CHANGELOG.md 2>/dev/null
+	test "$(grep -c "^- " CHANGELOG.md)" = 4
+	test_grep "^- a date that is not a number ($(git rev-parse --short=12 $c3))$" CHANGELOG.md
+	# the previous release is found past them, and a later release too
+	commit_msg b "fix: after" && after=$(short HEAD)
+	git tag -a v1.2.0 -m v1.2.0
+	releaser notes v1.2.0 >actual 2>err
+	test_cmp /dev/null err
+	test_grep "^Changes since v1.1.0.$" actual
+	test "$(grep "^- " actual)" = "- after ($after)"
+'
+
+# hostile SUBJECTS, one a line (printf escapes), each a commit after v1.0.0
+hostile_history() {
+	make_repo r && cd r
+	git tag -a v1.0.0 -m v1.0.0
+	while IFS= read -r subject; do
+		raw_commit "author Test <t@example.org> $when +0000" "$subject" || return 1
+	done <<-\EOF
+	<script>alert(1)</script>
+	feat: <img src=x onerror=alert(1)>
+	fix: [click](javascript:alert(1)) and ![x](javascript:alert(2))
+	<!-- everything after this is hidden
+	```
+	~~~ a fence
+	# a heading
+	feat: # a heading after the type
+	> a quote
+	- a nested item
+	+ another
+	* and another
+	1. an ordered list
+	2) another one
+	===
+	---
+	| a | b |\n|---|---|\n| c | d |
+	<https://example.org> and <javascript:alert(3)> autolinks
+	fix: &lt;script&gt; as entities, &amp; an ampersand
+	feat(<b>scope</b>): markup in the scope
+	chore: carriage\rreturn, escape \033[31mred\033[0m and bell \007 and DEL \177 and C1 \302\205
+	docs: a link [x]\n\n[x]: javascript:alert(4)
+	fix: emphasis *a* _b_ **c** `code` ~~strike~~ $x$ back\\\\slash
+	refactor: body with a breaking note\n\nBREAKING CHANGE: <script>alert(5)</script> `unclosed
+	    indented four spaces
+	EOF
+	git tag -a v1.1.0 -m v1.1.0
+}
+
+test_expect_success 'commit text cannot inject HTML, links or blocks into CHANGELOG.md (cmark --unsafe)' '
+	command -v cmark >/dev/null || { echo "cmark is missing: run ci/install-deps.sh" >&2; exit 1; }
+	hostile_history
+	releaser notes v1.1.0 >CHANGELOG.md
+	is_utf8 CHANGELOG.md
+	# no control characters at all: one line per entry, nothing but text
+	not env LC_ALL=C grep -qP "[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]" CHANGELOG.md
+	cmark --unsafe CHANGELOG.md >notes.html
+	n=$(git rev-list --count v1.0.0..v1.1.0)
+	test "$n" = 25
+	for c in $(git rev-list v1.0.0..v1.1.0); do
+		test "$(grep -c "^- .* ($(short $c))$" CHANGELOG.md)" = 1 || return 1
+		test "$(grep -c "($(short $c))" notes.html)" = 1 || return 1
+	done
+	# no raw HTML from commit text, no javascript: link, no link at all
+	not grep -qi "<script\|<img\|<!--\|<b>\|<a \|href=" notes.html
+	# the notes own one h1, one h2 per section, one list per section and
+	# one nested list for the breaking note: nothing else makes a block
+	test "$(grep -c "<h1>" notes.html)" = 1
+	sections=$(grep -c "^## " CHANGELOG.md)
+	test "$(grep -c "<h2>" notes.html)" = "$sections"
+	test "$(grep -c "<ul>" notes.html)" = $((sections + 1))
+	test "$(grep -o "<li>" notes.html | wc -l)" = $((n + 1))
+	not grep -q "<h[3-6]\|<pre\|<code\|<blockquote\|<table\|<ol\|<hr\|<em>\|<strong>[^a-z]*<\|<del>" notes.html
+	test "$(grep -o "<strong>" notes.html | wc -l)" = 1
+	test_grep "<strong>&lt;b&gt;scope&lt;/b&gt;:</strong> markup in the scope" notes.html
+	test_grep "&amp;lt;script&amp;gt; as entities" notes.html
+	bt=$(printf "\140")
+	grep -qxF "  - &lt;script&gt;alert(5)&lt;/script&gt; \\$bt""unclosed" CHANGELOG.md
+	test_grep "^- carriage return, escape \\\\\[31mred\\\\\[0m and bell and DEL and C1 (" CHANGELOG.md
+	# the text survives: what is escaped renders as typed
+	grep -qF "<li>emphasis *a* _b_ **c** $bt""code$bt ~~strike~~ \$x\$ back" notes.html
+'
+
+test_expect_success 'a long subject is cut with an ellipsis; the release body stays under GitHub'"'"'s limit' '
+	make_repo r && cd r
+	git tag -a v1.0.0 -m v1.0.0
+	long=$(printf "x%.0s" $(seq 3000))
+	commit_msg a "feat: $long" && A=$(short HEAD)
+	# 3,000 commits of 80-odd characters each: about 250,000 characters
+	awk -v when="$when" "BEGIN {
+		printf \"commit refs/heads/main\nmark :1\ncommitter T <t@example.org> %d +0000\ndata 2\nx\nfrom refs/heads/main^0\n\", when
+		for (i = 2; i <= 3000; i++) {
+			s = sprintf(\"fix: a commit with a subject long enough to fill the body quickly, number %d\", i)
+			printf \"commit refs/heads/main\nmark :%d\ncommitter T <t@example.org> %d +0000\ndata %d\n%s\nfrom :%d\n\", i, when + i, length(s) + 1, s, i - 1
+		}
+	}" | git fast-import --quiet
+	git tag -a v1.1.0 -m v1.1.0 main
+	releaser notes v1.1.0 >CHANGELOG.md
+	test "$(grep -c "^- " CHANGELOG.md)" = 3001
+	test_grep "^- x\{1000\}… ($A)$" CHANGELOG.md
+	chars=$(LC_ALL=C.UTF-8 wc -m <CHANGELOG.md)
+	test "$chars" -gt 125000
+	releaser notes --body CHANGELOG.md >body.md
+	test "$(LC_ALL=C.UTF-8 wc -m <body.md)" -le 125000
+	shown=$(grep -c "^- " body.md)
+	cut=$((3001 - shown))
+	test "$cut" -gt 0
+	test "$(tail -n 1 body.md)" = "*$cut of the 3001 entries are not shown here: CHANGELOG.md, attached to this release, lists them all.*"
+	# what is shown is CHANGELOG.md as it starts, cut before an item
+	head -n "$(($(wc -l <body.md) - 2))" body.md >shown.md
+	head -n "$(wc -l <shown.md)" CHANGELOG.md >start.md
+	test_cmp start.md shown.md
+	cmark body.md >body.html
+	test "$(grep -o "<li>" body.html | wc -l)" = "$shown"
+	test_grep "^<p><em>$cut of the 3001 entries" body.html
+	# a short CHANGELOG.md is the body as it is; --max-chars lowers the limit
+	head -n 30 CHANGELOG.md >short.md
+	releaser notes --body short.md >body.md
+	test_cmp short.md body.md
+	releaser notes --body short.md --max-chars 2000 >body.md
+	test "$(LC_ALL=C.UTF-8 wc -m <body.md)" -le 2000
+	test "$(grep -c "^- " body.md)" -gt 0
+	test_grep "^\*$(($(grep -c "^- " short.md) - $(grep -c "^- " body.md))) of the $(grep -c "^- " short.md) entries are not shown here" body.md
+'
+
+test_expect_success 'notes --body: a missing file or a bad --max-chars is bad usage, one line' '
+	make_repo r && cd r
+	expect_exit 2 releaser notes --body nope.md >out 2>err
+	one_line err
+	test_grep "nope.md" err
+	test_cmp /dev/null out
+	echo "# x" >c.md
+	expect_exit 2 releaser notes --body c.md --max-chars 12x 2>err
+	one_line err
+	test_grep "max-chars takes a number" err
+	expect_exit 2 releaser notes --body c.md --json 2>err
+	one_line err
 '
 test_done

@@ -77,6 +77,7 @@ gh_stand_in() {
 			echo "Release.tag_name already exists" >&2
 			exit 1
 		fi
+		prev=; for a in "\$@"; do [ "\$prev" != --notes-file ] || cp "\$a" "$1/notes"; prev=\$a; done
 		touch "$1/releases/\$last" ;;
 	"release upload") [ "\${GH_FAIL_UPLOAD:-}" != 1 ] || { echo "upload failed: connection reset" >&2; exit 1; } ;;
 	esac
@@ -273,7 +274,8 @@ test_expect_success 'ci/publish.sh verifies, creates the release with notes, the
 	GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 release_manifest
 	rm ../bin/calls
 	RELEASER_PUBKEY=$TRASH/k.pub GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.1.0-rc.1 ci/publish.sh ../d >out 2>err
-	test_grep "^gh release create --verify-tag --title v1.1.0-rc.1 --notes-file ../d/CHANGELOG.md --prerelease -- v1.1.0-rc.1$" ../bin/calls
+	test_grep "^gh release create --verify-tag --title v1.1.0-rc.1 --notes-file [^ ]* --prerelease -- v1.1.0-rc.1$" ../bin/calls
+	test_cmp ../d/CHANGELOG.md ../bin/notes
 	test_grep "^gh release upload --clobber -- v1.1.0-rc.1 .*../d/CHANGELOG.md " ../bin/calls
 '
 

@@ -74,6 +74,7 @@ static void add(struct release_notes *rn, char c, const char *subject, const cha
 
 	rn->range.commits = xrealloc(rn->range.commits, (rn->range.n + 1) * sizeof(*nc));
 	nc = &rn->range.commits[rn->range.n++];
+	memset(nc, 0, sizeof(*nc));
 	memset(nc->id, c, OID_HEX_LEN);
 	nc->id[OID_HEX_LEN] = '\0';
 	memset(nc->short_id, c, SHORT_SHA_LEN);
@@ -449,6 +450,70 @@ TEST(notes__a_missing_or_bad_tag_is_bad_usage)
 	repo_close(repo);
 }
 
+TEST(notes__md_text_keeps_commit_text_one_line_of_plain_text)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain text, v1.2.3: ok?", "plain text, v1.2.3: ok?" },
+		{ "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;" },
+		{ "a & b &amp; c", "a &amp; b &amp;amp; c" },
+		{ "[x](javascript:alert(1)) ![i](y)", "\\[x\\](javascript:alert(1)) !\\[i\\](y)" },
+		{ "# h", "\\# h" },
+		{ "a # b", "a # b" },
+		{ "- x", "\\- x" },
+		{ "+ x", "\\+ x" },
+		{ "* x", "\\* x" },
+		{ "= x", "\\= x" },
+		{ "12. x", "12\\. x" },
+		{ "3) x", "3\\) x" },
+		{ "v1. x", "v1. x" },
+		{ "```", "\\`\\`\\`" },
+		{ "~~~", "\\~\\~\\~" },
+		{ "a | b", "a \\| b" },
+		{ "*a* _b_ $c$ \\d", "\\*a\\* \\_b\\_ \\$c\\$ \\\\d" },
+		{ "  one\n\ntwo\r\n\tthree  ", "one two three" },
+		{ "bell\a esc\x1b[0m del\x7f c1\xc2\x85 nul", "bell esc\\[0m del c1 nul" },
+		{ "rtl \xe2\x80\xae" "evil", "rtl evil" },
+		{ "bad \xff utf-8", "bad \xef\xbf\xbd utf-8" },
+		{ "", "" },
+		{ " \n ", "" },
+	};
+	size_t i;
+	char *got;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = notes_md_text(cases[i].in, NOTES_MD_MAX_CHARS);
+		if (strcmp(got, cases[i].want))
+			printf("#   case %zu\n", i);
+		check_str(got, cases[i].want);
+		free(got);
+	}
+	got = notes_md_text("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3);
+	check_str(got, "\xc3\xa9\xc3\xa9\xc3\xa9\xe2\x80\xa6");
+	free(got);
+}
+
+TEST(notes__body_cuts_whole_items_and_says_how_many)
+{
+	char *md = xasprintf("# v1 (2024-01-02)\n\nChanges since v0.\n\n## Features\n\n"
+			     "- one (aaaaaaaaaaaa)\n  - its breaking note\n- two %0300d (bbbbbbbbbbbb)\n"
+			     "\n## Bug fixes\n\n- three (cccccccccccc)\n", 0);
+	char *body = release_notes_body(md, strlen(md), 1000);
+	char *want;
+
+	check_str(body, md);
+	free(body);
+	/* room for the title and the first item with its note, not the second */
+	body = release_notes_body(md, strlen(md), 100 + NOTES_BODY_FOOTER_ROOM);
+	want = xasprintf("%.*s\n*2 of the 3 entries are not shown here: CHANGELOG.md, attached to this release, "
+			 "lists them all.*\n", (int)(strstr(md, "- two") - md), md);
+	check_str(body, want);
+	free(want);
+	free(body);
+	free(md);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -462,6 +527,8 @@ int main(void)
 		CASE(notes__a_debug_release_lists_what_debug_adds_without_markers),
 		CASE(notes__a_debug_tag_whose_release_is_missing_gets_the_channel_range),
 		CASE(notes__a_missing_or_bad_tag_is_bad_usage),
+		CASE(notes__md_text_keeps_commit_text_one_line_of_plain_text),
+		CASE(notes__body_cuts_whole_items_and_says_how_many),
 	};
 	const char *tmp = getenv("TMPDIR");
 	char *cmd;
