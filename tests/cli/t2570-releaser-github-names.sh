@@ -153,9 +153,9 @@ test_expect_success 'finalize refuses a per-arch manifest naming a package GitHu
 	jq --arg n $old "(.artifacts[] | select(.kind == \"deb\") | .name) = \$n" manifest-$HOST_ARCH.json >m
 	mv m manifest-$HOST_ARCH.json
 	ls >../before
-	expect_exit 1 "$R" finalize --out . --key "$KEY" 2>../err
+	expect_exit 2 "$R" finalize --out . --key "$KEY" 2>../err
 	one_line ../err
-	test_grep "release file .$old. would not keep its name on GitHub (GitHub turns .~. into .\\..): package that arch again" ../err
+	test_grep "field .name. .$old. is not the name the releaser gives that package" ../err
 	ls >../after
 	test_cmp ../before ../after
 '
