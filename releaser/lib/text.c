@@ -95,7 +95,7 @@ char *term_escape(const char *s)
 	while (i < len) {
 		n = seq_len(p + i, len - i);
 		/* C1 controls are U+0080..U+009F: 0xc2 0x80..0x9f */
-		if (n == 1 && p[i] >= 0x20 && p[i] != 0x7f && p[i] != '\\') {
+		if (n == 1 && p[i] >= 0x20 && p[i] != 0x7f) {
 			*o++ = (char)p[i++];
 			continue;
 		}

@@ -23,8 +23,12 @@ char *utf8_fix(const char *s, size_t len, size_t *replaced);
 
 /*
  * term_escape returns a copy of s (caller frees) fit to print on a
- * terminal: control characters (C0, DEL, C1), backslashes and bytes that
- * are not valid UTF-8 are written as \xNN; printable UTF-8 stays as is.
+ * terminal or in a CI log: control characters (C0, DEL, C1) and bytes
+ * that are not valid UTF-8 are written as \xNN; printable UTF-8,
+ * backslashes included, stays as is. So the output is one line that
+ * cannot drive a terminal, and escaping twice changes nothing
+ * (term_escape(term_escape(s)) == term_escape(s)): a message that
+ * quotes an escaped name shows it once, not \x5cxNN.
  */
 char *term_escape(const char *s);
 
