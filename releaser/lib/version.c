@@ -164,10 +164,12 @@ char *version_snapshot(const struct version *base, const char *short_sha, char *
 	struct version v;
 
 	memset(&v, 0, sizeof(v));
-	if (base) {
-		v = *base;
-		v.patch++;
-	}
-	snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch, short_sha);
+	if (base)
+		version_base(base, &v);
+	if (v.pre[0]) /* after a pre-release: one more identifier, before the next pre-release and the final */
+		snprintf(buf, len, "v%lu.%lu.%lu-%s.SNAPSHOT-%s", v.major, v.minor, v.patch, v.pre, short_sha);
+	else          /* after a release (or none): before the next patch and its pre-releases */
+		snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch + (base != NULL),
+			 short_sha);
 	return buf;
 }
