@@ -42,20 +42,6 @@ test_expect_success 'the findstring guess is gone' '
 	not git grep -n "findstring[ ]debug"
 '
 
-# project_copy DIR: this work tree's tracked files, times kept, committed in
-# a new repository on main, and DIR/build with the suite's compiled
-# releaser, so that make there does not compile it again
-project_copy() {
-	mkdir -p "$1/build/obj/agent"
-	set -- "$(cd "$1" && pwd)"
-	(cd "$ROOT" && git ls-files -z | xargs -0 cp -a --parents -t "$1")
-	cp -a "$BUILD/obj/releaser" "$BUILD/obj/releaser-boot" "$1/build/obj/"
-	cp -a "$BUILD/obj/agent/object-info.o" "$1/build/obj/agent/"
-	git -C "$1" init -q -b main
-	git -C "$1" add -A
-	git -C "$1" commit -q -m "the project"
-}
-
 # pmk ARGS...: make in the copy (the current directory)
 pmk() {
 	make -s BUILD="$PWD/build" SANITIZE="${SANITIZE:-}" "$@"
