@@ -48,8 +48,10 @@ endif
 
 # The answer, rewritten only when it changes (concurrent makes each write
 # their own temporary file); BRANCH=NAME asks for a snapshot of branch NAME.
+# A sanitized bootstrap releaser does not look for leaks: it only answers.
+RELEASER_BOOT_ENV := $(if $(filter 1,$(SANITIZE)),ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS})
 $(RELEASER_VARS): $(RELEASER_BOOT) FORCE
-	$(Q)mkdir -p $(@D) && $(RELEASER_BOOT) -q -C $(ROOT) info --make-vars \
+	$(Q)mkdir -p $(@D) && $(RELEASER_BOOT_ENV) $(RELEASER_BOOT) -q -C $(ROOT) info --make-vars \
 		$(if $(BRANCH),--snapshot --branch '$(subst ','\'',$(BRANCH))') >$@.$$$$.tmp && \
 	{ cmp -s $@.$$$$.tmp $@ && rm -f $@.$$$$.tmp || mv -f $@.$$$$.tmp $@; } || \
 	{ rm -f $@.$$$$.tmp; echo "make: the releaser could not say what to build (see above); or give $(MAKE_VARS)" >&2; exit 2; }
