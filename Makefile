@@ -126,7 +126,8 @@ Q =
 msg =
 else
 Q = @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+# silent under make -s, whose output scripts read (make -s print-RELEASER)
+msg = @$(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,printf '  %-8s %s\n' "$(1)" "$(2)");
 endif
 
 # $(call cc_rule,OBJ_DIR,SRC_DIR,EXTRA_CFLAGS): compile SRC_DIR/%.c to OBJ_DIR/%.o

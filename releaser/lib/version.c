@@ -166,9 +166,10 @@ char *version_snapshot(const struct version *base, const char *short_sha, char *
 	memset(&v, 0, sizeof(v));
 	if (base)
 		version_base(base, &v);
-	if (v.pre[0]) /* after a pre-release: one more identifier, before the next pre-release and the final */
+	/* after a pre-release: one more identifier, before the next pre-release and the final */
+	if (v.pre[0] && strlen(v.pre) + strlen(".SNAPSHOT-") + strlen(short_sha) <= VERSION_PRE_MAX)
 		snprintf(buf, len, "v%lu.%lu.%lu-%s.SNAPSHOT-%s", v.major, v.minor, v.patch, v.pre, short_sha);
-	else          /* after a release (or none): before the next patch and its pre-releases */
+	else /* after a release (or none, or a pre-release too long for more): the next patch's */
 		snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch + (base != NULL),
 			 short_sha);
 	return buf;

@@ -55,8 +55,9 @@ void version_base(const struct version *v, struct version *out);
  * (v1.4.2 -> v1.4.3-SNAPSHOT-<sha>, before v1.4.3-rc.1 and v1.4.3); after
  * a pre-release, one more pre-release identifier (v1.1.0-rc.1 ->
  * v1.1.0-rc.1.SNAPSHOT-<sha>, after v1.1.0-rc.1, before v1.1.0-rc.2 and
- * v1.1.0). With no tag (base NULL) it is v0.0.0-SNAPSHOT-<sha>. Returns
- * buf.
+ * v1.1.0); a pre-release too long to take it (past VERSION_PRE_MAX) gets
+ * the next patch's instead. With no tag (base NULL) it is
+ * v0.0.0-SNAPSHOT-<sha>. Returns buf.
  */
 char *version_snapshot(const struct version *base, const char *short_sha, char *buf, size_t len);
 

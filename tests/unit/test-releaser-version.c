@@ -102,6 +102,9 @@ TEST(version__snapshot)
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.0-rc.1.SNAPSHOT-abc");
 	check(version_parse("v2.0.0-rc.1-debug", &v) == 0);
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.0-rc.1.SNAPSHOT-abc");
+	/* a pre-release with no room for one more identifier: the next patch's, still a version */
+	check(version_parse("v2.0.0-rc.x123456789012345678901234567890123456789012345678901", &v) == 0);
+	check_str(version_snapshot(&v, "0123456789ab", buf, sizeof(buf)), "v2.0.1-SNAPSHOT-0123456789ab");
 }
 
 /* semver precedence: a snapshot sorts after its base and before any release that can follow it */
