@@ -16,6 +16,8 @@
 #include "release/state.h"
 
 
+enum { OPT_MAKE_VARS = OPT_FIRST_FREE };
+
 static const char usage_text[] =
 	"usage: releaser info [--json | --make-vars] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"
 	"\n"
@@ -236,7 +238,7 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
-		{ "make-vars", no_argument, NULL, OPT_FIRST_FREE },
+		{ "make-vars", no_argument, NULL, OPT_MAKE_VARS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -256,9 +258,9 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 			ret = EXIT_OK;
 			goto cleanup;
 		}
-		if (c == OPT_JSON || c == OPT_FIRST_FREE) {
+		if (c == OPT_JSON || c == OPT_MAKE_VARS) {
 			json |= c == OPT_JSON;
-			make_vars |= c == OPT_FIRST_FREE;
+			make_vars |= c == OPT_MAKE_VARS;
 			continue;
 		}
 		rc = state_option(c, optarg, &so, &arches);

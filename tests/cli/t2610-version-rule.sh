@@ -79,6 +79,21 @@ test_expect_success 'releaser info: Go tags never count; the snapshot after an r
 	pc_order 1.1.0~rc.1.SNAPSHOT-$sha
 '
 
+test_expect_success 'info --make-vars: a tag at HEAD that is no release gives the snapshot; --json with it is bad usage' '
+	fake_project p && cd p
+	git tag -a v1.1.0 -m v1.1.0
+	commit_change after
+	git tag before-refactor
+	"$R" info --json >../info.json
+	test "$(jq -r .version ../info.json)" = null
+	"$R" info --make-vars >../vars.mk
+	test_grep "^VERSION := v1.1.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)$" ../vars.mk
+	test_grep "^EBPF_FLAGS := $" ../vars.mk
+	expect_exit 2 "$R" info --make-vars --json >../out 2>../err
+	test_cmp /dev/null ../out
+	test_grep "^releaser: --json and --make-vars print different things: give one of them$" ../err
+'
+
 test_expect_success 'a release of that snapshot: manifest, BUILDINFO, .deb, analyzer.pc and the SBOM follow the rule' '
 	fake_project p && cd p
 	rc_then_go
