@@ -16,11 +16,13 @@
 #                     seconds (tests/fuzz/build.mk)
 #   make clean
 #
-# Variables: BRANCH (default: the current git branch) picks the analyzer
-# policy below; ARCHES (default: host) the analyzer arches; V=1 shows
-# commands; SANITIZE=1 builds into build/asan with ASan/UBSan; VERSION and
-# COMMIT (default: from git) what the agent reports; PC_VERSION analyzer.pc's
-# version (the releaser passes the release's).
+# Variables: BRANCH=NAME builds what a snapshot of branch NAME would (the
+# flavors; default: what the releaser decides for HEAD, see below); ARCHES
+# (default: host) the analyzer arches; V=1 shows commands; SANITIZE=1
+# builds into build/asan with ASan/UBSan; EBPF_FLAGS=fake-release (with
+# AGENT_FEATURES=) the debug analyzer under the release name; VERSION,
+# COMMIT and PC_VERSION what the agent, the releaser and analyzer.pc report.
+# The releaser's own make passes all of these.
 MAKEFLAGS += -r --no-print-directory
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -34,15 +36,38 @@ BUILD ?= build
 endif
 OBJ := $(BUILD)/obj
 
-# ---- branch policy (from the design) ----------------------------------------
-BRANCH ?= $(shell git symbolic-ref --short -q HEAD 2>/dev/null)
-ifneq (,$(findstring debug,$(BRANCH)))   # a debug branch: ship the debug analyzer as the release one
-  AGENT_FEATURES :=                       # the agent embeds only the release slot
-  EBPF_FLAGS     := fake-release
-else                                      # any other branch: build both, choose at run time
-  AGENT_FEATURES := debug-analyzer
-  EBPF_FLAGS     :=
+# ---- what the releaser decides: the flavors and the version -------------------
+# One authority (RELEASING.md, "What a release is"): `releaser info
+# --make-vars` decides from git state and releaser.conf what a build by hand
+# carries out: EBPF_FLAGS and AGENT_FEATURES (fake-release, the agent with
+# the release slot only, exactly on branch.debug or at a -debug tag; both
+# flavors, chosen at run time, everywhere else), VERSION (the release tag
+# at HEAD, else the snapshot version), COMMIT and PC_VERSION. A bootstrap
+# releaser (the releaser's objects without its own version) writes the
+# answer into RELEASER_VARS, which is included: make remakes it first and
+# reads itself again only when the answer changed. Variables given on the
+# command line win; with all of them given (the releaser's own make), or
+# outside a git checkout, or for goals that build nothing, nothing is asked.
+MAKE_VARS   := EBPF_FLAGS AGENT_FEATURES VERSION COMMIT PC_VERSION
+ASKED_VARS  := $(foreach v,$(MAKE_VARS),$(if $(filter command line,$(origin $(v))),,$(v)))
+ASKED_GOALS := $(filter-out clean deps test release generate check-generated,$(or $(MAKECMDGOALS),all))
+RELEASER_VARS := $(BUILD)/make-vars/$(if $(BRANCH),branch/$(subst %,_,$(BRANCH)),head).mk
+ifneq ($(ASKED_VARS),)
+ifneq ($(ASKED_GOALS),)
+ifneq ($(wildcard $(ROOT)/.git),)
+include $(RELEASER_VARS)
 endif
+endif
+endif
+# an explicit EBPF_FLAGS alone brings the agent that goes with it
+ifeq ($(origin EBPF_FLAGS),command line)
+ifneq ($(origin AGENT_FEATURES),command line)
+AGENT_FEATURES := $(if $(filter fake-release,$(EBPF_FLAGS)),,debug-analyzer)
+endif
+endif
+# what nothing decided (no git checkout, or goals that build nothing)
+EBPF_FLAGS     ?=
+AGENT_FEATURES ?= debug-analyzer
 
 HOST_ARCH := $(patsubst x86_64,amd64,$(patsubst aarch64,arm64,$(shell uname -m)))
 ARCHES    ?= $(AGENT_ARCH)
@@ -69,17 +94,17 @@ else
 PKG_CONFIG := pkg-config
 endif
 
-# ---- version: what the agent's --version and analyzer.pc say -----------------
-# The release tool passes both (make VERSION=v1.2.0 COMMIT=...); they are
-# expanded once here, and a stamp rebuilds only what embeds them.
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
-COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
-VERSION := $(VERSION)
-COMMIT  := $(COMMIT)
-# analyzer.pc's Version: semver as pkg-config orders it. The releaser passes
-# the release's (v1.2.3 -> 1.2.3, v1.3.0-rc.1 -> 1.3.0~rc.1, a snapshot
-# 1.2.4~SNAPSHOT-<sha12>; RELEASING.md); a build by hand is no release.
-PC_VERSION ?= 0.0.0~SNAPSHOT-$(shell printf %.12s '$(COMMIT)')
+# ---- version: what the agent's --version, the releaser's and analyzer.pc say ----
+# The releaser decides them (above); they are expanded once here, and a
+# stamp rebuilds only what embeds them. PC_VERSION is analyzer.pc's Version:
+# the version as pkg-config and dpkg order it (v1.2.3 -> 1.2.3, v1.3.0-rc.1
+# -> 1.3.0~rc.1, a snapshot v1.2.4-SNAPSHOT-<sha12> -> 1.2.4~SNAPSHOT-<sha12>;
+# RELEASING.md).
+VERSION    ?= unknown
+COMMIT     ?= unknown
+PC_VERSION ?= 0.0.0
+VERSION    := $(VERSION)
+COMMIT     := $(COMMIT)
 PC_VERSION := $(PC_VERSION)
 
 # ---- tools and flags --------------------------------------------------------
@@ -101,7 +126,8 @@ Q =
 msg =
 else
 Q = @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+# silent under make -s, whose output scripts read (make -s print-RELEASER)
+msg = @$(if $(findstring s,$(firstword -$(MAKEFLAGS))),:,printf '  %-8s %s\n' "$(1)" "$(2)");
 endif
 
 # $(call cc_rule,OBJ_DIR,SRC_DIR,EXTRA_CFLAGS): compile SRC_DIR/%.c to OBJ_DIR/%.o

@@ -23,6 +23,39 @@ $(eval $(call stamp_rule,$(RELEASER_VERSION_STAMP),$(VERSION)))
 $(OBJ)/releaser/lib/self.o: $(RELEASER_VERSION_STAMP)
 $(OBJ)/releaser/lib/self.o: CPPFLAGS_ALL += -DRELEASER_VERSION='"$(VERSION)"'
 
+# The bootstrap releaser answers the Makefile's questions (releaser info
+# --make-vars, the top-level Makefile) before the version it would embed is
+# known: the releaser's objects, with a self.o that names no version. A
+# cross build asks one built for the host, in its own make.
+RELEASER_BOOT_SELF := $(OBJ)/releaser-boot/self.o
+ifneq ($(CROSS),1)
+RELEASER_BOOT := $(OBJ)/releaser-boot/releaser
+$(RELEASER_BOOT_SELF): releaser/lib/self.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -DRELEASER_VERSION='"bootstrap"' \
+		-MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
+$(RELEASER_BOOT): $(OBJ)/releaser/main.o $(filter-out $(OBJ)/releaser/lib/self.o,$(RELEASER_OBJS)) \
+		$(OBJ)/agent/object-info.o $(RELEASER_BOOT_SELF)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
+else
+RELEASER_BOOT := $(BUILD)/host/obj/releaser-boot/releaser
+$(RELEASER_BOOT): FORCE
+	$(Q)$(MAKE) AGENT_ARCH=$(HOST_ARCH) CC=$(HOSTCC) BUILD=$(BUILD)/host \
+		$(foreach v,$(MAKE_VARS),$(v)=bootstrap) $@
+endif
+
+# The answer, rewritten only when it changes (concurrent makes each write
+# their own temporary file); BRANCH=NAME asks for a snapshot of branch NAME.
+# A sanitized bootstrap releaser does not look for leaks: it only answers.
+RELEASER_BOOT_ENV := $(if $(filter 1,$(SANITIZE)),ASAN_OPTIONS=detect_leaks=0$${ASAN_OPTIONS:+:$$ASAN_OPTIONS})
+$(RELEASER_VARS): $(RELEASER_BOOT) FORCE
+	$(Q)mkdir -p $(@D) && $(RELEASER_BOOT_ENV) $(RELEASER_BOOT) -q -C $(ROOT) info --make-vars \
+		$(if $(BRANCH),--snapshot --branch '$(subst ','\'',$(BRANCH))') >$@.$$$$.tmp && \
+	{ cmp -s $@.$$$$.tmp $@ && rm -f $@.$$$$.tmp || mv -f $@.$$$$.tmp $@; } || \
+	{ rm -f $@.$$$$.tmp; echo "make: the releaser could not say what to build (see above); or give $(MAKE_VARS)" >&2; exit 2; }
+
 $(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/lib
 	$(call msg,AR,$@)
 	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@

@@ -88,6 +88,25 @@ debug_slot_build() {
 	echo "$TRASH_ROOT/main-build"
 }
 
+# project_copy DIR [--whole-build]: this work tree's tracked files, times
+# kept, committed in a new repository on main, with DIR/build holding the
+# suite's compiled releaser (--whole-build: all of $BUILD), so that make
+# there compiles only what changed
+project_copy() {
+	mkdir -p "$1/build/obj/agent"
+	set -- "$(cd "$1" && pwd)" "${2:-}"
+	(cd "$ROOT" && git ls-files -z | xargs -0 cp -a --parents -t "$1")
+	if [ "$2" = --whole-build ]; then
+		(cd "$BUILD" && tar -cf - --exclude=./asan --exclude=./make-vars .) | tar -xf - -C "$1/build"
+	else
+		cp -a "$BUILD/obj/releaser" "$BUILD/obj/releaser-boot" "$1/build/obj/"
+		cp -a "$BUILD/obj/agent/object-info.o" "$1/build/obj/agent/"
+	fi
+	git -C "$1" init -q -b main
+	git -C "$1" add -A
+	git -C "$1" commit -q -m "the project"
+}
+
 # expect_exit CODE CMD...: CMD exits with exactly CODE
 expect_exit() {
 	want=$1

@@ -12,12 +12,15 @@
 #include "lib/json.h"
 #include "lib/self.h"
 #include "lib/text.h"
+#include "lib/version.h"
 #include "cmd/options.h"
 #include "release/state.h"
 
 
+enum { OPT_MAKE_VARS = OPT_FIRST_FREE };
+
 static const char usage_text[] =
-	"usage: releaser info [--json] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"
+	"usage: releaser info [--json | --make-vars] [--branch NAME] [--tag TAG] [--snapshot] [--arch LIST]\n"
 	"\n"
 	"Shows every decision a release would take, and why: the tag released\n"
 	"(--tag, $GITHUB_REF_NAME on a tag push, else the tag at HEAD), its\n"
@@ -28,8 +31,14 @@ static const char usage_text[] =
 	"whether it exists and names the release's commit), then what preflight\n"
 	"would refuse. CI reads --json.\n"
 	"\n"
+	"--make-vars prints what a build by hand carries out, as make assignments\n"
+	"(the Makefile includes them): EBPF_FLAGS and AGENT_FEATURES of the plan,\n"
+	"VERSION (a snapshot's when a tag at HEAD is no release), COMMIT and\n"
+	"PC_VERSION, analyzer.pc's version.\n"
+	"\n"
 	"options:\n"
-	"  --json          print one JSON object instead (for CI)\n" STATE_USAGE
+	"  --json          print one JSON object instead (for CI)\n"
+	"  --make-vars     print the make variables above instead (for the Makefile)\n" STATE_USAGE
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 shown (even when a release would be refused), 1 the\n"
@@ -208,10 +217,42 @@ static void print_text(const struct release_state *st)
 		print_escaped("preflight: ", st->problems.items[i], "");
 }
 
+/* a value make takes as it is in "NAME := VALUE": no space, '$', '#' or '\\' */
+static int make_value_ok(const char *v)
+{
+	return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+-") == strlen(v);
+}
+
+/* the make variables that carry the state out (releaser info --make-vars) */
+static int print_make_vars(const struct release_state *st)
+{
+	const char *names[] = { "EBPF_FLAGS", "AGENT_FEATURES", "VERSION", "COMMIT", "PC_VERSION" };
+	char pc[sizeof(st->version) + 8];
+	const char *values[5];
+	struct version v;
+	size_t i;
+
+	if (version_parse(st->version, &v) != 0)
+		return error("version '%s' is not a version: cannot name analyzer.pc's", st->version);
+	values[0] = plan_ebpf_flags(&st->plan);
+	values[1] = plan_agent_features(&st->plan);
+	values[2] = st->version;
+	values[3] = st->head.sha;
+	values[4] = version_pkgconfig(&v, pc, sizeof(pc));
+	printf("# releaser info --make-vars: the %s channel\n", channel_name(st->channel));
+	for (i = 0; i < 5; i++) {
+		if (!make_value_ok(values[i]))
+			return error("%s '%s' cannot be a make value", names[i], values[i]);
+		printf("%s := %s\n", names[i], values[i]);
+	}
+	return fflush(stdout) == 0 ? 0 : error("cannot write the make variables");
+}
+
 int cmd_info(int argc, char **argv, struct context *ctx)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "make-vars", no_argument, NULL, OPT_MAKE_VARS },
 		{ "help", no_argument, NULL, OPT_HELP },
 		STATE_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -219,7 +260,7 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 	struct state_opts so = { 0 };
 	struct strlist arches = { 0 };
 	struct release_state st;
-	int json = 0, c, rc, ret = EXIT_USAGE;
+	int json = 0, make_vars = 0, c, rc, ret = EXIT_USAGE;
 
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
@@ -231,8 +272,9 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 			ret = EXIT_OK;
 			goto cleanup;
 		}
-		if (c == OPT_JSON) {
-			json = 1;
+		if (c == OPT_JSON || c == OPT_MAKE_VARS) {
+			json |= c == OPT_JSON;
+			make_vars |= c == OPT_MAKE_VARS;
 			continue;
 		}
 		rc = state_option(c, optarg, &so, &arches);
@@ -241,13 +283,26 @@ int cmd_info(int argc, char **argv, struct context *ctx)
 	}
 	if (cmd_no_operands(argc, argv) != EXIT_OK)
 		goto cleanup;
+	if (json && make_vars) {
+		error("--json and --make-vars print different things: give one of them");
+		goto cleanup;
+	}
 	rc = release_state_load(ctx->repo, &ctx->settings, &so, &st);
+	if (rc == 0 && make_vars && !st.version[0]) {
+		/* a tag at HEAD that is no release: a build by hand is the snapshot's */
+		release_state_release(&st);
+		so.snapshot = 1;
+		rc = release_state_load(ctx->repo, &ctx->settings, &so, &st);
+	}
 	if (rc != 0) {
 		ret = rc > 0 ? EXIT_USAGE : EXIT_FAIL;
 		goto cleanup;
 	}
 	ret = EXIT_OK;
-	if (!json)
+	if (make_vars) {
+		if (print_make_vars(&st) < 0)
+			ret = EXIT_FAIL;
+	} else if (!json)
 		print_text(&st);
 	else if (print_json(&st) < 0)
 		ret = EXIT_FAIL;

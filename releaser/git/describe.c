@@ -236,17 +236,16 @@ int describe_commit(git_repository *repo, const struct tag_index *ix, const char
 		    git_check(git_revwalk_sorting(walk, GIT_SORT_NONE), "cannot walk the history") < 0 ||
 		    git_check(git_revwalk_push(walk, commit), "cannot walk the history") < 0)
 			goto cleanup;
+		/* release tags only: support/go/vX.Y.Z and other names never count */
 		while ((rc = git_revwalk_next(&oid, walk)) == 0) {
 			n = lookup_oid(ix, &oid, &names);
 			pick = n ? tag_pick_version(names, n) : NULL;
-			if (n && !d->tag) {
-				d->tag = xstrdup(pick ? pick : names[0]);
-				d->depth = depth;
-			}
-			if (pick && !d->release_tag)
+			if (pick) {
+				d->tag = xstrdup(pick);
 				d->release_tag = xstrdup(pick);
-			if (d->tag && d->release_tag)
+				d->depth = depth;
 				break;
+			}
 			depth++;
 		}
 	}

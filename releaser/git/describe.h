@@ -36,18 +36,21 @@ size_t tag_index_lookup(const struct tag_index *ix, const char *commit, const ch
 size_t tag_index_count(const struct tag_index *ix);
 
 struct describe {
-	char *tag;          /* nearest tag, any name; NULL when none is reachable */
+	char *tag;          /* nearest release tag (a version, see version.h); NULL when none is reachable */
 	size_t depth;       /* commits walked before reaching it (0: at the commit) */
-	char *release_tag;  /* nearest tag that is a version (see version.h); NULL when none */
-	char text[256];     /* "TAG-DEPTH-gSHA12", "TAG" at depth 0, or "SHA12" without tags */
+	char *release_tag;  /* the same tag (kept for callers that name it so) */
+	char text[256];     /* "TAG-DEPTH-gSHA12", "TAG" at depth 0, or "SHA12" without a release tag */
 };
 
 /*
  * describe_commit walks the history of commit newest first (libgit2's
  * default order: by commit time, a commit before its parents) until it
- * has found the nearest tag and the nearest version tag. Among several tags on one commit the highest
- * version wins, then the first name. For a linear history the depth equals
- * `git describe --tags`'s; across merges it may count fewer commits.
+ * has found the nearest release tag: a tag whose name is a version
+ * (version_parse), the one rule of what a release tag is. The Go module's
+ * tags (support/go/vX.Y.Z) and any other names never count. Among several
+ * release tags on one commit the highest version wins. For a linear
+ * history the depth equals `git describe --tags --match 'v[0-9]*'`'s;
+ * across merges it may count fewer commits.
  * Returns 0, or -1 after a message. Free with describe_release.
  */
 int describe_commit(git_repository *repo, const struct tag_index *ix, const char *commit,

@@ -167,13 +167,17 @@ char *version_snapshot(const struct version *base, const char *short_sha, char *
 	memset(&v, 0, sizeof(v));
 	if (len)
 		buf[0] = '\0';
-	if (base) {
-		if (base->patch >= VERSION_NUMBER_MAX)
+	if (base)
+		version_base(base, &v);
+	/* after a pre-release: one more identifier, before the next pre-release and the final */
+	if (v.pre[0] && strlen(v.pre) + strlen(".SNAPSHOT-") + strlen(short_sha) <= VERSION_PRE_MAX) {
+		n = snprintf(buf, len, "v%lu.%lu.%lu-%s.SNAPSHOT-%s", v.major, v.minor, v.patch, v.pre, short_sha);
+	} else { /* after a release (or none, or a pre-release too long for more): the next patch's */
+		if (base && v.patch >= VERSION_NUMBER_MAX)
 			return NULL;
-		v = *base;
-		v.patch++;
+		n = snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch + (base != NULL),
+			     short_sha);
 	}
-	n = snprintf(buf, len, "v%lu.%lu.%lu-SNAPSHOT-%s", v.major, v.minor, v.patch, short_sha);
 	if (n < 0 || (size_t)n >= len || version_parse(buf, &again) != 0) {
 		if (len)
 			buf[0] = '\0';

@@ -1,7 +1,8 @@
 /*
  * Release versions: tags vMAJOR.MINOR.PATCH with an optional semver
  * pre-release (v1.2.0-rc.1); debug releases end in -debug (v1.0.1-debug,
- * v1.2.0-rc.1-debug); snapshots are vX.Y.Z-SNAPSHOT-<short sha>.
+ * v1.2.0-rc.1-debug); snapshots are vX.Y.Z-SNAPSHOT-<sha12> or
+ * vX.Y.Z-PRE.SNAPSHOT-<sha12> (version_snapshot).
  */
 #ifndef RELEASER_VERSION_H
 #define RELEASER_VERSION_H
@@ -50,8 +51,15 @@ void version_base(const struct version *v, struct version *out);
 
 /*
  * version_snapshot writes the snapshot version that follows base, the
- * latest reachable release tag: its next patch, then "-SNAPSHOT-<sha>"
- * (v1.4.2 -> v1.4.3-SNAPSHOT-<sha>). With no tag (base NULL) it is
+ * latest reachable release tag (without its debug marker), into buf[len]:
+ * a version that sorts after base and before whatever release can come
+ * next, in semver, dpkg and pkg-config alike (RELEASING.md, "What a
+ * release is"). After a release, the next patch's "-SNAPSHOT-<sha>"
+ * (v1.4.2 -> v1.4.3-SNAPSHOT-<sha>, before v1.4.3-rc.1 and v1.4.3); after
+ * a pre-release, one more pre-release identifier (v1.1.0-rc.1 ->
+ * v1.1.0-rc.1.SNAPSHOT-<sha>, after v1.1.0-rc.1, before v1.1.0-rc.2 and
+ * v1.1.0); a pre-release too long to take it (past VERSION_PRE_MAX) gets
+ * the next patch's instead. With no tag (base NULL) it is
  * v0.0.0-SNAPSHOT-<sha>. Returns buf; NULL (buf "") when that is no
  * version version_parse takes: base's patch is VERSION_NUMBER_MAX, or
  * short_sha is not a pre-release identifier short enough.

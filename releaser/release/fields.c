@@ -36,11 +36,18 @@ static const char *broken(const char *field, const char *value, const char *reas
 	return field;
 }
 
-/* a snapshot's version names its commit */
+/*
+ * a snapshot's version names its commit: its pre-release is
+ * "SNAPSHOT-<commit>", or ends in ".SNAPSHOT-<commit>" after a
+ * pre-release (lib/version.h, version_snapshot)
+ */
 static int snapshot_of(const struct version *v, const char *short_commit)
 {
-	return !strncmp(v->pre, SNAPSHOT_MARK, strlen(SNAPSHOT_MARK)) &&
-	       !strcmp(v->pre + strlen(SNAPSHOT_MARK), short_commit);
+	size_t pre = strlen(v->pre), tail = strlen(SNAPSHOT_MARK) + strlen(short_commit);
+	const char *at = v->pre + (pre >= tail ? pre - tail : 0);
+
+	return pre >= tail && (at == v->pre || at[-1] == '.') && !strncmp(at, SNAPSHOT_MARK, strlen(SNAPSHOT_MARK)) &&
+	       !strcmp(at + strlen(SNAPSHOT_MARK), short_commit);
 }
 
 static const char *check_ref(const struct release_ident *id, char *why, size_t len)
@@ -72,7 +79,7 @@ const char *fields_check(const struct release_ident *id, char *why, size_t len)
 			      why, len);
 	if (id->snapshot != snapshot_of(&v, id->short_commit))
 		return broken("version", id->version,
-			      id->snapshot ? "is not the snapshot version of its commit (vX.Y.Z-SNAPSHOT-<commit>)"
+			      id->snapshot ? "is not the snapshot version of its commit (vX.Y.Z[-PRE.]SNAPSHOT-<commit>)"
 					   : "is a snapshot version, but the release is not a snapshot",
 			      why, len);
 	if ((bad = check_ref(id, why, len)) != NULL)

@@ -1,20 +1,87 @@
 #!/bin/bash
-# The top-level Makefile: branch policy, incremental builds, dependencies.
+# The top-level Makefile: the releaser's flavors and version, incremental
+# builds, dependencies.
 # run: alone
 . "$(dirname "$0")/../lib.sh"
 
-test_expect_success 'a debug branch builds the fake release and only the release slot' '
-	cd "$ROOT"
-	test "$(make -s BRANCH=debug print-EBPF_FLAGS)" = fake-release
-	test -z "$(make -s BRANCH=debug print-AGENT_FEATURES)"
-	test "$(make -s BRANCH=v1-debug-fixes print-EBPF_FLAGS)" = fake-release
+# mk ARGS...: make in the source tree with the suite's build directory, quiet
+mk() {
+	make -s -C "$ROOT" BUILD="$BUILD" SANITIZE="${SANITIZE:-}" "$@"
+}
+
+test_expect_success 'the releaser decides the flavors: branch.debug exactly, not a name with debug in it' '
+	test "$(mk BRANCH=debug print-EBPF_FLAGS)" = fake-release
+	test -z "$(mk BRANCH=debug print-AGENT_FEATURES)"
+	for b in fix-debuginfo v1-debug-fixes debug/x main feature/x; do
+		test -z "$(mk BRANCH=$b print-EBPF_FLAGS)" || return 1
+		test "$(mk BRANCH=$b print-AGENT_FEATURES)" = debug-analyzer || return 1
+	done
+	# make carries out what releaser info decides
+	"$BUILD/bin/releaser" -C "$ROOT" info --json --snapshot --branch debug >info.json
+	test "$(jq -r .make.EBPF_FLAGS info.json)" = fake-release
+	"$BUILD/bin/releaser" -C "$ROOT" info --json --snapshot --branch fix-debuginfo >info.json
+	test "$(jq -r .make.EBPF_FLAGS info.json)" = ""
 '
 
-test_expect_success 'any other branch builds both flavors and embeds both slots' '
+test_expect_success 'make BRANCH=fix-debuginfo builds both flavors, BRANCH=debug the fake release' '
+	mk -n BRANCH=fix-debuginfo "$BUILD/ebpf/analyzer.ebpf.release.$HOST_ARCH" >dual
+	test_grep "support/ebpf .*TARGET_ARCH=$HOST_ARCH V= all$" dual
+	mk -n BRANCH=debug "$BUILD/ebpf/analyzer.ebpf.release.$HOST_ARCH" >fake
+	test_grep "support/ebpf .*TARGET_ARCH=$HOST_ARCH V= fake-release$" fake
+'
+
+test_expect_success 'EBPF_FLAGS on the command line wins, and brings its agent' '
+	test "$(mk EBPF_FLAGS=fake-release print-EBPF_FLAGS)" = fake-release
+	test -z "$(mk EBPF_FLAGS=fake-release print-AGENT_FEATURES)"
+	test "$(mk BRANCH=debug EBPF_FLAGS= print-AGENT_FEATURES)" = debug-analyzer
+	test -z "$(mk EBPF_FLAGS=fake-release AGENT_FEATURES= print-AGENT_FEATURES)"
+'
+
+test_expect_success 'the findstring guess is gone' '
 	cd "$ROOT"
-	test -z "$(make -s BRANCH=main print-EBPF_FLAGS)"
-	test "$(make -s BRANCH=main print-AGENT_FEATURES)" = debug-analyzer
-	test "$(make -s BRANCH=feature/x print-AGENT_FEATURES)" = debug-analyzer
+	not git grep -n "findstring[ ]debug"
+'
+
+# pmk ARGS...: make in the copy (the current directory)
+pmk() {
+	make -s BUILD="$PWD/build" SANITIZE="${SANITIZE:-}" "$@"
+}
+
+test_expect_success 'the branch in branch.debug, any name, gets fake-release from a plain make; its -debug tag too' '
+	project_copy p && cd p
+	git config -f releaser.conf branch.debug dbg-line
+	git commit -q -am "the debug branch is dbg-line"
+	test -z "$(pmk print-EBPF_FLAGS)"
+	git checkout -q -b dbg-line
+	git commit -q --allow-empty -m "on the debug branch only"
+	test "$(pmk print-EBPF_FLAGS)" = fake-release
+	test -z "$(pmk print-AGENT_FEATURES)"
+	git checkout -q -b debug
+	test -z "$(pmk print-EBPF_FLAGS)"
+	# the release jobs check a tag out: a -debug tag builds what it ships
+	git tag v1.0.1-debug dbg-line
+	git tag v1.0.1 main
+	git checkout -q --detach v1.0.1-debug
+	test "$(GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v1.0.1-debug pmk print-EBPF_FLAGS)" = fake-release
+	test "$(pmk print-EBPF_FLAGS)" = fake-release
+	test "$(pmk print-VERSION)" = v1.0.1-debug
+	git checkout -q --detach v1.0.1
+	test -z "$(pmk print-EBPF_FLAGS)"
+	test "$(pmk print-VERSION)" = v1.0.1
+	test "$(pmk print-PC_VERSION)" = 1.0.1
+	test "$(pmk print-COMMIT)" = "$(git rev-parse HEAD)"
+	# BRANCH names the branch whose snapshot make builds
+	test -z "$(pmk BRANCH=main print-EBPF_FLAGS)"
+	test "$(pmk BRANCH=dbg-line print-EBPF_FLAGS)" = fake-release
+'
+
+test_expect_success 'outside a git checkout nothing is asked: both flavors, version unknown' '
+	mkdir src
+	(cd "$ROOT" && git ls-files -z | xargs -0 cp -a --parents -t "$TRASH/src")
+	cd src
+	test -z "$(make -s BUILD="$PWD/build" print-EBPF_FLAGS)"
+	test "$(make -s BUILD="$PWD/build" print-VERSION)" = unknown
+	test ! -e build
 '
 
 test_expect_success 'a second make with nothing changed does no work' '

@@ -48,7 +48,7 @@ test_expect_success 'without the cross compiler on PATH the other arch is refuse
 	test "$(jq -r .ready ../one)" = true
 '
 
-test_expect_success 'the tag at HEAD is the version; describe matches git describe --tags' '
+test_expect_success 'the tag at HEAD is the version; describe matches git describe --tags of release tags' '
 	fake_project p && cd p
 	git tag -a v1.2.0 -m v1.2.0
 	"$R" info >../out
@@ -57,34 +57,36 @@ test_expect_success 'the tag at HEAD is the version; describe matches git descri
 	test_grep "^describe:  v1.2.0$" ../out
 	commit_change one && commit_change two && commit_change three
 	"$R" info --json >../json
-	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --match "v[0-9]*" --abbrev=12)"
 	test "$(jq -r .version ../json)" = "v1.2.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 	test "$(jq -r .tag ../json)" = null
 	test "$(jq -r .snapshot ../json)" = true
 '
 
-test_expect_success 'lightweight tags and loose annotated tags are found too' '
+test_expect_success 'lightweight tags and loose annotated tags are found too; a snapshot follows a pre-release' '
 	fake_project p && cd p
 	git tag v0.9.0
 	commit_change ../one
 	git tag -a v0.9.1-rc.1 -m rc
 	commit_change two
 	"$R" info --json >../json
-	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
-	test "$(jq -r .version ../json)" = "v0.9.2-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --match "v[0-9]*" --abbrev=12)"
+	test "$(jq -r .version ../json)" = "v0.9.1-rc.1.SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 	git pack-refs --all
 	"$R" info --json >../packed
-	test "$(jq -r .describe ../packed)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .describe ../packed)" = "$(git describe --tags --match "v[0-9]*" --abbrev=12)"
 '
 
-test_expect_success 'the snapshot follows the nearest version tag, not other tags' '
+test_expect_success 'the snapshot and describe follow the nearest version tag, not other tags' '
 	fake_project p && cd p
 	git tag -a v2.0.0 -m v2
 	commit_change ../one
 	git tag nightly
+	git tag support/go/v9.9.9
 	commit_change two
 	"$R" info --json >../json
-	test "$(jq -r .describe ../json)" = "$(git describe --tags --abbrev=12)"
+	test "$(jq -r .describe ../json)" = "v2.0.0-2-g$(git rev-parse --short=12 HEAD)"
+	test "$(jq -r .describe ../json)" = "$(git describe --tags --match "v[0-9]*" --abbrev=12)"
 	test "$(jq -r .version ../json)" = "v2.0.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 '
 

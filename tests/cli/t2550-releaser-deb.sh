@@ -125,11 +125,12 @@ test_expect_success 'versions: a pre-release and a snapshot sort before the rele
 	commit_change snapshot
 	"$R" release --no-sign --arch amd64 --out ../snap >/dev/null 2>&1
 	sha=$(git rev-parse --short=12 HEAD)
-	# a snapshot is the next patch after the last tag, before its release
-	deb=../snap/profiling-agent_1.1.1-SNAPSHOT.${sha}_amd64.deb
-	test "$(dpkg-deb --field $deb Version)" = 1.1.1~SNAPSHOT.$sha
-	dpkg --compare-versions 1.1.1~SNAPSHOT.$sha lt 1.1.1
-	dpkg --compare-versions 1.1.1~SNAPSHOT.$sha gt 1.1.0
+	# a snapshot after a pre-release sorts after it, before the next one and the release
+	deb=../snap/profiling-agent_1.1.0-rc.1.SNAPSHOT.${sha}_amd64.deb
+	test "$(dpkg-deb --field $deb Version)" = 1.1.0~rc.1.SNAPSHOT.$sha
+	dpkg --compare-versions 1.1.0~rc.1.SNAPSHOT.$sha gt 1.1.0~rc.1
+	dpkg --compare-versions 1.1.0~rc.1.SNAPSHOT.$sha lt 1.1.0~rc.2
+	dpkg --compare-versions 1.1.0~rc.1.SNAPSHOT.$sha lt 1.1.0
 	git checkout -q -b debug
 	"$R" release --no-sign --arch amd64 --out ../dbg >/dev/null 2>&1
 	deb=$(ls ../dbg/*.deb)

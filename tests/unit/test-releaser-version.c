@@ -99,7 +99,12 @@ TEST(version__snapshot)
 	check(version_parse("v1.4.2-debug", &v) == 0);
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v1.4.3-SNAPSHOT-abc");
 	check(version_parse("v2.0.0-rc.1", &v) == 0);
-	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.1-SNAPSHOT-abc");
+	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.0-rc.1.SNAPSHOT-abc");
+	check(version_parse("v2.0.0-rc.1-debug", &v) == 0);
+	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v2.0.0-rc.1.SNAPSHOT-abc");
+	/* a pre-release with no room for one more identifier: the next patch's, still a version */
+	check(version_parse("v2.0.0-rc.x123456789012345678901234567890123456789012345678901", &v) == 0);
+	check_str(version_snapshot(&v, "0123456789ab", buf, sizeof(buf)), "v2.0.1-SNAPSHOT-0123456789ab");
 	/* the highest patch has no next one: no snapshot follows it, rather than one that does not parse */
 	check(version_parse("v1.4.999999998", &v) == 0);
 	check_str(version_snapshot(&v, "abc", buf, sizeof(buf)), "v1.4.999999999-SNAPSHOT-abc");
@@ -108,6 +113,31 @@ TEST(version__snapshot)
 	check(version_parse("v1.4.1000000000", &v) < 0);
 	check(version_snapshot(NULL, "a.", buf, sizeof(buf)) == NULL);
 	check(version_snapshot(NULL, "0123456789ab", buf, 20) == NULL);
+}
+
+/* semver precedence: a snapshot sorts after its base and before any release that can follow it */
+TEST(version__snapshot_order)
+{
+	static const char *const after[][4] = {
+		/* base, then versions the snapshot must sort before */
+		{ "v1.1.0-rc.1", "v1.1.0-rc.2", "v1.1.0", "v1.1.1" },
+		{ "v1.1.0-rc.9", "v1.1.0-rc.10", "v1.1.0", "v1.2.0-rc.1" },
+		{ "v1.4.2", "v1.4.3-rc.1", "v1.4.3", "v1.5.0" },
+		{ "v1.4.2-beta", "v1.4.2-rc.1", "v1.4.2", "v2.0.0" },
+	};
+	struct version s, b, next;
+	char buf[128];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		check(version_parse(after[i][0], &b) == 0);
+		check(version_parse(version_snapshot(&b, "0123456789ab", buf, sizeof(buf)), &s) == 0);
+		check(version_compare(&s, &b) > 0);
+		for (j = 1; j < 4; j++) {
+			check(version_parse(after[i][j], &next) == 0);
+			check(version_compare(&s, &next) < 0);
+		}
+	}
 }
 
 static const char *pc(const char *tag)
@@ -125,6 +155,7 @@ TEST(version__pkgconfig)
 	check_str(pc("v1.2.3"), "1.2.3");
 	check_str(pc("v1.3.0-rc.1"), "1.3.0~rc.1");
 	check_str(pc("v1.2.4-SNAPSHOT-0123456789ab"), "1.2.4~SNAPSHOT-0123456789ab");
+	check_str(pc("v1.1.0-rc.1.SNAPSHOT-0123456789ab"), "1.1.0~rc.1.SNAPSHOT-0123456789ab");
 	check_str(pc("v1.0.1-debug"), "1.0.1+debug");
 	check_str(pc("v1.3.0-rc.1-debug"), "1.3.0~rc.1+debug");
 }
@@ -137,6 +168,7 @@ int main(void)
 		CASE(version__precedence),
 		CASE(version__base_strips_debug),
 		CASE(version__snapshot),
+		CASE(version__snapshot_order),
 		CASE(version__pkgconfig),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
