@@ -1,6 +1,7 @@
 /* Tag index and describe (see describe.h). */
 #include "git/describe.h"
 
+#include "git/graph.h"
 #include "git/internal.h"
 
 #include <stdint.h>
@@ -217,47 +218,111 @@ static void describe_text(struct describe *d, const git_oid *commit)
 		snprintf(d->text, sizeof(d->text), "%s-%zu-g%s", d->tag, d->depth, sha);
 }
 
+/* a max-heap of node indices by committer time: the walk's order, newest first */
+struct time_heap {
+	size_t *v;
+	size_t n, cap;
+};
+
+static void heap_push(struct time_heap *h, const struct graph *g, size_t x)
+{
+	size_t i, up;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 256;
+		h->v = xrealloc(h->v, h->cap * sizeof(*h->v));
+	}
+	for (i = h->n++; i > 0 && g->nodes[h->v[up = (i - 1) / 2]].time < g->nodes[x].time; i = up)
+		h->v[i] = h->v[up];
+	h->v[i] = x;
+}
+
+static size_t heap_pop(struct time_heap *h, const struct graph *g)
+{
+	size_t top = h->v[0], last = h->v[--h->n], i = 0, c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && g->nodes[h->v[c + 1]].time > g->nodes[h->v[c]].time)
+			c++;
+		if (g->nodes[h->v[c]].time <= g->nodes[last].time)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = last;
+	return top;
+}
+
+#define NODE_SEEN (1u << 8)
+
+/*
+ * finds the newest commit from tip (committer time order, as git's walk)
+ * that carries a release tag: its tag into d and the commits met before
+ * it as d->depth. Walks raw commit headers (git/graph.h), so a commit
+ * whose author line libgit2 refuses does not stop it. Returns 0 or -1.
+ */
+static int nearest_release(git_repository *repo, const struct tag_index *ix, const git_oid *tip,
+			   struct describe *d)
+{
+	struct time_heap h = { 0 };
+	struct graph g;
+	const char *const *names;
+	const char *pick;
+	size_t depth = 0, n, i, k;
+	int ret = -1;
+
+	if (graph_init(&g, repo) < 0)
+		return -1;
+	i = graph_node(&g, tip);
+	if (graph_load(&g, i) < 0)
+		goto cleanup;
+	g.nodes[i].flags |= NODE_SEEN;
+	heap_push(&h, &g, i);
+	while (h.n) {
+		i = heap_pop(&h, &g);
+		n = lookup_oid(ix, &g.nodes[i].id, &names);
+		pick = n ? tag_pick_version(names, n) : NULL;
+		if (pick) {
+			d->tag = xstrdup(pick);
+			d->release_tag = xstrdup(pick);
+			d->depth = depth;
+			break;
+		}
+		depth++;
+		for (k = 0; k < g.nodes[i].n_parents; k++) {
+			size_t p = g.nodes[i].parents[k];
+
+			if (g.nodes[p].flags & NODE_SEEN)
+				continue;
+			if (graph_load(&g, p) < 0)
+				goto cleanup;
+			g.nodes[p].flags |= NODE_SEEN;
+			heap_push(&h, &g, p);
+		}
+	}
+	ret = 0;
+cleanup:
+	free(h.v);
+	graph_release(&g);
+	return ret;
+}
+
 int describe_commit(git_repository *repo, const struct tag_index *ix, const char *commit_hex,
 		    struct describe *d)
 {
-	git_oid commit_oid, *commit = &commit_oid;
-	const char *const *names;
-	git_revwalk *walk = NULL;
-	const char *pick;
-	size_t depth = 0, n;
-	git_oid oid;
-	int ret = -1, rc = GIT_ITEROVER;
+	git_oid commit;
 
 	memset(d, 0, sizeof(*d));
-	if (oid_from_hex(commit, commit_hex) < 0)
+	if (oid_from_hex(&commit, commit_hex) < 0)
 		return -1;
-	if (tag_index_count(ix) > 0) {
-		if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
-		    git_check(git_revwalk_sorting(walk, GIT_SORT_NONE), "cannot walk the history") < 0 ||
-		    git_check(git_revwalk_push(walk, commit), "cannot walk the history") < 0)
-			goto cleanup;
-		/* release tags only: support/go/vX.Y.Z and other names never count */
-		while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-			n = lookup_oid(ix, &oid, &names);
-			pick = n ? tag_pick_version(names, n) : NULL;
-			if (pick) {
-				d->tag = xstrdup(pick);
-				d->release_tag = xstrdup(pick);
-				d->depth = depth;
-				break;
-			}
-			depth++;
-		}
-	}
-	if (rc < 0 && rc != GIT_ITEROVER && git_check(rc, "cannot walk the history") < 0)
-		goto cleanup;
-	describe_text(d, commit);
-	ret = 0;
-cleanup:
-	git_revwalk_free(walk);
-	if (ret)
+	/* release tags only: support/go/vX.Y.Z and other names never count */
+	if (tag_index_count(ix) > 0 && nearest_release(repo, ix, &commit, d) < 0) {
 		describe_release(d);
-	return ret;
+		return -1;
+	}
+	describe_text(d, &commit);
+	return 0;
 }
 
 void describe_release(struct describe *d)

@@ -1,6 +1,7 @@
 /* The range and commits of release notes (see notes.h). */
 #include "git/notes.h"
 
+#include "git/graph.h"
 #include "git/internal.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@
 #include "lib/version.h"
 
 #define MAIN_TAG_FIELD "main-tag: "
-#define NO_TAG SIZE_MAX
+#define NO_TAG GRAPH_NONE
 
 /*
  * The history is walked over the commits' raw headers (parents and
@@ -25,7 +26,7 @@
  * (no e-mail, no '>', a bad date), which git itself accepts.
  */
 enum {
-	NODE_LOADED = 1 << 0,
+	NODE_LOADED = GRAPH_LOADED,
 	NODE_REACHED = 1 << 1, /* met by the walk for the previous release */
 	NODE_BELOW = 1 << 2,   /* an ancestor of a commit with a candidate tag */
 	NODE_HIDDEN = 1 << 3,  /* an ancestor of the commit the range starts after */
@@ -38,162 +39,6 @@ enum {
  * times that are out of order (git's SLOP)
  */
 #define SLOP 5
-
-struct node {
-	git_oid id;
-	long long time;   /* committer time */
-	size_t *parents;  /* indices into graph.nodes */
-	size_t n_parents;
-	size_t tag;       /* the best candidate tag on this commit (index into candidates), or NO_TAG */
-	size_t pending;   /* children in the range not yet listed (the topological sort) */
-	unsigned flags;
-};
-
-struct graph {
-	git_repository *repo;
-	git_odb *odb;
-	struct node *nodes;
-	size_t n, cap;
-	size_t *slots;  /* open addressing: node index + 1, 0 when empty */
-	size_t n_slots; /* a power of two */
-};
-
-static size_t oid_hash(const git_oid *id)
-{
-	size_t h;
-
-	memcpy(&h, id->id, sizeof(h));
-	return h;
-}
-
-static void graph_rehash(struct graph *g, size_t n_slots)
-{
-	size_t i, j;
-
-	free(g->slots);
-	g->slots = xcalloc(n_slots, sizeof(*g->slots));
-	g->n_slots = n_slots;
-	for (i = 0; i < g->n; i++) {
-		for (j = oid_hash(&g->nodes[i].id) & (n_slots - 1); g->slots[j]; j = (j + 1) & (n_slots - 1))
-			;
-		g->slots[j] = i + 1;
-	}
-}
-
-/* the node of id, added (not loaded) when new */
-static size_t graph_node(struct graph *g, const git_oid *id)
-{
-	size_t j;
-
-	if (2 * (g->n + 1) > g->n_slots)
-		graph_rehash(g, g->n_slots ? 2 * g->n_slots : 1024);
-	for (j = oid_hash(id) & (g->n_slots - 1); g->slots[j]; j = (j + 1) & (g->n_slots - 1))
-		if (git_oid_equal(&g->nodes[g->slots[j] - 1].id, id))
-			return g->slots[j] - 1;
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 1024;
-		g->nodes = xrealloc(g->nodes, g->cap * sizeof(*g->nodes));
-	}
-	memset(&g->nodes[g->n], 0, sizeof(g->nodes[g->n]));
-	git_oid_cpy(&g->nodes[g->n].id, id);
-	g->nodes[g->n].tag = NO_TAG;
-	g->slots[j] = g->n + 1;
-	return g->n++;
-}
-
-static int graph_init(struct graph *g, git_repository *repo)
-{
-	memset(g, 0, sizeof(*g));
-	g->repo = repo;
-	return git_check(git_repository_odb(&g->odb, repo), "cannot open the object database");
-}
-
-static void graph_release(struct graph *g)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		free(g->nodes[i].parents);
-	free(g->nodes);
-	free(g->slots);
-	git_odb_free(g->odb);
-	memset(g, 0, sizeof(*g));
-}
-
-/* the header line of obj[len] named key ("parent "...) from *p on: its value and length; NULL at the header's end */
-static const char *header_next(const char *obj, size_t len, const char **p, size_t *value_len, const char **key)
-{
-	const char *line = *p, *end = obj + len, *nl;
-
-	if (line >= end || *line == '\n')
-		return NULL;
-	nl = memchr(line, '\n', (size_t)(end - line));
-	if (!nl)
-		nl = end;
-	*p = nl < end ? nl + 1 : end;
-	*key = line;
-	*value_len = (size_t)(nl - line);
-	return line;
-}
-
-/* the committer time of a "committer NAME <EMAIL> TIME ZONE" line (0 when it has none) */
-static long long committer_time(const char *line, size_t len)
-{
-	const char *gt = NULL, *p;
-	long long t = 0;
-
-	for (p = line; p < line + len; p++)
-		if (*p == '>')
-			gt = p;
-	for (p = gt ? gt + 1 : line + strlen("committer "); p < line + len && *p == ' '; p++)
-		;
-	for (; p < line + len && *p >= '0' && *p <= '9' && t < LLONG_MAX / 10 - 10; p++)
-		t = t * 10 + (*p - '0');
-	return t;
-}
-
-/* reads node i's parents and time: 0, or -1 after a message */
-static int graph_load(struct graph *g, size_t i)
-{
-	git_odb_object *obj = NULL;
-	const char *data, *p, *line;
-	size_t len, n, k;
-	git_oid parent;
-	int ret = -1;
-
-	if (g->nodes[i].flags & NODE_LOADED)
-		return 0;
-	if (git_check(git_odb_read(&obj, g->odb, &g->nodes[i].id), "cannot read commit %.*s", SHORT_SHA_LEN,
-		      git_oid_tostr_s(&g->nodes[i].id)) < 0)
-		return -1;
-	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
-		error("object %s is not a commit: the history is damaged (git fsck)", git_oid_tostr_s(&g->nodes[i].id));
-		goto cleanup;
-	}
-	data = git_odb_object_data(obj);
-	len = git_odb_object_size(obj);
-	for (p = data; header_next(data, len, &p, &n, &line);) {
-		if (n == strlen("parent ") + OID_HEX_LEN && !strncmp(line, "parent ", strlen("parent "))) {
-			if (git_oid_fromstrn(&parent, line + strlen("parent "), OID_HEX_LEN) < 0) {
-				git_error_clear();
-				error("commit %s has a bad parent line: the history is damaged (git fsck)",
-				      git_oid_tostr_s(&g->nodes[i].id));
-				goto cleanup;
-			}
-			k = graph_node(g, &parent); /* may move g->nodes */
-			g->nodes[i].parents = xrealloc(g->nodes[i].parents,
-						       (g->nodes[i].n_parents + 1) * sizeof(size_t));
-			g->nodes[i].parents[g->nodes[i].n_parents++] = k;
-		} else if (n >= strlen("committer ") && !strncmp(line, "committer ", strlen("committer "))) {
-			g->nodes[i].time = committer_time(line, n);
-		}
-	}
-	g->nodes[i].flags |= NODE_LOADED;
-	ret = 0;
-cleanup:
-	git_odb_object_free(obj);
-	return ret;
-}
 
 /*
  * resolves refname (refs/tags/...) to the commit it names through any tags,
@@ -280,7 +125,7 @@ static int may_precede(const struct version *v, int debug, const struct version 
 
 /*
  * the tags that may precede self on the channel, highest first, each
- * noted on its commit's node (node.tag: the best of them there)
+ * noted on its commit's node (node.mark: the best of them there)
  */
 static int list_candidates(struct graph *g, int debug, const struct version *self, struct candidates *l)
 {
@@ -310,7 +155,7 @@ static int list_candidates(struct graph *g, int debug, const struct version *sel
 	if (l->n > 1)
 		qsort(l->items, l->n, sizeof(*l->items), candidate_cmp);
 	for (i = l->n; i-- > 0;)
-		g->nodes[l->items[i].node].tag = i;
+		g->nodes[l->items[i].node].mark = i;
 	ret = 0;
 cleanup:
 	git_reference_iterator_free(it);
@@ -418,12 +263,12 @@ static int walk_to_tags(struct graph *g, size_t tip, size_t *best)
 		v = heap_pop(g, &q);
 		if (graph_load(g, v) < 0)
 			goto cleanup;
-		if (!(g->nodes[v].flags & NODE_BELOW) && g->nodes[v].tag != NO_TAG && g->nodes[v].tag < *best)
-			*best = g->nodes[v].tag;
+		if (!(g->nodes[v].flags & NODE_BELOW) && g->nodes[v].mark != NO_TAG && g->nodes[v].mark < *best)
+			*best = g->nodes[v].mark;
 		for (k = 0; k < g->nodes[v].n_parents; k++) {
 			size_t p = g->nodes[v].parents[k];
 
-			if ((g->nodes[v].flags & NODE_BELOW) || g->nodes[v].tag != NO_TAG)
+			if ((g->nodes[v].flags & NODE_BELOW) || g->nodes[v].mark != NO_TAG)
 				spread(g, p, NODE_BELOW);
 			if (!(g->nodes[p].flags & NODE_REACHED)) {
 				g->nodes[p].flags |= NODE_REACHED;
@@ -594,7 +439,7 @@ static int raw_message(struct graph *g, const git_oid *id, char **msg, size_t *m
 		return -1;
 	data = git_odb_object_data(obj);
 	len = git_odb_object_size(obj);
-	for (p = data; header_next(data, len, &p, &n, &line);)
+	for (p = data; graph_header_next(data, len, &p, &n, &line);)
 		if (!*encoding && n > strlen("encoding ") && !strncmp(line, "encoding ", strlen("encoding ")))
 			*encoding = xasprintf("%.*s", (int)(n - strlen("encoding ")), line + strlen("encoding "));
 	end = data + len;
@@ -725,7 +570,7 @@ static int collect(struct graph *g, size_t tip, size_t hide, struct notes_range 
 	for (i = 0; i < g->n; i++)
 		if (g->nodes[i].flags & NODE_IN)
 			for (k = 0; k < g->nodes[i].n_parents; k++)
-				g->nodes[g->nodes[i].parents[k]].pending++;
+				g->nodes[g->nodes[i].parents[k]].count++;
 	if (g->nodes[tip].flags & NODE_IN)
 		heap_push(g, &h, tip);
 	while (h.n > 0) {
@@ -734,7 +579,7 @@ static int collect(struct graph *g, size_t tip, size_t hide, struct notes_range 
 			goto cleanup;
 		for (k = 0; k < g->nodes[v].n_parents; k++) {
 			i = g->nodes[v].parents[k];
-			if ((g->nodes[i].flags & NODE_IN) && --g->nodes[i].pending == 0)
+			if ((g->nodes[i].flags & NODE_IN) && --g->nodes[i].count == 0)
 				heap_push(g, &h, i);
 		}
 	}

@@ -135,7 +135,8 @@ test_expect_success 'dirty paths and tag names print escaped, one line each' '
 	not grep -q "$(printf "[\001-\010\013-\037\177]")" ../out
 	test_grep "^           ?? new\\\\x1b\]0;pwned\\\\x07\\\\x0aline$" ../out
 	test_grep "^tag:       v1.0.0\\\\xc2\\\\x9bx (from HEAD)$" ../out
-	test_grep "^describe:  v1.0.0\\\\xc2\\\\x9bx$" ../out
+	# a tag that is no release never names the version: describe shows the commit
+	test_grep "^describe:  [0-9a-f]\{12\}$" ../out
 	test_grep "^preflight: the work tree has uncommitted changes: .new\\\\x1b\]0;pwned\\\\x07\\\\x0aline. (commit" ../out
 	not grep -q "$(printf "\302\233")" ../out
 '

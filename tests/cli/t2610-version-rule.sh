@@ -103,7 +103,7 @@ test_expect_success 'a release of that snapshot: manifest, BUILDINFO, .deb, anal
 	test "$(jq -r .version ../release.json)" = $v
 	cd ../out
 	test "$(jq -r .version manifest.json)" = $v
-	deb=profiling-agent_1.1.0~rc.1.SNAPSHOT.${sha}_amd64.deb
+	deb=profiling-agent_1.1.0-rc.1.SNAPSHOT.${sha}_amd64.deb
 	test "$(dpkg-deb --field $deb Version)" = 1.1.0~rc.1.SNAPSHOT.$sha
 	deb_order 1.1.0~rc.1.SNAPSHOT.$sha
 	dpkg-deb -x $deb ../root
