@@ -354,6 +354,11 @@ test_expect_success 'an author line libgit2 refuses: a warning naming the commit
 	test_cmp /dev/null err
 	test_grep "^Changes since v1.1.0.$" actual
 	test "$(grep "^- " actual)" = "- after ($after)"
+	# info finds the release past them too (its describe walks raw headers)
+	commit_msg c "fix: untagged"
+	releaser info --json >info.json
+	test "$(jq -r .describe info.json)" = "v1.2.0-1-g$(git rev-parse --short=12 HEAD)"
+	test "$(jq -r .version info.json)" = "v1.2.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 '
 
 # hostile SUBJECTS, one a line (printf escapes), each a commit after v1.0.0
