@@ -26,6 +26,10 @@ test_expect_success 'every target has a seed corpus, at least 10 targets' '
 	done
 '
 
+test_expect_success 'README gives the number of harnesses there are' '
+	test_grep "\`fuzz/\`: $(echo $TARGETS | wc -w) libFuzzer harnesses, one per parser or writer" "$ROOT/README.md"
+'
+
 test_expect_success 'every kept crash input replays without a crash' '
 	for d in "$ROOT"/tests/fuzz/regressions/*/; do
 		[ -d "$d" ] || continue
