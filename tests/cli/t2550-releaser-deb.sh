@@ -170,7 +170,7 @@ test_expect_success 'every relationship form deb.depends takes, and a UTF-8 main
 	git tag -a v1.2.0-rc.1 -m v1.2.0-rc.1
 	"$R" release --no-sign --arch amd64 --out ../out >../out.log 2>&1 || { cat ../out.log; false; }
 	cd ..
-	deb=out/profiling-agent_1.2.0~rc.1_amd64.deb
+	deb=out/profiling-agent_1.2.0-rc.1_amd64.deb
 	# dpkg reads every relation (and writes them back in its own spacing)
 	test "$(dpkg-deb --field $deb Depends)" = "libc6 (>= 2.36), libelf1 | libelf1t64:any (>> 0.187~), zlib1g:amd64 (<< 1:2.0-1~x), bzip2 (= 1.0)"
 	test "$(dpkg-deb --field $deb Maintainer)" = "Zoë Fäké <zoe@example.org>"
