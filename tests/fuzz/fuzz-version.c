@@ -37,7 +37,11 @@ static void check_snapshot(const struct version *v)
 	version_format(&snap, text, sizeof(text));
 	fuzz_expect(!strcmp(text, buf));
 	fuzz_expect(version_parse(text, &again) == 0 && version_compare(&again, &snap) == 0);
-	fuzz_expect(version_compare(&snap, v) > 0 && version_compare(&snap, &base) > 0);
+	fuzz_expect(version_compare(&snap, &base) > 0);
+	/* and after the tag itself, but for a debug pre-release: semver puts
+	 * "rc.1-debug" (alphanumeric) after "rc.1.SNAPSHOT-..." (numeric 1 first);
+	 * its snapshot follows the release it marks, vX.Y.Z-rc.1, as the rc's own do */
+	fuzz_expect(version_compare(&snap, v) > 0 || (v->debug && base.pre[0]));
 	next = base;
 	next.patch++;
 	next.pre[0] = '\0';
