@@ -157,10 +157,16 @@ test_expect_success 'processes that exec and live 0.1 s unwind too' '
 	# each child execs anew: its first samples come as stack copies, which
 	# the agent unwinds once it has read the new mappings
 	start_nested "$NESTED" exec 30
-	"$AGENT" --pid $nested --frequency 99 --duration 3 --verbose >profile 2>err
+	"$AGENT" --pid $nested --frequency 499 --duration 3 --verbose >profile 2>err
 	stop_nested
-	share=$(rooted_share profile nested)
-	test "$share" -ge 95
+	# a sample inside execve has the old image'"'"'s registers and no stack of
+	# the new one: not an unwind; one in the loader before main is complete
+	# when it reaches _start (the more so as a busy machine slows start-up)
+	grep "^nested;" profile | grep -v "__x64_sys_execve_\[k\]" >all
+	grep -E "^nested;_start;|;main;level_a" all >rooted || true
+	echo "rooted $(sum rooted) of $(sum all)"
+	test "$(sum all)" -gt 100
+	test $(($(sum rooted) * 100)) -ge $(($(sum all) * 95))
 	copies=$(sed -n "s/.* recorded (\([0-9]*\) as stack copies.*/\1/p" err)
 	echo "stack copies: $copies"
 	test "$copies" -gt 0
