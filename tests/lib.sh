@@ -67,6 +67,27 @@ test_done() {
 
 # --- helpers for case bodies ---
 
+# sum FILE: the total of a folded profile's counts
+sum() {
+	awk '{ n += $NF } END { print n + 0 }' "$1"
+}
+
+# start_ready COMMAND...: runs COMMAND in the background until it prints
+# "ready" on stdout (ready.out), its pid in $ready_pid; stop_ready ends it
+start_ready() {
+	"$@" >ready.out &
+	ready_pid=$!
+	while ! grep -q ready ready.out; do
+		kill -0 $ready_pid
+		sleep 0.05
+	done
+}
+
+stop_ready() {
+	kill $ready_pid 2>/dev/null || true
+	wait $ready_pid 2>/dev/null || true
+}
+
 # build_make ARGS...: make in the source tree with the suite's build config
 build_make() {
 	make -C "$ROOT" BUILD="$BUILD" SANITIZE="${SANITIZE:-}" "$@"

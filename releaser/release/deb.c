@@ -1,7 +1,6 @@
 /* The Debian packages of a release (see deb.h). */
 #include "release/deb.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

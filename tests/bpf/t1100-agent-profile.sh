@@ -25,11 +25,6 @@ stop_burner() {
 	wait $burner 2>/dev/null || true
 }
 
-# sum FILE: the total of a folded profile's counts
-sum() {
-	awk '{ n += $NF } END { print n + 0 }' "$1"
-}
-
 # well_formed FILE: every line is "comm;frame;... count", kernel frames
 # (_[k]) after all user frames
 well_formed() {

@@ -18,10 +18,6 @@ start_burner() {
 	done
 }
 
-sum() {
-	awk '{ n += $NF } END { print n + 0 }' "$1"
-}
-
 "$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
 if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
 	"$TRASH_ROOT/probe"; then

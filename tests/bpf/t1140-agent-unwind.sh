@@ -15,22 +15,8 @@ RECORD='^analyzer: [a-z-]* pid=[0-9]* tgid=[0-9]* comm=[^ ]* cpu=[0-9]* err=-\{0
 
 # start_nested PROGRAM [MODE] SECONDS: run it in the background, its pid in $nested
 start_nested() {
-	"$@" >nested.ready &
-	nested=$!
-	while ! grep -q ready nested.ready; do
-		kill -0 $nested
-		sleep 0.05
-	done
-}
-
-stop_nested() {
-	kill $nested 2>/dev/null || true
-	wait $nested 2>/dev/null || true
-}
-
-# sum FILE: the total of a folded profile's counts
-sum() {
-	awk '{ n += $NF } END { print n + 0 }' "$1"
+	start_ready "$@"
+	nested=$ready_pid
 }
 
 # The checks on counts of samples profile at 499 Hz: a shared, loaded
@@ -70,7 +56,7 @@ test_expect_success 'the fixture has no frame pointers, and CFI' '
 test_expect_success 'stacks of a program without frame pointers reach main through its CFI' '
 	start_nested "$NESTED" 30
 	"$AGENT" --pid $nested --frequency 499 --duration 3 --verbose >profile 2>err
-	stop_nested
+	stop_ready
 	cat profile
 	total=$(sum profile)
 	test "$total" -gt 50
@@ -90,7 +76,7 @@ test_expect_success 'stacks of a program without frame pointers reach main throu
 test_expect_success 'without its .eh_frame, the same stacks stop short' '
 	start_nested "$STRIPPED" 30
 	"$AGENT" --pid $nested --frequency 499 --duration 2 >profile
-	stop_nested
+	stop_ready
 	cat profile
 	total=$(sum profile)
 	test "$total" -gt 50
@@ -102,7 +88,7 @@ test_expect_success 'the debug analyzer names the mapping and the reason of each
 	start_nested "$STRIPPED" 30
 	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 499 --duration 2 >profile 2>err
 	"$AGENT" --pid $nested --frequency 99 --duration 1 >profile.release 2>err.release
-	stop_nested
+	stop_ready
 	build_id=$(readelf -n "$STRIPPED" | sed -n "s/.*Build ID: //p")
 	test -n "$build_id"
 	not grep -v "$RECORD" err
@@ -123,7 +109,7 @@ test_expect_success 'the debug analyzer names the mapping and the reason of each
 test_expect_success 'the debug analyzer has nothing to report on the program with its CFI' '
 	start_nested "$NESTED" 30
 	"$DEBUG_AGENT" --debug-analyzer --pid $nested --frequency 499 --duration 2 >profile 2>err
-	stop_nested
+	stop_ready
 	total=$(sum profile)
 	test "$total" -gt 50
 	not grep -v "$RECORD" err
@@ -148,7 +134,7 @@ test_expect_success 'forked children unwind from their first sample' '
 	# the parent only waits; each child inherits its mappings, and their rules
 	start_nested "$NESTED" fork 30
 	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
-	stop_nested
+	stop_ready
 	share=$(rooted_share profile nested)
 	test "$share" -ge 95
 '
@@ -158,7 +144,7 @@ test_expect_success 'processes that exec and live 0.1 s unwind too' '
 	# the agent unwinds once it has read the new mappings
 	start_nested "$NESTED" exec 30
 	"$AGENT" --pid $nested --frequency 499 --duration 3 --verbose >profile 2>err
-	stop_nested
+	stop_ready
 	# a sample inside execve has the old image'"'"'s registers and no stack of
 	# the new one: not an unwind; one in the loader before main is complete
 	# when it reaches _start (the more so as a busy machine slows start-up)
@@ -178,7 +164,7 @@ test_expect_success '--unwind-table sizes the rules table' '
 	# 1 MiB: 65536 rules, room for the program, libc and the loader
 	test_grep "unwind rules: [0-9]* processes, [0-9]* files, [0-9]* of 65536 rules" err
 	test_grep " 0 without room" err
-	stop_nested
+	stop_ready
 	grep ";main;level_a" profile >rooted || true
 	test $(($(sum rooted) * 100)) -ge $(($(sum profile) * 95))
 '

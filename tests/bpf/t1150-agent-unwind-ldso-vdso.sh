@@ -19,22 +19,8 @@ ROOT='^[^;]*;\(_start\|clone3\|clone\|start_thread\);'
 
 # start_prog PROGRAM [MODE] SECONDS: run it in the background, its pid in $prog
 start_prog() {
-	"$@" >prog.ready &
-	prog=$!
-	while ! grep -q ready prog.ready; do
-		kill -0 $prog
-		sleep 0.05
-	done
-}
-
-stop_prog() {
-	kill $prog 2>/dev/null || true
-	wait $prog 2>/dev/null || true
-}
-
-# sum FILE: the total of a folded profile's counts
-sum() {
-	awk '{ n += $NF } END { print n + 0 }' "$1"
+	start_ready "$@"
+	prog=$ready_pid
 }
 
 # rooted PROFILE: prints "ROOTED TOTAL" and keeps the unrooted stacks in PROFILE.unrooted
@@ -77,7 +63,7 @@ test_expect_success 'a loop in ld.so (_dl_find_object) reaches the entry' '
 	sed -n "/\[vdso\]/,\$p" /proc/$tgid/maps >maps.after
 	test_grep "ld-linux" maps.after
 	"$AGENT" --pid $tgid --frequency 499 --duration 4 --verbose >profile 2>err
-	stop_prog
+	stop_ready
 	set -- $(rooted profile)
 	echo "rooted $1 of $2"
 	head -n 5 profile.unrooted
@@ -92,7 +78,7 @@ test_expect_success 'a loop in ld.so (_dl_find_object) reaches the entry' '
 test_expect_success 'vDSO frames are named from its image and unwound from its CFI' '
 	start_prog "$NESTED" vdso 30
 	"$AGENT" --pid $prog --frequency 499 --duration 4 >profile 2>err
-	stop_prog
+	stop_ready
 	set -- $(rooted profile)
 	echo "rooted $1 of $2"
 	head -n 5 profile.unrooted
@@ -107,7 +93,7 @@ test_expect_success 'vDSO frames are named from its image and unwound from its C
 test_expect_success 'C++ throws reach the entry, named demangled' '
 	start_prog "$CXX_PROG" 30
 	"$AGENT" --pid $prog --frequency 499 --duration 4 >profile 2>err
-	stop_prog
+	stop_ready
 	set -- $(rooted profile)
 	echo "rooted $1 of $2"
 	head -n 5 profile.unrooted
@@ -121,7 +107,7 @@ test_expect_success 'C++ throws reach the entry, named demangled' '
 test_expect_success '--no-demangle keeps the C++ names raw' '
 	start_prog "$CXX_PROG" 30
 	"$AGENT" --pid $prog --frequency 99 --duration 2 --no-demangle >profile 2>err
-	stop_prog
+	stop_ready
 	test_grep ";main;_ZN4work9catch_oneERSt6vectorIiSaIiEEi;" profile
 	not grep -q "work::" profile
 '
@@ -129,7 +115,7 @@ test_expect_success '--no-demangle keeps the C++ names raw' '
 test_expect_success 'debug records: one per unrooted sample (no CFI)' '
 	start_prog "$STRIPPED" 30
 	"$DEBUG_AGENT" --debug-analyzer --pid $prog --frequency 499 --duration 2 >profile 2>err
-	stop_prog
+	stop_ready
 	set -- $(rooted profile)
 	n=$(records err $prog)
 	echo "rooted $1 of $2, $n records"
@@ -143,7 +129,7 @@ test_expect_success 'debug records: none for the rooted samples of ld.so, the vD
 	for w in "$NESTED dlfind" "$NESTED vdso" "$CXX_PROG"; do
 		start_prog $w 30 || return 1
 		"$DEBUG_AGENT" --debug-analyzer --pid $prog --frequency 499 --duration 3 >profile 2>err
-		stop_prog
+		stop_ready
 		set -- $(rooted profile)
 		n=$(records err $prog)
 		echo "$w: rooted $1 of $2, $n records"
