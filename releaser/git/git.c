@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "git/graph.h"
 #include "lib/common.h"
 
 int git_check(int rc, const char *fmt, ...)
@@ -29,6 +30,42 @@ int oid_from_hex(git_oid *oid, const char *hex)
 	if (strlen(hex) != OID_HEX_LEN || git_oid_fromstr(oid, hex) < 0)
 		return error("'%s' is not a full commit id", hex);
 	return 0;
+}
+
+/*
+ * *id peeled through annotated tags, each read raw (libgit2's parsers
+ * refuse a malformed tagger line, as they refuse a malformed author).
+ * Returns 0 when it names a commit; 1 when it names something else; -1
+ * after a message.
+ */
+static int peel_raw(git_odb *odb, git_oid *id)
+{
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	const char *data;
+	size_t len, depth;
+
+	for (depth = 0; depth < 16; depth++) {
+		if (git_check(git_odb_read_header(&len, &type, odb, id), "cannot read object %s", git_oid_tostr_s(id)) < 0)
+			return -1;
+		if (type == GIT_OBJECT_COMMIT)
+			return 0;
+		if (type != GIT_OBJECT_TAG)
+			return 1;
+		if (git_check(git_odb_read(&obj, odb, id), "cannot read tag %s", git_oid_tostr_s(id)) < 0)
+			return -1;
+		data = git_odb_object_data(obj);
+		len = git_odb_object_size(obj);
+		if (len < strlen("object ") + OID_HEX_LEN || strncmp(data, "object ", strlen("object ")) ||
+		    git_oid_fromstrn(id, data + strlen("object "), OID_HEX_LEN) < 0) {
+			git_error_clear();
+			git_odb_object_free(obj);
+			return error("tag object %s has no 'object' line: the repository is damaged (git fsck)",
+				     git_oid_tostr_s(id));
+		}
+		git_odb_object_free(obj);
+	}
+	return 1;
 }
 
 void repo_close(git_repository *repo)
@@ -63,11 +100,13 @@ void oid_short(const git_oid *oid, char buf[SHORT_SHA_LEN + 1])
 
 int repo_head(git_repository *repo, struct head_info *h)
 {
-	git_reference *head = NULL;
-	git_commit *commit = NULL;
+	git_reference *head = NULL, *target = NULL;
+	struct graph g;
+	git_oid id;
 	int ret = -1, rc;
 
 	memset(h, 0, sizeof(*h));
+	memset(&g, 0, sizeof(g));
 	rc = git_repository_head(&head, repo);
 	if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND)
 		return error("HEAD has no commits yet: commit something first");
@@ -75,15 +114,24 @@ int repo_head(git_repository *repo, struct head_info *h)
 		goto cleanup;
 	if (!git_repository_head_detached(repo))
 		h->branch = xstrdup(git_reference_shorthand(head));
-	if (git_check(git_reference_peel((git_object **)&commit, head, GIT_OBJECT_COMMIT),
-		      "HEAD does not point at a commit") < 0)
+	if (git_check(git_reference_resolve(&target, head), "cannot read HEAD") < 0 || graph_init(&g, repo) < 0)
 		goto cleanup;
-	git_oid_tostr(h->sha, sizeof(h->sha), git_commit_id(commit));
-	oid_short(git_commit_id(commit), h->short_sha);
-	h->commit_time = git_commit_time(commit);
+	git_oid_cpy(&id, git_reference_target(target));
+	rc = peel_raw(g.odb, &id);
+	if (rc != 0) {
+		if (rc > 0)
+			error("HEAD does not point at a commit");
+		goto cleanup;
+	}
+	if (graph_load(&g, graph_node(&g, &id)) < 0)
+		goto cleanup;
+	git_oid_tostr(h->sha, sizeof(h->sha), &id);
+	oid_short(&id, h->short_sha);
+	h->commit_time = g.nodes[0].time;
 	ret = 0;
 cleanup:
-	git_commit_free(commit);
+	graph_release(&g);
+	git_reference_free(target);
 	git_reference_free(head);
 	if (ret)
 		head_info_release(h);
@@ -96,15 +144,64 @@ void head_info_release(struct head_info *h)
 	h->branch = NULL;
 }
 
+/*
+ * name as a full commit id, a ref (git's rules: NAME, refs/NAME,
+ * refs/tags/NAME, refs/heads/NAME, refs/remotes/NAME...) or an
+ * abbreviated id, without reading the object: 0 with *out set, 1 when it
+ * is none of these, -1 after a message (ambiguous)
+ */
+static int name_to_id(git_repository *repo, git_odb *odb, const char *name, git_oid *out)
+{
+	git_reference *ref = NULL, *target = NULL;
+	size_t len = strlen(name);
+	int found = 0, rc;
+	git_oid prefix;
+
+	if (len == OID_HEX_LEN && strspn(name, "0123456789abcdefABCDEF") == len && git_oid_fromstr(out, name) == 0)
+		return git_odb_exists(odb, out) ? 0 : 1;
+	if (git_reference_dwim(&ref, repo, name) == 0 && git_reference_resolve(&target, ref) == 0) {
+		git_oid_cpy(out, git_reference_target(target));
+		found = 1;
+	}
+	git_reference_free(target);
+	git_reference_free(ref);
+	git_error_clear();
+	if (found)
+		return 0;
+	if (len < 4 || len >= OID_HEX_LEN || strspn(name, "0123456789abcdefABCDEF") != len ||
+	    git_oid_fromstrn(&prefix, name, len) < 0) {
+		git_error_clear();
+		return 1;
+	}
+	rc = git_odb_exists_prefix(out, odb, &prefix, len);
+	git_error_clear();
+	if (rc == GIT_EAMBIGUOUS)
+		return error("'%s' is ambiguous: give a full ref or commit id", name);
+	return rc == 0 ? 0 : 1;
+}
+
 int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out)
 {
 	git_object *obj = NULL, *commit = NULL;
+	git_odb *odb = NULL;
 	int rc, ret = -1;
 
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0)
+		return -1;
+	/* a name, a ref or an id: peeled raw, so a commit libgit2 cannot parse still resolves */
+	rc = name_to_id(repo, odb, name, out);
+	if (rc <= 0) {
+		if (rc == 0 && (rc = peel_raw(odb, out)) > 0)
+			error("'%s' does not point at a commit", name);
+		ret = rc == 0 ? 0 : -1;
+		goto cleanup;
+	}
+	/* any other revision (main~2, v1.0.0^{commit}, ...) through libgit2 */
 	rc = git_revparse_single(&obj, repo, name);
 	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS) {
 		git_error_clear();
-		return rc == GIT_EAMBIGUOUS ? error("'%s' is ambiguous: give a full ref or commit id", name) : 1;
+		ret = rc == GIT_EAMBIGUOUS ? error("'%s' is ambiguous: give a full ref or commit id", name) : 1;
+		goto cleanup;
 	}
 	if (git_check(rc, "cannot read '%s'", name) < 0)
 		goto cleanup;
@@ -117,6 +214,7 @@ int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out)
 cleanup:
 	git_object_free(commit);
 	git_object_free(obj);
+	git_odb_free(odb);
 	return ret;
 }
 

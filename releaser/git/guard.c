@@ -6,11 +6,19 @@
 
 #include "lib/classify.h"
 #include "lib/common.h"
+#include "git/graph.h"
 #include "git/internal.h"
+#include "git/notes.h"
 
+/*
+ * Commits are walked over their raw headers (git/graph.h), trees read
+ * by id: a commit whose author line libgit2 refuses is guarded like any
+ * other, so a malformed author cannot keep a binary from being seen.
+ */
 struct walk {
 	git_repository *repo;
 	git_odb *odb;
+	struct graph *g;
 	unsigned long long max_size;
 	struct guard_result *out;
 	int failed;
@@ -100,73 +108,65 @@ static int tree_cb(const char *root, const git_tree_entry *e, void *payload)
 	return 0;
 }
 
-/* whether commit's tree holds blob at path */
-static int has_blob(const git_commit *commit, const char *path, const char *blob)
+/* whether node i's tree holds blob at path (the node is loaded) */
+static int has_blob(struct graph *g, size_t i, const char *path, const char *blob)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
 	int found = 0;
 
-	if (git_commit_tree(&tree, commit) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
+	if (git_tree_lookup(&tree, g->repo, &g->nodes[i].tree) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
 		found = !git_oid_streq(git_tree_entry_id(e), blob);
 	git_tree_entry_free(e);
 	git_tree_free(tree);
+	git_error_clear();
 	return found;
 }
 
-/* whether commit brought blob to path: it has it there and none of its parents does */
-static int added_by(const git_commit *commit, const char *path, const char *blob)
+/* whether node i brought blob to path: it has it there and none of its parents does; -1 after a message */
+static int added_by(struct graph *g, size_t i, const char *path, const char *blob)
 {
-	unsigned int i;
-	git_commit *parent;
-	int in_parent;
+	size_t k, p;
 
-	if (!has_blob(commit, path, blob))
+	if (!has_blob(g, i, path, blob))
 		return 0;
-	for (i = 0; i < git_commit_parentcount(commit); i++) {
-		if (git_commit_parent(&parent, commit, i) < 0)
-			return 0;
-		in_parent = has_blob(parent, path, blob);
-		git_commit_free(parent);
-		if (in_parent)
+	for (k = 0; k < g->nodes[i].n_parents; k++) {
+		p = g->nodes[i].parents[k];
+		if (graph_load(g, p) < 0)
+			return -1;
+		if (has_blob(g, p, path, blob))
 			return 0;
 	}
 	return 1;
 }
 
-/* find the commit that added each offender, walking back from start */
-static int find_adders(git_repository *repo, const git_oid *start, struct guard_result *r)
+/* find the commit that added each offender, walking back from start, children first, the newest first */
+static int find_adders(struct graph *g, size_t start, struct guard_result *r)
 {
-	git_revwalk *walk = NULL;
-	git_commit *c = NULL;
-	git_oid id;
-	size_t i, left = r->n;
-	int ret = -1;
+	size_t *order = NULL, n = 0, i, j, left = r->n;
+	int ret = -1, rc;
 
 	if (left == 0)
 		return 0;
-	if (git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_push(walk, start), "cannot walk the history") < 0)
+	if (graph_limit(g, start, GRAPH_NONE) < 0 || graph_order(g, start, &order, &n) < 0)
 		goto cleanup;
-	while (left > 0 && git_revwalk_next(&id, walk) == 0) {
-		if (git_check(git_commit_lookup(&c, repo, &id), "cannot read a commit") < 0)
-			goto cleanup;
+	for (j = 0; j < n && left > 0; j++) {
 		for (i = 0; i < r->n; i++) {
 			struct guard_offender *o = &r->items[i];
 
-			if (!o->commit[0] && added_by(c, o->path, o->blob)) {
-				git_oid_tostr(o->commit, sizeof(o->commit), &id);
+			if (o->commit[0])
+				continue;
+			if ((rc = added_by(g, order[j], o->path, o->blob)) < 0)
+				goto cleanup;
+			if (rc) {
+				git_oid_tostr(o->commit, sizeof(o->commit), &g->nodes[order[j]].id);
 				left--;
 			}
 		}
-		git_commit_free(c);
-		c = NULL;
 	}
 	ret = 0;
 cleanup:
-	git_commit_free(c);
-	git_revwalk_free(walk);
+	free(order);
 	return ret;
 }
 
@@ -176,67 +176,60 @@ static int by_path(const void *a, const void *b)
 }
 
 /* every file in the tree of commit_id, then who added each offender */
-static int guard_tree(git_repository *repo, const git_oid *commit_id, unsigned long long max_size,
+static int guard_tree(struct graph *g, const git_oid *commit_id, unsigned long long max_size,
 		      struct guard_result *out)
 {
-	struct walk w = { repo, NULL, max_size, out, 0 };
-	git_commit *commit = NULL;
+	struct walk w = { g->repo, g->odb, g, max_size, out, 0 };
 	git_tree *tree = NULL;
+	size_t node = graph_node(g, commit_id);
 	int ret = -1, rc;
 
-	memset(out, 0, sizeof(*out));
-	if (git_check(git_repository_odb(&w.odb, repo), "cannot open the object store") < 0 ||
-	    git_check(git_commit_lookup(&commit, repo, commit_id), "cannot read the commit") < 0 ||
-	    git_check(git_commit_tree(&tree, commit), "cannot read the commit's tree") < 0)
+	if (graph_load(g, node) < 0 ||
+	    git_check(git_tree_lookup(&tree, g->repo, &g->nodes[node].tree), "cannot read the commit's tree") < 0)
 		goto cleanup;
 	rc = git_tree_walk(tree, GIT_TREEWALK_PRE, tree_cb, &w);
 	if (w.failed || git_check(rc, "cannot walk the tree") < 0)
 		goto cleanup;
 	out->commits = 1;
-	if (find_adders(repo, commit_id, out) < 0)
+	if (find_adders(g, node, out) < 0)
 		goto cleanup;
 	if (out->n > 1)
 		qsort(out->items, out->n, sizeof(*out->items), by_path);
 	ret = 0;
 cleanup:
 	git_tree_free(tree);
-	git_commit_free(commit);
-	git_odb_free(w.odb);
 	if (ret)
 		guard_result_release(out);
 	return ret;
 }
 
-/* the files commit adds or changes against every parent */
-static int examine_commit(struct walk *w, git_commit *commit)
+/* the files node i's commit adds or changes against every parent (all loaded) */
+static int examine_commit(struct walk *w, size_t i)
 {
-	git_commit *parent = NULL;
+	struct graph *g = w->g;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_diff *diff = NULL;
-	unsigned int np = git_commit_parentcount(commit), p;
+	size_t np = g->nodes[i].n_parents, p, k;
 	char hex[OID_HEX_LEN + 1];
-	size_t i;
 	int ret = -1, elsewhere;
 
-	if (git_check(git_commit_tree(&tree, commit), "cannot read a commit's tree") < 0 ||
-	    (np > 0 && (git_check(git_commit_parent(&parent, commit, 0), "cannot read a parent") < 0 ||
-			git_check(git_commit_tree(&ptree, parent), "cannot read a parent's tree") < 0)) ||
-	    git_check(git_diff_tree_to_tree(&diff, w->repo, ptree, tree, NULL), "cannot compare trees") < 0)
+	for (p = 0; p < np; p++)
+		if (graph_load(g, g->nodes[i].parents[p]) < 0)
+			return -1;
+	if (git_check(git_tree_lookup(&tree, g->repo, &g->nodes[i].tree), "cannot read a commit's tree") < 0 ||
+	    (np > 0 && git_check(git_tree_lookup(&ptree, g->repo, &g->nodes[g->nodes[i].parents[0]].tree),
+				 "cannot read a parent's tree") < 0) ||
+	    git_check(git_diff_tree_to_tree(&diff, g->repo, ptree, tree, NULL), "cannot compare trees") < 0)
 		goto cleanup;
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
+	for (k = 0; k < git_diff_num_deltas(diff); k++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, k);
 
 		if (d->status == GIT_DELTA_DELETED || !is_file(d->new_file.mode))
 			continue;
 		git_oid_tostr(hex, sizeof(hex), &d->new_file.id);
-		for (elsewhere = 0, p = 1; p < np && !elsewhere; p++) {
-			git_commit *other = NULL;
-
-			if (git_commit_parent(&other, commit, p) == 0)
-				elsewhere = has_blob(other, d->new_file.path, hex);
-			git_commit_free(other);
-		}
-		if (!elsewhere && examine(w, d->new_file.path, &d->new_file.id, git_commit_id(commit)) < 0)
+		for (elsewhere = 0, p = 1; p < np && !elsewhere; p++)
+			elsewhere = has_blob(g, g->nodes[i].parents[p], d->new_file.path, hex);
+		if (!elsewhere && examine(w, d->new_file.path, &d->new_file.id, &g->nodes[i].id) < 0)
 			goto cleanup;
 	}
 	ret = 0;
@@ -244,60 +237,50 @@ cleanup:
 	git_diff_free(diff);
 	git_tree_free(ptree);
 	git_tree_free(tree);
-	git_commit_free(parent);
 	return ret;
 }
 
-/* the files each commit reachable from to but not from from adds or changes */
-static int guard_range(git_repository *repo, const git_oid *from, const git_oid *to,
-		       unsigned long long max_size, struct guard_result *out)
+/* the files each commit reachable from to but not from from adds or changes, parents first */
+static int guard_range(struct graph *g, const git_oid *from, const git_oid *to, unsigned long long max_size,
+		       struct guard_result *out)
 {
-	struct walk w = { repo, NULL, max_size, out, 0 };
-	git_revwalk *walk = NULL;
-	git_commit *c = NULL;
-	git_oid id;
+	struct walk w = { g->repo, g->odb, g, max_size, out, 0 };
+	size_t *order = NULL, n = 0, tip = graph_node(g, to), hide = graph_node(g, from);
 	int ret = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (git_check(git_repository_odb(&w.odb, repo), "cannot open the object store") < 0 ||
-	    git_check(git_revwalk_new(&walk, repo), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE), "cannot walk the history") < 0 ||
-	    git_check(git_revwalk_push(walk, to), "cannot walk the history") < 0 ||
-	    (from && git_check(git_revwalk_hide(walk, from), "cannot walk the history") < 0))
+	if (graph_limit(g, tip, hide) < 0 || graph_order(g, tip, &order, &n) < 0)
 		goto cleanup;
-	while (git_revwalk_next(&id, walk) == 0) {
-		if (git_check(git_commit_lookup(&c, repo, &id), "cannot read a commit") < 0 || examine_commit(&w, c) < 0)
+	while (n > 0) {
+		if (examine_commit(&w, order[--n]) < 0)
 			goto cleanup;
-		git_commit_free(c);
-		c = NULL;
 		out->commits++;
 	}
 	ret = 0;
 cleanup:
-	git_commit_free(c);
-	git_revwalk_free(walk);
-	git_odb_free(w.odb);
+	free(order);
 	if (ret)
 		guard_result_release(out);
 	return ret;
 }
 
-/* the subject line of each offender's commit */
-static void add_subjects(git_repository *repo, struct guard_result *r)
+/* the subject line of each offender's commit, decoded as the notes decode it */
+static void add_subjects(struct graph *g, struct guard_result *r)
 {
-	git_commit *c;
+	struct notes_commit c;
+	char *msg, *encoding;
+	size_t i, len;
 	git_oid id;
-	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		const char *summary;
-
 		if (!r->items[i].commit[0] || git_oid_fromstr(&id, r->items[i].commit) < 0 ||
-		    git_commit_lookup(&c, repo, &id) < 0)
+		    graph_message(g, graph_node(g, &id), &msg, &len, &encoding) < 0)
 			continue;
-		summary = git_commit_summary(c);
-		r->items[i].subject = xstrdup(summary ? summary : "");
-		git_commit_free(c);
+		memset(&c, 0, sizeof(c));
+		notes_commit_text(&c, msg, len, NULL, encoding);
+		r->items[i].subject = c.subject;
+		free(c.body);
+		free(msg);
+		free(encoding);
 	}
 	git_error_clear();
 }
@@ -334,17 +317,23 @@ static int resolve(git_repository *repo, const char *rev, git_oid *from, git_oid
 
 int guard_run(git_repository *repo, const char *rev, unsigned long long max_size, struct guard_result *out)
 {
+	struct graph g;
 	git_oid from, to;
-	int ranged;
+	int ranged, ret = EXIT_FAIL;
 
 	memset(out, 0, sizeof(*out));
 	if (resolve(repo, rev, &from, &to, &ranged) < 0)
 		return EXIT_USAGE;
-	if ((ranged ? guard_range(repo, &from, &to, max_size, out) : guard_tree(repo, &to, max_size, out)) < 0)
-		return EXIT_FAIL;
+	if (graph_init(&g, repo) < 0)
+		goto cleanup;
+	if ((ranged ? guard_range(&g, &from, &to, max_size, out) : guard_tree(&g, &to, max_size, out)) < 0)
+		goto cleanup;
 	out->ranged = ranged;
-	add_subjects(repo, out);
-	return EXIT_OK;
+	add_subjects(&g, out);
+	ret = EXIT_OK;
+cleanup:
+	graph_release(&g);
+	return ret;
 }
 
 void guard_result_release(struct guard_result *r)

@@ -26,19 +26,9 @@
  * (no e-mail, no '>', a bad date), which git itself accepts.
  */
 enum {
-	NODE_LOADED = GRAPH_LOADED,
-	NODE_REACHED = 1 << 1, /* met by the walk for the previous release */
-	NODE_BELOW = 1 << 2,   /* an ancestor of a commit with a candidate tag */
-	NODE_HIDDEN = 1 << 3,  /* an ancestor of the commit the range starts after */
-	NODE_IN = 1 << 4,      /* in the range */
-	NODE_QUEUED = 1 << 5,  /* met by the walk of the range */
+	NODE_REACHED = 1 << 8, /* met by the walk for the previous release */
+	NODE_BELOW = 1 << 9,   /* an ancestor of a commit with a candidate tag */
 };
-
-/*
- * nodes a walk goes on with once only flagged ones are queued, for commit
- * times that are out of order (git's SLOP)
- */
-#define SLOP 5
 
 /*
  * resolves refname (refs/tags/...) to the commit it names through any tags,
@@ -162,85 +152,6 @@ cleanup:
 	return ret;
 }
 
-/* whether node a comes out before node b: the newer first, then the one found first from the tip */
-static int newer(const struct graph *g, size_t a, size_t b)
-{
-	if (g->nodes[a].time != g->nodes[b].time)
-		return g->nodes[a].time > g->nodes[b].time;
-	return a < b;
-}
-
-/* node indices, the newest on top (see newer) */
-struct heap {
-	size_t *v;
-	size_t n, cap;
-};
-
-static void heap_push(const struct graph *g, struct heap *h, size_t v)
-{
-	size_t i, up;
-
-	if (h->n == h->cap)
-		h->v = xrealloc(h->v, (h->cap = h->cap ? 2 * h->cap : 64) * sizeof(*h->v));
-	for (i = h->n++; i > 0 && newer(g, v, h->v[up = (i - 1) / 2]); i = up)
-		h->v[i] = h->v[up];
-	h->v[i] = v;
-}
-
-static size_t heap_pop(const struct graph *g, struct heap *h)
-{
-	size_t top = h->v[0], v = h->v[--h->n], i = 0, c;
-
-	while ((c = 2 * i + 1) < h->n) {
-		if (c + 1 < h->n && newer(g, h->v[c + 1], h->v[c]))
-			c++;
-		if (!newer(g, h->v[c], v))
-			break;
-		h->v[i] = h->v[c];
-		i = c;
-	}
-	h->v[i] = v;
-	return top;
-}
-
-/* flags node i and, among the nodes already read, what it reaches */
-static void spread(struct graph *g, size_t i, unsigned flag)
-{
-	size_t *stack, n = 0, cap = 64, k, p;
-
-	if (g->nodes[i].flags & flag)
-		return;
-	stack = xmalloc(cap * sizeof(*stack));
-	g->nodes[i].flags |= flag;
-	stack[n++] = i;
-	while (n > 0) {
-		i = stack[--n];
-		if (!(g->nodes[i].flags & NODE_LOADED))
-			continue;
-		for (k = 0; k < g->nodes[i].n_parents; k++) {
-			p = g->nodes[i].parents[k];
-			if (g->nodes[p].flags & flag)
-				continue;
-			g->nodes[p].flags |= flag;
-			if (n == cap)
-				stack = xrealloc(stack, (cap *= 2) * sizeof(*stack));
-			stack[n++] = p;
-		}
-	}
-	free(stack);
-}
-
-/* whether every node queued in h has flag */
-static int only_flagged(const struct graph *g, const struct heap *h, unsigned flag)
-{
-	size_t i;
-
-	for (i = 0; i < h->n; i++)
-		if (!(g->nodes[h->v[i]].flags & flag))
-			return 0;
-	return 1;
-}
-
 /*
  * the candidate tags nearest the tip: walked from the tip newest first;
  * a tagged commit's ancestors are below it and do not count; stops when
@@ -249,18 +160,18 @@ static int only_flagged(const struct graph *g, const struct heap *h, unsigned fl
  */
 static int walk_to_tags(struct graph *g, size_t tip, size_t *best)
 {
-	struct heap q = { 0 };
-	size_t v, k, slop = SLOP;
+	struct graph_heap q = { 0 };
+	size_t v, k, slop = GRAPH_SLOP;
 	int ret = -1;
 
 	g->nodes[tip].flags |= NODE_REACHED;
-	heap_push(g, &q, tip);
+	graph_heap_push(g, &q, tip);
 	while (q.n > 0) {
-		if (!only_flagged(g, &q, NODE_BELOW))
-			slop = SLOP;
+		if (!graph_heap_only(g, &q, NODE_BELOW))
+			slop = GRAPH_SLOP;
 		else if (--slop == 0)
 			break;
-		v = heap_pop(g, &q);
+		v = graph_heap_pop(g, &q);
 		if (graph_load(g, v) < 0)
 			goto cleanup;
 		if (!(g->nodes[v].flags & NODE_BELOW) && g->nodes[v].mark != NO_TAG && g->nodes[v].mark < *best)
@@ -269,10 +180,10 @@ static int walk_to_tags(struct graph *g, size_t tip, size_t *best)
 			size_t p = g->nodes[v].parents[k];
 
 			if ((g->nodes[v].flags & NODE_BELOW) || g->nodes[v].mark != NO_TAG)
-				spread(g, p, NODE_BELOW);
+				graph_spread(g, p, NODE_BELOW);
 			if (!(g->nodes[p].flags & NODE_REACHED)) {
 				g->nodes[p].flags |= NODE_REACHED;
-				heap_push(g, &q, p);
+				graph_heap_push(g, &q, p);
 			}
 		}
 	}
@@ -427,32 +338,6 @@ void notes_commit_text(struct notes_commit *c, const char *msg, size_t len, cons
 	c->author = author ? decode_text(author, strlen(author), encoding, &c->replaced) : NULL;
 }
 
-/* the raw message and encoding header of a commit libgit2 cannot parse, from its object */
-static int raw_message(struct graph *g, const git_oid *id, char **msg, size_t *msg_len, char **encoding)
-{
-	git_odb_object *obj = NULL;
-	const char *data, *p, *line, *end;
-	size_t len, n;
-
-	if (git_check(git_odb_read(&obj, g->odb, id), "cannot read commit %.*s", SHORT_SHA_LEN,
-		      git_oid_tostr_s(id)) < 0)
-		return -1;
-	data = git_odb_object_data(obj);
-	len = git_odb_object_size(obj);
-	for (p = data; graph_header_next(data, len, &p, &n, &line);)
-		if (!*encoding && n > strlen("encoding ") && !strncmp(line, "encoding ", strlen("encoding ")))
-			*encoding = xasprintf("%.*s", (int)(n - strlen("encoding ")), line + strlen("encoding "));
-	end = data + len;
-	if (p < end && *p == '\n')
-		p++;
-	*msg_len = (size_t)(end - p);
-	*msg = xmalloc(*msg_len + 1);
-	memcpy(*msg, p, *msg_len);
-	(*msg)[*msg_len] = '\0';
-	git_odb_object_free(obj);
-	return 0;
-}
-
 /*
  * node i's commit into r, decoded as UTF-8 from its encoding; merges and
  * markers are left out. A commit libgit2 refuses (a malformed author or
@@ -485,7 +370,7 @@ static int add_commit(struct graph *g, size_t i, struct notes_range *r)
 		warning("commit %s has an author or committer line that cannot be parsed (%s): the notes list it "
 			"without its author", git_oid_tostr_s(id), e && e->message ? e->message : "unknown error");
 		git_error_clear();
-		if (raw_message(g, id, &msg, &msg_len, &encoding) < 0)
+		if (graph_message(g, i, &msg, &msg_len, &encoding) < 0)
 			goto cleanup;
 	}
 	r->commits = xrealloc(r->commits, (r->n + 1) * sizeof(*r->commits));
@@ -507,85 +392,22 @@ cleanup:
 }
 
 /*
- * flags NODE_IN what tip contains and hide (NO_TAG: none) does not: the
- * two walked together, newest first, until only hidden commits are left
- * (and SLOP more), so a range costs its own length, not the history's
- */
-static int limit(struct graph *g, size_t tip, size_t hide)
-{
-	struct heap q = { 0 };
-	size_t v, k, p, slop = SLOP;
-	int ret = -1;
-
-	g->nodes[tip].flags |= NODE_QUEUED;
-	heap_push(g, &q, tip);
-	if (hide != NO_TAG) {
-		spread(g, hide, NODE_HIDDEN);
-		if (!(g->nodes[hide].flags & NODE_QUEUED)) {
-			g->nodes[hide].flags |= NODE_QUEUED;
-			heap_push(g, &q, hide);
-		}
-	}
-	while (q.n > 0) {
-		if (!only_flagged(g, &q, NODE_HIDDEN))
-			slop = SLOP;
-		else if (--slop == 0)
-			break;
-		v = heap_pop(g, &q);
-		if (graph_load(g, v) < 0)
-			goto cleanup;
-		if (!(g->nodes[v].flags & NODE_HIDDEN))
-			g->nodes[v].flags |= NODE_IN;
-		for (k = 0; k < g->nodes[v].n_parents; k++) {
-			p = g->nodes[v].parents[k];
-			if (g->nodes[v].flags & NODE_HIDDEN)
-				spread(g, p, NODE_HIDDEN);
-			if (!(g->nodes[p].flags & NODE_QUEUED)) {
-				g->nodes[p].flags |= NODE_QUEUED;
-				heap_push(g, &q, p);
-			}
-		}
-	}
-	for (v = 0; v < g->n; v++)
-		if (g->nodes[v].flags & NODE_HIDDEN)
-			g->nodes[v].flags &= ~(unsigned)NODE_IN;
-	ret = 0;
-cleanup:
-	free(q.v);
-	return ret;
-}
-
-/*
  * the commits tip contains and hide (NO_TAG: none) does not, without
  * merges and markers, into r: children before parents, the newest first
  */
 static int collect(struct graph *g, size_t tip, size_t hide, struct notes_range *r)
 {
-	struct heap h = { 0 };
-	size_t i, k, v;
+	size_t *order = NULL, n = 0, i;
 	int ret = -1;
 
-	if (limit(g, tip, hide) < 0)
-		return -1;
-	for (i = 0; i < g->n; i++)
-		if (g->nodes[i].flags & NODE_IN)
-			for (k = 0; k < g->nodes[i].n_parents; k++)
-				g->nodes[g->nodes[i].parents[k]].count++;
-	if (g->nodes[tip].flags & NODE_IN)
-		heap_push(g, &h, tip);
-	while (h.n > 0) {
-		v = heap_pop(g, &h);
-		if (add_commit(g, v, r) < 0)
+	if (graph_limit(g, tip, hide) < 0 || graph_order(g, tip, &order, &n) < 0)
+		goto cleanup;
+	for (i = 0; i < n; i++)
+		if (add_commit(g, order[i], r) < 0)
 			goto cleanup;
-		for (k = 0; k < g->nodes[v].n_parents; k++) {
-			i = g->nodes[v].parents[k];
-			if ((g->nodes[i].flags & NODE_IN) && --g->nodes[i].count == 0)
-				heap_push(g, &h, i);
-		}
-	}
 	ret = 0;
 cleanup:
-	free(h.v);
+	free(order);
 	return ret;
 }
 

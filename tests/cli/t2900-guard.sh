@@ -243,4 +243,30 @@ test_expect_success 'outside a repository: exit 2' '
 	one_line err
 	test_grep "not a git repository" err
 '
+test_expect_success 'a malformed author or tagger line hides nothing: range, tree, tag and abbreviated id' '
+	make_repo r && cd r
+	base=$(git rev-parse HEAD)
+	cp "$BUILD/bin/gen-frametypes" tool
+	git add tool
+	tree=$(git write-tree)
+	# author lines git fsck flags and libgit2 refuses: no e-mail, no ">"
+	printf "tree %s\nparent %s\nauthor Nobody 1700000000 +0000\ncommitter C <c@example.org> 1700000000 +0000\n\nadd the tool\n" \
+		"$tree" "$base" >raw
+	bad=$(git hash-object -t commit -w --literally raw)
+	printf "tree %s\nparent %s\nauthor A <a@example.org 1700000001 +0000\ncommitter C <c@example.org> 1700000001 +0000\n\nlater\n" \
+		"$tree" "$bad" >raw2
+	tip=$(git hash-object -t commit -w --literally raw2)
+	printf "object %s\ntype commit\ntag t1\ntagger nobody\n\nbad tagger\n" "$tip" >rawtag
+	git update-ref refs/tags/t1 "$(git hash-object -t tag -w --literally rawtag)"
+	git update-ref refs/heads/pr "$tip"
+	short=$(git rev-parse --short=12 "$bad")
+	for rev in "$base..pr" "$base..$tip" pr t1 "$(git rev-parse --short=9 "$tip")"; do
+		expect_exit 1 releaser guard "$rev" >out 2>err || return 1
+		one_line err || return 1
+		test_grep "^.tool.: ELF file ([0-9]* bytes), added by $short \"add the tool\"$" out || return 1
+	done
+	releaser guard --json "$base..pr" >out || test $? = 1
+	jq -e ".offenders | length == 1 and .[0].path == \"tool\"" out
+'
+
 test_done
