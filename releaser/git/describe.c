@@ -90,7 +90,6 @@ static void index_add(struct tag_index *ix, const git_oid *commit, const char *n
 static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
 {
 	const git_oid *target = git_reference_target_peel(ref);
-	git_object *peeled = NULL;
 	git_object_t type;
 	size_t len;
 
@@ -105,14 +104,13 @@ static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
 		git_oid_cpy(out, target);
 		return 1;
 	}
-	if (type != GIT_OBJECT_TAG || git_reference_peel(&peeled, ref, GIT_OBJECT_ANY) < 0)
+	if (type != GIT_OBJECT_TAG)
 		return 0;
-	if (git_object_type(peeled) != GIT_OBJECT_COMMIT) {
-		git_object_free(peeled);
-		return 0;
+	git_oid_cpy(out, target);
+	if (peel_raw(odb, out) != 0) {
+		git_error_clear();
+		return 0; /* a damaged tag, or one of a tree or blob: nothing to describe with */
 	}
-	git_oid_cpy(out, git_object_id(peeled));
-	git_object_free(peeled);
 	return 1;
 }
 

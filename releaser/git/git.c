@@ -32,13 +32,7 @@ int oid_from_hex(git_oid *oid, const char *hex)
 	return 0;
 }
 
-/*
- * *id peeled through annotated tags, each read raw (libgit2's parsers
- * refuse a malformed tagger line, as they refuse a malformed author).
- * Returns 0 when it names a commit; 1 when it names something else; -1
- * after a message.
- */
-static int peel_raw(git_odb *odb, git_oid *id)
+int peel_raw(git_odb *odb, git_oid *id)
 {
 	git_odb_object *obj = NULL;
 	git_object_t type;

@@ -25,6 +25,14 @@ void oid_short(const git_oid *oid, char buf[SHORT_SHA_LEN + 1]);
  */
 int oid_from_hex(git_oid *oid, const char *hex);
 
+/*
+ * peel_raw peels *id through annotated tags, each read raw (libgit2's
+ * parsers refuse a malformed tagger line, as they refuse a malformed
+ * author), and checks what it ends at without parsing it. Returns 0 when
+ * that is a commit; 1 when it is something else; -1 after a message.
+ */
+int peel_raw(git_odb *odb, git_oid *id);
+
 /* commit_resolve_oid is commit_resolve with the commit as an oid. */
 int commit_resolve_oid(git_repository *repo, const char *name, git_oid *out);
 

@@ -37,9 +37,6 @@ enum {
  */
 static int tag_peel(struct graph *g, const char *refname, git_oid *out)
 {
-	git_object_t type;
-	git_tag *tag = NULL;
-	size_t len, depth;
 	int rc;
 
 	rc = git_reference_name_to_id(out, g->repo, refname);
@@ -49,19 +46,8 @@ static int tag_peel(struct graph *g, const char *refname, git_oid *out)
 	}
 	if (git_check(rc, "cannot read '%s'", refname) < 0)
 		return -1;
-	for (depth = 0; depth < 16; depth++) {
-		if (git_check(git_odb_read_header(&len, &type, g->odb, out), "cannot read '%s'", refname) < 0)
-			return -1;
-		if (type == GIT_OBJECT_COMMIT)
-			return 0;
-		if (type != GIT_OBJECT_TAG)
-			break;
-		if (git_check(git_tag_lookup(&tag, g->repo, out), "cannot read '%s'", refname) < 0)
-			return -1;
-		git_oid_cpy(out, git_tag_target_id(tag));
-		git_tag_free(tag);
-	}
-	return 2;
+	rc = peel_raw(g->odb, out);
+	return rc < 0 ? -1 : rc > 0 ? 2 : 0;
 }
 
 struct candidate {

@@ -361,6 +361,31 @@ test_expect_success 'an author line libgit2 refuses: a warning naming the commit
 	test "$(jq -r .version info.json)" = "v1.2.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 '
 
+test_expect_success 'HEAD or a tag libgit2 cannot parse: info, the tag at HEAD and the notes still work' '
+	make_repo r && cd r
+	git tag -a v1.0.0 -m v1.0.0
+	raw_commit "author Foo $when +0000" "fix: no e-mail at all"
+	releaser info --json >info.json
+	test "$(jq -r .dirty info.json)" = false
+	test "$(jq -r .version info.json)" = "v1.0.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	git tag -a v1.0.1 -m v1.0.1
+	releaser info --json >info.json
+	test "$(jq -r .tag info.json)" = v1.0.1
+	test "$(jq -r .version info.json)" = v1.0.1
+	releaser notes v1.0.1 >notes 2>err
+	test_grep "^- no e-mail at all" notes
+	# a tag object whose tagger line has no e-mail, on a later commit
+	commit_msg a "fix: later"
+	printf "object %s\ntype commit\ntag v1.0.2\ntagger nobody 1700000000 +0000\n\nv1.0.2\n" \
+		"$(git rev-parse HEAD)" >rawtag
+	git update-ref refs/tags/v1.0.2 "$(git hash-object -t tag -w --literally rawtag)"
+	releaser info --json >info.json
+	test "$(jq -r .tag info.json)" = v1.0.2
+	releaser notes v1.0.2 >notes
+	test_grep "^Changes since v1.0.1.$" notes
+	test_grep "^- later" notes
+'
+
 # hostile SUBJECTS, one a line (printf escapes), each a commit after v1.0.0
 hostile_history() {
 	make_repo r && cd r
