@@ -10,16 +10,16 @@ RELEASER=$BUILD/bin/releaser
 export RELEASER
 unset GITHUB_ACTIONS
 
-# clone DIR: a maintainer's clone of a project (with ci/) whose origin is
-# TRASH/origin.git, holding main and debug; the release key beside it
+# clone DIR: a maintainer's clone of a project (with ci/ and .gitignore)
+# whose origin is TRASH/origin.git, holding main and debug; the release key
+# in it, as RELEASING.md makes it (the project's .gitignore keeps it out)
 clone() {
 	make_repo seed --with-ci
 	git clone -q --bare seed origin.git
 	git clone -q origin.git "$1"
 	git -C "$1" branch -q debug origin/debug
-	printf '%s\n' out err '*.out' '*.err' '*.json' allowed_signers release.key release.pub \
-		>"$1/.git/info/exclude"
-	(cd "$1" && releaser keygen --out release >/dev/null 2>&1)
+	printf '%s\n' out err '*.out' '*.err' '*.json' >"$1/.git/info/exclude"
+	(cd "$1" && releaser keygen --out profiling-agent >/dev/null 2>&1)
 }
 
 # first_day_clone DIR: a clone of a project (with ci/) whose origin,
@@ -93,7 +93,7 @@ test_expect_success 'debug moved past its release: releaser tag --late, no force
 	git push origin main v1.0.1 2>/dev/null
 	ci/mirror.sh --fetch --push >mirror.out
 	test "$(git symbolic-ref HEAD)" = refs/heads/debug
-	releaser tag --sign-key release.key v1.0.1 >tag.out
+	releaser tag --sign-key profiling-agent.key v1.0.1 >tag.out
 	test_grep "^marker: no" tag.out
 	git push origin debug v1.0.1-debug 2>/dev/null
 	test "$(git -C ../origin.git rev-parse debug^2)" = "$(git rev-parse v1.0.1^{commit})"
@@ -108,10 +108,14 @@ test_expect_success 'a release, then its debug release with a signed tag, as REL
 	git push origin main v1.0.1 2>/dev/null
 	ci/mirror.sh --fetch --push >mirror.out
 	git checkout debug
-	releaser tag --sign-key release.key v1.0.1 >tag.out
+	releaser tag --sign-key profiling-agent.key v1.0.1 >tag.out
 	git push origin debug v1.0.1-debug 2>/dev/null
-	releaser tag --allowed-signers release.pub > allowed_signers
+	releaser tag --allowed-signers profiling-agent.pub > allowed_signers
 	git -c gpg.format=ssh -c gpg.ssh.allowedSignersFile=allowed_signers verify-tag v1.0.1-debug
+	# the key pair and the signers file are no local change for preflight
+	test "$(git status --porcelain)" = ""
+	releaser info --json >info.json
+	test "$(jq -r ".problems[]" info.json | grep -c "uncommitted")" = 0
 	# on the remote: the two tags on different commits, debug holding main
 	test "$(git -C ../origin.git rev-parse v1.0.1-debug^{commit})" != "$(git -C ../origin.git rev-parse v1.0.1^{commit})"
 	git -C ../origin.git merge-base --is-ancestor v1.0.1 debug
