@@ -68,6 +68,32 @@ test_expect_success 'RELEASING.md: every command is run by a test, with options 
 	test_cmp /dev/null problems
 '
 
+# README.md's commands no test runs as written, each for a reason: the
+# suite itself (make test, make fuzz; t2600 runs make release in a clean
+# environment), root and a kernel with BPF (the agent: tests/bpf runs it
+# with its own options), the network (go get), a tool Debian 12 lacks
+# (flamegraph.pl), a path of the amd64 build (llvm-readelf)
+cat >"$TRASH_ROOT/readme-not-run" <<-\EOF
+	not run by any test: make release
+	not run by any test: make test
+	not run by any test: make fuzz FUZZ_SECONDS=60
+	not run by any test: llvm-readelf -p .analyzer_info build/ebpf/analyzer.ebpf.release.amd64
+	not run by any test: profiling-agent --duration 30
+	not run by any test: profiling-agent --pid 1234 --frequency 99 --output app.folded
+	not run by any test: profiling-agent --pid 1234 --format json --output app.json
+	not run by any test: flamegraph.pl profile.folded
+	not run by any test: go get github.com/profiling-agent/profiling-agent/support/go@v1.0.1
+EOF
+
+test_expect_success 'README.md: every command is run by a test, but for the declared ones; options exist' '
+	set --
+	for f in "$ROOT"/tests/cli/t[0-9]*.sh "$ROOT"/tests/cli/lib*.sh "$ROOT"/tests/bpf/t*.sh; do
+		[ "$(basename "$f" .sh)" = "$TEST_NAME" ] || set -- "$@" "$f"
+	done
+	check_doc "$ROOT/README.md" "$@" >problems
+	test_cmp "$TRASH_ROOT/readme-not-run" problems
+'
+
 test_expect_success 'a command only in a comment, a string, or run to fail is not covered' '
 	cat >doc.md <<-\EOF
 	```sh
