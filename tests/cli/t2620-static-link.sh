@@ -55,11 +55,20 @@ test_expect_success 'the static program holds libanalyzer.a and runs with no lib
 	test_grep "libanalyzer.so.1" err
 '
 
-test_expect_success '--static without -static still links libanalyzer.so (why the block says -static)' '
+test_expect_success '--static without -static still links libanalyzer.so; bracketed in -Bstatic it does not' '
 	tar -xzf "$W/$TOP.tar.gz"
 	export PKG_CONFIG_PATH=$TRASH/$TOP/lib/pkgconfig
 	cc -o not-static "$W/example.c" $(pkg-config --static --cflags --libs analyzer)
 	readelf -d not-static >dyn
 	test_grep "NEEDED.*\[libanalyzer.so.1\]" dyn
+	# README: libc shared, the rest static, as tests/thirdparty does it
+	cc -o libc-shared "$W/example.c" $(pkg-config --cflags analyzer) \
+		-Wl,-Bstatic $(pkg-config --static --libs analyzer) -Wl,-Bdynamic
+	readelf -d libc-shared >dyn
+	test_grep "NEEDED.*\[libc.so.6\]" dyn
+	not grep "libanalyzer" dyn
+	rm "$TOP"/lib/libanalyzer.so*
+	./libc-shared --version >out
+	test_cmp "$W/static.out" out
 '
 test_done
