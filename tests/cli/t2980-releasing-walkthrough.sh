@@ -6,6 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-repo.sh"
 . "$ROOT/tests/lib-release.sh"
+. "$(dirname "$0")/lib-doc.sh"
 
 RELEASER=$BUILD/bin/releaser
 export RELEASER
@@ -111,8 +112,10 @@ test_expect_success 'a whole cycle: first day, v1.0.0, v1.0.0-debug, an rc, a mi
 	expect_exit 2 ci/mirror.sh --fetch --push >mirror.out 2>mirror.err
 	test_grep "releaser mirror --init --push" mirror.err
 	on main
-	releaser mirror --init --push >init.out
+	run_doc_block "$ROOT/RELEASING.md" "releaser mirror --init --push" >init.out 2>&1
 	on main
+	run_doc_block "$ROOT/RELEASING.md" "git log --oneline -2 debug" >log.out
+	test_grep "Start the debug branch .debug. from .main.$" log.out
 	test "$(git -C ../origin.git rev-parse debug^)" = "$(git rev-parse main)"
 	# the key, made in the checkout: no local change for preflight
 	releaser keygen --out profiling-agent >keygen.out 2>&1
@@ -183,12 +186,17 @@ test_expect_success 'debug moved past its release: releaser tag --late, no force
 	commit_on main after.c "after the release"
 	git push origin main v1.0.0 2>/dev/null
 	ci/mirror.sh --fetch --push >mirror.out
+	on main
 	test "$(git -C ../origin.git rev-parse debug)" = "$(git rev-parse main)"
 	git checkout debug
 	expect_exit 2 releaser tag v1.0.0 >tag.out 2>tag.err
 	test_grep "moved past .v1.0.0. without a commit of its own: tag it with releaser tag --late v1.0.0" tag.err
-	releaser tag --late v1.0.0 >tag.out
-	git push origin debug v1.0.0-debug 2>/dev/null
+	# the block of RELEASING.md, as written, under dash
+	run_doc_block "$ROOT/RELEASING.md" "releaser tag --late v1.0.0" >tag.out 2>&1
+	on debug
+	test "$(git status --porcelain)" = ""
+	# run again, it does nothing and succeeds
+	releaser tag --late v1.0.0 >again.out
 	# a plain push: origin'"'"'s debug moved forward, the tag names a marker on v1.0.0
 	test "$(git -C ../origin.git rev-parse debug^1)" = "$(git rev-parse main)"
 	test "$(git -C ../origin.git rev-parse v1.0.0-debug^{commit}^)" = "$(git rev-parse v1.0.0^{commit})"
@@ -202,6 +210,7 @@ test_expect_success 'debug moved past its release: releaser tag --late, no force
 	releaser tag --sign-key profiling-agent.key v1.0.1 >tag.out
 	test_grep "^marker: no" tag.out
 	git push origin debug v1.0.1-debug 2>/dev/null
+	on debug
 	test "$(git -C ../origin.git rev-parse debug^2)" = "$(git rev-parse v1.0.1^{commit})"
 	test "$(git -C ../origin.git rev-parse v1.0.1-debug^{commit})" = "$(git -C ../origin.git rev-parse debug)"
 '
@@ -209,15 +218,16 @@ test_expect_success 'debug moved past its release: releaser tag --late, no force
 test_expect_success 'a release, then its debug release with a signed tag, as RELEASING.md says' '
 	clone work && cd work
 	commit_on main feature.c "the 1.0.1 feature"
-	git checkout main
-	git tag -a v1.0.1 -m v1.0.1
-	git push origin main v1.0.1 2>/dev/null
+	# the blocks of RELEASING.md, as written, under dash
+	run_doc_block "$ROOT/RELEASING.md" "git checkout main" >release.out 2>&1
+	on main
 	ci/mirror.sh --fetch --push >mirror.out
 	git checkout debug
 	releaser tag --sign-key profiling-agent.key v1.0.1 >tag.out
 	git push origin debug v1.0.1-debug 2>/dev/null
-	releaser tag --allowed-signers profiling-agent.pub > allowed_signers
-	git -c gpg.format=ssh -c gpg.ssh.allowedSignersFile=allowed_signers verify-tag v1.0.1-debug
+	run_doc_block "$ROOT/RELEASING.md" "releaser tag --allowed-signers profiling-agent.pub > allowed_signers" \
+		>verify.out 2>&1
+	test_grep "Good \"git\" signature" verify.out
 	# the key pair and the signers file are no local change for preflight
 	test "$(git status --porcelain)" = ""
 	releaser info --json >info.json
