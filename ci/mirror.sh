@@ -20,7 +20,8 @@
 # workflow not started (each path reported as an error annotation); 2 bad
 # usage or setup: with --fetch also no debug branch on the remote (start it
 # with releaser mirror --init --push), a local branch diverged from the
-# remote's, or a branch to move checked out with local changes.
+# remote's, a local main with commits the remote lacks (push it first), or
+# a branch to move checked out with local changes.
 set -eu
 . "$(dirname "$0")/lib.sh"
 

@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"  --fetch          first fetch main and debug from the remote and bring the\n"
 	"                   local branches up to them (created or fast-forwarded);\n"
 	"                   refused when the remote has no debug branch (--init --push)\n"
+	"                   or the local main has commits it lacks (push them first)\n"
 	"  --main BRANCH    the branch to follow (default: branch.main in releaser.conf)\n"
 	"  --debug BRANCH   the branch to update (default: branch.debug)\n"
 	"  --dry-run        say what would happen; change nothing\n"
@@ -48,7 +49,7 @@ static const char usage_text[] =
 	"push rejected, the remote unreachable, or debug moved meanwhile, 2 bad usage or\n"
 	"a missing branch, remote or identity (--fetch: no debug branch on the remote),\n"
 	"a branch to move checked out with local changes, a local branch diverged from\n"
-	"the remote's, or (--init) debug exists already\n";
+	"the remote's or a local main ahead of it, or (--init) debug exists already\n";
 
 static const struct option longopts[] = {
 	{ "main", required_argument, NULL, 'm' },  { "debug", required_argument, NULL, 'd' },

@@ -575,6 +575,7 @@ struct sync {
 	int exists;             /* the local branch exists */
 	int move;               /* it moves (or is created) to the remote's */
 	int where;              /* checked out: 1 here, 2 in another work tree */
+	int published;          /* main: may not be ahead of the remote's (debug mirrors what the remote has) */
 };
 
 /* plan one branch against its remote-tracking ref; returns 0 or an exit code after a message */
@@ -596,8 +597,14 @@ static int sync_plan_one(git_repository *repo, const char *remote, struct sync *
 		s->move = 1;
 		return 0;
 	}
-	if (contains(repo, &s->local, &s->remote))
-		return 0; /* up to date, or ahead: its own commits go out with the push */
+	if (contains(repo, &s->local, &s->remote)) {
+		/* up to date, or ahead: debug's own commits go out with the push; main's are not published */
+		if (s->published && !git_oid_equal(&s->local, &s->remote))
+			return error("local '%s' has commits that '%s' lacks: push them first (git push %s %s), so that "
+				     "the mirror takes only what '%s' has", s->branch, remote, remote, s->branch, remote),
+			       EXIT_USAGE;
+		return 0;
+	}
 	if (!contains(repo, &s->remote, &s->local))
 		return error("local '%s' and '%s/%s' have diverged: merge them (git checkout %s && git merge %s/%s), "
 			     "then run again", s->branch, remote, s->branch, s->branch, remote, s->branch), EXIT_USAGE;
@@ -702,6 +709,7 @@ static int mirror_fetch(git_repository *repo, const struct mirror_opts *o, struc
 
 	memset(s, 0, sizeof(s));
 	s[0].branch = o->main_branch;
+	s[0].published = 1;
 	s[1].branch = o->debug_branch;
 	if (!strcmp(o->main_branch, o->debug_branch)) {
 		error("main and debug are both '%s': name two branches (--main, --debug)", o->main_branch);

@@ -68,10 +68,11 @@ struct mirror_result {
  * no history, no identity is set for a merge commit, the remote does not
  * exist, a branch to move is checked out here with local changes or in
  * another work tree; with fetch, when the remote lacks main or debug (the
- * message names releaser mirror --init) or a local branch and the remote's
- * have diverged; with init, when debug exists (here, as origin's
- * remote-tracking ref, or on the remote pushed to) or main is not on the
- * remote pushed to. A failed init or fetch moves no local branch; a
+ * message names releaser mirror --init), a local branch and the remote's
+ * have diverged, or the local main has commits the remote's lacks (the
+ * mirror takes only what the remote has); with init, when debug exists
+ * (here, as origin's remote-tracking ref, or on the remote pushed to) or
+ * main is not on the remote pushed to. A failed init or fetch moves no local branch; a
  * failed push after init removes the debug branch it created.
  */
 int mirror_run(git_repository *repo, const struct mirror_opts *o, struct mirror_result *r);

@@ -13,13 +13,14 @@ export PATH
 
 # make_repo DIR [--with-ci]: a repository with a commit on main and a debug
 # branch made from it (with --with-ci, that commit holds this project's ci/
-# scripts, so they run as RELEASING.md writes them); the tests' scratch files
+# scripts and .gitignore, so they run as RELEASING.md writes them); the tests' scratch files
 # (out, err, before, after, *.out, *.err, *.json, pause) are ignored there
 make_repo() {
 	git init -q -b main "$1"
 	printf '%s\n' out err before after '*.out' '*.err' '*.json' pause >"$1/.git/info/exclude"
 	if [ "${2:-}" = --with-ci ]; then
 		cp -R "$ROOT/ci" "$1/ci"
+		cp "$ROOT/.gitignore" "$1/.gitignore"
 	fi
 	(
 		cd "$1"

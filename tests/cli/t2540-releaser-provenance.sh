@@ -7,6 +7,7 @@
 # openssl alone against the minisign public key.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-release.sh"
+. "$(dirname "$0")/lib-doc.sh"
 unset GITHUB_SERVER_URL GITHUB_REPOSITORY GITHUB_WORKFLOW_REF GITHUB_RUN_ID GITHUB_RUN_ATTEMPT
 
 "$R" keygen --out "$TRASH_ROOT/key" >/dev/null 2>&1
@@ -235,20 +236,14 @@ test_expect_success 'unsigned packaging leaves the envelope out; finalize writes
 	dsse_verify gathered k.pem
 	"$R" verify --pubkey k.pub gathered >/dev/null
 '
-test_expect_success 'RELEASING.md: the envelope checks with jq, base64 and openssl as shown' '
+test_expect_success 'RELEASING.md: the envelope checks with jq, base64 and openssl as shown, in its sh block' '
 	tagged_project v1.2.3
 	minisign -G -W -p profiling-agent.pub -s m.key >/dev/null
 	"$R" -C p release --key ../m.key --out ../v1.2.3 >/dev/null 2>&1
-	jq -r .payload v1.2.3/provenance.intoto.jsonl | base64 -d >payload
-	cmp payload v1.2.3/provenance.intoto.json
-	jq -r ".signatures[0].sig" v1.2.3/provenance.intoto.jsonl | base64 -d >sig
-	printf "DSSEv1 28 application/vnd.in-toto+json %d " "$(stat -c %s payload)" >pae
-	cat payload >>pae
-	printf "\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00" >pub.der
-	sed -n 2p profiling-agent.pub | base64 -d | tail -c 32 >>pub.der
-	openssl pkey -pubin -inform DER -in pub.der -out pub.pem
-	openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in pae -sigfile sig >out
+	# the block as written, under dash (its fence says sh)
+	run_doc_block "$ROOT/RELEASING.md" "jq -r .payload v1.2.3/provenance.intoto.jsonl | base64 -d >payload" >out
 	test_grep "^Signature Verified Successfully$" out
+	test "$(od -An -tx1 pub.der | tr -d " \n" | head -c 24)" = 302a300506032b6570032100
 	printf x >>pae
 	not openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in pae -sigfile sig >out
 '

@@ -280,6 +280,26 @@ test_expect_success '--fetch refuses (exit 2) a local branch diverged from origi
 	test_cmp before after
 '
 
+test_expect_success '--fetch refuses (exit 2) a local main ahead of origin'"'"'s: debug gets only what origin has' '
+	origin_main r --with-ci && cd r
+	releaser mirror --init --push >/dev/null
+	commit_on main b "not pushed yet"
+	branches before
+	expect_exit 2 releaser mirror --fetch --push >out 2>err
+	one_line err
+	test_grep "local .main. has commits that .origin. lacks: push them first (git push origin main)" err
+	branches after
+	test_cmp before after
+	expect_exit 2 ci/mirror.sh --fetch --push >out 2>err
+	test "$(git -C ../origin.git rev-parse debug)" = "$(git rev-parse debug)"
+	not git merge-base --is-ancestor main debug
+	# pushed, the same mirror goes through
+	git push -q origin main
+	ci/mirror.sh --fetch --push >out
+	git -C ../origin.git merge-base --is-ancestor main debug
+	test "$(git symbolic-ref HEAD)" = refs/heads/main
+'
+
 test_expect_success '--fetch from a missing or unreachable remote: exit 2 or 1, nothing moved' '
 	origin_main r && cd r
 	releaser mirror --init --push >/dev/null

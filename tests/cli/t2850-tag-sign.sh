@@ -15,23 +15,23 @@ ready() {
 }
 
 test_expect_success 'a signed debug tag verifies with git verify-tag and the allowed-signers line' '
-	releaser keygen --out "$TRASH/release" >/dev/null 2>&1
+	releaser keygen --out "$TRASH/profiling-agent" >/dev/null 2>&1
 	ready r
-	releaser tag --sign-key "$TRASH/release.key" v1.0.1 >out
+	releaser tag --sign-key "$TRASH/profiling-agent.key" v1.0.1 >out
 	test_grep "^result: created" out
 	git cat-file tag v1.0.1-debug >tag
 	test_grep "^-----BEGIN SSH SIGNATURE-----$" tag
-	releaser tag --allowed-signers "$TRASH/release.pub" >"$TRASH/allowed_signers"
+	releaser tag --allowed-signers "$TRASH/profiling-agent.pub" >"$TRASH/allowed_signers"
 	test_grep "^profiling-agent namespaces=\"git\" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5" "$TRASH/allowed_signers"
 	git -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$TRASH/allowed_signers" verify-tag v1.0.1-debug 2>verify
 	test_grep "Good \"git\" signature for profiling-agent with ED25519 key" verify
 '
 
 test_expect_success 'ssh-keygen -Y verify checks the same signature over the tag without it' '
-	releaser keygen --out "$TRASH/release" >/dev/null 2>&1
+	releaser keygen --out "$TRASH/profiling-agent" >/dev/null 2>&1
 	ready r
-	releaser tag --sign-key "$TRASH/release.key" v1.0.1 >/dev/null
-	releaser tag --allowed-signers "$TRASH/release.pub" >"$TRASH/allowed"
+	releaser tag --sign-key "$TRASH/profiling-agent.key" v1.0.1 >/dev/null
+	releaser tag --allowed-signers "$TRASH/profiling-agent.pub" >"$TRASH/allowed"
 	git cat-file tag v1.0.1-debug >tag
 	sed -n "/^-----BEGIN SSH SIGNATURE-----$/,\$p" tag >tag.sig
 	sed "/^-----BEGIN SSH SIGNATURE-----$/,\$d" tag >payload
@@ -42,10 +42,10 @@ test_expect_success 'ssh-keygen -Y verify checks the same signature over the tag
 '
 
 test_expect_success 'another key in the allowed signers does not verify it' '
-	releaser keygen --out "$TRASH/release" >/dev/null 2>&1
+	releaser keygen --out "$TRASH/profiling-agent" >/dev/null 2>&1
 	releaser keygen --out "$TRASH/other" >/dev/null 2>&1
 	ready r
-	releaser tag --sign-key "$TRASH/release.key" v1.0.1 >/dev/null
+	releaser tag --sign-key "$TRASH/profiling-agent.key" v1.0.1 >/dev/null
 	releaser tag --allowed-signers "$TRASH/other.pub" >"$TRASH/allowed_signers"
 	not git -c gpg.format=ssh -c gpg.ssh.allowedSignersFile="$TRASH/allowed_signers" verify-tag v1.0.1-debug
 '

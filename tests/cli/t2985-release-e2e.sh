@@ -42,6 +42,8 @@ project() {
 	git tag -a v1.0.1 -m v1.0.1
 	git push -q origin main v1.0.1
 	releaser keygen --out "$TRASH/release" >/dev/null 2>&1
+	# the key as RELEASING.md keeps it: in the checkout, ignored by git
+	cp "$TRASH/release.key" profiling-agent.key
 }
 
 if ! "$RELEASER" release --help >/dev/null 2>&1; then
@@ -58,9 +60,8 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	test "$(git rev-parse v1.0.1-debug^{commit})" != "$(git rev-parse v1.0.1^{commit})"
 
 	git checkout -q v1.0.1-debug
-	# as RELEASING.md runs it: the key from the environment, as in CI, the
-	# artifacts in dist/
-	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh >"$TRASH/release-debug.out"
+	# as RELEASING.md runs it, the artifacts in dist/
+	ci/release.sh --key profiling-agent.key >"$TRASH/release-debug.out"
 	mv dist "$TRASH/dist-debug"
 	verified "$TRASH/dist-debug"
 	name=profiling-agent-v1.0.1-debug-linux-$HOST_ARCH
@@ -101,18 +102,16 @@ test_expect_success 'a release built in per-arch parts, then finalized and signe
 	project
 	git checkout -q v1.0.1
 	# by hand, as RELEASING.md shows it
-	RELEASER_BRANCH=main releaser release --arch amd64 --no-sign --out dist >"$TRASH/part.out" 2>&1
+	releaser release --arch amd64 --no-sign --out dist >"$TRASH/part.out" 2>&1
 	test -s dist/manifest-amd64.json
-	cp "$TRASH/release.key" release.key
-	releaser finalize --out dist --key release.key >"$TRASH/finalize.out"
-	rm release.key
+	releaser finalize --out dist --key profiling-agent.key >"$TRASH/finalize.out"
 	verified dist
 	rm -rf dist
 	# through ci/release.sh, as the release workflow does
 	ci/release.sh --arch amd64 --no-sign --out dist >"$TRASH/part.out"
 	test -s dist/manifest-amd64.json
 	test ! -e dist/SHA256SUMS
-	RELEASER_SIGNING_KEY=$(cat "$TRASH/release.key") ci/release.sh --finalize --out dist >"$TRASH/finalize.out"
+	RELEASER_SIGNING_KEY=$(cat profiling-agent.key) ci/release.sh --finalize --out dist >"$TRASH/finalize.out"
 	verified dist
 	expect_exit 2 ci/release.sh --finalize --out "$TRASH/empty"
 '

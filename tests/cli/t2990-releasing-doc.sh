@@ -68,6 +68,32 @@ test_expect_success 'RELEASING.md: every command is run by a test, with options 
 	test_cmp /dev/null problems
 '
 
+# README.md's commands no test runs as written, each for a reason: the
+# suite itself (make test, make fuzz; t2600 runs make release in a clean
+# environment), root and a kernel with BPF (the agent: tests/bpf runs it
+# with its own options), the network (go get), a tool Debian 12 lacks
+# (flamegraph.pl), a path of the amd64 build (llvm-readelf)
+cat >"$TRASH_ROOT/readme-not-run" <<-\EOF
+	not run by any test: make release
+	not run by any test: make test
+	not run by any test: make fuzz FUZZ_SECONDS=60
+	not run by any test: llvm-readelf -p .analyzer_info build/ebpf/analyzer.ebpf.release.amd64
+	not run by any test: profiling-agent --duration 30
+	not run by any test: profiling-agent --pid 1234 --frequency 99 --output app.folded
+	not run by any test: profiling-agent --pid 1234 --format json --output app.json
+	not run by any test: flamegraph.pl profile.folded
+	not run by any test: go get github.com/profiling-agent/profiling-agent/support/go@v1.0.1
+EOF
+
+test_expect_success 'README.md: every command is run by a test, but for the declared ones; options exist' '
+	set --
+	for f in "$ROOT"/tests/cli/t[0-9]*.sh "$ROOT"/tests/cli/lib*.sh "$ROOT"/tests/bpf/t*.sh; do
+		[ "$(basename "$f" .sh)" = "$TEST_NAME" ] || set -- "$@" "$f"
+	done
+	check_doc "$ROOT/README.md" "$@" >problems
+	test_cmp "$TRASH_ROOT/readme-not-run" problems
+'
+
 test_expect_success 'a command only in a comment, a string, or run to fail is not covered' '
 	cat >doc.md <<-\EOF
 	```sh
@@ -103,6 +129,94 @@ test_expect_success 'a command only in a comment, a string, or run to fail is no
 	EOF
 	check_doc doc.md t.sh >actual
 	test_cmp /dev/null actual
+'
+
+test_expect_success 'a command a test runs only with a key or setting the document does not show is not covered' '
+	cat >doc.md <<-\EOF
+	```sh
+	ci/release.sh
+	releaser release --arch ARCH --no-sign --out dist
+	ci/release.sh --key profiling-agent.key
+	```
+	EOF
+	cat >t.sh <<-\EOF
+	RELEASER_SIGNING_KEY=$(cat "$TRASH/k") ci/release.sh
+	RELEASER_BRANCH=main releaser release --arch amd64 --no-sign --out dist
+	PATH=$TRASH/bin:$PATH SOURCE_DATE_EPOCH=1 ci/release.sh --key profiling-agent.key
+	EOF
+	check_doc doc.md t.sh >actual
+	cat >expect <<-\EOF
+	not run by any test: ci/release.sh
+	not run by any test: releaser release --arch ARCH --no-sign --out dist
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'a block runs in the shell its fence names, with only declared placeholders replaced' '
+	cat >doc.md <<-\EOF
+	```sh
+	printf "\x41|%s\n" FILE
+	```
+	  ```bash
+	  printf "\x41|%s\n" FILE
+	  ```
+	```sh
+	echo DIR/FILE xFILE FILEx
+	false
+	echo not reached
+	```
+	EOF
+	sed -i "5s/\\\\x41/\\\\x42/" doc.md
+	run_doc_block doc.md "printf \"\\x41|%s\\n\" FILE" FILE=a.b >actual
+	echo "\\x41|a.b" >expect
+	test_cmp expect actual
+	run_doc_block doc.md "printf \"\\x42|%s\\n\" FILE" >actual
+	echo "B|FILE" >expect
+	test_cmp expect actual
+	expect_exit 1 run_doc_block doc.md "echo DIR/FILE xFILE FILEx" DIR=d FILE=f >actual
+	echo "d/f xFILE FILEx" >expect
+	test_cmp expect actual
+	expect_exit 2 run_doc_block doc.md "echo DIR/FILE xFILE FILEx" HOME=x 2>err
+	test_grep "not a placeholder: HOME" err
+	expect_exit 2 run_doc_block doc.md "no such block" 2>err
+'
+
+test_expect_success 'a block a test runs whole is covered, command by command' '
+	cat >doc.md <<-\EOF
+	```sh
+	jq -r .payload v1/p.jsonl | base64 -d >payload
+	cmp payload v1/p.json
+	```
+	```bash
+	read -rs X && export X
+	releaser keygen --out k
+	```
+	EOF
+	cat >t.sh <<-\EOF
+	run_doc_block "$ROOT/doc.md" "jq -r .payload v1/p.jsonl | base64 -d >payload" >out
+	EOF
+	check_doc doc.md t.sh >actual
+	cat >expect <<-\EOF
+	not run by any test: read -rs X
+	not run by any test: export X
+	not run by any test: releaser keygen --out k
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'each block of RELEASING.md and README.md fits the shell its fence names (shellcheck)' '
+	for doc in RELEASING.md README.md; do
+		doc_blocks "$ROOT/$doc" | awk -v doc="$doc" "
+			lang == \"\" { lang = \$0; n++; f = sprintf(\"%s-%02d.%s\", doc, n, lang); next }
+			\$0 == \"\`\`\`\" { close(f); lang = \"\"; next }
+			{ print > f }" || return 1
+	done
+	ls RELEASING.md-*.sh RELEASING.md-*.bash README.md-*.sh >blocks
+	test "$(wc -l <blocks)" -ge 20
+	# cd in a recipe, and $(pkg-config ...) split into words, are meant
+	while read -r f; do
+		shellcheck -s "${f##*.}" -S warning -e SC2164,SC2046 "$f" || return 1
+	done <blocks
 '
 
 test_expect_success 'an option or target that no longer exists is named, even when a test runs it' '

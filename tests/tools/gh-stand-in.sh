@@ -9,8 +9,9 @@
 #   gh release view TAG
 #   gh release download TAG [--dir DIR | -D DIR] [--clobber]
 #
+# Options may come before or after TAG, and "--" ends them, as with gh.
 # GH_STAND_IN_DIR (required) holds one directory per release, its assets
-# inside. Renaming, as GitHub does it (documented as "special characters,
+# inside (and a file .prerelease for a pre-release). Renaming, as GitHub does it (documented as "special characters,
 # non-alphanumeric characters, and leading or trailing periods"; seen
 # with '~', '+', ':', spaces, parentheses): every byte other than ASCII
 # letters, digits, '.', '_' and '-' becomes '.', a leading '.' becomes
@@ -31,10 +32,37 @@ asset_name() {
 
 [ -n "${GH_STAND_IN_DIR:-}" ] || die "GH_STAND_IN_DIR is not set"
 [ "${1:-}" = release ] || die "only 'gh release' is stood in for, not '$*'"
-[ $# -ge 3 ] || die "usage: gh release create|upload|view|download TAG ..."
+[ $# -ge 2 ] || die "usage: gh release create|upload|view|download TAG ..."
 verb=$2
-tag=$3
-shift 3
+shift 2
+
+# options anywhere before "--", as gh takes them; the rest stays in "$@"
+clobber=
+prerelease=
+dir=.
+count=$#
+i=0
+done_opts=
+while [ "$i" -lt "$count" ]; do
+	a=$1
+	shift
+	i=$((i + 1))
+	if [ -z "$done_opts" ]; then
+		case "$verb:$a" in
+		*:--) done_opts=1; continue ;;
+		create:--title | create:--notes-file) shift; i=$((i + 1)); continue ;;
+		create:--verify-tag) continue ;;
+		create:--prerelease) prerelease=1; continue ;;
+		upload:--clobber | download:--clobber) clobber=1; continue ;;
+		download:--dir | download:-D) dir=$1; shift; i=$((i + 1)); continue ;;
+		*:-*) die "$verb: unknown option '$a'" ;;
+		esac
+	fi
+	set -- "$@" "$a"
+done
+[ $# -ge 1 ] || die "usage: gh release $verb TAG ..."
+tag=$1
+shift
 rel=$GH_STAND_IN_DIR/$tag
 
 # upload FILE...: each file into the release under its GitHub name
@@ -49,8 +77,6 @@ upload() {
 	done
 }
 
-clobber=
-dir=.
 case "$verb" in
 view)
 	[ -d "$rel" ] || die "release not found"
@@ -58,33 +84,18 @@ view)
 	;;
 create)
 	[ ! -d "$rel" ] || die "HTTP 422: Validation Failed (Release.tag_name already exists)"
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--title | --notes-file) shift ;;
-		--verify-tag | --prerelease) ;;
-		-*) die "create: unknown option '$1'" ;;
-		*) break ;;
-		esac
-		shift
-	done
 	mkdir -p "$rel"
+	# a pre-release is marked by a dot file, which no download copies
+	[ -z "$prerelease" ] || : >"$rel/.prerelease"
 	upload "$@"
 	;;
 upload)
 	[ -d "$rel" ] || die "release not found"
-	[ "${1:-}" = --clobber ] && clobber=1 && shift
 	upload "$@"
 	;;
 download)
 	[ -d "$rel" ] || die "release not found"
-	while [ $# -gt 0 ]; do
-		case "$1" in
-		--dir | -D) dir=$2; shift ;;
-		--clobber) clobber=1 ;;
-		*) die "download: unknown option '$1'" ;;
-		esac
-		shift
-	done
+	[ $# -eq 0 ] || die "download: unexpected '$1'"
 	mkdir -p "$dir"
 	for f in "$rel"/*; do
 		[ -f "$f" ] || continue
