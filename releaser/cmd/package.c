@@ -50,5 +50,5 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 
-	return cmd_release_step(argc, argv, ctx, ":", longopts, usage_text, 1, package);
+	return cmd_release_step(argc, argv, ctx, ":", longopts, usage_text, STEP_KEY, 4, package);
 }

@@ -47,5 +47,6 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 
-	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, 1, release_run);
+	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, STEP_KEY | STEP_BUILDS, 5,
+				release_run);
 }
