@@ -190,10 +190,12 @@ value() {
 }
 
 # one_line FILE: FILE holds exactly one non-empty line (an error message),
-# besides the releaser's progress lines ("releaser: [1/5] preflight: 0.1 s")
+# besides the releaser's progress lines ("releaser: [1/5] preflight: 0.1 s",
+# "releaser: decrypting KEY ...")
+PROGRESS_LINE='^releaser: (\[[0-9]+/[0-9]+\] |decrypting )'
 one_line() {
-	n=$(grep -vc '^releaser: \[[0-9]*/[0-9]*\] ' "$1" || true)
-	if [ "$n" -ne 1 ] || ! grep -v '^releaser: \[[0-9]*/[0-9]*\] ' "$1" | grep -q .; then
+	n=$(grep -Evc "$PROGRESS_LINE" "$1" || true)
+	if [ "$n" -ne 1 ] || ! grep -Ev "$PROGRESS_LINE" "$1" | grep -q .; then
 		echo "'$1' has $n lines besides progress lines, expected 1 non-empty:" >&2
 		cat "$1" >&2
 		return 1
