@@ -19,11 +19,13 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/progress.h"
 #include "git/git.h"
 #include "lib/self.h"
 
 enum {
-	NEEDS_REPO = 1 << 0, /* open the repository and its settings first */
+	NEEDS_REPO = 1 << 0,   /* open the repository and its settings first */
+	OWN_SETTINGS = 1 << 1, /* with NEEDS_REPO: the command reads the settings itself */
 };
 
 struct command {
@@ -35,6 +37,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "info", cmd_info, NEEDS_REPO, "what a release would be: version, channel, build plan, preflight" },
+	{ "check", cmd_check, NEEDS_REPO | OWN_SETTINGS, "every problem of releaser.conf, tools and state, without building" },
 	{ "build", cmd_build, NEEDS_REPO, "build the analyzer flavors and the agent, check the flavors" },
 	{ "package", cmd_package, NEEDS_REPO, "package a build into tarballs, checksums, manifest, signatures" },
 	{ "release", cmd_release, NEEDS_REPO, "preflight, build, package and sign: the CI step" },
@@ -67,7 +70,8 @@ static void usage(FILE *f)
 		   "exit codes:\n"
 		   "  0  success\n"
 		   "  1  the operation failed (e.g. verification failed, merge conflict)\n"
-		   "  2  bad usage, or a precondition is not met (dirty tree, bad tag, missing key)\n");
+		   "  2  bad usage, or a precondition is not met (dirty tree, bad tag, missing key,\n"
+		   "     a problem `releaser check` lists)\n");
 }
 
 static const struct command *find_command(const char *name)
@@ -107,7 +111,7 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 		ctx.repo = repo_open(dir);
 		if (!ctx.repo)
 			return EXIT_USAGE;
-		if (settings_load(ctx.repo, &ctx.settings) < 0) {
+		if (!(c->flags & OWN_SETTINGS) && settings_load(ctx.repo, &ctx.settings) < 0) {
 			repo_close(ctx.repo);
 			return EXIT_USAGE;
 		}
@@ -116,7 +120,8 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 	opterr = 0; /* and reports what getopt refused (cmd_bad_option) */
 	ret = c->fn(argc, argv, &ctx);
 	if (ctx.repo) {
-		settings_release(&ctx.settings);
+		if (!(c->flags & OWN_SETTINGS))
+			settings_release(&ctx.settings);
 		repo_close(ctx.repo);
 	}
 	return ret;
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
 			dir = argv[++i];
 		} else if (!strcmp(argv[i], "-q")) {
 			set_quiet(1);
+			progress_quiet(1);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
 			return EXIT_OK;

@@ -189,10 +189,17 @@ value() {
 	sed -n "s/^$1=//p" "$2" | head -n 1
 }
 
-# one_line FILE: FILE holds exactly one non-empty line (an error message)
+# one_line FILE: FILE holds exactly one non-empty line (an error message),
+# besides the releaser's progress lines ("releaser: [1/5] preflight: 0.1 s",
+# "releaser: decrypting KEY ...")
+PROGRESS_LINE='^releaser: (\[[0-9]+/[0-9]+\] |decrypting )'
 one_line() {
-	test_line_count "$1" 1
-	test -s "$1"
+	n=$(grep -Evc "$PROGRESS_LINE" "$1" || true)
+	if [ "$n" -ne 1 ] || ! grep -Ev "$PROGRESS_LINE" "$1" | grep -q .; then
+		echo "'$1' has $n lines besides progress lines, expected 1 non-empty:" >&2
+		cat "$1" >&2
+		return 1
+	fi
 }
 
 HOST_ARCH=$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')

@@ -11,7 +11,7 @@
 /* what the dispatcher prepares, according to the command's flags */
 struct context {
 	git_repository *repo;      /* with NEEDS_REPO */
-	struct settings settings;  /* with NEEDS_REPO */
+	struct settings settings;  /* with NEEDS_REPO, unless the command reads them itself */
 	const char *repo_path;     /* -C DIR, or NULL */
 };
 
@@ -37,6 +37,8 @@ int cmd_bad_option(int c, char **argv);
  */
 int cmd_no_operands(int argc, char **argv);
 
+/* releaser check [--json]: every problem a release would be refused for, without building (cmd/check.c) */
+int cmd_check(int argc, char **argv, struct context *ctx);
 /* releaser info [--json]: what a release would be (cmd/info.c) */
 int cmd_info(int argc, char **argv, struct context *ctx);
 /* releaser build [--arch LIST] [--jobs N]: build and check the flavors (cmd/build.c) */

@@ -5,10 +5,11 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/json.h"
 #include "sign/sign.h"
 
 static const char keygen_usage[] =
-	"usage: releaser keygen [--out PREFIX] [--force]\n"
+	"usage: releaser keygen [--out PREFIX] [--force] [--json]\n"
 	"\n"
 	"Makes an Ed25519 key pair in minisign's format: PREFIX.key, the secret\n"
 	"key (mode 0600, encrypted with $RELEASER_KEY_PASSWORD when it is set and\n"
@@ -18,6 +19,8 @@ static const char keygen_usage[] =
 	"options:\n"
 	"  --out PREFIX  write PREFIX.key and PREFIX.pub (default: releaser)\n"
 	"  --force       replace an existing key pair\n"
+	"  --json        print one JSON object instead: secret_key, public_key (the\n"
+	"                paths written), key_id, encrypted\n"
 	"  --help        this text\n"
 	"\n"
 	"exit codes:\n"
@@ -30,13 +33,14 @@ int cmd_keygen(int argc, char **argv, struct context *ctx)
 	static const struct option options[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *prefix = "releaser", *password = getenv("RELEASER_KEY_PASSWORD");
 	char id[SIGN_KEY_ID_LEN + 1], *pub_path = NULL;
 	struct sign_pubkey pk;
-	int force = 0, c, rc, ret = EXIT_FAIL;
+	int force = 0, json = 0, c, rc, ret = EXIT_FAIL;
 
 	(void)ctx;
 	while ((c = getopt_long(argc, argv, "+:", options, NULL)) != -1) {
@@ -46,6 +50,9 @@ int cmd_keygen(int argc, char **argv, struct context *ctx)
 			break;
 		case 'f':
 			force = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			fputs(keygen_usage, stdout);
@@ -73,7 +80,22 @@ int cmd_keygen(int argc, char **argv, struct context *ctx)
 		note("secret key written to '%s.key', encrypted with RELEASER_KEY_PASSWORD", prefix);
 	else
 		note("secret key written to '%s.key', not encrypted (set RELEASER_KEY_PASSWORD to encrypt it)", prefix);
-	printf("public key: %s\nkey id: %s\n", pub_path, id);
+	if (json) {
+		json_t *doc = json_object();
+		char *sec_path = xasprintf("%s.key", prefix);
+
+		jset(doc, "secret_key", jstr(sec_path));
+		jset(doc, "public_key", jstr(pub_path));
+		jset(doc, "key_id", jstr(id));
+		jset(doc, "encrypted", json_boolean(password && *password));
+		rc = json_print(doc);
+		json_decref(doc);
+		free(sec_path);
+		if (rc < 0)
+			goto cleanup;
+	} else {
+		printf("public key: %s\nkey id: %s\n", pub_path, id);
+	}
 	ret = EXIT_OK;
 cleanup:
 	free(pub_path);

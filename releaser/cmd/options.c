@@ -5,6 +5,7 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/progress.h"
 
 int state_option(int opt, const char *arg, struct state_opts *o, struct strlist *arches)
 {
@@ -76,7 +77,7 @@ int output_option(int opt, const char *arg, struct release_opts *ro)
 }
 
 int cmd_release_step(int argc, char **argv, struct context *ctx, const char *shortopts,
-		     const struct option *longopts, const char *usage, int with_key, release_step_fn step)
+		     const struct option *longopts, const char *usage, int flags, int phases, release_step_fn step)
 {
 	struct release_opts ro;
 	struct release_state st;
@@ -89,8 +90,10 @@ int cmd_release_step(int argc, char **argv, struct context *ctx, const char *sho
 	if (ret >= 0)
 		goto cleanup;
 	ret = cmd_no_operands(argc, argv);
+	ro.builds = (flags & STEP_BUILDS) != 0;
+	progress_plan(phases);
 	if (ret == EXIT_OK)
-		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, with_key ? &key : NULL);
+		ret = release_prepare(ctx->repo, &ctx->settings, &ro, &st, (flags & STEP_KEY) ? &key : NULL);
 	if (ret != EXIT_OK)
 		goto cleanup;
 	loaded = 1;

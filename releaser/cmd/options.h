@@ -95,13 +95,20 @@ int release_parse_options(int argc, char **argv, const char *shortopts, const st
 typedef int (*release_step_fn)(const struct release_state *st, const struct settings *s,
 			       const struct release_opts *ro, const struct sign_key *key);
 
+/* what cmd_release_step's command does besides preflight */
+enum {
+	STEP_KEY = 1 << 0,    /* writes artifacts: the output directory and the signing key first */
+	STEP_BUILDS = 1 << 1, /* builds: the tools a build runs first */
+};
+
 /*
  * cmd_release_step is build, package and release: their options (shortopts,
  * longopts and usage as release_parse_options takes them), no operands,
- * preflight (and the signing key when with_key), then step. Returns the
- * exit code.
+ * preflight (with flags, a set of STEP_*: the tools, the output directory
+ * and the signing key), then step, with phases progress phases in all
+ * (lib/progress.h; preflight is the first). Returns the exit code.
  */
 int cmd_release_step(int argc, char **argv, struct context *ctx, const char *shortopts,
-		     const struct option *longopts, const char *usage, int with_key, release_step_fn step);
+		     const struct option *longopts, const char *usage, int flags, int phases, release_step_fn step);
 
 #endif /* RELEASER_OPTIONS_H */

@@ -20,20 +20,30 @@ static const char usage_text[] =
 	"                        [--arch LIST] [--branch NAME] [--tag TAG] [--snapshot]\n"
 	"\n"
 	"Packages what `releaser build` left in build/ (it must be the build of the\n"
-	"same release) into DIR: profiling-agent-<version>-linux-<arch>.tar.gz per\n"
-	"arch, provenance.intoto.json, CHANGELOG.md (the release notes),\n"
-	"manifest.json, SHA256SUMS and its signatures SHA256SUMS.minisig and\n"
-	"SHA256SUMS.sig. Files already in DIR with the same bytes are kept; other\n"
-	"bytes under the same name stop it (see --force), except that a snapshot\n"
-	"into the default dist/ (no --out) replaces the previous release there.\n"
+	"same release) into DIR:\n"
+	"  profiling-agent-<version>-linux-<arch>.tar.gz   per arch\n"
+	"  profiling-agent[-debug]_<version>_<arch>.deb    per arch with the agent\n"
+	"                                                  (-debug on the debug channel)\n"
+	"  provenance.intoto.json (SLSA provenance), provenance.intoto.jsonl (its\n"
+	"  signed DSSE envelope), sbom.spdx.json (SPDX SBOM: the agent's statically\n"
+	"  linked libraries), CHANGELOG.md (the release notes), manifest.json,\n"
+	"  SHA256SUMS and its signatures SHA256SUMS.minisig and SHA256SUMS.sig\n"
+	"With --no-sign: the tarballs, the packages and manifest-<arch>.json, which\n"
+	"`releaser finalize` merges and signs. Files already in DIR with the same\n"
+	"bytes are kept; other bytes under the same name stop it (see --force).\n"
+	"Another release in DIR is refused before anything is packaged, except\n"
+	"that a snapshot into the default dist/ (no --out) replaces a previous\n"
+	"snapshot there (never a tagged release without --force). Its phases\n"
+	"(preflight, package, sign, write) and their times go to stderr (not\n"
+	"with -q).\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE STATE_USAGE
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 packaged, 1 packaging failed (unreadable build file, full\n"
 	"disk, artifacts with other bytes in DIR), 2 bad usage, preflight refused,\n"
-	"a file name GitHub would change, no build of this release, or no usable\n"
-	"signing key\n";
+	"another release in DIR, a file name GitHub would change, no build of\n"
+	"this release, or no usable signing key\n";
 
 static int package(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		   const struct sign_key *key)
@@ -50,5 +60,5 @@ int cmd_package(int argc, char **argv, struct context *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 
-	return cmd_release_step(argc, argv, ctx, ":", longopts, usage_text, 1, package);
+	return cmd_release_step(argc, argv, ctx, ":", longopts, usage_text, STEP_KEY, 4, package);
 }

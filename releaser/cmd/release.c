@@ -17,15 +17,25 @@ static const char usage_text[] =
 	"usage: releaser release [--out DIR] [--key FILE | --no-sign] [--snapshot] [--check-reproducible]\n"
 	"                        [--force] [--json] [--jobs N] [--arch LIST] [--branch NAME] [--tag TAG]\n"
 	"\n"
-	"Preflight (tag rules, clean tree, full clone, signing key), then the build\n"
-	"(both analyzer flavors in parallel, flavor markers checked against the\n"
-	"plan), then the artifacts in DIR: a tarball per arch, provenance, release\n"
-	"notes (CHANGELOG.md, see releaser notes), manifest, SHA256SUMS and its\n"
-	"signatures. HEAD without a tag, or --snapshot, releases\n"
-	"a snapshot vX.Y.Z-SNAPSHOT-<sha>. Nothing under a final name is ever\n"
-	"partial; files already in DIR with the same bytes are kept, other bytes\n"
-	"refused, except that a snapshot into the default dist/ (no --out)\n"
-	"replaces the previous release there, so `make release` runs again.\n"
+	"Preflight (what `releaser check` lists: releaser.conf, the build tools,\n"
+	"tag rules, clean tree, full clone, the output directory; then the signing\n"
+	"key), then the build (both analyzer flavors in parallel, flavor markers\n"
+	"checked against the plan), then the artifacts in DIR: a tarball per arch\n"
+	"(profiling-agent-<version>-linux-<arch>.tar.gz), a Debian package per\n"
+	"arch with the agent (profiling-agent[-debug]_<version>_<arch>.deb),\n"
+	"provenance.intoto.json (SLSA provenance) and provenance.intoto.jsonl (its\n"
+	"signed DSSE envelope), sbom.spdx.json (SPDX SBOM), CHANGELOG.md (the\n"
+	"release notes, see releaser notes), manifest.json, SHA256SUMS and its\n"
+	"signatures SHA256SUMS.minisig and SHA256SUMS.sig (--no-sign: the\n"
+	"tarballs, packages and manifest-<arch>.json for releaser finalize).\n"
+	"HEAD without a tag, or --snapshot, releases a snapshot\n"
+	"vX.Y.Z-SNAPSHOT-<sha12>. Nothing under a final name is ever partial;\n"
+	"files already in DIR with the same bytes are kept, other bytes refused.\n"
+	"Another release in DIR is refused before the build, except that a\n"
+	"snapshot into the default dist/ (no --out) replaces a previous snapshot\n"
+	"there, so `make release` runs again after a new commit; a snapshot never\n"
+	"replaces a tagged release without --force. Its phases (preflight, build,\n"
+	"package, sign, write) and their times go to stderr (not with -q).\n"
 	"\n"
 	"options:\n" OUTPUT_USAGE
 	"  --check-reproducible  build a second time from scratch and compare the tarballs\n"
@@ -33,7 +43,8 @@ static const char usage_text[] =
 	"  --help          this text\n"
 	"\n"
 	"exit codes: 0 released, 1 the build, the flavor check, the reproducibility\n"
-	"check or packaging failed, 2 bad usage, preflight refused, a file name\n"
+	"check or packaging failed, 2 bad usage, preflight refused (also another\n"
+	"release in DIR, a missing tool, a releaser.conf problem), a file name\n"
 	"GitHub would change (RELEASING.md), or no usable signing key\n";
 
 int cmd_release(int argc, char **argv, struct context *ctx)
@@ -47,5 +58,6 @@ int cmd_release(int argc, char **argv, struct context *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 
-	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, 1, release_run);
+	return cmd_release_step(argc, argv, ctx, ":j:", longopts, usage_text, STEP_KEY | STEP_BUILDS, 5,
+				release_run);
 }

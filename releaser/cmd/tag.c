@@ -10,6 +10,7 @@
 
 #include "cmd/cmd.h"
 #include "lib/common.h"
+#include "lib/json.h"
 #include "lib/version.h"
 #include "git/gotag.h"
 #include "git/tag.h"
@@ -45,6 +46,11 @@ static const char usage_text[] =
 	"  --allowed-signers PUBKEY\n"
 	"                   print the allowed-signers line of the release public key,\n"
 	"                   for gpg.ssh.allowedSignersFile; change nothing\n"
+	"  --json           print what was done as one JSON object instead of the\n"
+	"                   \"name: value\" lines: tag, commit, result (created or\n"
+	"                   exists), signed (made now with --sign-key); with --go\n"
+	"                   release_tag; else main_tag, main_commit, marker (a\n"
+	"                   marker commit was made), merge (null unless --late)\n"
 	"  --help           this text\n"
 	"\n"
 	"The tagger: $RELEASER_COMMITTER_NAME and $RELEASER_COMMITTER_EMAIL, else the\n"
@@ -63,6 +69,7 @@ static const struct option longopts[] = {
 	{ "allowed-signers", required_argument, NULL, 'a' },
 	{ "go", no_argument, NULL, 'g' },
 	{ "late", no_argument, NULL, 'l' },
+	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -73,6 +80,7 @@ struct tag_opts {
 	const char *pubkey;   /* --allowed-signers */
 	int go;               /* --go */
 	int late;             /* --late */
+	int json;             /* --json */
 };
 
 /* parse fills *o; returns -1 to go on, or the exit code to return now */
@@ -88,6 +96,7 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 		case 'a': o->pubkey = optarg; break;
 		case 'g': o->go = 1; break;
 		case 'l': o->late = 1; break;
+		case 'j': o->json = 1; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: return cmd_bad_option(c, argv);
 		}
@@ -97,6 +106,9 @@ static int parse(int argc, char **argv, struct tag_opts *o)
 			return error("--allowed-signers and --go exclude each other: give one"), EXIT_USAGE;
 		if (argc - optind != 0)
 			return error("--allowed-signers takes no version"), EXIT_USAGE;
+		if (o->json)
+			return error("--allowed-signers prints a line for a file, not JSON: leave out --json"),
+			       EXIT_USAGE;
 		return -1;
 	}
 	if (o->late && o->go)
@@ -154,6 +166,18 @@ static int print_allowed_signer(const char *pubkey, const char *project)
 	return EXIT_OK;
 }
 
+/* prints doc (taken) with result and signed added: an exit code */
+static int print_json(json_t *doc, int created, int signed_)
+{
+	int ret;
+
+	jset(doc, "result", jstr(created ? "created" : "exists"));
+	jset(doc, "signed", json_boolean(signed_));
+	ret = json_print(doc) < 0 ? EXIT_FAIL : EXIT_OK;
+	json_decref(doc);
+	return ret;
+}
+
 /* releaser tag --go: the Go module's tag of release o->version */
 static int run_go(struct context *ctx, const struct tag_opts *o, const struct tag_signer *signer)
 {
@@ -164,8 +188,17 @@ static int run_go(struct context *ctx, const struct tag_opts *o, const struct ta
 	if (ret == EXIT_OK) {
 		if (!r.created)
 			note("tag '%s' already names %.12s: nothing to do", r.go_tag, r.commit);
-		printf("tag: %s\ncommit: %s\nrelease-tag: %s\nresult: %s\n", r.go_tag, r.commit, o->version,
-		       r.created ? "created" : "exists");
+		if (o->json) {
+			json_t *doc = json_object();
+
+			jset(doc, "tag", jstr(r.go_tag));
+			jset(doc, "commit", jstr(r.commit));
+			jset(doc, "release_tag", jstr(o->version));
+			ret = print_json(doc, r.created, r.created && signer != NULL);
+		} else {
+			printf("tag: %s\ncommit: %s\nrelease-tag: %s\nresult: %s\n", r.go_tag, r.commit, o->version,
+			       r.created ? "created" : "exists");
+		}
 	}
 	go_tag_result_release(&r);
 	return ret;
@@ -199,7 +232,19 @@ int cmd_tag(int argc, char **argv, struct context *ctx)
 	to.signer = o.key ? &signer : NULL;
 	to.late = o.late;
 	ret = debug_tag_run(ctx->repo, &to, &r);
-	if (ret == EXIT_OK) {
+	if (ret == EXIT_OK && o.json) {
+		json_t *doc = json_object();
+
+		if (!r.created)
+			note("tag '%s' already names %.12s: nothing to do", r.debug_tag, r.commit);
+		jset(doc, "tag", jstr(r.debug_tag));
+		jset(doc, "commit", jstr(r.commit));
+		jset(doc, "main_tag", jstr(o.version));
+		jset(doc, "main_commit", jstr(r.main_commit));
+		jset(doc, "marker", json_boolean(r.marker));
+		jset(doc, "merge", jstr(r.merge[0] ? r.merge : NULL));
+		ret = print_json(doc, r.created, r.created && o.key != NULL);
+	} else if (ret == EXIT_OK) {
 		if (!r.created)
 			note("tag '%s' already names %.12s: nothing to do", r.debug_tag, r.commit);
 		printf("tag: %s\ncommit: %s\nmain-tag: %s\nmain-commit: %s\nmarker: %s\nresult: %s\n", r.debug_tag,

@@ -41,10 +41,43 @@ struct settings {
 /*
  * settings_load reads SETTINGS_FILE from repo's work tree (defaults for
  * every missing key, or for all when the file is absent or the repository
- * is bare). Returns 0, or -1 after a message naming the file and key.
+ * is bare) with settings_check's rules: any problem, an unknown section
+ * or key too, stops it. Returns 0, or -1 after one message naming the
+ * file and the first problem (and how many more `releaser check` lists).
  * Free with settings_release.
  */
 int settings_load(git_repository *repo, struct settings *s);
+
+/* one problem settings_check finds */
+struct settings_problem {
+	const char *kind;  /* "unknown-section", "unknown-key", "bad-value", "syntax" or "unsafe" */
+	char *section;     /* the section as written (lower-case), NULL for the file as a whole */
+	char *key;         /* the key without its section (lower-case), NULL for a section */
+	int line;          /* 1-based line in the file, 0 when not known */
+	char *suggestion;  /* the nearest known name, "build" or "deb.maintainer"; NULL when none is near */
+	char *message;     /* one line, without the file's path */
+};
+
+struct settings_problems {
+	char *path;        /* the file's path */
+	struct settings_problem *items;  /* in the order of their lines (unknown lines last) */
+	size_t n;
+};
+
+/*
+ * settings_check reads SETTINGS_FILE as settings_load does but reports
+ * every problem into *p instead of stopping at the first: each section and
+ * key that is not one of the above (with the nearest known name by edit
+ * distance), each bad value, a syntax error, an [include] section (then
+ * the file is not parsed further). *s gets the settings with every bad or
+ * unknown value left at its default. Returns 0 (problems or not), or -1
+ * after a message when the file cannot be read at all (then *s and *p
+ * hold nothing). Free with settings_release and settings_problems_release.
+ */
+int settings_check(git_repository *repo, struct settings *s, struct settings_problems *p);
+
+/* settings_problems_release frees what settings_check put into p. */
+void settings_problems_release(struct settings_problems *p);
 
 /*
  * settings_check_project returns NULL when name may be project.name: one

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lib/common.h"
+#include "lib/json.h"
 #include "lib/strlist.h"
 #include "lib/sums.h"
 #include "release/manifest.h"
@@ -77,35 +78,95 @@ static void cut_last(char *path)
 		*slash = '\0';
 }
 
-int outdir_check(const char *dir)
+char *outdir_problem(const char *dir)
 {
-	char *path = xstrdup(dir);
+	char *path = xstrdup(dir), *why = NULL;
 	struct stat sb;
-	int ret = -1;
 
 	if (*dir == '\0') {
-		error("the output directory is an empty string: give a directory name");
+		why = xstrdup("the output directory is an empty string: give a directory name");
 		goto cleanup;
 	}
 	while (stat(path, &sb) != 0) {
 		if ((errno != ENOENT && errno != ENOTDIR) || !strcmp(path, ".") || !strcmp(path, "/")) {
-			error("cannot use '%s' as the output directory: %s", dir, strerror(errno));
+			why = xasprintf("cannot use '%s' as the output directory: %s", dir, strerror(errno));
 			goto cleanup;
 		}
 		cut_last(path);
 	}
-	if (!S_ISDIR(sb.st_mode)) {
-		error("cannot use '%s' as the output directory: '%s' is not a directory", dir, path);
-		goto cleanup;
-	}
-	if (access(path, W_OK | X_OK) != 0) {
-		error("cannot write into '%s': %s (give a writable output directory)", path, strerror(errno));
-		goto cleanup;
-	}
-	ret = 0;
+	if (!S_ISDIR(sb.st_mode))
+		why = xasprintf("cannot use '%s' as the output directory: '%s' is not a directory", dir, path);
+	else if (access(path, W_OK | X_OK) != 0)
+		why = xasprintf("cannot write into '%s': %s (give a writable output directory)", path, strerror(errno));
 cleanup:
 	free(path);
+	return why;
+}
+
+int outdir_check(const char *dir)
+{
+	char *why = outdir_problem(dir);
+
+	if (!why)
+		return 0;
+	error("%s", why);
+	free(why);
+	return -1;
+}
+
+/* the largest manifest outdir_held reads: a manifest lists a handful of files */
+#define HELD_MANIFEST_MAX (1024 * 1024)
+
+/* 1 when dir/name is a readable manifest of a release (fills *h), else 0 (no message) */
+static int read_held(const char *dir, const char *name, struct outdir_held *h)
+{
+	char *path = xasprintf("%s/%s", dir, name), *text = NULL, why[128];
+	json_t *doc = NULL, *version, *snapshot;
+	struct stat sb;
+	ssize_t len = -1;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > HELD_MANIFEST_MAX)
+		goto cleanup;
+	text = xmalloc((size_t)sb.st_size + 1);
+	len = read(fd, text, (size_t)sb.st_size + 1);
+	if (len < 0 || len > sb.st_size)
+		goto cleanup;
+	doc = json_parse(text, (size_t)len, why, sizeof(why));
+	version = doc ? json_object_get(doc, "version") : NULL;
+	snapshot = doc ? json_object_get(doc, "snapshot") : NULL;
+	if (!json_is_string(version) || !json_is_boolean(snapshot) || !*json_string_value(version) ||
+	    strlen(json_string_value(version)) >= sizeof(h->version))
+		goto cleanup;
+	snprintf(h->version, sizeof(h->version), "%s", json_string_value(version));
+	snprintf(h->from, sizeof(h->from), "%s", name);
+	h->snapshot = json_is_true(snapshot);
+	ret = 1;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	json_decref(doc);
+	free(text);
+	free(path);
 	return ret;
+}
+
+int outdir_held(const char *dir, struct outdir_held *h)
+{
+	static const char *const arches[] = { "amd64", "arm64" };
+	char *name;
+	size_t i;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	rc = read_held(dir, MANIFEST_FILE, h);
+	for (i = 0; rc == 0 && i < sizeof(arches) / sizeof(arches[0]); i++) {
+		name = meta_partial_name(arches[i]);
+		rc = read_held(dir, name, h);
+		free(name);
+	}
+	return rc;
 }
 
 struct set;
@@ -901,6 +962,11 @@ int outdir_commit(struct outdir *o)
 	memset(&s, 0, sizeof(s));
 	if (lock_dir(o) < 0)
 		goto cleanup;
+	if (o->flags & OUTDIR_REPLACE) {
+		struct outdir_held h;
+		if (outdir_held(o->real, &h) == 1 && !h.snapshot)
+			o->flags &= ~OUTDIR_REPLACE;
+	}
 	read_old_sums(o, &s.old);
 	if (read_journal(o, &s) < 0 || read_fates(o, &s) < 0 || read_entries(o, &s) < 0)
 		goto cleanup;

@@ -122,6 +122,25 @@ struct outdir {
  */
 int outdir_check(const char *dir);
 
+/* outdir_problem is outdir_check's message: NULL when dir is fine, else why not (caller frees). */
+char *outdir_problem(const char *dir);
+
+/* the release an output directory holds (outdir_held) */
+struct outdir_held {
+	char version[160];  /* as its manifest says (outside text: escape it to show it) */
+	int snapshot;       /* the manifest says it is a snapshot */
+	char from[32];      /* the manifest read: "manifest.json" or "manifest-<arch>.json" */
+};
+
+/*
+ * outdir_held reads which release dir holds, without changing anything:
+ * the version and snapshot flag of its manifest.json, else of its first
+ * partial manifest-<arch>.json (amd64, then arm64). Returns 1 with *h
+ * filled; 0 when dir holds no such manifest that can be read (a file
+ * that is none is left to the commit's byte comparison). No message.
+ */
+int outdir_held(const char *dir, struct outdir_held *h);
+
 /*
  * outdir_open creates dir (and its parents) when missing, removes the
  * stages of dead runs, and creates this run's stage. flags is a set of
@@ -154,7 +173,9 @@ int outdir_write(struct outdir *o, const char *name, const void *buf, size_t len
 
 /*
  * outdir_commit locks DIR and replaces its release with the staged set as
- * described above. Returns 0, or -1 after one message: a conflict (also a
+ * described above; OUTDIR_REPLACE holds only when the release DIR holds
+ * under the lock is a snapshot (outdir_held), so a snapshot never
+ * replaces a tagged release without OUTDIR_FORCE. Returns 0, or -1 after one message: a conflict (also a
  * staged name that DIR holds as a directory), or the lock held past
  * o->lock_wait_ms (nothing changed), or a failed write.
  */

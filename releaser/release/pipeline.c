@@ -13,12 +13,15 @@
 #include "lib/asset.h"
 #include "lib/common.h"
 #include "lib/json.h"
+#include "lib/progress.h"
 #include "lib/self.h"
+#include "lib/text.h"
 #include "release/build.h"
 #include "release/deb.h"
 #include "release/metadata.h"
 #include "release/layout.h"
 #include "release/notes.h"
+#include "release/tools.h"
 
 /* where --check-reproducible builds the second time, relative to the work tree */
 #define REPRO_BUILD_DIR BUILD_DIR "/reproducible"
@@ -159,20 +162,65 @@ static int out_flags(const struct release_state *st, const struct release_opts *
 	return (ro->force ? OUTDIR_FORCE : 0) | (st->snapshot && !ro->out ? OUTDIR_REPLACE : 0);
 }
 
+char *release_out_problem(const struct release_state *st, const struct release_opts *ro)
+{
+	char *out = out_dir(st, ro), *shown, *why = outdir_problem(out);
+	struct outdir_held h;
+	int rc = why ? 0 : outdir_held(out, &h);
+
+	if (rc == 0 || ro->force || !strcmp(h.version, st->version) || (st->snapshot && !ro->out && h.snapshot)) {
+		free(out);
+		return why;
+	}
+	shown = term_escape(h.version);
+	if (st->snapshot && !h.snapshot)
+		why = xasprintf("'%s' holds the release %s (%s), which a snapshot never replaces: publish or move it "
+				"first, give --out another directory, or --force to replace it", out, shown, h.from);
+	else
+		why = xasprintf("'%s' holds another release, %s (%s): remove it, give --out another directory, or "
+				"--force to replace it", out, shown, h.from);
+	free(shown);
+	free(out);
+	return why;
+}
+
+/* the output directory, refused with one message */
+static int check_out(const struct release_state *st, const struct release_opts *ro)
+{
+	char *why = release_out_problem(st, ro);
+
+	if (!why)
+		return 0;
+	error("%s", why);
+	free(why);
+	return -1;
+}
+
+/* the programs a build runs, the first missing one refused */
+static int check_tools(void)
+{
+	struct strlist missing = { 0 };
+	int ret = 0;
+
+	if (tools_check(&missing))
+		ret = error("%s", missing.items[0]);
+	strlist_clear(&missing);
+	return ret;
+}
+
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key)
 {
-	char *out;
 	int rc;
 
+	progress_begin("preflight");
 	if (key && key_options_check(ro) < 0)
 		return EXIT_USAGE;
 	rc = release_state_load(repo, s, &ro->state, st);
 	if (rc != 0)
 		return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
-	out = out_dir(st, ro);
-	rc = release_state_preflight(st) < 0 || (key && (outdir_check(out) < 0 || release_load_key(ro, key) < 0));
-	free(out);
+	rc = release_state_preflight(st) < 0 || (ro->builds && check_tools() < 0) ||
+	     (key && (check_out(st, ro) < 0 || release_load_key(ro, key) < 0));
 	if (rc) {
 		release_state_release(st);
 		return EXIT_USAGE;
@@ -183,6 +231,7 @@ int release_prepare(git_repository *repo, const struct settings *s, const struct
 		release_state_release(st);
 		return rc;
 	}
+	progress_end();
 	return EXIT_OK;
 }
 
@@ -383,10 +432,13 @@ int release_report(const struct outdir *o, const struct release_meta *m, int jso
 static int finish(struct outdir *o, const struct release_meta *m, const struct release_opts *ro,
 		  const struct sign_key *key)
 {
+	progress_begin(ro->no_sign ? "manifests" : "sign");
 	if (ro->no_sign ? metadata_write_partials(o, m) < 0 : metadata_write(o, m, key) < 0)
 		return EXIT_FAIL;
+	progress_begin("write");
 	if (outdir_commit(o) < 0)
 		return EXIT_FAIL;
+	progress_end();
 	note("%s %s (%s channel) into '%s'%s", ro->no_sign ? "packaged" : "released", m->id.version,
 	     channel_name(m->id.channel), o->dir, ro->no_sign ? ": unsigned, run 'releaser finalize' next" : "");
 	return release_report(o, m, ro->json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
@@ -406,11 +458,13 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 	if (ret != EXIT_OK)
 		goto cleanup;
 	ret = EXIT_FAIL;
+	progress_begin("build");
 	if (release_build(st, &m.id, ro, BUILD_DIR, &b) < 0)
 		goto cleanup;
 	m.deps = b.deps;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
+	progress_begin("package");
 	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	if (ro->check_reproducible && compare_builds(st, s, &again, &m, &o) < 0)
@@ -442,6 +496,7 @@ int release_package(const struct release_state *st, const struct settings *s, co
 		goto cleanup;
 	m.deps = b.deps;
 	ret = EXIT_FAIL;
+	progress_begin("package");
 	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
 		goto cleanup;
 	ret = finish(&o, &m, ro, key);

@@ -36,6 +36,7 @@ struct release_opts {
 	int force;                /* --force: replace artifacts with other bytes */
 	int json;                 /* --json */
 	int check_reproducible;   /* --check-reproducible */
+	int builds;               /* the command builds (build, release): the tools are checked first */
 };
 
 /* release_opts_init sets the defaults (jobs: the number of CPUs). */
@@ -73,15 +74,29 @@ int release_load_key(const struct release_opts *ro, struct sign_key **key);
 
 /*
  * release_prepare is what build, package and release do after their
- * options: the release state of repo with settings s loaded and
- * preflighted, and, when key is not NULL (package, release), the output
- * directory checked (outdir_check), the signing key loaded and the release
- * notes rendered into st->changelog. Returns EXIT_OK with *st loaded (free
- * it with release_state_release) and *key set; otherwise an exit code
- * after one message, with nothing to free.
+ * options, the progress phase "preflight": the release state of repo with
+ * settings s loaded and preflighted, with ro->builds the programs a build
+ * runs (release/tools.h), and, when key is not NULL (package, release),
+ * the output directory checked (release_out_problem), the signing key
+ * loaded and the release notes rendered into st->changelog. Everything it
+ * refuses is refused before anything is built. Returns EXIT_OK with *st
+ * loaded (free it with release_state_release) and *key set; otherwise an
+ * exit code after one message, with nothing to free.
  */
 int release_prepare(git_repository *repo, const struct settings *s, const struct release_opts *ro,
 		    struct release_state *st, struct sign_key **key);
+
+/*
+ * release_out_problem is the output directory's preflight for the release
+ * st with ro: the directory is usable (outdir_problem), and the release
+ * it holds (outdir_held), when another than st's, may be replaced: with
+ * --force, or by a snapshot into the default dist/ when it is a snapshot
+ * too (`make release` after a new commit). A tagged release there is
+ * never replaced by a snapshot without --force. Changes nothing. Returns
+ * NULL when fine, else one line naming the release found and --force
+ * (caller frees).
+ */
+char *release_out_problem(const struct release_state *st, const struct release_opts *ro);
 
 /*
  * release_run is `releaser release` after preflight: the build, with

@@ -179,6 +179,22 @@ cleanup:
 	return k;
 }
 
+/* scrypt work (N * r * p) a second takes on a 2-core machine, about: minisign's defaults take ~10 s */
+#define KDF_WORK_PER_SECOND (1ULL << 20)
+
+/* a line before a derivation that takes a second or more, unless quiet: the run is not stuck */
+static void announce_kdf(uint64_t opslimit, uint64_t memlimit, const char *what)
+{
+	struct scrypt_params sp;
+	uint64_t work;
+
+	scrypt_pick_params(opslimit, memlimit, &sp);
+	work = sp.n * sp.r * sp.p;
+	if (work >= KDF_WORK_PER_SECOND && work <= KDF_WORK_MAX)
+		note("decrypting %s (scrypt, %llu MiB, takes ~%llu s)...", what,
+		     (unsigned long long)(scrypt_memory(&sp) >> 20), (unsigned long long)(work / KDF_WORK_PER_SECOND));
+}
+
 struct sign_key *key_decode(const char *text, size_t len, const char *password, const char *what)
 {
 	unsigned char raw[KEY_SECRET_LEN], stream[SK_ENCRYPTED_LEN], pub[KEY_PUBLIC_LEN];
@@ -211,6 +227,7 @@ struct sign_key *key_decode(const char *text, size_t len, const char *password, 
 			error("%s is encrypted: set RELEASER_KEY_PASSWORD to its password", what);
 			goto cleanup;
 		}
+		announce_kdf(load64_le(raw + SK_OPSLIMIT), load64_le(raw + SK_MEMLIMIT), what);
 		if (kdf_derive(password, raw + SK_SALT, KEY_SALT_LEN, load64_le(raw + SK_OPSLIMIT),
 			       load64_le(raw + SK_MEMLIMIT), stream, sizeof(stream), what) < 0)
 			goto cleanup;

@@ -38,7 +38,7 @@ test_expect_success 'an unknown global option is named, exit 2' '
 	test_grep "unknown option .--frob." err
 '
 test_expect_success '-h and --help after any command, and releaser help CMD, print its help, exit 0' '
-	for c in info build package release finalize keygen verify mirror guard tag notes; do
+	for c in info check build package release finalize keygen verify mirror guard tag notes; do
 		"$R" $c --help >want 2>err || return 1
 		test_grep "^usage: releaser $c" want || return 1
 		test ! -s err || return 1

@@ -82,14 +82,15 @@ test_expect_success 'releaser.conf as a symbolic link is not followed' '
 	test_grep "releaser.conf. is a symbolic link, which is not followed" ../err
 '
 
-test_expect_success 'an unknown key is a warning naming it, and the command goes on' '
-	fake_project p && cd p
-	printf "[projekt]\n\tname = x\n[project]\n\tname = fine\n" >releaser.conf
-	git add releaser.conf && git commit -q -m settings
-	"$R" info >../out 2>../err
-	test_grep "warning: .*releaser.conf.: unknown key .projekt.name. is ignored" ../err
-	"$R" info --json >../json 2>/dev/null
-	test "$(jq -r .ready ../json)" = true
+test_expect_success 'an unknown section or key stops every command, naming the nearest known one' '
+	bad_conf "[projekt]\n\tname = x\n[project]\n\tname = fine\n" \
+		"releaser.conf.: unknown section \[projekt\]; did you mean \[project\]?$"
+	cd .. && rm -rf p
+	bad_conf "[deb]\n\tmaintainr = A <a@example.org>\n" \
+		"releaser.conf.: unknown key .maintainr. in \[deb\]; did you mean .maintainer.?$"
+	cd .. && rm -rf p
+	bad_conf "[deb]\n\tmaintainr = A <a@example.org>\n[biuld]\n" \
+		"unknown key .maintainr. in \[deb\]; did you mean .maintainer.? (and 1 more problem: releaser check lists them)$"
 '
 
 test_done

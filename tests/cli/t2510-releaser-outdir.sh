@@ -76,22 +76,67 @@ test_expect_success 'a snapshot into the default dist/ replaces the previous one
 	test "$(jq -r .version dist/manifest.json)" = "v0.0.0-SNAPSHOT-$second"
 '
 
-test_expect_success 'a tagged release, or a snapshot into --out DIR, still refuses the previous release' '
+# no_build: make, cc and clang that record that they ran and fail, first in PATH
+no_build() {
+	mkdir -p "$TRASH/nobuild" &&
+	for t in make cc gcc clang; do
+		printf "#!/bin/sh\necho \"\$0 \$*\" >>\"%s/ran\"\nexit 1\n" "$TRASH" >"$TRASH/nobuild/$t" &&
+		chmod +x "$TRASH/nobuild/$t" || return 1
+	done
+}
+
+test_expect_success 'a tagged release, or a snapshot into --out DIR, refuses the previous release before building' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --out ../out >/dev/null 2>&1
+	old=$(jq -r .version ../out/manifest.json)
 	commit_change "a second commit"
 	snapshot ../out >../before
-	expect_exit 1 "$R" release --key "$KEY" --out ../out >/dev/null 2>../err
-	test_grep "exist with other contents" ../err
+	no_build
+	PATH="$TRASH/nobuild:$PATH" expect_exit 2 "$R" release --key "$KEY" --out ../out >../stdout 2>../err
+	one_line ../err
+	test_grep "^releaser: .\.\./out. holds another release, $old (manifest.json): remove it, give --out another directory, or --force to replace it$" ../err
+	test ! -s ../stdout
+	test ! -e "$TRASH/ran"
 	snapshot ../out >../after
 	test_cmp ../before ../after
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	git tag -a v1.0.0 -m v1.0.0
 	snapshot dist >../before
-	expect_exit 1 "$R" release --key "$KEY" >/dev/null 2>../err
-	test_grep "exist with other contents: remove them, or use --force" ../err
+	PATH="$TRASH/nobuild:$PATH" expect_exit 2 "$R" release --key "$KEY" >/dev/null 2>../err
+	one_line ../err
+	test_grep "holds another release, v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD) (manifest.json): remove it" ../err
+	PATH="$TRASH/nobuild:$PATH" expect_exit 2 "$R" package --key "$KEY" >/dev/null 2>../err
+	test_grep "holds another release" ../err
+	test ! -e "$TRASH/ran"
 	snapshot dist >../after
 	test_cmp ../before ../after
+'
+
+test_expect_success 'a snapshot never replaces a tagged release in dist/ without --force, refused before building' '
+	fake_project p && cd p
+	git tag -a v1.0.0 -m v1.0.0
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	commit_change "after the release"
+	snapshot dist >../before
+	no_build
+	PATH="$TRASH/nobuild:$PATH" expect_exit 2 "$R" release --key "$KEY" >/dev/null 2>../err
+	one_line ../err
+	test_grep "^releaser: .*/dist. holds the release v1.0.0 (manifest.json), which a snapshot never replaces: publish or move it first, give --out another directory, or --force to replace it$" ../err
+	test ! -e "$TRASH/ran"
+	# what make release runs: the same refusal
+	PATH="$TRASH/nobuild:$PATH" expect_exit 2 "$R" release --dev-key build/dev-signing >/dev/null 2>../err
+	test_grep "holds the release v1.0.0" ../err
+	snapshot dist >../after
+	test_cmp ../before ../after
+	expect_exit 2 "$R" check >../check.out 2>/dev/null
+	test_grep "^output: .*holds the release v1.0.0" ../check.out
+	# --force replaces it, and the snapshot after it replaces that snapshot
+	"$R" release --key "$KEY" --force >/dev/null 2>&1
+	test "$(jq -r .snapshot dist/manifest.json)" = true
+	commit_change "another"
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	test "$(jq -r .version dist/manifest.json)" = "v1.0.1-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
+	"$R" verify --pubkey "$TRASH_ROOT/key.pub" dist >/dev/null
 '
 
 test_expect_success '--force replaces artifacts with other bytes' '

@@ -2,7 +2,8 @@
  * releaser.conf: the input is written as releaser.conf into the work tree
  * of a git repository made once per process, then settings_load() reads
  * it through libgit2's config parser and checks every key, as every
- * command that opens a repository does.
+ * command that opens a repository does; settings_check lists every
+ * problem (releaser check) and leaves only good values.
  */
 #include "fuzz.h"
 
@@ -29,11 +30,23 @@ static void open_repo(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct settings_problems p;
 	struct settings s;
+	size_t i;
 
 	if (!repo)
 		open_repo();
 	fuzz_write_file(conf, data, size);
+	/* every problem listed, and settings that hold only good values either way */
+	if (settings_check(repo, &s, &p) == 0) {
+		for (i = 0; i < p.n; i++)
+			fuzz_expect(p.items[i].kind && p.items[i].message && !strchr(p.items[i].message, '\n') &&
+				    p.items[i].line >= 0);
+		fuzz_expect(s.name && s.main_branch && s.debug_branch && s.guard_max_size > 0);
+		fuzz_expect(!settings_check_project(s.name) && strcmp(s.main_branch, s.debug_branch));
+		settings_problems_release(&p);
+		settings_release(&s);
+	}
 	if (settings_load(repo, &s) < 0)
 		return 0;
 	fuzz_expect(s.name && s.main_branch && s.debug_branch && s.guard_max_size > 0);
