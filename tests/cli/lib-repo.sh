@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the tests of releaser's git commands (mirror, tag, guard).
 # Sourced after tests/lib.sh.
 
@@ -22,7 +23,7 @@ make_repo() {
 		cp -R "$ROOT/ci" "$1/ci"
 	fi
 	(
-		cd "$1"
+		cd "$1" || exit 1
 		echo one >file
 		git add .
 		git commit -q -m "first"

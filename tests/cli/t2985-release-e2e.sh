@@ -82,7 +82,7 @@ test_expect_success 'a debug release and a release of v1.0.1, end to end' '
 	for deb in "$TRASH"/dist-release/*.deb; do
 		lintian --no-cfg --allow-root -EvI --show-overrides "$deb" >"$TRASH/lintian.out" 2>&1 || :
 		cat "$TRASH/lintian.out"
-		! grep "^E:" "$TRASH/lintian.out"
+		not grep "^E:" "$TRASH/lintian.out"
 	done
 	deb=$TRASH/dist-release/profiling-agent_1.0.1_$HOST_ARCH.deb
 	dpkg-deb -x "$deb" "$TRASH/root"
