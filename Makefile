@@ -211,10 +211,12 @@ $(OBJ)/support $(OBJ)/agent $(OBJ)/agent-pic $(OBJ)/tests $(OBJ)/releaser $(OBJ)
 
 # ---- tests -------------------------------------------------------------------------
 # `make test` installs what is missing, then runs the suite plain and again
-# under ASan/UBSan (the sanitized pass links the agent dynamically).
+# under ASan/UBSan (the sanitized pass links the agent dynamically; it
+# leaves the tests marked "# run: once" to the plain pass), and prints the
+# wall time of both passes.
 test: deps
-	$(Q)$(MAKE) check
-	$(Q)$(MAKE) SANITIZE=1 check
+	$(Q)start=$$(date +%s); $(MAKE) check && $(MAKE) SANITIZE=1 check; rc=$$?; \
+	echo "make test: $$(($$(date +%s) - start)) s wall time, both passes"; exit $$rc
 
 check: all $(TEST_PROGRAMS)
 	$(Q)SANITIZE=$(SANITIZE) tests/run.sh --build $(BUILD)

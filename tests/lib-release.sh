@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced after lib.sh by the release tests (tests/cli/t23xx-t26xx).
 #
 #   fake_project DIR    clone a small project shaped like this one into DIR:
@@ -18,7 +19,7 @@ unset RELEASER_BRANCH RELEASER_SIGNING_KEY RELEASER_KEY_PASSWORD SOURCE_DATE_EPO
 
 make_fake_template() {
 	mkdir -p "$FAKE_TEMPLATE/agent" "$FAKE_TEMPLATE/support/ebpf"
-	cd "$FAKE_TEMPLATE"
+	cd "$FAKE_TEMPLATE" || return 1
 	git init -q
 	cp "$ROOT/tests/fixtures/fake-project/Makefile" Makefile
 	printf '/* analyzer api */\n' >agent/analyzer.h

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the signing tests (tests/cli/t21xx, t22xx); sourced after lib.sh.
 #
 #   release_dir DIR          a few artifacts and their SHA256SUMS (sha256sum)
@@ -18,7 +19,7 @@ SIGNIFY=$(command -v signify-openbsd || command -v signify || echo signify-not-i
 release_dir() {
 	mkdir -p "$1"
 	(
-		cd "$1"
+		cd "$1" || exit 1
 		printf 'agent for amd64\n' >profiling-agent-v1.2.3-linux-amd64.tar.gz
 		head -c 3000 /dev/zero | tr '\0' 'x' >profiling-agent-v1.2.3-linux-arm64.tar.gz
 		printf '{"artifacts": []}\n' >manifest.json

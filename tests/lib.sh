@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by every shell test (run with bash) (tests/cli/tNNNN-*.sh, tests/bpf/tNNNN-*.sh).
 #
 #   test_expect_success 'what it shows' '

@@ -7,10 +7,14 @@
 # PATTERN keeps only tests whose name contains it. Tests run JOBS at a time
 # (default: the number of CPUs, or $JOBS); a test file whose header holds
 # the line "# run: alone" (it measures, or it builds into the shared
-# BUILD) runs with no other test beside it, after the others. Each test's
-# output is printed whole when it ends, with its wall time. The run ends
-# with the ten slowest tests, the wall time, the skipped cases by name and
-# "N passed, N failed". Exit 0 when nothing failed.
+# BUILD) runs with no other test beside it, after the others. A test
+# whose header holds "# run: once" runs no project code that the sanitizers
+# would check (it builds its own tree, or runs only shell and outside
+# tools): the ASan/UBSan pass (SANITIZE=1) leaves it to the plain pass.
+# Each test's output is printed whole when it ends, with its wall time.
+# The run ends with the ten slowest tests, how many tests ran (and how many
+# were left to the plain pass), the wall time, the skipped cases by name
+# and "N passed, N failed". Exit 0 when nothing failed.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$ROOT/build
@@ -49,18 +53,24 @@ start_all=$(now)
 names=()
 cmds=()
 alone=()
-# is_alone FILE: whether FILE's header (its first 20 lines) says "# run: alone"
-is_alone() {
+plain_only=0
+# has_header FILE LINE: whether FILE's header (its first 20 lines) holds LINE
+has_header() {
 	local line n=0
 	[ -f "$1" ] || return 1
 	while [ $n -lt 20 ] && IFS= read -r line; do
-		[ "$line" = "# run: alone" ] && return 0
+		[ "$line" = "$2" ] && return 0
 		n=$((n + 1))
 	done <"$1"
 	return 1
 }
+is_alone() { has_header "$1" "# run: alone"; }
 add() {
 	selected "$1" || return 0
+	if has_header "$2" "# run: once"; then
+		plain_only=$((plain_only + 1))
+		[ "${SANITIZE:-}" = 1 ] && return 0
+	fi
 	names+=("$1")
 	cmds+=("$2")
 	if is_alone "$2"; then alone+=(1); else alone+=(0); fi
@@ -148,6 +158,11 @@ echo
 if [ -s "$work/times" ]; then
 	echo "slowest:"
 	sort -rn "$work/times" | head -n 10 | awk -F '\t' '{ printf "  %6.1f s  %s\n", $1, $2 }'
+fi
+if [ "${SANITIZE:-}" = 1 ]; then
+	echo "tests run: ${#names[@]} in this ASan/UBSan pass; $plain_only left to the plain pass (# run: once)"
+else
+	echo "tests run: ${#names[@]}, $plain_only of them in this plain pass only (# run: once)"
 fi
 awk -v a="$start_all" -v b="$(now)" -v j="$JOBS" 'BEGIN { printf "wall time: %.0f s (%d jobs)\n", b - a, j }'
 if [ -n "$skipped_names" ]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Which commands a document shows and which commands the tests run, for the
 # tests that hold RELEASING.md to what the suite does. Sourced after lib.sh.
 #

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the tests of releaser's git commands (mirror, tag, guard).
 # Sourced after tests/lib.sh.
 
@@ -23,7 +24,7 @@ make_repo() {
 		cp "$ROOT/.gitignore" "$1/.gitignore"
 	fi
 	(
-		cd "$1"
+		cd "$1" || exit 1
 		echo one >file
 		git add .
 		git commit -q -m "first"

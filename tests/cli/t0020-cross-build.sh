@@ -2,6 +2,7 @@
 # The agent and libanalyzer for the other arch (arm64 on amd64, amd64 on
 # arm64), built with Debian's cross compiler against its :ARCH libraries,
 # statically linked like the host's, and run under qemu-user.
+# run: once
 . "$(dirname "$0")/../lib.sh"
 unset MAKEFLAGS MFLAGS MAKELEVEL
 

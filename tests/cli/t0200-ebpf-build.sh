@@ -1,6 +1,7 @@
 #!/bin/bash
 # support/ebpf/Makefile: two flavors, their identity, fake-release, arm64,
 # reproducibility, outputs outside the source tree.
+# run: once
 . "$(dirname "$0")/../lib.sh"
 
 # info OBJECT: the object's .analyzer_info section, read with llvm-objcopy

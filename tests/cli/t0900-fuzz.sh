@@ -4,6 +4,7 @@
 # The harnesses always build with ASan/UBSan (build/fuzz), so the
 # sanitized pass of `make test` has nothing to add and skips.
 # run: alone
+# run: once
 . "$(dirname "$0")/../lib.sh"
 
 FUZZ=$ROOT/build/fuzz

@@ -28,7 +28,8 @@ conf_refused() {
 		test_cmp ../expect ../err || return 1
 		test ! -s ../out || return 1
 	done
-	test ! -e build && test ! -e ../dist
+	test ! -e build
+	test ! -e ../dist
 }
 
 test_expect_success 'the snapshot after the highest patch is refused before building, info lists it' '
@@ -43,7 +44,8 @@ test_expect_success 'the snapshot after the highest patch is refused before buil
 	expect_exit 2 "$R" release --no-sign --out ../dist 2>../err
 	one_line ../err
 	test_grep "tag .v1.4.999999999. has the highest patch number" ../err
-	test ! -e build && test ! -e ../dist
+	test ! -e build
+	test ! -e ../dist
 	# the patch before it still has a snapshot, and it parses back
 	git tag -a v1.5.999999998 -m before
 	commit_change again
@@ -124,7 +126,8 @@ preflight_refused() {
 	expect_exit 2 "$R" release --no-sign --out ../dist 2>../err || return 1
 	printf "releaser: %s\n" "$1" >../expect
 	test_cmp ../expect ../err || return 1
-	test ! -e build && test ! -e ../dist
+	test ! -e build
+	test ! -e ../dist
 }
 
 test_expect_success 'a snapshot of a branch whose name is markup is refused before building' '

@@ -84,11 +84,14 @@ refused() {
 	one_line err
 	test_grep "$1" err
 	test_grep -v "out of memory" err
-	test ! -e out && test ! -e p/build && test ! -e p/dist
+	test ! -e out
+	test ! -e p/build
+	test ! -e p/dist
 	expect_exit 2 "$R" -C p package --arch "$HOST_ARCH" --no-sign --out ../out >stdout 2>err
 	one_line err
 	test_grep "$1" err
-	test ! -e out && test ! -e p/build
+	test ! -e out
+	test ! -e p/build
 	"$R" -C p info --arch "$HOST_ARCH" --json >info.json 2>info.err
 	test "$(jq -r .ready info.json)" = false
 	jq -r ".problems[]" info.json >problems

@@ -17,7 +17,7 @@ refused() {
 	one_line err
 	test ! -e dist/SHA256SUMS.minisig
 	test ! -e dist/SHA256SUMS.sig
-	test -z "$(ls -A dist | grep -v -e "^SHA256SUMS$" -e "^profiling-agent" -e "json$")"
+	test -z "$(find dist -mindepth 1 -maxdepth 1 -printf "%f\n" | grep -v -e "^SHA256SUMS$" -e "^profiling-agent" -e "json$")"
 }
 
 test_expect_success 'a key made by minisign -G -W signs; minisign and signify verify' '

@@ -65,7 +65,8 @@ test_expect_success 'a release tag not reachable from main exits 2 naming the ta
 	expect_exit 2 "$R" release --key "$KEY" --out ../dist 2>../err
 	one_line ../err
 	test_grep "tag .v1.0.2. .* is not on branch .main. nor .origin/main." ../err
-	test ! -e ../dist && test ! -e build
+	test ! -e ../dist
+	test ! -e build
 	git for-each-ref >../refs.after
 	test_cmp ../refs.before ../refs.after
 '

@@ -11,7 +11,7 @@ KEY=$TRASH_ROOT/key.key
 
 # snapshot DIR: name, inode, mtime and sha256 of every file in DIR
 snapshot() {
-	(cd "$1" && for f in $(ls -A); do echo "$f $(stat -c "%i %Y" "$f") $(sha256sum <"$f")"; done)
+	(cd "$1" && find . -mindepth 1 -maxdepth 1 -printf "%f\n" | sort | while read -r f; do echo "$f $(stat -c "%i %Y" "$f") $(sha256sum <"$f")"; done)
 }
 
 # with_tmpfs DIR SIZE OPTS: mount a small tmpfs (root only); fails when it cannot
@@ -56,7 +56,7 @@ test_expect_success 'other bytes under a final name are refused, and nothing cha
 
 # names DIR: the files of DIR, one a line
 names() {
-	ls -A "$1" | grep -v "^\.releaser\.lock$" | sort
+	find "$1" -mindepth 1 -maxdepth 1 ! -name .releaser.lock -printf "%f\n" | sort
 }
 
 test_expect_success 'a snapshot into the default dist/ replaces the previous one: make release runs again' '

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Killed and concurrent releases (strace fault injection). A release killed
-# at any of its renames leaves the output directory verifying as the old
+# at its renames (the first two, the middle one and the last two of each
+# rename syscall: the staging of the first files, of one more, of the last
+# ones, and the swap) leaves the output directory verifying as the old
 # release or the new one (or without a release, for the first one), never
 # a mix, with no temporary file in it, and a rerun succeeds. Of two
 # releases of different commits into one directory, exactly one wins.
@@ -32,7 +34,7 @@ verifies_as() {
 
 # only_lock DIR: the only dot entry of DIR is the lock (no stage, no temporary file)
 only_lock() {
-	ls -A "$1" | grep "^\." >"$TRASH/dots" || true
+	find "$1" -mindepth 1 -maxdepth 1 -name ".*" -printf "%f\n" >"$TRASH/dots"
 	if grep -v -x "\.releaser\.lock" "$TRASH/dots" >&2; then
 		echo "'$1' holds the entries above" >&2
 		return 1
@@ -44,26 +46,48 @@ no_release() {
 	test ! -e "$1" || test -z "$(ls "$1")"
 }
 
-# kill_each_rename SETUP AFTER ARGS...: for each rename syscall and N = 1,
-# 2, ... until a run is not killed (strace counts each syscall apart):
-# SETUP puts dist/ back, `releaser release ARGS` is killed at its Nth call,
-# AFTER checks dist/, and a rerun must succeed and verify as HEAD. Leaves
-# the number of kill points in ../kills, the points in ../killed.
+# most_calls SC TRACE: the most calls of SC one process made in TRACE
+# (strace -f -o: "PID call(..."), as strace counts them for when=N
+most_calls() {
+	awk -v sc="$1(" 'index($2, sc) == 1 { n[$1]++ } END { m = 0; for (p in n) if (n[p] > m) m = n[p]; print m }' "$2"
+}
+
+# kill_points SC TOTAL: the calls of SC to kill a run at, of TOTAL in a
+# whole run (per process, as strace counts): the first two, the middle one
+# and the last two (the renames between them stage one more file each,
+# alike), then the one after the last (the run is not killed)
+kill_points() {
+	[ "$2" -gt 0 ] || { echo 1; return 0; }
+	printf "%s\n" 1 2 $((($2 + 1) / 2)) $(($2 - 1)) "$2" $(($2 + 1)) | awk -v t="$2" '$1 >= 1 && $1 <= t + 1' | sort -nu
+}
+
+# kill_each_rename SETUP AFTER ARGS...: SETUP puts dist/ back and a traced
+# `releaser release ARGS` counts its rename calls (strace counts each
+# syscall apart); it verifies as HEAD. Then for each rename syscall and
+# each of its kill_points N until a run is not killed: SETUP, `releaser
+# release ARGS` killed at its Nth call, AFTER checks dist/, and a rerun
+# must succeed and verify as HEAD. Leaves the number of kill points in
+# ../kills, the points in ../killed, the rename calls of a whole run in
+# ../renames.
 kill_each_rename() {
 	setup=$1 after=$2
 	shift 2
 	head=$(git rev-parse HEAD)
 	kills=0
 	: >../killed
+	$setup
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -qq -o ../calls -e trace=$RENAMES "$R" release "$@" >/dev/null 2>&1
+	verifies_as dist "$head"
+	only_lock dist
+	grep -cE "^[0-9]+ +rename(at|at2)?\(" ../calls >../renames
 	for sc in rename renameat renameat2; do
-		n=1
-		while :; do
+		for n in $(kill_points $sc "$(most_calls "$sc" ../calls)"); do
 			$setup
 			rc=0
 			ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o /dev/null -e inject=$sc:signal=KILL:when=$n \
 				"$R" release "$@" \
 				>/dev/null 2>../err || rc=$?
-			test "$rc" -ne 0 || break
+			[ "$rc" -ne 0 ] || break
 			if [ "$rc" -ne 137 ]; then
 				echo "$sc $n: exit $rc, not a kill" >&2
 				cat ../err >&2
@@ -76,14 +100,12 @@ kill_each_rename() {
 			verifies_as dist "$head"
 			only_lock dist
 			kills=$((kills + 1))
-			n=$((n + 1))
-			test "$n" -le 40
 		done
 		verifies_as dist "$head"
 		only_lock dist
 	done
 	# a dead run's stage is removed by the next run; it never made the tree dirty
-	test -z "$(ls -A | grep "^\.dist\.releaser-" || true)"
+	test -z "$(find . -maxdepth 1 -name ".dist.releaser-*")"
 	test -z "$(git status --porcelain)"
 	echo "$kills" >../kills
 }
@@ -95,16 +117,16 @@ report_kills() {
 }
 
 if ! command -v strace >/dev/null 2>&1 || ! strace -f -o /dev/null true 2>/dev/null; then
-	for t in 'killed at each rename into an empty directory: no release, or the new one' \
-		'killed at each rename of --force over an older release: the old release or the new one' \
-		'killed at each rename over an identical release: it stays as it was' \
+	for t in 'killed at the first, middle and last renames into an empty directory: no release, or the new one' \
+		'killed at the first, middle and last renames of --force over an older release: the old release or the new one' \
+		'killed at the first, middle and last renames over an identical release: it stays as it was' \
 		'two releases of different commits into one directory: exactly one wins, three times'; do
 		test_skip "$t" 'strace is missing or cannot trace here (ci/install-deps.sh installs it)'
 	done
 	test_done
 fi
 
-test_expect_success 'killed at each rename into an empty directory: no release, or the new one' '
+test_expect_success 'killed at the first, middle and last renames into an empty directory: no release, or the new one' '
 	fake_project p && cd p
 	empty() { rm -rf dist; }
 	check() { no_release dist || verifies_as dist "$(git rev-parse HEAD)"; }
@@ -114,7 +136,7 @@ test_expect_success 'killed at each rename into an empty directory: no release, 
 '
 report_kills 'into an empty directory'
 
-test_expect_success 'killed at each rename of --force over an older release: the old release or the new one' '
+test_expect_success 'killed at the first, middle and last renames of --force over an older release: the old release or the new one' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	old=$(git rev-parse HEAD)
@@ -131,7 +153,7 @@ test_expect_success 'killed at each rename of --force over an older release: the
 '
 report_kills '--force over an older release'
 
-test_expect_success 'killed at each rename over an identical release: it stays as it was' '
+test_expect_success 'killed at the first, middle and last renames over an identical release: it stays as it was' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	cp -a dist ../same-dist
@@ -139,7 +161,8 @@ test_expect_success 'killed at each rename over an identical release: it stays a
 	check() { verifies_as dist "$(git rev-parse HEAD)" && test_cmp ../same-dist/SHA256SUMS dist/SHA256SUMS; }
 	kill_each_rename same check --key "$KEY"
 	# the staged files are, but nothing is swapped
-	test "$(wc -l <../killed)" -ge 7
+	test "$(cat ../renames)" -ge 7
+	test "$(wc -l <../killed)" -ge 5
 	not grep "^renameat2" ../killed
 	# not killed, it touches nothing: not the directory, not a file in it
 	snap() { (cd dist && stat -c "%n %i %Y" . $(ls -A) && sha256sum $(ls -A)); }
@@ -178,7 +201,7 @@ test_expect_success 'two releases of different commits into one directory: exact
 		test_grep "is being written by another releaser run\|with other contents: remove" last
 		verifies_as shared "$winner"
 		only_lock shared
-		test -z "$(ls -A | grep "^\.shared\.releaser-" || true)"
+		test -z "$(find . -maxdepth 1 -name ".shared.releaser-*")"
 	done
 '
 

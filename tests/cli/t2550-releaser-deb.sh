@@ -26,7 +26,8 @@ deb_project() {
 test_expect_success 'dpkg-deb reads the package: ar members in order, control fields, contents' '
 	deb_project v1.1.0
 	deb=out/profiling-agent_1.1.0_amd64.deb
-	test -f $deb && test -f out/profiling-agent_1.1.0_arm64.deb
+	test -f $deb
+	test -f out/profiling-agent_1.1.0_arm64.deb
 	ar t $deb >members
 	printf "debian-binary\ncontrol.tar.xz\ndata.tar.xz\n" >expect
 	test_cmp expect members
@@ -96,7 +97,7 @@ test_expect_success 'lintian finds no error in either package' '
 		lintian --no-cfg --allow-root -EvI --show-overrides out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
 		cat lintian.$arch
 		test_grep "^O: profiling-agent: statically-linked-binary" lintian.$arch
-		! grep "^E:" lintian.$arch
+		not grep "^E:" lintian.$arch
 	done
 '
 
@@ -200,13 +201,15 @@ test_expect_success 'a bad deb.depends or deb.maintainer is refused before build
 	expect_exit 2 "$R" release --no-sign --out ../out 2>../err
 	one_line ../err
 	test_grep "deb.depends .\${shlibs:Depends}. is not a Debian relationship list" ../err
-	test ! -e build && test -z "$(ls -A ../out)"
+	test ! -e build
+	test -z "$(ls -A ../out)"
 	printf "[deb]\n\tmaintainer = \"Fake\\\\bMaintainers <fake@example.org>\"\n" >releaser.conf
 	git commit -q -am maintainer
 	git tag -f -a v1.1.0 -m v1.1.0 >/dev/null
 	expect_exit 2 "$R" release --no-sign --out ../out 2>../err
 	one_line ../err
 	test_grep "deb.maintainer .Fake.x08Maintainers <fake@example.org>. must be one line .NAME <EMAIL>.: it holds a control character" ../err
-	test ! -e build && test -z "$(ls -A ../out)"
+	test ! -e build
+	test -z "$(ls -A ../out)"
 '
 test_done

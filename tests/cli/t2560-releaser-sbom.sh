@@ -11,7 +11,6 @@
 KEY=$TRASH_ROOT/key.key
 SCHEMA=$ROOT/tests/fixtures/spdx-schema-2.3.json
 VALIDATE=$ROOT/tests/tools/spdx-validate.py
-OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
 LIBS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev"
 
 # a release of v2.0.0 of a fake project into out/

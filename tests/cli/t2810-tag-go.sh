@@ -34,22 +34,27 @@ test_expect_success 'tag --go makes support/go/VERSION on the release tag'"'"'s 
 test_expect_success 'tag --go refuses a missing tag, a debug tag, a tag off main and a Go tag elsewhere' '
 	released r
 	git for-each-ref refs/tags >before
-	expect_exit 2 releaser tag --go v9.9.9 2>err && one_line err
+	expect_exit 2 releaser tag --go v9.9.9 2>err
+	one_line err
 	test_grep "tag .v9.9.9. does not exist" err
-	expect_exit 2 releaser tag --go v1.0.1-debug 2>err && one_line err
+	expect_exit 2 releaser tag --go v1.0.1-debug 2>err
+	one_line err
 	test_grep "is a debug tag" err
 	commit_on debug d "debug only"
 	git tag -a v1.0.2 -m v1.0.2 debug
 	git for-each-ref refs/tags >before
-	expect_exit 2 releaser tag --go v1.0.2 2>err && one_line err
+	expect_exit 2 releaser tag --go v1.0.2 2>err
+	one_line err
 	test_grep "tag .v1.0.2. is not on .main." err
 	git tag support/go/v1.0.1 main~1
 	git for-each-ref refs/tags >before
-	expect_exit 2 releaser tag --go v1.0.1 2>err && one_line err
+	expect_exit 2 releaser tag --go v1.0.1 2>err
+	one_line err
 	test_grep "tag .support/go/v1.0.1. already exists on .*, not on v1.0.1 .*git tag -d support/go/v1.0.1" err
 	git for-each-ref refs/tags >after
 	test_cmp before after
-	expect_exit 2 releaser tag --go --allowed-signers x 2>err && one_line err
+	expect_exit 2 releaser tag --go --allowed-signers x 2>err
+	one_line err
 '
 
 test_expect_success 'info reports the Go tag: missing, at the release commit, elsewhere (then a refusal)' '
@@ -73,7 +78,8 @@ test_expect_success 'info reports the Go tag: missing, at the release commit, el
 	test_grep "not the release.s commit" out
 	test_grep "^preflight: tag .support/go/v1.0.1. names .*, not the commit of .v1.0.1." out
 	test "$(releaser info --json | jq -r .go_tag.status)" = elsewhere
-	expect_exit 2 releaser build 2>err && one_line err
+	expect_exit 2 releaser build 2>err
+	one_line err
 	test_grep "tag .support/go/v1.0.1. names" err
 '
 

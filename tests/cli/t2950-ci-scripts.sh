@@ -230,6 +230,7 @@ test_expect_success 'the ci/ scripts hold no git logic and read no settings them
 # release_manifest [DIR]: write into DIR (default ../d) the manifest.json of
 # the release the releaser names here (info --json, under this environment),
 # list it in SHA256SUMS and sign that again with ../k.key
+# shellcheck disable=SC2120 # the cases call it with and without DIR
 release_manifest() {
 	d=${1:-../d}
 	"$R" info --json --require-tag | jq "{schema: \"releaser-manifest/v1\", project, version, snapshot, commit, ref}" \

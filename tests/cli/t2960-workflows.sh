@@ -3,6 +3,7 @@
 # needs: names a job, each script a run: calls is in ci/, each action is
 # pinned by commit id, each workflow has a concurrency group, the signing
 # key reaches one step only), and the ci/ scripts pass shellcheck.
+# run: once
 . "$(dirname "$0")/../lib.sh"
 
 # lint_workflows ROOT: check ROOT/.github/workflows/*.yml; prints one line
