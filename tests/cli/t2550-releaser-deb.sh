@@ -28,7 +28,7 @@ test_expect_success 'dpkg-deb reads the package: ar members in order, control fi
 	deb=out/profiling-agent_1.1.0_amd64.deb
 	test -f $deb && test -f out/profiling-agent_1.1.0_arm64.deb
 	ar t $deb >members
-	printf "debian-binary\ncontrol.tar.xz\ndata.tar.xz\n" >expect
+	printf "debian-binary\ncontrol.tar.zst\ndata.tar.zst\n" >expect
 	test_cmp expect members
 	test "$(ar p $deb debian-binary)" = 2.0
 	dpkg-deb --info $deb >info
@@ -96,7 +96,11 @@ test_expect_success 'lintian finds no error in either package' '
 		lintian --no-cfg --allow-root -EvI --show-overrides out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
 		cat lintian.$arch
 		test_grep "^O: profiling-agent: statically-linked-binary" lintian.$arch
-		! grep "^E:" lintian.$arch
+		# Debian 12 lintian knows no zstd members (dpkg reads them; RELEASING.md)
+		grep "^E:" lintian.$arch >errors.$arch || :
+		grep -v "^E: profiling-agent: malformed-deb-archive [a-z]* (official) member [a-z]*\.tar\.zst not" \
+			errors.$arch >other.$arch || :
+		test ! -s other.$arch || { cat other.$arch; return 1; }
 	done
 '
 
