@@ -55,14 +55,19 @@ libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign
 libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign"
 fi
 
-missing=""
-for p in $PACKAGES; do
-	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$status" in
-	ii*) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
+# one dpkg-query for every package (a plain name is the native arch's or
+# an "all" one; NAME:ARCH that arch's)
+native=$(dpkg --print-architecture)
+# shellcheck disable=SC2046
+installed=$(dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Architecture}\n' \
+	$(for p in $PACKAGES; do echo "${p%%:*}"; done | sort -u) 2>/dev/null || true)
+missing=$(printf '%s\n' "$installed" | WANT="$PACKAGES" NATIVE="$native" awk '
+	$1 ~ /^ii/ { ok[$2 ":" $3] = 1; if ($3 == ENVIRON["NATIVE"] || $3 == "all") ok[$2] = 1 }
+	END {
+		n = split(ENVIRON["WANT"], want, /[ \t\n]+/)
+		for (i = 1; i <= n; i++)
+			if (want[i] != "" && !(want[i] in ok)) printf " %s", want[i]
+	}')
 
 if [ -z "$missing" ]; then
 	exit 0

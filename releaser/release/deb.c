@@ -177,7 +177,7 @@ cleanup:
 	return ret;
 }
 
-/* every file of data.tar.xz, nothing read yet */
+/* every file of data.tar.gz, nothing read yet */
 static int data_list(const struct release_ident *id, const struct settings *s, const char *workdir,
 		     const char *build, const char *arch, const char *package, const char *version,
 		     struct tar_list *l)
@@ -310,7 +310,7 @@ cleanup:
 	return ret;
 }
 
-/* control.tar.xz's files: control, md5sums (of data's files, as written), shlibs, triggers */
+/* control.tar.gz's files: control, md5sums (of data's files, as written), shlibs, triggers */
 static int control_list(const struct release_ident *id, const struct settings *s, const char *arch,
 			const char *package, const char *version, const struct tar_list *data, struct tar_list *l)
 {
@@ -338,7 +338,7 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 {
 	char *package = deb_package(id), *version = deb_version(id->version);
 	struct tar_list data = { 0 }, control = { 0 };
-	struct blob data_xz = { 0 }, control_xz = { 0 };
+	struct deb_member data_m = { 0 }, control_m = { 0 };
 	int ret = -1;
 
 	if (!version) {
@@ -351,16 +351,16 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 		goto cleanup;
 	}
 	if (data_list(id, s, workdir, build, a->arch, package, version, &data) < 0 ||
-	    tar_xz_memory(display, &data, id->epoch, &data_xz) < 0)
+	    deb_member_write(&data_m, "data", path, display, &data, id->epoch) < 0)
 		goto cleanup;
 	if (control_list(id, s, a->arch, package, version, &data, &control) < 0 ||
-	    tar_xz_memory(display, &control, id->epoch, &control_xz) < 0 ||
-	    deb_write(path, display, &control_xz, &data_xz, id->epoch, out) < 0)
+	    deb_member_write(&control_m, "control", path, display, &control, id->epoch) < 0 ||
+	    deb_write(path, display, &control_m, &data_m, id->epoch, out) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
-	blob_release(&data_xz);
-	blob_release(&control_xz);
+	deb_member_release(&data_m);
+	deb_member_release(&control_m);
 	tar_list_clear(&data);
 	tar_list_clear(&control);
 	free(package);

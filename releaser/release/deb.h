@@ -11,7 +11,7 @@
  * flavor for the other on an upgrade. One package per arch carries the
  * agent, the runtime library and the SDK alike: they are built together,
  * from one version, and libanalyzer is only meant for the analyzer of the
- * same release. data.tar.xz:
+ * same release. data.tar.gz:
  *
  *   usr/bin/profiling-agent                  deb/profiling-agent (static, stripped)
  *   usr/lib/<triplet>/libanalyzer.so.1       deb/libanalyzer.so (SONAME libanalyzer.so.1, stripped)
@@ -29,7 +29,7 @@
  *                                            agent is static on purpose
  *
  * The analyzer objects are not shipped as files: the agent and
- * libanalyzer embed them. control.tar.xz: control (Package, Version,
+ * libanalyzer embed them. control.tar.gz: control (Package, Version,
  * Architecture, Maintainer, Installed-Size, Depends, Section, Priority,
  * Homepage, Description), md5sums, shlibs, triggers (ldconfig).
  *

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,41 +290,87 @@ static int check_names(const struct release_ident *id)
 	return EXIT_OK;
 }
 
-/* the tarballs step: per arch of the identity, its tarball and (with the agent) its package into o's stage, appended to m */
+/* one arch's Debian package, written in a thread of its own beside its tarball */
+struct deb_job {
+	const struct release_state *st;
+	const struct settings *s;
+	const struct release_meta *m;
+	const struct build *b;
+	const struct arch_plan *a;
+	char *name, *path, *display;
+	struct tar_result res;
+	int ret;
+};
+
+static void *deb_job_run(void *arg)
+{
+	struct deb_job *j = arg;
+
+	j->ret = write_deb(j->st, j->s, j->m, j->b, j->a, j->path, j->display, &j->res);
+	return NULL;
+}
+
+/*
+ * the tarballs step: per arch of the identity, its tarball and (with the
+ * agent) its package into o's stage, appended to m; the two are written
+ * at the same time (each is one compression stream, and the machine has
+ * more than one core), then added in order
+ */
 static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
 			    struct outdir *o, struct release_meta *m)
 {
 	struct tar_result res;
+	struct deb_job job;
+	pthread_t thread;
 	char *name = NULL, *path = NULL, *display = NULL;
-	size_t i, deb;
-	int ret = -1;
+	size_t i;
+	int ret = -1, started = 0, tar_ret;
 
+	memset(&job, 0, sizeof(job));
 	for (i = 0; i < m->id.n_arches; i++) {
 		const struct arch_plan *a = &m->id.arches[i];
 
-		for (deb = 0; deb < (a->agent ? 2u : 1u); deb++) {
-			name = deb ? deb_file_name(&m->id, a->arch) : layout_tarball_name(&m->id, a->arch);
-			path = outdir_stage_path(o, name);
-			display = outdir_final_path(o, name);
-			if ((deb ? write_deb(st, s, m, b, a, path, display, &res)
-				 : write_tarball(st, s, m, b, a, path, display, &res)) < 0)
-				goto cleanup;
-			outdir_add(o, name, res.sha256, res.size);
-			if (deb)
-				meta_add_deb(m, name, a->arch, res.sha256, res.size);
+		if (a->agent) {
+			job = (struct deb_job){ .st = st, .s = s, .m = m, .b = b, .a = a, .ret = -1 };
+			job.name = deb_file_name(&m->id, a->arch);
+			job.path = outdir_stage_path(o, job.name);
+			job.display = outdir_final_path(o, job.name);
+			if (pthread_create(&thread, NULL, deb_job_run, &job) != 0)
+				deb_job_run(&job);
 			else
-				meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
-			free(name);
-			free(path);
-			free(display);
-			name = path = display = NULL;
+				started = 1;
 		}
+		name = layout_tarball_name(&m->id, a->arch);
+		path = outdir_stage_path(o, name);
+		display = outdir_final_path(o, name);
+		tar_ret = write_tarball(st, s, m, b, a, path, display, &res);
+		if (started)
+			pthread_join(thread, NULL);
+		started = 0;
+		if (tar_ret < 0 || (a->agent && job.ret < 0))
+			goto cleanup;
+		outdir_add(o, name, res.sha256, res.size);
+		meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
+		if (a->agent) {
+			outdir_add(o, job.name, job.res.sha256, job.res.size);
+			meta_add_deb(m, job.name, a->arch, job.res.sha256, job.res.size);
+		}
+		free(name);
+		free(path);
+		free(display);
+		free(job.name);
+		free(job.path);
+		free(job.display);
+		name = path = display = job.name = job.path = job.display = NULL;
 	}
 	ret = 0;
 cleanup:
 	free(name);
 	free(path);
 	free(display);
+	free(job.name);
+	free(job.path);
+	free(job.display);
 	return ret;
 }
 

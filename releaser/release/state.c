@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "lib/common.h"
 #include "lib/text.h"
@@ -391,6 +392,25 @@ static void read_head_tags(struct release_state *st, const struct tag_index *ix)
 			strlist_add(&st->head_tags, names[i]);
 }
 
+/*
+ * with RELEASER_TIMES set, "releaser: time: STEP MS" on stderr: the CPU
+ * time (the process's, user and system) spent since the previous step,
+ * the first since the process started (loading, settings); for
+ * bench/release's split of info
+ */
+static void lap(const char *step)
+{
+	static double last;
+	struct timespec ts;
+	double now;
+
+	if (!getenv("RELEASER_TIMES") || clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return;
+	now = (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	fprintf(stderr, "releaser: time: %s %.2f\n", step, now - last);
+	last = now;
+}
+
 int release_state_load(git_repository *repo, const struct settings *s, const struct state_opts *o,
 		       struct release_state *st)
 {
@@ -399,6 +419,7 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	int ret = -1;
 
 	memset(st, 0, sizeof(*st));
+	lap("settings");
 	st->main_branch = s->main_branch;
 	st->debug_branch = s->debug_branch;
 	st->remote = o->remote ? o->remote : DEFAULT_REMOTE;
@@ -421,22 +442,27 @@ int release_state_load(git_repository *repo, const struct settings *s, const str
 	ix = tag_index_build(repo);
 	if (!ix || describe_commit(repo, ix, st->head.sha, &st->desc) < 0)
 		goto cleanup;
+	lap("describe");
 	read_head_tags(st, ix);
 	if (read_version(repo, st, o) < 0 || read_go_tag(repo, st) < 0)
 		goto cleanup;
+	lap("tags-at-head");
 	if (plan_make(&st->plan, st->channel, o->arches ? o->arches : &s->arches) < 0)
 		goto cleanup;
 	for (i = 0; i < st->plan.n; i++)
 		if (!st->plan.arches[i].agent)
 			problem(st, "arch '%s' cannot be built here: %s (or leave it out with --arch)",
 				st->plan.arches[i].arch, st->plan.arches[i].note);
+	lap("plan");
 	if (status_list(repo, STATUS_UNTRACKED, &st->dirty) < 0)
 		goto cleanup;
+	lap("status");
 	dirty_problem(st);
 	check_package_files(st, s);
 	read_epoch(st);
 	read_source_uri(repo, st);
 	check_fields(st, s);
+	lap("checks");
 	ret = 0;
 cleanup:
 	tag_index_free(ix);

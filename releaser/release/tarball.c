@@ -118,10 +118,15 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct tar_entry *)a)->name, ((const struct tar_entry *)b)->name);
 }
 
-/* where the compressed bytes go: the atomic file through the hash, or memory */
+/*
+ * where the compressed bytes go: a file (the atomic file, or a member's
+ * temporary file), through the hash when hashing is set, or memory
+ */
 struct sink {
-	struct atomic_file file;
+	int fd;
+	int hashing;
 	struct sha256 hash;
+	uint64_t bytes;       /* written so far */
 	struct blob *mem;     /* not NULL: append here instead (no file, no hash) */
 	const char *display;
 };
@@ -151,12 +156,12 @@ static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, siz
 		blob_append(s->mem, buf, len);
 		return (la_ssize_t)len;
 	}
-	if (sha256_update(&s->hash, buf, len) < 0) {
+	if (s->hashing && sha256_update(&s->hash, buf, len) < 0) {
 		archive_set_error(a, EIO, "hashing failed");
 		return -1;
 	}
 	while (left > 0) {
-		n = write(s->file.fd, p, left);
+		n = write(s->fd, p, left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
@@ -166,6 +171,7 @@ static la_ssize_t sink_write(struct archive *a, void *data, const void *buf, siz
 		p += n;
 		left -= (size_t)n;
 	}
+	s->bytes += len;
 	return (la_ssize_t)len;
 }
 
@@ -186,30 +192,38 @@ static void entry_header(struct archive_entry *ae, const char *path, mode_t type
 static int write_file_data(struct archive *a, int fd, const char *src, int64_t size, const char *display,
 			   struct md5 *md5)
 {
-	static char buf[READ_CHUNK];
+	char *buf = xmalloc(READ_CHUNK);
 	int64_t done = 0;
 	ssize_t n;
+	int ret = -1;
 
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
+		n = read(fd, buf, READ_CHUNK);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			return error("cannot read '%s': %s", src, strerror(errno));
+		if (n < 0) {
+			error("cannot read '%s': %s", src, strerror(errno));
+			goto cleanup;
+		}
 		if (n == 0)
 			break;
 		done += n;
 		if (done > size)
 			break;
 		if (md5 && md5_update(md5, buf, (size_t)n) < 0)
-			return -1;
+			goto cleanup;
 		if (archive_check(a, archive_write_data(a, buf, (size_t)n) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
 				  "cannot write '%s'", display) < 0)
-			return -1;
+			goto cleanup;
 	}
-	if (done != size)
-		return error("'%s' changed while it was packaged: build again, then package", src);
-	return 0;
+	if (done != size) {
+		error("'%s' changed while it was packaged: build again, then package", src);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	free(buf);
+	return ret;
 }
 
 /* the content of file entry e, from src or data; its md5 into e when md5 is set */
@@ -276,29 +290,26 @@ cleanup:
 	return ret;
 }
 
-/* the compressions: gzip for the tarballs, xz for the members of a .deb (as dpkg-deb makes them) */
-enum tar_filter {
-	TAR_GZIP,
-	TAR_XZ,
-};
-
-static int set_filter(struct archive *a, enum tar_filter filter, const char *display)
+/*
+ * gzip at level 6 without a timestamp, for the tarballs and the members
+ * of a .deb alike (RELEASING.md, Compression: every dpkg and lintian
+ * read it, at the speed of the tarball written beside it)
+ */
+static int set_filter(struct archive *a, const char *display)
 {
-	if (filter == TAR_XZ)
-		return archive_check(a, archive_write_add_filter_xz(a), "cannot write '%s'", display) < 0 ||
-		       archive_check(a, archive_write_set_options(a, "xz:threads=1"), "cannot write '%s'", display);
 	return archive_check(a, archive_write_add_filter_gzip(a), "cannot write '%s'", display) < 0 ||
-	       archive_check(a, archive_write_set_options(a, "gzip:!timestamp"), "cannot write '%s'", display);
+	       archive_check(a, archive_write_set_options(a, "gzip:!timestamp"),
+			     "cannot write '%s'", display);
 }
 
-static struct archive *open_writer(struct sink *s, enum tar_filter filter)
+static struct archive *open_writer(struct sink *s)
 {
 	struct archive *a = archive_write_new();
 
 	if (!a)
 		die(EXIT_FAIL, "out of memory");
 	if (archive_check(a, archive_write_set_format_pax_restricted(a), "cannot write '%s'", s->display) < 0 ||
-	    set_filter(a, filter, s->display) != 0 ||
+	    set_filter(a, s->display) != 0 ||
 	    archive_check(a, archive_write_set_bytes_in_last_block(a, 1), "cannot write '%s'", s->display) < 0 ||
 	    archive_check(a, archive_write_open2(a, s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
 			  s->display) < 0) {
@@ -308,20 +319,19 @@ static struct archive *open_writer(struct sink *s, enum tar_filter filter)
 	return a;
 }
 
-/* the sink's digest and size into out, then its file under its final name (the file is gone on failure) */
-static int sink_commit(struct sink *s, struct tar_result *out)
+/* the sink's digest and size into out, then file f under its final name (the file is gone on failure) */
+static int sink_commit(struct sink *s, struct atomic_file *f, struct tar_result *out)
 {
-	out->size = s->hash.bytes;
+	out->size = s->bytes;
 	if (sha256_final(&s->hash, out->sha256) < 0) {
-		atomic_file_abort(&s->file);
+		atomic_file_abort(f);
 		return -1;
 	}
-	return atomic_file_commit(&s->file);
+	return atomic_file_commit(f);
 }
 
 /* the entries of l under top (itself an entry first) into the open sink s */
-static int write_tar(struct sink *s, const char *top, struct tar_list *l, long long mtime, enum tar_filter filter,
-		     int md5)
+static int write_tar(struct sink *s, const char *top, struct tar_list *l, long long mtime, int md5)
 {
 	struct archive_entry *ae = NULL;
 	struct archive *a = NULL;
@@ -330,7 +340,7 @@ static int write_tar(struct sink *s, const char *top, struct tar_list *l, long l
 
 	add_directories(l);
 	qsort(l->items, l->n, sizeof(*l->items), entry_cmp);
-	a = open_writer(s, filter);
+	a = open_writer(s);
 	ae = archive_entry_new();
 	if (!a || !ae)
 		goto cleanup;
@@ -353,35 +363,73 @@ cleanup:
 int tarball_write(const char *path, const char *display, const char *top, struct tar_list *l,
 		  long long mtime, struct tar_result *out)
 {
-	struct sink s = { .display = display };
+	struct sink s = { .display = display, .hashing = 1 };
+	struct atomic_file f;
 	int ret = -1, opened = 0;
 
-	if (atomic_file_open(&s.file, path, 0644) < 0)
+	if (atomic_file_open(&f, path, 0644) < 0)
 		return -1;
 	opened = 1;
-	if (sha256_init(&s.hash) < 0 || write_tar(&s, top, l, mtime, TAR_GZIP, 0) < 0)
+	s.fd = f.fd;
+	if (sha256_init(&s.hash) < 0 || write_tar(&s, top, l, mtime, 0) < 0)
 		goto cleanup;
 	opened = 0;
-	if (sink_commit(&s, out) < 0)
+	if (sink_commit(&s, &f, out) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
 	sha256_abort(&s.hash);
 	if (opened)
-		atomic_file_abort(&s.file);
+		atomic_file_abort(&f);
 	return ret;
 }
 
-int tar_xz_memory(const char *display, struct tar_list *l, long long mtime, struct blob *out)
+/* an unnamed temporary file in the directory of path (O_TMPFILE, or a name removed at once) */
+static int open_temp_beside(const char *path)
 {
-	struct sink s = { .display = display, .mem = out };
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *tmp;
+	int fd;
 
-	memset(out, 0, sizeof(*out));
-	if (write_tar(&s, ".", l, mtime, TAR_XZ, 1) < 0) {
-		blob_release(out);
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		tmp = xasprintf("%s/.member.XXXXXX", dir);
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	if (fd < 0)
+		error("cannot create a temporary file in '%s': %s", dir, strerror(errno));
+	free(dir);
+	return fd;
+}
+
+int deb_member_write(struct deb_member *m, const char *base, const char *path, const char *display,
+		     struct tar_list *l, long long mtime)
+{
+	struct sink s = { .display = display };
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "%s.tar.gz", base);
+	m->fd = s.fd = open_temp_beside(path);
+	if (m->fd < 0 || write_tar(&s, ".", l, mtime, 1) < 0) {
+		deb_member_release(m);
 		return -1;
 	}
+	m->size = s.bytes;
 	return 0;
+}
+
+void deb_member_release(struct deb_member *m)
+{
+	if (m->name[0] && m->fd >= 0)
+		close(m->fd);
+	m->fd = -1;
+	m->name[0] = '\0';
 }
 
 int gzip_memory(const char *display, const char *data, size_t len, struct blob *out)
@@ -418,7 +466,7 @@ cleanup:
 	return ret;
 }
 
-/* one member of the .deb: a file of the ar archive */
+/* one member of the .deb from memory: a file of the ar archive */
 static int write_member(struct archive *a, struct archive_entry *ae, const char *name, const void *data, size_t len,
 			long long mtime, const char *display)
 {
@@ -430,31 +478,67 @@ static int write_member(struct archive *a, struct archive_entry *ae, const char 
 			     "cannot write '%s'", display);
 }
 
-int deb_write(const char *path, const char *display, const struct blob *control, const struct blob *data,
-	      long long mtime, struct tar_result *out)
+/* one member of the .deb streamed from its temporary file, which must still hold m->size bytes */
+static int copy_member(struct archive *a, struct archive_entry *ae, const struct deb_member *m, long long mtime,
+		       const char *display)
 {
-	struct sink s = { .display = display };
+	char *buf = xmalloc(READ_CHUNK);
+	uint64_t done = 0;
+	ssize_t n;
+	int ret = -1;
+
+	entry_header(ae, m->name, AE_IFREG, 0644, mtime);
+	archive_entry_set_size(ae, (la_int64_t)m->size);
+	if (archive_check(a, archive_write_header(a, ae), "cannot write '%s'", display) < 0)
+		goto cleanup;
+	while (done < m->size) {
+		n = pread(m->fd, buf, READ_CHUNK, (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error("cannot read back the %s of '%s': %s", m->name, display,
+			      n < 0 ? strerror(errno) : "it is shorter than written");
+			goto cleanup;
+		}
+		if ((uint64_t)n > m->size - done)
+			n = (ssize_t)(m->size - done);
+		if (archive_check(a, archive_write_data(a, buf, (size_t)n) < 0 ? ARCHIVE_FATAL : ARCHIVE_OK,
+				  "cannot write '%s'", display) < 0)
+			goto cleanup;
+		done += (uint64_t)n;
+	}
+	ret = 0;
+cleanup:
+	free(buf);
+	return ret;
+}
+
+int deb_write(const char *path, const char *display, const struct deb_member *control,
+	      const struct deb_member *data, long long mtime, struct tar_result *out)
+{
+	struct sink s = { .display = display, .hashing = 1 };
 	struct archive_entry *ae = archive_entry_new();
 	struct archive *a = archive_write_new();
+	struct atomic_file f;
 	int ret = -1, opened = 0;
 
 	if (!a || !ae)
 		die(EXIT_FAIL, "out of memory");
-	if (atomic_file_open(&s.file, path, 0644) < 0)
+	if (atomic_file_open(&f, path, 0644) < 0)
 		goto cleanup;
 	opened = 1;
+	s.fd = f.fd;
 	if (sha256_init(&s.hash) < 0 ||
 	    archive_check(a, archive_write_set_format_ar_bsd(a), "cannot write '%s'", display) < 0 ||
 	    archive_check(a, archive_write_set_bytes_per_block(a, 0), "cannot write '%s'", display) < 0 ||
 	    archive_check(a, archive_write_open2(a, &s, NULL, sink_write, NULL, NULL), "cannot write '%s'",
 			  display) < 0 ||
 	    write_member(a, ae, "debian-binary", "2.0\n", 4, mtime, display) < 0 ||
-	    write_member(a, ae, "control.tar.xz", control->data, control->len, mtime, display) < 0 ||
-	    write_member(a, ae, "data.tar.xz", data->data, data->len, mtime, display) < 0 ||
+	    copy_member(a, ae, control, mtime, display) < 0 || copy_member(a, ae, data, mtime, display) < 0 ||
 	    archive_check(a, archive_write_close(a), "cannot write '%s'", display) < 0)
 		goto cleanup;
 	opened = 0;
-	if (sink_commit(&s, out) < 0)
+	if (sink_commit(&s, &f, out) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
@@ -462,7 +546,7 @@ cleanup:
 	archive_write_free(a);
 	sha256_abort(&s.hash);
 	if (opened)
-		atomic_file_abort(&s.file);
+		atomic_file_abort(&f);
 	return ret;
 }
 

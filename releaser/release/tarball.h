@@ -11,11 +11,15 @@
  *
  * A Debian package is an ar archive (BSD/common format, as dpkg-deb writes
  * it: member names without a trailing '/', mode 100644, owner 0/0, the
- * same mtime) of debian-binary ("2.0\n"), control.tar.xz and data.tar.xz,
- * in that order. Both members are tars made the same way as the tarballs,
- * in memory, under "./", compressed with xz in one thread (the bytes then
- * depend on the input only); the package's own code (release/deb.h)
- * decides what goes into them.
+ * same mtime) of debian-binary ("2.0\n"), control.tar.gz and
+ * data.tar.gz, in that order. Both members are tars made the same way as
+ * the tarballs, under "./", compressed with gzip like them (as `dpkg-deb
+ * -Zgzip -z6` does; the bytes depend on the input only; see RELEASING.md,
+ * Compression, for why gzip). An ar member's size comes before its bytes,
+ * so each member is first streamed into an unnamed temporary file beside
+ * the package, then copied into it: memory stays bounded by a few buffers
+ * whatever the payload. The package's own code (release/deb.h) decides
+ * what goes into them.
  */
 #ifndef RELEASER_TARBALL_H
 #define RELEASER_TARBALL_H
@@ -40,7 +44,7 @@ struct tar_entry {
 	size_t len;
 	char *link;          /* TAR_SYMLINK: the target */
 	uint64_t size;       /* TAR_FILE: set when written: the size */
-	char md5[MD5_HEX_LEN + 1]; /* TAR_FILE: set by tar_xz_memory: the content's MD5 */
+	char md5[MD5_HEX_LEN + 1]; /* TAR_FILE: set by deb_member_write: the content's MD5 */
 };
 
 struct tar_list {
@@ -84,14 +88,29 @@ struct blob {
 /* blob_release frees b's bytes; safe on a zeroed struct. */
 void blob_release(struct blob *b);
 
+/* a member of a Debian package, compressed, in an unnamed temporary file */
+struct deb_member {
+	char name[32];       /* "control.tar.gz", "data.tar.gz" */
+	int fd;
+	uint64_t size;       /* its compressed size */
+};
+
 /*
- * tar_xz_memory writes the .tar.xz of l into out (zeroed first), every
- * name under "./" (the first entry "./" itself), every mtime set to
- * mtime: a member of a Debian package. l is sorted and completed with its
- * directories; each file entry gets its size and MD5 (read once).
- * Messages name display. Returns 0, or -1 after one message (out empty).
+ * deb_member_write writes the tar of l, compressed, into m (zeroed first):
+ * the member "<base>.tar.gz" (base "control" or "data") held in an
+ * unnamed temporary file in the directory of path (the package's, so that
+ * no byte lands outside the output directory and nothing is left behind),
+ * every name under "./" (the first entry "./" itself), every mtime set to
+ * mtime. l is sorted and completed with its directories; each file entry
+ * gets its size and MD5 (read once). Messages name display. Returns 0, or
+ * -1 after one message (m then holds nothing). Free m with
+ * deb_member_release.
  */
-int tar_xz_memory(const char *display, struct tar_list *l, long long mtime, struct blob *out);
+int deb_member_write(struct deb_member *m, const char *base, const char *path, const char *display,
+		     struct tar_list *l, long long mtime);
+
+/* deb_member_release closes m's temporary file (which removes it); safe on a zeroed struct and twice. */
+void deb_member_release(struct deb_member *m);
 
 /*
  * gzip_memory writes data[len] gzip-compressed at level 9 into out (zeroed
@@ -102,12 +121,13 @@ int gzip_memory(const char *display, const char *data, size_t len, struct blob *
 
 /*
  * deb_write writes the Debian package of the members control and data
- * (tar_xz_memory's) into path through an atomic file, every mtime set to
- * mtime, and fills out with its digest and size. Returns 0, or -1 after
+ * (deb_member_write's) into path through an atomic file, streaming each
+ * member from its temporary file and hashing on the way, every mtime set
+ * to mtime, and fills out with its digest and size. Returns 0, or -1 after
  * one message naming display (path is then left absent).
  */
-int deb_write(const char *path, const char *display, const struct blob *control, const struct blob *data,
-	      long long mtime, struct tar_result *out);
+int deb_write(const char *path, const char *display, const struct deb_member *control,
+	      const struct deb_member *data, long long mtime, struct tar_result *out);
 
 /*
  * tarball_first_difference reads two tarballs side by side and returns the
