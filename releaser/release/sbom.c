@@ -136,7 +136,7 @@ static char *library_purl(const struct dep *d)
 static char *project_purl(const struct release_meta *m, const char *arch, const char *subpath)
 {
 	const char *uri = m->id.source_uri;
-	char *version = purl_version(m->id.version), *where = NULL, *purl, *p;
+	char *version = purl_version(m->id.version), *name = purl_version(m->id.project), *where = NULL, *purl, *p;
 	size_t n;
 
 	if (uri && !strncmp(uri, GITHUB_PREFIX, strlen(GITHUB_PREFIX))) {
@@ -157,8 +157,8 @@ static char *project_purl(const struct release_meta *m, const char *arch, const 
 	if (where)
 		purl = xasprintf("pkg:github/%s@%s?arch=%s%s%s", where, version, arch, *subpath ? "#" : "", subpath);
 	else
-		purl = xasprintf("pkg:generic/%s@%s?arch=%s%s%s", m->id.project, version, arch, *subpath ? "#" : "",
-				 subpath);
+		purl = xasprintf("pkg:generic/%s@%s?arch=%s%s%s", name, version, arch, *subpath ? "#" : "", subpath);
+	free(name);
 	free(where);
 	free(version);
 	return purl;
