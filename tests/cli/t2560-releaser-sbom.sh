@@ -275,8 +275,14 @@ test_expect_success 'libanalyzer DYNAMIC_LINKs what its DT_NEEDED names (readelf
 	released
 	S=out/sbom.spdx.json
 	"$READ" $S >read
-	# what the real libanalyzer.so of this build needs, as the source packages that ship it
-	readelf -d "$BUILD/lib/libanalyzer.so" | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" >needed
+	# what the real libanalyzer.so of this build needs, as the source packages that ship it;
+	# a sanitized build links the sanitizers too, which no release does: then the plain build of it
+	lib=$BUILD/lib/libanalyzer.so
+	if readelf -d "$lib" | grep -q "NEEDED.*\[libasan"; then
+		lib=$ROOT/build/lib/libanalyzer.so
+	fi
+	readelf -d "$lib" | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" >needed
+	not grep -q "^libasan" needed
 	test -s needed
 	while read -r so; do
 		owner=$(dpkg-query -S "*/$so" | grep ":$HOST_ARCH: " | head -1 | cut -d: -f1,2) || return 1
