@@ -9,6 +9,11 @@
 #                    and qemu-user-static to run what it builds
 #   --check          only report what is missing; exit 1 when something is
 #
+# Unless --only: also node and npm (Debian's, when no node is installed) and
+# the verifiers the tests run, pinned by tests/package-lock.json, into
+# tests/node_modules with `npm ci --prefix tests`, again only when the lock
+# file changed since the last install.
+#
 # Idempotent: when every package is present it does nothing and returns at
 # once (one dpkg-query call). Otherwise it runs `apt-get update` once and
 # installs what is missing. Needs root (or sudo) for the install step.
@@ -29,14 +34,14 @@ shellcheck python3-yaml python3-jsonschema linux-perf
 libc6-dbg g++ cmark
 "
 
-check=0 cross=0
+check=0 cross=0 npm_deps=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check=1; shift ;;
 	--cross) cross=1; shift ;;
 	--only)
 		[ "${2:-}" = finalize ] || { echo "install-deps: --only takes 'finalize'" >&2; exit 2; }
-		PACKAGES=$FINALIZE
+		PACKAGES=$FINALIZE npm_deps=0
 		shift 2
 		;;
 	*) echo "install-deps: unknown argument '$1' (see the comment at the top of ci/install-deps.sh)" >&2; exit 2 ;;
@@ -55,6 +60,24 @@ libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign
 libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign"
 fi
 
+# the test verifiers: node and npm from Debian unless a node is there already
+if [ "$npm_deps" = 1 ] && ! command -v npm >/dev/null 2>&1; then
+	PACKAGES="$PACKAGES nodejs npm"
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+lock=$root/tests/package-lock.json
+stamp=$root/tests/node_modules/.installed-lock
+npm_ci() {
+	[ "$npm_deps" = 1 ] && ! cmp -s "$lock" "$stamp" || return 0
+	if [ "$check" = 1 ]; then
+		echo "missing: tests/node_modules (npm ci --prefix tests)" >&2
+		return 1
+	fi
+	echo "install-deps: npm ci --prefix tests" >&2
+	npm ci --prefix "$root/tests" --no-audit --no-fund --loglevel=error >/dev/null
+	cp "$lock" "$stamp"
+}
+
 # one dpkg-query for every package (a plain name is the native arch's or
 # an "all" one; NAME:ARCH that arch's)
 native=$(dpkg --print-architecture)
@@ -70,7 +93,8 @@ missing=$(printf '%s\n' "$installed" | WANT="$PACKAGES" NATIVE="$native" awk '
 	}')
 
 if [ -z "$missing" ]; then
-	exit 0
+	npm_ci
+	exit
 fi
 if [ "$check" = 1 ]; then
 	echo "missing packages:$missing" >&2
@@ -96,4 +120,5 @@ fi
 $SUDO apt-get -o APT::Sandbox::User=root update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+npm_ci
 echo "install-deps: done" >&2

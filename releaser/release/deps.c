@@ -15,18 +15,40 @@
 #include "lib/common.h"
 #include "lib/json.h"
 
-/* what agent/build.mk links statically; files: the DEP-5 pattern of the library's sources */
+/*
+ * what agent/build.mk links statically; files: the DEP-5 pattern of the
+ * library's sources; shared: libanalyzer.so needs it at run time too (its
+ * DT_NEEDED, as `readelf -d` shows: libbpf.so.1, libelf.so.1, libc.so.6)
+ */
 static const struct {
 	const char *package;
 	const char *files;
+	int shared;
 } libraries[] = {
-	{ "libbpf-dev", "*" },
-	{ "libelf-dev", "lib*" },
-	{ "zlib1g-dev", "*" },
-	{ "libzstd-dev", "*" },
-	{ "libjansson-dev", "*" },
-	{ "libc6-dev", "*" },  /* a cross arch: libc6-dev-ARCH-cross, the cross compiler's */
+	{ "libbpf-dev", "*", 1 },
+	{ "libelf-dev", "lib*", 1 },
+	{ "zlib1g-dev", "*", 0 },
+	{ "libzstd-dev", "*", 0 },
+	{ "libjansson-dev", "*", 0 },
+	{ "libc6-dev", "*", 1 },  /* a cross arch: libc6-dev-ARCH-cross, the cross compiler's */
 };
+
+/* the CPE 2.3 vendor and product of each library's Debian source package (NVD's names) */
+static const struct {
+	const char *source, *vendor, *product;
+} cpe_names[] = {
+	{ "libbpf", "libbpf_project", "libbpf" },
+	{ "elfutils", "elfutils_project", "elfutils" },
+	{ "zlib", "zlib", "zlib" },
+	{ "libzstd", "facebook", "zstandard" },
+	{ "jansson", "jansson_project", "jansson" },
+	{ "glibc", "gnu", "glibc" },
+};
+
+#define PACKAGE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789.+-"
+#define LICENSE_FILE "LICENSE"
+#define LICENSE_MAX (1 << 20)
+#define PROJECT_LICENSE_KEY "project_license"
 
 #define COPYRIGHT_DIR "/usr/share/doc/"
 #define COPYRIGHT_MAX (1 << 20)
@@ -52,7 +74,8 @@ int deps_version_valid(const char *s)
 /* runs dpkg-query -W -f FORMAT name; its output into buf (NUL-terminated); the exit status, or -1 after a message */
 static int run_query(const char *name, char *buf, size_t size)
 {
-	char *argv[] = { "dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Architecture}\\t${Version}\\n",
+	char *argv[] = { "dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Architecture}\\t${Version}\\t${source:Package}\\t"
+			 "${source:Version}\\n",
 			 (char *)name, NULL };
 	size_t len = 0;
 	ssize_t r;
@@ -97,10 +120,42 @@ static int run_query(const char *name, char *buf, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* the one line "installed\tARCH\tVERSION\n" of name into *dep; 0 or -1 after a message */
+/* the next field of *p ended by sep (made NUL), or NULL when there is none (then *p is NULL too) */
+static char *next_field(char **p, char sep)
+{
+	char *f = *p, *end = f ? strchr(f, sep) : NULL;
+
+	if (!end) {
+		*p = NULL;
+		return NULL;
+	}
+	*end = '\0';
+	*p = end + 1;
+	return f;
+}
+
+/*
+ * the source of a cross package: glibc of libc6-dev-ARCH-cross, at its own
+ * version less "crossN" (cross-toolchain-base builds it from glibc's source)
+ */
+static void cross_source(struct dep *dep)
+{
+	size_t n = strlen(dep->version), k = n;
+
+	while (k > 0 && isdigit((unsigned char)dep->version[k - 1]))
+		k--;
+	if (k >= 5 && k < n && !strncmp(dep->version + k - 5, "cross", 5))
+		k -= 5;
+	else
+		k = n;
+	snprintf(dep->source, sizeof(dep->source), "glibc");
+	snprintf(dep->source_version, sizeof(dep->source_version), "%.*s", (int)k, dep->version);
+}
+
+/* the one line "installed\tARCH\tVERSION\tSOURCE\tSOURCE-VERSION\n" of name into *dep; 0 or -1 after a message */
 static int query_package(const char *name, const char *want_arch, const char *hint, struct dep *dep)
 {
-	char buf[QUERY_MAX], *status, *arch, *version, *end;
+	char buf[QUERY_MAX], *p = buf, *status, *arch, *version, *source, *source_version;
 	int rc = run_query(name, buf, sizeof(buf));
 
 	if (rc < 0)
@@ -108,25 +163,31 @@ static int query_package(const char *name, const char *want_arch, const char *hi
 	if (rc != 0)
 		return error("'%s' is not installed (dpkg-query exited with %d): the agent links it statically; "
 			     "install it (ci/install-deps.sh%s)", name, rc, hint);
-	status = buf;
-	arch = strchr(status, '\t');
-	version = arch ? strchr(arch + 1, '\t') : NULL;
-	end = version ? strchr(version + 1, '\n') : NULL;
-	if (!end || end[1] != '\0')
-		return error("'dpkg-query -W %s' printed no line of status, arch and version: check the package database",
-			     name);
-	*arch++ = '\0';
-	*version++ = '\0';
-	*end = '\0';
+	status = next_field(&p, '\t');
+	arch = next_field(&p, '\t');
+	version = next_field(&p, '\t');
+	source = next_field(&p, '\t');
+	source_version = next_field(&p, '\n');
+	if (!status || !arch || !version || !source || !source_version || !p || *p != '\0')
+		return error("'dpkg-query -W %s' printed no line of status, arch, version and source: check the package "
+			     "database", name);
 	if (strcmp(status, "installed"))
 		return error("'%s' is %.40s, not installed: install it (ci/install-deps.sh%s)", name, status, hint);
 	if (strcmp(arch, want_arch) && strcmp(arch, "all"))
 		return error("'%s' is of arch '%.20s', not %s: check the package database", name, arch, want_arch);
-	if (!deps_version_valid(version))
-		return error("dpkg-query gives '%s' the version '%.80s', which is not a Debian version: check the package "
-			     "database", name, version);
+	if (!deps_version_valid(version) || !deps_version_valid(source_version))
+		return error("dpkg-query gives '%s' the version '%.80s' from source version '%.80s', which is not a "
+			     "Debian version: check the package database", name, version, source_version);
+	if (!*source || strlen(source) >= sizeof(dep->source) || strspn(source, PACKAGE_CHARS) != strlen(source))
+		return error("dpkg-query gives '%s' the source package '%.80s', which is not a package name: check the "
+			     "package database", name, source);
 	snprintf(dep->arch, sizeof(dep->arch), "%s", arch);
 	snprintf(dep->version, sizeof(dep->version), "%s", version);
+	snprintf(dep->source, sizeof(dep->source), "%s", source);
+	snprintf(dep->source_version, sizeof(dep->source_version), "%.*s", (int)sizeof(dep->source_version) - 1,
+		 source_version);
+	if (strstr(dep->package, "-cross"))
+		cross_source(dep);
 	return 0;
 }
 
@@ -180,11 +241,37 @@ static int collect_arch(const char *arch, int cross, struct arch_deps *ad)
 	return 0;
 }
 
-int deps_collect(const struct build_plan *p, struct build_deps *d)
+/* the project's license from workdir/LICENSE into d (NOASSERTION without one); 0 or -1 after a message */
+static int read_project_license(const char *workdir, struct build_deps *d)
+{
+	char *path = xasprintf("%s%s" LICENSE_FILE, workdir, *workdir && workdir[strlen(workdir) - 1] != '/' ? "/" : ""), *text = NULL;
+	struct stat sb;
+	size_t len;
+	int ret = -1;
+
+	snprintf(d->license, sizeof(d->license), DEPS_NOASSERTION);
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		ret = 0;
+		goto cleanup;
+	}
+	text = read_file(path, LICENSE_MAX, &len);
+	if (!text)
+		goto cleanup;
+	deps_project_license(text, len, d->license, sizeof(d->license));
+	ret = 0;
+cleanup:
+	free(text);
+	free(path);
+	return ret;
+}
+
+int deps_collect(const struct build_plan *p, const char *workdir, struct build_deps *d)
 {
 	size_t i;
 
 	memset(d, 0, sizeof(*d));
+	if (read_project_license(workdir, d) < 0)
+		return -1;
 	for (i = 0; i < p->n; i++) {
 		if (!p->arches[i].agent)
 			continue;
@@ -225,24 +312,30 @@ json_t *deps_to_json(const struct build_deps *d, const char *only)
 			jset(o, "arch", jstr(ad->libs[k].arch));
 			jset(o, "version", jstr(ad->libs[k].version));
 			jset(o, "license", jstr(ad->libs[k].license));
+			jset(o, "source", jstr(ad->libs[k].source));
+			jset(o, "source_version", jstr(ad->libs[k].source_version));
 			jpush(list, o);
 		}
 		jset(doc, ad->arch, list);
 	}
+	if (d->license[0])
+		jset(doc, PROJECT_LICENSE_KEY, jstr(d->license));
 	return doc;
 }
 
-/* a license expression as deps_license writes it: letters, digits, . - + and single spaces */
-static int license_valid(const char *s)
+/* a license expression as deps_license writes it: letters, digits, . - + and single spaces (and parentheses when parens) */
+static int license_valid(const char *s, int parens)
 {
-	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+ ") == strlen(s) &&
+	return *s &&
+	       strspn(s, parens ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+ ()"
+				: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+ ") == strlen(s) &&
 	       !strstr(s, "  ") && s[0] != ' ' && s[strlen(s) - 1] != ' ';
 }
 
 /* one arch's list into *ad; 0 or -1 with why */
 static int arch_from_json(struct arch_deps *ad, const char *arch, const json_t *list, char *why, size_t why_len)
 {
-	const char *package, *parch, *version, *license;
+	const char *package, *parch, *version, *license, *source, *source_version;
 	json_error_t err;
 	size_t k;
 
@@ -256,24 +349,47 @@ static int arch_from_json(struct arch_deps *ad, const char *arch, const json_t *
 	for (k = 0; k < json_array_size(list); k++) {
 		struct dep *dep = &ad->libs[k];
 
-		if (json_unpack_ex(json_array_get(list, k), &err, 0, "{s:s, s:s, s:s, s:s}", "package", &package, "arch",
-				   &parch, "version", &version, "license", &license) < 0) {
+		if (json_unpack_ex(json_array_get(list, k), &err, 0, "{s:s, s:s, s:s, s:s, s:s, s:s}", "package", &package,
+				   "arch", &parch, "version", &version, "license", &license, "source", &source,
+				   "source_version", &source_version) < 0) {
 			snprintf(why, why_len, "static_libraries: %s", err.text);
 			return -1;
 		}
 		if (!*package || strlen(package) >= sizeof(dep->package) ||
 		    strspn(package, "abcdefghijklmnopqrstuvwxyz0123456789.+-") != strlen(package) ||
 		    (strcmp(parch, arch) && strcmp(parch, "all")) || !deps_version_valid(version) ||
-		    strlen(license) >= sizeof(dep->license) || !license_valid(license)) {
-			snprintf(why, why_len, "static_libraries: a bad package, arch, version or license for %s", arch);
+		    strlen(license) >= sizeof(dep->license) || !license_valid(license, 0) || !*source ||
+		    strlen(source) >= sizeof(dep->source) || strspn(source, PACKAGE_CHARS) != strlen(source) ||
+		    !deps_version_valid(source_version)) {
+			snprintf(why, why_len, "static_libraries: a bad package, arch, version, license or source for %s",
+				 arch);
 			return -1;
 		}
 		snprintf(dep->package, sizeof(dep->package), "%s", package);
 		snprintf(dep->arch, sizeof(dep->arch), "%s", parch);
 		snprintf(dep->version, sizeof(dep->version), "%s", version);
 		snprintf(dep->license, sizeof(dep->license), "%s", license);
+		snprintf(dep->source, sizeof(dep->source), "%s", source);
+		snprintf(dep->source_version, sizeof(dep->source_version), "%s", source_version);
 		ad->n = k + 1;
 	}
+	return 0;
+}
+
+/* the project's license into d: the same as d's when d has one; 0 or -1 with why */
+static int project_license_from_json(struct build_deps *d, const json_t *v, char *why, size_t why_len)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || strlen(s) >= sizeof(d->license) || !license_valid(s, 1)) {
+		snprintf(why, why_len, "static_libraries: project_license is not a license expression");
+		return -1;
+	}
+	if (d->license[0] && strcmp(d->license, s)) {
+		snprintf(why, why_len, "static_libraries: project_license differs between the manifests");
+		return -1;
+	}
+	snprintf(d->license, sizeof(d->license), "%s", s);
 	return 0;
 }
 
@@ -289,6 +405,11 @@ int deps_from_json(struct build_deps *d, const json_t *j, char *why, size_t why_
 		return -1;
 	}
 	json_object_foreach((json_t *)j, arch, list) {
+		if (!strcmp(arch, PROJECT_LICENSE_KEY)) {
+			if (project_license_from_json(d, list, why, why_len) < 0)
+				return -1;
+			continue;
+		}
 		if (arch_from_json(&ad, arch, list, why, why_len) < 0)
 			return -1;
 		have = deps_find(d, arch);
@@ -422,4 +543,53 @@ void deps_license(const char *text, size_t len, const char *files, char *out, si
 	}
 	if (matched && license)
 		translate(license, license_len, out, out_len);
+}
+
+void deps_project_license(const char *text, size_t len, char *out, size_t out_len)
+{
+	int bsd2 = memmem(text, len, "Redistributions of source code must retain", 42) &&
+		   memmem(text, len, "Redistributions in binary form must reproduce", 45) &&
+		   !memmem(text, len, "Neither the name", 16) && !memmem(text, len, "\n3. ", 4);
+
+	if (bsd2 && memmem(text, len, "GPL-2.0-only", 12))
+		snprintf(out, out_len, "BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)");
+	else if (bsd2)
+		snprintf(out, out_len, "BSD-2-Clause");
+	else
+		snprintf(out, out_len, DEPS_NOASSERTION);
+}
+
+int deps_shared(const struct dep *d)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++) {
+		n = strlen(libraries[i].package);
+		if (!strncmp(d->package, libraries[i].package, n) &&
+		    (d->package[n] == '\0' || (!strcmp(libraries[i].package, "libc6-dev") && strstr(d->package, "-cross"))))
+			return libraries[i].shared;
+	}
+	return 0;
+}
+
+int deps_cpe(const struct dep *d, char *out, size_t out_len)
+{
+	const char *v = d->source_version, *colon = strchr(v, ':');
+	size_t i, n;
+
+	if (colon)
+		v = colon + 1;
+	/* the upstream version: its leading digits and dots (1.2.13.dfsg-1 and 1.5.4+dfsg2-5: 1.2.13, 1.5.4) */
+	n = strspn(v, "0123456789.");
+	while (n > 0 && v[n - 1] == '.')
+		n--;
+	if (!n || !isdigit((unsigned char)v[0]))
+		return -1;
+	for (i = 0; i < sizeof(cpe_names) / sizeof(cpe_names[0]); i++)
+		if (!strcmp(d->source, cpe_names[i].source)) {
+			snprintf(out, out_len, "cpe:2.3:a:%s:%s:%.*s:*:*:*:*:*:*:*", cpe_names[i].vendor,
+				 cpe_names[i].product, (int)n, v);
+			return 0;
+		}
+	return -1;
 }

@@ -86,8 +86,8 @@ cleanup:
 static int check_names(const struct release_meta *m, int partial)
 {
 	static const char *const fixed[] = {
-		PROVENANCE_FILE, PROVENANCE_ENVELOPE_FILE, CHANGELOG_FILE, SBOM_FILE,
-		MANIFEST_FILE,   SUMS_FILE,                SUMS_MINISIG_FILE, SUMS_SIG_FILE,
+		PROVENANCE_FILE, PROVENANCE_ENVELOPE_FILE, PROVENANCE_BUNDLE_FILE, CHANGELOG_FILE, SBOM_FILE,
+		MANIFEST_FILE,   SUMS_FILE,                SUMS_MINISIG_FILE,      SUMS_SIG_FILE,
 	};
 	char *name;
 	size_t i;
@@ -112,10 +112,10 @@ static int check_names(const struct release_meta *m, int partial)
 
 int metadata_write(struct outdir *o, const struct release_meta *m, const struct sign_key *key)
 {
-	struct artifact *all = xcalloc(m->n + 5, sizeof(*all));
+	struct artifact *all = xcalloc(m->n + 6, sizeof(*all));
 	struct sums_lists sums = { 0 };
 	json_t *prov = provenance_statement(m), *manifest = NULL, *sbom = sbom_document(m);
-	char *prov_text = json_text(prov), *envelope = NULL;
+	char *prov_text = json_text(prov), *envelope = NULL, *bundle = NULL;
 	size_t n = m->n;
 	int ret = -1;
 
@@ -131,6 +131,9 @@ int metadata_write(struct outdir *o, const struct release_meta *m, const struct 
 	if (key) {
 		envelope = provenance_envelope(prov_text, strlen(prov_text), key);
 		if (!envelope || stage_text(o, PROVENANCE_ENVELOPE_FILE, envelope, &all[n++]) < 0)
+			goto cleanup;
+		bundle = provenance_bundle(prov_text, strlen(prov_text), key);
+		if (!bundle || stage_text(o, PROVENANCE_BUNDLE_FILE, bundle, &all[n++]) < 0)
 			goto cleanup;
 	}
 	manifest = meta_manifest(m, &all[m->n], n - m->n, key != NULL, 0);
@@ -149,6 +152,7 @@ cleanup:
 	json_decref(prov);
 	free(prov_text);
 	free(envelope);
+	free(bundle);
 	free(all);
 	return ret;
 }

@@ -6,6 +6,7 @@
  *   CHANGELOG.md            the release notes (release/notes.h), when the
  *                           release carries them
  *   provenance.intoto.jsonl the same, signed: a DSSE envelope (signed only)
+ *   provenance.sigstore.json that envelope in a Sigstore bundle (signed only)
  *   manifest.json           every artifact with sha256, size, arch, flavors
  *   SHA256SUMS              GNU format, sorted by name: the tarballs, the
  *                           Debian packages and the files above, made from

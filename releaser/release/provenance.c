@@ -7,8 +7,7 @@
 #include "lib/common.h"
 #include "lib/json.h"
 #include "release/builder.h"
-#include "sign/dsse.h"
-#include "sign/key.h"
+#include "sign/sigstore.h"
 
 static json_t *digest(const char *algo, const char *value)
 {
@@ -98,32 +97,26 @@ json_t *provenance_statement(const struct release_meta *m)
 	return doc;
 }
 
+/* the statement signed with key, as a Sigstore bundle holding its DSSE envelope; NULL after a message */
+static json_t *signed_bundle(const char *statement, size_t len, const struct sign_key *key)
+{
+	return sigstore_bundle(key, INTOTO_PAYLOAD_TYPE, statement, len);
+}
+
 char *provenance_envelope(const char *statement, size_t len, const struct sign_key *key)
 {
-	unsigned char sig[ED25519_SIG_LEN];
-	char id[SIGN_KEY_ID_LEN + 1], *payload = NULL, *sig64 = NULL, *line = NULL;
-	struct sign_pubkey pk;
-	json_t *doc = NULL, *one, *sigs;
+	json_t *bundle = signed_bundle(statement, len, key);
+	char *line = bundle ? json_line(json_object_get(bundle, "dsseEnvelope")) : NULL;
 
-	if (sign_dsse(key, INTOTO_PAYLOAD_TYPE, statement, len, sig) < 0)
-		goto cleanup;
-	sign_key_public(key, &pk);
-	sign_key_id(&pk, id);
-	payload = dsse_base64(statement, len);
-	sig64 = dsse_base64(sig, sizeof(sig));
-	doc = json_object();
-	sigs = json_array();
-	one = json_object();
-	jset(one, "keyid", jstr(id));
-	jset(one, "sig", jstr(sig64));
-	jpush(sigs, one);
-	jset(doc, "payloadType", jstr(INTOTO_PAYLOAD_TYPE));
-	jset(doc, "payload", jstr(payload));
-	jset(doc, "signatures", sigs);
-	line = json_line(doc);
-cleanup:
-	json_decref(doc);
-	free(payload);
-	free(sig64);
+	json_decref(bundle);
 	return line;
+}
+
+char *provenance_bundle(const char *statement, size_t len, const struct sign_key *key)
+{
+	json_t *bundle = signed_bundle(statement, len, key);
+	char *text = bundle ? json_text(bundle) : NULL;
+
+	json_decref(bundle);
+	return text;
 }

@@ -10,6 +10,10 @@
  *    "payload":base64(the exact bytes of provenance.intoto.json),
  *    "signatures":[{"keyid":KEY ID,"sig":base64(Ed25519 over the PAE)}]}
  * KEY ID as minisign prints it (and releaser verify); the PAE in sign/dsse.h.
+ *
+ * provenance.sigstore.json: the same envelope in a Sigstore bundle v0.3
+ * whose verification material is the release's public key, named by the
+ * same KEY ID (sign/sigstore.h), for Sigstore's verifiers.
  */
 #ifndef RELEASER_PROVENANCE_H
 #define RELEASER_PROVENANCE_H
@@ -20,6 +24,7 @@
 
 #define PROVENANCE_FILE "provenance.intoto.json"
 #define PROVENANCE_ENVELOPE_FILE "provenance.intoto.jsonl"
+#define PROVENANCE_BUNDLE_FILE "provenance.sigstore.json"
 #define INTOTO_PAYLOAD_TYPE "application/vnd.in-toto+json"
 
 struct sign_key;
@@ -38,5 +43,12 @@ json_t *provenance_statement(const struct release_meta *m);
  * frees), or NULL after a message.
  */
 char *provenance_envelope(const char *statement, size_t len, const struct sign_key *key);
+
+/*
+ * provenance_bundle returns the Sigstore bundle (JSON text, caller frees)
+ * holding the same envelope as provenance_envelope, or NULL after a
+ * message.
+ */
+char *provenance_bundle(const char *statement, size_t len, const struct sign_key *key);
 
 #endif /* RELEASER_PROVENANCE_H */

@@ -3,13 +3,20 @@
  * JSON document made from the release in memory, byte for byte the same
  * wherever it is written (release, package, finalize):
  *
- *   packages       every artifact of the release (name, sha256), the agent
- *                  of each arch, and the Debian packages each agent links
- *                  statically (release/deps.h), with their versions,
- *                  licenses and purls
+ *   packages       every artifact the release lists (name, sha256; a .deb
+ *                  or .rpm is INSTALL, anything else ARCHIVE), the agent
+ *                  and libanalyzer of each arch (purl pkg:github/OWNER/
+ *                  REPO@VERSION when the source is on GitHub, else
+ *                  pkg:generic/PROJECT@VERSION; libanalyzer as subpath;
+ *                  license from LICENSE; supplier the GitHub owner), and
+ *                  the Debian packages each agent links statically
+ *                  (release/deps.h), with their versions, licenses, source
+ *                  packages, purls (arch, distro=debian-12, upstream=the
+ *                  source package) and CPE 2.3 names of their upstreams
  *   relationships  the document DESCRIBES each artifact; an artifact that
- *                  holds the agent CONTAINS it; the agent STATIC_LINKs
- *                  each library
+ *                  holds the agent CONTAINS it and libanalyzer; the agent
+ *                  STATIC_LINKs each library; libanalyzer DYNAMIC_LINKs
+ *                  the ones it needs at run time (deps_shared)
  *   created        the release's epoch; documentNamespace made from the
  *                  project, version and commit (no random part)
  */

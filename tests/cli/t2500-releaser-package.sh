@@ -145,7 +145,7 @@ test_expect_success 'two runs, and two clones at other paths, give byte-identica
 		cmp "$f" two/$(basename "$f")
 		cmp "$f" three/$(basename "$f")
 	done
-	test "$(ls one | wc -l)" = 12
+	test "$(ls one | wc -l)" = 13
 '
 
 test_expect_success '--check-reproducible builds twice and passes on a reproducible build' '
@@ -183,7 +183,7 @@ test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, packages
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	cd dist
 	sha256sum -c SHA256SUMS >../../checked
-	test_line_count ../../checked 9
+	test_line_count ../../checked 10
 	awk "{ print \$2 }" SHA256SUMS >../../names
 	sort ../../names >../../sorted
 	test_cmp ../../sorted ../../names
@@ -192,6 +192,7 @@ test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, packages
 	test_grep "^CHANGELOG.md$" ../../names
 	test_grep "^sbom.spdx.json$" ../../names
 	test_grep "^provenance.intoto.jsonl$" ../../names
+	test_grep "^provenance.sigstore.json$" ../../names
 	test "$(grep -c "tar.gz$" ../../names)" = 2
 	"$R" verify --pubkey "$PUB" . >/dev/null
 '
@@ -258,7 +259,7 @@ test_expect_success 'release --json prints what was written' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --json >../json 2>/dev/null
 	test "$(jq -r .signed ../json)" = true
-	test "$(jq -r ".files | length" ../json)" = 12
+	test "$(jq -r ".files | length" ../json)" = 13
 	test "$(jq -r .version ../json)" = "v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 	test "releaser $(jq -r .releaser_version ../json)" = "$("$R" --version)"
 	jq -r ".files[] | \"\(.sha256)  \(.name)\"" ../json >../sums

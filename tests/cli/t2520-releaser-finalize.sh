@@ -40,7 +40,7 @@ test_expect_success 'finalize merges the arches, writes checksums, manifest, pro
 	test_grep "finalized v2.0.0 (release channel, 2 tarballs, 2 packages)" err
 	cd gathered
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 9
+	test_line_count ../checked 10
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | join(\",\")" manifest.json)" = amd64,arm64
@@ -71,7 +71,7 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	test_cmp expect.partial names.partial
 	"$R" finalize --out three --key "$KEY" >/dev/null 2>&1
 	ls one >names.one
-	test_line_count names.one 12
+	test_line_count names.one 13
 	for d in two three gathered; do
 		ls $d >names.$d
 		test_cmp names.one names.$d
@@ -79,7 +79,7 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	done
 	cd one
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 9
+	test_line_count ../checked 10
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 '

@@ -2,8 +2,12 @@
 # sbom.spdx.json: checked against tests/fixtures/spdx-schema-2.3.json, a
 # subset of the SPDX 2.3 JSON schema (the document's fields, their types,
 # what is required, the enumerations), by tests/tools/spdx-validate.py
-# (python3-jsonschema, plus the rules the schema does not express); the
-# library versions against dpkg-query on this machine; the relationships.
+# (python3-jsonschema, plus the rules the schema does not express); read a
+# second time by tests/tools/sbom-read.js (packageurl-js parses every purl,
+# CPEs against the CPE 2.3 grammar); each library's version, purl (arch,
+# distro, upstream source package) and CPE against dpkg-query on this
+# machine; the agent's and libanalyzer's purls, license and supplier; the
+# relationships, libanalyzer's DYNAMIC_LINKs against its DT_NEEDED.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/lib-release.sh"
 
@@ -11,6 +15,12 @@
 KEY=$TRASH_ROOT/key.key
 SCHEMA=$ROOT/tests/fixtures/spdx-schema-2.3.json
 VALIDATE=$ROOT/tests/tools/spdx-validate.py
+READ=$ROOT/tests/tools/sbom-read.js
+if ! [ -d "$ROOT/tests/node_modules/packageurl-js" ]; then
+	echo "t2560: tests/node_modules has no packageurl-js: run ci/install-deps.sh (npm ci --prefix tests)" >&2
+	exit 1
+fi
+OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
 LIBS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev"
 
 # a release of v2.0.0 of a fake project into out/
@@ -97,7 +107,7 @@ test_expect_success 'relationships: DESCRIBES each artifact, CONTAINS the agent,
 	for arch in amd64 arm64; do
 		T=SPDXRef-Artifact-profiling-agent-v2.0.0-linux-$arch.tar.gz
 		test "$(jq -r ".relationships[] | select(.spdxElementId == \"$T\" and .relationshipType == \"CONTAINS\") |
-			.relatedSpdxElement" $S)" = SPDXRef-Agent-$arch
+			.relatedSpdxElement" $S | paste -sd" ")" = "SPDXRef-Agent-$arch SPDXRef-Libanalyzer-$arch"
 		test "$(jq -r ".packages[] | select(.SPDXID == \"$T\") | .checksums[0].checksumValue" $S)" = \
 			"$(sha256sum out/profiling-agent-v2.0.0-linux-$arch.tar.gz | cut -d" " -f1)"
 		jq -r ".relationships[] | select(.spdxElementId == \"SPDXRef-Agent-$arch\" and
@@ -123,7 +133,7 @@ test_expect_success 'package takes the versions the build recorded, not what dpk
 	fake_project p
 	git -C p tag -a v2.0.0 -m v2
 	"$R" -C p build >/dev/null 2>&1
-	fake_dpkg_query "installed	$HOST_ARCH	9.9-9"
+	fake_dpkg_query "installed	$HOST_ARCH	9.9-9	fake	9.9-9"
 	PATH=$PWD/fakebin:$PATH "$R" -C p package --key "$KEY" --out ../out >/dev/null 2>&1
 	test "$(jq -r ".packages[] | select(.name == \"libbpf-dev:$HOST_ARCH\") | .versionInfo" out/sbom.spdx.json)" = \
 		"$(dpkg-query -W -f "\${Version}" libbpf-dev:$HOST_ARCH)"
@@ -132,8 +142,10 @@ test_expect_success 'package takes the versions the build recorded, not what dpk
 
 test_expect_success 'what dpkg-query prints is checked: no version, not installed, or not a version stops the build' '
 	fake_project p
-	for answer in "installed	$HOST_ARCH	1.0\"}" "installed	$HOST_ARCH	" "config-files	$HOST_ARCH	1.0-1" \
-		"installed	s390x	1.0-1" "garbage"; do
+	for answer in "installed	$HOST_ARCH	1.0\"}	libbpf	1.0" "installed	$HOST_ARCH		libbpf	1.0" \
+		"config-files	$HOST_ARCH	1.0-1	libbpf	1.0-1" "installed	s390x	1.0-1	libbpf	1.0-1" "garbage" \
+		"installed	$HOST_ARCH	1.0-1" "installed	$HOST_ARCH	1.0-1	lib bpf	1.0-1" \
+		"installed	$HOST_ARCH	1.0-1	libbpf	1.0\"}" "installed	$HOST_ARCH	1.0-1	libbpf	1.0-1	x"; do
 		fake_dpkg_query "$answer"
 		expect_exit 1 env PATH=$PWD/fakebin:$PATH "$R" -q -C p release --key "$KEY" --out ../out 2>err
 		grep "^releaser: " err >msg
@@ -160,5 +172,128 @@ test_expect_success 'finalize refuses per-arch manifests that carry no library v
 	test_grep "no versions of the libraries the arm64 agent links" err
 	test ! -e parts/SHA256SUMS
 	test ! -e parts/sbom.spdx.json
+'
+# the CPE 2.3 vendor and product NVD gives each Debian source package
+cpe_product() {
+	case "$1" in
+	libbpf) echo libbpf_project:libbpf ;;
+	elfutils) echo elfutils_project:elfutils ;;
+	zlib) echo zlib:zlib ;;
+	libzstd) echo facebook:zstandard ;;
+	jansson) echo jansson_project:jansson ;;
+	glibc) echo gnu:glibc ;;
+	*) return 1 ;;
+	esac
+}
+
+# a version as a purl component: + and @ percent-encoded
+enc() { printf "%s" "$1" | sed -e "s/%/%25/g" -e "s/+/%2B/g" -e "s/@/%40/g"; }
+
+test_expect_success 'a second reader: every purl parses (packageurl-js) with sorted qualifiers, every CPE is CPE 2.3' '
+	released
+	"$READ" out/sbom.spdx.json >read
+	test "$(wc -l <read)" = 16
+	# a purl or CPE that is not one is found
+	jq "(.packages[] | select(.name == \"zlib1g-dev:amd64\") | .externalRefs[0].referenceLocator) |= \"pkg:deb/debian/zlib1g-dev@1.0?distro=debian-12&arch=amd64\" |
+		(.packages[] | select(.name == \"libjansson-dev:amd64\") | .externalRefs[1].referenceLocator) |= \"cpe:2.3:a:jansson project:jansson\"" \
+		out/sbom.spdx.json >bad.json
+	expect_exit 1 "$READ" bad.json >/dev/null 2>err
+	test_grep "SPDXRef-Library-amd64-zlib1g-dev: purl .*: qualifiers are not sorted" err
+	test_grep "SPDXRef-Library-amd64-libjansson-dev: cpe:2.3:a:jansson project:jansson is not a CPE 2.3 formatted string" err
+	test_line_count err 2
+'
+
+test_expect_success 'each library: purl with arch, distro=debian-12 and upstream, and CPE, as dpkg-query says' '
+	released
+	"$READ" out/sbom.spdx.json >read
+	grep "^SPDXRef-Library-" read >libs
+	test "$(wc -l <libs)" = 12
+	while IFS="	" read -r id name version type ns pname pversion arch distro upstream subpath cpe; do
+		dpkg-query -W -f "\${Package}	\${Version}	\${Architecture}	\${source:Package}	\${source:Version}\n" \
+			"$name" >q || return 1
+		IFS="	" read -r pkg v a src srcv <q
+		case "$pkg" in *-cross)
+			# the cross glibc is glibc, at its version less "crossN"
+			src=glibc srcv=$(printf "%s" "$v" | sed "s/cross[0-9]*$//") ;;
+		esac
+		test "$version" = "$v" && test "$type/$ns/$pname" = "deb/debian/$pkg" && test "$pversion" = "$v" &&
+			test "$arch" = "$a" && test "$distro" = debian-12 && test "$subpath" = - || return 1
+		if [ "$srcv" = "$v" ]; then want=$src; else want="$src@$srcv"; fi
+		test "$upstream" = "$want" || return 1
+		up=$(printf "%s" "${srcv#*:}" | grep -o "^[0-9.]*" | sed "s/\.*$//")
+		test "$cpe" = "cpe:2.3:a:$(cpe_product "$src"):$up:*:*:*:*:*:*:*" || return 1
+		grep -q "\"pkg:deb/debian/$pkg@$(enc "$v")?arch=$a&distro=debian-12&upstream=$(enc "$want")\"" \
+			out/sbom.spdx.json || return 1
+	done <libs
+	# every upstream is there, for each arch; the cross glibc as glibc 2.x
+	for arch in amd64 arm64; do
+		grep "^SPDXRef-Library-$arch-" libs | cut -f10 | sed "s/@.*//" | sort | paste -sd" " >ups
+		echo "elfutils glibc jansson libbpf libzstd zlib" >expect
+		test_cmp expect ups
+	done
+	grep "^SPDXRef-Library-.*-libc6-dev" libs | cut -f12 | grep -q "^cpe:2.3:a:gnu:glibc:2\.[0-9]*:"
+	test "$(jq -r ".packages[] | select(.name == \"libbpf-dev:amd64\") | .supplier" out/sbom.spdx.json)" = \
+		"Organization: Debian"
+'
+
+test_expect_success 'the agent and libanalyzer: purl of the GitHub source, license from LICENSE, supplier' '
+	fake_project p
+	cp "$ROOT/LICENSE" p/LICENSE
+	git -C p commit -qam "the real license"
+	git -C p tag -a v2.0.0 -m v2
+	GITHUB_ACTIONS=true GITHUB_SERVER_URL=https://github.com GITHUB_REPOSITORY=acme/agent \
+		GITHUB_WORKFLOW_REF=acme/agent/.github/workflows/release.yml@refs/tags/v2.0.0 GITHUB_RUN_ID=1 \
+		GITHUB_RUN_ATTEMPT=1 GITHUB_REF_TYPE=tag GITHUB_REF_NAME=v2.0.0 \
+		"$R" -C p release --key "$KEY" --out ../out >/dev/null 2>&1
+	"$VALIDATE" "$SCHEMA" out/sbom.spdx.json >result
+	echo valid >expect
+	test_cmp expect result
+	"$READ" out/sbom.spdx.json >read
+	for arch in amd64 arm64; do
+		grep -q "^SPDXRef-Agent-$arch	profiling-agent	v2.0.0	github	acme	agent	v2.0.0	$arch	-	-	-	-$" read &&
+		grep -q "^SPDXRef-Libanalyzer-$arch	libanalyzer	v2.0.0	github	acme	agent	v2.0.0	$arch	-	-	libanalyzer	-$" read ||
+			return 1
+		for id in SPDXRef-Agent-$arch SPDXRef-Libanalyzer-$arch; do
+			jq -r ".packages[] | select(.SPDXID == \"$id\") | [.licenseDeclared, .licenseConcluded, .supplier] | join(\"|\")" \
+				out/sbom.spdx.json >got || return 1
+			echo "BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)|BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)|Organization: acme" >want
+			test_cmp want got || return 1
+		done
+	done
+'
+
+test_expect_success 'without a GitHub source: pkg:generic, and a LICENSE it does not know is NOASSERTION' '
+	released
+	"$READ" out/sbom.spdx.json >read
+	grep -q "^SPDXRef-Agent-amd64	profiling-agent	v2.0.0	generic	-	profiling-agent	v2.0.0	amd64	-	-	-	-$" read
+	grep -q "^SPDXRef-Libanalyzer-arm64	libanalyzer	v2.0.0	generic	-	profiling-agent	v2.0.0	arm64	-	-	libanalyzer	-$" read
+	test "$(jq -r ".packages[] | select(.SPDXID == \"SPDXRef-Agent-amd64\") | .licenseDeclared + \"|\" + .supplier" \
+		out/sbom.spdx.json)" = "NOASSERTION|NOASSERTION"
+'
+
+test_expect_success 'libanalyzer DYNAMIC_LINKs what its DT_NEEDED names (readelf -d), by source package' '
+	released
+	S=out/sbom.spdx.json
+	"$READ" $S >read
+	# what the real libanalyzer.so of this build needs, as the source packages that ship it;
+	# a sanitized build links the sanitizers too, which no release does: then the plain build of it
+	lib=$BUILD/lib/libanalyzer.so
+	if readelf -d "$lib" | grep -q "NEEDED.*\[libasan"; then
+		lib=$ROOT/build/lib/libanalyzer.so
+	fi
+	readelf -d "$lib" | sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" >needed
+	not grep -q "^libasan" needed
+	test -s needed
+	while read -r so; do
+		owner=$(dpkg-query -S "*/$so" | grep ":$HOST_ARCH: " | head -1 | cut -d: -f1,2) || return 1
+		dpkg-query -W -f "\${source:Package}\n" "$owner" || return 1
+	done <needed | sort -u >want
+	jq -r ".relationships[] | select(.spdxElementId == \"SPDXRef-Libanalyzer-$HOST_ARCH\" and
+		.relationshipType == \"DYNAMIC_LINK\") | .relatedSpdxElement" $S >linked
+	while read -r id; do
+		grep "^$id	" read | cut -f10 | sed "s/@.*//" || return 1
+	done <linked | sort -u >got
+	test_cmp want got
+	test "$(jq "[.relationships[] | select(.relationshipType == \"DYNAMIC_LINK\")] | length" $S)" = 6
 '
 test_done

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "lib/common.h"
 #include "lib/json.h"
 #include "release/deps.h"
 
@@ -78,6 +79,8 @@ TEST(deps__json_round_trip)
 	snprintf(d.arches[0].libs[0].arch, sizeof(d.arches[0].libs[0].arch), "amd64");
 	snprintf(d.arches[0].libs[0].version, sizeof(d.arches[0].libs[0].version), "1:1.1.2-0+deb12u1");
 	snprintf(d.arches[0].libs[0].license, sizeof(d.arches[0].libs[0].license), "LGPL-2.1-only OR BSD-2-Clause");
+	snprintf(d.arches[0].libs[0].source, sizeof(d.arches[0].libs[0].source), "libbpf");
+	snprintf(d.arches[0].libs[0].source_version, sizeof(d.arches[0].libs[0].source_version), "1.1.2-0+deb12u1");
 	d.arches[0].n = 1;
 	d.arches[1] = d.arches[0];
 	snprintf(d.arches[1].arch, sizeof(d.arches[1].arch), "arm64");
@@ -105,6 +108,67 @@ TEST(deps__json_round_trip)
 	json_decref(j);
 }
 
+TEST(deps__project_license_round_trip_and_conflict)
+{
+	struct build_deps d = { 0 }, back = { 0 };
+	char why[200];
+	json_t *j;
+
+	snprintf(d.arches[0].arch, sizeof(d.arches[0].arch), "amd64");
+	d.n = 1;
+	snprintf(d.license, sizeof(d.license), "BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)");
+	j = deps_to_json(&d, "amd64");
+	check(deps_from_json(&back, j, why, sizeof(why)) == 0);
+	check(!strcmp(back.license, d.license));
+	snprintf(back.license, sizeof(back.license), "MIT");
+	check(deps_from_json(&back, j, why, sizeof(why)) == -1 && strstr(why, "project_license") != NULL);
+	json_object_set_new(j, "project_license", json_string("MIT\n"));
+	memset(&back, 0, sizeof(back));
+	check(deps_from_json(&back, j, why, sizeof(why)) == -1);
+	json_decref(j);
+}
+
+TEST(deps__cpe_of_the_upstream_version)
+{
+	struct dep d = { 0 };
+	char cpe[160];
+
+	snprintf(d.source, sizeof(d.source), "zlib");
+	snprintf(d.source_version, sizeof(d.source_version), "1:1.2.13.dfsg-1+deb12u1");
+	check(deps_cpe(&d, cpe, sizeof(cpe)) == 0 && !strcmp(cpe, "cpe:2.3:a:zlib:zlib:1.2.13:*:*:*:*:*:*:*"));
+	snprintf(d.source, sizeof(d.source), "libzstd");
+	snprintf(d.source_version, sizeof(d.source_version), "1.5.4+dfsg2-5+deb12u1");
+	check(deps_cpe(&d, cpe, sizeof(cpe)) == 0 && !strcmp(cpe, "cpe:2.3:a:facebook:zstandard:1.5.4:*:*:*:*:*:*:*"));
+	snprintf(d.source, sizeof(d.source), "glibc");
+	snprintf(d.source_version, sizeof(d.source_version), "2.36-8");
+	check(deps_cpe(&d, cpe, sizeof(cpe)) == 0 && !strcmp(cpe, "cpe:2.3:a:gnu:glibc:2.36:*:*:*:*:*:*:*"));
+	snprintf(d.source, sizeof(d.source), "openssl");
+	check(deps_cpe(&d, cpe, sizeof(cpe)) == -1);
+	snprintf(d.source, sizeof(d.source), "glibc");
+	snprintf(d.source_version, sizeof(d.source_version), "a1.0");
+	check(deps_cpe(&d, cpe, sizeof(cpe)) == -1);
+}
+
+TEST(deps__project_license_of_known_texts)
+{
+	static const char bsd2[] = "Redistribution and use ...\n1. Redistributions of source code must retain the above\n"
+				   "2. Redistributions in binary form must reproduce the above\n";
+	static const char bsd3[] = "1. Redistributions of source code must retain the above\n"
+				   "2. Redistributions in binary form must reproduce the above\n3. Neither the name\n";
+	char *dual = xasprintf("parts under GPL-2.0-only or BSD 2-Clause\n%s", bsd2);
+	char out[128];
+
+	deps_project_license(bsd2, strlen(bsd2), out, sizeof(out));
+	check(!strcmp(out, "BSD-2-Clause"));
+	deps_project_license(dual, strlen(dual), out, sizeof(out));
+	check(!strcmp(out, "BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)"));
+	deps_project_license(bsd3, strlen(bsd3), out, sizeof(out));
+	check(!strcmp(out, "NOASSERTION"));
+	deps_project_license("Fake license\n", 13, out, sizeof(out));
+	check(!strcmp(out, "NOASSERTION"));
+	free(dual);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -112,6 +176,9 @@ int main(void)
 		CASE(deps__license_noassertion),
 		CASE(deps__version_valid),
 		CASE(deps__json_round_trip),
+		CASE(deps__project_license_round_trip_and_conflict),
+		CASE(deps__cpe_of_the_upstream_version),
+		CASE(deps__project_license_of_known_texts),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -23,6 +23,7 @@
 #include "sign/ossl.h"
 #include "sign/sigfile.h"
 #include "sign/sign.h"
+#include "sign/sigstore.h"
 #include "lib/common.h"
 #include "lib/sums.h"
 
@@ -644,6 +645,40 @@ TEST(dsse__pae_is_dssev1_lengths_type_body)
 	free(pae);
 }
 
+TEST(sigstore__bundle_of_the_envelope_verifies_with_the_key)
+{
+	static const char body[] = "{\"_type\":\"x\"}\n";
+	struct sign_key *k = key_new();
+	struct sign_pubkey pk;
+	char id[SIGN_KEY_ID_LEN + 1];
+	unsigned char payload[64], sig[ED25519_SIG_LEN], *pae;
+	const char *sig64 = NULL, *type = NULL, *media = NULL, *hint = NULL, *keyid = NULL, *p64 = NULL;
+	size_t pae_len;
+	json_t *b, *tlog;
+
+	check(k != NULL);
+	sign_key_public(k, &pk);
+	sign_key_id(&pk, id);
+	b = sigstore_bundle(k, "application/vnd.in-toto+json", body, strlen(body));
+	check(b != NULL);
+	check(json_unpack(b, "{s:s, s:{s:{s:s}, s:o}, s:{s:s, s:s, s:[{s:s, s:s}]}}", "mediaType", &media,
+			  "verificationMaterial", "publicKey", "hint", &hint, "tlogEntries", &tlog, "dsseEnvelope",
+			  "payloadType", &type, "payload", &p64, "signatures", "keyid", &keyid, "sig", &sig64) == 0);
+	check(!strcmp(media, SIGSTORE_BUNDLE_MEDIA_TYPE));
+	check(!strcmp(hint, id) && !strcmp(keyid, id));
+	check(json_is_array(tlog) && json_array_size(tlog) == 0);
+	check(!strcmp(type, "application/vnd.in-toto+json"));
+	check(b64_decode(p64, strlen(p64), payload, strlen(body)) == 0 && !memcmp(payload, body, strlen(body)));
+	check(b64_decode(sig64, strlen(sig64), sig, sizeof(sig)) == 0);
+	pae = dsse_pae(type, body, strlen(body), &pae_len);
+	check(ed25519_verify(pk.pk, pae, pae_len, sig) == 1);
+	pae[pae_len - 2] ^= 1;
+	check(ed25519_verify(pk.pk, pae, pae_len, sig) == 0);
+	free(pae);
+	json_decref(b);
+	sign_key_free(k);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -669,6 +704,7 @@ int main(void)
 		CASE(sign__changed_list_rejected_by_sign_check_sums),
 		CASE(sign__refuses_lists_that_differ_and_bad_comments),
 		CASE(dsse__pae_is_dssev1_lengths_type_body),
+		CASE(sigstore__bundle_of_the_envelope_verifies_with_the_key),
 	};
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// A second reader of an SPDX 2.3 JSON document, independent of the
+// releaser's writer: every purl is parsed by packageurl-js (the purl
+// specification's JavaScript implementation), its qualifiers sorted as the
+// specification wants; every CPE must match the CPE 2.3 formatted-string grammar (NISTIR
+// 7695's regular expression).
+//
+// Usage: sbom-read.js SBOM
+// Prints one line per package that has external references, fields
+// separated by tabs:
+//   SPDXID  name  versionInfo  purl-type  purl-namespace  purl-name
+//   purl-version  arch  distro  upstream  subpath  cpe (or -)
+// (an absent part as -), and exits 0; or prints "sbom-read: PROBLEM" on
+// stderr for each problem and exits 1.
+'use strict';
+
+const fs = require('fs');
+const { PackageURL } = require('packageurl-js');
+
+const CPE23 = new RegExp('^cpe:2\\.3:[aho\\*\\-](:(((\\?*|\\*?)([a-zA-Z0-9\\-\\._]|(\\\\[\\\\\\*\\?!"#$$%&\'\\(\\)\\+,/:;<=>@\\[\\]\\^`\\{\\|}~]))+(\\?*|\\*?))|[\\*\\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\\*\\-]))(:(((\\?*|\\*?)([a-zA-Z0-9\\-\\._]|(\\\\[\\\\\\*\\?!"#$$%&\'\\(\\)\\+,/:;<=>@\\[\\]\\^`\\{\\|}~]))+(\\?*|\\*?))|[\\*\\-])){4}$');
+
+function main(path) {
+	const doc = JSON.parse(fs.readFileSync(path, 'utf8'));
+	const problems = [];
+	for (const p of doc.packages || []) {
+		const refs = p.externalRefs || [];
+		if (!refs.length)
+			continue;
+		const purls = refs.filter((r) => r.referenceCategory === 'PACKAGE-MANAGER' && r.referenceType === 'purl');
+		const cpes = refs.filter((r) => r.referenceCategory === 'SECURITY' && r.referenceType === 'cpe23Type');
+		if (purls.length !== 1) {
+			problems.push(`${p.SPDXID}: ${purls.length} purls, not one`);
+			continue;
+		}
+		let u;
+		try {
+			u = PackageURL.fromString(purls[0].referenceLocator);
+		} catch (e) {
+			problems.push(`${p.SPDXID}: purl ${purls[0].referenceLocator}: ${e.message}`);
+			continue;
+		}
+		// the purl spec wants qualifier keys sorted (and lower-case, which the parser checks)
+		const keys = (purls[0].referenceLocator.split('#')[0].split('?')[1] || '').split('&').filter((k) => k)
+			.map((kv) => kv.split('=')[0]);
+		if (keys.join('&') !== [...keys].sort().join('&'))
+			problems.push(`${p.SPDXID}: purl ${purls[0].referenceLocator}: qualifiers are not sorted`);
+		for (const c of cpes)
+			if (!CPE23.test(c.referenceLocator))
+				problems.push(`${p.SPDXID}: ${c.referenceLocator} is not a CPE 2.3 formatted string`);
+		const q = u.qualifiers || {};
+		const f = (v) => (v === undefined || v === null || v === '' ? '-' : v);
+		console.log([p.SPDXID, p.name, p.versionInfo, u.type, f(u.namespace), u.name, f(u.version), f(q.arch),
+			f(q.distro), f(q.upstream), f(u.subpath), cpes.length ? cpes.map((c) => c.referenceLocator).join(' ') : '-'
+		].join('\t'));
+	}
+	for (const m of problems)
+		process.stderr.write(`sbom-read: ${m}\n`);
+	process.exitCode = problems.length ? 1 : 0;
+}
+
+if (process.argv.length !== 3) {
+	process.stderr.write('usage: sbom-read.js SBOM\n');
+	process.exit(2);
+}
+main(process.argv[2]);
