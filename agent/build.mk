@@ -64,14 +64,20 @@ $(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DA
 # with protoc-c at build time; the generated code goes under $(BUILD)/gen.
 PPROF_PROTO  ?= /usr/share/gocode/src/github.com/google/pprof/proto/profile.proto
 EXPORT_GEN   := $(BUILD)/gen/export
-EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c
-EXPORT_PROTOS := profile
+EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c otlp.c otlp-encode.c
+EXPORT_PROTOS := profile otlp-profiles
 EXPORT_OBJS  := $(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o) $(EXPORT_PROTOS:=.pb-c.o))
 
 $(EXPORT_GEN)/profile.pb-c.c $(EXPORT_GEN)/profile.pb-c.h &: $(PPROF_PROTO)
 	$(Q)mkdir -p $(EXPORT_GEN)
 	$(call msg,PROTOC,$@)
 	$(Q)protoc-c --c_out=$(EXPORT_GEN) -I$(dir $(PPROF_PROTO)) $(notdir $(PPROF_PROTO))
+
+# the project's own subset of OTLP's profiles .proto (opentelemetry-proto v1.11.0's wire format)
+$(EXPORT_GEN)/otlp-profiles.pb-c.c $(EXPORT_GEN)/otlp-profiles.pb-c.h &: agent/export/otlp-profiles.proto
+	$(Q)mkdir -p $(EXPORT_GEN)
+	$(call msg,PROTOC,$@)
+	$(Q)protoc-c --c_out=$(EXPORT_GEN) -Iagent/export otlp-profiles.proto
 
 $(OBJ)/agent/export:
 	$(Q)mkdir -p $@

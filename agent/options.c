@@ -48,6 +48,9 @@ static const char usage_text[] =
 	"      --otlp-header NAME=VALUE  add this header to each request (a token:\n"
 	"                           never printed); repeat for several\n"
 	"      --service-name NAME  OTLP service.name (default: each process's comm)\n"
+	"      --otlp-timeout SECONDS  give up one try of a request after SECONDS, 1-300\n"
+	"                           (default: 10); 429/502/503/504 and network errors\n"
+	"                           are tried again, 5 tries in all\n"
 	"      --unwind-table MIB   kernel memory for the unwind rules of the mapped\n"
 	"                           files, 1-1024 MiB (default: 8, 512 Ki rules); a file\n"
 	"                           whose rules do not fit is unwound by frame pointers\n"
@@ -200,6 +203,13 @@ static int parse_option(int ch, const char *arg, struct agent_options *o)
 		return parse_endpoint(arg, o);
 	case 'H':
 		return parse_header(arg, o);
+	case 'T':
+		errno = 0;
+		d = strtod(arg, &end);
+		if (!*arg || *end || errno || !isfinite(d) || d < 1 || d > 300)
+			return bad_value("--otlp-timeout", arg, "a number of seconds from 1 to 300");
+		o->otlp_timeout_s = d;
+		return 0;
 	case 'S':
 		if (!*arg || strlen(arg) > 255)
 			return bad_value("--service-name", arg, "a name of 1 to 255 bytes");
@@ -245,6 +255,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 		{ "otlp-endpoint", required_argument, NULL, 'E' },
 		{ "otlp-header", required_argument, NULL, 'H' },
 		{ "service-name", required_argument, NULL, 'S' },
+		{ "otlp-timeout", required_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -285,9 +296,6 @@ static int check_combination(struct agent_options *o)
 		if (o->keep || o->interval_s > 0)
 			return log_error("%s needs --output-dir or --otlp-endpoint (continuous mode)",
 					 o->keep ? "--keep" : "--interval");
-		if (o->notlp_headers || o->service_name)
-			return log_error("%s needs --otlp-endpoint",
-					 o->notlp_headers ? "--otlp-header" : "--service-name");
 	}
 	if (o->output && options_continuous(o))
 		return log_error("--output writes one profile at the end: in continuous mode profiles go to "
@@ -296,8 +304,12 @@ static int check_combination(struct agent_options *o)
 		return log_error("--keep needs --output-dir");
 	if ((o->formats & (o->formats - 1)) && !o->output_dir)
 		return log_error("several --format values need --output-dir (a file each)");
-	if ((o->notlp_headers || o->service_name) && !o->otlp_endpoint)
-		return log_error("%s needs --otlp-endpoint", o->notlp_headers ? "--otlp-header" : "--service-name");
+	if ((o->notlp_headers || o->service_name || o->otlp_timeout_s > 0) && !o->otlp_endpoint)
+		return log_error("%s needs --otlp-endpoint", o->notlp_headers ? "--otlp-header"
+							     : o->service_name   ? "--service-name"
+										 : "--otlp-timeout");
+	if (o->otlp_timeout_s <= 0)
+		o->otlp_timeout_s = 10;
 	if (o->interval_s <= 0)
 		o->interval_s = DEFAULT_INTERVAL_S;
 	return 0;

@@ -33,6 +33,7 @@ struct agent_options {
 	char *otlp_headers[AGENT_MAX_HEADERS]; /* "Name: value", malloc'd; never logged */
 	int notlp_headers;
 	const char *service_name;  /* NULL: each process's comm */
+	double otlp_timeout_s;     /* one request's limit */
 	int help, version;
 };
 

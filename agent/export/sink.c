@@ -12,6 +12,7 @@
 
 #include "folded.h"
 #include "log.h"
+#include "otlp.h"
 #include "pprof.h"
 
 #define NFORMATS 3
@@ -32,6 +33,7 @@ struct sink {
 	unsigned long written;    /* files written */
 	unsigned long failed;     /* files not written */
 	unsigned long seq;        /* temporary names */
+	struct otlp *otlp;        /* --otlp-endpoint, NULL when none */
 };
 
 int export_write(FILE *f, enum output_format format, const struct aggregate *ag, struct symbolizer *s,
@@ -77,6 +79,10 @@ int sink_open(struct sink **out, const struct agent_options *o)
 			free(sk);
 			return -1;
 		}
+	}
+	if (o->otlp_endpoint && otlp_open(&sk->otlp, o) < 0) {
+		sink_close(sk);
+		return -1;
 	}
 	*out = sk;
 	return 0;
@@ -212,6 +218,8 @@ int sink_flush(struct sink *sk, const struct aggregate *ag, struct symbolizer *s
 	sk->windows++;
 	if (sk->dirfd >= 0)
 		flush_files(sk, ag, s, meta, start_unix_ns);
+	if (sk->otlp)
+		otlp_submit(sk->otlp, ag, s, meta, start_unix_ns);
 	return 0;
 }
 
@@ -243,6 +251,8 @@ int sink_close(struct sink *sk)
 			ret = -1;
 		}
 	}
+	if (otlp_close(sk->otlp) < 0)
+		ret = -1;
 	if (sk->dirfd >= 0)
 		close(sk->dirfd);
 	free(sk);
