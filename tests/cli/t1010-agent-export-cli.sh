@@ -8,7 +8,7 @@ AGENT=$BUILD/bin/profiling-agent
 
 test_expect_success '--help lists the export options' '
 	"$AGENT" --help >out
-	for o in pprof --output-dir --keep --interval --otlp-endpoint --otlp-header --service-name; do
+	for o in pprof --output-dir --keep --interval --otlp-endpoint --otlp-header --service-name --otlp-timeout; do
 		grep -q -e "$o" out || { echo "--help lacks $o" >&2; return 1; }
 	done
 '
@@ -49,6 +49,8 @@ bad_usage "invalid --otlp-endpoint: expected a port from 1 to 65535" --otlp-endp
 bad_usage "invalid --otlp-endpoint: user or password in the URL: send credentials with --otlp-header" \
 	--otlp-endpoint http://user:secret@host/
 bad_usage "invalid --otlp-endpoint: the path may hold printable ASCII only" --otlp-endpoint "http://host/a b"
+bad_usage "--otlp-timeout needs --otlp-endpoint" --otlp-timeout 5
+bad_usage "invalid --otlp-timeout .0.: expected a number of seconds from 1 to 300" --otlp-endpoint http://h --otlp-timeout 0
 bad_usage "invalid --otlp-header: expected NAME=VALUE" --otlp-endpoint http://h --otlp-header novalue
 bad_usage "invalid --otlp-header: a header name holds letters" --otlp-endpoint http://h --otlp-header "a b=c"
 bad_usage "invalid --otlp-header: the agent sets .Content-Type. itself" \
@@ -85,4 +87,16 @@ test_expect_success 'an --output-dir the user cannot write: exit 2 before profil
 	test_grep "^profiling-agent: cannot use --output-dir .ro.: Permission denied" err
 	test -z "$(ls -A ro)"
 '
+# the libcurl the agent would load, hidden in a mount namespace of its own
+LIBCURL=$(ldconfig -p | sed -n "s/^[[:space:]]*libcurl.so.4 (libc6[^)]*) => //p" | head -n 1)
+if [ -n "$LIBCURL" ] && unshare -m true 2>/dev/null; then
+test_expect_success 'no libcurl for --otlp-endpoint: one line, exit 2, before profiling' '
+	expect_exit 2 unshare -m sh -c "mount --bind /dev/null \"\$(readlink -f $LIBCURL)\" &&
+		exec \"\$0\" --otlp-endpoint http://127.0.0.1:9 --duration 1" "$AGENT" >out 2>err
+	one_line err
+	test_grep "^profiling-agent: --otlp-endpoint needs libcurl (libcurl.so.4): install libcurl4" err
+'
+else
+test_skip 'no libcurl for --otlp-endpoint: one line, exit 2, before profiling' 'no libcurl.so.4, or no unshare -m'
+fi
 test_done
