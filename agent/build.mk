@@ -64,7 +64,7 @@ $(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DA
 # with protoc-c at build time; the generated code goes under $(BUILD)/gen.
 PPROF_PROTO  ?= /usr/share/gocode/src/github.com/google/pprof/proto/profile.proto
 EXPORT_GEN   := $(BUILD)/gen/export
-EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c otlp.c otlp-encode.c
+EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c otlp.c otlp-encode.c utf8.c
 EXPORT_PROTOS := profile otlp-profiles
 EXPORT_OBJS  := $(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o) $(EXPORT_PROTOS:=.pb-c.o))
 

@@ -8,6 +8,7 @@
 #include "frames.h"
 #include "frametypes.h"
 #include "log.h"
+#include "utf8.h"
 
 /* grows *arr (of size elem) to hold one more than *n; -1 when out of memory */
 static int reserve(void **arr, size_t *cap, size_t n, size_t elem)
@@ -27,6 +28,19 @@ static int reserve(void **arr, size_t *cap, size_t n, size_t elem)
 }
 
 #define RESERVE(arr, cap, n) reserve((void **)&(arr), &(cap), (n), sizeof(*(arr)))
+
+/* the string id of outside text, as well-formed UTF-8 */
+static int64_t text_id(struct export_model *m, const char *s)
+{
+	char *t = utf8_text(s, strlen(s));
+	int64_t id;
+
+	if (!t)
+		return -1;
+	id = intern_str(&m->strings, t);
+	free(t);
+	return id;
+}
 
 static int64_t mapping_of(struct export_model *m, int module)
 {
@@ -57,8 +71,8 @@ static int64_t function_of(struct export_model *m, const char *name, const char 
 	free(key);
 	if (id < 0 || !added)
 		return id;
-	n = intern_str(&m->strings, name);
-	sn = intern_str(&m->strings, system_name);
+	n = text_id(m, name);
+	sn = text_id(m, system_name);
 	if (n < 0 || sn < 0 || RESERVE(m->functions, m->cap_functions, m->nfunctions) < 0)
 		return -1;
 	m->functions[m->nfunctions].name = n;
@@ -136,7 +150,7 @@ static int add_entry(struct export_model *m, struct symbolizer *s, const struct 
 	smp->count = e->count;
 	smp->pid = e->tgid;
 	smp->tid = e->tid;
-	smp->comm = intern_str(&m->strings, e->comm[0] ? e->comm : "[unknown]");
+	smp->comm = text_id(m, e->comm[0] ? e->comm : "[unknown]");
 	if (smp->comm < 0)
 		return -1;
 	for (i = fr->n; i > 0 && fr->f[i - 1].type == FRAME_MARKER_KERNEL; i--)
@@ -163,8 +177,8 @@ static int fill_mappings(struct export_model *m, struct symbolizer *s)
 	for (i = 0; i < m->nmappings; i++) {
 		struct sym_module mod = symbolizer_module(s, m->mappings[i].module);
 
-		m->mappings[i].filename = intern_str(&m->strings, mod.path);
-		m->mappings[i].build_id = intern_str(&m->strings, mod.build_id ? mod.build_id : "");
+		m->mappings[i].filename = text_id(m, mod.path);
+		m->mappings[i].build_id = text_id(m, mod.build_id ? mod.build_id : "");
 		if (m->mappings[i].filename < 0 || m->mappings[i].build_id < 0)
 			return -1;
 	}

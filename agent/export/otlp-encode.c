@@ -12,6 +12,7 @@
 
 #include "intern.h"
 #include "otlp-profiles.pb-c.h"
+#include "utf8.h"
 
 /* every allocation of one encoding, freed together */
 struct arena {
@@ -149,20 +150,22 @@ static Otlp__KeyValue *kv(struct enc *e, const char *key, const char *s, int64_t
 	return k;
 }
 
-/* a copy of what /proc/PID/exe names, or NULL when the process is gone */
+/* what /proc/PID/exe names, as UTF-8, or NULL when the process is gone */
 static char *exe_path(struct enc *e, uint32_t pid)
 {
-	char link[64], *buf = NEW(&e->a, char, PATH_MAX);
+	char link[64], buf[PATH_MAX], *t, *copy;
 	ssize_t n;
 
-	if (!buf)
-		return NULL;
 	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
-	n = readlink(link, buf, PATH_MAX - 1);
+	n = readlink(link, buf, sizeof(buf) - 1);
 	if (n <= 0)
 		return NULL;
-	buf[n] = '\0';
-	return buf;
+	t = utf8_text(buf, (size_t)n);
+	copy = t ? NEW(&e->a, char, strlen(t) + 1) : NULL;
+	if (copy)
+		strcpy(copy, t);
+	free(t);
+	return copy;
 }
 
 static Otlp__ValueType *value_type(struct enc *e, const char *type, const char *unit)

@@ -16,6 +16,7 @@
 
 #include "gzip.h"
 #include "log.h"
+#include "utf8.h"
 
 #define BACKOFF_MAX_S 30.0
 
@@ -44,8 +45,8 @@ struct otlp {
 	const char *url;
 	struct curl_slist *headers;
 	double timeout_s;
-	const char *service_name;
-	char host_name[256];
+	char *service_name;  /* UTF-8, NULL: each process's comm */
+	char *host_name;     /* UTF-8 */
 	int demangle;
 	pthread_t thread;
 	int started;
@@ -271,6 +272,7 @@ static int add_header(struct otlp *x, const char *line)
 int otlp_open(struct otlp **out, const struct agent_options *o)
 {
 	struct otlp *x = calloc(1, sizeof(*x));
+	char host[256];
 	int i;
 
 	*out = NULL;
@@ -280,10 +282,17 @@ int otlp_open(struct otlp **out, const struct agent_options *o)
 	pthread_cond_init(&x->cond, NULL);
 	x->url = o->otlp_endpoint;
 	x->timeout_s = o->otlp_timeout_s;
-	x->service_name = o->service_name;
 	x->demangle = !o->no_demangle;
-	if (gethostname(x->host_name, sizeof(x->host_name) - 1) < 0)
-		strcpy(x->host_name, "unknown");
+	if (gethostname(host, sizeof(host) - 1) < 0)
+		strcpy(host, "unknown");
+	host[sizeof(host) - 1] = '\0';
+	x->host_name = utf8_text(host, strlen(host));
+	if (o->service_name)
+		x->service_name = utf8_text(o->service_name, strlen(o->service_name));
+	if (!x->host_name || (o->service_name && !x->service_name)) {
+		log_error("out of memory");
+		goto fail;
+	}
 	if (load_curl(&x->api) < 0)
 		goto fail;
 	if (add_header(x, "Content-Type: application/x-protobuf") < 0 || add_header(x, "Content-Encoding: gzip") < 0 ||
@@ -415,6 +424,8 @@ int otlp_close(struct otlp *x)
 		x->api.slist_free_all(x->headers);
 	pthread_mutex_destroy(&x->lock);
 	pthread_cond_destroy(&x->cond);
+	free(x->host_name);
+	free(x->service_name);
 	free(x);
 	return ret;
 }
