@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A loopback OTLP/HTTP receiver for the agent's tests.
 
-    otlp-receiver.py DIR [--answers 503,503,200] [--hang]
+    otlp-receiver.py DIR [--answers 503,503,200] [--hang] [--port N]
 
-Listens on 127.0.0.1 (a free port, written to DIR/port), prints "ready"
+Listens on 127.0.0.1 (port N, default a free one; written to DIR/port), prints "ready"
 on stdout, and for each POST saves the request: DIR/req-NNNN-STATUS.body
 (the body as received), DIR/req-NNNN-STATUS.pb (gunzipped when
 Content-Encoding is gzip) and DIR/req-NNNN-STATUS.headers (the path, then
@@ -26,6 +26,7 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--answers", default="200")
     ap.add_argument("--hang", action="store_true")
+    ap.add_argument("--port", type=int, default=0)
     args = ap.parse_args()
     answers = [int(a) for a in args.answers.split(",")]
     lock = threading.Lock()
@@ -69,7 +70,7 @@ def main():
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     with open(os.path.join(args.dir, "port.tmp"), "w") as f:
         f.write("%d\n" % server.server_address[1])
