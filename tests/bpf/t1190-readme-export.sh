@@ -74,6 +74,7 @@ test_expect_success "${CASES[3]}" '
 	mkdir rx
 	python3 "$RECEIVER" rx --port 4318 >rx.out &
 	rx=$!
+	trap "kill $rx 2>/dev/null || true" EXIT
 	while ! grep -q ready rx.out; do kill -0 $rx; sleep 0.05; done
 	me=$BASHPID
 	term_agent_when $me sh -c "ls rx | grep -q \"\\.pb\$\"" &
