@@ -23,6 +23,7 @@ static uint64_t sample_hash(const struct analyzer_sample *s, const char *comm)
 	uint64_t h = FNV_OFFSET;
 
 	h = fnv(h, &s->tgid, sizeof(s->tgid));
+	h = fnv(h, &s->pid, sizeof(s->pid));
 	h = fnv(h, comm, strnlen(comm, 16));
 	h = fnv(h, &s->kernel_type, 1);
 	h = fnv(h, &s->user_type, 1);
@@ -36,7 +37,7 @@ static uint64_t sample_hash(const struct analyzer_sample *s, const char *comm)
 
 static int same(const struct stack_entry *e, const struct analyzer_sample *s, const char *comm)
 {
-	return e->tgid == s->tgid && !strncmp(e->comm, comm, 16) && e->kernel_type == s->kernel_type &&
+	return e->tgid == s->tgid && e->tid == s->pid && !strncmp(e->comm, comm, 16) && e->kernel_type == s->kernel_type &&
 	       e->user_type == s->user_type && e->kernel_err == s->kernel_err && e->user_err == s->user_err &&
 	       e->kernel_depth == s->kernel_depth && e->user_depth == s->user_depth &&
 	       !memcmp(e->ips, s->kernel_ips, s->kernel_depth * sizeof(uint64_t)) &&
@@ -80,6 +81,7 @@ static struct stack_entry *new_entry(const struct analyzer_sample *s, const char
 	memset(e, 0, sizeof(*e));
 	e->hash = hash;
 	e->tgid = s->tgid;
+	e->tid = s->pid;
 	memcpy(e->comm, comm, sizeof(e->comm));
 	e->kernel_type = s->kernel_type;
 	e->user_type = s->user_type;

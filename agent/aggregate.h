@@ -1,6 +1,6 @@
 /*
- * The agent's profile in memory: sample counts per (process, comm,
- * kernel stack, user stack), added to at each drain of the analyzer, so
+ * The agent's profile in memory: sample counts per (process, thread,
+ * comm, kernel stack, user stack), added to at each drain of the analyzer, so
  * the kernel's maps stay small however long the agent runs.
  */
 #ifndef AGENT_AGGREGATE_H
@@ -16,6 +16,7 @@ struct stack_entry {
 	uint64_t hash;
 	uint64_t count;
 	uint32_t tgid;
+	uint32_t tid;
 	char comm[16];
 	uint8_t kernel_type, user_type; /* frame types, error bit when capture failed */
 	int kernel_err, user_err;       /* -errno of a failed capture, else 0 */
@@ -35,8 +36,8 @@ struct aggregate {
 int aggregate_init(struct aggregate *ag);
 
 /*
- * aggregate_add adds s->count samples to the entry of s's stacks (the
- * thread id is not kept), creating it when new. Copies what it keeps.
+ * aggregate_add adds s->count samples to the entry of s's thread and
+ * stacks, creating it when new. Copies what it keeps.
  * Returns 0 or -1 when out of memory.
  */
 int aggregate_add(struct aggregate *ag, const struct analyzer_sample *s);

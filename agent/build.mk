@@ -48,9 +48,9 @@ AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbo
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
 # libsupc++ (gcc's, static only) brings the C++ demangler, __cxa_demangle.
 ifeq ($(SANITIZE),1)
-AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson 2>/dev/null) -lsupc++ -lm
+AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson libprotobuf-c 2>/dev/null) -lsupc++ -lm
 else
-AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson 2>/dev/null) -lsupc++ -lm
+AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson libprotobuf-c 2>/dev/null) -lsupc++ -lm
 endif
 
 # agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change
@@ -59,7 +59,34 @@ $(eval $(call stamp_rule,$(VERSION_STAMP),$(VERSION) $(COMMIT)))
 $(OBJ)/agent/agent-version.o: $(VERSION_STAMP)
 $(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DAGENT_COMMIT='"$(COMMIT)"'
 
-$(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(LIBANALYZER_A) | $(BUILD)/bin
+# ---- agent/export: pprof and OTLP ----------------------------------------------
+# profile.proto is Debian's copy (golang-github-google-pprof-dev), compiled
+# with protoc-c at build time; the generated code goes under $(BUILD)/gen.
+PPROF_PROTO  ?= /usr/share/gocode/src/github.com/google/pprof/proto/profile.proto
+EXPORT_GEN   := $(BUILD)/gen/export
+EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c otlp.c otlp-encode.c utf8.c
+EXPORT_PROTOS := profile otlp-profiles
+EXPORT_OBJS  := $(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o) $(EXPORT_PROTOS:=.pb-c.o))
+
+$(EXPORT_GEN)/profile.pb-c.c $(EXPORT_GEN)/profile.pb-c.h &: $(PPROF_PROTO)
+	$(Q)mkdir -p $(EXPORT_GEN)
+	$(call msg,PROTOC,$@)
+	$(Q)protoc-c --c_out=$(EXPORT_GEN) -I$(dir $(PPROF_PROTO)) $(notdir $(PPROF_PROTO))
+
+# the project's own subset of OTLP's profiles .proto (opentelemetry-proto v1.11.0's wire format)
+$(EXPORT_GEN)/otlp-profiles.pb-c.c $(EXPORT_GEN)/otlp-profiles.pb-c.h &: agent/export/otlp-profiles.proto
+	$(Q)mkdir -p $(EXPORT_GEN)
+	$(call msg,PROTOC,$@)
+	$(Q)protoc-c --c_out=$(EXPORT_GEN) -Iagent/export otlp-profiles.proto
+
+$(OBJ)/agent/export:
+	$(Q)mkdir -p $@
+$(eval $(call cc_rule,$(OBJ)/agent/export,agent/export,-I$(EXPORT_GEN)))
+$(eval $(call cc_rule,$(OBJ)/agent/export,$(EXPORT_GEN),))
+$(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o)): $(addprefix $(EXPORT_GEN)/,$(EXPORT_PROTOS:=.pb-c.h))
+$(OBJ)/agent/session.o $(OBJ)/agent/options.o: CPPFLAGS_ALL += -Iagent/export -I$(EXPORT_GEN)
+
+$(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(EXPORT_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
 

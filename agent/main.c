@@ -1,6 +1,6 @@
 /*
  * profiling-agent: samples CPU stacks with the embedded eBPF analyzer and
- * writes a folded or json profile. main() parses the command line and
+ * writes a folded, json or pprof profile. main() parses the command line and
  * hands over to session_run; see options.c for the options.
  */
 #include "log.h"
@@ -11,17 +11,24 @@
 int main(int argc, char **argv)
 {
 	struct agent_options o;
+	int code;
 
-	if (options_parse(argc, argv, &o) < 0)
+	if (options_parse(argc, argv, &o) < 0) {
+		options_release(&o);
 		return EXIT_USAGE;
+	}
 	if (o.help) {
 		options_usage(stdout);
+		options_release(&o);
 		return EXIT_OK;
 	}
 	if (o.version) {
 		version_print(stdout);
+		options_release(&o);
 		return EXIT_OK;
 	}
 	log_set_verbose(o.verbose);
-	return session_run(&o);
+	code = session_run(&o);
+	options_release(&o);
+	return code;
 }

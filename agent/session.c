@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "output.h"
+#include "sink.h"
 #include "symbolize.h"
 #include "unwind-loader.h"
 #include "agent-version.h"
@@ -35,6 +36,9 @@ struct session {
 	struct symbolizer *sym;
 	struct unwind_loader *unwind;
 	struct output out;
+	struct sink *sink;         /* continuous mode */
+	double window_start;       /* monotonic */
+	long long window_start_ns; /* wall clock */
 	struct analyzer_object_info release_info;
 	enum analyzer_flavor flavor;
 	unsigned long debug_records;
@@ -43,11 +47,16 @@ struct session {
 	int debug_unwinds; /* the debug analyzer runs, and reports failed unwinds */
 };
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, hup_signal;
 
 static void on_signal(int sig)
 {
 	stop_signal = sig;
+}
+
+static void on_hup(int sig)
+{
+	hup_signal = sig;
 }
 
 static int catch_signals(void)
@@ -60,6 +69,10 @@ static int catch_signals(void)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
 		return log_error("cannot catch SIGINT and SIGTERM: %s", strerror(errno));
+	sa.sa_handler = on_hup;
+	sa.sa_flags = 0;
+	if (sigaction(SIGHUP, &sa, NULL) < 0)
+		return log_error("cannot catch SIGHUP: %s", strerror(errno));
 	return 0;
 }
 
@@ -69,6 +82,14 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long long wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /*
@@ -324,15 +345,62 @@ static int targets_gone(const struct agent_options *o)
 	return o->npids > 0;
 }
 
+static void fill_meta(struct session *ss, double elapsed, struct profile_meta *meta)
+{
+	const struct agent_options *o = ss->o;
+
+	memset(meta, 0, sizeof(*meta));
+	meta->agent_version = agent_version();
+	meta->analyzer = analyzer_info(ss->a);
+	meta->frequency_hz = o->frequency_hz;
+	meta->pids = o->pids;
+	meta->npids = o->npids;
+	meta->duration_s = elapsed;
+	if (analyzer_read_stats(ss->a, &meta->stats) < 0)
+		memset(&meta->stats, 0, sizeof(meta->stats));
+}
+
+/* continuous mode: the window so far to the sink, then a new window */
+static int flush_window(struct session *ss)
+{
+	struct profile_meta meta;
+	double t = now();
+	long long wall = wall_ns();
+
+	fill_meta(ss, t - ss->window_start, &meta);
+	if (sink_flush(ss->sink, &ss->ag, ss->sym, &meta, ss->window_start_ns) < 0)
+		return -1;
+	aggregate_release(&ss->ag);
+	if (aggregate_init(&ss->ag) < 0)
+		return log_error("out of memory");
+	ss->window_start = t; /* the next window starts where this one's samples end */
+	ss->window_start_ns = wall;
+	return 0;
+}
+
 /* poll and drain until the end; returns 0, or -1 after printing why */
 static int sample(struct session *ss, double *elapsed)
 {
 	const struct agent_options *o = ss->o;
 	double start = now(), t = start, next_drain = start + DRAIN_INTERVAL_S;
 	double deadline = o->duration_s > 0 ? start + o->duration_s : INFINITY;
+	double next_flush = ss->sink ? start + o->interval_s : INFINITY;
 	int r;
 
+	ss->window_start = start;
+	ss->window_start_ns = wall_ns();
 	while (!stop_signal && t < deadline) {
+		if (hup_signal) {
+			hup_signal = 0;
+			sink_reopen(ss->sink);
+		}
+		if (t >= next_flush) {
+			if (drain(ss) < 0 || flush_window(ss) < 0)
+				return -1;
+			next_flush += o->interval_s;
+			if (next_flush <= t)
+				next_flush = t + o->interval_s;
+		}
 		if (t >= next_drain) {
 			if (drain(ss) < 0)
 				return -1;
@@ -345,7 +413,7 @@ static int sample(struct session *ss, double *elapsed)
 				break;
 			}
 		}
-		r = analyzer_poll(ss->a, (int)ceil((fmin(next_drain, deadline) - t) * 1000));
+		r = analyzer_poll(ss->a, (int)ceil((fmin(fmin(next_drain, next_flush), deadline) - t) * 1000));
 		if (r < 0 && ss->drain_failed)
 			return log_error("out of memory while collecting samples");
 		if (r < 0 && r != -EINTR)
@@ -365,15 +433,7 @@ static int write_profile(struct session *ss, double elapsed)
 	const struct agent_options *o = ss->o;
 	struct profile_meta meta;
 
-	memset(&meta, 0, sizeof(meta));
-	meta.agent_version = agent_version();
-	meta.analyzer = analyzer_info(ss->a);
-	meta.frequency_hz = o->frequency_hz;
-	meta.pids = o->pids;
-	meta.npids = o->npids;
-	meta.duration_s = elapsed;
-	if (analyzer_read_stats(ss->a, &meta.stats) < 0)
-		memset(&meta.stats, 0, sizeof(meta.stats));
+	fill_meta(ss, elapsed, &meta);
 	log_info("%lu samples seen, %lu recorded (%lu as stack copies, %lu more without room), %lu filtered, "
 		 "%lu stack errors, %lu lost to a full map; %lu debug records (%lu lost); %zu stacks",
 		 (unsigned long)meta.stats.samples, (unsigned long)meta.stats.recorded,
@@ -382,9 +442,9 @@ static int write_profile(struct session *ss, double elapsed)
 		 (unsigned long)(meta.stats.kstack_err + meta.stats.ustack_err),
 		 (unsigned long)meta.stats.map_full, ss->debug_records, (unsigned long)meta.stats.debug_lost,
 		 ss->ag.n);
-	if (o->format == FORMAT_JSON)
-		return json_write(ss->out.f, &ss->ag, ss->sym, &meta);
-	return folded_write(ss->out.f, &ss->ag, ss->sym);
+	if (ss->sink)
+		return flush_window(ss);
+	return export_write(ss->out.f, o->format, &ss->ag, ss->sym, &meta, !o->no_demangle);
 }
 
 static int run(struct session *ss)
@@ -399,6 +459,12 @@ static int run(struct session *ss)
 	if (drain(ss) < 0 || write_profile(ss, elapsed) < 0)
 		return -1;
 	unwind_report(ss);
+	if (ss->sink) {
+		struct sink *sk = ss->sink;
+
+		ss->sink = NULL;
+		return sink_close(sk);
+	}
 	return output_commit(&ss->out);
 }
 
@@ -425,8 +491,10 @@ int session_run(const struct agent_options *o)
 		return code;
 	if (check_pids(o) < 0)
 		return EXIT_FAILED;
+	if (options_continuous(o) && sink_open(&ss.sink, o) < 0)
+		return EXIT_USAGE;
 	code = EXIT_FAILED;
-	if (output_open(&ss.out, o->output) < 0)
+	if (!ss.sink && output_open(&ss.out, o->output) < 0)
 		return EXIT_FAILED;
 	ss.sym = symbolizer_new(NULL);
 	if (aggregate_init(&ss.ag) < 0 || !ss.sym) {
@@ -438,6 +506,7 @@ int session_run(const struct agent_options *o)
 		goto cleanup;
 	code = EXIT_OK;
 cleanup:
+	sink_close(ss.sink);
 	output_abort(&ss.out);
 	unwind_loader_free(ss.unwind);
 	analyzer_close(ss.a);

@@ -432,7 +432,8 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 		    push_mapping(&v, &n, &cap, &p->maps[i]) < 0)
 			goto cleanup;
 	}
-	qsort(v, n, sizeof(*v), by_start);
+	if (n)
+		qsort(v, n, sizeof(*v), by_start);
 	free(p->maps);
 	p->maps = v;
 	p->n = n;

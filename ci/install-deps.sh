@@ -32,6 +32,7 @@ minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time lintian
 shellcheck python3-yaml python3-jsonschema linux-perf
 libc6-dbg g++ cmark
+libprotobuf-c-dev protobuf-c-compiler protobuf-compiler golang-github-google-pprof-dev libcurl4-openssl-dev
 "
 
 check=0 cross=0 npm_deps=1
@@ -57,7 +58,8 @@ if [ "$cross" = 1 ]; then
 	esac
 	PACKAGES="$PACKAGES gcc-$triplet g++-$triplet libc6-dev-$foreign-cross qemu-user-static
 libbpf-dev:$foreign libelf-dev:$foreign zlib1g-dev:$foreign libzstd-dev:$foreign libjansson-dev:$foreign
-libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign"
+libdw-dev:$foreign libbz2-dev:$foreign liblzma-dev:$foreign
+libprotobuf-c-dev:$foreign libcurl4-openssl-dev:$foreign"
 fi
 
 # the test verifiers: node and npm from Debian unless a node is there already

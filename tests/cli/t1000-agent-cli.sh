@@ -49,7 +49,7 @@ bad_usage "invalid --duration .-3." --duration -3
 bad_usage "invalid --duration .10s." --duration 10s
 bad_usage "invalid --pid .abc.: expected a process id above 0" --pid abc
 bad_usage "invalid --pid .0." --pid 0
-bad_usage "invalid --format .svg.: expected folded or json" --format svg
+bad_usage "invalid --format .svg.: expected folded, json or pprof" --format svg
 bad_usage "invalid --output ..: expected a file name" --output ""
 bad_usage "invalid --debug-level .7.: expected 0, 1 or 2" --debug-analyzer --debug-level 7
 bad_usage "invalid --unwind-table .0.: expected a whole number of MiB from 1 to 1024" --unwind-table 0

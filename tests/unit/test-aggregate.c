@@ -12,7 +12,7 @@ static struct analyzer_sample sample(uint32_t tgid, const char *comm, const uint
 	struct analyzer_sample s;
 
 	memset(&s, 0, sizeof(s));
-	s.pid = tgid + 1; /* a thread of tgid: not part of the key */
+	s.pid = tgid + 1; /* a thread of tgid */
 	s.tgid = tgid;
 	snprintf(s.comm, sizeof(s.comm), "%s", comm);
 	s.kernel_ips = kd ? k : none;
@@ -31,9 +31,9 @@ TEST(aggregate__same_stack_adds_up)
 
 	check(aggregate_init(&ag) == 0);
 	check(aggregate_add(&ag, &s1) == 0);
-	s2.pid = 99;
 	check(aggregate_add(&ag, &s2) == 0);
 	check(ag.n == 1);
+	check(ag.entries[0]->tid == 8);
 	check(ag.entries[0]->count == 9);
 	check(ag.samples == 9);
 	check(ag.entries[0]->kernel_depth == 2 && ag.entries[0]->user_depth == 3);
@@ -44,7 +44,7 @@ TEST(aggregate__same_stack_adds_up)
 TEST(aggregate__differences_make_entries)
 {
 	uint64_t k[2] = { 1, 2 }, u[2] = { 10, 20 }, k2[2] = { 1, 3 };
-	struct analyzer_sample v[6];
+	struct analyzer_sample v[7];
 	struct aggregate ag;
 	size_t i;
 
@@ -55,11 +55,14 @@ TEST(aggregate__differences_make_entries)
 	v[4] = sample(7, "a", k, 1, u, 2, 1);  /* shorter */
 	v[5] = sample(7, "a", k, 2, u, 2, 1);
 	v[5].user_err = -17;                   /* failed user stack */
+	v[6] = sample(7, "a", k, 2, u, 2, 1);
+	v[6].pid = 99;                         /* other thread (the pprof output's tid label) */
 	check(aggregate_init(&ag) == 0);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		check(aggregate_add(&ag, &v[i]) == 0);
-	check(ag.n == 6);
-	check(ag.samples == 6);
+	check(ag.n == 7);
+	check(ag.samples == 7);
+	check(ag.entries[6]->tid == 99 && ag.entries[0]->tid == 8);
 	aggregate_release(&ag);
 }
 
