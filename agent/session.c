@@ -22,8 +22,8 @@
 #include "json.h"
 #include "log.h"
 #include "output.h"
-#include "symbolize.h"
-#include "unwind-loader.h"
+#include "symbolize/symbolize.h"
+#include "unwind/loader.h"
 #include "agent-version.h"
 
 #define DRAIN_INTERVAL_S 1.0
@@ -225,13 +225,12 @@ static size_t unwind_rules(const struct agent_options *o)
  */
 static int unwind_setup(struct session *ss)
 {
-	int rules_fd = analyzer_map_fd(ss->a, "unwind_rules");
-	int procs_fd = analyzer_map_fd(ss->a, "unwind_procs");
+	struct unwind_sink sink;
 	int i;
 
-	if (rules_fd < 0 || procs_fd < 0)
+	if (unwind_sink_analyzer(&sink, ss->a) < 0)
 		return log_error("the analyzer object has no unwind maps: use matching builds");
-	ss->unwind = unwind_loader_new(rules_fd, procs_fd, unwind_rules(ss->o));
+	ss->unwind = unwind_loader_new(&sink);
 	if (!ss->unwind)
 		return log_error("out of memory");
 	for (i = 0; i < ss->o->npids; i++)

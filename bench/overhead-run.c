@@ -25,7 +25,7 @@
 
 #include "analyzer.h"
 #include "analyzer_shared.h"
-#include "unwind-loader.h"
+#include "unwind/loader.h"
 
 static struct unwind_loader *loader;
 static unsigned long copies;
@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	};
 	struct analyzer_opts o = { .sz = sizeof(o), .frequency_hz = 99 };
 	struct bpf_prog_info info;
+	struct unwind_sink sink;
 	__u32 len = sizeof(info);
 	unsigned long records = 0;
 	struct analyzer *a = NULL;
@@ -110,8 +111,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "overhead-run: %s\n", err);
 		goto cleanup;
 	}
-	loader = unwind_loader_new(analyzer_map_fd(a, "unwind_rules"), analyzer_map_fd(a, "unwind_procs"),
-				   ANALYZER_UNWIND_MAX_RULES);
+	if (unwind_sink_analyzer(&sink, a) < 0) {
+		fprintf(stderr, "overhead-run: the analyzer object has no unwind maps\n");
+		goto cleanup;
+	}
+	loader = unwind_loader_new(&sink);
 	if (!loader) {
 		fprintf(stderr, "overhead-run: out of memory\n");
 		goto cleanup;

@@ -1,5 +1,5 @@
 /* Reads CFI into unwind rules (see unwind.h). */
-#include "unwind.h"
+#include "unwind/table.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>

@@ -1,19 +1,17 @@
 /* Loads unwind rules into the analyzer's maps (see unwind-loader.h). */
-#include "unwind-loader.h"
+#include "unwind/loader.h"
 
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "procmaps.h"
-#include "unwind.h"
+#include "proc/maps.h"
+#include "unwind/table.h"
 
 #define REREAD_INTERVAL_S 1.0
 /*
@@ -59,12 +57,10 @@ struct ul_run {
 };
 
 struct unwind_loader {
-	int rules_fd, procs_fd;
+	struct unwind_sink sink;
 	struct ul_run *runs; /* sorted by start */
 	size_t nruns, cap_runs;
 	size_t max_rules, used_rules;
-	struct analyzer_unwind_rule *rules; /* `unwind_rules`, mapped; NULL when it cannot be */
-	size_t rules_bytes;
 	struct analyzer_unwind_proc scratch; /* a process's value, as it is read */
 	uint32_t scratch_ids[ANALYZER_UNWIND_MAX_MAPS];
 	struct ul_name *names; /* by file_id */
@@ -82,20 +78,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_rules)
+struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink)
 {
 	struct unwind_loader *l = calloc(1, sizeof(*l));
 
 	if (!l)
 		return NULL;
-	l->rules_fd = rules_fd;
-	l->procs_fd = procs_fd;
-	l->max_rules = max_rules;
-	/* mapped, the rules are written without a system call, and read back to unwind copies */
-	l->rules_bytes = max_rules * sizeof(*l->rules);
-	l->rules = mmap(NULL, l->rules_bytes, PROT_READ | PROT_WRITE, MAP_SHARED, rules_fd, 0);
-	if (l->rules == MAP_FAILED)
-		l->rules = NULL;
+	l->sink = *sink;
+	l->max_rules = sink->max_rules;
 	return l;
 }
 
@@ -150,23 +140,7 @@ static void free_rules(struct unwind_loader *l, uint32_t start)
 
 static int write_rules(struct unwind_loader *l, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n)
 {
-	uint32_t *keys, i, count = n;
-	int err = 0;
-
-	if (l->rules) {
-		memcpy(&l->rules[start], r, (size_t)n * sizeof(*r));
-		return 0;
-	}
-	keys = malloc((size_t)n * sizeof(*keys));
-	if (!keys)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		keys[i] = start + i;
-	if (bpf_map_update_batch(l->rules_fd, keys, r, &count, NULL) < 0)
-		for (i = 0; i < n && err == 0; i++)
-			err = bpf_map_update_elem(l->rules_fd, &keys[i], &r[i], BPF_ANY) ? -errno : 0;
-	free(keys);
-	return err;
+	return l->sink.write_rules(l->sink.ctx, start, r, n);
 }
 
 static int add_name(struct unwind_loader *l, const char *path, const char *build_id, struct ul_file *f)
@@ -459,7 +433,7 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 	}
 	free(line);
 	fclose(f);
-	if (ret == 0 && bpf_map_update_elem(l->procs_fd, &p->tgid, &l->scratch, BPF_ANY) < 0)
+	if (ret == 0 && l->sink.set_proc(l->sink.ctx, p->tgid, &l->scratch) < 0)
 		l->st.procs_full++;
 done:
 	/* the old references go after the new ones are held: files kept stay loaded */
@@ -580,7 +554,7 @@ void unwind_loader_forget_exited(struct unwind_loader *l)
 			l->procs[kept++] = p;
 			continue;
 		}
-		bpf_map_delete_elem(l->procs_fd, &p->tgid);
+		l->sink.delete_proc(l->sink.ctx, p->tgid);
 		drop_refs(l, p->ids, p->nids);
 		free(p->maps);
 		free(p->ids);
@@ -603,9 +577,9 @@ int unwind_loader_file(const struct unwind_loader *l, uint32_t file_id, const ch
 static const struct analyzer_unwind_rule *rule_at(const struct unwind_loader *l, const struct analyzer_unwind_map *m,
 						  uint64_t rel)
 {
-	if (!l->rules || rel > UINT32_MAX || (size_t)m->rules_start + m->rules_len > l->max_rules)
+	if (!l->sink.rules || rel > UINT32_MAX || (size_t)m->rules_start + m->rules_len > l->max_rules)
 		return NULL;
-	return unwind_rules_find(&l->rules[m->rules_start], m->rules_len, rel);
+	return unwind_rules_find(&l->sink.rules[m->rules_start], m->rules_len, rel);
 }
 
 /* the 8 bytes at addr in the copy; 0, or -1 outside it */
@@ -722,7 +696,5 @@ void unwind_loader_free(struct unwind_loader *l)
 	free(l->procs);
 	free(l->names);
 	free(l->runs);
-	if (l->rules)
-		munmap(l->rules, l->rules_bytes);
 	free(l);
 }

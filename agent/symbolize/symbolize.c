@@ -4,7 +4,7 @@
  * "modules", each file's ELF symbols (and those of its separate debug
  * file, for a stripped one) read once, when first needed.
  */
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elfsyms.h"
-#include "kallsyms.h"
+#include "symbolize/elfsyms.h"
+#include "symbolize/kallsyms.h"
 #include "log.h"
-#include "procmaps.h"
+#include "proc/maps.h"
 
 #define MAX_REFRESHES 16 /* maps re-reads per process, for addresses outside its mappings */
 #define DEBUG_ROOT "/usr/lib/debug"

@@ -14,8 +14,28 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "analyzer_shared.h"
 
 struct unwind_loader;
+
+/*
+ * where the loader writes: the analyzer's unwind maps (unwind/sink.c), or
+ * memory (the unit tests). Each call returns 0 or a negative errno.
+ */
+struct unwind_sink {
+	void *ctx;
+	size_t max_rules;                         /* entries of the rules table */
+	const struct analyzer_unwind_rule *rules; /* the table as written, for unwinding copies; NULL: none */
+	int (*write_rules)(void *ctx, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n);
+	int (*set_proc)(void *ctx, uint32_t tgid, const struct analyzer_unwind_proc *p);
+	int (*delete_proc)(void *ctx, uint32_t tgid);
+};
+
+/*
+ * unwind_sink_analyzer fills *sink with the unwind maps of the loaded
+ * analyzer a (libanalyzer's calls). Returns 0, or -1 when a has none.
+ */
+int unwind_sink_analyzer(struct unwind_sink *sink, struct analyzer *a);
 
 struct unwind_loader_stats {
 	size_t processes;     /* processes loaded now */
@@ -29,12 +49,11 @@ struct unwind_loader_stats {
 };
 
 /*
- * unwind_loader_new makes a loader writing into the maps open on rules_fd
- * (`unwind_rules`, max_rules entries) and procs_fd (`unwind_procs`); the
- * caller keeps the descriptors open while the loader lives. Returns NULL
- * when out of memory. Free with unwind_loader_free.
+ * unwind_loader_new makes a loader writing into sink (copied; what it
+ * points to must outlive the loader). Returns NULL when out of memory.
+ * Free with unwind_loader_free.
  */
-struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_rules);
+struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink);
 
 /* unwind_loader_free frees l (the maps keep what was written); accepts NULL. */
 void unwind_loader_free(struct unwind_loader *l);
