@@ -16,12 +16,14 @@
 
 #include "aggregate.h"
 #include "analyzer.h"
+#include "clock.h"
 #include "analyzer_shared.h"
 #include "debug-line.h"
 #include "folded.h"
 #include "json.h"
 #include "log.h"
 #include "output.h"
+#include "proc/table.h"
 #include "symbolize/symbolize.h"
 #include "unwind/loader.h"
 #include "agent-version.h"
@@ -33,6 +35,7 @@ struct session {
 	struct analyzer *a;
 	struct aggregate ag;
 	struct symbolizer *sym;
+	struct proc_table *procs; /* mappings read once, for the symbolizer and the unwind loader */
 	struct unwind_loader *unwind;
 	struct output out;
 	struct analyzer_object_info release_info;
@@ -61,14 +64,6 @@ static int catch_signals(void)
 	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
 		return log_error("cannot catch SIGINT and SIGTERM: %s", strerror(errno));
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /*
@@ -148,7 +143,7 @@ static void on_process(uint32_t tgid, void *ctx)
 {
 	struct session *ss = ctx;
 
-	if (symbolizer_learn(ss->sym, tgid) < 0 || (ss->unwind && unwind_loader_reload(ss->unwind, tgid) < 0))
+	if (proc_table_read(ss->procs, tgid) < 0)
 		ss->learn_failed = 1;
 }
 
@@ -230,7 +225,7 @@ static int unwind_setup(struct session *ss)
 
 	if (unwind_sink_analyzer(&sink, ss->a) < 0)
 		return log_error("the analyzer object has no unwind maps: use matching builds");
-	ss->unwind = unwind_loader_new(&sink);
+	ss->unwind = unwind_loader_new(&sink, ss->procs);
 	if (!ss->unwind)
 		return log_error("out of memory");
 	for (i = 0; i < ss->o->npids; i++)
@@ -428,7 +423,8 @@ int session_run(const struct agent_options *o)
 	if (output_open(&ss.out, o->output) < 0)
 		return EXIT_FAILED;
 	ss.sym = symbolizer_new(NULL);
-	if (aggregate_init(&ss.ag) < 0 || !ss.sym) {
+	ss.procs = proc_table_new();
+	if (aggregate_init(&ss.ag) < 0 || !ss.sym || !ss.procs || symbolizer_set_proc_table(ss.sym, ss.procs) < 0) {
 		log_error("out of memory");
 		goto cleanup;
 	}
@@ -441,6 +437,7 @@ cleanup:
 	unwind_loader_free(ss.unwind);
 	analyzer_close(ss.a);
 	symbolizer_free(ss.sym);
+	proc_table_free(ss.procs);
 	aggregate_release(&ss.ag);
 	return code;
 }

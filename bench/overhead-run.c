@@ -25,9 +25,11 @@
 
 #include "analyzer.h"
 #include "analyzer_shared.h"
+#include "proc/table.h"
 #include "unwind/loader.h"
 
 static struct unwind_loader *loader;
+static struct proc_table *ptab;
 static unsigned long copies;
 
 /* a new process: its rules, for its next samples (the agent's on_process) */
@@ -115,7 +117,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "overhead-run: the analyzer object has no unwind maps\n");
 		goto cleanup;
 	}
-	loader = unwind_loader_new(&sink);
+	ptab = proc_table_new();
+	loader = ptab ? unwind_loader_new(&sink, ptab) : NULL;
 	if (!loader) {
 		fprintf(stderr, "overhead-run: out of memory\n");
 		goto cleanup;
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 	ret = 0;
 cleanup:
 	unwind_loader_free(loader);
+	proc_table_free(ptab);
 	analyzer_close(a);
 	close(stats_fd);
 	return ret;

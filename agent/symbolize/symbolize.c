@@ -13,13 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "symbolize/elfsyms.h"
 #include "symbolize/kallsyms.h"
 #include "log.h"
 #include "proc/maps.h"
+#include "proc/table.h"
 
 #define MAX_REFRESHES 16 /* maps re-reads per process, for addresses outside its mappings */
 #define DEBUG_ROOT "/usr/lib/debug"
@@ -62,18 +63,14 @@ struct symbolizer {
 	struct module *mods;
 	int nmods, mod_cap;
 	int demangle;
+	struct proc_table *ptab; /* where mappings come from */
+	int own_ptab;            /* 1: made by symbolizer_new, freed with s */
 };
 
 /* libstdc++'s demangler (the C++ ABI's, in libsupc++) */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx);
 
 struct symbolizer *symbolizer_new(const char *kallsyms_path)
 {
@@ -89,12 +86,31 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path)
 	}
 	s->ks_last_index = -1;
 	s->demangle = 1;
+	s->ptab = proc_table_new();
+	s->own_ptab = 1;
+	if (!s->ptab || proc_table_listen(s->ptab, on_snapshot, s) < 0) {
+		symbolizer_free(s);
+		return NULL;
+	}
 	return s;
 }
 
 void symbolizer_set_demangle(struct symbolizer *s, int on)
 {
 	s->demangle = on;
+}
+
+int symbolizer_set_proc_table(struct symbolizer *s, struct proc_table *t)
+{
+	if (proc_table_listen(t, on_snapshot, s) < 0)
+		return -1;
+	if (s->own_ptab)
+		proc_table_free(s->ptab);
+	else
+		proc_table_unlisten(s->ptab, on_snapshot, s);
+	s->ptab = t;
+	s->own_ptab = 0;
+	return 0;
 }
 
 void symbolizer_free(struct symbolizer *s)
@@ -104,6 +120,10 @@ void symbolizer_free(struct symbolizer *s)
 
 	if (!s)
 		return;
+	if (s->own_ptab)
+		proc_table_free(s->ptab);
+	else if (s->ptab)
+		proc_table_unlisten(s->ptab, on_snapshot, s);
 	for (i = 0; i < s->proc_cap; i++) {
 		if (s->procs[i]) {
 			free(s->procs[i]->maps);
@@ -378,51 +398,40 @@ static int push_mapping(struct mapping **v, size_t *n, size_t *cap, const struct
 }
 
 /*
- * read the code mappings of p; mappings of an earlier read that the new
- * ones do not cover stay, for addresses sampled before an unmap.
- * Returns 0 (also when the process is gone) or -1 when out of memory.
+ * take the code mappings of a snapshot of p; mappings of an earlier read
+ * that the new ones do not cover stay, for addresses sampled before an
+ * unmap. Returns 0 (also when the process is gone) or -1 when out of
+ * memory.
  */
-static int proc_read_maps(struct symbolizer *s, struct process *p)
+static int proc_take_maps(struct symbolizer *s, struct process *p, const struct proc_snapshot *snap)
 {
 	struct mapping *v = NULL, m;
 	size_t n = 0, cap = 0, i, new_n;
-	char path[64], *line = NULL;
-	size_t linecap = 0;
-	struct procmap pm;
-	int ret = -1;
-	FILE *f;
+	const struct procmap *pm;
 
-	p->last_read = now();
-	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/maps", p->tgid);
-	f = fopen(path, "re");
-	if (!f) {
+	p->last_read = snap->read_at;
+	if (snap->gone) { /* exited meanwhile */
 		if (p->state == 0)
 			p->state = -1;
 		return 0;
 	}
-	while (getline(&line, &linecap, f) > 0) {
-		if (procmap_parse_line(line, &pm) < 0 || !procmap_is_exec(&pm))
-			continue;
-		m.start = pm.start;
-		m.end = pm.end;
-		m.pgoff = pm.pgoff;
+	for (i = 0; i < snap->n; i++) {
+		pm = &snap->maps[i];
+		m.start = pm->start;
+		m.end = pm->end;
+		m.pgoff = pm->pgoff;
 		m.module = -1;
-		if (pm.path[0]) {
-			m.module = module_get(s, pm.path, pm.dev_major, pm.dev_minor, pm.inode, 0, p->tgid);
+		if (pm->path[0]) {
+			m.module = module_get(s, pm->path, pm->dev_major, pm->dev_minor, pm->inode, 0, p->tgid);
 			if (m.module < 0)
-				goto cleanup;
-			if (procmap_is_vdso(&pm) && !s->mods[m.module].end) {
-				s->mods[m.module].start = pm.start;
-				s->mods[m.module].end = pm.end;
+				goto fail;
+			if (procmap_is_vdso(pm) && !s->mods[m.module].end) {
+				s->mods[m.module].start = pm->start;
+				s->mods[m.module].end = pm->end;
 			}
 		}
 		if (push_mapping(&v, &n, &cap, &m) < 0)
-			goto cleanup;
-	}
-	if (n == 0 && p->state == 0) { /* read nothing: exited meanwhile */
-		p->state = -1;
-		ret = 0;
-		goto cleanup;
+			goto fail;
 	}
 	new_n = n;
 	for (i = 0; i < p->n; i++) {
@@ -430,20 +439,30 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 
 		if (!proc_mapping(&fresh, p->maps[i].start) && !proc_mapping(&fresh, p->maps[i].end - 1) &&
 		    push_mapping(&v, &n, &cap, &p->maps[i]) < 0)
-			goto cleanup;
+			goto fail;
 	}
 	qsort(v, n, sizeof(*v), by_start);
 	free(p->maps);
 	p->maps = v;
 	p->n = n;
 	p->state = 1;
-	v = NULL;
-	ret = 0;
-cleanup:
+	return 0;
+fail:
 	free(v);
-	free(line);
-	fclose(f);
-	return ret;
+	return -1;
+}
+
+/* the process table read a process's mappings: keep them */
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx)
+{
+	struct symbolizer *s = ctx;
+	struct process *p = proc_find(s, snap->tgid);
+
+	if (!p)
+		p = proc_add(s, snap->tgid);
+	if (!p)
+		return -1;
+	return proc_take_maps(s, p, snap);
 }
 
 /* a plausible user-space code address, worth re-reading the maps for */
@@ -475,18 +494,14 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 	struct process *p = proc_find(s, tgid);
 	size_t i;
 
-	if (!p) {
-		p = proc_add(s, tgid);
-		if (!p)
-			return -1;
-		return proc_read_maps(s, p);
-	}
+	if (!p)
+		return proc_table_read(s->ptab, tgid);
 	if (p->state != 1 || p->refreshes >= MAX_REFRESHES || now() - p->last_read < 1.0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (plausible(ips[i]) && !proc_mapping(p, ips[i])) {
 			p->refreshes++;
-			return proc_read_maps(s, p);
+			return proc_table_refresh(s->ptab, tgid);
 		}
 	}
 	return 0;
@@ -494,13 +509,7 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 
 int symbolizer_learn(struct symbolizer *s, uint32_t tgid)
 {
-	struct process *p = proc_find(s, tgid);
-
-	if (!p)
-		p = proc_add(s, tgid);
-	if (!p)
-		return -1;
-	return proc_read_maps(s, p);
+	return proc_table_read(s->ptab, tgid);
 }
 
 void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,

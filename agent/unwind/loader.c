@@ -6,11 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "proc/maps.h"
+#include "proc/table.h"
 #include "unwind/table.h"
 
 #define REREAD_INTERVAL_S 1.0
@@ -58,6 +59,7 @@ struct ul_run {
 
 struct unwind_loader {
 	struct unwind_sink sink;
+	struct proc_table *ptab;
 	struct ul_run *runs; /* sorted by start */
 	size_t nruns, cap_runs;
 	size_t max_rules, used_rules;
@@ -70,15 +72,9 @@ struct unwind_loader {
 	struct unwind_loader_stats st;
 };
 
-static double now(void)
-{
-	struct timespec ts;
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink)
+struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink, struct proc_table *t)
 {
 	struct unwind_loader *l = calloc(1, sizeof(*l));
 
@@ -86,6 +82,11 @@ struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink)
 		return NULL;
 	l->sink = *sink;
 	l->max_rules = sink->max_rules;
+	l->ptab = t;
+	if (proc_table_listen(t, on_snapshot, l) < 0) {
+		free(l);
+		return NULL;
+	}
 	return l;
 }
 
@@ -398,24 +399,19 @@ static int keep_scratch(struct unwind_loader *l, struct ul_proc *p, size_t nids)
 	return 0;
 }
 
-/* read p's mappings and the tables of their files; -1 when out of memory */
-static int read_process(struct unwind_loader *l, struct ul_proc *p)
+/* take p's mappings from a snapshot and load their files' tables; -1 when out of memory */
+static int read_process(struct unwind_loader *l, struct ul_proc *p, const struct proc_snapshot *snap)
 {
-	size_t nids = 0, cap = 0;
-	char path[64], *line = NULL;
-	struct procmap m;
-	FILE *f;
+	size_t nids = 0, i;
 	int id, ret = 0;
 
 	memset(&l->scratch, 0, sizeof(l->scratch));
-	p->read_at = now();
-	snprintf(path, sizeof(path), "/proc/%u/maps", p->tgid);
-	f = fopen(path, "re");
-	if (!f)
+	p->read_at = snap->read_at;
+	if (snap->gone)
 		goto done; /* gone: nothing to unwind any more */
-	while (getline(&line, &cap, f) > 0) {
-		if (procmap_parse_line(line, &m) < 0 || !procmap_is_exec(&m))
-			continue;
+	for (i = 0; i < snap->n; i++) {
+		const struct procmap m = snap->maps[i];
+
 		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS)
 			break; /* the rest by frame pointers */
 		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
@@ -431,8 +427,6 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p)
 		hold(l, &nids, (uint32_t)id);
 		add_map(l, &m, l->names[id].file, (uint32_t)id);
 	}
-	free(line);
-	fclose(f);
 	if (ret == 0 && l->sink.set_proc(l->sink.ctx, p->tgid, &l->scratch) < 0)
 		l->st.procs_full++;
 done:
@@ -487,21 +481,17 @@ static int covered(const struct ul_proc *p, const uint64_t *ips, size_t n)
 	return 1;
 }
 
-/*
- * process tgid, read when new; when known, read again if reread says so.
- * -1 when out of memory.
- */
-static int load_process(struct unwind_loader *l, uint32_t tgid, int (*reread)(const struct ul_proc *p,
-									      const uint64_t *ips, size_t n),
-			const uint64_t *ips, size_t n)
+/* the process table read a process's mappings: load them, as a new process when new */
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx)
 {
-	size_t at = proc_index(l, tgid);
+	struct unwind_loader *l = ctx;
+	size_t at = proc_index(l, snap->tgid);
 	struct ul_proc *p, **tmp;
 
-	if (at < l->nprocs && l->procs[at]->tgid == tgid) {
-		p = l->procs[at];
-		return reread(p, ips, n) ? read_process(l, p) : 0;
-	}
+	if (at < l->nprocs && l->procs[at]->tgid == snap->tgid)
+		return read_process(l, l->procs[at], snap);
+	if (snap->gone)
+		return 0;
 	if (l->nprocs == l->cap_procs) {
 		l->cap_procs = l->cap_procs ? 2 * l->cap_procs : 64;
 		tmp = realloc(l->procs, l->cap_procs * sizeof(*tmp));
@@ -512,35 +502,30 @@ static int load_process(struct unwind_loader *l, uint32_t tgid, int (*reread)(co
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -1;
-	p->tgid = tgid;
+	p->tgid = snap->tgid;
 	memmove(&l->procs[at + 1], &l->procs[at], (l->nprocs - at) * sizeof(*l->procs));
 	l->procs[at] = p;
 	l->nprocs++;
-	return read_process(l, p);
-}
-
-/* a sample left the mappings loaded (a library opened since): at most once a second */
-static int reread_uncovered(const struct ul_proc *p, const uint64_t *ips, size_t n)
-{
-	return !covered(p, ips, n) && now() - p->read_at >= REREAD_INTERVAL_S;
-}
-
-static int reread_always(const struct ul_proc *p, const uint64_t *ips, size_t n)
-{
-	(void)p;
-	(void)ips;
-	(void)n;
-	return 1;
+	return read_process(l, p, snap);
 }
 
 int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n)
 {
-	return load_process(l, tgid, reread_uncovered, ips, n);
+	size_t at = proc_index(l, tgid);
+	const struct ul_proc *p;
+
+	if (at == l->nprocs || l->procs[at]->tgid != tgid)
+		return proc_table_read(l->ptab, tgid);
+	p = l->procs[at];
+	/* a sample left the mappings loaded (a library opened since): at most once a second */
+	if (!covered(p, ips, n) && now() - p->read_at >= REREAD_INTERVAL_S)
+		return proc_table_refresh(l->ptab, tgid);
+	return 0;
 }
 
 int unwind_loader_reload(struct unwind_loader *l, uint32_t tgid)
 {
-	return load_process(l, tgid, reread_always, NULL, 0);
+	return proc_table_read(l->ptab, tgid);
 }
 
 void unwind_loader_forget_exited(struct unwind_loader *l)
@@ -696,5 +681,6 @@ void unwind_loader_free(struct unwind_loader *l)
 	free(l->procs);
 	free(l->names);
 	free(l->runs);
+	proc_table_unlisten(l->ptab, on_snapshot, l);
 	free(l);
 }

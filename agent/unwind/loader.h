@@ -48,28 +48,34 @@ struct unwind_loader_stats {
 	unsigned long evicted;   /* files whose rules were freed */
 };
 
+struct proc_table;
+
 /*
  * unwind_loader_new makes a loader writing into sink (copied; what it
- * points to must outlive the loader). Returns NULL when out of memory.
- * Free with unwind_loader_free.
+ * points to must outlive the loader), taking process mappings from the
+ * process table t (which must outlive it too): every read of t, for this
+ * loader or another listener, loads the process read. Returns NULL when
+ * out of memory. Free with unwind_loader_free.
  */
-struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink);
+struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink, struct proc_table *t);
 
 /* unwind_loader_free frees l (the maps keep what was written); accepts NULL. */
 void unwind_loader_free(struct unwind_loader *l);
 
 /*
  * unwind_loader_track makes sure process tgid's rules are loaded: on first
- * sight it reads /proc/TGID/maps and each executable file's CFI (the vDSO's from
- * its image in the process's memory); later,
- * when one of ips[0..n) lies outside the mappings it loaded (a library
- * opened since), it reads them again, at most once a second. Returns 0 (a
+ * sight it has the process table read its mappings, and loads each
+ * executable file's CFI (the vDSO's from its image in the process's
+ * memory); later, when one of ips[0..n) lies outside the mappings it
+ * loaded (a library opened since), it has them read again, at most once a
+ * second. Returns 0 (a
  * process already gone is no error), or -1 when out of memory.
  */
 int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n);
 
 /*
- * unwind_loader_reload reads process tgid's mappings now, known or not: it
+ * unwind_loader_reload has the process table read process tgid's
+ * mappings now, known or not: it
  * was sampled for the first time, or exec'd (which dropped its mappings
  * from `unwind_procs`). Returns 0, or -1 when out of memory.
  */

@@ -21,6 +21,7 @@
 
 #include "analyzer_shared.h"
 #include "proc/maps.h"
+#include "proc/table.h"
 #include "unwind/loader.h"
 
 #define RULES_ENTRIES (256 * 1024)
@@ -45,6 +46,7 @@ struct fixture {
 	size_t max_rules;
 	struct { uint32_t tgid; struct analyzer_unwind_proc v; } *procs;
 	size_t nprocs;
+	struct proc_table *t;
 	struct unwind_loader *l;
 };
 
@@ -123,7 +125,10 @@ static int fixture_init(struct fixture *f, uint32_t max_rules)
 	if (!f->rules || !f->procs)
 		return -1;
 	sink.rules = f->rules;
-	f->l = unwind_loader_new(&sink);
+	f->t = proc_table_new();
+	if (!f->t)
+		return -1;
+	f->l = unwind_loader_new(&sink, f->t);
 	if (!f->l || unwind_loader_reload(f->l, (uint32_t)getpid()) < 0) {
 		printf("#   cannot load this process\n");
 		return -1;
@@ -135,6 +140,7 @@ static int fixture_init(struct fixture *f, uint32_t max_rules)
 static void fixture_release(struct fixture *f)
 {
 	unwind_loader_free(f->l);
+	proc_table_free(f->t);
 	free(f->rules);
 	free(f->procs);
 }
