@@ -23,6 +23,7 @@
 #include "json.h"
 #include "log.h"
 #include "output.h"
+#include "proc/stat.h"
 #include "proc/table.h"
 #include "symbolize/symbolize.h"
 #include "unwind/loader.h"
@@ -286,24 +287,6 @@ static int open_analyzer(struct session *ss)
 	return 0;
 }
 
-/* process pid exited: gone, or a zombie its parent has not reaped */
-static int process_gone(int pid)
-{
-	char path[64], line[512], *end;
-	int gone = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT;
-	/* "pid (comm) S ...": the state follows the last ')' */
-	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
-		gone = end[2] == 'Z' || end[2] == 'X';
-	fclose(f);
-	return gone;
-}
-
 /*
  * every --pid process exited (descendants still running are not waited
  * for); 0 when profiling every process
@@ -313,7 +296,7 @@ static int targets_gone(const struct agent_options *o)
 	int i;
 
 	for (i = 0; i < o->npids; i++)
-		if (!process_gone(o->pids[i]))
+		if (!proc_exited(o->pids[i]))
 			return 0;
 	return o->npids > 0;
 }
