@@ -243,10 +243,10 @@ static void unwind_report(struct session *ss)
 		return;
 	unwind_loader_read_stats(ss->unwind, &st);
 	log_info("unwind rules: %zu processes, %zu files, %zu of %zu rules (%zu KiB), %lu files without CFI, "
-		 "%lu without room, %lu processes without room, %lu files evicted",
+		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept",
 		 st.processes, st.files, st.rules, st.max_rules,
 		 st.rules * sizeof(struct analyzer_unwind_rule) / 1024, st.no_cfi, st.no_room, st.procs_full,
-		 st.evicted);
+		 st.evicted, st.reads, st.kept_bytes / 1024);
 }
 
 static int open_analyzer(struct session *ss)

@@ -91,8 +91,9 @@ static int add_name(struct unwind_loader *l, const char *path, const char *build
 }
 
 /*
- * free the rules of the files no process has mapped for keep seconds (0:
- * of every file no process maps); how many files were freed
+ * free the runs of the files no process has mapped for keep seconds (0:
+ * of every file no process maps); their rules stay kept. How many runs
+ * were freed.
  */
 size_t ul_sweep(struct unwind_loader *l, double keep)
 {
@@ -102,42 +103,78 @@ size_t ul_sweep(struct unwind_loader *l, double keep)
 	for (i = 0; i < l->nnames; i++) {
 		struct ul_file *f = l->names[i].file;
 
-		if (!f || f->refs || (keep > 0 && t - f->unref_at < keep))
+		if (!f || f->refs || !f->rules_len || (keep > 0 && t - f->unref_at < keep))
 			continue;
-		if (f->rules_len) {
-			free_rules(l, f->rules_start);
-			l->st.evicted++;
-		}
-		free(f);
-		l->names[i].file = NULL;
+		free_rules(l, f->rules_start);
+		f->rules_len = 0;
+		l->st.evicted++;
 		freed++;
 	}
 	return freed;
 }
 
-/* f's rules, from its table t, into a run of `unwind_rules`; else f's flags say why not */
-static void place_rules(struct unwind_loader *l, struct ul_file *f, const struct unwind_table *t, const char *path)
+void ul_file_free(struct unwind_loader *l, size_t id)
 {
+	struct ul_file *f = l->names[id].file;
+
+	if (!f)
+		return;
+	if (f->rules_len)
+		free_rules(l, f->rules_start);
+	l->kept_bytes -= f->nkept * sizeof(*f->kept);
+	free(f->kept);
+	free(f);
+	l->names[id].file = NULL;
+}
+
+/*
+ * the kept rules over KEEP_RULES_BYTES: forget files no process maps,
+ * least recently mapped first (a later mapping reads them again)
+ */
+static void trim_kept(struct unwind_loader *l)
+{
+	size_t i, oldest;
+
+	while (l->kept_bytes > KEEP_RULES_BYTES) {
+		oldest = l->nnames;
+		for (i = 0; i < l->nnames; i++) {
+			const struct ul_file *f = l->names[i].file;
+
+			if (f && !f->refs && f->nkept &&
+			    (oldest == l->nnames || f->unref_at < l->names[oldest].file->unref_at))
+				oldest = i;
+		}
+		if (oldest == l->nnames)
+			return;
+		ul_file_free(l, oldest);
+		l->st.forgotten++;
+	}
+}
+
+/* f's kept rules into a run of `unwind_rules`; else f's flags say why not */
+static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *path)
+{
+	size_t n = f->nkept;
+
 	f->flags = 0;
 	f->rules_len = 0;
-	if (!t->has_cfi) {
+	if (!f->has_cfi) {
 		f->flags = ANALYZER_MAP_NO_CFI;
-		l->st.no_cfi++;
 		return;
 	}
-	if (t->n > UINT32_MAX || (alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0 &&
-				  (ul_sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)t->n, &f->rules_start) < 0))) {
+	if (n > UINT32_MAX || (alloc_rules(l, (uint32_t)n, &f->rules_start) < 0 &&
+			       (ul_sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)n, &f->rules_start) < 0))) {
 		l->st.no_room++;
-		log_info("no room for the %zu unwind rules of '%s'", t->n, path);
-	} else if (write_rules(l, f->rules_start, t->rules, (uint32_t)t->n) < 0) {
+		log_info("no room for the %zu unwind rules of '%s'", n, path);
+	} else if (write_rules(l, f->rules_start, f->kept, (uint32_t)n) < 0) {
 		free_rules(l, f->rules_start);
 		log_info("cannot write the unwind rules of '%s': %s", path, strerror(errno));
 	} else {
-		f->rules_len = (uint32_t)t->n;
+		f->rules_len = (uint32_t)n;
 		return;
 	}
-	f->flags = ANALYZER_MAP_NO_ROOM; /* retry_no_room tries again */
-	f->want = t->n;
+	f->flags = ANALYZER_MAP_NO_ROOM; /* ul_file_of tries again */
+	f->want = n;
 	f->tried_at = now();
 }
 
@@ -165,6 +202,8 @@ static int read_table(uint32_t tgid, const struct procmap *m, struct unwind_tabl
 	return ret;
 }
 
+static void replace_rules(struct unwind_loader *l, const struct procmap *m, struct ul_file *f);
+
 /* read a file's table and load its rules; its id, or -1 when out of memory */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
@@ -179,6 +218,7 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 		return -1;
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
+	l->st.reads++;
 	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
 		log_info("no unwind rules for '%s': %s", m->path, err);
 		memset(&t, 0, sizeof(t));
@@ -187,42 +227,54 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 		if (t.build_id[0] && l->names[i].file && !strcmp(l->names[i].build_id, t.build_id)) {
 			unwind_table_release(&t);
 			free(f);
+			replace_rules(l, m, l->names[i].file);
 			return (int)i;
 		}
 	f->base = t.base;
 	f->nsegs = t.nsegs;
 	memcpy(f->segs, t.segs, sizeof(f->segs));
-	place_rules(l, f, &t, m->path);
+	/* the rules are kept: read once, placed again after their run is freed */
+	f->kept = t.rules;
+	f->nkept = t.n;
+	f->has_cfi = t.has_cfi;
+	t.rules = NULL;
+	t.n = 0;
+	l->kept_bytes += f->nkept * sizeof(*f->kept);
+	if (!f->has_cfi)
+		l->st.no_cfi++;
+	place_rules(l, f, m->path);
 	id = add_name(l, m->path, t.build_id, f);
 	unwind_table_release(&t);
 	if (id < 0) {
 		if (f->rules_len)
 			free_rules(l, f->rules_start);
+		l->kept_bytes -= f->nkept * sizeof(*f->kept);
+		free(f->kept);
 		free(f);
+		return -1;
 	}
+	f->refs++; /* not trimmed before its first process holds it */
+	trim_kept(l);
+	f->refs--;
 	return id;
 }
 
 /*
- * f's rules did not fit: once as many entries are free and a while has
- * passed, try again (the processes read from now on get them)
+ * f is mapped by a new process: its kept rules go into a run again when
+ * their run was freed, or, when they did not fit, once as many entries
+ * are free and a while has passed (the processes read from now on get
+ * them)
  */
-static void retry_no_room(struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct ul_file *f)
+static void replace_rules(struct unwind_loader *l, const struct procmap *m, struct ul_file *f)
 {
-	struct unwind_table t;
-	char err[256];
-
-	if (!(f->flags & ANALYZER_MAP_NO_ROOM) || f->want > l->max_rules - l->used_rules ||
-	    now() - f->tried_at < NO_ROOM_RETRY_S)
+	if (!f->has_cfi || f->rules_len)
 		return;
-	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
-		f->tried_at = now();
+	if ((f->flags & ANALYZER_MAP_NO_ROOM) &&
+	    (f->want > l->max_rules - l->used_rules || now() - f->tried_at < NO_ROOM_RETRY_S))
 		return;
-	}
 	f->refs++; /* not swept while it makes room for itself */
-	place_rules(l, f, &t, m->path);
+	place_rules(l, f, m->path);
 	f->refs--;
-	unwind_table_release(&t);
 }
 
 /* the id of the file of mapping m, loaded when new; -1 when out of memory */
@@ -235,7 +287,7 @@ int ul_file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 		struct ul_file *f = l->names[i].file;
 
 		if (f && f->dev == dev && f->ino == m->inode && !strcmp(l->names[i].path, m->path)) {
-			retry_no_room(l, tgid, m, f);
+			replace_rules(l, m, f);
 			return (int)i;
 		}
 	}

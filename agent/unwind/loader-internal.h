@@ -17,14 +17,24 @@
 #define KEEP_UNMAPPED_S 30.0
 /* a file whose rules did not fit is tried again, once there is room, this often at most */
 #define NO_ROOM_RETRY_S 10.0
+/*
+ * the rules of files read are kept in the agent's memory, up to this
+ * many bytes, so a file read again (its run freed for room, then mapped by
+ * a new process) costs a copy, not a parse; beyond, the files no process
+ * maps go, least recently mapped first
+ */
+#define KEEP_RULES_BYTES (64u << 20)
 
-/* a file whose rules are loaded (or known to have none) */
+/* a file whose rules are read (or known to have none), loaded in a run or not */
 struct ul_file {
 	uint64_t dev, ino;
+	struct analyzer_unwind_rule *kept; /* its rules, as read (malloc'd) */
+	size_t nkept;
+	int has_cfi;
 	uint64_t base;
 	struct unwind_segment segs[UNWIND_MAX_SEGMENTS];
 	size_t nsegs;
-	uint32_t rules_start, rules_len, flags;
+	uint32_t rules_start, rules_len, flags; /* rules_len 0 and no flags: not in a run now */
 	unsigned int refs; /* processes mapping it */
 	double unref_at;   /* when refs fell to 0 */
 	size_t want;       /* ANALYZER_MAP_NO_ROOM: the rules it has */
@@ -64,6 +74,7 @@ struct unwind_loader {
 	size_t nnames, cap_names;
 	struct ul_proc **procs; /* sorted by tgid */
 	size_t nprocs, cap_procs;
+	size_t kept_bytes; /* of the files' kept rules */
 	struct unwind_loader_stats st;
 };
 
@@ -72,6 +83,9 @@ struct unwind_loader {
  * rules loaded when new (files.c); -1 when out of memory.
  */
 int ul_file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m);
+
+/* ul_file_free forgets file id and frees what it holds (files.c). */
+void ul_file_free(struct unwind_loader *l, size_t id);
 
 /* ul_drop_refs drops a process's references to files ids[0..n) (files.c). */
 void ul_drop_refs(struct unwind_loader *l, const uint32_t *ids, size_t n);

@@ -273,6 +273,7 @@ void unwind_loader_read_stats(const struct unwind_loader *l, struct unwind_loade
 	st->processes = l->nprocs;
 	st->rules = l->used_rules;
 	st->max_rules = l->max_rules;
+	st->kept_bytes = l->kept_bytes;
 	st->files = 0;
 	for (i = 0; i < l->nnames; i++)
 		st->files += l->names[i].file != NULL;
@@ -290,8 +291,8 @@ void unwind_loader_free(struct unwind_loader *l)
 		free(l->procs[i]);
 	}
 	for (i = 0; i < l->nnames; i++) {
+		ul_file_free(l, i);
 		free(l->names[i].path);
-		free(l->names[i].file);
 	}
 	free(l->procs);
 	free(l->names);

@@ -5,7 +5,9 @@
  * process its executable mappings into `unwind_procs`. A file's run is
  * freed once no loaded process has mapped it for a while, or sooner when
  * its room is needed; rules that do not fit are counted, and their
- * mappings fall back to frame pointers.
+ * mappings fall back to frame pointers. A file's rules are read once and
+ * kept in memory (up to 64 MiB beyond those of files mapped now), so a new
+ * process of a known file costs a copy of them at most.
  */
 #ifndef AGENT_UNWIND_LOADER_H
 #define AGENT_UNWIND_LOADER_H
@@ -45,7 +47,10 @@ struct unwind_loader_stats {
 	unsigned long no_room;   /* files whose rules did not fit */
 	unsigned long no_cfi;    /* files without CFI */
 	unsigned long procs_full; /* processes `unwind_procs` had no room for */
-	unsigned long evicted;   /* files whose rules were freed */
+	unsigned long evicted;   /* runs of files no process mapped freed (their rules kept) */
+	unsigned long reads;     /* files whose CFI was read (each once while kept) */
+	unsigned long forgotten; /* files whose kept rules were freed (KEEP_RULES_BYTES) */
+	size_t kept_bytes;       /* rules kept in memory, at most 64 MiB beyond what processes map */
 };
 
 struct proc_table;

@@ -430,6 +430,7 @@ TEST(unwind_loader__files_shared_then_process_forgotten)
 	struct unwind_loader_stats st;
 	struct fixture f;
 	size_t files;
+	unsigned long reads;
 	uint32_t key;
 	pid_t pid = -1;
 	int r = fixture_init(&f, RULES_ENTRIES);
@@ -437,12 +438,15 @@ TEST(unwind_loader__files_shared_then_process_forgotten)
 	expect(r == 0);
 	unwind_loader_read_stats(f.l, &st);
 	files = st.files;
+	reads = st.reads;
+	expect(reads >= files && files >= 2);
 	pid = child(0);
 	expect(pid > 0);
 	key = (uint32_t)pid;
 	expect(unwind_loader_reload(f.l, key) == 0);
 	unwind_loader_read_stats(f.l, &st);
 	expect(st.processes == 2 && st.files == files);
+	expect(st.reads == reads); /* a new process of known files: no CFI read again */
 	expect(proc_lookup(&f, key, &v) == 0 && v.n >= 2);
 	expect(kill(pid, SIGKILL) == 0 && waitpid(pid, NULL, 0) == pid);
 	pid = -1;
