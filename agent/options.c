@@ -30,7 +30,7 @@ static const char usage_text[] =
 	"                           speedscope) or json (with frame types, addresses,\n"
 	"                           modules and build-ids)\n"
 	"      --unwind-table MIB   kernel memory for the unwind rules of the mapped\n"
-	"                           files, 1-1024 MiB (default: 8, 512 Ki rules); a file\n"
+	"                           files, 1-1024 MiB (default: 32, 2 Mi rules); a file\n"
 	"                           whose rules do not fit is unwound by frame pointers\n"
 	"      --no-demangle        C++ function names as the symbol tables hold them\n"
 	"                           (_ZN3foo3barEi), not demangled (foo::bar(int))\n"
@@ -151,7 +151,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->frequency_hz = 19;
-	o->unwind_mib = 8;
+	o->unwind_mib = 32;
 	o->debug_level = -1;
 	opterr = 0;
 	optind = 1;

@@ -45,6 +45,7 @@ struct session {
 	int drain_failed;
 	int learn_failed; /* out of memory reading a new process's mappings */
 	int debug_unwinds; /* the debug analyzer runs, and reports failed unwinds */
+	double deadline;   /* --duration's end: past it, new processes are not read (the run ends on time) */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -144,6 +145,8 @@ static void on_process(uint32_t tgid, void *ctx)
 {
 	struct session *ss = ctx;
 
+	if (now() >= ss->deadline)
+		return;
 	if (proc_table_read(ss->procs, tgid) < 0)
 		ss->learn_failed = 1;
 }
@@ -309,6 +312,7 @@ static int sample(struct session *ss, double *elapsed)
 	double deadline = o->duration_s > 0 ? start + o->duration_s : INFINITY;
 	int r;
 
+	ss->deadline = deadline;
 	while (!stop_signal && t < deadline) {
 		if (t >= next_drain) {
 			if (drain(ss) < 0)
@@ -397,6 +401,7 @@ int session_run(const struct agent_options *o)
 
 	memset(&ss, 0, sizeof(ss));
 	ss.o = o;
+	ss.deadline = INFINITY;
 	code = choose_flavor(&ss);
 	if (code != EXIT_OK)
 		return code;
