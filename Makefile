@@ -111,7 +111,7 @@ PC_VERSION := $(PC_VERSION)
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror
-CPPFLAGS_ALL := -D_GNU_SOURCE -Iagent -Isupport/ebpf
+CPPFLAGS_ALL := -D_GNU_SOURCE
 CFLAGS_ALL   := -std=gnu11 $(WARNINGS) $(CFLAGS) -fno-strict-aliasing -MMD -MP \
 		-ffile-prefix-map=$(CURDIR)=.
 LDFLAGS_ALL  := $(LDFLAGS)
@@ -196,6 +196,7 @@ $(BUILD)/ebpf/analyzer.ebpf.release.% $(BUILD)/ebpf/analyzer.ebpf.debug.%: $(FRA
 all: $(EBPF_OBJECTS)
 
 # ---- parts ---------------------------------------------------------------------
+include libanalyzer/build.mk
 include agent/build.mk
 include releaser/build.mk
 include tests/build.mk

@@ -1,50 +1,14 @@
-# agent/: libanalyzer (static and shared) with the embedded analyzer slots.
-# Included by the top-level Makefile.
-
-LIBANALYZER_SRCS := analyzer.c object-info.c slots.c
-LIBANALYZER_A    := $(BUILD)/lib/libanalyzer.a
-LIBANALYZER_SO   := $(BUILD)/lib/libanalyzer.so
-BPF_LIBS         := $(shell $(PKG_CONFIG) --libs libbpf libelf zlib 2>/dev/null)
-
-# Which slots the library embeds follows AGENT_FEATURES (the branch policy).
-# The stamp changes when the policy does, so slots and embed rebuild then.
-EMBED_ARCH  := $(AGENT_ARCH)
-SLOT_FLAGS  := -DANALYZER_RELEASE_OBJ='"$(abspath $(BUILD))/ebpf/analyzer.ebpf.release.$(EMBED_ARCH)"'
-SLOT_DEPS   := $(BUILD)/ebpf/analyzer.ebpf.release.$(EMBED_ARCH)
-ifneq (,$(filter debug-analyzer,$(AGENT_FEATURES)))
-SLOT_FLAGS  += -DANALYZER_HAVE_DEBUG_SLOT \
-	       -DANALYZER_DEBUG_OBJ='"$(abspath $(BUILD))/ebpf/analyzer.ebpf.debug.$(EMBED_ARCH)"'
-SLOT_DEPS   += $(BUILD)/ebpf/analyzer.ebpf.debug.$(EMBED_ARCH)
-endif
-FEATURES_STAMP := $(BUILD)/stamps/agent-features
-$(eval $(call stamp_rule,$(FEATURES_STAMP),$(AGENT_FEATURES) $(EMBED_ARCH)))
-
-$(eval $(call cc_rule,$(OBJ)/agent,agent,))
-$(eval $(call cc_rule,$(OBJ)/agent-pic,agent,-fPIC))
-
-$(OBJ)/agent/slots.o $(OBJ)/agent-pic/slots.o: $(FEATURES_STAMP)
-$(OBJ)/agent/slots.o $(OBJ)/agent-pic/slots.o: CPPFLAGS_ALL += $(SLOT_FLAGS)
-
-$(OBJ)/agent/embed.o $(OBJ)/agent-pic/embed.o: agent/embed.S $(SLOT_DEPS) $(FEATURES_STAMP) | $(OBJ)/agent $(OBJ)/agent-pic
-	$(call msg,EMBED,$@)
-	$(Q)$(CC) $(SLOT_FLAGS) -fPIC -c $< -o $@.tmp && mv -f $@.tmp $@
-
-$(LIBANALYZER_A): $(addprefix $(OBJ)/agent/,$(LIBANALYZER_SRCS:.c=.o) embed.o) | $(BUILD)/lib
-	$(call msg,AR,$@)
-	$(Q)rm -f $@.tmp && ar rcsD $@.tmp $^ && mv -f $@.tmp $@
-
-$(LIBANALYZER_SO): $(addprefix $(OBJ)/agent-pic/,$(LIBANALYZER_SRCS:.c=.o) embed.o) | $(BUILD)/lib
-	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
-
-all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
+# agent/: profiling-agent, and what `make install` lays out.
+# Included by the top-level Makefile, after libanalyzer/build.mk.
 
 # ---- profiling-agent ------------------------------------------------------------
 # One statically linked binary (glibc included, no NSS calls); the
 # sanitized build links dynamically, as ASan cannot be static.
-AGENT_SRCS := main.c options.c session.c agent-version.c log.c aggregate.c symbolize.c \
-	      kallsyms.c procmaps.c elfsyms.c frames.c folded.c json.c output.c debug-line.c \
-	      unwind.c unwind-loader.c
+# Every file includes the agent's others by their path under agent/
+# ("unwind/table.h"), and of libanalyzer only its public header.
+AGENT_SRCS := $(wildcard agent/*.c agent/*/*.c)
+AGENT_OBJS := $(patsubst agent/%.c,$(OBJ)/agent/%.o,$(AGENT_SRCS))
+AGENT_CPPFLAGS := -Iagent $(LIBANALYZER_CPPFLAGS) -Isupport/ebpf
 AGENT_BIN  := $(BUILD)/bin/profiling-agent
 # libsupc++ (gcc's, static only) brings the C++ demangler, __cxa_demangle.
 ifeq ($(SANITIZE),1)
@@ -52,6 +16,12 @@ AGENT_LIBS := $(shell $(PKG_CONFIG) --libs libbpf libdw libelf zlib jansson libp
 else
 AGENT_LIBS := -static $(shell $(PKG_CONFIG) --static --libs libbpf libdw libelf zlib libzstd jansson libprotobuf-c 2>/dev/null) -lsupc++ -lm
 endif
+
+$(OBJ)/agent/%.o: agent/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS_ALL) $(AGENT_CPPFLAGS) $(CFLAGS_ALL) -MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && \
+		mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
 
 # agent-version.o alone embeds VERSION and COMMIT: the stamp rebuilds it when they change
 VERSION_STAMP := $(BUILD)/stamps/version
@@ -61,12 +31,13 @@ $(OBJ)/agent/agent-version.o: CPPFLAGS_ALL += -DAGENT_VERSION='"$(VERSION)"' -DA
 
 # ---- agent/export: pprof and OTLP ----------------------------------------------
 # profile.proto is Debian's copy (golang-github-google-pprof-dev), compiled
-# with protoc-c at build time; the generated code goes under $(BUILD)/gen.
-PPROF_PROTO  ?= /usr/share/gocode/src/github.com/google/pprof/proto/profile.proto
-EXPORT_GEN   := $(BUILD)/gen/export
-EXPORT_SRCS  := intern.c model.c gzip.c pprof.c sink.c endpoint.c otlp.c otlp-encode.c utf8.c
+# with protoc-c at build time; the generated code goes under $(BUILD)/gen,
+# compiled into $(OBJ)/agent/export beside the files that use it.
+PPROF_PROTO   ?= /usr/share/gocode/src/github.com/google/pprof/proto/profile.proto
+EXPORT_GEN    := $(BUILD)/gen/export
 EXPORT_PROTOS := profile otlp-profiles
-EXPORT_OBJS  := $(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o) $(EXPORT_PROTOS:=.pb-c.o))
+EXPORT_OBJS   := $(filter $(OBJ)/agent/export/%,$(AGENT_OBJS))
+EXPORT_PB_OBJS := $(addprefix $(OBJ)/agent/export/,$(EXPORT_PROTOS:=.pb-c.o))
 
 $(EXPORT_GEN)/profile.pb-c.c $(EXPORT_GEN)/profile.pb-c.h &: $(PPROF_PROTO)
 	$(Q)mkdir -p $(EXPORT_GEN)
@@ -81,12 +52,11 @@ $(EXPORT_GEN)/otlp-profiles.pb-c.c $(EXPORT_GEN)/otlp-profiles.pb-c.h &: agent/e
 
 $(OBJ)/agent/export:
 	$(Q)mkdir -p $@
-$(eval $(call cc_rule,$(OBJ)/agent/export,agent/export,-I$(EXPORT_GEN)))
 $(eval $(call cc_rule,$(OBJ)/agent/export,$(EXPORT_GEN),))
-$(addprefix $(OBJ)/agent/export/,$(EXPORT_SRCS:.c=.o)): $(addprefix $(EXPORT_GEN)/,$(EXPORT_PROTOS:=.pb-c.h))
-$(OBJ)/agent/session.o $(OBJ)/agent/options.o: CPPFLAGS_ALL += -Iagent/export -I$(EXPORT_GEN)
+$(EXPORT_OBJS): $(addprefix $(EXPORT_GEN)/,$(EXPORT_PROTOS:=.pb-c.h))
+$(EXPORT_OBJS): AGENT_CPPFLAGS += -I$(EXPORT_GEN)
 
-$(AGENT_BIN): $(addprefix $(OBJ)/agent/,$(AGENT_SRCS:.c=.o)) $(EXPORT_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
+$(AGENT_BIN): $(AGENT_OBJS) $(EXPORT_PB_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
 
@@ -101,7 +71,7 @@ ANALYZER_PC := $(BUILD)/lib/pkgconfig/analyzer.pc
 PC_STAMP    := $(BUILD)/stamps/analyzer-pc
 $(eval $(call stamp_rule,$(PC_STAMP),$(PC_VERSION) $(SANITIZE)))
 
-$(ANALYZER_PC): agent/analyzer.pc.in $(PC_STAMP)
+$(ANALYZER_PC): libanalyzer/analyzer.pc.in $(PC_STAMP)
 	$(Q)mkdir -p $(dir $@)
 	$(call msg,GEN,$@)
 	$(Q)sed -e 's|@VERSION@|$(PC_VERSION)|' \
@@ -141,7 +111,7 @@ install: all $(ANALYZER_PC)
 	$(Q)ln -sfn libanalyzer.so.1 $(INSTALL_DIR)/lib/.libanalyzer.so.tmp && \
 		mv -Tf $(INSTALL_DIR)/lib/.libanalyzer.so.tmp $(INSTALL_DIR)/lib/libanalyzer.so
 	$(call install_file,0644,$(ANALYZER_PC),$(INSTALL_DIR)/lib/pkgconfig)
-	$(call install_file,0644,agent/analyzer.h,$(INSTALL_DIR)/include)
+	$(call install_file,0644,libanalyzer/include/analyzer.h,$(INSTALL_DIR)/include)
 	$(call install_file,0644,$(FRAMETYPES_H),$(INSTALL_DIR)/include/analyzer)
 	$(call install_file,0644,support/frametypes.json,$(INSTALL_DIR)/share/analyzer)
 	$(Q)for o in $(EBPF_INSTALL); do \

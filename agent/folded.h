@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "aggregate.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 /*
  * folded_append adds one frame to the malloc'd line *line of length *len

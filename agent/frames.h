@@ -7,7 +7,7 @@
 
 #include "aggregate.h"
 #include "analyzer_shared.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 #define FRAME_NAME_MAX 320
 

@@ -6,7 +6,7 @@
 
 #include "aggregate.h"
 #include "analyzer.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 /* what the json document says about the run besides the stacks */
 struct profile_meta {

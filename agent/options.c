@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "endpoint.h"
+#include "export/endpoint.h"
 #include "log.h"
 
 #define MAX_FREQUENCY_HZ 10000
@@ -52,7 +52,7 @@ static const char usage_text[] =
 	"                           (default: 10); 429/502/503/504 and network errors\n"
 	"                           are tried again, 5 tries in all\n"
 	"      --unwind-table MIB   kernel memory for the unwind rules of the mapped\n"
-	"                           files, 1-1024 MiB (default: 8, 512 Ki rules); a file\n"
+	"                           files, 1-1024 MiB (default: 32, 2 Mi rules); a file\n"
 	"                           whose rules do not fit is unwound by frame pointers\n"
 	"      --no-demangle        C++ function names as the symbol tables hold them\n"
 	"                           (_ZN3foo3barEi), not demangled (foo::bar(int))\n"
@@ -264,7 +264,7 @@ int options_parse(int argc, char **argv, struct agent_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->frequency_hz = 19;
-	o->unwind_mib = 8;
+	o->unwind_mib = 32;
 	o->debug_level = -1;
 	o->formats = 1u << FORMAT_FOLDED;
 	opterr = 0;

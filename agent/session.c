@@ -16,15 +16,18 @@
 
 #include "aggregate.h"
 #include "analyzer.h"
+#include "clock.h"
 #include "analyzer_shared.h"
 #include "debug-line.h"
 #include "folded.h"
 #include "json.h"
 #include "log.h"
 #include "output.h"
-#include "sink.h"
-#include "symbolize.h"
-#include "unwind-loader.h"
+#include "proc/stat.h"
+#include "proc/table.h"
+#include "symbolize/symbolize.h"
+#include "unwind/loader.h"
+#include "export/sink.h"
 #include "agent-version.h"
 
 #define DRAIN_INTERVAL_S 1.0
@@ -34,6 +37,7 @@ struct session {
 	struct analyzer *a;
 	struct aggregate ag;
 	struct symbolizer *sym;
+	struct proc_table *procs; /* mappings read once, for the symbolizer and the unwind loader */
 	struct unwind_loader *unwind;
 	struct output out;
 	struct sink *sink;         /* continuous mode */
@@ -45,6 +49,7 @@ struct session {
 	int drain_failed;
 	int learn_failed; /* out of memory reading a new process's mappings */
 	int debug_unwinds; /* the debug analyzer runs, and reports failed unwinds */
+	double deadline;   /* --duration's end: past it, new processes are not read (the run ends on time) */
 };
 
 static volatile sig_atomic_t stop_signal, hup_signal;
@@ -74,14 +79,6 @@ static int catch_signals(void)
 	if (sigaction(SIGHUP, &sa, NULL) < 0)
 		return log_error("cannot catch SIGHUP: %s", strerror(errno));
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static long long wall_ns(void)
@@ -169,7 +166,9 @@ static void on_process(uint32_t tgid, void *ctx)
 {
 	struct session *ss = ctx;
 
-	if (symbolizer_learn(ss->sym, tgid) < 0 || (ss->unwind && unwind_loader_reload(ss->unwind, tgid) < 0))
+	if (now() >= ss->deadline)
+		return;
+	if (proc_table_read(ss->procs, tgid) < 0)
 		ss->learn_failed = 1;
 }
 
@@ -246,13 +245,12 @@ static size_t unwind_rules(const struct agent_options *o)
  */
 static int unwind_setup(struct session *ss)
 {
-	int rules_fd = analyzer_map_fd(ss->a, "unwind_rules");
-	int procs_fd = analyzer_map_fd(ss->a, "unwind_procs");
+	struct unwind_sink sink;
 	int i;
 
-	if (rules_fd < 0 || procs_fd < 0)
+	if (unwind_sink_analyzer(&sink, ss->a) < 0)
 		return log_error("the analyzer object has no unwind maps: use matching builds");
-	ss->unwind = unwind_loader_new(rules_fd, procs_fd, unwind_rules(ss->o));
+	ss->unwind = unwind_loader_new(&sink, ss->procs);
 	if (!ss->unwind)
 		return log_error("out of memory");
 	for (i = 0; i < ss->o->npids; i++)
@@ -269,10 +267,10 @@ static void unwind_report(struct session *ss)
 		return;
 	unwind_loader_read_stats(ss->unwind, &st);
 	log_info("unwind rules: %zu processes, %zu files, %zu of %zu rules (%zu KiB), %lu files without CFI, "
-		 "%lu without room, %lu processes without room, %lu files evicted",
+		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept",
 		 st.processes, st.files, st.rules, st.max_rules,
 		 st.rules * sizeof(struct analyzer_unwind_rule) / 1024, st.no_cfi, st.no_room, st.procs_full,
-		 st.evicted);
+		 st.evicted, st.reads, st.kept_bytes / 1024);
 }
 
 static int open_analyzer(struct session *ss)
@@ -313,24 +311,6 @@ static int open_analyzer(struct session *ss)
 	return 0;
 }
 
-/* process pid exited: gone, or a zombie its parent has not reaped */
-static int process_gone(int pid)
-{
-	char path[64], line[512], *end;
-	int gone = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return errno == ENOENT;
-	/* "pid (comm) S ...": the state follows the last ')' */
-	if (fgets(line, sizeof(line), f) && (end = strrchr(line, ')')) && end[1] == ' ')
-		gone = end[2] == 'Z' || end[2] == 'X';
-	fclose(f);
-	return gone;
-}
-
 /*
  * every --pid process exited (descendants still running are not waited
  * for); 0 when profiling every process
@@ -340,7 +320,7 @@ static int targets_gone(const struct agent_options *o)
 	int i;
 
 	for (i = 0; i < o->npids; i++)
-		if (!process_gone(o->pids[i]))
+		if (!proc_exited(o->pids[i]))
 			return 0;
 	return o->npids > 0;
 }
@@ -389,6 +369,7 @@ static int sample(struct session *ss, double *elapsed)
 
 	ss->window_start = start;
 	ss->window_start_ns = wall_ns();
+	ss->deadline = deadline;
 	while (!stop_signal && t < deadline) {
 		if (hup_signal) {
 			hup_signal = 0;
@@ -486,6 +467,7 @@ int session_run(const struct agent_options *o)
 
 	memset(&ss, 0, sizeof(ss));
 	ss.o = o;
+	ss.deadline = INFINITY;
 	code = choose_flavor(&ss);
 	if (code != EXIT_OK)
 		return code;
@@ -497,7 +479,8 @@ int session_run(const struct agent_options *o)
 	if (!ss.sink && output_open(&ss.out, o->output) < 0)
 		return EXIT_FAILED;
 	ss.sym = symbolizer_new(NULL);
-	if (aggregate_init(&ss.ag) < 0 || !ss.sym) {
+	ss.procs = proc_table_new();
+	if (aggregate_init(&ss.ag) < 0 || !ss.sym || !ss.procs || symbolizer_set_proc_table(ss.sym, ss.procs) < 0) {
 		log_error("out of memory");
 		goto cleanup;
 	}
@@ -511,6 +494,7 @@ cleanup:
 	unwind_loader_free(ss.unwind);
 	analyzer_close(ss.a);
 	symbolizer_free(ss.sym);
+	proc_table_free(ss.procs);
 	aggregate_release(&ss.ag);
 	return code;
 }

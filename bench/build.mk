@@ -3,10 +3,11 @@
 
 BENCH_PROGRAMS := $(BUILD)/bench/overhead-run $(BUILD)/bench/rusage-run
 
+$(OBJ)/bench/%.o: CPPFLAGS_ALL += $(AGENT_CPPFLAGS)
 $(eval $(call cc_rule,$(OBJ)/bench,bench,))
 
 # overhead-run loads unwind rules with the agent's loader
-OVERHEAD_RUN_OBJS := $(OBJ)/bench/overhead-run.o $(addprefix $(OBJ)/agent/,unwind-loader.o unwind.o procmaps.o log.o)
+OVERHEAD_RUN_OBJS := $(OBJ)/bench/overhead-run.o $(addprefix $(OBJ)/agent/,$(UNWIND_LOADER_OBJS) unwind/sink.o proc/maps.o proc/table.o clock.o log.o)
 $(BUILD)/bench/overhead-run: $(OVERHEAD_RUN_OBJS) $(LIBANALYZER_A) | $(BUILD)/bench
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) -ldw -lelf && mv -f $@.tmp $@

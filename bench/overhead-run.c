@@ -25,9 +25,11 @@
 
 #include "analyzer.h"
 #include "analyzer_shared.h"
-#include "unwind-loader.h"
+#include "proc/table.h"
+#include "unwind/loader.h"
 
 static struct unwind_loader *loader;
+static struct proc_table *ptab;
 static unsigned long copies;
 
 /* a new process: its rules, for its next samples (the agent's on_process) */
@@ -80,6 +82,7 @@ int main(int argc, char **argv)
 	};
 	struct analyzer_opts o = { .sz = sizeof(o), .frequency_hz = 99 };
 	struct bpf_prog_info info;
+	struct unwind_sink sink;
 	__u32 len = sizeof(info);
 	unsigned long records = 0;
 	struct analyzer *a = NULL;
@@ -110,8 +113,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "overhead-run: %s\n", err);
 		goto cleanup;
 	}
-	loader = unwind_loader_new(analyzer_map_fd(a, "unwind_rules"), analyzer_map_fd(a, "unwind_procs"),
-				   ANALYZER_UNWIND_MAX_RULES);
+	if (unwind_sink_analyzer(&sink, a) < 0) {
+		fprintf(stderr, "overhead-run: the analyzer object has no unwind maps\n");
+		goto cleanup;
+	}
+	ptab = proc_table_new();
+	loader = ptab ? unwind_loader_new(&sink, ptab) : NULL;
 	if (!loader) {
 		fprintf(stderr, "overhead-run: out of memory\n");
 		goto cleanup;
@@ -143,6 +150,7 @@ int main(int argc, char **argv)
 	ret = 0;
 cleanup:
 	unwind_loader_free(loader);
+	proc_table_free(ptab);
 	analyzer_close(a);
 	close(stats_fd);
 	return ret;

@@ -13,7 +13,7 @@ RELEASER_LIBS := $(shell pkg-config --libs libgit2 libarchive openssl jansson li
 $(OBJ)/releaser/%.o: releaser/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && \
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(LIBANALYZER_CPPFLAGS) $(CFLAGS_ALL) -MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && \
 		mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
 
 # lib/self.o alone embeds VERSION (releaser --version): the stamp rebuilds it
@@ -33,10 +33,10 @@ RELEASER_BOOT := $(OBJ)/releaser-boot/releaser
 $(RELEASER_BOOT_SELF): releaser/lib/self.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(CFLAGS_ALL) -DRELEASER_VERSION='"bootstrap"' \
+	$(Q)$(CC) $(CPPFLAGS_ALL) -Ireleaser $(LIBANALYZER_CPPFLAGS) $(CFLAGS_ALL) -DRELEASER_VERSION='"bootstrap"' \
 		-MT $@ -MF $(@:.o=.d).tmp -c $< -o $@.tmp && mv -f $(@:.o=.d).tmp $(@:.o=.d) && mv -f $@.tmp $@
 $(RELEASER_BOOT): $(OBJ)/releaser/main.o $(filter-out $(OBJ)/releaser/lib/self.o,$(RELEASER_OBJS)) \
-		$(OBJ)/agent/object-info.o $(RELEASER_BOOT_SELF)
+		$(OBJ)/libanalyzer/object-info.o $(RELEASER_BOOT_SELF)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(RELEASER_LIBS) && mv -f $@.tmp $@
 else
@@ -56,7 +56,7 @@ $(RELEASER_VARS): $(RELEASER_BOOT) FORCE
 	{ cmp -s $@.$$$$.tmp $@ && rm -f $@.$$$$.tmp || mv -f $@.$$$$.tmp $@; } || \
 	{ rm -f $@.$$$$.tmp; echo "make: the releaser could not say what to build (see above); or give $(MAKE_VARS)" >&2; exit 2; }
 
-$(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/agent/object-info.o | $(BUILD)/lib
+$(RELEASER_LIB): $(RELEASER_OBJS) $(OBJ)/libanalyzer/object-info.o | $(BUILD)/lib
 	$(call msg,AR,$@)
 	$(Q)rm -f $@.tmp && $(AR) rcs $@.tmp $^ && mv -f $@.tmp $@
 

@@ -5,6 +5,8 @@ UNIT_TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/uni
 TEST_PROGRAMS := $(UNIT_TESTS) $(BUILD)/tests/analyzer-run $(BUILD)/tests/burner $(BUILD)/tests/profile-check \
 		 $(BUILD)/tests/nested $(BUILD)/tests/nested-no-eh-frame $(BUILD)/tests/nested-cxx
 
+# the unit tests and drivers include what they test as the agent does
+$(OBJ)/tests/%.o: CPPFLAGS_ALL += $(AGENT_CPPFLAGS)
 $(eval $(call cc_rule,$(OBJ)/tests,tests/unit,-Itests/unit))
 $(eval $(call cc_rule,$(OBJ)/tests/bpf,tests/bpf,))
 $(OBJ)/tests/bpf:
@@ -46,21 +48,22 @@ $(BUILD)/tests/nested-cxx: tests/fixtures/nested-cxx.cc tests/build.mk | $(BUILD
 	$(Q)$(CXX) -std=gnu++17 $(WARNINGS) -O2 -g tests/fixtures/nested-cxx.cc -o $@.tmp && mv -f $@.tmp $@
 
 # unit tests link the objects they test; list them per test here
-UNIT_DEPS_test-object-info := $(OBJ)/agent/object-info.o
+UNIT_DEPS_test-object-info := $(OBJ)/libanalyzer/object-info.o
 UNIT_LIBS_test-object-info := -lelf
-UNIT_DEPS_test-kallsyms    := $(OBJ)/agent/kallsyms.o
-UNIT_DEPS_test-procmaps    := $(OBJ)/agent/procmaps.o
+UNIT_DEPS_test-kallsyms    := $(OBJ)/agent/symbolize/kallsyms.o
+UNIT_DEPS_test-procmaps    := $(OBJ)/agent/proc/maps.o
 UNIT_DEPS_test-aggregate   := $(OBJ)/agent/aggregate.o
-UNIT_DEPS_test-unwind      := $(OBJ)/agent/unwind.o
+UNIT_DEPS_test-unwind      := $(addprefix $(OBJ)/agent/,unwind/table.o unwind/fde.o)
 UNIT_LIBS_test-unwind      := -ldw -lelf
-UNIT_DEPS_test-unwind-loader := $(addprefix $(OBJ)/agent/,unwind-loader.o unwind.o procmaps.o log.o)
-UNIT_LIBS_test-unwind-loader := $(BPF_LIBS) -ldw
+UNWIND_LOADER_OBJS := unwind/loader.o unwind/files.o unwind/copy.o unwind/table.o unwind/fde.o
+UNIT_DEPS_test-unwind-loader := $(addprefix $(OBJ)/agent/,$(UNWIND_LOADER_OBJS) proc/maps.o proc/table.o clock.o log.o)
+UNIT_LIBS_test-unwind-loader := -ldw -lelf
 UNIT_DEPS_test-options     := $(OBJ)/agent/options.o $(OBJ)/agent/log.o $(OBJ)/agent/export/endpoint.o
 UNIT_LIBS_test-options     := -lm
 UNIT_DEPS_test-output      := $(OBJ)/agent/output.o $(OBJ)/agent/log.o
 UNIT_DEPS_test-debug-line  := $(OBJ)/agent/debug-line.o $(LIBANALYZER_A)
 UNIT_LIBS_test-debug-line  := $(BPF_LIBS)
-SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize.o elfsyms.o kallsyms.o procmaps.o log.o)
+SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize/symbolize.o symbolize/modules.o symbolize/elfsyms.o symbolize/kallsyms.o proc/maps.o proc/table.o clock.o log.o)
 UNIT_DEPS_test-symbolize   := $(SYMBOLIZER_OBJS)
 UNIT_LIBS_test-symbolize   := -lelf -lz -lsupc++
 UNIT_DEPS_test-folded      := $(addprefix $(OBJ)/agent/,folded.o frames.o aggregate.o) $(SYMBOLIZER_OBJS)

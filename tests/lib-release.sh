@@ -18,11 +18,11 @@ unset RELEASER_BRANCH RELEASER_SIGNING_KEY RELEASER_KEY_PASSWORD SOURCE_DATE_EPO
 	RELEASER_BUILDER_ID
 
 make_fake_template() {
-	mkdir -p "$FAKE_TEMPLATE/agent" "$FAKE_TEMPLATE/support/ebpf"
+	mkdir -p "$FAKE_TEMPLATE/libanalyzer/include" "$FAKE_TEMPLATE/support/ebpf"
 	cd "$FAKE_TEMPLATE" || return 1
 	git init -q
 	cp "$ROOT/tests/fixtures/fake-project/Makefile" Makefile
-	printf '/* analyzer api */\n' >agent/analyzer.h
+	printf '/* analyzer api */\n' >libanalyzer/include/analyzer.h
 	printf '/* frame types */\n' >support/ebpf/frametypes.h
 	printf '{ "frametypes": [] }\n' >support/frametypes.json
 	printf 'Fake license\n' >LICENSE

@@ -115,14 +115,14 @@ debug_slot_build() {
 # suite's compiled releaser (--whole-build: all of $BUILD), so that make
 # there compiles only what changed
 project_copy() {
-	mkdir -p "$1/build/obj/agent"
+	mkdir -p "$1/build/obj/libanalyzer"
 	set -- "$(cd "$1" && pwd)" "${2:-}"
 	(cd "$ROOT" && git ls-files -z | xargs -0 cp -a --parents -t "$1")
 	if [ "$2" = --whole-build ]; then
 		(cd "$BUILD" && tar -cf - --exclude=./asan --exclude=./make-vars .) | tar -xf - -C "$1/build"
 	else
 		cp -a "$BUILD/obj/releaser" "$BUILD/obj/releaser-boot" "$1/build/obj/"
-		cp -a "$BUILD/obj/agent/object-info.o" "$1/build/obj/agent/"
+		cp -a "$BUILD/obj/libanalyzer/object-info.o" "$1/build/obj/libanalyzer/"
 	fi
 	git -C "$1" init -q -b main
 	git -C "$1" add -A

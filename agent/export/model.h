@@ -13,7 +13,7 @@
 
 #include "aggregate.h"
 #include "intern.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 struct export_mapping {
 	int module;          /* the symbolizer's module index */

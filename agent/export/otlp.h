@@ -22,7 +22,7 @@
 #include "json.h"
 #include "model.h"
 #include "options.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 #define OTLP_QUEUE_MAX 8
 #define OTLP_TRIES 5

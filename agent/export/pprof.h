@@ -10,7 +10,7 @@
 
 #include "aggregate.h"
 #include "json.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 /*
  * pprof_write symbolizes every stack of ag with s (demangled when demangle

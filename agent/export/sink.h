@@ -12,7 +12,7 @@
 #include "aggregate.h"
 #include "json.h"
 #include "options.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 struct sink;
 

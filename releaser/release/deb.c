@@ -197,7 +197,7 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 	add_src(l, name, build, "lib/libanalyzer.a", 0644);
 	free(name);
 	add_pkgconfig(l, arch, version);
-	add_src(l, "usr/include/analyzer.h", workdir, "agent/analyzer.h", 0644);
+	add_src(l, "usr/include/analyzer.h", workdir, "libanalyzer/include/analyzer.h", 0644);
 	add_src(l, "usr/include/analyzer/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
 	add_src(l, "usr/share/analyzer/frametypes.json", workdir, "support/frametypes.json", 0644);
 	if (add_copyright(l, id, workdir, doc) < 0 || add_changelog(l, id, s, package, version, doc) < 0)

@@ -18,7 +18,7 @@
  *   usr/lib/<triplet>/libanalyzer.so         -> libanalyzer.so.1
  *   usr/lib/<triplet>/libanalyzer.a          lib/libanalyzer.a
  *   usr/lib/<triplet>/pkgconfig/analyzer.pc  made here, for /usr
- *   usr/include/analyzer.h                   agent/analyzer.h
+ *   usr/include/analyzer.h                   libanalyzer/include/analyzer.h
  *   usr/include/analyzer/frametypes.h        support/ebpf/frametypes.h
  *   usr/share/analyzer/frametypes.json       support/frametypes.json
  *   usr/share/doc/<package>/copyright        machine-readable (DEP-5), the

@@ -38,7 +38,7 @@ void layout_list(const struct release_ident *id, const struct settings *s, const
 		tar_add_symlink(out, "lib/libanalyzer.so", "libanalyzer.so.1");
 		add(out, "lib/pkgconfig/analyzer.pc", build, "lib/pkgconfig/analyzer.pc", 0644);
 	}
-	add(out, "include/analyzer.h", workdir, "agent/analyzer.h", 0644);
+	add(out, "include/analyzer.h", workdir, "libanalyzer/include/analyzer.h", 0644);
 	add(out, "include/analyzer/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
 	add(out, "share/analyzer/frametypes.json", workdir, "support/frametypes.json", 0644);
 	for (i = 0; i < (id->fake_release ? 1u : 2u); i++) {

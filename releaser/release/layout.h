@@ -12,7 +12,7 @@
  *   lib/pkgconfig/analyzer.pc        build/lib/pkgconfig/analyzer.pc
  *                                    (prefix=${pcfiledir}/../.., the
  *                                    release's version: lib/version.h)
- *   include/analyzer.h               agent/analyzer.h
+ *   include/analyzer.h               libanalyzer/include/analyzer.h
  *   include/analyzer/frametypes.h    support/ebpf/frametypes.h
  *   share/analyzer/analyzer.ebpf.release.<arch>   build/ebpf/ (every channel)
  *   share/analyzer/analyzer.ebpf.debug.<arch>     build/ebpf/ (release channel)

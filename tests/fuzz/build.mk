@@ -18,7 +18,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) -O1 -g -fno-strict-aliasing -MMD -MP $(FUZZ_SAN) \
 		-ffile-prefix-map=$(CURDIR)=.
-FUZZ_CPPFLAGS := $(CPPFLAGS_ALL) -Ireleaser -Itests/fuzz -Iagent/export
+FUZZ_CPPFLAGS := $(CPPFLAGS_ALL) -Ireleaser -Itests/fuzz $(AGENT_CPPFLAGS)
 
 FUZZ_TARGETS_ALL := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_TARGETS     ?= $(FUZZ_TARGETS_ALL)
@@ -26,7 +26,7 @@ FUZZ_PROGRAMS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
 
 # the code under test: every releaser layer but main.c, and the agent's parsers
 FUZZ_RELEASER_OBJS := $(patsubst releaser/%.c,$(FUZZ_OBJ)/releaser/%.o,$(RELEASER_SRCS))
-FUZZ_AGENT_OBJS    := $(addprefix $(FUZZ_OBJ)/agent/,object-info.o procmaps.o elfsyms.o unwind.o export/endpoint.o export/utf8.o)
+FUZZ_AGENT_OBJS    := $(FUZZ_OBJ)/libanalyzer/object-info.o $(addprefix $(FUZZ_OBJ)/agent/,proc/maps.o symbolize/elfsyms.o unwind/table.o unwind/fde.o export/endpoint.o export/utf8.o)
 FUZZ_LIB           := $(FUZZ_DIR)/libtested.a
 
 $(FUZZ_OBJ)/%.o: %.c

@@ -7,7 +7,7 @@
 
 #include <sys/mman.h>
 
-#include "elfsyms.h"
+#include "symbolize/elfsyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

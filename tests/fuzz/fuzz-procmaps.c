@@ -4,7 +4,7 @@
  */
 #include "fuzz.h"
 
-#include "procmaps.h"
+#include "proc/maps.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

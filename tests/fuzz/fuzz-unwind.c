@@ -9,7 +9,7 @@
 
 #include <sys/mman.h>
 
-#include "unwind.h"
+#include "unwind/table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

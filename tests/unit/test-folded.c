@@ -13,7 +13,7 @@
 #include "aggregate.h"
 #include "folded.h"
 #include "frametypes.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 __attribute__((noinline)) int folded_outer(int x)
 {

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "kallsyms.h"
+#include "symbolize/kallsyms.h"
 
 static const char sample[] =
 	"ffffffff81000000 T _stext\n"

@@ -1,7 +1,7 @@
 /* Unit tests of the /proc/PID/maps line parser (agent/procmaps.c). */
 #include "harness.h"
 
-#include "procmaps.h"
+#include "proc/maps.h"
 
 TEST(procmaps__file_mapping)
 {

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "symbolize.h"
+#include "symbolize/symbolize.h"
 
 __attribute__((noinline)) int symbolize_known_function(int x)
 {

@@ -1,15 +1,14 @@
 /*
- * Unit tests of the unwind loader (agent/unwind-loader.c) against real
- * parts: BPF maps made here as the analyzer declares `unwind_rules` and
- * `unwind_procs`, this process's own mappings and CFI, and a stack copied
- * here in a chain of functions c <- b <- a (built -O2, without frame
- * pointers: only CFI unwinds them), whose unwind must give the return
- * addresses glibc's backtrace() gives. Where the kernel refuses BPF maps,
- * a case says so on a "# skip:" line and passes.
+ * Unit tests of the unwind loader (agent/unwind/loader.c) against real
+ * parts: this process's own mappings and CFI, and a stack copied here in
+ * a chain of functions c <- b <- a (built -O2, without frame pointers:
+ * only CFI unwinds them), whose unwind must give the return addresses
+ * glibc's backtrace() gives. The loader writes into a sink in memory laid
+ * out as the analyzer's `unwind_rules` and `unwind_procs` (the BPF tests
+ * load the real ones).
  */
 #include "harness.h"
 
-#include <bpf/bpf.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <limits.h>
@@ -21,8 +20,9 @@
 #include <unistd.h>
 
 #include "analyzer_shared.h"
-#include "procmaps.h"
-#include "unwind-loader.h"
+#include "proc/maps.h"
+#include "proc/table.h"
+#include "unwind/loader.h"
 
 #define RULES_ENTRIES (256 * 1024)
 #define COPY_MAX 16384 /* as the analyzer copies, from sp up */
@@ -38,41 +38,97 @@
 		}                                                                    \
 	} while (0)
 
-/* what each case works on: the analyzer's two maps, made here, and a loader writing them */
+#define PROCS_MAX 64
+
+/* what each case works on: the two maps, in memory, and a loader writing them */
 struct fixture {
-	int rules, procs;
+	struct analyzer_unwind_rule *rules;
+	size_t max_rules;
+	struct { uint32_t tgid; struct analyzer_unwind_proc v; } *procs;
+	size_t nprocs;
+	struct proc_table *t;
 	struct unwind_loader *l;
 };
 
+static int sink_write_rules(void *ctx, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n)
+{
+	struct fixture *f = ctx;
+
+	if ((size_t)start + n > f->max_rules)
+		return -ERANGE;
+	memcpy(&f->rules[start], r, (size_t)n * sizeof(*r));
+	return 0;
+}
+
+/* the index of tgid in f->procs, or f->nprocs */
+static size_t proc_slot(const struct fixture *f, uint32_t tgid)
+{
+	size_t i;
+
+	for (i = 0; i < f->nprocs && f->procs[i].tgid != tgid; i++)
+		;
+	return i;
+}
+
+static int sink_set_proc(void *ctx, uint32_t tgid, const struct analyzer_unwind_proc *p)
+{
+	struct fixture *f = ctx;
+	size_t i = proc_slot(f, tgid);
+
+	if (i == PROCS_MAX)
+		return -E2BIG;
+	if (i == f->nprocs)
+		f->nprocs++;
+	f->procs[i].tgid = tgid;
+	f->procs[i].v = *p;
+	return 0;
+}
+
+static int sink_delete_proc(void *ctx, uint32_t tgid)
+{
+	struct fixture *f = ctx;
+	size_t i = proc_slot(f, tgid);
+
+	if (i == f->nprocs)
+		return -ENOENT;
+	f->procs[i] = f->procs[--f->nprocs];
+	return 0;
+}
+
+/* proc_lookup copies process tgid's entry into *v: 0, or -1 when it has none */
+static int proc_lookup(const struct fixture *f, uint32_t tgid, struct analyzer_unwind_proc *v)
+{
+	size_t i = proc_slot(f, tgid);
+
+	if (i == f->nprocs)
+		return -1;
+	*v = f->procs[i].v;
+	return 0;
+}
+
 /*
- * fixture_init creates `unwind_rules` (max_rules entries, mmapable, as the
- * analyzer's) and `unwind_procs`, and a loader that has loaded this
- * process. Returns 0; 1 when the kernel refuses BPF maps (a "# skip:" line
- * says so); -1 on another error. Release with fixture_release, also after
- * a failure.
+ * fixture_init makes the two maps (max_rules rules) and a loader that has
+ * loaded this process. Returns 0, or -1 on an error. Release with
+ * fixture_release, also after a failure.
  */
 static int fixture_init(struct fixture *f, uint32_t max_rules)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, mmapable, .map_flags = BPF_F_MMAPABLE);
-	int err;
+	struct unwind_sink sink = {
+		.ctx = f, .max_rules = max_rules, .write_rules = sink_write_rules,
+		.set_proc = sink_set_proc, .delete_proc = sink_delete_proc,
+	};
 
-	f->procs = -1;
-	f->l = NULL;
-	f->rules = bpf_map_create(BPF_MAP_TYPE_ARRAY, "unwind_rules", sizeof(uint32_t),
-				  sizeof(struct analyzer_unwind_rule), max_rules, &mmapable);
-	if (f->rules >= 0)
-		f->procs = bpf_map_create(BPF_MAP_TYPE_HASH, "unwind_procs", sizeof(uint32_t),
-					  sizeof(struct analyzer_unwind_proc), 64, NULL);
-	if (f->procs < 0) {
-		err = errno;
-		if (err == EPERM || err == ENOSYS) {
-			printf("# skip: kernel refused BPF maps: %s\n", strerror(err));
-			return 1;
-		}
-		printf("#   cannot create BPF maps: %s\n", strerror(err));
+	memset(f, 0, sizeof(*f));
+	f->max_rules = max_rules;
+	f->rules = calloc(max_rules, sizeof(*f->rules));
+	f->procs = calloc(PROCS_MAX, sizeof(*f->procs));
+	if (!f->rules || !f->procs)
 		return -1;
-	}
-	f->l = unwind_loader_new(f->rules, f->procs, max_rules);
+	sink.rules = f->rules;
+	f->t = proc_table_new();
+	if (!f->t)
+		return -1;
+	f->l = unwind_loader_new(&sink, f->t);
 	if (!f->l || unwind_loader_reload(f->l, (uint32_t)getpid()) < 0) {
 		printf("#   cannot load this process\n");
 		return -1;
@@ -80,14 +136,13 @@ static int fixture_init(struct fixture *f, uint32_t max_rules)
 	return 0;
 }
 
-/* fixture_release frees the loader and closes the maps. */
+/* fixture_release frees the loader and the maps. */
 static void fixture_release(struct fixture *f)
 {
 	unwind_loader_free(f->l);
-	if (f->rules >= 0)
-		close(f->rules);
-	if (f->procs >= 0)
-		close(f->procs);
+	proc_table_free(f->t);
+	free(f->rules);
+	free(f->procs);
 }
 
 /* the registers and the top of the stack in c(), and glibc's backtrace there */
@@ -205,13 +260,11 @@ TEST(unwind_loader__loads_own_process)
 	uint64_t vdso_at = getauxval(AT_SYSINFO_EHDR);
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0 && len > 0);
 	exe[len] = '\0';
 	unwind_loader_read_stats(f.l, &st);
 	expect(st.processes == 1 && st.files >= 2 && st.rules > 0 && st.no_room == 0);
-	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0);
+	expect(proc_lookup(&f, key, &v) == 0);
 	expect(v.n >= 2 && v.n <= ANALYZER_UNWIND_MAX_MAPS);
 	for (i = 0; i < v.n; i++) {
 		expect(v.maps[i].start < v.maps[i].end);
@@ -244,8 +297,6 @@ TEST(unwind_loader__unwinds_like_glibc)
 	size_t i, k;
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	sink += a(100);
 	expect(snap.copy.size > 0 && snap.nbt > 4);
@@ -277,8 +328,6 @@ TEST(unwind_loader__copy_ending_early_is_a_read_fault)
 	struct fixture f;
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	sink += a(100);
 	cp = snap.copy;
@@ -300,8 +349,6 @@ TEST(unwind_loader__garbage_caller_is_no_complete_stack)
 	uint32_t at;
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	sink += a(100);
 	unwind_loader_unwind(f.l, (uint32_t)getpid(), &snap.copy, ips, ANALYZER_MAX_STACK_DEPTH, &res);
@@ -339,8 +386,6 @@ TEST(unwind_loader__unknown_process_is_not_loaded)
 	pid_t gone;
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	gone = child(1);
 	expect(gone > 0);
@@ -362,12 +407,10 @@ TEST(unwind_loader__rules_without_room)
 	unsigned long files = 0;
 	int r = fixture_init(&f, 16);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	unwind_loader_read_stats(f.l, &st);
 	expect(st.no_room >= 1 && st.rules <= 16);
-	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0);
+	expect(proc_lookup(&f, key, &v) == 0);
 	for (i = 0; i < v.n; i++) {
 		if (!(v.maps[i].flags & ANALYZER_MAP_NO_ROOM))
 			continue;
@@ -387,28 +430,30 @@ TEST(unwind_loader__files_shared_then_process_forgotten)
 	struct unwind_loader_stats st;
 	struct fixture f;
 	size_t files;
+	unsigned long reads;
 	uint32_t key;
 	pid_t pid = -1;
 	int r = fixture_init(&f, RULES_ENTRIES);
 
-	if (r == 1)
-		goto cleanup;
 	expect(r == 0);
 	unwind_loader_read_stats(f.l, &st);
 	files = st.files;
+	reads = st.reads;
+	expect(reads >= files && files >= 2);
 	pid = child(0);
 	expect(pid > 0);
 	key = (uint32_t)pid;
 	expect(unwind_loader_reload(f.l, key) == 0);
 	unwind_loader_read_stats(f.l, &st);
 	expect(st.processes == 2 && st.files == files);
-	expect(bpf_map_lookup_elem(f.procs, &key, &v) == 0 && v.n >= 2);
+	expect(st.reads == reads); /* a new process of known files: no CFI read again */
+	expect(proc_lookup(&f, key, &v) == 0 && v.n >= 2);
 	expect(kill(pid, SIGKILL) == 0 && waitpid(pid, NULL, 0) == pid);
 	pid = -1;
 	unwind_loader_forget_exited(f.l);
 	unwind_loader_read_stats(f.l, &st);
 	expect(st.processes == 1 && st.files == files); /* still mapped here; unmapped, kept 30 s */
-	expect(bpf_map_lookup_elem(f.procs, &key, &v) < 0 && errno == ENOENT);
+	expect(proc_lookup(&f, key, &v) < 0);
 cleanup:
 	if (pid > 0 && kill(pid, SIGKILL) == 0)
 		waitpid(pid, NULL, 0);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "unwind.h"
+#include "unwind/table.h"
 
 static const char program[] =
 	"#include <stdio.h>\n"

@@ -1,5 +1,5 @@
 /* Reads an ELF file's function symbols and build-id with libelf (see elfsyms.h). */
-#include "elfsyms.h"
+#include "symbolize/elfsyms.h"
 
 #include <gelf.h>
 #include <libelf.h>

@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define ANALYZER_API_VERSION 3
+#define ANALYZER_API_VERSION 4
 
 enum analyzer_flavor {
 	ANALYZER_RELEASE = 0, /* the release slot */
@@ -79,8 +79,8 @@ typedef void (*analyzer_process_fn)(uint32_t tgid, void *ctx);
 struct analyzer_sample;
 
 /*
- * a sample of a process whose unwind mappings (analyzer_map_fd) were not
- * loaded yet: the user registers and the top of the user stack, as the
+ * a sample of a process whose unwind mappings (analyzer_unwind_proc_set)
+ * were not loaded yet: the user registers and the top of the user stack, as the
  * analyzer copied them, for the caller to unwind
  */
 struct analyzer_user_copy {
@@ -254,13 +254,52 @@ int analyzer_read_stats(const struct analyzer *a, struct analyzer_stats *st);
 int analyzer_prog_fd(const struct analyzer *a);
 
 /*
- * analyzer_map_fd returns the descriptor of the loaded object's map called
- * name (owned by a), or -1 when it has none. The unwind maps
- * (`unwind_rules`, `unwind_procs`; their layout is in analyzer_shared.h)
- * are written through it: a process without an entry is unwound with
- * frame pointers.
+ * The unwind maps (since API version 4). The analyzer unwinds a process's
+ * user stacks from rules: `unwind_procs` holds, per process, its
+ * executable mappings (struct analyzer_unwind_proc), each naming a run of
+ * the table `unwind_rules` (struct analyzer_unwind_rule); both layouts
+ * are in the analyzer's shared header, analyzer_shared.h. A process
+ * without an entry is unwound with frame pointers (or, with a copy_cb,
+ * handed out as a stack copy).
  */
-int analyzer_map_fd(const struct analyzer *a, const char *name);
+struct analyzer_unwind_rule;
+struct analyzer_unwind_proc;
+
+/*
+ * analyzer_unwind_rules_size returns the entries of `unwind_rules`
+ * (analyzer_opts.unwind_rules, or the object's default), 0 when the loaded
+ * object has no unwind maps.
+ */
+size_t analyzer_unwind_rules_size(const struct analyzer *a);
+
+/*
+ * analyzer_unwind_rules returns `unwind_rules` as the analyzer reads it
+ * (memory owned by a, valid until analyzer_close), or NULL when the kernel
+ * could not map it (it is then written through system calls and cannot be
+ * read back).
+ */
+const struct analyzer_unwind_rule *analyzer_unwind_rules(const struct analyzer *a);
+
+/*
+ * analyzer_unwind_rules_write writes rules[0..n) at entries [start, start
+ * + n) of `unwind_rules`. Returns 0, -ERANGE past its end, -ENOENT without
+ * unwind maps, or another negative errno.
+ */
+int analyzer_unwind_rules_write(struct analyzer *a, uint32_t start, const struct analyzer_unwind_rule *rules,
+				uint32_t n);
+
+/*
+ * analyzer_unwind_proc_set makes p process tgid's mappings in
+ * `unwind_procs`. Returns 0, -E2BIG when the map is full, -ENOENT without
+ * unwind maps, or another negative errno.
+ */
+int analyzer_unwind_proc_set(struct analyzer *a, uint32_t tgid, const struct analyzer_unwind_proc *p);
+
+/*
+ * analyzer_unwind_proc_delete removes process tgid from `unwind_procs`.
+ * Returns 0, or a negative errno (-ENOENT when it had no entry).
+ */
+int analyzer_unwind_proc_delete(struct analyzer *a, uint32_t tgid);
 
 /*
  * analyzer_close detaches everything and frees a. Accepts NULL.

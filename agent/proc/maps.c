@@ -1,5 +1,5 @@
 /* Parses /proc/PID/maps lines (see procmaps.h). */
-#include "procmaps.h"
+#include "proc/maps.h"
 
 #include <fcntl.h>
 #include <inttypes.h>

@@ -5,7 +5,9 @@
  * process its executable mappings into `unwind_procs`. A file's run is
  * freed once no loaded process has mapped it for a while, or sooner when
  * its room is needed; rules that do not fit are counted, and their
- * mappings fall back to frame pointers.
+ * mappings fall back to frame pointers. A file's rules are read once and
+ * kept in memory (up to 64 MiB beyond those of files mapped now), so a new
+ * process of a known file costs a copy of them at most.
  */
 #ifndef AGENT_UNWIND_LOADER_H
 #define AGENT_UNWIND_LOADER_H
@@ -14,8 +16,28 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "analyzer_shared.h"
 
 struct unwind_loader;
+
+/*
+ * where the loader writes: the analyzer's unwind maps (unwind/sink.c), or
+ * memory (the unit tests). Each call returns 0 or a negative errno.
+ */
+struct unwind_sink {
+	void *ctx;
+	size_t max_rules;                         /* entries of the rules table */
+	const struct analyzer_unwind_rule *rules; /* the table as written, for unwinding copies; NULL: none */
+	int (*write_rules)(void *ctx, uint32_t start, const struct analyzer_unwind_rule *r, uint32_t n);
+	int (*set_proc)(void *ctx, uint32_t tgid, const struct analyzer_unwind_proc *p);
+	int (*delete_proc)(void *ctx, uint32_t tgid);
+};
+
+/*
+ * unwind_sink_analyzer fills *sink with the unwind maps of the loaded
+ * analyzer a (libanalyzer's calls). Returns 0, or -1 when a has none.
+ */
+int unwind_sink_analyzer(struct unwind_sink *sink, struct analyzer *a);
 
 struct unwind_loader_stats {
 	size_t processes;     /* processes loaded now */
@@ -25,32 +47,40 @@ struct unwind_loader_stats {
 	unsigned long no_room;   /* files whose rules did not fit */
 	unsigned long no_cfi;    /* files without CFI */
 	unsigned long procs_full; /* processes `unwind_procs` had no room for */
-	unsigned long evicted;   /* files whose rules were freed */
+	unsigned long evicted;   /* runs of files no process mapped freed (their rules kept) */
+	unsigned long reads;     /* files whose CFI was read (each once while kept) */
+	unsigned long forgotten; /* files whose kept rules were freed (KEEP_RULES_BYTES) */
+	size_t kept_bytes;       /* rules kept in memory, at most 64 MiB beyond what processes map */
 };
 
+struct proc_table;
+
 /*
- * unwind_loader_new makes a loader writing into the maps open on rules_fd
- * (`unwind_rules`, max_rules entries) and procs_fd (`unwind_procs`); the
- * caller keeps the descriptors open while the loader lives. Returns NULL
- * when out of memory. Free with unwind_loader_free.
+ * unwind_loader_new makes a loader writing into sink (copied; what it
+ * points to must outlive the loader), taking process mappings from the
+ * process table t (which must outlive it too): every read of t, for this
+ * loader or another listener, loads the process read. Returns NULL when
+ * out of memory. Free with unwind_loader_free.
  */
-struct unwind_loader *unwind_loader_new(int rules_fd, int procs_fd, size_t max_rules);
+struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink, struct proc_table *t);
 
 /* unwind_loader_free frees l (the maps keep what was written); accepts NULL. */
 void unwind_loader_free(struct unwind_loader *l);
 
 /*
  * unwind_loader_track makes sure process tgid's rules are loaded: on first
- * sight it reads /proc/TGID/maps and each executable file's CFI (the vDSO's from
- * its image in the process's memory); later,
- * when one of ips[0..n) lies outside the mappings it loaded (a library
- * opened since), it reads them again, at most once a second. Returns 0 (a
+ * sight it has the process table read its mappings, and loads each
+ * executable file's CFI (the vDSO's from its image in the process's
+ * memory); later, when one of ips[0..n) lies outside the mappings it
+ * loaded (a library opened since), it has them read again, at most once a
+ * second. Returns 0 (a
  * process already gone is no error), or -1 when out of memory.
  */
 int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *ips, size_t n);
 
 /*
- * unwind_loader_reload reads process tgid's mappings now, known or not: it
+ * unwind_loader_reload has the process table read process tgid's
+ * mappings now, known or not: it
  * was sampled for the first time, or exec'd (which dropped its mappings
  * from `unwind_procs`). Returns 0, or -1 when out of memory.
  */

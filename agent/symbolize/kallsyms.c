@@ -1,5 +1,5 @@
 /* Parses /proc/kallsyms into a sorted table of text symbols (see kallsyms.h). */
-#include "kallsyms.h"
+#include "symbolize/kallsyms.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -52,22 +52,34 @@ int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
  */
 void symbolizer_set_demangle(struct symbolizer *s, int on);
 
+struct proc_table;
+
+/*
+ * symbolizer_set_proc_table makes s take process mappings from t (which
+ * must outlive s), as every other part listening to t does, instead of
+ * the table of its own symbolizer_new made: a read of a process's
+ * mappings serves them all. Returns 0, or -1 when out of memory.
+ */
+int symbolizer_set_proc_table(struct symbolizer *s, struct proc_table *t);
+
 /* symbolizer_free frees s and everything it resolved; accepts NULL. */
 void symbolizer_free(struct symbolizer *s);
 
 /*
  * symbolizer_track remembers the mappings of process tgid while it runs,
  * so its addresses resolve after it exits. Call it when a stack of tgid is
- * seen, with the stack's user addresses: mappings are read on first sight,
- * and again (at most once a second) when an address falls outside them.
+ * seen, with the stack's user addresses: mappings are read (through the
+ * process table) on first sight, and again (at most once a second) when an
+ * address falls outside them.
  * Returns 0, or -1 when out of memory. A process already gone is no error:
  * its addresses stay raw.
  */
 int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, size_t n);
 
 /*
- * symbolizer_learn reads the mappings of process tgid now, adding them to
- * those read before (a process just started, or just exec'd): its
+ * symbolizer_learn has the process table read the mappings of process
+ * tgid now (every listener of the table gets them), adding them to those
+ * read before (a process just started, or just exec'd): its
  * addresses then resolve even if it exits before its samples are drained.
  * Returns 0, or -1 when out of memory. A process already gone is no error.
  */

@@ -1,10 +1,11 @@
 /*
  * Address to function name (see symbolize.h). Processes keep the code
- * mappings read from /proc/PID/maps; mapped files and kernel modules are
- * "modules", each file's ELF symbols (and those of its separate debug
- * file, for a stripped one) read once, when first needed.
+ * mappings the process table read from /proc/PID/maps; mapped files and
+ * kernel modules are "modules" (modules.c), each file's ELF symbols (and
+ * those of its separate debug file, for a stripped one) read once, when
+ * first needed.
  */
-#include "symbolize.h"
+#include "symbolize/internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,67 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "elfsyms.h"
-#include "kallsyms.h"
+#include "clock.h"
+#include "symbolize/elfsyms.h"
+#include "symbolize/kallsyms.h"
 #include "log.h"
-#include "procmaps.h"
+#include "proc/maps.h"
+#include "proc/table.h"
 
 #define MAX_REFRESHES 16 /* maps re-reads per process, for addresses outside its mappings */
-#define DEBUG_ROOT "/usr/lib/debug"
-
-struct module {
-	char *path;
-	uint64_t inode;
-	unsigned int dev_major, dev_minor;
-	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
-	uint64_t start, end; /* the vDSO: where that process maps it */
-	int kernel;
-	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
-	struct elfsyms elf;
-	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
-};
-
-struct mapping {
-	uint64_t start, end, pgoff;
-	int module; /* -1: anonymous code */
-};
-
-struct process {
-	uint32_t tgid;
-	int state;  /* 1 mappings read, -1 gone before they could be */
-	struct mapping *maps; /* code mappings, sorted, not overlapping */
-	size_t n;
-	int refreshes;
-	double last_read;
-};
-
-struct symbolizer {
-	char *kallsyms_path;
-	char *debug_root;    /* separate debug files: DEBUG_ROOT unless set */
-	struct kallsyms ks;
-	int ks_state;        /* 0 not read yet, 1 read, -1 unavailable */
-	uint32_t ks_last_module;
-	int ks_last_index;
-	struct process **procs; /* open addressing on tgid */
-	size_t nprocs, proc_cap;
-	struct module *mods;
-	int nmods, mod_cap;
-	int demangle;
-};
 
 /* libstdc++'s demangler (the C++ ABI's, in libsupc++) */
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx);
 
 struct symbolizer *symbolizer_new(const char *kallsyms_path)
 {
@@ -89,12 +44,31 @@ struct symbolizer *symbolizer_new(const char *kallsyms_path)
 	}
 	s->ks_last_index = -1;
 	s->demangle = 1;
+	s->ptab = proc_table_new();
+	s->own_ptab = 1;
+	if (!s->ptab || proc_table_listen(s->ptab, on_snapshot, s) < 0) {
+		symbolizer_free(s);
+		return NULL;
+	}
 	return s;
 }
 
 void symbolizer_set_demangle(struct symbolizer *s, int on)
 {
 	s->demangle = on;
+}
+
+int symbolizer_set_proc_table(struct symbolizer *s, struct proc_table *t)
+{
+	if (proc_table_listen(t, on_snapshot, s) < 0)
+		return -1;
+	if (s->own_ptab)
+		proc_table_free(s->ptab);
+	else
+		proc_table_unlisten(s->ptab, on_snapshot, s);
+	s->ptab = t;
+	s->own_ptab = 0;
+	return 0;
 }
 
 void symbolizer_free(struct symbolizer *s)
@@ -104,6 +78,10 @@ void symbolizer_free(struct symbolizer *s)
 
 	if (!s)
 		return;
+	if (s->own_ptab)
+		proc_table_free(s->ptab);
+	else if (s->ptab)
+		proc_table_unlisten(s->ptab, on_snapshot, s);
 	for (i = 0; i < s->proc_cap; i++) {
 		if (s->procs[i]) {
 			free(s->procs[i]->maps);
@@ -137,155 +115,6 @@ int symbolizer_set_debug_root(struct symbolizer *s, const char *dir)
 	free(s->debug_root);
 	s->debug_root = copy;
 	return 0;
-}
-
-/* ---- modules ---- */
-
-/* the index of the module (path, dev, inode), added when new; -1 when out of memory */
-static int module_get(struct symbolizer *s, const char *path, unsigned int major, unsigned int minor,
-		      uint64_t inode, int kernel, uint32_t tgid)
-{
-	struct module *m, *tmp;
-	int i;
-
-	for (i = 0; i < s->nmods; i++) {
-		m = &s->mods[i];
-		if (m->inode == inode && m->dev_major == major && m->dev_minor == minor &&
-		    m->kernel == kernel && !strcmp(m->path, path))
-			return i;
-	}
-	if (s->nmods == s->mod_cap) {
-		int cap = s->mod_cap ? s->mod_cap * 2 : 64;
-
-		tmp = realloc(s->mods, (size_t)cap * sizeof(*tmp));
-		if (!tmp)
-			return -1;
-		s->mods = tmp;
-		s->mod_cap = cap;
-	}
-	m = &s->mods[s->nmods];
-	memset(m, 0, sizeof(*m));
-	m->path = strdup(path);
-	if (!m->path)
-		return -1;
-	m->dev_major = major;
-	m->dev_minor = minor;
-	m->inode = inode;
-	m->kernel = kernel;
-	m->tgid = tgid;
-	/* no file behind kernel modules and [stack]-like names; the vDSO's image is in memory */
-	m->state = (kernel || (path[0] == '[' && strcmp(path, "[vdso]"))) ? -1 : 0;
-	return s->nmods++;
-}
-
-/* open the module's file as the process saw it, and check it is the mapped one */
-static int module_open(const struct module *m)
-{
-	char root_path[4096 + 32];
-	struct stat st;
-	int fd;
-
-	if (!strcmp(m->path, "[vdso]")) {
-		fd = procmap_vdso_fd(m->tgid, m->start, m->end);
-		if (fd < 0)
-			log_info("no symbols for '[vdso]': cannot read its image");
-		return fd;
-	}
-	snprintf(root_path, sizeof(root_path), "/proc/%" PRIu32 "/root%s", m->tgid, m->path);
-	fd = open(root_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		log_info("no symbols for '%s': %s", m->path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) < 0 || (m->inode && (uint64_t)st.st_ino != m->inode)) {
-		log_info("no symbols for '%s': the file was replaced since it was mapped", m->path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* add the symbols of the debug file at path to m's; 0, or -1 when it is missing or not m's */
-static int debug_try(struct module *m, const char *path)
-{
-	char err[256];
-	int fd;
-
-	if (!strcmp(path, m->path))
-		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (elfsyms_add_debug(&m->elf, fd, err, sizeof(err)) < 0) {
-		log_info("ignoring the debug file '%s' of '%s': %s", path, m->path, err);
-		return -1;
-	}
-	log_info("symbols of '%s' from '%s'", m->path, path);
-	return 0;
-}
-
-/*
- * a stripped file's separate debug file, where gdb looks: by build-id
- * under the debug root, then by .gnu_debuglink beside the file, in its
- * .debug/ subdirectory and under the debug root
- */
-static void debug_find(const struct symbolizer *s, struct module *m)
-{
-	const char *id = m->elf.build_id, *link = m->elf.debuglink, *slash = strrchr(m->path, '/');
-	int dirlen = slash ? (int)(slash - m->path) : 0;
-	char path[3 * 4096];
-
-	if (m->elf.has_symtab)
-		return;
-	if (strlen(id) > 2) {
-		snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug", s->debug_root, id, id + 2);
-		if (debug_try(m, path) == 0)
-			return;
-	}
-	if (!link[0] || !slash)
-		return;
-	snprintf(path, sizeof(path), "%.*s/%s", dirlen, m->path, link);
-	if (debug_try(m, path) == 0)
-		return;
-	snprintf(path, sizeof(path), "%.*s/.debug/%s", dirlen, m->path, link);
-	if (debug_try(m, path) == 0)
-		return;
-	snprintf(path, sizeof(path), "%s%.*s/%s", s->debug_root, dirlen, m->path, link);
-	debug_try(m, path);
-}
-
-static struct module *module_load(struct symbolizer *s, int i)
-{
-	struct module *m = &s->mods[i];
-	char err[256];
-	int fd;
-
-	if (m->state == 0) {
-		m->state = -1;
-		fd = module_open(m);
-		if (fd >= 0 && elfsyms_open(&m->elf, fd, err, sizeof(err)) == 0)
-			m->state = 1;
-		else if (fd >= 0)
-			log_info("no symbols for '%s': %s", m->path, err);
-		if (m->state == 1)
-			debug_find(s, m);
-	}
-	return m;
-}
-
-struct sym_module symbolizer_module(const struct symbolizer *s, int i)
-{
-	const struct module *m = &s->mods[i];
-	struct sym_module out = { m->path, m->state == 1 ? m->elf.build_id : "", m->kernel };
-
-	return out;
-}
-
-int symbolizer_module_count(const struct symbolizer *s)
-{
-	return s->nmods;
 }
 
 /* ---- processes ---- */
@@ -378,51 +207,40 @@ static int push_mapping(struct mapping **v, size_t *n, size_t *cap, const struct
 }
 
 /*
- * read the code mappings of p; mappings of an earlier read that the new
- * ones do not cover stay, for addresses sampled before an unmap.
- * Returns 0 (also when the process is gone) or -1 when out of memory.
+ * take the code mappings of a snapshot of p; mappings of an earlier read
+ * that the new ones do not cover stay, for addresses sampled before an
+ * unmap. Returns 0 (also when the process is gone) or -1 when out of
+ * memory.
  */
-static int proc_read_maps(struct symbolizer *s, struct process *p)
+static int proc_take_maps(struct symbolizer *s, struct process *p, const struct proc_snapshot *snap)
 {
 	struct mapping *v = NULL, m;
 	size_t n = 0, cap = 0, i, new_n;
-	char path[64], *line = NULL;
-	size_t linecap = 0;
-	struct procmap pm;
-	int ret = -1;
-	FILE *f;
+	const struct procmap *pm;
 
-	p->last_read = now();
-	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/maps", p->tgid);
-	f = fopen(path, "re");
-	if (!f) {
+	p->last_read = snap->read_at;
+	if (snap->gone) { /* exited meanwhile */
 		if (p->state == 0)
 			p->state = -1;
 		return 0;
 	}
-	while (getline(&line, &linecap, f) > 0) {
-		if (procmap_parse_line(line, &pm) < 0 || !procmap_is_exec(&pm))
-			continue;
-		m.start = pm.start;
-		m.end = pm.end;
-		m.pgoff = pm.pgoff;
+	for (i = 0; i < snap->n; i++) {
+		pm = &snap->maps[i];
+		m.start = pm->start;
+		m.end = pm->end;
+		m.pgoff = pm->pgoff;
 		m.module = -1;
-		if (pm.path[0]) {
-			m.module = module_get(s, pm.path, pm.dev_major, pm.dev_minor, pm.inode, 0, p->tgid);
+		if (pm->path[0]) {
+			m.module = module_get(s, pm->path, pm->dev_major, pm->dev_minor, pm->inode, 0, p->tgid);
 			if (m.module < 0)
-				goto cleanup;
-			if (procmap_is_vdso(&pm) && !s->mods[m.module].end) {
-				s->mods[m.module].start = pm.start;
-				s->mods[m.module].end = pm.end;
+				goto fail;
+			if (procmap_is_vdso(pm) && !s->mods[m.module].end) {
+				s->mods[m.module].start = pm->start;
+				s->mods[m.module].end = pm->end;
 			}
 		}
 		if (push_mapping(&v, &n, &cap, &m) < 0)
-			goto cleanup;
-	}
-	if (n == 0 && p->state == 0) { /* read nothing: exited meanwhile */
-		p->state = -1;
-		ret = 0;
-		goto cleanup;
+			goto fail;
 	}
 	new_n = n;
 	for (i = 0; i < p->n; i++) {
@@ -430,7 +248,7 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 
 		if (!proc_mapping(&fresh, p->maps[i].start) && !proc_mapping(&fresh, p->maps[i].end - 1) &&
 		    push_mapping(&v, &n, &cap, &p->maps[i]) < 0)
-			goto cleanup;
+			goto fail;
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), by_start);
@@ -438,13 +256,23 @@ static int proc_read_maps(struct symbolizer *s, struct process *p)
 	p->maps = v;
 	p->n = n;
 	p->state = 1;
-	v = NULL;
-	ret = 0;
-cleanup:
+	return 0;
+fail:
 	free(v);
-	free(line);
-	fclose(f);
-	return ret;
+	return -1;
+}
+
+/* the process table read a process's mappings: keep them */
+static int on_snapshot(const struct proc_snapshot *snap, void *ctx)
+{
+	struct symbolizer *s = ctx;
+	struct process *p = proc_find(s, snap->tgid);
+
+	if (!p)
+		p = proc_add(s, snap->tgid);
+	if (!p)
+		return -1;
+	return proc_take_maps(s, p, snap);
 }
 
 /* a plausible user-space code address, worth re-reading the maps for */
@@ -476,18 +304,14 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 	struct process *p = proc_find(s, tgid);
 	size_t i;
 
-	if (!p) {
-		p = proc_add(s, tgid);
-		if (!p)
-			return -1;
-		return proc_read_maps(s, p);
-	}
+	if (!p)
+		return proc_table_read(s->ptab, tgid);
 	if (p->state != 1 || p->refreshes >= MAX_REFRESHES || now() - p->last_read < 1.0)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (plausible(ips[i]) && !proc_mapping(p, ips[i])) {
 			p->refreshes++;
-			return proc_read_maps(s, p);
+			return proc_table_refresh(s->ptab, tgid);
 		}
 	}
 	return 0;
@@ -495,13 +319,7 @@ int symbolizer_track(struct symbolizer *s, uint32_t tgid, const uint64_t *ips, s
 
 int symbolizer_learn(struct symbolizer *s, uint32_t tgid)
 {
-	struct process *p = proc_find(s, tgid);
-
-	if (!p)
-		p = proc_add(s, tgid);
-	if (!p)
-		return -1;
-	return proc_read_maps(s, p);
+	return proc_table_read(s->ptab, tgid);
 }
 
 void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int return_address,
@@ -613,3 +431,4 @@ const char *symbolizer_frame_name(const struct symbolizer *s, const struct sym_f
 		snprintf(buf, len, "[unknown]");
 	return buf;
 }
+

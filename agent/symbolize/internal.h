@@ -1,0 +1,70 @@
+/*
+ * What the symbolizer's files share (internal to agent/symbolize): its
+ * state, and its modules (modules.c): mapped files and kernel modules,
+ * each one's ELF symbols read once, when first needed.
+ */
+#ifndef AGENT_SYMBOLIZE_INTERNAL_H
+#define AGENT_SYMBOLIZE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "symbolize/elfsyms.h"
+#include "symbolize/kallsyms.h"
+#include "symbolize/symbolize.h"
+
+#define DEBUG_ROOT "/usr/lib/debug"
+
+struct module {
+	char *path;
+	uint64_t inode;
+	unsigned int dev_major, dev_minor;
+	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
+	uint64_t start, end; /* the vDSO: where that process maps it */
+	int kernel;
+	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
+	struct elfsyms elf;
+	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
+};
+
+struct mapping {
+	uint64_t start, end, pgoff;
+	int module; /* -1: anonymous code */
+};
+
+struct process {
+	uint32_t tgid;
+	int state;  /* 1 mappings read, -1 gone before they could be */
+	struct mapping *maps; /* code mappings, sorted, not overlapping */
+	size_t n;
+	int refreshes;
+	double last_read;
+};
+
+struct symbolizer {
+	char *kallsyms_path;
+	char *debug_root;    /* separate debug files: DEBUG_ROOT unless set */
+	struct kallsyms ks;
+	int ks_state;        /* 0 not read yet, 1 read, -1 unavailable */
+	uint32_t ks_last_module;
+	int ks_last_index;
+	struct process **procs; /* open addressing on tgid */
+	size_t nprocs, proc_cap;
+	struct module *mods;
+	int nmods, mod_cap;
+	int demangle;
+	struct proc_table *ptab; /* where mappings come from */
+	int own_ptab;            /* 1: made by symbolizer_new, freed with s */
+};
+
+/*
+ * module_get returns the index of the module (path, device, inode), added
+ * when new; tgid is a process that maps it (its /proc/PID/root sees the
+ * file). -1 when out of memory.
+ */
+int module_get(struct symbolizer *s, const char *path, unsigned int major, unsigned int minor,
+	       uint64_t inode, int kernel, uint32_t tgid);
+
+/* module_load returns module i, its symbols read on first use. */
+struct module *module_load(struct symbolizer *s, int i);
+
+#endif /* AGENT_SYMBOLIZE_INTERNAL_H */
