@@ -156,6 +156,44 @@ test_expect_success 'versions: a pre-release and a snapshot sort before the rele
 	test_grep "./usr/share/lintian/overrides/profiling-agent-debug$" contents
 '
 
+# the analyzer.pc of the tarball and of the package of out's release for the host, extracted into tgz/ and deb/
+extract_pcs() {
+	tar -xzf out/profiling-agent-$1-linux-$HOST_ARCH.tar.gz --wildcards "*/analyzer.pc"
+	mv profiling-agent-$1-linux-$HOST_ARCH tgz
+	dpkg-deb -x out/$2 deb
+}
+
+test_expect_success 'one analyzer.pc: the package holds the tarball'"'"'s, for /usr, with its version (debug, snapshot)' '
+	deb_project v1.0.1
+	cd p
+	git checkout -q -b debug
+	commit_change debug
+	git tag -a v1.0.1-debug -m v1.0.1-debug
+	rm -rf ../out && "$R" release --no-sign --arch $HOST_ARCH --out ../out >/dev/null 2>&1
+	cd ..
+	extract_pcs v1.0.1-debug profiling-agent-debug_1.0.1_$HOST_ARCH.deb
+	pc=$(ls deb/usr/lib/*/pkgconfig/analyzer.pc)
+	test_grep "^Version: 1.0.1+debug$" tgz/lib/pkgconfig/analyzer.pc
+	grep -v "^\(prefix\|libdir\)=" tgz/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" $pc >deb.pc
+	test_cmp tarball.pc deb.pc
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --modversion analyzer)" = 1.0.1+debug
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --variable=prefix analyzer)" = /usr
+	rm -rf tgz deb
+	cd p
+	git checkout -q main
+	commit_change snapshot
+	sha=$(git rev-parse --short=12 HEAD)
+	rm -rf ../out && "$R" release --no-sign --arch $HOST_ARCH --out ../out >/dev/null 2>&1
+	cd ..
+	extract_pcs v1.0.2-SNAPSHOT-$sha profiling-agent_1.0.2-SNAPSHOT.${sha}_$HOST_ARCH.deb
+	# the version pkg-config reads, not the Debian version (1.0.2~SNAPSHOT.<sha>)
+	test_grep "^Version: 1.0.2~SNAPSHOT-$sha$" tgz/lib/pkgconfig/analyzer.pc
+	grep -v "^\(prefix\|libdir\)=" tgz/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" deb/usr/lib/*/pkgconfig/analyzer.pc >deb.pc
+	test_cmp tarball.pc deb.pc
+'
+
 test_expect_success 'two builds give byte-identical packages; --check-reproducible compares them' '
 	deb_project v1.1.0
 	git clone -q p q && git -C q checkout -q v1.1.0

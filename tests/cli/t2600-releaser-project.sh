@@ -68,6 +68,23 @@ test_expect_success 'the tarball holds what make install PREFIX=/ lays out, file
 	test_grep "^prefix=\${pcfiledir}/../..$" $top/lib/pkgconfig/analyzer.pc
 '
 
+test_expect_success 'one analyzer.pc: the .deb holds the tarball'"'"'s, for /usr, with the same version' '
+	top=$(sdk_top)
+	tar -xzf "$P1/dist/$top.tar.gz"
+	deb=$(ls "$P1"/dist/profiling-agent_*_$HOST_ARCH.deb)
+	dpkg-deb -x "$deb" deb
+	pc=$(ls deb/usr/lib/*/pkgconfig/analyzer.pc)
+	# only where it lives differs
+	grep -v "^\(prefix\|libdir\)=" $top/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" $pc >deb.pc
+	test_cmp tarball.pc deb.pc
+	test_grep "^prefix=/usr$" $pc
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --variable=libdir analyzer)" = \
+		"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
+	v=$(value version $top/share/doc/profiling-agent/BUILDINFO)
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --modversion analyzer)" = "0.0.0~SNAPSHOT-${v##*-}"
+'
+
 test_expect_success 'a program builds against the unpacked tarball through its analyzer.pc alone, shared and static' '
 	tar -xzf "$P1/dist/$(sdk_top).tar.gz"
 	mv "$(sdk_top)" sdk
