@@ -16,6 +16,7 @@
 #include "lib/self.h"
 #include "release/build.h"
 #include "release/deb.h"
+#include "release/rpm.h"
 #include "release/metadata.h"
 #include "release/layout.h"
 #include "release/notes.h"
@@ -217,6 +218,25 @@ static int write_deb(const struct release_state *st, const struct settings *s, c
 	return ret;
 }
 
+/* the RPM package of arch a of build b into path; its digest and size in *res */
+static int write_rpm(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+		     struct tar_result *res)
+{
+	const char *sub = plan_arch_subdir(&st->plan, a);
+	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
+	int ret = rpm_write_package(&m->id, s, st->workdir, arch_dir, a, path, display, res);
+
+	free(arch_dir);
+	return ret;
+}
+
+/* the name of kind k (0 tarball, 1 .deb, 2 .rpm) of arch of id (caller frees) */
+static char *kind_name(const struct release_ident *id, size_t k, const char *arch)
+{
+	return k == 2 ? rpm_file_name(id, arch) : k == 1 ? deb_file_name(id, arch) : layout_tarball_name(id, arch);
+}
+
 /*
  * the names of id's tarballs and packages, before anything is built: each
  * one GitHub keeps (lib/asset.h); an exit code after a message
@@ -228,8 +248,8 @@ static int check_names(const struct release_ident *id)
 	int rc;
 
 	for (i = 0; i < id->n_arches; i++) {
-		for (deb = 0; deb < (id->arches[i].agent ? 2u : 1u); deb++) {
-			name = deb ? deb_file_name(id, id->arches[i].arch) : layout_tarball_name(id, id->arches[i].arch);
+		for (deb = 0; deb < (id->arches[i].agent ? 3u : 1u); deb++) {
+			name = kind_name(id, deb, id->arches[i].arch);
 			rc = asset_name_check(name, "give project.name in releaser.conf only letters, digits, '.', "
 						    "'_' and '-'");
 			free(name);
@@ -252,15 +272,19 @@ static int package_tarballs(const struct release_state *st, const struct setting
 	for (i = 0; i < m->id.n_arches; i++) {
 		const struct arch_plan *a = &m->id.arches[i];
 
-		for (deb = 0; deb < (a->agent ? 2u : 1u); deb++) {
-			name = deb ? deb_file_name(&m->id, a->arch) : layout_tarball_name(&m->id, a->arch);
+		/* the tarball, the .deb, the .rpm */
+		for (deb = 0; deb < (a->agent ? 3u : 1u); deb++) {
+			name = kind_name(&m->id, deb, a->arch);
 			path = outdir_stage_path(o, name);
 			display = outdir_final_path(o, name);
-			if ((deb ? write_deb(st, s, m, b, a, path, display, &res)
-				 : write_tarball(st, s, m, b, a, path, display, &res)) < 0)
+			if ((deb == 2   ? write_rpm(st, s, m, b, a, path, display, &res)
+			     : deb == 1 ? write_deb(st, s, m, b, a, path, display, &res)
+					: write_tarball(st, s, m, b, a, path, display, &res)) < 0)
 				goto cleanup;
 			outdir_add(o, name, res.sha256, res.size);
-			if (deb)
+			if (deb == 2)
+				meta_add_rpm(m, name, a->arch, res.sha256, res.size);
+			else if (deb)
 				meta_add_deb(m, name, a->arch, res.sha256, res.size);
 			else
 				meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
@@ -321,8 +345,9 @@ static int compare_builds(const struct release_state *st, const struct settings 
 			;
 		path = xasprintf("%s%s", again->dir, t->name);
 		if (k == m->id.n_arches ||
-		    (t->deb ? write_deb(st, s, m, again, &m->id.arches[k], path, path, &res)
-			    : write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res)) < 0)
+		    (t->rpm   ? write_rpm(st, s, m, again, &m->id.arches[k], path, path, &res)
+		     : t->deb ? write_deb(st, s, m, again, &m->id.arches[k], path, path, &res)
+			      : write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res)) < 0)
 			goto cleanup;
 		if (strcmp(res.sha256, t->sha256) || res.size != t->size) {
 			first = outdir_stage_path(o, t->name);
