@@ -31,7 +31,7 @@ libbpf-dev libzstd-dev libdw-dev libbz2-dev liblzma-dev openssh-client strace
 minisign signify-openbsd golang-go
 tar gzip coreutils binutils file time lintian
 shellcheck python3-yaml python3-jsonschema linux-perf
-libc6-dbg g++ cmark
+libc6-dbg g++ cmark help2man rpm rpmlint
 libprotobuf-c-dev protobuf-c-compiler protobuf-compiler golang-github-google-pprof-dev libcurl4-openssl-dev
 "
 

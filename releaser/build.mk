@@ -83,11 +83,55 @@ $(DEB_LIBANALYZER_SO): $(LIBANALYZER_SO)
 	$(call msg,STRIP,$@)
 	$(Q)mkdir -p $(@D) && $(DEB_STRIP) --strip-unneeded -o $@.tmp $< && mv -f $@.tmp $@
 
+# The packages' analyzer.pc: the one agent/build.mk writes (one template,
+# PC_VERSION), with only the two lines that say where it lives rewritten
+# for the system's /usr: Debian's multiarch libdir, RPM's lib64.
+DEB_PC := $(BUILD)/deb/analyzer.pc
+RPM_PC := $(BUILD)/rpm/analyzer.pc
+
+$(DEB_PC): $(ANALYZER_PC)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && sed -e 's|^prefix=.*|prefix=/usr|' \
+		-e 's|^libdir=.*|libdir=$${exec_prefix}/lib/$(TRIPLET_$(AGENT_ARCH))|' $< >$@.tmp && mv -f $@.tmp $@
+
+$(RPM_PC): $(ANALYZER_PC)
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && sed -e 's|^prefix=.*|prefix=/usr|' \
+		-e 's|^libdir=.*|libdir=$${exec_prefix}/lib64|' $< >$@.tmp && mv -f $@.tmp $@
+
+# The manual pages, from each program's --help (help2man), gzip -9n as
+# the packages ship them: profiling-agent(1) for the packages (made by
+# `make` too, and for a release), releaser(1) beside the releaser (the
+# host's only: no package ships the releaser). The date in them is
+# SOURCE_DATE_EPOCH's (the releaser sets it: the release's commit time). A
+# cross-built agent runs under qemu-user (ci/install-deps.sh --cross).
+MAN_AGENT    := $(BUILD)/man/profiling-agent.1.gz
+MAN_RELEASER := $(BUILD)/man/releaser.1.gz
+QEMU_amd64   := qemu-x86_64-static
+QEMU_arm64   := qemu-aarch64-static
+HELP2MAN      = help2man --no-info --version-string='$(VERSION)'
+
+$(MAN_AGENT): $(AGENT_BIN) $(VERSION_STAMP)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && $(HELP2MAN) --name='sampling CPU profiler with an eBPF analyzer' \
+		--output=$@.1.tmp '$(if $(CROSS),$(QEMU_$(AGENT_ARCH)) )$(AGENT_BIN)' && \
+		gzip -9n <$@.1.tmp >$@.tmp && rm -f $@.1.tmp && mv -f $@.tmp $@
+
+$(MAN_RELEASER): $(RELEASER) $(RELEASER_VERSION_STAMP)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && $(HELP2MAN) --name='cut, package, sign and verify profiling-agent releases' \
+		--output=$@.1.tmp '$(RELEASER)' && \
+		gzip -9n <$@.1.tmp >$@.tmp && rm -f $@.1.tmp && mv -f $@.tmp $@
+
+ifneq ($(CROSS),1)
+all: $(MAN_AGENT) $(MAN_RELEASER)
+endif
+
 # What a release ships, and only that: the goal `releaser build` makes
 # (AGENT_BIN and ANALYZER_PC come from agent/build.mk).
 .PHONY: release-outputs
 release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN) $(ANALYZER_PC) \
-	$(DEB_AGENT) $(DEB_LIBANALYZER_SO)
+	$(DEB_AGENT) $(DEB_LIBANALYZER_SO) $(DEB_PC) $(RPM_PC) $(MAN_AGENT)
 
 # `make release` (the top-level target installs the dependencies, then
 # comes here): build the releaser, then release the current commit into

@@ -3,7 +3,8 @@
 #
 #   fake_project DIR    clone a small project shaped like this one into DIR:
 #                       tests/fixtures/fake-project/Makefile, the files the
-#                       tarballs take, build/ and dist/ ignored, one commit
+#                       tarballs and packages take (support/packaging/ as
+#                       it is), build/ and dist/ ignored, one commit
 #                       on main at FAKE_EPOCH
 #   commit_change MSG   commit a change to a file in the current repository
 #   tar_listing TGZ     `tar -tvzf` of TGZ as "mode owner size date time name"
@@ -25,6 +26,7 @@ make_fake_template() {
 	printf '/* analyzer api */\n' >libanalyzer/include/analyzer.h
 	printf '/* frame types */\n' >support/ebpf/frametypes.h
 	printf '{ "frametypes": [] }\n' >support/frametypes.json
+	cp -R "$ROOT/support/packaging" support/packaging
 	printf 'Fake license\n' >LICENSE
 	printf '# fake project\n' >README.md
 	printf '/build/\n/dist/\n' >.gitignore

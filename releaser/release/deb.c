@@ -17,6 +17,19 @@
 #define LICENSE_FILE "LICENSE"
 #define LICENSE_MAX (1 << 20)
 
+/* the service's files and the maintainer scripts, in the work tree (support/packaging/README.md) */
+#define PACKAGING_DIR "support/packaging/"
+#define UNIT_NAME "profiling-agent.service"
+#define DEFAULT_FILE "etc/default/profiling-agent"
+
+static const char *const packaging_files[] = {
+	PACKAGING_DIR UNIT_NAME,
+	PACKAGING_DIR "profiling-agent.default",
+	PACKAGING_DIR "deb/postinst",
+	PACKAGING_DIR "deb/prerm",
+	PACKAGING_DIR "deb/postrm",
+};
+
 /* text that grows */
 struct text {
 	char *s;
@@ -95,31 +108,23 @@ static void add_text(struct tar_list *l, const char *name, const struct text *t)
 	tar_add_data(l, name, t->s, t->len, 0644);
 }
 
-/* analyzer.pc for the package's /usr */
-static void add_pkgconfig(struct tar_list *l, const char *arch, const char *version)
-{
-	struct text t = { 0 };
-	char *name = xasprintf("usr/lib/%s/pkgconfig/analyzer.pc", triplet(arch));
-
-	add(&t, "prefix=/usr\nexec_prefix=${prefix}\nlibdir=${exec_prefix}/lib/%s\nincludedir=${prefix}/include\n"
-		"datadir=${prefix}/share/analyzer\n\n", triplet(arch));
-	add(&t, "Name: analyzer\n"
-		"Description: libanalyzer: embed the profiler's eBPF analyzer (release and debug flavors)\n"
-		"Version: %s\nRequires.private: libbpf libelf zlib\nCflags: -I${includedir}\n"
-		"Libs: -L${libdir} -lanalyzer\n", version);
-	add_text(l, name, &t);
-	free(t.s);
-	free(name);
-}
-
-/* the copyright file: DEP-5, the license text from the work tree's LICENSE, each line indented */
+/*
+ * the copyright file: DEP-5, the license text from the work tree's LICENSE,
+ * each line indented; the notice dated with the release's year
+ */
 static int add_copyright(struct tar_list *l, const struct release_ident *id, const char *workdir,
 			 const char *doc)
 {
 	char *path = xasprintf("%s%s", workdir, LICENSE_FILE), *license, *line, *next, *name;
+	time_t when = (time_t)id->epoch;
 	struct text t = { 0 };
+	struct tm tm;
 	size_t len;
 
+	if (!gmtime_r(&when, &tm)) {
+		free(path);
+		return error("cannot format the release time %lld", id->epoch);
+	}
 	license = read_file(path, LICENSE_MAX, &len);
 	free(path);
 	if (!license)
@@ -128,9 +133,9 @@ static int add_copyright(struct tar_list *l, const struct release_ident *id, con
 		"Upstream-Name: %s\n", id->project);
 	if (id->source_uri)
 		add(&t, "Source: %s\n", id->source_uri);
-	add(&t, "\nFiles: *\nCopyright: the %s authors\nLicense: BSD-2-Clause\n", id->project);
-	add(&t, "\nFiles: support/ebpf/*\nCopyright: the %s authors\nLicense: GPL-2.0-only or BSD-2-Clause\n",
-	    id->project);
+	add(&t, "\nFiles: *\nCopyright: %d the %s authors\nLicense: BSD-2-Clause\n", tm.tm_year + 1900, id->project);
+	add(&t, "\nFiles: support/ebpf/*\nCopyright: %d the %s authors\nLicense: GPL-2.0-only or BSD-2-Clause\n",
+	    tm.tm_year + 1900, id->project);
 	add(&t, "\nLicense: BSD-2-Clause\n");
 	for (line = license; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -196,7 +201,12 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 	name = xasprintf("%s/libanalyzer.a", lib);
 	add_src(l, name, build, "lib/libanalyzer.a", 0644);
 	free(name);
-	add_pkgconfig(l, arch, version);
+	name = xasprintf("%s/pkgconfig/analyzer.pc", lib);
+	add_src(l, name, build, "deb/analyzer.pc", 0644);
+	free(name);
+	add_src(l, "lib/systemd/system/" UNIT_NAME, workdir, PACKAGING_DIR UNIT_NAME, 0644);
+	add_src(l, DEFAULT_FILE, workdir, PACKAGING_DIR "profiling-agent.default", 0644);
+	add_src(l, "usr/share/man/man1/profiling-agent.1.gz", build, "man/profiling-agent.1.gz", 0644);
 	add_src(l, "usr/include/analyzer.h", workdir, "libanalyzer/include/analyzer.h", 0644);
 	add_src(l, "usr/include/analyzer/frametypes.h", workdir, "support/ebpf/frametypes.h", 0644);
 	add_src(l, "usr/share/analyzer/frametypes.json", workdir, "support/frametypes.json", 0644);
@@ -207,7 +217,14 @@ static int data_list(const struct release_ident *id, const struct settings *s, c
 			      "# included): it runs on hosts without its libraries\n"
 			      "%s: statically-linked-binary [usr/bin/profiling-agent]\n"
 			      "%s: embedded-library bzip2 [usr/bin/profiling-agent]\n"
-			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n", package, package, package);
+			      "%s: embedded-library zlib [usr/bin/profiling-agent]\n"
+			      "# one package carries the agent, libanalyzer and its SDK (headers, analyzer.pc,\n"
+			      "# libanalyzer.so): built together from one version, and libanalyzer only\n"
+			      "# serves the analyzer of the same release, so there is no libanalyzer1 or\n"
+			      "# libanalyzer-dev package to put them in; the shlibs file names this one\n"
+			      "%s: package-name-doesnt-match-sonames libanalyzer1\n"
+			      "%s: link-to-shared-library-in-wrong-package %s/libanalyzer.so.1 [%s/libanalyzer.so]\n",
+			      package, package, package, package, package, lib, lib);
 	tar_add_data(l, name, overrides, strlen(overrides), 0644);
 	free(overrides);
 	free(name);
@@ -310,23 +327,36 @@ cleanup:
 	return ret;
 }
 
-/* control.tar.gz's files: control, md5sums (of data's files, as written), shlibs, triggers */
-static int control_list(const struct release_ident *id, const struct settings *s, const char *arch,
-			const char *package, const char *version, const struct tar_list *data, struct tar_list *l)
+/*
+ * control.tar.gz's files: control, conffiles, md5sums (of data's files, as
+ * written, but the conffile: dpkg keeps its own sums of those), shlibs,
+ * triggers, and the maintainer scripts from the work tree
+ */
+static int control_list(const struct release_ident *id, const struct settings *s, const char *workdir,
+			const char *arch, const char *package, const char *version, const struct tar_list *data,
+			struct tar_list *l)
 {
 	struct text sums = { 0 }, shlibs = { 0 };
-	static const char triggers[] = "activate-noawait ldconfig\n";
+	static const char triggers[] = "activate-noawait ldconfig\n", conffiles[] = "/" DEFAULT_FILE "\n";
+	static const char *const scripts[] = { "postinst", "prerm", "postrm" };
+	char *rel;
 	size_t i;
 
 	if (add_control(l, id, s, arch, package, version, data) < 0)
 		return -1;
+	tar_add_data(l, "conffiles", conffiles, strlen(conffiles), 0644);
 	for (i = 0; i < data->n; i++)
-		if (data->items[i].kind == TAR_FILE)
+		if (data->items[i].kind == TAR_FILE && strcmp(data->items[i].name, DEFAULT_FILE))
 			add(&sums, "%s  %s\n", data->items[i].md5, data->items[i].name);
 	add_text(l, "md5sums", &sums);
 	add(&shlibs, "libanalyzer 1 %s (>= %s)\n", package, version);
 	add_text(l, "shlibs", &shlibs);
 	tar_add_data(l, "triggers", triggers, strlen(triggers), 0644);
+	for (i = 0; i < sizeof(scripts) / sizeof(*scripts); i++) {
+		rel = xasprintf(PACKAGING_DIR "deb/%s", scripts[i]);
+		add_src(l, scripts[i], workdir, rel, 0755);
+		free(rel);
+	}
 	free(sums.s);
 	free(shlibs.s);
 	return 0;
@@ -353,7 +383,7 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 	if (data_list(id, s, workdir, build, a->arch, package, version, &data) < 0 ||
 	    deb_member_write(&data_m, "data", path, display, &data, id->epoch) < 0)
 		goto cleanup;
-	if (control_list(id, s, a->arch, package, version, &data, &control) < 0 ||
+	if (control_list(id, s, workdir, a->arch, package, version, &data, &control) < 0 ||
 	    deb_member_write(&control_m, "control", path, display, &control, id->epoch) < 0 ||
 	    deb_write(path, display, &control_m, &data_m, id->epoch, out) < 0)
 		goto cleanup;
@@ -372,12 +402,22 @@ int deb_check_sources(const char *workdir, char *why, size_t len)
 {
 	char *path = xasprintf("%s%s", workdir, LICENSE_FILE);
 	struct stat sb;
+	size_t i;
 	int ret = 0;
 
 	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > LICENSE_MAX) {
 		snprintf(why, len, "'%s' is not a file of the work tree of at most %d bytes: the Debian packages' "
 			 "copyright file quotes it; add it", LICENSE_FILE, LICENSE_MAX);
 		ret = -1;
+	}
+	for (i = 0; !ret && i < sizeof(packaging_files) / sizeof(*packaging_files); i++) {
+		free(path);
+		path = xasprintf("%s%s", workdir, packaging_files[i]);
+		if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			snprintf(why, len, "'%s' is not a file of the work tree: the packages install it; restore it "
+				 "from the project's history", packaging_files[i]);
+			ret = -1;
+		}
 	}
 	free(path);
 	return ret;

@@ -17,21 +17,32 @@
  *   usr/lib/<triplet>/libanalyzer.so.1       deb/libanalyzer.so (SONAME libanalyzer.so.1, stripped)
  *   usr/lib/<triplet>/libanalyzer.so         -> libanalyzer.so.1
  *   usr/lib/<triplet>/libanalyzer.a          lib/libanalyzer.a
- *   usr/lib/<triplet>/pkgconfig/analyzer.pc  made here, for /usr
+ *   usr/lib/<triplet>/pkgconfig/analyzer.pc  deb/analyzer.pc (the tarball's, for /usr)
  *   usr/include/analyzer.h                   libanalyzer/include/analyzer.h
  *   usr/include/analyzer/frametypes.h        support/ebpf/frametypes.h
  *   usr/share/analyzer/frametypes.json       support/frametypes.json
+ *   lib/systemd/system/profiling-agent.service  support/packaging/ (installed disabled)
+ *   etc/default/profiling-agent              support/packaging/profiling-agent.default
+ *                                            (a conffile: the service's options)
+ *   usr/share/man/man1/profiling-agent.1.gz  man/ (help2man, gzip -9n)
  *   usr/share/doc/<package>/copyright        machine-readable (DEP-5), the
- *                                            license text from LICENSE
+ *                                            license text from LICENSE, the
+ *                                            notice dated with the release's year
  *   usr/share/doc/<package>/changelog.gz     one entry: the release
- *   usr/share/lintian/overrides/<package>    statically-linked-binary and
- *                                            embedded-library zlib and bzip2: the
- *                                            agent is static on purpose
+ *   usr/share/lintian/overrides/<package>    each with its reason:
+ *                                            statically-linked-binary and
+ *                                            embedded-library zlib and bzip2 (the
+ *                                            agent is static on purpose);
+ *                                            package-name-doesnt-match-sonames and
+ *                                            link-to-shared-library-in-wrong-package
+ *                                            (one package, see above)
  *
  * The analyzer objects are not shipped as files: the agent and
  * libanalyzer embed them. control.tar.gz: control (Package, Version,
  * Architecture, Maintainer, Installed-Size, Depends, Section, Priority,
- * Homepage, Description), md5sums, shlibs, triggers (ldconfig).
+ * Homepage, Description), conffiles, md5sums (not of the conffile),
+ * shlibs, triggers (ldconfig), and postinst, prerm and postrm from
+ * support/packaging/deb/ (what dh_installsystemd --no-enable writes).
  *
  * Versions (deb_version): v1.1.0 -> 1.1.0, v1.1.0-rc.1 -> 1.1.0~rc.1,
  * v1.1.0-debug -> 1.1.0 (of <project>-debug), a snapshot
@@ -80,7 +91,8 @@ int deb_write_package(const struct release_ident *id, const struct settings *s, 
 /*
  * deb_check_sources tells, before anything is built, whether the work
  * tree workdir (with a trailing '/') holds what the packages take from it
- * besides the build's files (LICENSE). Returns 0, or -1 with why[len] set.
+ * besides the build's files (LICENSE, support/packaging/'s unit, default
+ * file and maintainer scripts). Returns 0, or -1 with why[len] set.
  */
 int deb_check_sources(const char *workdir, char *why, size_t len);
 

@@ -12,6 +12,7 @@
 #include "lib/sums.h"
 #include "lib/text.h"
 #include "release/deb.h"
+#include "release/rpm.h"
 #include "release/fields.h"
 #include "release/layout.h"
 #include "release/notes.h"
@@ -47,6 +48,12 @@ void meta_add_deb(struct release_meta *m, const char *name, const char *arch, co
 {
 	meta_add_tarball(m, name, arch, 1, sha256, size);
 	m->tarballs[m->n - 1].deb = 1;
+}
+
+void meta_add_rpm(struct release_meta *m, const char *name, const char *arch, const char *sha256, uint64_t size)
+{
+	meta_add_deb(m, name, arch, sha256, size);
+	m->tarballs[m->n - 1].rpm = 1;
 }
 
 void meta_release(struct release_meta *m)
@@ -110,7 +117,7 @@ json_t *meta_manifest(const struct release_meta *m, const struct artifact *extra
 	jset(doc, "partial", json_boolean(partial));
 	ident_to_json(&m->id, doc, 0);
 	for (i = 0; i < m->n; i++)
-		jpush(arts, artifact_json(m, &m->tarballs[i], m->tarballs[i].deb ? "deb" : "tarball"));
+		jpush(arts, artifact_json(m, &m->tarballs[i], m->tarballs[i].rpm ? "rpm" : m->tarballs[i].deb ? "deb" : "tarball"));
 	for (i = 0; i < n_extra; i++)
 		jpush(arts, artifact_json(m, &extra[i], extra_kind(extra[i].name)));
 	jset(doc, "artifacts", arts);
@@ -140,7 +147,7 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 	json_error_t err;
 	json_int_t size;
 	size_t i, j;
-	int agent, deb;
+	int agent, deb, rpm;
 
 	for (i = 0; i < json_array_size(arts); i++) {
 		kind = "tarball";
@@ -148,12 +155,14 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 		if (json_unpack_ex(json_array_get(arts, i), &err, 0, "{s:s, s?:s, s:s, s?:b, s:I, s:s}", "name", &name,
 				   "kind", &kind, "arch", &arch, "agent", &agent, "size", &size, "sha256", &sha) < 0 ||
 		    strlen(sha) != SHA256_HEX_LEN || size < 0 || strchr(name, '/') ||
-		    (strcmp(kind, "tarball") && strcmp(kind, "deb"))) {
+		    (strcmp(kind, "tarball") && strcmp(kind, "deb") && strcmp(kind, "rpm"))) {
 			return error("'%s' lists a bad artifact (%s): package that arch again", path,
 				     !json_is_object(json_array_get(arts, i)) ? "not an object"
-				     : strcmp(kind, "tarball") && strcmp(kind, "deb") ? "unknown kind" : err.text);
+				     : strcmp(kind, "tarball") && strcmp(kind, "deb") && strcmp(kind, "rpm") ? "unknown kind"
+													    : err.text);
 		}
-		deb = !strcmp(kind, "deb");
+		rpm = !strcmp(kind, "rpm");
+		deb = rpm || !strcmp(kind, "deb");
 		if (strcmp(arch, "amd64") && strcmp(arch, "arm64")) {
 			shown = term_escape(arch);
 			error("'%s': field 'arch' '%s' is not an arch a release has (amd64, arm64): package that arch "
@@ -161,7 +170,7 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 			free(shown);
 			return -2;
 		}
-		expected = deb ? deb_file_name(&m->id, arch) : layout_top(&m->id, arch);
+		expected = rpm ? rpm_file_name(&m->id, arch) : deb ? deb_file_name(&m->id, arch) : layout_top(&m->id, arch);
 		if (!deb) {
 			shown = expected;
 			expected = xasprintf("%s.tar.gz", shown);
@@ -177,12 +186,12 @@ static int read_partial_artifacts(struct release_meta *m, const json_t *arts, co
 		}
 		free(expected);
 		for (j = 0; j < m->n; j++)
-			if ((m->tarballs[j].deb == deb && !strcmp(m->tarballs[j].arch, arch)) ||
+			if ((m->tarballs[j].deb == deb && m->tarballs[j].rpm == rpm && !strcmp(m->tarballs[j].arch, arch)) ||
 			    !strcmp(m->tarballs[j].name, name))
 				return error("'%s' lists '%s' for %s again: keep one manifest per arch", path, name,
 					     arch);
 		if (deb) {
-			meta_add_deb(m, name, arch, sha, (uint64_t)size);
+			(rpm ? meta_add_rpm : meta_add_deb)(m, name, arch, sha, (uint64_t)size);
 			continue;
 		}
 		if (ident_add_arch(&m->id, arch, agent) < 0)

@@ -23,7 +23,8 @@ struct artifact {
 	char *name;      /* file name in the output directory */
 	char arch[8];    /* "" for files that are not per arch */
 	int agent;       /* a tarball holding the agent */
-	int deb;         /* a Debian package (release/deb.h), not a tarball */
+	int deb;         /* a package, not a tarball: a Debian package (release/deb.h), or with rpm set an RPM */
+	int rpm;         /* an RPM package (release/rpm.h); deb is set too */
 	char sha256[SHA256_HEX_LEN + 1];
 	uint64_t size;
 };
@@ -51,6 +52,13 @@ void meta_add_tarball(struct release_meta *m, const char *name, const char *arch
 
 /* meta_add_deb appends a Debian package artifact (kind "deb") of arch. */
 void meta_add_deb(struct release_meta *m, const char *name, const char *arch, const char *sha256, uint64_t size);
+
+/*
+ * meta_add_rpm appends an RPM package artifact (kind "rpm") of arch: a
+ * package like the .deb (deb set), listed in SHA256SUMS and the manifests
+ * the same way. (The SBOM reads the kind from the name: release/sbom.c.)
+ */
+void meta_add_rpm(struct release_meta *m, const char *name, const char *arch, const char *sha256, uint64_t size);
 
 /* meta_release frees what m holds. */
 void meta_release(struct release_meta *m);

@@ -19,6 +19,7 @@
 #include "lib/text.h"
 #include "release/build.h"
 #include "release/deb.h"
+#include "release/rpm.h"
 #include "release/metadata.h"
 #include "release/layout.h"
 #include "release/notes.h"
@@ -267,6 +268,25 @@ static int write_deb(const struct release_state *st, const struct settings *s, c
 	return ret;
 }
 
+/* the RPM package of arch a of build b into path; its digest and size in *res */
+static int write_rpm(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+		     struct tar_result *res)
+{
+	const char *sub = plan_arch_subdir(&st->plan, a);
+	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
+	int ret = rpm_write_package(&m->id, s, st->workdir, arch_dir, a, path, display, res);
+
+	free(arch_dir);
+	return ret;
+}
+
+/* the name of kind k (0 tarball, 1 .deb, 2 .rpm) of arch of id (caller frees) */
+static char *kind_name(const struct release_ident *id, size_t k, const char *arch)
+{
+	return k == 2 ? rpm_file_name(id, arch) : k == 1 ? deb_file_name(id, arch) : layout_tarball_name(id, arch);
+}
+
 /*
  * the names of id's tarballs and packages, before anything is built: each
  * one GitHub keeps (lib/asset.h); an exit code after a message
@@ -278,8 +298,8 @@ static int check_names(const struct release_ident *id)
 	int rc;
 
 	for (i = 0; i < id->n_arches; i++) {
-		for (deb = 0; deb < (id->arches[i].agent ? 2u : 1u); deb++) {
-			name = deb ? deb_file_name(id, id->arches[i].arch) : layout_tarball_name(id, id->arches[i].arch);
+		for (deb = 0; deb < (id->arches[i].agent ? 3u : 1u); deb++) {
+			name = kind_name(id, deb, id->arches[i].arch);
 			rc = asset_name_check(name, "give project.name in releaser.conf only letters, digits, '.', "
 						    "'_' and '-'");
 			free(name);
@@ -312,19 +332,20 @@ static void *deb_job_run(void *arg)
 
 /*
  * the tarballs step: per arch of the identity, its tarball and (with the
- * agent) its package into o's stage, appended to m; the two are written
- * at the same time (each is one compression stream, and the machine has
- * more than one core), then added in order
+ * agent) its .deb and .rpm into o's stage, appended to m; the .deb is
+ * written in a thread beside the tarball and the .rpm (each is one
+ * compression stream, and the machine has more than one core), then all
+ * are added in order
  */
 static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
 			    struct outdir *o, struct release_meta *m)
 {
-	struct tar_result res;
+	struct tar_result res, rpm_res;
 	struct deb_job job;
 	pthread_t thread;
-	char *name = NULL, *path = NULL, *display = NULL;
+	char *name = NULL, *path = NULL, *display = NULL, *rpm_name = NULL, *rpm_path = NULL, *rpm_display = NULL;
 	size_t i;
-	int ret = -1, started = 0, tar_ret;
+	int ret = -1, started = 0, tar_ret, rpm_ret;
 
 	memset(&job, 0, sizeof(job));
 	for (i = 0; i < m->id.n_arches; i++) {
@@ -332,7 +353,7 @@ static int package_tarballs(const struct release_state *st, const struct setting
 
 		if (a->agent) {
 			job = (struct deb_job){ .st = st, .s = s, .m = m, .b = b, .a = a, .ret = -1 };
-			job.name = deb_file_name(&m->id, a->arch);
+			job.name = kind_name(&m->id, 1, a->arch);
 			job.path = outdir_stage_path(o, job.name);
 			job.display = outdir_final_path(o, job.name);
 			if (pthread_create(&thread, NULL, deb_job_run, &job) != 0)
@@ -340,34 +361,51 @@ static int package_tarballs(const struct release_state *st, const struct setting
 			else
 				started = 1;
 		}
-		name = layout_tarball_name(&m->id, a->arch);
+		name = kind_name(&m->id, 0, a->arch);
 		path = outdir_stage_path(o, name);
 		display = outdir_final_path(o, name);
 		tar_ret = write_tarball(st, s, m, b, a, path, display, &res);
+		rpm_ret = 0;
+		if (tar_ret == 0 && a->agent) {
+			rpm_name = kind_name(&m->id, 2, a->arch);
+			rpm_path = outdir_stage_path(o, rpm_name);
+			rpm_display = outdir_final_path(o, rpm_name);
+			rpm_ret = write_rpm(st, s, m, b, a, rpm_path, rpm_display, &rpm_res);
+		}
 		if (started)
 			pthread_join(thread, NULL);
 		started = 0;
-		if (tar_ret < 0 || (a->agent && job.ret < 0))
+		if (tar_ret < 0 || (a->agent && (job.ret < 0 || rpm_ret < 0)))
 			goto cleanup;
 		outdir_add(o, name, res.sha256, res.size);
 		meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
 		if (a->agent) {
 			outdir_add(o, job.name, job.res.sha256, job.res.size);
 			meta_add_deb(m, job.name, a->arch, job.res.sha256, job.res.size);
+			outdir_add(o, rpm_name, rpm_res.sha256, rpm_res.size);
+			meta_add_rpm(m, rpm_name, a->arch, rpm_res.sha256, rpm_res.size);
 		}
 		free(name);
 		free(path);
 		free(display);
+		free(rpm_name);
+		free(rpm_path);
+		free(rpm_display);
 		free(job.name);
 		free(job.path);
 		free(job.display);
-		name = path = display = job.name = job.path = job.display = NULL;
+		name = path = display = rpm_name = rpm_path = rpm_display = job.name = job.path = job.display = NULL;
 	}
 	ret = 0;
 cleanup:
+	if (started)
+		pthread_join(thread, NULL);
 	free(name);
 	free(path);
 	free(display);
+	free(rpm_name);
+	free(rpm_path);
+	free(rpm_display);
 	free(job.name);
 	free(job.path);
 	free(job.display);
@@ -417,8 +455,9 @@ static int compare_builds(const struct release_state *st, const struct settings 
 			;
 		path = xasprintf("%s%s", again->dir, t->name);
 		if (k == m->id.n_arches ||
-		    (t->deb ? write_deb(st, s, m, again, &m->id.arches[k], path, path, &res)
-			    : write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res)) < 0)
+		    (t->rpm   ? write_rpm(st, s, m, again, &m->id.arches[k], path, path, &res)
+		     : t->deb ? write_deb(st, s, m, again, &m->id.arches[k], path, path, &res)
+			      : write_tarball(st, s, m, again, &m->id.arches[k], path, path, &res)) < 0)
 			goto cleanup;
 		if (strcmp(res.sha256, t->sha256) || res.size != t->size) {
 			first = outdir_stage_path(o, t->name);

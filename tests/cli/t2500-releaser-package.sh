@@ -145,13 +145,13 @@ test_expect_success 'two runs, and two clones at other paths, give byte-identica
 		cmp "$f" two/$(basename "$f")
 		cmp "$f" three/$(basename "$f")
 	done
-	test "$(ls one | wc -l)" = 13
+	test "$(ls one | wc -l)" = 15
 '
 
 test_expect_success '--check-reproducible builds twice and passes on a reproducible build' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --check-reproducible >/dev/null 2>../err
-	test_grep "reproducible: 2 tarballs and 2 packages byte-identical across two builds" ../err
+	test_grep "reproducible: 2 tarballs and 4 packages byte-identical across two builds" ../err
 	test_grep " AGENT_ARCH=$HOST_ARCH ARCHES=$HOST_ARCH " build/reproducible/make.log
 	test_grep " AGENT_ARCH=$OTHER_ARCH ARCHES=$OTHER_ARCH " build/reproducible/$OTHER_ARCH/make.log
 	cd dist && sha256sum -c SHA256SUMS >/dev/null
@@ -183,7 +183,7 @@ test_expect_success 'SHA256SUMS is sorted GNU format covering tarballs, packages
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	cd dist
 	sha256sum -c SHA256SUMS >../../checked
-	test_line_count ../../checked 10
+	test_line_count ../../checked 12
 	awk "{ print \$2 }" SHA256SUMS >../../names
 	sort ../../names >../../sorted
 	test_cmp ../../sorted ../../names
@@ -225,7 +225,7 @@ test_expect_success 'provenance is an in-toto statement with SLSA v1 provenance 
 	test "$(jq -r ._type $P)" = https://in-toto.io/Statement/v1
 	test "$(jq -r .predicateType $P)" = https://slsa.dev/provenance/v1
 	jq -r ".subject[] | \"\(.digest.sha256)  \(.name)\"" $P >../../subjects
-	grep -e "tar.gz$" -e "deb$" SHA256SUMS | sort -k2 >../../tarballs
+	grep -e "tar.gz$" -e "deb$" -e "rpm$" SHA256SUMS | sort -k2 >../../tarballs
 	sort -k2 ../../subjects >../../subjects.sorted
 	test_cmp ../../tarballs ../../subjects.sorted
 	test "$(jq -r .predicate.runDetails.builder.id $P)" = https://ci.example.invalid/runner
@@ -259,7 +259,7 @@ test_expect_success 'release --json prints what was written' '
 	fake_project p && cd p
 	"$R" release --key "$KEY" --json >../json 2>/dev/null
 	test "$(jq -r .signed ../json)" = true
-	test "$(jq -r ".files | length" ../json)" = 13
+	test "$(jq -r ".files | length" ../json)" = 15
 	test "$(jq -r .version ../json)" = "v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD)"
 	test "releaser $(jq -r .releaser_version ../json)" = "$("$R" --version)"
 	jq -r ".files[] | \"\(.sha256)  \(.name)\"" ../json >../sums

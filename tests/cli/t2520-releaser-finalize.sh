@@ -20,14 +20,15 @@ two_runners() {
 	mkdir gathered && cp out-a/* out-b/* gathered/
 }
 
-test_expect_success 'an unsigned per-arch run leaves its tarball, package and manifest-<arch>.json only' '
+test_expect_success 'an unsigned per-arch run leaves its tarball, packages and manifest-<arch>.json only' '
 	two_runners
 	ls out-a >names
-	printf "manifest-amd64.json\nprofiling-agent-v2.0.0-linux-amd64.tar.gz\nprofiling-agent_2.0.0_amd64.deb\n" >expect
+	printf "%s\n" manifest-amd64.json profiling-agent-2.0.0-1.x86_64.rpm profiling-agent-v2.0.0-linux-amd64.tar.gz \
+		profiling-agent_2.0.0_amd64.deb >expect
 	test_cmp expect names
 	test "$(jq -r .partial out-a/manifest-amd64.json)" = true
 	test "$(jq -r .checksums out-a/manifest-amd64.json)" = null
-	test "$(jq -r "[.artifacts[] | .kind] | join(\",\")" out-a/manifest-amd64.json)" = tarball,deb
+	test "$(jq -r "[.artifacts[] | .kind] | join(\",\")" out-a/manifest-amd64.json)" = tarball,deb,rpm
 	# the notes travel in the partial manifest, for finalize
 	"$R" -C runner-a notes v2.0.0 >notes
 	jq -j .changelog out-a/manifest-amd64.json >changelog
@@ -37,15 +38,15 @@ test_expect_success 'an unsigned per-arch run leaves its tarball, package and ma
 test_expect_success 'finalize merges the arches, writes checksums, manifest, provenance, signatures' '
 	two_runners
 	"$R" finalize --out gathered --key "$KEY" >out 2>err
-	test_grep "finalized v2.0.0 (release channel, 2 tarballs, 2 packages)" err
+	test_grep "finalized v2.0.0 (release channel, 2 tarballs, 4 packages)" err
 	cd gathered
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 10
+	test_line_count ../checked 12
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 	test "$(jq -r "[.artifacts[] | select(.kind == \"tarball\") | .arch] | join(\",\")" manifest.json)" = amd64,arm64
 	test "$(jq -r .partial manifest.json)" = false
-	test "$(jq -r ".subject | length" provenance.intoto.json)" = 4
+	test "$(jq -r ".subject | length" provenance.intoto.json)" = 6
 	test_grep "^# v2.0.0 " CHANGELOG.md
 	test "$(jq -r ".artifacts[] | select(.name == \"CHANGELOG.md\") | .kind" manifest.json)" = notes
 	test ! -e manifest-amd64.json
@@ -65,13 +66,14 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	RELEASER_BRANCH=main "$R" -C twostep package --key "$KEY" --out ../two >/dev/null 2>&1
 	RELEASER_BRANCH=main "$R" -C unsigned release --no-sign --out ../three >/dev/null 2>&1
 	ls three >names.partial
-	printf "%s\n" manifest-amd64.json manifest-arm64.json profiling-agent-v2.0.0-linux-amd64.tar.gz \
+	printf "%s\n" manifest-amd64.json manifest-arm64.json profiling-agent-2.0.0-1.aarch64.rpm \
+		profiling-agent-2.0.0-1.x86_64.rpm profiling-agent-v2.0.0-linux-amd64.tar.gz \
 		profiling-agent-v2.0.0-linux-arm64.tar.gz profiling-agent_2.0.0_amd64.deb \
 		profiling-agent_2.0.0_arm64.deb >expect.partial
 	test_cmp expect.partial names.partial
 	"$R" finalize --out three --key "$KEY" >/dev/null 2>&1
 	ls one >names.one
-	test_line_count names.one 13
+	test_line_count names.one 15
 	for d in two three gathered; do
 		ls $d >names.$d
 		test_cmp names.one names.$d
@@ -79,7 +81,7 @@ test_expect_success 'release, build+package and --no-sign+finalize give byte-ide
 	done
 	cd one
 	sha256sum -c SHA256SUMS >../checked
-	test_line_count ../checked 10
+	test_line_count ../checked 12
 	minisign -Vm SHA256SUMS -p "$PUB" >/dev/null
 	signify-openbsd -C -p "$PUB" -x SHA256SUMS.sig >/dev/null
 '

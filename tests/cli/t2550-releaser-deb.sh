@@ -45,12 +45,14 @@ test_expect_success 'dpkg-deb reads the package: ar members in order, control fi
 	test -n "$(dpkg-deb --field $deb Installed-Size)"
 	test_grep "^ Description: sampling CPU profiler" info
 	dpkg-deb --ctrl-tarfile $deb | tar -t | sort >control
-	printf "%s\n" ./ ./control ./md5sums ./shlibs ./triggers >expect
+	printf "%s\n" ./ ./conffiles ./control ./md5sums ./postinst ./postrm ./prerm ./shlibs ./triggers >expect
 	test_cmp expect control
 	dpkg-deb --contents $deb >contents
 	cat contents
 	awk "{ print \$1, \$2, \$6 }" contents | grep -v "/$" >files
 	cat >expect <<-EOF
+	-rw-r--r-- root/root ./etc/default/profiling-agent
+	-rw-r--r-- root/root ./lib/systemd/system/profiling-agent.service
 	-rwxr-xr-x root/root ./usr/bin/profiling-agent
 	-rw-r--r-- root/root ./usr/include/analyzer.h
 	-rw-r--r-- root/root ./usr/include/analyzer/frametypes.h
@@ -62,6 +64,7 @@ test_expect_success 'dpkg-deb reads the package: ar members in order, control fi
 	-rw-r--r-- root/root ./usr/share/doc/profiling-agent/changelog.gz
 	-rw-r--r-- root/root ./usr/share/doc/profiling-agent/copyright
 	-rw-r--r-- root/root ./usr/share/lintian/overrides/profiling-agent
+	-rw-r--r-- root/root ./usr/share/man/man1/profiling-agent.1.gz
 	EOF
 	test_cmp expect files
 	# every mtime is the release epoch (the commit time)
@@ -75,8 +78,12 @@ test_expect_success 'the package lists the files md5sums covers, and the copyrig
 	mkdir x && dpkg-deb -x out/profiling-agent_1.1.0_amd64.deb x
 	dpkg-deb -e out/profiling-agent_1.1.0_amd64.deb ctl
 	(cd x && md5sum -c ../ctl/md5sums) >checked
-	test_line_count checked 10
+	# every file but the conffile, whose sum dpkg keeps itself
+	test_line_count checked 12
+	test "$(cat ctl/conffiles)" = /etc/default/profiling-agent
+	not grep -q "etc/default" ctl/md5sums
 	test_grep "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" x/usr/share/doc/profiling-agent/copyright
+	test_grep "^Copyright: 2024 the profiling-agent authors$" x/usr/share/doc/profiling-agent/copyright
 	test_grep "^License: BSD-2-Clause$" x/usr/share/doc/profiling-agent/copyright
 	test_grep "^ Fake license$" x/usr/share/doc/profiling-agent/copyright
 	test_grep "^profiling-agent: statically-linked-binary" x/usr/share/lintian/overrides/profiling-agent
@@ -91,14 +98,21 @@ test_expect_success 'the package lists the files md5sums covers, and the copyrig
 	test "$(cat pcversion)" = 1.1.0
 '
 
-test_expect_success 'lintian finds no error in either package' '
+test_expect_success 'lintian --pedantic finds no error and no warning in either package; each override says why' '
 	deb_project v1.1.0
 	for arch in amd64 $OTHER_ARCH; do
-		lintian --no-cfg --allow-root -EvI --show-overrides out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
+		lintian --no-cfg --allow-root --pedantic -EvI --show-overrides \
+			out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
 		cat lintian.$arch
-		test_grep "^O: profiling-agent: statically-linked-binary" lintian.$arch
-		not grep "^E:" lintian.$arch
+		test_grep "^O: profiling-agent: statically-linked-binary" lintian.$arch || return 1
+		test_grep "^O: profiling-agent: package-name-doesnt-match-sonames" lintian.$arch || return 1
+		not grep -q "^[EW]:" lintian.$arch || return 1
+		# the tags the package used to get are gone or overridden with a reason
+		not grep -q "^[EWI]: .*\(copyright-without-copyright-notice\|no-manual-page\)" lintian.$arch || return 1
 	done
+	dpkg-deb --fsys-tarfile out/profiling-agent_1.1.0_amd64.deb | tar -xO ./usr/share/lintian/overrides/profiling-agent >overrides
+	# a comment before each group of overrides
+	awk "/^#/ { c = 1; next } c == 0 { print \"no reason: \" \$0; bad = 1 } /^\$/ { c = 0 } END { exit bad }" overrides
 '
 
 test_expect_success 'installed into a scratch root, the agent runs and names the release' '
@@ -143,6 +157,44 @@ test_expect_success 'versions: a pre-release and a snapshot sort before the rele
 	test_grep "./usr/share/lintian/overrides/profiling-agent-debug$" contents
 '
 
+# the analyzer.pc of the tarball and of the package of out's release for the host, extracted into tgz/ and deb/
+extract_pcs() {
+	tar -xzf out/profiling-agent-$1-linux-$HOST_ARCH.tar.gz --wildcards "*/analyzer.pc"
+	mv profiling-agent-$1-linux-$HOST_ARCH tgz
+	dpkg-deb -x out/$2 deb
+}
+
+test_expect_success 'one analyzer.pc: the package holds the tarball'"'"'s, for /usr, with its version (debug, snapshot)' '
+	deb_project v1.0.1
+	cd p
+	git checkout -q -b debug
+	commit_change debug
+	git tag -a v1.0.1-debug -m v1.0.1-debug
+	rm -rf ../out && "$R" release --no-sign --arch $HOST_ARCH --out ../out >/dev/null 2>&1
+	cd ..
+	extract_pcs v1.0.1-debug profiling-agent-debug_1.0.1_$HOST_ARCH.deb
+	pc=$(ls deb/usr/lib/*/pkgconfig/analyzer.pc)
+	test_grep "^Version: 1.0.1+debug$" tgz/lib/pkgconfig/analyzer.pc
+	grep -v "^\(prefix\|libdir\)=" tgz/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" $pc >deb.pc
+	test_cmp tarball.pc deb.pc
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --modversion analyzer)" = 1.0.1+debug
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --variable=prefix analyzer)" = /usr
+	rm -rf tgz deb
+	cd p
+	git checkout -q main
+	commit_change snapshot
+	sha=$(git rev-parse --short=12 HEAD)
+	rm -rf ../out && "$R" release --no-sign --arch $HOST_ARCH --out ../out >/dev/null 2>&1
+	cd ..
+	extract_pcs v1.0.2-SNAPSHOT-$sha profiling-agent_1.0.2-SNAPSHOT.${sha}_$HOST_ARCH.deb
+	# the version pkg-config reads, not the Debian version (1.0.2~SNAPSHOT.<sha>)
+	test_grep "^Version: 1.0.2~SNAPSHOT-$sha$" tgz/lib/pkgconfig/analyzer.pc
+	grep -v "^\(prefix\|libdir\)=" tgz/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" deb/usr/lib/*/pkgconfig/analyzer.pc >deb.pc
+	test_cmp tarball.pc deb.pc
+'
+
 test_expect_success 'two builds give byte-identical packages; --check-reproducible compares them' '
 	deb_project v1.1.0
 	git clone -q p q && git -C q checkout -q v1.1.0
@@ -150,7 +202,7 @@ test_expect_success 'two builds give byte-identical packages; --check-reproducib
 	for f in out/*.deb; do cmp "$f" out2/$(basename "$f"); done
 	cd p
 	"$R" release --no-sign --check-reproducible --arch amd64 --out ../out3 >/dev/null 2>../err
-	test_grep "reproducible: 1 tarball and 1 package byte-identical across two builds" ../err
+	test_grep "reproducible: 1 tarball and 2 packages byte-identical across two builds" ../err
 	cmp ../out/profiling-agent_1.1.0_amd64.deb ../out3/profiling-agent_1.1.0_amd64.deb
 '
 

@@ -75,6 +75,23 @@ test_expect_success 'the tarball holds what make install PREFIX=/ lays out, file
 	test_grep "^prefix=\${pcfiledir}/../..$" $top/lib/pkgconfig/analyzer.pc
 '
 
+test_expect_success 'one analyzer.pc: the .deb holds the tarball'"'"'s, for /usr, with the same version' '
+	top=$(sdk_top)
+	tar -xzf "$P1/dist/$top.tar.gz"
+	deb=$(ls "$P1"/dist/profiling-agent_*_$HOST_ARCH.deb)
+	dpkg-deb -x "$deb" deb
+	pc=$(ls deb/usr/lib/*/pkgconfig/analyzer.pc)
+	# only where it lives differs
+	grep -v "^\(prefix\|libdir\)=" $top/lib/pkgconfig/analyzer.pc >tarball.pc
+	grep -v "^\(prefix\|libdir\)=" $pc >deb.pc
+	test_cmp tarball.pc deb.pc
+	test_grep "^prefix=/usr$" $pc
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --variable=libdir analyzer)" = \
+		"/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
+	v=$(value version $top/share/doc/profiling-agent/BUILDINFO)
+	test "$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR=${pc%/*} pkg-config --modversion analyzer)" = "0.0.0~SNAPSHOT-${v##*-}"
+'
+
 test_expect_success 'a program builds against the unpacked tarball through its analyzer.pc alone, shared and static' '
 	tar -xzf "$P1/dist/$(sdk_top).tar.gz"
 	mv "$(sdk_top)" sdk
@@ -143,7 +160,7 @@ test_expect_success 'a debug branch releases the debug analyzer under the releas
 test_expect_success 'release --check-reproducible builds twice and finds the same bytes' '
 	built_clone p && cd p
 	"$R" release --no-sign --check-reproducible --arch $HOST_ARCH >/dev/null 2>../err
-	test_grep "reproducible: 1 tarball and 1 package byte-identical across two builds" ../err
+	test_grep "reproducible: 1 tarball and 2 packages byte-identical across two builds" ../err
 '
 
 test_expect_success 'a real debug analyzer under the release name stops a release-channel package' '

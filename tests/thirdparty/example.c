@@ -8,8 +8,9 @@
  * --version prints, without loading anything, one line per embedded slot:
  * "slot=release flavor=release arch=amd64 abi=1" (root and the kernel are
  * not needed).
- * It profiles itself while burning CPU, with the debug analyzer reporting
- * every sample, then prints "key=value" lines: flavor, debug_records,
+ * It profiles itself while burning SECONDS of CPU time (not wall time: on
+ * a loaded machine it gets as many samples), with the debug analyzer
+ * reporting every sample, then prints "key=value" lines: flavor, debug_records,
  * own_sample_records (records of its own recorded samples), samples,
  * stacks and the frame types it saw.
  */
@@ -48,11 +49,12 @@ static int on_sample(const struct analyzer_sample *smp, void *ctx)
 	return 0;
 }
 
-static double now(void)
+/* the CPU time this process has used, in seconds */
+static double cpu_time(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -103,8 +105,8 @@ int main(int argc, char **argv)
 		analyzer_close(a);
 		return 1;
 	}
-	end = now() + (argc > 2 ? atof(argv[2]) : 1.0);
-	while (now() < end) {
+	end = cpu_time() + (argc > 2 ? atof(argv[2]) : 1.0);
+	while (cpu_time() < end) {
 		for (i = 0; i < 1000000; i++)
 			sink += i;
 		analyzer_poll(a, 0);

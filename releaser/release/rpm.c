@@ -1,0 +1,362 @@
+/* The RPM packages of a release (see rpm.h). */
+#include "release/rpm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/common.h"
+#include "release/deb.h"
+#include "release/plan.h"
+#include "sign/hash.h"
+
+/* rpmbuild's tree, under the arch's build directory: removed before each package */
+#define RPM_TOP "rpmbuild"
+#define RPM_LOG "rpmbuild.log"
+#define RPM_MAX (1u << 30)
+
+/* text that grows */
+struct text {
+	char *s;
+	size_t len;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die(EXIT_FAIL, "out of memory");
+	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
+	memcpy(t->s + t->len, more, (size_t)n + 1);
+	t->len += (size_t)n;
+	free(more);
+}
+
+const char *rpm_arch(const char *arch)
+{
+	return !strcmp(arch, "amd64") ? "x86_64" : !strcmp(arch, "arm64") ? "aarch64" : NULL;
+}
+
+char *rpm_file_name(const struct release_ident *id, const char *arch)
+{
+	char *package = deb_package(id), *version = deb_version(id->version), *name, *p;
+	const char *ra = rpm_arch(arch);
+
+	name = xasprintf("%s-%s-1.%s.rpm", package, version ? version : id->version, ra ? ra : arch);
+	for (p = name; *p; p++)
+		if (*p == '~')
+			*p = '-';
+	free(package);
+	free(version);
+	return name;
+}
+
+/*
+ * the one escape for text in the spec: rpm expands macros in every line,
+ * so '%' is written '%%'; a value holds no newline (the settings are one
+ * line each). Caller frees.
+ */
+static char *spec_escape(const char *s)
+{
+	char *out = xmalloc(2 * strlen(s) + 1), *p = out;
+
+	for (; *s; s++) {
+		if (*s == '%')
+			*p++ = '%';
+		*p++ = *s;
+	}
+	*p = '\0';
+	return out;
+}
+
+/*
+ * a path for the spec's shell script, inside double quotes: escaped for
+ * rpm, and refused when the shell would read more than a name in it
+ */
+static char *spec_path(const char *root, const char *rel)
+{
+	char *path = xasprintf("%s%s", root, rel), *out = NULL;
+
+	if (strpbrk(path, "\"$`\\\n"))
+		error("the path '%s' holds a character the package's spec cannot quote ('\"', '$', '`', '\\' or "
+		      "a newline): build from a directory without one", path);
+	else
+		out = spec_escape(path);
+	free(path);
+	return out;
+}
+
+/* one file into %{buildroot}: install -D -m MODE "SRC" "%{buildroot}DEST" */
+static int add_install(struct text *t, const char *root, const char *rel, int mode, const char *dest)
+{
+	char *src = spec_path(root, rel);
+
+	if (!src)
+		return -1;
+	add(t, "install -D -m %04o \"%s\" \"%%{buildroot}%s\"\n", mode, src, dest);
+	free(src);
+	return 0;
+}
+
+static const char description[] =
+	"profiling-agent samples the stacks of running programs with an eBPF\n"
+	"program, the analyzer, and aggregates them. The agent is statically\n"
+	"linked and embeds the analyzer. It runs as a command, or as the\n"
+	"service profiling-agent.service (installed disabled).\n"
+	"\n"
+	"The package also carries libanalyzer (shared and static), its headers\n"
+	"and its pkg-config file, for programs that embed the analyzer.\n";
+
+static const char scriptlets[] =
+	"%post\n"
+	"if [ -x /sbin/ldconfig ]; then /sbin/ldconfig; fi\n"
+	"if [ $1 -eq 1 ] && [ -x /usr/bin/systemctl ]; then\n"
+	"\t/usr/bin/systemctl --no-reload preset profiling-agent.service >/dev/null 2>&1 || :\n"
+	"fi\n"
+	"\n"
+	"%preun\n"
+	"if [ $1 -eq 0 ] && [ -x /usr/bin/systemctl ]; then\n"
+	"\t/usr/bin/systemctl --no-reload disable --now profiling-agent.service >/dev/null 2>&1 || :\n"
+	"fi\n"
+	"\n"
+	"%postun\n"
+	"if [ -x /sbin/ldconfig ]; then /sbin/ldconfig; fi\n"
+	"if [ $1 -ge 1 ] && [ -x /usr/bin/systemctl ]; then\n"
+	"\t/usr/bin/systemctl try-restart profiling-agent.service >/dev/null 2>&1 || :\n"
+	"fi\n"
+	"\n";
+
+static const char files[] =
+	"%files\n"
+	"%defattr(-,root,root,-)\n"
+	"%license /usr/share/licenses/%{name}/LICENSE\n"
+	"/usr/bin/profiling-agent\n"
+	"/usr/lib64/libanalyzer.so.1\n"
+	"/usr/lib64/libanalyzer.so\n"
+	"/usr/lib64/libanalyzer.a\n"
+	"/usr/lib64/pkgconfig/analyzer.pc\n"
+	"/usr/include/analyzer.h\n"
+	"%dir /usr/include/analyzer\n"
+	"/usr/include/analyzer/frametypes.h\n"
+	"%dir /usr/share/analyzer\n"
+	"/usr/share/analyzer/frametypes.json\n"
+	"/usr/lib/systemd/system/profiling-agent.service\n"
+	"%config(noreplace) /etc/sysconfig/profiling-agent\n"
+	"/usr/share/man/man1/profiling-agent.1.gz\n"
+	"\n";
+
+/* the spec: every value through spec_escape, every path through spec_path */
+static int spec_text(const struct release_ident *id, const struct settings *s, const char *workdir,
+		     const char *build, const char *package, const char *version, struct text *t)
+{
+	char *maintainer = spec_escape(s->deb_maintainer), *homepage = spec_escape(s->deb_homepage);
+	char *release = spec_escape(id->version), date[32];
+	time_t when = (time_t)id->epoch;
+	struct tm tm;
+	int ret = -1;
+
+	if (!gmtime_r(&when, &tm) || !strftime(date, sizeof(date), "%a %b %d %Y", &tm)) {
+		error("cannot format the release time %lld", id->epoch);
+		goto cleanup;
+	}
+	add(t, "Name: %s\nVersion: %s\nRelease: 1\n", package, version);
+	add(t, "Summary: Sampling CPU profiler for Linux, with an eBPF analyzer%s\n",
+	    id->fake_release ? " (debug build)" : "");
+	add(t, "License: BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)\nGroup: Development/Tools\n");
+	if (*s->deb_homepage)
+		add(t, "URL: %s\n", homepage);
+	add(t, "Packager: %s\n", maintainer);
+	if (id->fake_release)
+		add(t, "Conflicts: %s\nProvides: %s = %%{version}-%%{release}\n", id->project, id->project);
+	add(t, "\n%%description\n%s", description);
+	if (id->fake_release)
+		add(t, "\nThis is the debug build: the analyzer reports what it does and why\nit drops samples.\n");
+	add(t, "\n%%install\n");
+	if (add_install(t, build, "deb/profiling-agent", 0755, "/usr/bin/profiling-agent") < 0 ||
+	    add_install(t, build, "deb/libanalyzer.so", 0755, "/usr/lib64/libanalyzer.so.1") < 0 ||
+	    add_install(t, build, "lib/libanalyzer.a", 0644, "/usr/lib64/libanalyzer.a") < 0 ||
+	    add_install(t, build, "rpm/analyzer.pc", 0644, "/usr/lib64/pkgconfig/analyzer.pc") < 0 ||
+	    add_install(t, workdir, "agent/analyzer.h", 0644, "/usr/include/analyzer.h") < 0 ||
+	    add_install(t, workdir, "support/ebpf/frametypes.h", 0644, "/usr/include/analyzer/frametypes.h") < 0 ||
+	    add_install(t, workdir, "support/frametypes.json", 0644, "/usr/share/analyzer/frametypes.json") < 0 ||
+	    add_install(t, workdir, "support/packaging/profiling-agent.service", 0644,
+			"/usr/lib/systemd/system/profiling-agent.service") < 0 ||
+	    add_install(t, workdir, "support/packaging/profiling-agent.default", 0644,
+			"/etc/sysconfig/profiling-agent") < 0 ||
+	    add_install(t, build, "man/profiling-agent.1.gz", 0644, "/usr/share/man/man1/profiling-agent.1.gz") < 0 ||
+	    add_install(t, workdir, "LICENSE", 0644, "/usr/share/licenses/%{name}/LICENSE") < 0)
+		goto cleanup;
+	add(t, "ln -s libanalyzer.so.1 \"%%{buildroot}/usr/lib64/libanalyzer.so\"\n\n%s%s", scriptlets, files);
+	add(t, "%%changelog\n* %s %s - %s-1\n- Release %s (%s channel), commit %s.\n", date, maintainer, version,
+	    release, channel_name(id->channel), id->short_commit);
+	ret = 0;
+cleanup:
+	free(maintainer);
+	free(homepage);
+	free(release);
+	return ret;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) != 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* rpmbuild -bb on spec in top for rpmarch, its output into log; 0, or -1 after a message */
+static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, long long epoch, const char *log)
+{
+	char *defs[8], *argv[24], buf[32], *escaped = spec_escape(top);
+	int i, n = 0, status, fd, ret = -1;
+	pid_t pid;
+
+	defs[0] = xasprintf("_topdir %s", escaped);
+	free(escaped);
+	defs[1] = xstrdup("_buildhost reproducible");
+	defs[2] = xstrdup("clamp_mtime_to_source_date_epoch 1");
+	defs[3] = xstrdup("use_source_date_epoch_as_buildtime 1");
+	defs[4] = xstrdup("__os_install_post %{nil}");
+	defs[5] = xstrdup("debug_package %{nil}");
+	defs[6] = xstrdup("_build_id_links none");
+	defs[7] = xstrdup("_binary_payload w6.xzdio");
+	argv[n++] = "rpmbuild";
+	argv[n++] = "-bb";
+	argv[n++] = "--target";
+	argv[n++] = (char *)rpmarch;
+	for (i = 0; i < 8; i++) {
+		argv[n++] = "--define";
+		argv[n++] = defs[i];
+	}
+	argv[n++] = (char *)spec;
+	argv[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		error("cannot run 'rpmbuild': %s", strerror(errno));
+		goto cleanup;
+	}
+	if (pid == 0) {
+		snprintf(buf, sizeof(buf), "%lld", epoch);
+		setenv("SOURCE_DATE_EPOCH", buf, 1);
+		setenv("TZ", "UTC", 1);
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(126);
+		execvp(argv[0], argv);
+		fprintf(stderr, "releaser: cannot run 'rpmbuild': %s (install Debian's 'rpm': ci/install-deps.sh)\n",
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			error("cannot wait for 'rpmbuild': %s", strerror(errno));
+			goto cleanup;
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		error("'rpmbuild' failed (%s %d): see '%s'%s", WIFEXITED(status) ? "exit" : "signal",
+		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), log,
+		      WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (install Debian's 'rpm': ci/install-deps.sh)"
+								      : "");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	for (i = 0; i < 8; i++)
+		free(defs[i]);
+	return ret;
+}
+
+/* the package rpmbuild wrote, into path through an atomic file, with its digest and size */
+static int copy_out(const char *src, const char *path, const char *display, struct tar_result *out)
+{
+	struct atomic_file f = { 0 };
+	struct sha256 h;
+	size_t len;
+	char *data = read_file(src, RPM_MAX, &len);
+	int ret = -1;
+
+	if (!data)
+		return -1;
+	if (sha256_init(&h) < 0)
+		goto cleanup;
+	if (sha256_update(&h, data, len) < 0 || sha256_final(&h, out->sha256) < 0) {
+		sha256_abort(&h);
+		goto cleanup;
+	}
+	out->size = len;
+	if (atomic_file_open(&f, path, 0644) < 0)
+		goto cleanup;
+	if (atomic_file_write(&f, data, len) < 0) {
+		atomic_file_abort(&f);
+		error("cannot write '%s'", display);
+		goto cleanup;
+	}
+	ret = atomic_file_commit(&f);
+cleanup:
+	free(data);
+	return ret;
+}
+
+int rpm_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
+		      const char *build, const struct arch_plan *a, const char *path, const char *display,
+		      struct tar_result *out)
+{
+	char *package = deb_package(id), *version = deb_version(id->version), *top = NULL, *spec = NULL;
+	char *log = NULL, *rpm = NULL, *name = NULL;
+	const char *ra = rpm_arch(a->arch);
+	struct text t = { 0 };
+	int ret = -1;
+
+	if (!version || !ra) {
+		error("version '%s' of arch '%s' makes no RPM package: release a tag vX.Y.Z[-PRERELEASE] for amd64 "
+		      "or arm64", id->version, a->arch);
+		goto cleanup;
+	}
+	top = xasprintf("%s%s", build, RPM_TOP);
+	if (nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0 && errno != ENOENT) {
+		error("cannot remove '%s': %s", top, strerror(errno));
+		goto cleanup;
+	}
+	if (mkdir(top, 0755) != 0) {
+		error("cannot create '%s': %s", top, strerror(errno));
+		goto cleanup;
+	}
+	if (spec_text(id, s, workdir, build, package, version, &t) < 0)
+		goto cleanup;
+	spec = xasprintf("%s/%s.spec", top, package);
+	log = xasprintf("%s%s", build, RPM_LOG);
+	if (write_file_atomic(spec, t.s, t.len, 0644) < 0 || run_rpmbuild(top, spec, ra, id->epoch, log) < 0)
+		goto cleanup;
+	name = xasprintf("%s-%s-1.%s.rpm", package, version, ra);
+	rpm = xasprintf("%s/RPMS/%s/%s", top, ra, name);
+	ret = copy_out(rpm, path, display, out);
+cleanup:
+	free(t.s);
+	free(name);
+	free(rpm);
+	free(log);
+	free(spec);
+	free(top);
+	free(version);
+	free(package);
+	return ret;
+}
