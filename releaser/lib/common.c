@@ -308,3 +308,22 @@ fail:
 	close(fd);
 	return NULL;
 }
+
+int on_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, *full;
+	int found = 0;
+
+	if (!path)
+		return 0;
+	copy = xstrdup(path);
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		full = xasprintf("%s/%s", *dir ? dir : ".", name);
+		found = access(full, X_OK) == 0;
+		free(full);
+	}
+	free(copy);
+	return found;
+}
+

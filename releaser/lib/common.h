@@ -35,6 +35,9 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 
+/* on_path returns whether an executable named name is in one of $PATH's directories. */
+int on_path(const char *name);
+
 /* xasprintf returns a newly allocated formatted string (caller frees) or dies. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

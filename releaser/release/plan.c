@@ -38,25 +38,6 @@ static const char *cross_compiler(const char *arch)
 	return !strcmp(arch, "arm64") ? "aarch64-linux-gnu-gcc" : "x86_64-linux-gnu-gcc";
 }
 
-/* whether an executable named name is on $PATH */
-static int on_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, *full;
-	int found = 0;
-
-	if (!path)
-		return 0;
-	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		full = xasprintf("%s/%s", *dir ? dir : ".", name);
-		found = access(full, X_OK) == 0;
-		free(full);
-	}
-	free(copy);
-	return found;
-}
-
 int plan_parse_arches(const char *list, struct strlist *out)
 {
 	char *copy = xstrdup(list), *tok, *save = NULL;

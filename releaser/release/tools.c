@@ -19,25 +19,6 @@ static const struct tool {
 	{ "dpkg-query", "the releaser reads the linked libraries' versions with it" },
 };
 
-/* whether an executable named name is in one of $PATH's directories */
-static int on_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, *full;
-	int found = 0;
-
-	if (!path)
-		return 0;
-	copy = xstrdup(path);
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		full = xasprintf("%s/%s", *dir ? dir : ".", name);
-		found = access(full, X_OK) == 0;
-		free(full);
-	}
-	free(copy);
-	return found;
-}
-
 size_t tools_check(struct strlist *problems)
 {
 	size_t i, n = 0;
