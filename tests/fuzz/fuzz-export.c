@@ -10,8 +10,8 @@
 
 #include <strings.h>
 
-#include "endpoint.h"
-#include "utf8.h"
+#include "export/endpoint.h"
+#include "export/utf8.h"
 
 static void check_endpoint(const char *s)
 {
