@@ -192,7 +192,7 @@ static int spec_text(const struct release_ident *id, const struct settings *s, c
 	    add_install(t, build, "deb/libanalyzer.so", 0755, "/usr/lib64/libanalyzer.so.1") < 0 ||
 	    add_install(t, build, "lib/libanalyzer.a", 0644, "/usr/lib64/libanalyzer.a") < 0 ||
 	    add_install(t, build, "rpm/analyzer.pc", 0644, "/usr/lib64/pkgconfig/analyzer.pc") < 0 ||
-	    add_install(t, workdir, "agent/analyzer.h", 0644, "/usr/include/analyzer.h") < 0 ||
+	    add_install(t, workdir, "libanalyzer/include/analyzer.h", 0644, "/usr/include/analyzer.h") < 0 ||
 	    add_install(t, workdir, "support/ebpf/frametypes.h", 0644, "/usr/include/analyzer/frametypes.h") < 0 ||
 	    add_install(t, workdir, "support/frametypes.json", 0644, "/usr/share/analyzer/frametypes.json") < 0 ||
 	    add_install(t, workdir, "support/packaging/profiling-agent.service", 0644,

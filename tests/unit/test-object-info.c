@@ -1,4 +1,4 @@
-/* Unit tests of the analyzer identity parser (agent/object-info.c). */
+/* Unit tests of the analyzer identity parser (libanalyzer/object-info.c). */
 #include "harness.h"
 
 #include "analyzer.h"
