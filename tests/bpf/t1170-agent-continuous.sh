@@ -23,11 +23,12 @@ if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function
 	test_done
 fi
 
-# wait_files DIR N: until DIR holds at least N finished .folded files (at most 120 s)
+# wait_files DIR N PID: until DIR holds at least N finished .folded files, while
+# process PID runs (at most 120 s)
 wait_files() {
 	for _ in $(seq 1200); do
 		[ "$(find "$1" -maxdepth 1 -name "profile-*.folded" | wc -l)" -ge "$2" ] && return 0
-		kill -0 $agent || return 1
+		kill -0 "$3" || return 1
 		sleep 0.1
 	done
 	echo "no $2 files in $1" >&2
@@ -44,7 +45,7 @@ test_expect_success "${CASES[0]}" '
 	mkdir out
 	"$AGENT" --pid $ready_pid --frequency 99 --interval 1 --output-dir out --verbose 2>err &
 	agent=$!
-	wait_files out 3
+	wait_files out 3 $agent
 	kill -TERM $agent
 	wait $agent
 	stop_ready
@@ -79,11 +80,11 @@ test_expect_success "${CASES[2]}" '
 	mkdir out
 	"$AGENT" --pid $ready_pid --frequency 99 --interval 1 --output-dir out --verbose 2>err &
 	agent=$!
-	wait_files out 1
+	wait_files out 1 $agent
 	mv out out.old
 	mkdir out
 	kill -HUP $agent
-	wait_files out 1
+	wait_files out 1 $agent
 	kill -TERM $agent
 	wait $agent
 	stop_ready

@@ -31,6 +31,7 @@ start_receiver() {
 	mkdir rx
 	python3 "$RECEIVER" rx "$@" >rx.out &
 	rx=$!
+	# shellcheck disable=SC2064 # the pid of this receiver, now
 	trap "kill $rx 2>/dev/null || true" EXIT
 	while ! grep -q ready rx.out; do
 		kill -0 $rx

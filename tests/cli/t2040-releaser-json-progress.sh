@@ -22,7 +22,8 @@ test_expect_success 'keygen --json: the key paths and id, nothing else on stdout
 	test "$(jq -r .secret_key out)" = k.key
 	test "$(jq -r .public_key out)" = k.pub
 	test "$(jq -r .encrypted out)" = false
-	test -f k.key && test -f k.pub
+	test -f k.key
+	test -f k.pub
 	jq -r .key_id out | grep -qiE "^[0-9a-f]{16}$"
 	expect_exit 2 "$R" keygen --json --out k >out2 2>err2
 	one_line err2

@@ -36,7 +36,8 @@ test_expect_success 'installed into a scratch root: the unit and the conffile ar
 	mkdir root
 	root_dpkg -i "$DEB" >install.log 2>&1 || { cat install.log; false; }
 	cat install.log
-	test -f root/$UNIT && test -f root/etc/default/profiling-agent
+	test -f root/$UNIT
+	test -f root/etc/default/profiling-agent
 	dpkg-query --root="$PWD/root" -W -f="\${Conffiles}\n" profiling-agent >conffiles
 	cat conffiles
 	# dpkg registered the conffile with the sum of what it installed
@@ -97,7 +98,8 @@ test_expect_success 'systemctl enables it; an upgrade keeps it enabled and recor
 	# purge: the conffile, the symlink and the mask go
 	root_dpkg --purge profiling-agent >purge.log 2>&1 || { cat purge.log; false; }
 	test ! -e root/etc/default/profiling-agent
-	test ! -e root/$WANTS && test ! -L root/$WANTS
+	test ! -e root/$WANTS
+	test ! -L root/$WANTS
 	test ! -L root/etc/systemd/system/profiling-agent.service
 '
 

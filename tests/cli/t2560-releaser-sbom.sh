@@ -20,7 +20,6 @@ if ! [ -d "$ROOT/tests/node_modules/packageurl-js" ]; then
 	echo "t2560: tests/node_modules has no packageurl-js: run ci/install-deps.sh (npm ci --prefix tests)" >&2
 	exit 1
 fi
-OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
 LIBS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev libjansson-dev"
 
 # a release of v2.0.0 of a fake project into out/
