@@ -124,7 +124,8 @@ test_expect_success 'packaging needs the build of this very release' '
 	test_grep "holds the release build of v0.0.0-SNAPSHOT-.* for amd64, not the release build of v0.0.0-SNAPSHOT-$(git rev-parse --short=12 HEAD) for amd64" ../err
 	"$R" build
 	"$R" package --no-sign --arch arm64 >../out
-	test_line_count ../out 3
+	# the tarball, the .deb, the .rpm and the manifest
+	test_line_count ../out 4
 '
 test_expect_success 'a build record that is not JSON stops packaging with exit 2, writing nothing' '
 	fake_project p && cd p
