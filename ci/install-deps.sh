@@ -70,7 +70,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 lock=$root/tests/package-lock.json
 stamp=$root/tests/node_modules/.installed-lock
 npm_ci() {
-	[ "$npm_deps" = 1 ] && ! cmp -s "$lock" "$stamp" || return 0
+	# (a checkout without the tests' lockfile has nothing to install)
+	[ "$npm_deps" = 1 ] && [ -f "$lock" ] && ! cmp -s "$lock" "$stamp" || return 0
 	if [ "$check" = 1 ]; then
 		echo "missing: tests/node_modules (npm ci --prefix tests)" >&2
 		return 1

@@ -76,7 +76,7 @@ kill_each_rename() {
 	kills=0
 	: >../killed
 	$setup
-	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -qq -o ../calls -e trace=$RENAMES "$R" release "$@" >/dev/null 2>&1
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -b execve -qq -o ../calls -e trace=$RENAMES "$R" release "$@" >/dev/null 2>&1
 	verifies_as dist "$head"
 	only_lock dist
 	grep -cE "^[0-9]+ +rename(at|at2)?\(" ../calls >../renames
@@ -84,7 +84,7 @@ kill_each_rename() {
 		for n in $(kill_points $sc "$(most_calls "$sc" ../calls)"); do
 			$setup
 			rc=0
-			ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o /dev/null -e inject=$sc:signal=KILL:when=$n \
+			ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -b execve -o /dev/null -e inject=$sc:signal=KILL:when=$n \
 				"$R" release "$@" \
 				>/dev/null 2>../err || rc=$?
 			[ "$rc" -ne 0 ] || break
@@ -185,7 +185,7 @@ test_expect_success 'two releases of different commits into one directory: exact
 			(
 				cd $c
 				rc=0
-				ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -o /dev/null \
+				ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -b execve -o /dev/null \
 					-e inject=$RENAMES:delay_enter=200000 "$R" release --key "$KEY" --out ../shared \
 					>/dev/null 2>../err-$c || rc=$?
 				echo $rc >../rc-$c

@@ -98,7 +98,9 @@ test_expect_success 'relationships: DESCRIBES each artifact, CONTAINS the agent,
 	released
 	S=out/sbom.spdx.json
 	jq -r ".relationships[] | select(.relationshipType == \"DESCRIBES\") | .relatedSpdxElement" $S >described
-	printf "%s\n" SPDXRef-Artifact-profiling-agent-v2.0.0-linux-amd64.tar.gz \
+	printf "%s\n" SPDXRef-Artifact-profiling-agent-2.0.0-1.aarch64.rpm \
+		SPDXRef-Artifact-profiling-agent-2.0.0-1.x86-64.rpm \
+		SPDXRef-Artifact-profiling-agent-v2.0.0-linux-amd64.tar.gz \
 		SPDXRef-Artifact-profiling-agent-v2.0.0-linux-arm64.tar.gz \
 		SPDXRef-Artifact-profiling-agent-2.0.0-amd64.deb \
 		SPDXRef-Artifact-profiling-agent-2.0.0-arm64.deb >expect

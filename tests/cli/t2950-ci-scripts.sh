@@ -239,14 +239,24 @@ release_manifest() {
 	"$SIGN" --key "$TRASH/k.key" --comment x "$d"
 }
 
+# package_files: commit the files a release packages (LICENSE, README.md,
+# support/packaging/) into the repository in the current directory
+package_files() {
+	echo license >LICENSE
+	echo readme >README.md
+	mkdir -p support
+	cp -R "$ROOT/support/packaging" support/packaging
+	git add LICENSE README.md support
+	git commit -q -m "package files"
+}
+
 # a repository with ci/ (ready to release: its package files committed), HEAD
 # at tag $1, and in ../d the release of that tag signed by the key pair
 # ../k.key, ../k.pub
 tagged_release() {
 	make_repo r --with-ci && cd r
 	printf "%s\n" expect got >>.git/info/exclude
-	echo license >LICENSE && echo readme >README.md
-	git add LICENSE README.md && git commit -q -m "package files"
+	package_files
 	git tag -a "$1" -m "$1"
 	(cd .. && minisign_key k && release_dir d)
 	release_manifest
@@ -325,8 +335,7 @@ test_expect_success 'ci/publish.sh publishes nothing from a directory that fails
 test_expect_success 'ci/publish.sh publishes only the release of the tag: not a snapshot, not another tag or commit (exit 2)' '
 	. "$ROOT/tests/lib-sign.sh"
 	make_repo r --with-ci && cd r
-	echo license >LICENSE && echo readme >README.md
-	git add LICENSE README.md && git commit -q -m "package files"
+	package_files
 	(cd .. && minisign_key k && release_dir d && release_dir d2)
 	gh_stand_in "$TRASH/bin"
 	PATH=$TRASH/bin:$PATH
