@@ -52,9 +52,12 @@ $(EXPORT_GEN)/otlp-profiles.pb-c.c $(EXPORT_GEN)/otlp-profiles.pb-c.h &: agent/e
 
 $(OBJ)/agent/export:
 	$(Q)mkdir -p $@
-$(eval $(call cc_rule,$(OBJ)/agent/export,$(EXPORT_GEN),))
+# the generated code's path (in __FILE__ and the debug info) is the same
+# whatever BUILD is, so a build in another directory gives the same bytes
+EXPORT_GEN_MAP := -ffile-prefix-map=$(EXPORT_GEN)=gen/export
+$(eval $(call cc_rule,$(OBJ)/agent/export,$(EXPORT_GEN),$(EXPORT_GEN_MAP)))
 $(EXPORT_OBJS): $(addprefix $(EXPORT_GEN)/,$(EXPORT_PROTOS:=.pb-c.h))
-$(EXPORT_OBJS): AGENT_CPPFLAGS += -I$(EXPORT_GEN)
+$(EXPORT_OBJS): AGENT_CPPFLAGS += -I$(EXPORT_GEN) $(EXPORT_GEN_MAP)
 
 $(AGENT_BIN): $(AGENT_OBJS) $(EXPORT_PB_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)
