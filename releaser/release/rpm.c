@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -226,7 +228,7 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 {
 	char *defs[8], *argv[24], buf[32], *escaped = spec_escape(top);
 	int i, n = 0, status, fd, ret = -1;
-	pid_t pid;
+	pid_t pid, parent;
 
 	defs[0] = xasprintf("_topdir %s", escaped);
 	free(escaped);
@@ -248,12 +250,17 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 	argv[n++] = (char *)spec;
 	argv[n] = NULL;
 	fflush(NULL);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		error("cannot run 'rpmbuild': %s", strerror(errno));
 		goto cleanup;
 	}
 	if (pid == 0) {
+		/* a releaser killed while it runs takes rpmbuild along: left running,
+		 * it would write into the tree the next run removes and fills */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+			_exit(126);
 		snprintf(buf, sizeof(buf), "%lld", epoch);
 		setenv("SOURCE_DATE_EPOCH", buf, 1);
 		setenv("TZ", "UTC", 1);
