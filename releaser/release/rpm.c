@@ -226,8 +226,9 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 /* rpmbuild -bb on spec in top for rpmarch, its output into log; 0, or -1 after a message */
 static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, long long epoch, const char *log)
 {
-	char *defs[8], *argv[24], buf[32], *escaped = spec_escape(top);
-	int i, n = 0, status, fd, ret = -1;
+	char *defs[8], *argv[24], **envp = NULL, *sde = NULL, *missing = NULL, *escaped = spec_escape(top);
+	int i, k, n = 0, status, fd, ret = -1;
+	size_t n_env;
 	pid_t pid, parent;
 
 	defs[0] = xasprintf("_topdir %s", escaped);
@@ -249,6 +250,18 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 	}
 	argv[n++] = (char *)spec;
 	argv[n] = NULL;
+	/* everything the child needs is made here: after fork it only calls
+	 * what is async-signal-safe (another thread may hold malloc's lock) */
+	for (n_env = 0; environ[n_env]; n_env++)
+		;
+	envp = xmalloc((n_env + 3) * sizeof(*envp));
+	for (i = 0, k = 0; i < (int)n_env; i++)
+		if (strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18) && strncmp(environ[i], "TZ=", 3))
+			envp[k++] = environ[i];
+	envp[k++] = sde = xasprintf("SOURCE_DATE_EPOCH=%lld", epoch);
+	envp[k++] = "TZ=UTC";
+	envp[k] = NULL;
+	missing = xasprintf("releaser: cannot run 'rpmbuild' (install Debian's 'rpm': ci/install-deps.sh)\n");
 	fflush(NULL);
 	parent = getpid();
 	pid = fork();
@@ -261,15 +274,12 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 		 * it would write into the tree the next run removes and fills */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
 			_exit(126);
-		snprintf(buf, sizeof(buf), "%lld", epoch);
-		setenv("SOURCE_DATE_EPOCH", buf, 1);
-		setenv("TZ", "UTC", 1);
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
 			_exit(126);
-		execvp(argv[0], argv);
-		fprintf(stderr, "releaser: cannot run 'rpmbuild': %s (install Debian's 'rpm': ci/install-deps.sh)\n",
-			strerror(errno));
+		execvpe(argv[0], argv, envp);
+		if (write(STDERR_FILENO, missing, strlen(missing)) < 0)
+			_exit(127);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
@@ -289,6 +299,9 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 cleanup:
 	for (i = 0; i < 8; i++)
 		free(defs[i]);
+	free(envp);
+	free(sde);
+	free(missing);
 	return ret;
 }
 
