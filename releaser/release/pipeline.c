@@ -255,30 +255,32 @@ static int write_tarball(const struct release_state *st, const struct settings *
 	return ret;
 }
 
-/* the Debian package of arch a of build b into path; its digest and size in *res */
-static int write_deb(const struct release_state *st, const struct settings *s, const struct release_meta *m,
-		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
-		     struct tar_result *res)
+/* the Debian (rpm 0) or RPM (rpm 1) package of arch a of build b into path; its digest and size in *res */
+static int write_package(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+			 const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+			 struct tar_result *res, int rpm)
 {
 	const char *sub = plan_arch_subdir(&st->plan, a);
 	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
-	int ret = deb_write_package(&m->id, s, st->workdir, arch_dir, a, path, display, res);
+	int ret = (rpm ? rpm_write_package : deb_write_package)(&m->id, s, st->workdir, arch_dir, a, path, display,
+								 res);
 
 	free(arch_dir);
 	return ret;
 }
 
-/* the RPM package of arch a of build b into path; its digest and size in *res */
+static int write_deb(const struct release_state *st, const struct settings *s, const struct release_meta *m,
+		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
+		     struct tar_result *res)
+{
+	return write_package(st, s, m, b, a, path, display, res, 0);
+}
+
 static int write_rpm(const struct release_state *st, const struct settings *s, const struct release_meta *m,
 		     const struct build *b, const struct arch_plan *a, const char *path, const char *display,
 		     struct tar_result *res)
 {
-	const char *sub = plan_arch_subdir(&st->plan, a);
-	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
-	int ret = rpm_write_package(&m->id, s, st->workdir, arch_dir, a, path, display, res);
-
-	free(arch_dir);
-	return ret;
+	return write_package(st, s, m, b, a, path, display, res, 1);
 }
 
 /* the name of kind k (0 tarball, 1 .deb, 2 .rpm) of arch of id (caller frees) */
