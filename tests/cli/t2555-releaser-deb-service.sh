@@ -66,12 +66,25 @@ test_expect_success 'systemd-analyze verify accepts the unit; it names what it r
 	test_grep "/usr/bin/profiling-agent is not executable" err
 	mv agent root/usr/bin/profiling-agent
 	u=root/$UNIT
-	test_grep "^ExecStart=/usr/bin/profiling-agent --output /var/lib/profiling-agent/profile.folded \$PROFILING_AGENT_OPTS$" $u
+	# continuous mode: a pprof window a minute into the state directory,
+	# OTLP only from the conffile
+	test_grep "^ExecStart=/usr/bin/profiling-agent --output-dir /var/lib/profiling-agent/profiles --interval 60 --keep 1440 --format pprof \$PROFILING_AGENT_OPTS \$PROFILING_AGENT_OTLP$" $u
 	not grep -q -- "^ExecStart=.*--duration" $u
+	not grep -q -- "^ExecStart=.*--output " $u
+	# systemd creates the output directory (the agent refuses a missing one)
+	test_grep "^StateDirectory=profiling-agent profiling-agent/profiles$" $u
+	# the real agent knows every option the unit passes
+	"$BUILD/bin/profiling-agent" --help >help
+	for opt in $(sed -n "s/^ExecStart=//p" $u | tr " " "\n" | grep "^--"); do
+		test_grep "^ *\(-[a-z], \)\{0,1\}$opt " help || return 1
+	done
+	# OTLP is off unless the administrator sets it; the network it needs is allowed
+	test_grep "^PROFILING_AGENT_OTLP=\"\"$" root/etc/default/profiling-agent
+	not grep -q "^PrivateNetwork=yes" $u
+	test_grep "^RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6$" $u
 	test_grep "^CapabilityBoundingSet=CAP_BPF CAP_PERFMON CAP_SYSLOG$" $u
 	test_grep "^ProtectSystem=strict$" $u
 	test_grep "^NoNewPrivileges=yes$" $u
-	test_grep "^StateDirectory=profiling-agent$" $u
 	test_grep "^EnvironmentFile=-/etc/default/profiling-agent$" $u
 	test_grep "^PROFILING_AGENT_OPTS=" root/etc/default/profiling-agent
 	# no ENABLED= switch: systemd alone says whether it runs (lintian init.d-script-should-always-start-service)
