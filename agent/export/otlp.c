@@ -295,7 +295,11 @@ int otlp_open(struct otlp **out, const struct agent_options *o)
 	}
 	if (load_curl(&x->api) < 0)
 		goto fail;
+	/* the OpenTelemetry Collector's OTLP receiver checks the profiles
+	 * schema's development version in this header (absent means 1) and
+	 * answers 400 to one it was not built for: named, not implied */
 	if (add_header(x, "Content-Type: application/x-protobuf") < 0 || add_header(x, "Content-Encoding: gzip") < 0 ||
+	    add_header(x, "OTLP-Profiles-Development-Version: " OTLP_PROFILES_DEVELOPMENT_VERSION) < 0 ||
 	    add_header(x, "Expect:") < 0)
 		goto fail;
 	for (i = 0; i < o->notlp_headers; i++)

@@ -25,6 +25,10 @@
 #include "symbolize/symbolize.h"
 
 #define OTLP_QUEUE_MAX 8
+/* the value of the OTLP-Profiles-Development-Version header: the
+ * Collector's number for the profiles schema of opentelemetry-proto
+ * v1.11.0, which otlp-profiles.proto follows */
+#define OTLP_PROFILES_DEVELOPMENT_VERSION "1"
 #define OTLP_TRIES 5
 
 struct otlp;

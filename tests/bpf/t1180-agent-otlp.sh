@@ -84,6 +84,8 @@ test_expect_success "${CASES[0]}" '
 	test "$(sed -n 1p "$head")" = /v1development/profiles
 	test_grep "^Content-Type: application/x-protobuf$" "$head"
 	test_grep "^Content-Encoding: gzip$" "$head"
+	# the development version the Collector OTLP receiver checks (absent means 1)
+	test_grep "^OTLP-Profiles-Development-Version: 1$" "$head"
 	test_grep "^Authorization: Bearer s3cr3t$" "$head"
 	test "$(attribute "$txt" host.name)" = "\"$(hostname)\""
 	test "$(attribute "$txt" service.name)" = "\"burner\""
