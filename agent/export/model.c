@@ -56,31 +56,38 @@ static int64_t mapping_of(struct export_model *m, int module)
 	return (int64_t)m->nmappings++;
 }
 
-static int64_t function_of(struct export_model *m, const char *name, const char *system_name)
+/* the function (name, system name, source file); file NULL when unknown */
+static int64_t function_of(struct export_model *m, const char *name, const char *system_name, const char *file)
 {
-	size_t ln = strlen(name), ls = strlen(system_name);
-	char *key = malloc(ln + 1 + ls);
-	int64_t id, n, sn;
+	size_t ln = strlen(name), ls = strlen(system_name), lf = file ? strlen(file) : 0;
+	char *key = malloc(ln + 1 + ls + 1 + lf);
+	int64_t id, n, sn, fn = 0;
 	int added;
 
 	if (!key)
 		return -1;
 	memcpy(key, name, ln + 1);
-	memcpy(key + ln + 1, system_name, ls);
-	id = intern_id(&m->function_keys, key, ln + 1 + ls, &added);
+	memcpy(key + ln + 1, system_name, ls + 1);
+	if (lf)
+		memcpy(key + ln + 1 + ls + 1, file, lf);
+	id = intern_id(&m->function_keys, key, ln + 1 + ls + 1 + lf, &added);
 	free(key);
 	if (id < 0 || !added)
 		return id;
 	n = text_id(m, name);
 	sn = text_id(m, system_name);
-	if (n < 0 || sn < 0 || RESERVE(m->functions, m->cap_functions, m->nfunctions) < 0)
+	if (file)
+		fn = text_id(m, file);
+	if (n < 0 || sn < 0 || fn < 0 || RESERVE(m->functions, m->cap_functions, m->nfunctions) < 0)
 		return -1;
 	m->functions[m->nfunctions].name = n;
 	m->functions[m->nfunctions].system_name = sn;
+	m->functions[m->nfunctions].filename = fn;
 	return (int64_t)m->nfunctions++;
 }
 
-static int64_t location_of(struct export_model *m, int64_t mapping, uint64_t address, int64_t function)
+static int64_t location_of(struct export_model *m, int64_t mapping, uint64_t address, int64_t function,
+			   int64_t line)
 {
 	struct { int64_t mapping; uint64_t address; int64_t function; } key = { mapping, address, function };
 	int added;
@@ -93,6 +100,7 @@ static int64_t location_of(struct export_model *m, int64_t mapping, uint64_t add
 	m->locations[m->nlocations].mapping = mapping;
 	m->locations[m->nlocations].address = address;
 	m->locations[m->nlocations].function = function;
+	m->locations[m->nlocations].line = line;
 	if (mapping >= 0 && address >= m->mappings[mapping].limit)
 		m->mappings[mapping].limit = address + 1;
 	return (int64_t)m->nlocations++;
@@ -116,7 +124,7 @@ static int push_error(struct export_model *m, const char *which, int err)
 		snprintf(marker, sizeof(marker), "[lost %s stack]", which);
 	else
 		snprintf(marker, sizeof(marker), "[%s stack error %s]", which, name);
-	return push_loc(m, location_of(m, -1, 0, function_of(m, marker, marker)));
+	return push_loc(m, location_of(m, -1, 0, function_of(m, marker, marker, NULL), 0));
 }
 
 static int push_frame(struct export_model *m, struct symbolizer *s, const struct frame *f, const char *system_name)
@@ -132,7 +140,9 @@ static int push_frame(struct export_model *m, struct symbolizer *s, const struct
 		if (!m->mappings[mapping].kernel)
 			address = f->sym.module_offset;
 	}
-	return push_loc(m, location_of(m, mapping, address, function_of(m, f->name, system_name)));
+	/* a location is its address: one line, one function (the address's symbol) */
+	return push_loc(m, location_of(m, mapping, address, function_of(m, f->name, system_name, f->sym.file),
+				       f->sym.line));
 }
 
 /* e's locations, leaf first: kernel leaf .. kernel root, user leaf .. user root */
@@ -145,7 +155,9 @@ static int add_entry(struct export_model *m, struct symbolizer *s, const struct 
 	symbolizer_set_demangle(s, 0);
 	frames_resolve(s, e, sys);
 	symbolizer_set_demangle(s, demangle);
+	symbolizer_set_lines(s, 1);
 	frames_resolve(s, e, fr);
+	symbolizer_set_lines(s, 0);
 	smp->first = m->nlocs;
 	smp->count = e->count;
 	smp->pid = e->tgid;

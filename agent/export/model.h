@@ -26,6 +26,7 @@ struct export_mapping {
 struct export_function {
 	int64_t name;        /* strings: as the folded output names it */
 	int64_t system_name; /* strings: as the symbol table has it (mangled) */
+	int64_t filename;    /* strings: its source file, 0 ("") when unknown */
 };
 
 struct export_location {
@@ -33,6 +34,7 @@ struct export_location {
 	uint64_t address;    /* file offset in the mapping's file; kernel or
 				unmapped: the address itself */
 	int64_t function;    /* index in functions */
+	int64_t line;        /* source line of address, 0 when unknown */
 };
 
 struct export_sample {
@@ -61,7 +63,8 @@ struct export_model {
 /*
  * export_model_build symbolizes every stack of ag with s into m (an
  * uninitialized struct): names demangled when demangle is set (system
- * names never are). Stack errors become a location of a function named as
+ * names never are), with the source file and line of user frames where
+ * the mapped file (or its debug file) has a line table. Stack errors become a location of a function named as
  * the folded output names them ("[lost user stack]"). Returns 0, or -1
  * after printing why (out of memory); release m either way.
  */

@@ -317,6 +317,7 @@ static Otlp__ProfilesDictionary *dictionary(struct enc *e)
 		if (i > 0) {
 			f->name_strindex = (int32_t)m->functions[i - 1].name;
 			f->system_name_strindex = (int32_t)m->functions[i - 1].system_name;
+			f->filename_strindex = (int32_t)m->functions[i - 1].filename;
 		}
 		d->function_table[i] = f;
 	}
@@ -334,6 +335,7 @@ static Otlp__ProfilesDictionary *dictionary(struct enc *e)
 		l->mapping_index = (int32_t)(m->locations[i - 1].mapping + 1);
 		l->address = m->locations[i - 1].address;
 		line->function_index = (int32_t)m->locations[i - 1].function + 1;
+		line->line = m->locations[i - 1].line;
 		l->lines = NEW(&e->a, Otlp__Line *, 1);
 		if (!l->lines)
 			return NULL;

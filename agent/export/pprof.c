@@ -156,6 +156,7 @@ static void fill_dictionary(Perftools__Profiles__Profile *prof, struct pprof_par
 		pf->id = i + 1;
 		pf->name = m->functions[i].name;
 		pf->system_name = m->functions[i].system_name;
+		pf->filename = m->functions[i].filename;
 		p->function_ptrs[i] = pf;
 	}
 	for (i = 0; i < m->nlocations; i++) {
@@ -167,6 +168,7 @@ static void fill_dictionary(Perftools__Profiles__Profile *prof, struct pprof_par
 		pl->mapping_id = m->locations[i].mapping >= 0 ? (uint64_t)m->locations[i].mapping + 1 : 0;
 		pl->address = m->locations[i].address;
 		p->lines[i].function_id = (uint64_t)m->locations[i].function + 1;
+		p->lines[i].line = m->locations[i].line;
 		p->line_ptrs[i] = &p->lines[i];
 		pl->n_line = 1;
 		pl->line = &p->line_ptrs[i];

@@ -24,6 +24,10 @@ struct module {
 	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
 	struct elfsyms elf;
 	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
+	void *dwarf;      /* Dwarf *, for source lines (lines.c) */
+	int dwarf_state;  /* 0 not opened yet, 1 open, -1 no debug lines */
+	struct { const char *src; char *path; } *files; /* line table names made absolute */
+	size_t nfiles;
 };
 
 struct mapping {
@@ -52,6 +56,7 @@ struct symbolizer {
 	struct module *mods;
 	int nmods, mod_cap;
 	int demangle;
+	int lines;               /* 1: sym_frame has file and line where known */
 	struct proc_table *ptab; /* where mappings come from */
 	int own_ptab;            /* 1: made by symbolizer_new, freed with s */
 };
@@ -66,5 +71,15 @@ int module_get(struct symbolizer *s, const char *path, unsigned int major, unsig
 
 /* module_load returns module i, its symbols read on first use. */
 struct module *module_load(struct symbolizer *s, int i);
+
+/*
+ * module_line finds the source file and line of vaddr (an ELF address of
+ * m, whose symbols are read) in its DWARF line table. Returns 0 with
+ * *file (owned by m) and *line set, or -1 when m has no line for it.
+ */
+int module_line(struct module *m, uint64_t vaddr, const char **file, int *line);
+
+/* module_lines_release closes what module_line opened for m. */
+void module_lines_release(struct module *m);
 
 #endif /* AGENT_SYMBOLIZE_INTERNAL_H */

@@ -58,6 +58,11 @@ void symbolizer_set_demangle(struct symbolizer *s, int on)
 	s->demangle = on;
 }
 
+void symbolizer_set_lines(struct symbolizer *s, int on)
+{
+	s->lines = on;
+}
+
 int symbolizer_set_proc_table(struct symbolizer *s, struct proc_table *t)
 {
 	if (proc_table_listen(t, on_snapshot, s) < 0)
@@ -94,6 +99,7 @@ void symbolizer_free(struct symbolizer *s)
 				free(s->mods[m].demangled[i]);
 			free(s->mods[m].demangled);
 		}
+		module_lines_release(&s->mods[m]);
 		if (s->mods[m].state == 1)
 			elfsyms_release(&s->mods[m].elf);
 		free(s->mods[m].path);
@@ -353,6 +359,11 @@ void symbolizer_user(struct symbolizer *s, uint32_t tgid, uint64_t ip, int retur
 	if (sym) {
 		f->symbol = s->demangle ? demangled_name(m, sym) : sym->name;
 		f->symbol_offset = vaddr + (ip - look) - sym->addr;
+	}
+	/* a return address: the line of the call, one byte back */
+	if (s->lines && module_line(m, vaddr, &f->file, &f->line) < 0) {
+		f->file = NULL;
+		f->line = 0;
 	}
 }
 

@@ -21,6 +21,9 @@ struct sym_frame {
 	int module;             /* index of the mapped file or kernel module, -1 when none */
 	uint64_t module_offset; /* file offset inside the module (for a kernel one: none) */
 	int mapped;             /* 0: the process's mappings were never seen (it was gone) */
+	const char *file;       /* source file (owned by the symbolizer), NULL when unknown or
+				   lines are off (symbolizer_set_lines) */
+	int line;               /* its line, 0 when unknown */
 };
 
 /* a mapped file or kernel module */
@@ -51,6 +54,14 @@ int symbolizer_set_debug_root(struct symbolizer *s, const char *dir);
  * (_ZN3foo3barEi).
  */
 void symbolizer_set_demangle(struct symbolizer *s, int on);
+
+/*
+ * symbolizer_set_lines makes s look up the source file and line of each
+ * user address in the DWARF line tables of the mapped files (or of their
+ * separate debug files) when on; off, the default, sym_frame.file stays
+ * NULL and no line table is read.
+ */
+void symbolizer_set_lines(struct symbolizer *s, int on);
 
 struct proc_table;
 

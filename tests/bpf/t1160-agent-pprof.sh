@@ -4,7 +4,8 @@
 # the same total and the same samples per leaf function; kernel frames
 # have their own mapping; labels, sample types, period, build-ids, and
 # demangled beside system names (decoded with protoc against Debian's
-# profile.proto).
+# profile.proto); source file and line of each location from the -g
+# build's line table, as addr2line gives them.
 # run: alone
 . "$(dirname "$0")/../lib.sh"
 
@@ -17,7 +18,8 @@ CASES=('one run as folded and pprof: same total, same samples per function'
        'labels pid, tid, comm, flavor; the mapping of the file with its build-id'
        '--format pprof --output: go tool pprof reads it; cpu time is count x period'
        'kernel frames are in their own mapping'
-       'functions have demangled and system names')
+       'functions have demangled and system names'
+       'lines: the file and line addr2line gives, inside the hot function')
 
 # skip_all REASON: every case skipped
 skip_all() {
@@ -139,5 +141,33 @@ test_expect_success "${CASES[4]}" '
 	test_grep "^string_table: \"_ZN4work9catch_oneERSt6vectorIiSaIiEEi\"$" cxx.txt
 	go tool pprof -top cxx.pb.gz >top.out
 	test_grep "work::catch_one" top.out
+'
+
+test_expect_success "${CASES[5]}" '
+	pprof=$(one_file "$RUN1" pb.gz)
+	src=$ROOT/tests/fixtures/burner.c
+	# the lines of hot_function in the source: its name to its closing brace
+	first=$(grep -n "^__attribute__((noinline)) void hot_function(" "$src" | cut -d: -f1)
+	last=$(awk -v f="$first" "NR > f && /^}/ { print NR; exit }" "$src")
+	test -n "$first" && test -n "$last"
+	# "7: 0x127d M=1 hot_function /dir/tests/fixtures/burner.c:39 s=0"
+	sed -n "/^Locations/,/^Mappings/p" "$pprof.raw" | grep " hot_function " >hot.locs
+	test -s hot.locs
+	cat hot.locs
+	while read -r id addr map fn fileline rest; do
+		file=${fileline%:*} line=${fileline##*:}
+		test "${file##*/}" = burner.c || return 1
+		test "$line" -ge "$first" && test "$line" -le "$last" || return 1
+		# the leaf is the sampled address itself: addr2line says the same
+		a2l=$(addr2line -e "$BURNER" "$addr" | sed "s/ (discriminator [0-9]*)$//")
+		test "$a2l" = "$fileline" || { echo "addr2line: $a2l"; return 1; }
+	done <hot.locs
+	# go tool pprof -lines: the hottest line is one of hot_function
+	go tool pprof -lines -top -sample_index=samples "$pprof" >lines.top
+	awk "/flat%/ { getline; print \$(NF - 1), \$NF; exit }" lines.top >hottest
+	cat hottest
+	test_grep "^hot_function .*/burner.c:[0-9]*$" hottest
+	# callers too: burn_cpu at its call of hot_function
+	test_grep " burn_cpu .*/burner.c:[0-9]* " "$pprof.raw"
 '
 test_done
