@@ -215,11 +215,19 @@ static void flush_files(struct sink *sk, const struct aggregate *ag, struct symb
 int sink_flush(struct sink *sk, const struct aggregate *ag, struct symbolizer *s, const struct profile_meta *meta,
 	       long long start_unix_ns)
 {
+	struct symbolizer_stats st;
+
 	sk->windows++;
 	if (sk->dirfd >= 0)
 		flush_files(sk, ag, s, meta, start_unix_ns);
 	if (sk->otlp)
 		otlp_submit(sk->otlp, ag, s, meta, start_unix_ns);
+	/* the window is symbolized: what exited before it can go */
+	symbolizer_sweep(s);
+	symbolizer_read_stats(s, &st);
+	log_info("symbolizer: %zu processes kept, %lu forgotten as exited; %d files, %d with symbols read, "
+		 "%lu freed",
+		 st.processes, st.forgotten, st.files, st.files_loaded, st.unloaded);
 	return 0;
 }
 

@@ -34,7 +34,8 @@ int sink_open(struct sink **out, const struct agent_options *o);
 /*
  * sink_flush delivers one window: ag, symbolized with s, which began at
  * start_unix_ns (wall clock) and lasted meta->duration_s. Files are
- * written now; an OTLP request is queued for the sender. Returns 0, or
+ * written now; an OTLP request is queued for the sender. Then s forgets
+ * what it no longer needs (symbolizer_sweep), which --verbose reports. Returns 0, or
  * -1 when out of memory (a window not delivered is counted, not an error).
  */
 int sink_flush(struct sink *sk, const struct aggregate *ag, struct symbolizer *s, const struct profile_meta *meta,

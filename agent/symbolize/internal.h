@@ -21,7 +21,8 @@ struct module {
 	uint32_t tgid; /* a process that mapped it: its /proc/PID/root sees the file */
 	uint64_t start, end; /* the vDSO: where that process maps it */
 	int kernel;
-	int state;     /* 0 not read yet, 1 symbols read, -1 unreadable */
+	int state;     /* 0 not read yet (or released), 1 symbols read, -1 unreadable */
+	int idle;      /* sweeps in a row that found no process mapping it */
 	struct elfsyms elf;
 	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
 	void *dwarf;      /* Dwarf *, for source lines (lines.c) */
@@ -42,6 +43,7 @@ struct process {
 	size_t n;
 	int refreshes;
 	double last_read;
+	int exited;  /* 2: the last sweep found it gone, so the next one forgets it */
 };
 
 struct symbolizer {
@@ -55,6 +57,7 @@ struct symbolizer {
 	size_t nprocs, proc_cap;
 	struct module *mods;
 	int nmods, mod_cap;
+	struct symbolizer_stats st;
 	int demangle;
 	int lines;               /* 1: sym_frame has file and line where known */
 	struct proc_table *ptab; /* where mappings come from */
@@ -70,6 +73,9 @@ int module_get(struct symbolizer *s, const char *path, unsigned int major, unsig
 	       uint64_t inode, int kernel, uint32_t tgid);
 
 /* module_load returns module i, its symbols read on first use. */
+/* module_unload frees what module_load read of m: read again when needed. */
+void module_unload(struct module *m);
+
 struct module *module_load(struct symbolizer *s, int i);
 
 /*

@@ -27,8 +27,11 @@ int module_get(struct symbolizer *s, const char *path, unsigned int major, unsig
 	for (i = 0; i < s->nmods; i++) {
 		m = &s->mods[i];
 		if (m->inode == inode && m->dev_major == major && m->dev_minor == minor &&
-		    m->kernel == kernel && !strcmp(m->path, path))
+		    m->kernel == kernel && !strcmp(m->path, path)) {
+			if (m->state == 0 && tgid)
+				m->tgid = tgid; /* a live process to open it through */
 			return i;
+		}
 	}
 	if (s->nmods == s->mod_cap) {
 		int cap = s->mod_cap ? s->mod_cap * 2 : 64;
@@ -149,6 +152,23 @@ struct module *module_load(struct symbolizer *s, int i)
 			debug_find(s, m);
 	}
 	return m;
+}
+
+void module_unload(struct module *m)
+{
+	size_t i;
+
+	if (m->demangled) {
+		for (i = 0; i < m->elf.n; i++)
+			free(m->demangled[i]);
+		free(m->demangled);
+		m->demangled = NULL;
+	}
+	module_lines_release(m);
+	if (m->state == 1) {
+		elfsyms_release(&m->elf);
+		m->state = 0;
+	}
 }
 
 struct sym_module symbolizer_module(const struct symbolizer *s, int i)

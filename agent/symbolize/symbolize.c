@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,14 +95,7 @@ void symbolizer_free(struct symbolizer *s)
 		}
 	}
 	for (m = 0; m < s->nmods; m++) {
-		if (s->mods[m].demangled) {
-			for (i = 0; i < s->mods[m].elf.n; i++)
-				free(s->mods[m].demangled[i]);
-			free(s->mods[m].demangled);
-		}
-		module_lines_release(&s->mods[m]);
-		if (s->mods[m].state == 1)
-			elfsyms_release(&s->mods[m].elf);
+		module_unload(&s->mods[m]);
 		free(s->mods[m].path);
 	}
 	free(s->procs);
@@ -279,6 +273,98 @@ static int on_snapshot(const struct proc_snapshot *snap, void *ctx)
 	if (!p)
 		return -1;
 	return proc_take_maps(s, p, snap);
+}
+
+/* a process is gone (not just unreadable) */
+static int exited(uint32_t tgid)
+{
+	return kill((pid_t)tgid, 0) < 0 && errno == ESRCH;
+}
+
+/* forget the processes found exited last time; note those exited now */
+static void sweep_processes(struct symbolizer *s)
+{
+	struct process **old = s->procs, **fresh;
+	size_t i, old_cap = s->proc_cap, cap = 256, keep = 0;
+
+	for (i = 0; i < old_cap; i++) {
+		struct process *p = old[i];
+
+		if (!p)
+			continue;
+		if (!exited(p->tgid))
+			p->exited = 0; /* alive, or its tgid is another process's now */
+		else if (!p->exited)
+			p->exited = 2; /* found gone now: forgotten next time */
+		else
+			p->exited = 1; /* found gone last time: its samples are flushed */
+		keep += p->exited != 1;
+	}
+	/* rebuilt without them, at most half full: shrunk after a churn */
+	while (cap < 2 * (keep + 1))
+		cap *= 2;
+	fresh = old_cap ? calloc(cap, sizeof(*fresh)) : NULL;
+	if (!fresh)
+		return; /* nothing to do, or out of memory: forgotten next time */
+	s->procs = fresh;
+	s->proc_cap = cap;
+	s->nprocs = keep;
+	for (i = 0; i < old_cap; i++) {
+		struct process *p = old[i];
+
+		if (p && p->exited == 1) {
+			free(p->maps);
+			free(p);
+			s->st.forgotten++;
+		} else if (p) {
+			s->procs[proc_slot(s, p->tgid)] = p;
+		}
+	}
+	free(old);
+}
+
+/* free the symbols of files no kept process has mapped for two sweeps */
+static void sweep_modules(struct symbolizer *s)
+{
+	size_t i, j;
+	int m;
+
+	for (m = 0; m < s->nmods; m++)
+		s->mods[m].idle++;
+	for (i = 0; i < s->proc_cap; i++) {
+		const struct process *p = s->procs[i];
+
+		for (j = 0; p && j < p->n; j++)
+			if (p->maps[j].module >= 0)
+				s->mods[p->maps[j].module].idle = 0;
+	}
+	for (m = 0; m < s->nmods; m++) {
+		struct module *mod = &s->mods[m];
+
+		/* the vDSO's image is read through a process that maps it */
+		if (mod->state != 1 || mod->idle < 2 || mod->kernel || !strcmp(mod->path, "[vdso]"))
+			continue;
+		module_unload(mod);
+		s->st.unloaded++;
+	}
+}
+
+void symbolizer_sweep(struct symbolizer *s)
+{
+	sweep_processes(s);
+	sweep_modules(s);
+}
+
+void symbolizer_read_stats(const struct symbolizer *s, struct symbolizer_stats *st)
+{
+	int m;
+
+	*st = s->st;
+	st->processes = s->nprocs;
+	st->files = s->nmods;
+	st->files_loaded = 0;
+	for (m = 0; m < s->nmods; m++)
+		st->files_loaded += s->mods[m].state == 1;
 }
 
 /* a plausible user-space code address, worth re-reading the maps for */

@@ -116,6 +116,28 @@ void symbolizer_kernel(struct symbolizer *s, uint64_t ip, int return_address, st
 const char *symbolizer_frame_name(const struct symbolizer *s, const struct sym_frame *f, uint64_t ip,
 				  char *buf, size_t len);
 
+/*
+ * symbolizer_sweep bounds what s keeps in a long run. Call it after each
+ * window's samples were symbolized: it forgets the processes a previous
+ * sweep found exited (their samples, all taken before they exited, were
+ * drained and symbolized since), notes those that exited now for the
+ * next sweep, and frees the symbols, line tables and debug files of
+ * mapped files that no process it keeps has mapped for two sweeps (read
+ * again if one maps them later). Module indices stay valid.
+ */
+void symbolizer_sweep(struct symbolizer *s);
+
+struct symbolizer_stats {
+	size_t processes;       /* processes whose mappings s keeps now */
+	unsigned long forgotten; /* processes forgotten as exited, in all */
+	int files;              /* modules known (kernel ones too) */
+	int files_loaded;       /* of them, with symbols read and kept now */
+	unsigned long unloaded; /* files whose symbols were freed, in all */
+};
+
+/* symbolizer_read_stats fills *st with s's counts. */
+void symbolizer_read_stats(const struct symbolizer *s, struct symbolizer_stats *st);
+
 /* symbolizer_module returns module i (0 <= i < symbolizer_module_count), owned by s. */
 struct sym_module symbolizer_module(const struct symbolizer *s, int i);
 int symbolizer_module_count(const struct symbolizer *s);

@@ -2,7 +2,8 @@
 # Continuous mode with --output-dir: a file per --interval window until
 # SIGTERM, which flushes the last window; --keep rotates; SIGHUP opens the
 # directory again; a full disk costs the windows it cannot hold, not the
-# run, and the end says so.
+# run, and the end says so. Processes that exited are forgotten once
+# their window is written: the symbolizer's table stays small in a churn.
 # run: alone
 . "$(dirname "$0")/../lib.sh"
 
@@ -12,7 +13,8 @@ BURNER=$BUILD/tests/burner
 CASES=('windows every --interval until SIGTERM, which flushes the last one'
        '--keep N keeps the N newest files of each format'
        'SIGHUP opens the output directory again'
-       'a full disk: the windows it cannot hold are counted, sampling goes on, exit 1')
+       'a full disk: the windows it cannot hold are counted, sampling goes on, exit 1'
+       'many short processes: the symbolizer forgets those that exited, its table shrinks back')
 
 "$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
 if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
@@ -92,6 +94,39 @@ test_expect_success "${CASES[2]}" '
 	test -n "$(ls out.old)"
 	wrote err >wrote
 	test "$(ls out out.old | grep -c "^profile-")" = "$(wc -l <wrote)"
+'
+
+# sweeps ERR FIELD: FIELD (kept, forgotten) of each "symbolizer:" line of ERR
+sweeps() {
+	sed -n "s/^profiling-agent: symbolizer: \([0-9]*\) processes kept, \([0-9]*\) forgotten as exited;.*/\1 \2/p" "$1" |
+		if [ "$2" = kept ]; then cut -d" " -f1; else cut -d" " -f2; fi
+}
+
+test_expect_success "${CASES[4]}" '
+	# a child burning 0.1 s after another, each forking a grandchild that does the same
+	start_ready "$BURNER" fork 120
+	mkdir churn
+	"$AGENT" --pid $ready_pid --frequency 99 --interval 1 --output-dir churn --verbose 2>err &
+	agent=$!
+	wait_files churn 8 $agent
+	kill -TERM $agent
+	wait $agent
+	stop_ready
+	grep "symbolizer:" err
+	sweeps err kept >kept
+	sweeps err forgotten >forgotten
+	test "$(wc -l <kept)" -ge 8
+	# pids the windows name: many processes were seen
+	cat churn/profile-*.folded | wc -l
+	# every window forgets what exited before the one before it
+	last_forgotten=$(tail -n 1 forgotten)
+	last_kept=$(tail -n 1 kept)
+	max_kept=$(sort -n kept | tail -n 1)
+	echo "kept at the end $last_kept, at most $max_kept; forgotten $last_forgotten"
+	test "$last_forgotten" -ge 30
+	# bounded: never more than about two windows of processes, a fraction of all
+	test "$max_kept" -lt "$last_forgotten"
+	test $((last_kept * 3)) -lt $((last_kept + last_forgotten))
 '
 
 mkdir "$TRASH_ROOT/probe-mount"
