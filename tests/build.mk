@@ -63,11 +63,11 @@ UNIT_LIBS_test-options     := -lm
 UNIT_DEPS_test-output      := $(OBJ)/agent/output.o $(OBJ)/agent/log.o
 UNIT_DEPS_test-debug-line  := $(OBJ)/agent/debug-line.o $(LIBANALYZER_A)
 UNIT_LIBS_test-debug-line  := $(BPF_LIBS)
-SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize/symbolize.o symbolize/modules.o symbolize/elfsyms.o symbolize/kallsyms.o proc/maps.o proc/table.o clock.o log.o)
+SYMBOLIZER_OBJS := $(addprefix $(OBJ)/agent/,symbolize/symbolize.o symbolize/modules.o symbolize/lines.o symbolize/elfsyms.o symbolize/kallsyms.o proc/maps.o proc/table.o clock.o log.o)
 UNIT_DEPS_test-symbolize   := $(SYMBOLIZER_OBJS)
-UNIT_LIBS_test-symbolize   := -lelf -lz -lsupc++
+UNIT_LIBS_test-symbolize   := -ldw -lelf -lz -lsupc++
 UNIT_DEPS_test-folded      := $(addprefix $(OBJ)/agent/,folded.o frames.o aggregate.o) $(SYMBOLIZER_OBJS)
-UNIT_LIBS_test-folded      := -lelf -lz -lsupc++
+UNIT_LIBS_test-folded      := -ldw -lelf -lz -lsupc++
 # the releaser's unit tests link libreleaser.a (every layer but main.c)
 RELEASER_UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test-releaser-*.c))
 $(foreach t,$(RELEASER_UNIT_TESTS),$(eval UNIT_DEPS_$(t) = $$(RELEASER_LIB))$(eval UNIT_LIBS_$(t) = $$(RELEASER_LIBS)))

@@ -3,7 +3,7 @@
  * this very program, of libc, of the vDSO, of a process that is gone, of a
  * made-up kernel, and of programs built here: non-PIE, and stripped with
  * their debug file found by build-id or by .gnu_debuglink, and C++ (names
- * demangled or not). Needs cc, c++, objcopy and strip, and libc6-dbg for
+ * demangled or not); source lines; what a sweep forgets. Needs cc, c++, objcopy and strip, and libc6-dbg for
  * libc's own functions.
  * TEST_VERBOSE=1 shows the symbolizer's log (which debug files it used).
  */
@@ -24,6 +24,7 @@
 #include "log.h"
 #include "symbolize/symbolize.h"
 
+enum { KNOWN_FUNCTION_LINE = __LINE__ + 1 };
 __attribute__((noinline)) int symbolize_known_function(int x)
 {
 	return x * 3 + 1;
@@ -206,6 +207,84 @@ TEST(symbolize__learned_process_resolves_after_it_exits)
 	check(symbolizer_learn(s, (uint32_t)child) == 0);
 	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
 	check_str(f.symbol, "symbolize_known_function");
+	symbolizer_free(s);
+}
+
+TEST(symbolize__lines_from_the_line_table_when_asked)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t ip = (uint64_t)(uintptr_t)&symbolize_known_function;
+	const char *suffix = "tests/unit/test-symbolize.c";
+	struct sym_frame f;
+
+	check(symbolizer_learn(s, (uint32_t)getpid()) == 0);
+	symbolizer_user(s, (uint32_t)getpid(), ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	check(f.file == NULL && f.line == 0); /* off by default */
+	symbolizer_set_lines(s, 1);
+	symbolizer_user(s, (uint32_t)getpid(), ip, 0, &f);
+	check(f.file != NULL);
+	/* under the compilation directory, as addr2line prints it ("." here: -ffile-prefix-map) */
+	check(strlen(f.file) > strlen(suffix));
+	check_str(f.file + strlen(f.file) - strlen(suffix), suffix);
+	check(f.line >= KNOWN_FUNCTION_LINE && f.line <= KNOWN_FUNCTION_LINE + 3);
+	symbolizer_free(s);
+}
+
+TEST(symbolize__sweep_forgets_exited_processes_then_their_files)
+{
+	struct symbolizer *s = new_symbolizer();
+	uint64_t ip = (uint64_t)(uintptr_t)&symbolize_known_function + 1;
+	struct symbolizer_stats st;
+	struct sym_frame f;
+	int pipefd[2];
+	pid_t child;
+	char c;
+
+	check(pipe(pipefd) == 0);
+	child = fork();
+	if (child == 0) {
+		close(pipefd[1]);
+		(void)!read(pipefd[0], &c, 1);
+		_exit(0);
+	}
+	check(child > 0);
+	close(pipefd[0]);
+	check(symbolizer_learn(s, (uint32_t)child) == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	/* running: kept, its files too */
+	symbolizer_sweep(s);
+	symbolizer_sweep(s);
+	symbolizer_sweep(s);
+	symbolizer_read_stats(s, &st);
+	check(st.processes == 1 && st.forgotten == 0 && st.files_loaded == 1 && st.unloaded == 0);
+	close(pipefd[1]);
+	check(waitpid(child, NULL, 0) == child);
+	/* the first sweep after it exited keeps it: its last samples may be undrained */
+	symbolizer_sweep(s);
+	symbolizer_read_stats(s, &st);
+	check(st.processes == 1 && st.forgotten == 0);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	/* the second forgets it; its addresses stay raw now */
+	symbolizer_sweep(s);
+	symbolizer_read_stats(s, &st);
+	check(st.processes == 0 && st.forgotten == 1 && st.files_loaded == 1);
+	symbolizer_user(s, (uint32_t)child, ip, 0, &f);
+	check(!f.mapped && f.symbol == NULL);
+	/* a file no kept process mapped at two sweeps (that one, and the next) is unloaded */
+	symbolizer_sweep(s);
+	symbolizer_read_stats(s, &st);
+	check(st.files_loaded == 0 && st.unloaded == 1);
+	/* and read again when a process maps it */
+	check(symbolizer_learn(s, (uint32_t)getpid()) == 0);
+	symbolizer_set_lines(s, 1);
+	symbolizer_user(s, (uint32_t)getpid(), ip, 0, &f);
+	check_str(f.symbol, "symbolize_known_function");
+	check(f.line >= KNOWN_FUNCTION_LINE);
+	symbolizer_read_stats(s, &st);
+	check(st.processes == 1 && st.files_loaded == 1);
 	symbolizer_free(s);
 }
 
@@ -498,6 +577,8 @@ int main(void)
 		CASE(symbolize__vdso_and_anonymous_code),
 		CASE(symbolize__process_gone_keeps_raw_addresses),
 		CASE(symbolize__learned_process_resolves_after_it_exits),
+		CASE(symbolize__lines_from_the_line_table_when_asked),
+		CASE(symbolize__sweep_forgets_exited_processes_then_their_files),
 		CASE(symbolize__non_pie_offsets_are_file_offsets),
 		CASE(symbolize__cxx_demangled_unless_asked_not),
 		CASE(symbolize__stripped_with_debug_file_by_build_id),
