@@ -16,6 +16,10 @@ $(BUILD)/bench/rusage-run: $(OBJ)/bench/rusage-run.o | $(BUILD)/bench
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp && mv -f $@.tmp $@
 
+# continuous mode and OTLP export: CPU at 19 and 99 Hz, RSS in a churn
+bench-export: all $(BUILD)/tests/burner $(BUILD)/bench/rusage-run
+	$(Q)bench/export-overhead --build $(BUILD)
+
 # the accuracy benchmark's memory workload: every ELF file mapped once
 $(BUILD)/bench/map-all: $(OBJ)/bench/map-all.o | $(BUILD)/bench
 	$(call msg,LD,$@)
@@ -48,6 +52,6 @@ bench-accuracy: all $(ACCURACY_PROGRAMS) $(BUILD)/bench/rusage-run $(BUILD)/benc
 	$(Q)bench/accuracy --build $(BUILD)
 
 # finding the previous release among many tags that are not in the history
-.PHONY: bench-notes
+.PHONY: bench-notes bench-export
 bench-notes: all
 	$(Q)bench/notes --releaser $(BUILD)/bin/releaser
