@@ -27,6 +27,7 @@ struct module {
 	char **demangled; /* per symbol of elf, once demangled; NULL until needed */
 	void *dwarf;      /* Dwarf *, for source lines (lines.c) */
 	int dwarf_state;  /* 0 not opened yet, 1 open, -1 no debug lines */
+	int dwarf_aranges; /* it has .debug_aranges: units are found through them alone */
 	struct { const char *src; char *path; } *files; /* line table names made absolute */
 	size_t nfiles;
 };

@@ -16,6 +16,9 @@
 /* the module's Dwarf, opened on first use; NULL when it has no debug lines */
 static Dwarf *module_dwarf(struct module *m)
 {
+	Dwarf_Aranges *ar;
+	size_t n;
+
 	if (m->dwarf_state == 0) {
 		m->dwarf_state = -1;
 		if (m->elf.debug_elf)
@@ -24,18 +27,24 @@ static Dwarf *module_dwarf(struct module *m)
 			m->dwarf = dwarf_begin_elf(m->elf.elf, DWARF_C_READ, NULL);
 		if (m->dwarf)
 			m->dwarf_state = 1;
+		m->dwarf_aranges = m->dwarf && dwarf_getaranges(m->dwarf, &ar, &n) == 0 && n > 0;
 	}
 	return m->dwarf;
 }
 
-/* the compile unit holding vaddr: by .debug_aranges, else each unit's ranges */
-static int unit_of(Dwarf *dbg, uint64_t vaddr, Dwarf_Die *cu)
+/*
+ * the compile unit holding vaddr: by .debug_aranges when the file has
+ * them (an address they miss has no line), else by each unit's ranges
+ */
+static int unit_of(const struct module *m, Dwarf *dbg, uint64_t vaddr, Dwarf_Die *cu)
 {
 	Dwarf_Off off = 0, next;
 	size_t header;
 
 	if (dwarf_addrdie(dbg, vaddr, cu))
 		return 0;
+	if (m->dwarf_aranges)
+		return -1;
 	while (dwarf_nextcu(dbg, off, &next, &header, NULL, NULL, NULL) == 0) {
 		if (dwarf_offdie(dbg, off + header, cu) && dwarf_haspc(cu, vaddr) > 0)
 			return 0;
@@ -84,7 +93,7 @@ int module_line(struct module *m, uint64_t vaddr, const char **file, int *line)
 	const char *src;
 	int n;
 
-	if (!dbg || unit_of(dbg, vaddr, &cu) < 0)
+	if (!dbg || unit_of(m, dbg, vaddr, &cu) < 0)
 		return -1;
 	l = dwarf_getsrc_die(&cu, vaddr);
 	if (!l || dwarf_lineno(l, &n) != 0 || n <= 0)
