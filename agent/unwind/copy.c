@@ -55,8 +55,10 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 		res->offset = pc;
 		/* a return address follows its call: look up the call itself */
 		lookup = n++ ? pc - 1 : pc;
-		/* a pc in no mapping (a garbage caller): frame pointers, as the analyzer */
+		/* a caller in no mapping (a garbage return address) ends it, as in the analyzer */
 		m = p ? ul_map_at(p, lookup) : NULL;
+		if (p && !m && n > 1)
+			return stopped(res, n, ANALYZER_UNWIND_NO_MAPPING, pc);
 		if (m) {
 			res->file_id = m->file_id;
 			res->offset = pc - m->start + m->pgoff;

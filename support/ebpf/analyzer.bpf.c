@@ -373,11 +373,14 @@ static long unwind_step(__u32 i, void *arg)
 		return unwind_fp(st);
 	}
 	/*
-	 * every executable mapping has an entry: a pc in none is no code (a
-	 * garbage caller, or beyond ANALYZER_UNWIND_MAX_MAPS); frame pointers
-	 * may still lead to the entry, else the unwind is not complete
+	 * every executable mapping has an entry: a caller's pc in none is no
+	 * code (a garbage return address), and what frame pointers would find
+	 * above it is no stack; the sampled pc in none (code mapped since the
+	 * mappings were read) may still lead to the entry by frame pointers
 	 */
 	m = find_map(proc, lookup);
+	if (!m && d > 0)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_MAPPING);
 	if (!m)
 		return unwind_fp(st);
 	st->file_id = m->file_id;
