@@ -141,11 +141,23 @@ struct {
 	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
 } unwind_procs SEC(".maps");
 
-/* struct analyzer_stack_copy per sample of a process without unwind mappings */
+/*
+ * struct analyzer_stack_copy per sample of a process without unwind
+ * mappings, cut after the bytes of stack copied: a few KiB each, so that
+ * the first samples of many new processes at once (a compiler loop) fit
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 2 * 1024 * 1024);
+	__uint(max_entries, 4 * 1024 * 1024);
 } stack_copies SEC(".maps");
+
+/* where a stack copy is made before it goes to `stack_copies` */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct analyzer_stack_copy);
+	__uint(max_entries, 1);
+} copy_scratch SEC(".maps");
 
 /* user stacks by hash (31 bits), leaf first */
 struct {
@@ -675,7 +687,8 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 	struct analyzer_stack_copy *rec;
 	struct analyzer_regs regs;
 	struct task_struct *task;
-	__u64 top, size;
+	__u64 top, size, len;
+	__u32 zero = 0;
 	long n;
 	int i;
 
@@ -683,11 +696,9 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 		return 0;
 	if (user_regs(ctx, &regs))
 		return 0;
-	rec = bpf_ringbuf_reserve(&stack_copies, sizeof(*rec), 0);
-	if (!rec) {
-		stat_inc(ANALYZER_STAT_COPY_LOST);
+	rec = bpf_map_lookup_elem(&copy_scratch, &zero);
+	if (!rec)
 		return 0;
-	}
 	rec->pid = (__u32)id;
 	rec->tgid = (__u32)(id >> 32);
 	rec->cpu = bpf_get_smp_processor_id();
@@ -714,7 +725,13 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 		size /= 4;
 	}
 	rec->size = i < 4 ? (__u32)size : 0;
-	bpf_ringbuf_submit(rec, 0);
+	len = __builtin_offsetof(struct analyzer_stack_copy, stack) + rec->size;
+	if (len > sizeof(*rec))
+		len = sizeof(*rec);
+	if (bpf_ringbuf_output(&stack_copies, rec, len, 0)) {
+		stat_inc(ANALYZER_STAT_COPY_LOST);
+		return 0;
+	}
 	stat_inc(ANALYZER_STAT_COPIED);
 	return 1;
 }

@@ -172,7 +172,7 @@ struct analyzer_user_stack {
  */
 #define ANALYZER_STACK_COPY 16384 /* bytes of user stack copied, at most, from SP up */
 
-/* one record of `stack_copies` */
+/* one record of `stack_copies`, which ends after stack[size] */
 struct analyzer_stack_copy {
 	__u32 pid;
 	__u32 tgid;
