@@ -258,10 +258,10 @@ static void unwind_report(struct session *ss)
 		return;
 	unwind_loader_read_stats(ss->unwind, &st);
 	log_info("unwind rules: %zu processes, %zu files, %zu of %zu rules (%zu KiB), %lu files without CFI, "
-		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept",
-		 st.processes, st.files, st.rules, st.max_rules,
+		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept; "
+		 "%lu processes not read past --duration", st.processes, st.files, st.rules, st.max_rules,
 		 st.rules * sizeof(struct analyzer_unwind_rule) / 1024, st.no_cfi, st.no_room, st.procs_full,
-		 st.evicted, st.reads, st.kept_bytes / 1024);
+		 st.evicted, st.reads, st.kept_bytes / 1024, st.late);
 }
 
 static int open_analyzer(struct session *ss)
@@ -361,6 +361,8 @@ static int sample(struct session *ss, double *elapsed)
 	ss->window_start = start;
 	ss->window_start_ns = wall_ns();
 	ss->deadline = deadline;
+	if (ss->unwind)
+		unwind_loader_set_deadline(ss->unwind, deadline);
 	while (!stop_signal && t < deadline) {
 		if (hup_signal) {
 			hup_signal = 0;

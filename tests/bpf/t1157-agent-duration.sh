@@ -33,7 +33,8 @@ test_expect_success '--verbose reports the parts of the run; the sampling is the
 	test $# -eq 4 &&
 	# sampled until --duration (and not much more: no drain outlives it)
 	awk -v s="$2" "BEGIN { exit !(s >= 1.5) }" &&
-	jq -e --arg s "$2" "(.duration_s - (\$s | tonumber)) | fabs < 0.01" profile.json
+	jq -e --arg s "$2" "(.duration_s - (\$s | tonumber)) | fabs < 0.01" profile.json &&
+	test_grep "; [0-9]* processes not read past --duration$" err
 '
 
 test_expect_success 'stack copies of processes that exec: counted, none lost' '
