@@ -367,12 +367,11 @@ TEST(unwind_loader__garbage_caller_is_no_complete_stack)
 	expect(at + sizeof(v) <= cp.size);
 	memcpy(stack + at, &garbage, sizeof(garbage));
 	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
-	/* recorded, then frame pointers: a stack that ends there is not complete, a debug record says why */
+	/* recorded, and the unwind ends there: no frame pointers from garbage, a debug record says why */
 	printf("# garbage caller: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
-	expect(res.depth >= 2 && ips[1] == garbage);
-	/* complete only when the frame pointers led to an outermost frame, past the garbage one */
-	expect(res.depth > 2 || (res.reason != ANALYZER_UNWIND_OK && res.pc == garbage));
-	expect(res.how & ANALYZER_UNWIND_FP_USED);
+	expect(res.depth == 2 && ips[1] == garbage);
+	expect(res.reason == ANALYZER_UNWIND_NO_MAPPING && res.pc == garbage && res.file_id == UINT32_MAX);
+	expect(!(res.how & ANALYZER_UNWIND_FP_USED));
 cleanup:
 	free(stack);
 	fixture_release(&f);
