@@ -218,6 +218,7 @@ struct unwind_state {
 	__u32 reason;     /* enum analyzer_unwind_reason, once stopped */
 	__u32 how;        /* ANALYZER_UNWIND_* bits */
 	__u32 stopped;
+	__u32 fp_step;    /* 1: the pc came from a frame-pointer step */
 	__u32 file_id;    /* where it stopped: the mapping's file, or ~0 */
 	__u64 offset;     /* and the pc's offset in it */
 	__u64 stop_pc;
@@ -318,6 +319,7 @@ static __always_inline long unwind_fp(struct unwind_state *st)
 	st->fp = frame[0];
 	st->pc = frame[1];
 	st->lr = 0;
+	st->fp_step = 1;
 	return 0;
 }
 
@@ -346,6 +348,7 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 	st->sp = cfa;
 	st->pc = ra;
 	st->lr = 0;
+	st->fp_step = 0;
 	return 0;
 }
 
@@ -371,26 +374,33 @@ static long unwind_step(__u32 i, void *arg)
 		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_NO_ROOT);
 	if (d >= ANALYZER_MAX_STACK_DEPTH)
 		return unwind_stop(st, ANALYZER_UNWIND_DEPTH);
+	/* a return address follows its call: look up the call itself */
+	lookup = d == 0 ? st->pc : st->pc - 1;
+	proc = bpf_map_lookup_elem(&unwind_procs, &st->tgid);
+	/*
+	 * every executable mapping has an entry: a caller's pc in none is no
+	 * code. Guessed by frame pointers (a frame without CFI), the guess was
+	 * wrong: the unwind ends at that frame, which the record names.
+	 */
+	m = proc ? find_map(proc, lookup) : NULL;
+	if (proc && !m && d > 0 && st->fp_step)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_MAPPING);
 	sc->stack.ips[d] = st->pc;
 	st->depth = d + 1;
 	st->hash = (st->hash ^ st->pc) * 0x100000001b3ULL;
 	st->stop_pc = st->pc;
 	st->file_id = ~0U;
 	st->offset = st->pc;
-	/* a return address follows its call: look up the call itself */
-	lookup = d == 0 ? st->pc : st->pc - 1;
-	proc = bpf_map_lookup_elem(&unwind_procs, &st->tgid);
 	if (!proc) {
 		st->how |= ANALYZER_UNWIND_NOT_LOADED;
 		return unwind_fp(st);
 	}
 	/*
-	 * every executable mapping has an entry: a caller's pc in none is no
-	 * code (a garbage return address), and what frame pointers would find
-	 * above it is no stack; the sampled pc in none (code mapped since the
-	 * mappings were read) may still lead to the entry by frame pointers
+	 * read through CFI, it is a garbage return address: recorded, and
+	 * what frame pointers would find above it is no stack; the sampled pc
+	 * in none (code mapped since the mappings were read) may still lead
+	 * to the entry by frame pointers
 	 */
-	m = find_map(proc, lookup);
 	if (!m && d > 0)
 		return unwind_stop(st, ANALYZER_UNWIND_NO_MAPPING);
 	if (!m)
