@@ -116,7 +116,7 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p, const struct
 		const struct procmap m = snap->maps[i];
 
 		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS)
-			break; /* the rest by frame pointers */
+			break; /* the rest is in no mapping: a caller there ends the unwind */
 		if (now() >= l->deadline) {
 			l->st.late++;
 			goto done; /* sampling has ended: the rules would serve no sample */
