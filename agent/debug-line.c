@@ -18,6 +18,7 @@ static const char *unwind_reason_name(const struct analyzer_debug_event *ev)
 	case ANALYZER_UNWIND_MAP_FULL: return "map-full";
 	case ANALYZER_UNWIND_NO_ROOT: return "no-root";
 	case ANALYZER_UNWIND_NO_PROGRESS: return "no-progress";
+	case ANALYZER_UNWIND_NO_MAPPING: return "outside-mapping";
 	default: return "unknown";
 	}
 }

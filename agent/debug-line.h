@@ -24,10 +24,14 @@ char *debug_line_format(const struct analyzer_debug_event *ev, char *buf, size_t
  *   pc=0x55d0c8e01149 mapping=/usr/bin/app build-id=ab12+0x1149 fp-fallback=no-cfi)
  *
  * (one line). reason is no-rule, read-fault, depth-limit, bad-pc,
- * map-full, or fp-fallback when the stack ended but through frame
- * pointers; fp-fallback= says why frame pointers were used: not-loaded
- * (the process's rules were not loaded yet), no-cfi, no-room (its rules did
- * not fit), no-mapping (the pc lies in no file mapping). Returns buf.
+ * map-full, no-root, no-progress (a step that does not move the frame up
+ * the stack: a loop), outside-mapping (a caller's pc in no executable
+ * mapping: a garbage return address, or a frame-pointer guess from the
+ * frame named), or fp-fallback when the stack ended
+ * but through frame pointers; fp-fallback= says why frame pointers were
+ * used: not-loaded (the process's rules were not loaded yet), no-cfi,
+ * no-room (its rules did not fit), no-mapping (the sampled pc lies in no
+ * mapping). Returns buf.
  */
 char *debug_line_format_mapping(const struct analyzer_debug_event *ev, const char *path, const char *build_id,
 				char *buf, size_t len);

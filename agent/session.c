@@ -19,8 +19,6 @@
 #include "clock.h"
 #include "analyzer_shared.h"
 #include "debug-line.h"
-#include "folded.h"
-#include "json.h"
 #include "log.h"
 #include "output.h"
 #include "proc/stat.h"
@@ -152,7 +150,8 @@ static void on_debug(const struct analyzer_debug_event *ev, void *ctx)
  */
 static int unwind_track(struct session *ss, const struct analyzer_sample *s)
 {
-	if (!ss->unwind || !s->tgid || !s->user_depth)
+	/* past --duration no sample is to come: rules loaded then would serve none */
+	if (!ss->unwind || !s->tgid || !s->user_depth || now() >= ss->deadline)
 		return 0;
 	return unwind_loader_track(ss->unwind, s->tgid, s->user_ips, s->user_depth);
 }
@@ -202,18 +201,10 @@ static int on_copy(const struct analyzer_sample *ks, const struct analyzer_user_
 	s.user_depth = (uint32_t)res.depth;
 	s.user_ips = ips;
 	if (ss->debug_unwinds && res.depth && res.reason != ANALYZER_UNWIND_OK) {
-		memset(&ev, 0, sizeof(ev));
-		ev.pid = s.pid;
-		ev.tgid = s.tgid;
-		ev.cpu = c->cpu;
-		ev.event = ANALYZER_EVENT_UNWIND;
+		ev = (struct analyzer_debug_event){ .pid = s.pid, .tgid = s.tgid, .cpu = c->cpu,
+			.event = ANALYZER_EVENT_UNWIND, .pc = res.pc, .map_offset = res.offset, .file_id = res.file_id,
+			.depth = (uint32_t)res.depth, .unwind_reason = res.reason, .unwind_how = res.how };
 		memcpy(ev.comm, s.comm, sizeof(ev.comm));
-		ev.pc = res.pc;
-		ev.map_offset = res.offset;
-		ev.file_id = res.file_id;
-		ev.depth = (uint32_t)res.depth;
-		ev.unwind_reason = res.reason;
-		ev.unwind_how = res.how;
 		on_debug(&ev, ss);
 	}
 	return on_sample(&s, ss);
@@ -267,10 +258,10 @@ static void unwind_report(struct session *ss)
 		return;
 	unwind_loader_read_stats(ss->unwind, &st);
 	log_info("unwind rules: %zu processes, %zu files, %zu of %zu rules (%zu KiB), %lu files without CFI, "
-		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept",
-		 st.processes, st.files, st.rules, st.max_rules,
+		 "%lu without room, %lu processes without room, %lu files evicted; %lu files read, %zu KiB kept; "
+		 "%lu processes not read past --duration", st.processes, st.files, st.rules, st.max_rules,
 		 st.rules * sizeof(struct analyzer_unwind_rule) / 1024, st.no_cfi, st.no_room, st.procs_full,
-		 st.evicted, st.reads, st.kept_bytes / 1024);
+		 st.evicted, st.reads, st.kept_bytes / 1024, st.late);
 }
 
 static int open_analyzer(struct session *ss)
@@ -370,6 +361,8 @@ static int sample(struct session *ss, double *elapsed)
 	ss->window_start = start;
 	ss->window_start_ns = wall_ns();
 	ss->deadline = deadline;
+	if (ss->unwind)
+		unwind_loader_set_deadline(ss->unwind, deadline);
 	while (!stop_signal && t < deadline) {
 		if (hup_signal) {
 			hup_signal = 0;
@@ -430,15 +423,18 @@ static int write_profile(struct session *ss, double elapsed)
 
 static int run(struct session *ss)
 {
-	double elapsed = 0;
+	double elapsed = 0, t0 = now(), t1, t2;
 
 	if (open_analyzer(ss) < 0 || sample(ss, &elapsed) < 0)
 		return -1;
+	t1 = now();
 	analyzer_stop(ss->a);
 	while (analyzer_poll(ss->a, 0) > 0)
 		;
-	if (drain(ss) < 0 || write_profile(ss, elapsed) < 0)
+	if (drain(ss) < 0 || (t2 = now(), write_profile(ss, elapsed)) < 0)
 		return -1;
+	log_info("timing: %.2f s starting, %.2f s sampling, %.2f s reading the last records, %.2f s writing",
+		 t1 - t0 - elapsed, elapsed, t2 - t1, now() - t2);
 	unwind_report(ss);
 	if (ss->sink) {
 		struct sink *sk = ss->sink;

@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -48,7 +49,8 @@ static int handle_copy(void *ctx, void *data, size_t size)
 	struct analyzer_user_copy c;
 	struct analyzer_sample s;
 
-	if (size < sizeof(*r) || a->copy_ret)
+	/* the record ends after the bytes of stack copied */
+	if (size < offsetof(struct analyzer_stack_copy, stack) || a->copy_ret)
 		return 0;
 	memset(&s, 0, sizeof(s));
 	s.pid = r->pid;
@@ -71,7 +73,9 @@ static int handle_copy(void *ctx, void *data, size_t size)
 	c.lr = r->lr;
 	c.stack = r->stack;
 	c.cpu = r->cpu;
-	c.size = r->size < ANALYZER_STACK_COPY ? r->size : ANALYZER_STACK_COPY;
+	c.size = size - offsetof(struct analyzer_stack_copy, stack);
+	if (r->size < c.size)
+		c.size = r->size;
 	a->copy_ret = a->copy_cb(&s, &c, a->copy_ctx);
 	return 0;
 }

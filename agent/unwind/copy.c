@@ -39,6 +39,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 	const struct analyzer_unwind_rule *r;
 	const struct analyzer_unwind_map *m;
 	const struct ul_proc *p = ul_proc_find(l, tgid);
+	int fp_step = 0; /* pc came from a frame-pointer step */
 	size_t n = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -50,13 +51,17 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 			return stopped(res, n, n ? ANALYZER_UNWIND_NO_ROOT : ANALYZER_UNWIND_BAD_PC, pc);
 		if (n == max)
 			return stopped(res, n, ANALYZER_UNWIND_DEPTH, pc);
-		ips[n] = pc;
+		/* a return address follows its call: look up the call itself */
+		lookup = n ? pc - 1 : pc;
+		m = p ? ul_map_at(p, lookup) : NULL;
+		/* a caller in no mapping ends it, as in the analyzer: a wrong frame-pointer guess is not recorded */
+		if (p && !m && n && fp_step)
+			return stopped(res, n, ANALYZER_UNWIND_NO_MAPPING, ips[n - 1]);
+		ips[n++] = pc;
 		res->file_id = UINT32_MAX;
 		res->offset = pc;
-		/* a return address follows its call: look up the call itself */
-		lookup = n++ ? pc - 1 : pc;
-		/* a pc in no mapping (a garbage caller): frame pointers, as the analyzer */
-		m = p ? ul_map_at(p, lookup) : NULL;
+		if (p && !m && n > 1)
+			return stopped(res, n, ANALYZER_UNWIND_NO_MAPPING, pc);
 		if (m) {
 			res->file_id = m->file_id;
 			res->offset = pc - m->start + m->pgoff;
@@ -80,6 +85,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 				return stopped(res, n, ANALYZER_UNWIND_READ_FAULT, pc);
 			sp = cfa;
 			pc = ra;
+			fp_step = 0;
 		} else { /* no rules: frame pointers, [fp] the caller's fp, [fp + 8] the return address */
 			res->how |= ANALYZER_UNWIND_FP_USED;
 			if (!fp)
@@ -91,6 +97,7 @@ void unwind_loader_unwind(struct unwind_loader *l, uint32_t tgid, const struct a
 			sp = fp + 16;
 			fp = frame[0];
 			pc = frame[1];
+			fp_step = 1;
 		}
 		lr = 0;
 	}

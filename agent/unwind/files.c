@@ -180,16 +180,18 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *
 
 /*
  * the table of mapping m's file, as process tgid sees it: a file through
- * /proc/TGID/root, the vDSO from the process's memory; 0, or -1 with err
+ * /proc/TGID/root (given up past the loader's deadline), the vDSO from the
+ * process's memory; 0, or -1 with err
  */
-static int read_table(uint32_t tgid, const struct procmap *m, struct unwind_table *t, char *err, size_t errlen)
+static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct unwind_table *t,
+		      char *err, size_t errlen)
 {
 	char path[4096];
 	int fd, ret;
 
 	if (!procmap_is_vdso(m)) {
 		snprintf(path, sizeof(path), "/proc/%u/root%s", tgid, m->path);
-		return unwind_table_read(t, path, err, errlen);
+		return unwind_table_read_until(t, path, l->deadline, err, errlen);
 	}
 	fd = procmap_vdso_fd(tgid, m->start, m->end);
 	if (fd < 0) {
@@ -219,7 +221,7 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
 	l->st.reads++;
-	if (read_table(tgid, m, &t, err, sizeof(err)) < 0) {
+	if (read_table(l, tgid, m, &t, err, sizeof(err)) < 0) {
 		log_info("no unwind rules for '%s': %s", m->path, err);
 		memset(&t, 0, sizeof(t));
 	}

@@ -76,6 +76,7 @@ struct unwind_loader {
 	size_t nprocs, cap_procs;
 	size_t kept_bytes; /* of the files' kept rules */
 	struct unwind_loader_stats st;
+	double deadline; /* see unwind_loader_set_deadline */
 };
 
 /*

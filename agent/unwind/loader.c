@@ -2,6 +2,7 @@
 #include "unwind/loader-internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct unwind_loader *unwind_loader_new(const struct unwind_sink *sink, struct p
 	l->sink = *sink;
 	l->max_rules = sink->max_rules;
 	l->ptab = t;
+	l->deadline = INFINITY;
 	if (proc_table_listen(t, on_snapshot, l) < 0) {
 		free(l);
 		return NULL;
@@ -114,7 +116,11 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p, const struct
 		const struct procmap m = snap->maps[i];
 
 		if (l->scratch.n == ANALYZER_UNWIND_MAX_MAPS)
-			break; /* the rest by frame pointers */
+			break; /* the rest is in no mapping: a caller there ends the unwind */
+		if (now() >= l->deadline) {
+			l->st.late++;
+			goto done; /* sampling has ended: the rules would serve no sample */
+		}
 		/* anonymous code (a JIT's) has no CFI; the vDSO has, in its image */
 		if ((m.path[0] != '/' && !procmap_is_vdso(&m)) || m.deleted) {
 			add_map(l, &m, NULL, UINT32_MAX);
@@ -228,6 +234,11 @@ int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *
 	if (!covered(p, ips, n) && now() - p->read_at >= REREAD_INTERVAL_S)
 		return proc_table_refresh(l->ptab, tgid);
 	return 0;
+}
+
+void unwind_loader_set_deadline(struct unwind_loader *l, double t)
+{
+	l->deadline = t;
 }
 
 int unwind_loader_reload(struct unwind_loader *l, uint32_t tgid)

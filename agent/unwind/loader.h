@@ -51,6 +51,7 @@ struct unwind_loader_stats {
 	unsigned long reads;     /* files whose CFI was read (each once while kept) */
 	unsigned long forgotten; /* files whose kept rules were freed (KEEP_RULES_BYTES) */
 	size_t kept_bytes;       /* rules kept in memory, at most 64 MiB beyond what processes map */
+	unsigned long late;      /* processes read past the deadline, their files left unread */
 };
 
 struct proc_table;
@@ -85,6 +86,13 @@ int unwind_loader_track(struct unwind_loader *l, uint32_t tgid, const uint64_t *
  * from `unwind_procs`). Returns 0, or -1 when out of memory.
  */
 int unwind_loader_reload(struct unwind_loader *l, uint32_t tgid);
+
+/*
+ * unwind_loader_set_deadline: past t (on clock.h's now()), no file's rules
+ * are read or loaded any more, for a process's mappings read then count
+ * for no sample (the sampling has ended). The default, INFINITY: never.
+ */
+void unwind_loader_set_deadline(struct unwind_loader *l, double t);
 
 /*
  * unwind_loader_forget_exited drops the processes that exited, and frees

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "unwind/fde.h"
 
 /* DWARF register numbers of the stack pointer, frame pointer and return address (x86-64: RIP) */
@@ -169,17 +171,20 @@ static int push_rule(struct rules_buf *b, uint32_t pc, const struct analyzer_unw
 	return 0;
 }
 
-/* rules for [start, end), ELF addresses */
+/* rules for [start, end), ELF addresses; -1 when out of memory, -2 past until (now()'s clock) */
 static int read_range(Dwarf_CFI *cfi, const struct fde_starts *fs, const struct unwind_regs *r, uint64_t base,
-		      uint64_t start, uint64_t end, struct rules_buf *b)
+		      uint64_t start, uint64_t end, double until, struct rules_buf *b)
 {
 	static const struct analyzer_unwind_rule none;
 	struct analyzer_unwind_rule rule;
 	Dwarf_Addr lo, hi;
 	Dwarf_Frame *frame;
 	uint64_t addr = start;
+	unsigned steps = 0;
 
 	while (addr < end) {
+		if (until < INFINITY && (steps++ & 1023) == 0 && now() >= until)
+			return -2;
 		if (dwarf_cfi_addrframe(cfi, addr, &frame) != 0) {
 			if (push_rule(b, (uint32_t)(addr - base), &none) < 0)
 				return -1;
@@ -247,14 +252,15 @@ static int regs_of(Elf *elf, struct unwind_regs *r)
 	}
 }
 
-static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs *r, char *err, size_t errlen)
+static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs *r, double until, char *err,
+		      size_t errlen)
 {
 	struct rules_buf b = { NULL, 0, 0 };
 	struct fde_starts fs = { NULL, 0 };
 	Dwarf_CFI *cfi = dwarf_getcfi_elf(elf), *dcfi = NULL;
 	uint64_t start, end, done = 0;
 	Dwarf *dw = NULL;
-	int ret = -1;
+	int ret = -1, rc;
 	size_t i;
 
 	if (!cfi) {
@@ -276,8 +282,9 @@ static int read_rules(struct unwind_table *t, Elf *elf, const struct unwind_regs
 		/* segments sorted by address; where they overlap, the rules are read once */
 		start = t->segs[i].vaddr > done ? t->segs[i].vaddr : done;
 		end = t->segs[i].vaddr + t->segs[i].filesz;
-		if (start < end && read_range(cfi ? cfi : dcfi, &fs, r, t->base, start, end, &b) < 0) {
-			snprintf(err, errlen, "out of memory");
+		rc = start < end ? read_range(cfi ? cfi : dcfi, &fs, r, t->base, start, end, until, &b) : 0;
+		if (rc < 0) {
+			snprintf(err, errlen, rc == -2 ? "its reading was cut short at the deadline" : "out of memory");
 			goto cleanup;
 		}
 		if (end > done)
@@ -304,7 +311,7 @@ static int by_vaddr(const void *x, const void *y)
 	return a->vaddr < b->vaddr ? -1 : a->vaddr > b->vaddr;
 }
 
-int unwind_table_read_fd(struct unwind_table *t, int fd, const char *name, char *err, size_t errlen)
+static int read_fd(struct unwind_table *t, int fd, const char *name, double until, char *err, size_t errlen)
 {
 	struct unwind_regs r;
 	Elf *elf = NULL;
@@ -330,14 +337,24 @@ int unwind_table_read_fd(struct unwind_table *t, int fd, const char *name, char 
 	}
 	qsort(t->segs, t->nsegs, sizeof(t->segs[0]), by_vaddr);
 	read_build_id(t, elf);
-	ret = read_rules(t, elf, &r, err, errlen);
+	ret = read_rules(t, elf, &r, until, err, errlen);
 cleanup:
 	if (elf)
 		elf_end(elf);
 	return ret;
 }
 
+int unwind_table_read_fd(struct unwind_table *t, int fd, const char *name, char *err, size_t errlen)
+{
+	return read_fd(t, fd, name, INFINITY, err, errlen);
+}
+
 int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen)
+{
+	return unwind_table_read_until(t, path, INFINITY, err, errlen);
+}
+
+int unwind_table_read_until(struct unwind_table *t, const char *path, double until, char *err, size_t errlen)
 {
 	int fd, ret;
 
@@ -347,7 +364,7 @@ int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
-	ret = unwind_table_read_fd(t, fd, path, err, errlen);
+	ret = read_fd(t, fd, path, until, err, errlen);
 	close(fd);
 	return ret;
 }

@@ -40,6 +40,13 @@ struct unwind_table {
 int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen);
 
 /*
+ * unwind_table_read_until does the same, and gives up with -1 once
+ * now() (clock.h) passes until, a file's CFI taking long to read (a
+ * second or two for libLLVM's on a loaded machine).
+ */
+int unwind_table_read_until(struct unwind_table *t, const char *path, double until, char *err, size_t errlen);
+
+/*
  * unwind_table_read_fd does the same for the ELF image open on fd (the
  * caller keeps and closes it), named name in errors: a file, or a memory
  * file holding the vDSO.

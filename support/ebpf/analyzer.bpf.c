@@ -141,11 +141,23 @@ struct {
 	__uint(max_entries, ANALYZER_UNWIND_MAX_PROCS);
 } unwind_procs SEC(".maps");
 
-/* struct analyzer_stack_copy per sample of a process without unwind mappings */
+/*
+ * struct analyzer_stack_copy per sample of a process without unwind
+ * mappings, cut after the bytes of stack copied: a few KiB each, so that
+ * the first samples of many new processes at once (a compiler loop) fit
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 2 * 1024 * 1024);
+	__uint(max_entries, 4 * 1024 * 1024);
 } stack_copies SEC(".maps");
+
+/* where a stack copy is made before it goes to `stack_copies` */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, __u32);
+	__type(value, struct analyzer_stack_copy);
+	__uint(max_entries, 1);
+} copy_scratch SEC(".maps");
 
 /* user stacks by hash (31 bits), leaf first */
 struct {
@@ -206,6 +218,7 @@ struct unwind_state {
 	__u32 reason;     /* enum analyzer_unwind_reason, once stopped */
 	__u32 how;        /* ANALYZER_UNWIND_* bits */
 	__u32 stopped;
+	__u32 fp_step;    /* 1: the pc came from a frame-pointer step */
 	__u32 file_id;    /* where it stopped: the mapping's file, or ~0 */
 	__u64 offset;     /* and the pc's offset in it */
 	__u64 stop_pc;
@@ -306,6 +319,7 @@ static __always_inline long unwind_fp(struct unwind_state *st)
 	st->fp = frame[0];
 	st->pc = frame[1];
 	st->lr = 0;
+	st->fp_step = 1;
 	return 0;
 }
 
@@ -334,6 +348,7 @@ static __always_inline long unwind_rule(struct unwind_state *st, const struct an
 	st->sp = cfa;
 	st->pc = ra;
 	st->lr = 0;
+	st->fp_step = 0;
 	return 0;
 }
 
@@ -359,25 +374,35 @@ static long unwind_step(__u32 i, void *arg)
 		return unwind_stop(st, d == 0 || st->pc >= USER_TOP ? ANALYZER_UNWIND_BAD_PC : ANALYZER_UNWIND_NO_ROOT);
 	if (d >= ANALYZER_MAX_STACK_DEPTH)
 		return unwind_stop(st, ANALYZER_UNWIND_DEPTH);
+	/* a return address follows its call: look up the call itself */
+	lookup = d == 0 ? st->pc : st->pc - 1;
+	proc = bpf_map_lookup_elem(&unwind_procs, &st->tgid);
+	/*
+	 * every executable mapping has an entry: a caller's pc in none is no
+	 * code. Guessed by frame pointers (a frame without CFI), the guess was
+	 * wrong: the unwind ends at that frame, which the record names.
+	 */
+	m = proc ? find_map(proc, lookup) : NULL;
+	if (proc && !m && d > 0 && st->fp_step)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_MAPPING);
 	sc->stack.ips[d] = st->pc;
 	st->depth = d + 1;
 	st->hash = (st->hash ^ st->pc) * 0x100000001b3ULL;
 	st->stop_pc = st->pc;
 	st->file_id = ~0U;
 	st->offset = st->pc;
-	/* a return address follows its call: look up the call itself */
-	lookup = d == 0 ? st->pc : st->pc - 1;
-	proc = bpf_map_lookup_elem(&unwind_procs, &st->tgid);
 	if (!proc) {
 		st->how |= ANALYZER_UNWIND_NOT_LOADED;
 		return unwind_fp(st);
 	}
 	/*
-	 * every executable mapping has an entry: a pc in none is no code (a
-	 * garbage caller, or beyond ANALYZER_UNWIND_MAX_MAPS); frame pointers
-	 * may still lead to the entry, else the unwind is not complete
+	 * read through CFI, it is a garbage return address: recorded, and
+	 * what frame pointers would find above it is no stack; the sampled pc
+	 * in none (code mapped since the mappings were read) may still lead
+	 * to the entry by frame pointers
 	 */
-	m = find_map(proc, lookup);
+	if (!m && d > 0)
+		return unwind_stop(st, ANALYZER_UNWIND_NO_MAPPING);
 	if (!m)
 		return unwind_fp(st);
 	st->file_id = m->file_id;
@@ -672,7 +697,8 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 	struct analyzer_stack_copy *rec;
 	struct analyzer_regs regs;
 	struct task_struct *task;
-	__u64 top, size;
+	__u64 top, size, len;
+	__u32 zero = 0;
 	long n;
 	int i;
 
@@ -680,11 +706,9 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 		return 0;
 	if (user_regs(ctx, &regs))
 		return 0;
-	rec = bpf_ringbuf_reserve(&stack_copies, sizeof(*rec), 0);
-	if (!rec) {
-		stat_inc(ANALYZER_STAT_COPY_LOST);
+	rec = bpf_map_lookup_elem(&copy_scratch, &zero);
+	if (!rec)
 		return 0;
-	}
 	rec->pid = (__u32)id;
 	rec->tgid = (__u32)(id >> 32);
 	rec->cpu = bpf_get_smp_processor_id();
@@ -711,7 +735,13 @@ static __always_inline int copy_stack(void *ctx, __u64 id, const struct analyzer
 		size /= 4;
 	}
 	rec->size = i < 4 ? (__u32)size : 0;
-	bpf_ringbuf_submit(rec, 0);
+	len = __builtin_offsetof(struct analyzer_stack_copy, stack) + rec->size;
+	if (len > sizeof(*rec))
+		len = sizeof(*rec);
+	if (bpf_ringbuf_output(&stack_copies, rec, len, 0)) {
+		stat_inc(ANALYZER_STAT_COPY_LOST);
+		return 0;
+	}
 	stat_inc(ANALYZER_STAT_COPIED);
 	return 1;
 }

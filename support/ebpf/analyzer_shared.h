@@ -15,7 +15,7 @@
  * Version of what this header describes (key, record, map and setting
  * names); the agent refuses an object whose abi differs from its own.
  */
-#define ANALYZER_ABI_VERSION 5
+#define ANALYZER_ABI_VERSION 6
 
 /* capacity of the `tracked_tgids` map: processes a pid filter follows at once */
 #define ANALYZER_MAX_TRACKED 8192
@@ -146,6 +146,7 @@ enum analyzer_unwind_reason {
 	ANALYZER_UNWIND_MAP_FULL,   /* `ustacks` had no room for the stack */
 	ANALYZER_UNWIND_NO_ROOT,    /* a zero return address or frame pointer, at no outermost frame */
 	ANALYZER_UNWIND_NO_PROGRESS, /* the caller's stack pointer (the CFA) is not above the frame's */
+	ANALYZER_UNWIND_NO_MAPPING, /* a caller's pc lies in none of the process's executable mappings */
 };
 
 /* how frames were unwound, or why not from rules (bits) */
@@ -171,7 +172,7 @@ struct analyzer_user_stack {
  */
 #define ANALYZER_STACK_COPY 16384 /* bytes of user stack copied, at most, from SP up */
 
-/* one record of `stack_copies` */
+/* one record of `stack_copies`, which ends after stack[size] */
 struct analyzer_stack_copy {
 	__u32 pid;
 	__u32 tgid;

@@ -79,6 +79,20 @@ TEST(debug_line__unwind_names_mapping_and_reason)
 	check_str(debug_line_format(&ev, buf, sizeof(buf)),
 		  "analyzer: unwind pid=7 tgid=7 comm=app cpu=0 err=0 (reason=fp-fallback depth=4 "
 		  "pc=0x55d0c8e01149 mapping=none fp-fallback=not-loaded)");
+	/* a garbage caller, and a step that did not move in the vDSO */
+	ev.unwind_reason = ANALYZER_UNWIND_NO_MAPPING;
+	ev.unwind_how = 0;
+	ev.pc = ev.map_offset = 0x123456;
+	ev.depth = 2;
+	check_str(debug_line_format(&ev, buf, sizeof(buf)),
+		  "analyzer: unwind pid=7 tgid=7 comm=app cpu=0 err=0 (reason=outside-mapping depth=2 "
+		  "pc=0x123456 mapping=none)");
+	ev.unwind_reason = ANALYZER_UNWIND_NO_PROGRESS;
+	ev.map_offset = 0x7bd;
+	ev.file_id = 4;
+	check_str(debug_line_format_mapping(&ev, "[vdso]", "", buf, sizeof(buf)),
+		  "analyzer: unwind pid=7 tgid=7 comm=app cpu=0 err=0 (reason=no-progress depth=2 "
+		  "pc=0x123456 mapping=[vdso] build-id=none+0x7bd)");
 }
 
 int main(void)

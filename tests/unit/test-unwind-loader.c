@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <sys/auxv.h>
 #include <unistd.h>
@@ -367,14 +368,45 @@ TEST(unwind_loader__garbage_caller_is_no_complete_stack)
 	expect(at + sizeof(v) <= cp.size);
 	memcpy(stack + at, &garbage, sizeof(garbage));
 	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
-	/* recorded, then frame pointers: a stack that ends there is not complete, a debug record says why */
+	/* recorded, and the unwind ends there: no frame pointers from garbage, a debug record says why */
 	printf("# garbage caller: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
-	expect(res.depth >= 2 && ips[1] == garbage);
-	/* complete only when the frame pointers led to an outermost frame, past the garbage one */
-	expect(res.depth > 2 || (res.reason != ANALYZER_UNWIND_OK && res.pc == garbage));
-	expect(res.how & ANALYZER_UNWIND_FP_USED);
+	expect(res.depth == 2 && ips[1] == garbage);
+	expect(res.reason == ANALYZER_UNWIND_NO_MAPPING && res.pc == garbage && res.file_id == UINT32_MAX);
+	expect(!(res.how & ANALYZER_UNWIND_FP_USED));
 cleanup:
 	free(stack);
+	fixture_release(&f);
+}
+
+TEST(unwind_loader__frame_pointer_guess_outside_mappings_is_not_recorded)
+{
+	uint64_t ips[ANALYZER_MAX_STACK_DEPTH], stack[4] = { 0, 0, 0, 0x1234 };
+	struct analyzer_user_copy cp;
+	struct unwind_result res;
+	struct fixture f;
+	void *code = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int r;
+
+	/* anonymous code (no CFI): its frame is unwound by frame pointers, to 0x1234, no code */
+	memset(&f, 0, sizeof(f));
+	expect(code != MAP_FAILED);
+	r = fixture_init(&f, RULES_ENTRIES);
+	expect(r == 0);
+	memset(&cp, 0, sizeof(cp));
+	cp.pc = (uint64_t)(uintptr_t)code + 16;
+	cp.sp = (uint64_t)(uintptr_t)stack;
+	cp.fp = cp.sp + 16; /* [fp] the caller's fp, [fp + 8] the guessed return address */
+	cp.stack = (const uint8_t *)stack;
+	cp.size = sizeof(stack);
+	unwind_loader_unwind(f.l, (uint32_t)getpid(), &cp, ips, ANALYZER_MAX_STACK_DEPTH, &res);
+	printf("# guess: depth %zu, reason %d, how %d\n", res.depth, res.reason, res.how);
+	/* the unwind ends at the frame without CFI, which the record names; the guess is no frame */
+	expect(res.depth == 1 && ips[0] == cp.pc);
+	expect(res.reason == ANALYZER_UNWIND_NO_MAPPING && res.pc == cp.pc);
+	expect((res.how & ANALYZER_UNWIND_FP_USED) && (res.how & ANALYZER_UNWIND_NO_CFI));
+cleanup:
+	if (code != MAP_FAILED)
+		munmap(code, 4096);
 	fixture_release(&f);
 }
 
@@ -467,6 +499,7 @@ int main(void)
 		CASE(unwind_loader__unwinds_like_glibc),
 		CASE(unwind_loader__copy_ending_early_is_a_read_fault),
 		CASE(unwind_loader__garbage_caller_is_no_complete_stack),
+		CASE(unwind_loader__frame_pointer_guess_outside_mappings_is_not_recorded),
 		CASE(unwind_loader__unknown_process_is_not_loaded),
 		CASE(unwind_loader__rules_without_room),
 		CASE(unwind_loader__files_shared_then_process_forgotten),

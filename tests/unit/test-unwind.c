@@ -9,8 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "unwind/table.h"
 
 static const char program[] =
@@ -122,6 +124,21 @@ TEST(unwind__rules_sorted_and_merged)
 		check(memcmp(&t.rules[i - 1].cfa_reg, &t.rules[i].cfa_reg,
 			     sizeof(t.rules[i]) - offsetof(struct analyzer_unwind_rule, cfa_reg)) != 0);
 	}
+	unwind_table_release(&t);
+}
+
+TEST(unwind__read_given_up_past_until)
+{
+	struct unwind_table t;
+	char err[256];
+
+	check(build() == 0);
+	check(unwind_table_read_until(&t, exe, now() - 1, err, sizeof(err)) < 0);
+	check(strstr(err, "cut short at the deadline") != NULL);
+	check(t.rules == NULL);
+	unwind_table_release(&t);
+	check(unwind_table_read_until(&t, exe, now() + 3600, err, sizeof(err)) == 0);
+	check(t.has_cfi && t.n > 4);
 	unwind_table_release(&t);
 }
 
@@ -261,6 +278,7 @@ int main(void)
 {
 	static const struct test_case cases[] = {
 		CASE(unwind__rules_sorted_and_merged),
+		CASE(unwind__read_given_up_past_until),
 		CASE(unwind__functions_enter_with_the_call_frame),
 		CASE(unwind__known_instructions),
 		CASE(unwind__outermost_frame_ends_the_stack),
