@@ -1,7 +1,8 @@
 #!/bin/bash
 # profiling-agent profiles a real program: its hot function, rooted
 # stacks, kernel frames, json, the output file, SIGTERM/SIGINT mid-run,
-# the target exiting, and missing privileges.
+# the target exiting, and missing privileges. The sample counts are asked
+# of runs stopped after that many samples, not after a time.
 # run: alone
 . "$(dirname "$0")/../lib.sh"
 
@@ -23,6 +24,30 @@ start_burner() {
 stop_burner() {
 	kill $burner 2>/dev/null || true
 	wait $burner 2>/dev/null || true
+}
+
+# drained: the samples the agent's last complete "drained:" line in err
+# counts, 0 before the first (a line being written does not match)
+drained() {
+	n=$(sed -n "s/^profiling-agent: drained: [0-9]* stacks, \([0-9]*\) samples so far$/\1/p" err | tail -n 1)
+	echo "${n:-0}"
+}
+
+# profile_samples N AGENT-ARGS...: profile the burner until the agent has
+# drained at least N samples, then stop it with SIGTERM (exit 0): the count
+# does not depend on how much CPU time a busy machine leaves the burner.
+# The agent's messages go to err.
+profile_samples() {
+	want=$1
+	shift
+	"$AGENT" --pid $burner --frequency 99 --verbose "$@" 2>err &
+	agent=$!
+	while [ "$(drained)" -lt "$want" ]; do
+		kill -0 $agent
+		sleep 0.1
+	done
+	kill -TERM $agent
+	expect_exit 0 wait $agent
 }
 
 # well_formed FILE: every line is "comm;frame;... count", kernel frames
@@ -63,11 +88,10 @@ if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function
 fi
 
 test_expect_success 'the hot function holds most samples, in stacks rooted at main' '
-	start_burner cpu 20
-	"$AGENT" --pid $burner --frequency 99 --duration 3 >profile 2>err
+	start_burner cpu 120
+	profile_samples 60 >profile
 	stop_burner
 	cat profile
-	test ! -s err
 	well_formed profile
 	not grep -v "^burner;" profile
 	total=$(sum profile)
@@ -81,8 +105,8 @@ test_expect_success 'the hot function holds most samples, in stacks rooted at ma
 '
 
 test_expect_success 'a syscall loop shows kernel frames after its user frames' '
-	start_burner syscall 20
-	"$AGENT" --pid $burner --frequency 99 --duration 3 >profile
+	start_burner syscall 120
+	profile_samples 60 >profile
 	stop_burner
 	cat profile
 	well_formed profile
@@ -94,8 +118,8 @@ test_expect_success 'a syscall loop shows kernel frames after its user frames' '
 '
 
 test_expect_success 'json output has frame types, addresses, symbols and build-ids' '
-	start_burner syscall 20
-	"$AGENT" --pid $burner --frequency 99 --duration 2 --format json --output profile.json
+	start_burner syscall 120
+	profile_samples 60 --format json --output profile.json
 	stop_burner
 	"$CHECK" profile.json main hot_function >summary
 	cat summary
@@ -116,8 +140,10 @@ test_expect_success '--output replaces the file only when complete' '
 	echo old >profile
 	umask 022
 	start_burner cpu 20
-	"$AGENT" --pid $burner --frequency 99 --duration 1 --output profile
+	"$AGENT" --pid $burner --frequency 99 --duration 1 --output profile 2>err
 	stop_burner
+	test ! -s err
+	rm err
 	not grep -q "^old$" profile
 	well_formed profile
 	test "$(stat -c %a profile)" = 644
@@ -130,17 +156,17 @@ interrupt() {
 	start_burner cpu 30
 	"$AGENT" --pid $burner --frequency 99 --verbose --output profile 2>err &
 	agent=$!
-	while ! grep -q "drained: .* [1-9][0-9]* samples so far" err; do
+	while [ "$(drained)" -eq 0 ]; do
 		kill -0 $agent
 		sleep 0.1
 	done
-	drained=$(grep "drained:" err | tail -n 1 | sed "s/.* \([0-9]*\) samples so far/\1/")
+	seen=$(drained)
 	kill -$1 $agent
 	expect_exit 0 wait $agent
 	stop_burner
 	cat profile
 	well_formed profile
-	test "$(sum profile)" -ge "$drained"
+	test "$(sum profile)" -ge "$seen"
 	test_grep "hot_function" profile
 	test "$(ls -A)" = "burner.ready
 err
@@ -157,21 +183,30 @@ test_expect_success 'SIGINT mid-run does the same' '
 	test_grep "Interrupt: stopping" err
 '
 
+# the burner exits (killed) once the agent has drained samples of it: the
+# agent must notice and stop, whatever time its start took
 test_expect_success 'the agent stops when the profiled process exits' '
-	start_burner cpu 1.5
-	timeout 120 "$AGENT" --pid $burner --frequency 99 --duration 600 --verbose >profile 2>err
+	start_burner cpu 120
+	timeout 120 "$AGENT" --pid $burner --frequency 99 --duration 600 --verbose >profile 2>err &
+	agent=$!
+	while [ "$(drained)" -eq 0 ]; do kill -0 $agent; sleep 0.1; done
 	stop_burner
+	expect_exit 0 wait $agent
 	test_grep "process $burner exited" err
 	test_grep "hot_function" profile
 '
 
 test_expect_success 'a zombie counts as exited' '
 	# the shell running the burner execs sleep, so nobody reaps the burner
-	sh -c "\"$BURNER\" cpu 1.5 >burner.ready & exec sleep 60" &
+	sh -c "\"$BURNER\" cpu 120 >burner.ready & exec sleep 120" &
 	parent=$!
 	while ! grep -q ready burner.ready; do sleep 0.05; done
 	burner=$(pgrep -P $parent -x burner)
-	timeout 120 "$AGENT" --pid $burner --frequency 99 --duration 600 --verbose >profile 2>err
+	timeout 120 "$AGENT" --pid $burner --frequency 99 --duration 600 --verbose >profile 2>err &
+	agent=$!
+	while [ "$(drained)" -eq 0 ]; do kill -0 $agent; sleep 0.1; done
+	kill $burner
+	expect_exit 0 wait $agent
 	test "$(sed "s/.*) \(.\).*/\1/" /proc/$burner/stat)" = Z
 	kill $parent
 	wait $parent || true
