@@ -133,8 +133,9 @@ rooted_share() {
 test_expect_success 'forked children unwind from their first sample' '
 	# the parent only waits; each child inherits its mappings, and their rules
 	start_nested "$NESTED" fork 30
-	"$AGENT" --pid $nested --frequency 99 --duration 3 >profile 2>err
+	"$AGENT" --pid $nested --frequency 499 --duration 3 >profile 2>err
 	stop_ready
+	grep "^nested;" profile | grep -v ";main;level_a" || true
 	share=$(rooted_share profile nested)
 	test "$share" -ge 95
 '
