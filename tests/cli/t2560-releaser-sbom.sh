@@ -7,7 +7,9 @@
 # CPEs against the CPE 2.3 grammar); each library's version, purl (arch,
 # distro, upstream source package) and CPE against dpkg-query on this
 # machine; the agent's and libanalyzer's purls, license and supplier; the
-# relationships, libanalyzer's DYNAMIC_LINKs against its DT_NEEDED. The
+# relationships, libanalyzer's DYNAMIC_LINKs against its DT_NEEDED; the
+# second reader's view of every relationship (sbom-read.js --links) against
+# the manifest and the build record. The
 # libraries and links are the packages of the files the build's link maps
 # name (read here again with awk and dpkg-query -S): a library planted in
 # the link is listed, one left out is found, and the real agent's map
@@ -433,5 +435,38 @@ test_expect_success 'a build without a link map, or linking a file no package sh
 	one_line msg
 	test_grep "build left no link map .*obj/agent/link.map.*-Wl,-Map" msg
 	test ! -e out
+'
+# what the releaser meant to write, in sbom-read.js --links' form: from the
+# manifest, each package file DESCRIBED and CONTAINING the agent and
+# libanalyzer of its arch; from the build record, each library linked
+intended_links() {
+	jq -r '.artifacts[] | select(.kind == "tarball" or .kind == "deb" or .kind == "rpm") |
+		"DOCUMENT\tDESCRIBES\t\(.name)", "\(.name)\tCONTAINS\tprofiling-agent[\(.arch)]",
+		"\(.name)\tCONTAINS\tlibanalyzer[\(.arch)]"' out/manifest.json
+	jq -r '.static_libraries | to_entries[] | select(.key != "project_license") | .key as $a | .value[] |
+		((if .arch == "all" then .package else "\(.package):\(.arch)" end) + "[\(.arch)]") as $n | .links[] |
+		if . == "agent" then "profiling-agent[\($a)]\tSTATIC_LINK\t\($n)"
+		elif . == "libanalyzer" then "libanalyzer[\($a)]\tSTATIC_LINK\t\($n)"
+		else "libanalyzer[\($a)]\tDYNAMIC_LINK\t\($n)" end' p/build/releaser-build
+}
+
+test_expect_success 'a second reader of the whole document: its relationships are what the releaser meant to write' '
+	released
+	"$READ" --links out/sbom.spdx.json >read-links
+	intended_links | LC_ALL=C sort >want-links
+	test_cmp want-links read-links
+	grep -q "^profiling-agent\[arm64\]	STATIC_LINK	libc6-dev-arm64-cross\[all\]$" read-links
+	grep -q "^libanalyzer\[$HOST_ARCH\]	DYNAMIC_LINK	libbpf1:$HOST_ARCH\[$HOST_ARCH\]$" read-links
+	# a relationship to no element, a duplicate id, a package without a version are found
+	jq ".relationships[0].relatedSpdxElement = \"SPDXRef-nothing\" | .packages[1].SPDXID = .packages[0].SPDXID |
+		del(.packages[2].versionInfo)" out/sbom.spdx.json >bad.json
+	expect_exit 1 "$READ" --links bad.json >/dev/null 2>err
+	test_grep "names SPDXRef-nothing, which is no element" err
+	test_grep "is not unique" err
+	test_grep ": no versionInfo" err
+	# one relationship left out is a difference
+	jq "del(.relationships[] | select(.relationshipType == \"DYNAMIC_LINK\"))" out/sbom.spdx.json >less.json
+	"$READ" --links less.json >less-links
+	not test_cmp want-links less-links >/dev/null
 '
 test_done
