@@ -61,7 +61,9 @@ $(EXPORT_OBJS): AGENT_CPPFLAGS += -I$(EXPORT_GEN) $(EXPORT_GEN_MAP)
 
 $(AGENT_BIN): $(AGENT_OBJS) $(EXPORT_PB_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
+	$(Q)$(CC) $(LDFLAGS_ALL) -Wl,-Map=$(OBJ)/agent/link.map $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
+# libanalyzer.so's link map too: the releaser reads what both link (its SBOM)
+$(LIBANALYZER_SO): LDFLAGS_ALL += -Wl,-Map=$(OBJ)/libanalyzer-pic/link.map
 
 all: $(AGENT_BIN)
 

@@ -15,23 +15,15 @@
 #include "lib/common.h"
 #include "lib/json.h"
 
-/*
- * what agent/build.mk links statically; files: the DEP-5 pattern of the
- * library's sources; shared: libanalyzer.so needs it at run time too (its
- * DT_NEEDED, as `readelf -d` shows: libbpf.so.1, libelf.so.1, libc.so.6)
- */
+/* the DEP-5 Files: pattern of a source package's library sources, when not "*" */
 static const struct {
-	const char *package;
-	const char *files;
-	int shared;
-} libraries[] = {
-	{ "libbpf-dev", "*", 1 },
-	{ "libelf-dev", "lib*", 1 },
-	{ "zlib1g-dev", "*", 0 },
-	{ "libzstd-dev", "*", 0 },
-	{ "libjansson-dev", "*", 0 },
-	{ "libc6-dev", "*", 1 },  /* a cross arch: libc6-dev-ARCH-cross, the cross compiler's */
+	const char *source, *files;
+} license_files[] = {
+	{ "elfutils", "lib*" },
 };
+
+/* the names of the bits of struct dep's links, in JSON */
+static const char *const link_names[] = { "agent", "libanalyzer", "needed" };
 
 /* the CPE 2.3 vendor and product of each library's Debian source package (NVD's names) */
 static const struct {
@@ -43,6 +35,10 @@ static const struct {
 	{ "libzstd", "facebook", "zstandard" },
 	{ "jansson", "jansson_project", "jansson" },
 	{ "glibc", "gnu", "glibc" },
+	{ "gcc-12", "gnu", "gcc" },
+	{ "bzip2", "bzip", "bzip2" },
+	{ "xz-utils", "tukaani", "xz" },
+	{ "protobuf-c", "protobuf-c_project", "protobuf-c" },
 };
 
 #define PACKAGE_CHARS "abcdefghijklmnopqrstuvwxyz0123456789.+-"
@@ -53,6 +49,8 @@ static const struct {
 #define COPYRIGHT_DIR "/usr/share/doc/"
 #define COPYRIGHT_MAX (1 << 20)
 #define QUERY_MAX 4096
+#define OWNERS_MAX (1 << 20)
+#define MAP_MAX (256 << 20)
 
 int deps_version_valid(const char *s)
 {
@@ -71,12 +69,12 @@ int deps_version_valid(const char *s)
 	return !dash || dash[1] != '\0';
 }
 
-/* runs dpkg-query -W -f FORMAT name; its output into buf (NUL-terminated); the exit status, or -1 after a message */
-static int run_query(const char *name, char *buf, size_t size)
+/*
+ * runs argv (dpkg-query); its output into buf (NUL-terminated); the exit
+ * status, or -1 after a message (what: the arguments, for it)
+ */
+static int run_dpkg_query(char *const argv[], const char *what, char *buf, size_t size)
 {
-	char *argv[] = { "dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Architecture}\\t${Version}\\t${source:Package}\\t"
-			 "${source:Version}\\n",
-			 (char *)name, NULL };
 	size_t len = 0;
 	ssize_t r;
 	int fds[2], status, devnull;
@@ -112,12 +110,25 @@ static int run_query(const char *name, char *buf, size_t size)
 		if (errno != EINTR)
 			return error("cannot wait for 'dpkg-query': %s", strerror(errno));
 	if (len == size - 1)
-		return error("'dpkg-query -W %s' printed more than %zu bytes: check the package database", name,
+		return error("'dpkg-query %s' printed more than %zu bytes: check the package database", what,
 			     size - 1);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return error("cannot run 'dpkg-query': the releaser reads the linked libraries' versions with it "
 			     "(install dpkg)");
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* runs dpkg-query -W -f FORMAT name; as run_dpkg_query */
+static int run_query(const char *name, char *buf, size_t size)
+{
+	char *argv[] = { "dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Architecture}\\t${Version}\\t${source:Package}\\t"
+			 "${source:Version}\\n",
+			 (char *)name, NULL };
+	char *what = xasprintf("-W %s", name);
+	int rc = run_dpkg_query(argv, what, buf, size);
+
+	free(what);
+	return rc;
 }
 
 /* the next field of *p ended by sep (made NUL), or NULL when there is none (then *p is NULL too) */
@@ -135,12 +146,13 @@ static char *next_field(char **p, char sep)
 }
 
 /*
- * the source of a cross package: glibc of libc6-dev-ARCH-cross, at its own
- * version less "crossN" (cross-toolchain-base builds it from glibc's source)
+ * the source of a cross toolchain package: glibc for libc6*-cross (built by
+ * cross-toolchain-base), gcc-N for gcc-N-cross's, at its own version less
+ * "crossN" (the cross build's source version is its own counter)
  */
 static void cross_source(struct dep *dep)
 {
-	size_t n = strlen(dep->version), k = n;
+	size_t n = strlen(dep->version), k = n, s = strlen(dep->source);
 
 	while (k > 0 && isdigit((unsigned char)dep->version[k - 1]))
 		k--;
@@ -148,7 +160,12 @@ static void cross_source(struct dep *dep)
 		k -= 5;
 	else
 		k = n;
-	snprintf(dep->source, sizeof(dep->source), "glibc");
+	if (!strncmp(dep->package, "libc6", 5))
+		snprintf(dep->source, sizeof(dep->source), "glibc");
+	else if (s > 6 && !strcmp(dep->source + s - 6, "-cross"))
+		dep->source[s - 6] = '\0';
+	else
+		return;
 	snprintf(dep->source_version, sizeof(dep->source_version), "%.*s", (int)k, dep->version);
 }
 
@@ -161,7 +178,7 @@ static int query_package(const char *name, const char *want_arch, const char *hi
 	if (rc < 0)
 		return -1;
 	if (rc != 0)
-		return error("'%s' is not installed (dpkg-query exited with %d): the agent links it statically; "
+		return error("'%s' is not installed (dpkg-query exited with %d): the build links it; "
 			     "install it (ci/install-deps.sh%s)", name, rc, hint);
 	status = next_field(&p, '\t');
 	arch = next_field(&p, '\t');
@@ -191,13 +208,18 @@ static int query_package(const char *name, const char *want_arch, const char *hi
 	return 0;
 }
 
-/* the license of package's copyright file into dep (NOASSERTION when there is none); 0 or -1 after a message */
-static int read_license(const char *package, const char *files, struct dep *dep)
+/* the license of dep's copyright file into dep (NOASSERTION when there is none); 0 or -1 after a message */
+static int read_license(struct dep *dep)
 {
-	char *path = xasprintf(COPYRIGHT_DIR "%s/copyright", package), *text = NULL;
+	char *path = xasprintf(COPYRIGHT_DIR "%s/copyright", dep->package), *text = NULL;
+	const char *files = "*";
 	struct stat sb;
-	size_t len;
+	size_t len, i;
 	int ret = -1;
+
+	for (i = 0; i < sizeof(license_files) / sizeof(license_files[0]); i++)
+		if (!strcmp(dep->source, license_files[i].source))
+			files = license_files[i].files;
 
 	snprintf(dep->license, sizeof(dep->license), DEPS_NOASSERTION);
 	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -215,30 +237,360 @@ cleanup:
 	return ret;
 }
 
-/* the libraries of arch a (cross: built with the cross tools) into *ad */
-static int collect_arch(const char *arch, int cross, struct arch_deps *ad)
+/* the first n bytes of s (caller frees) */
+static char *dup_n(const char *s, size_t n)
 {
-	const char *hint = cross ? " --cross" : "";
-	char *name = NULL;
-	size_t i;
-	struct dep *dep;
+	return xasprintf("%.*s", (int)n, s);
+}
 
-	snprintf(ad->arch, sizeof(ad->arch), "%s", arch);
-	for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++) {
-		dep = &ad->libs[ad->n];
-		if (cross && !strcmp(libraries[i].package, "libc6-dev"))
-			snprintf(dep->package, sizeof(dep->package), "libc6-dev-%s-cross", arch);
-		else
-			snprintf(dep->package, sizeof(dep->package), "%s", libraries[i].package);
-		name = strstr(dep->package, "-cross") ? xstrdup(dep->package) : xasprintf("%s:%s", dep->package, arch);
-		if (query_package(name, arch, hint, dep) < 0 || read_license(dep->package, libraries[i].files, dep) < 0) {
-			free(name);
-			return -1;
+/* "/usr/lib/x" for "/lib/x" and the other way round (merged /usr: dpkg knows one of them), or NULL */
+static char *usr_variant(const char *path)
+{
+	if (!strncmp(path, "/usr/", 5))
+		return xstrdup(path + 4);
+	return xasprintf("/usr%s", path);
+}
+
+/* one file a build links and the package that ships it */
+struct owned {
+	char *path;
+	char *owner;     /* "PACKAGE[:ARCH]" as dpkg-query -S prints it; NULL until known */
+	unsigned links;
+};
+
+struct owned_list {
+	struct owned *v;
+	size_t n;
+};
+
+static void owned_add(struct owned_list *l, const char *path, unsigned links)
+{
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n].path = xstrdup(path);
+	l->v[l->n].owner = NULL;
+	l->v[l->n].links = links;
+	l->n++;
+}
+
+static void owned_release(struct owned_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].path);
+		free(l->v[i].owner);
+	}
+	free(l->v);
+}
+
+/* the owner of path in dpkg-query -S's output (lines "PKG[, PKG]: PATH"), or NULL */
+static char *owner_of(const char *out, const char *path)
+{
+	const char *line, *eol, *sep;
+	size_t n = strlen(path);
+
+	for (line = out; *line; line = *eol ? eol + 1 : eol) {
+		eol = strchr(line, '\n');
+		if (!eol)
+			eol = line + strlen(line);
+		sep = strstr(line, ": ");
+		if (!sep || sep > eol || !strncmp(line, "diversion ", 10) || (size_t)(eol - sep - 2) != n ||
+		    strncmp(sep + 2, path, n))
+			continue;
+		if (memchr(line, ',', (size_t)(sep - line)) || memchr(line, ' ', (size_t)(sep - line)))
+			return NULL; /* more than one package: not a file one package ships */
+		return dup_n(line, (size_t)(sep - line));
+	}
+	return NULL;
+}
+
+/* every file of l with its owner, from one dpkg-query -S; 0 or -1 after a message */
+static int find_owners(struct owned_list *l, const char *arch)
+{
+	char **argv = xcalloc(2 * l->n + 3, sizeof(*argv)), *out = xmalloc(OWNERS_MAX), *alt;
+	size_t i, k = 0;
+	int ret = -1, rc;
+
+	argv[k++] = "dpkg-query";
+	argv[k++] = "-S";
+	for (i = 0; i < l->n; i++) {
+		argv[k++] = l->v[i].path;
+		argv[k++] = usr_variant(l->v[i].path);
+	}
+	rc = run_dpkg_query(argv, "-S", out, OWNERS_MAX);
+	if (rc < 0)
+		goto cleanup;
+	for (i = 0; i < l->n; i++) {
+		alt = argv[3 + 2 * i];
+		l->v[i].owner = owner_of(out, l->v[i].path);
+		if (!l->v[i].owner)
+			l->v[i].owner = owner_of(out, alt);
+		if (!l->v[i].owner || strspn(l->v[i].owner, PACKAGE_CHARS ":") != strlen(l->v[i].owner)) {
+			error("'%s', which the %s build links, is in no Debian package (dpkg-query -S): build with "
+			      "the libraries of Debian's packages", l->v[i].path, arch);
+			goto cleanup;
 		}
-		free(name);
-		ad->n++;
+	}
+	ret = 0;
+cleanup:
+	for (i = 0; i < l->n; i++)
+		free(argv[3 + 2 * i]);
+	free(argv);
+	free(out);
+	return ret;
+}
+
+/* path made lexically canonical: no ".", "..", empty parts (caller frees), or NULL when not absolute */
+static char *canonical(const char *path, size_t len)
+{
+	char *out = xcalloc(len + 2, 1);
+	size_t o = 0, i = 0, n;
+
+	if (!len || path[0] != '/') {
+		free(out);
+		return NULL;
+	}
+	while (i < len) {
+		while (i < len && path[i] == '/')
+			i++;
+		for (n = 0; i + n < len && path[i + n] != '/'; n++)
+			;
+		if (n == 0 || (n == 1 && path[i] == '.')) {
+			/* nothing */
+		} else if (n == 2 && path[i] == '.' && path[i + 1] == '.') {
+			while (o > 0 && out[o] != '/')
+				o--;
+			out[o] = '\0';
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, path + i, n);
+			o += n;
+			out[o] = '\0';
+		}
+		i += n;
+	}
+	if (!o)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/* adds path[len] to (*v)[*n] (made canonical when absolute is set; none holding a NUL, or relative when it must be absolute) when not there yet */
+static void add_path(char ***v, size_t *n, const char *path, size_t len, int absolute)
+{
+	char *p = memchr(path, '\0', len) ? NULL : absolute ? canonical(path, len) : dup_n(path, len);
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], p)) {
+			free(p);
+			return;
+		}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = p;
+}
+
+/* whether name[len] is a shared library's name: ends in ".so" or ".so.N[.N...]" */
+static int shared_name(const char *name, size_t len)
+{
+	const char *so = NULL, *p;
+
+	for (p = name; p + 3 <= name + len; p++)
+		if (!memcmp(p, ".so", 3) && (p + 3 == name + len || p[3] == '.'))
+			so = p;
+	if (!so)
+		return 0;
+	for (p = so + 3; p < name + len; p++)
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return 0;
+	return 1;
+}
+
+#define MAP_ARCHIVES "Archive member included to satisfy reference by file (symbol)"
+#define MAP_AS_NEEDED "As-needed library included to satisfy reference by file (symbol)"
+
+void deps_parse_map(const char *text, size_t len, struct link_inputs *in)
+{
+	const char *p = text, *end = text + len, *eol, *paren;
+	size_t tok;
+	enum { OTHER, ARCHIVES, AS_NEEDED } section = OTHER;
+
+	memset(in, 0, sizeof(*in));
+	for (; p < end; p = eol + (eol < end)) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		if (p == eol || *p == ' ' || *p == '\t' || *p == '\r')
+			continue; /* blank, or the rest of an entry */
+		for (tok = 0; p + tok < eol && p[tok] != ' ' && p[tok] != '\t' && p[tok] != '\r'; tok++)
+			;
+		if ((size_t)(eol - p) >= strlen(MAP_ARCHIVES) && !memcmp(p, MAP_ARCHIVES, strlen(MAP_ARCHIVES))) {
+			section = ARCHIVES;
+		} else if ((size_t)(eol - p) >= strlen(MAP_AS_NEEDED) && !memcmp(p, MAP_AS_NEEDED, strlen(MAP_AS_NEEDED))) {
+			section = AS_NEEDED;
+		} else if (tok == 4 && !memcmp(p, "LOAD", 4) && eol - p > 5) {
+			/* "LOAD PATH": an object file or a shared library the linker read */
+			const char *f = p + 5;
+			size_t n = (size_t)(eol - f);
+
+			if (n && f[n - 1] == '\r')
+				n--;
+			if (n > 2 && !memcmp(f + n - 2, ".o", 2))
+				add_path(&in->statics, &in->n_statics, f, n, 1);
+			else if (shared_name(f, n))
+				add_path(&in->shared, &in->n_shared, f, n, 1);
+		} else if (section == ARCHIVES && (paren = memchr(p, '(', tok)) && paren > p && p[tok - 1] == ')') {
+			/* "ARCHIVE(MEMBER)": a member taken from that archive */
+			add_path(&in->statics, &in->n_statics, p, (size_t)(paren - p), 1);
+		} else if (section == AS_NEEDED && shared_name(p, tok) && !memchr(p, '/', tok)) {
+			add_path(&in->needed, &in->n_needed, p, tok, 0);
+		} else {
+			section = OTHER;
+		}
+	}
+}
+
+void link_inputs_release(struct link_inputs *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->n_statics; i++)
+		free(in->statics[i]);
+	for (i = 0; i < in->n_needed; i++)
+		free(in->needed[i]);
+	for (i = 0; i < in->n_shared; i++)
+		free(in->shared[i]);
+	free(in->statics);
+	free(in->needed);
+	free(in->shared);
+	memset(in, 0, sizeof(*in));
+}
+
+/* the link map at path into *in; 0 or -1 after a message */
+static int read_map(const char *path, const char *arch, struct link_inputs *in)
+{
+	size_t len;
+	char *text;
+
+	memset(in, 0, sizeof(*in));
+	if (access(path, F_OK) != 0)
+		return error("the %s build left no link map '%s': the Makefile links with -Wl,-Map there (the "
+			     "releaser reads what the build links from it)", arch, path);
+	text = read_file(path, MAP_MAX, &len);
+	if (!text)
+		return -1;
+	deps_parse_map(text, len, in);
+	free(text);
+	return 0;
+}
+
+/* the library dir/name of a loaded shared library's directory for each needed name, into l; 0 or -1 after a message */
+static int add_needed(const struct link_inputs *in, const char *arch, struct owned_list *l)
+{
+	size_t i, k;
+	char *dir, *cand;
+	int found;
+
+	for (i = 0; i < in->n_needed; i++) {
+		found = 0;
+		for (k = 0; k < in->n_shared && !found; k++) {
+			dir = dup_n(in->shared[k], (size_t)(strrchr(in->shared[k], '/') - in->shared[k]));
+			cand = xasprintf("%s/%s", dir, in->needed[i]);
+			if (access(cand, F_OK) == 0) {
+				owned_add(l, cand, DEPS_NEEDED);
+				found = 1;
+			}
+			free(cand);
+			free(dir);
+		}
+		if (!found)
+			return error("libanalyzer.so of %s needs '%s', which is beside none of the libraries it was "
+				     "linked with: check its link map", arch, in->needed[i]);
 	}
 	return 0;
+}
+
+static int dep_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dep *)a)->package, ((const struct dep *)b)->package);
+}
+
+/* the packages of arch (cross: built with the cross tools) whose files l holds into *ad */
+static int add_packages(const struct owned_list *l, const char *arch, int cross, struct arch_deps *ad)
+{
+	const char *hint = cross ? " --cross" : "";
+	size_t i, k;
+	struct dep *dep;
+	char *colon;
+
+	for (i = 0; i < l->n; i++) {
+		for (k = 0; k < i && strcmp(l->v[k].owner, l->v[i].owner); k++)
+			;
+		if (k < i)
+			continue; /* that package is there already */
+		if (ad->n == DEPS_MAX)
+			return error("the %s build links more than %d packages: the releaser records at most that",
+				     arch, DEPS_MAX);
+		dep = &ad->libs[ad->n];
+		memset(dep, 0, sizeof(*dep));
+		colon = strchr(l->v[i].owner, ':');
+		if ((colon ? (size_t)(colon - l->v[i].owner) : strlen(l->v[i].owner)) >= sizeof(dep->package))
+			return error("dpkg-query names the package '%.60s', a name too long: check the package database",
+				     l->v[i].owner);
+		snprintf(dep->package, sizeof(dep->package), "%.*s",
+			 (int)(colon ? (size_t)(colon - l->v[i].owner) : strlen(l->v[i].owner)), l->v[i].owner);
+		for (k = i; k < l->n; k++)
+			if (!strcmp(l->v[k].owner, l->v[i].owner))
+				dep->links |= l->v[k].links;
+		if (query_package(l->v[i].owner, arch, hint, dep) < 0 || read_license(dep) < 0)
+			return -1;
+		ad->n++;
+	}
+	qsort(ad->libs, ad->n, sizeof(ad->libs[0]), dep_cmp);
+	return 0;
+}
+
+/* whether path is under dir (the project's own files) */
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && path[n] == '/';
+}
+
+/* the libraries the build of arch in dir links (cross: built with the cross tools) into *ad */
+static int collect_arch(const char *arch, int cross, const char *workdir, const char *dir, struct arch_deps *ad)
+{
+	struct link_inputs agent = { 0 }, lib = { 0 };
+	struct owned_list l = { 0 };
+	char *agent_map = xasprintf("%s/%s", dir, DEPS_AGENT_MAP), *lib_map = xasprintf("%s/%s", dir, DEPS_LIBANALYZER_MAP);
+	size_t i;
+	int ret = -1;
+
+	snprintf(ad->arch, sizeof(ad->arch), "%s", arch);
+	if (read_map(agent_map, arch, &agent) < 0 || read_map(lib_map, arch, &lib) < 0)
+		goto cleanup;
+	for (i = 0; i < agent.n_statics; i++)
+		if (!under(agent.statics[i], workdir))
+			owned_add(&l, agent.statics[i], DEPS_AGENT);
+	for (i = 0; i < lib.n_statics; i++)
+		if (!under(lib.statics[i], workdir))
+			owned_add(&l, lib.statics[i], DEPS_LIBANALYZER);
+	if (add_needed(&lib, arch, &l) < 0 || (l.n && find_owners(&l, arch) < 0) ||
+	    add_packages(&l, arch, cross, ad) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	owned_release(&l);
+	link_inputs_release(&lib);
+	link_inputs_release(&agent);
+	free(lib_map);
+	free(agent_map);
+	return ret;
 }
 
 /* the project's license from workdir/LICENSE into d (NOASSERTION without one); 0 or -1 after a message */
@@ -265,9 +617,12 @@ cleanup:
 	return ret;
 }
 
-int deps_collect(const struct build_plan *p, const char *workdir, struct build_deps *d)
+int deps_collect(const struct build_plan *p, const char *workdir, const char *build_dir, struct build_deps *d)
 {
+	const char *sub;
+	char *dir;
 	size_t i;
+	int rc;
 
 	memset(d, 0, sizeof(*d));
 	if (read_project_license(workdir, d) < 0)
@@ -275,8 +630,11 @@ int deps_collect(const struct build_plan *p, const char *workdir, struct build_d
 	for (i = 0; i < p->n; i++) {
 		if (!p->arches[i].agent)
 			continue;
-		if (collect_arch(p->arches[i].arch, *plan_arch_subdir(p, &p->arches[i]) != '\0',
-				 &d->arches[d->n]) < 0)
+		sub = plan_arch_subdir(p, &p->arches[i]);
+		dir = xasprintf("%s/%s%s%s", workdir, build_dir, *sub ? "/" : "", sub);
+		rc = collect_arch(p->arches[i].arch, *sub != '\0', workdir, dir, &d->arches[d->n]);
+		free(dir);
+		if (rc < 0)
 			return -1;
 		d->n++;
 	}
@@ -291,6 +649,37 @@ const struct arch_deps *deps_find(const struct build_deps *d, const char *arch)
 		if (!strcmp(d->arches[i].arch, arch))
 			return &d->arches[i];
 	return NULL;
+}
+
+static json_t *links_to_json(unsigned links)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < sizeof(link_names) / sizeof(link_names[0]); i++)
+		if (links & (1u << i))
+			jpush(a, jstr(link_names[i]));
+	return a;
+}
+
+/* links as links_to_json wrote them into *out; 0 or -1 */
+static int links_from_json(const json_t *a, unsigned *out)
+{
+	const json_t *v;
+	size_t i, k;
+
+	*out = 0;
+	if (!json_is_array(a))
+		return -1;
+	json_array_foreach(a, i, v) {
+		for (k = 0; k < sizeof(link_names) / sizeof(link_names[0]); k++)
+			if (json_is_string(v) && !strcmp(json_string_value(v), link_names[k]))
+				break;
+		if (k == sizeof(link_names) / sizeof(link_names[0]) || (*out & (1u << k)))
+			return -1;
+		*out |= 1u << k;
+	}
+	return 0;
 }
 
 json_t *deps_to_json(const struct build_deps *d, const char *only)
@@ -314,6 +703,7 @@ json_t *deps_to_json(const struct build_deps *d, const char *only)
 			jset(o, "license", jstr(ad->libs[k].license));
 			jset(o, "source", jstr(ad->libs[k].source));
 			jset(o, "source_version", jstr(ad->libs[k].source_version));
+			jset(o, "links", links_to_json(ad->libs[k].links));
 			jpush(list, o);
 		}
 		jset(doc, ad->arch, list);
@@ -336,6 +726,7 @@ static int license_valid(const char *s, int parens)
 static int arch_from_json(struct arch_deps *ad, const char *arch, const json_t *list, char *why, size_t why_len)
 {
 	const char *package, *parch, *version, *license, *source, *source_version;
+	json_t *links;
 	json_error_t err;
 	size_t k;
 
@@ -349,9 +740,9 @@ static int arch_from_json(struct arch_deps *ad, const char *arch, const json_t *
 	for (k = 0; k < json_array_size(list); k++) {
 		struct dep *dep = &ad->libs[k];
 
-		if (json_unpack_ex(json_array_get(list, k), &err, 0, "{s:s, s:s, s:s, s:s, s:s, s:s}", "package", &package,
-				   "arch", &parch, "version", &version, "license", &license, "source", &source,
-				   "source_version", &source_version) < 0) {
+		if (json_unpack_ex(json_array_get(list, k), &err, 0, "{s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "package",
+				   &package, "arch", &parch, "version", &version, "license", &license, "source", &source,
+				   "source_version", &source_version, "links", &links) < 0) {
 			snprintf(why, why_len, "static_libraries: %s", err.text);
 			return -1;
 		}
@@ -360,8 +751,8 @@ static int arch_from_json(struct arch_deps *ad, const char *arch, const json_t *
 		    (strcmp(parch, arch) && strcmp(parch, "all")) || !deps_version_valid(version) ||
 		    strlen(license) >= sizeof(dep->license) || !license_valid(license, 0) || !*source ||
 		    strlen(source) >= sizeof(dep->source) || strspn(source, PACKAGE_CHARS) != strlen(source) ||
-		    !deps_version_valid(source_version)) {
-			snprintf(why, why_len, "static_libraries: a bad package, arch, version, license or source for %s",
+		    !deps_version_valid(source_version) || links_from_json(links, &dep->links) < 0) {
+			snprintf(why, why_len, "static_libraries: a bad package, arch, version, license, source or links for %s",
 				 arch);
 			return -1;
 		}
@@ -557,19 +948,6 @@ void deps_project_license(const char *text, size_t len, char *out, size_t out_le
 		snprintf(out, out_len, "BSD-2-Clause");
 	else
 		snprintf(out, out_len, DEPS_NOASSERTION);
-}
-
-int deps_shared(const struct dep *d)
-{
-	size_t i, n;
-
-	for (i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++) {
-		n = strlen(libraries[i].package);
-		if (!strncmp(d->package, libraries[i].package, n) &&
-		    (d->package[n] == '\0' || (!strcmp(libraries[i].package, "libc6-dev") && strstr(d->package, "-cross"))))
-			return libraries[i].shared;
-	}
-	return 0;
 }
 
 int deps_cpe(const struct dep *d, char *out, size_t out_len)

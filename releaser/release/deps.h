@@ -1,21 +1,22 @@
 /*
- * The Debian packages an agent links statically (agent/build.mk's
- * AGENT_LIBS: libbpf, libelf, zlib, zstd, jansson, and glibc), per arch,
- * with their exact versions and declared licenses: what the SBOM
- * (release/sbom.h) lists. They are asked of dpkg-query on the build
- * machine right after the build, and travel with the build: in the build
+ * The Debian packages a build links, per arch, with their exact versions
+ * and declared licenses: what the SBOM (release/sbom.h) lists. They are
+ * read from the build itself, right after it: the linker maps the project's
+ * Makefile writes (-Wl,-Map) of the agent (BUILD/obj/agent/link.map) and of
+ * libanalyzer.so (BUILD/obj/libanalyzer-pic/link.map) name every archive a
+ * member was taken from and every object file loaded (crt1.o, crtbeginT.o),
+ * and the shared libraries libanalyzer.so needs (its as-needed DT_NEEDED);
+ * `dpkg-query -S` names the package that ships each file, `dpkg-query -W`
+ * its version and source package. They travel with the build: in the build
  * record (release/build.h) for `releaser package`, and in the per-arch
  * manifests for `releaser finalize`, which may run on another machine.
  *
- * A library of arch A is the package "NAME:A" (libbpf-dev:arm64); glibc of
- * a cross arch is the cross compiler's, libc6-dev-A-cross (arch all).
  * Each also records the Debian source package it is built from and its
  * version (dpkg-query's ${source:Package} and ${source:Version}), what CVE
- * scanners match; the cross glibc is built from cross-toolchain-base but
- * holds glibc: its source is recorded as glibc, at its own version less
- * the "crossN" suffix (2.36-8cross1: glibc 2.36-8). Some of them are also
- * what libanalyzer.so needs at run time (its DT_NEEDED: libbpf, libelf,
- * libc): deps_shared tells which.
+ * scanners match; a cross toolchain package (libc6-dev-arm64-cross,
+ * libgcc-12-dev-arm64-cross) is built from cross-toolchain-base or
+ * gcc-N-cross but holds glibc or gcc-N: its source is recorded as that, at
+ * its own version less the "crossN" suffix (2.36-8cross1: glibc 2.36-8).
  *
  * The project's own license is read from LICENSE in the work tree at the
  * same time (deps_project_license) and travels with them.
@@ -32,8 +33,17 @@
 
 #include "release/plan.h"
 
-#define DEPS_MAX 8
+#define DEPS_MAX 32
 #define DEPS_NOASSERTION "NOASSERTION"
+
+/* what links a package (struct dep's links) */
+#define DEPS_AGENT 1       /* the agent links (a part of) it statically */
+#define DEPS_LIBANALYZER 2 /* libanalyzer.so links (a part of) it statically */
+#define DEPS_NEEDED 4      /* libanalyzer.so needs one of its libraries at run time (DT_NEEDED) */
+
+/* where, under an arch's build directory, the Makefile leaves the link maps */
+#define DEPS_AGENT_MAP "obj/agent/link.map"
+#define DEPS_LIBANALYZER_MAP "obj/libanalyzer-pic/link.map"
 
 struct dep {
 	char package[48];  /* Debian package name, without arch */
@@ -42,6 +52,7 @@ struct dep {
 	char license[128]; /* an SPDX license expression, or NOASSERTION */
 	char source[48];   /* the Debian source package ("" when not recorded) */
 	char source_version[64]; /* its version, checked ("" likewise) */
+	unsigned links;    /* DEPS_AGENT | DEPS_LIBANALYZER | DEPS_NEEDED */
 };
 
 struct arch_deps {
@@ -56,22 +67,48 @@ struct build_deps {
 	char license[128]; /* the project's (LICENSE), an SPDX expression; "" when not recorded */
 };
 
+/* the files a link map names (deps_parse_map) */
+struct link_inputs {
+	char **statics;   /* absolute paths of archives a member was taken from, and of objects loaded */
+	size_t n_statics;
+	char **needed;    /* the shared libraries the output needs (as-needed DT_NEEDED names) */
+	size_t n_needed;
+	char **shared;    /* absolute paths of the shared libraries the linker loaded */
+	size_t n_shared;
+};
+
 /*
- * deps_collect asks dpkg-query, for every arch of p that has an agent,
- * the version and source package of each library package (installed, of
- * that arch) and reads its license, and reads the project's license from
- * workdir/LICENSE. Fills *d (zeroed first). Returns 0, or -1 after a message
- * naming the package (not installed, or dpkg-query printed something that
- * is not a version).
+ * deps_parse_map reads a GNU ld link map (text[len]) into *in (zeroed
+ * first): every archive with a member in "Archive member included", every
+ * LOADed object file (".o") and shared library (".so", ".so.N"), with an
+ * absolute path (a relative one is the project's own), made lexically
+ * canonical (no ".", "..", "//"), each once; the names of "As-needed
+ * library included". Caller frees with link_inputs_release.
  */
-int deps_collect(const struct build_plan *p, const char *workdir, struct build_deps *d);
+void deps_parse_map(const char *text, size_t len, struct link_inputs *in);
+
+/* link_inputs_release frees what deps_parse_map filled in. */
+void link_inputs_release(struct link_inputs *in);
+
+/*
+ * deps_collect reads, for every arch of p that has an agent, the link maps
+ * of its build (WORKDIR/build_dir[/SUBDIR]/DEPS_*_MAP), asks dpkg-query
+ * which package ships each file the agent and libanalyzer.so link
+ * statically and each library libanalyzer.so needs, then its version and
+ * source package (installed, of that arch) and reads its license, and reads
+ * the project's license from workdir/LICENSE. Fills *d (zeroed first).
+ * Returns 0, or -1 after a message naming the map, file or package (no map,
+ * a file no package ships, not installed, or dpkg-query printed something
+ * that is not a version).
+ */
+int deps_collect(const struct build_plan *p, const char *workdir, const char *build_dir, struct build_deps *d);
 
 /* deps_find returns the libraries of arch in d, or NULL. */
 const struct arch_deps *deps_find(const struct build_deps *d, const char *arch);
 
 /*
  * deps_to_json returns {"ARCH": [{package, arch, version, license, source,
- * source_version}, ...], "project_license": LICENSE} for the arches of d
+ * source_version, links: ["agent", "libanalyzer", "needed"]}, ...], "project_license": LICENSE} for the arches of d
  * (all when only is NULL, else only that one; project_license only when
  * d has one); caller json_decrefs it.
  */
@@ -100,9 +137,6 @@ void deps_license(const char *text, size_t len, const char *files, char *out, si
  * GPL-2.0-only), else NOASSERTION.
  */
 void deps_project_license(const char *text, size_t len, char *out, size_t out_len);
-
-/* deps_shared returns 1 when libanalyzer.so needs d's library at run time (DT_NEEDED). */
-int deps_shared(const struct dep *d);
 
 /*
  * deps_cpe writes the CPE 2.3 name of d's upstream into out (the vendor

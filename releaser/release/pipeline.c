@@ -75,7 +75,7 @@ int release_build(const struct release_state *st, const struct release_ident *id
 		goto cleanup;
 	note("building %s (%s channel, %s) for %s with %d jobs", st->version, channel_name(st->channel),
 	     plan_mode(&st->plan), plan_arch_list(&st->plan, arches, sizeof(arches)), ro->jobs);
-	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 || deps_collect(&st->plan, st->workdir, &b->deps) < 0 ||
+	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 || deps_collect(&st->plan, st->workdir, build_dir, &b->deps) < 0 ||
 	    build_record_write(id, &b->deps, st->workdir, build_dir) < 0)
 		goto cleanup;
 	ret = 0;

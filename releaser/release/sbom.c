@@ -223,7 +223,7 @@ static json_t *libanalyzer_package(const struct release_meta *m, const char *arc
 	return p;
 }
 
-/* a Debian package the agent links: "NAME:ARCH" (or NAME for arch all), its version, license and purl */
+/* a Debian package the build links: "NAME:ARCH" (or NAME for arch all), its version, license and purl */
 static json_t *library_package(const struct dep *d, const char *id)
 {
 	char *name = strcmp(d->arch, "all") ? xasprintf("%s:%s", d->package, d->arch) : xstrdup(d->package);
@@ -264,8 +264,11 @@ static int add_agent(const struct release_meta *m, const struct arch_plan *a, js
 		suffix = xasprintf("%s-%s", a->arch, ad->libs[i].package);
 		lib = spdx_id("Library", suffix);
 		jpush(packages, library_package(&ad->libs[i], lib));
-		relate(rels, agent, "STATIC_LINK", lib);
-		if (deps_shared(&ad->libs[i]))
+		if (ad->libs[i].links & DEPS_AGENT)
+			relate(rels, agent, "STATIC_LINK", lib);
+		if (ad->libs[i].links & DEPS_LIBANALYZER)
+			relate(rels, analyzer, "STATIC_LINK", lib);
+		if (ad->libs[i].links & DEPS_NEEDED)
 			relate(rels, analyzer, "DYNAMIC_LINK", lib);
 		free(lib);
 		free(suffix);

@@ -9,14 +9,16 @@
  *                  REPO@VERSION when the source is on GitHub, else
  *                  pkg:generic/PROJECT@VERSION; libanalyzer as subpath;
  *                  license from LICENSE; supplier the GitHub owner), and
- *                  the Debian packages each agent links statically
- *                  (release/deps.h), with their versions, licenses, source
+ *                  the Debian packages each arch's build links, as its
+ *                  link maps say (release/deps.h), with their versions, licenses, source
  *                  packages, purls (arch, distro=debian-12, upstream=the
  *                  source package) and CPE 2.3 names of their upstreams
  *   relationships  the document DESCRIBES each artifact; an artifact that
  *                  holds the agent CONTAINS it and libanalyzer; the agent
- *                  STATIC_LINKs each library; libanalyzer DYNAMIC_LINKs
- *                  the ones it needs at run time (deps_shared)
+ *                  STATIC_LINKs each package it takes a part of;
+ *                  libanalyzer STATIC_LINKs those (crti.o, crtbeginS.o)
+ *                  and DYNAMIC_LINKs the packages of the libraries it
+ *                  needs at run time
  *   created        the release's epoch; documentNamespace made from the
  *                  project, version and commit (no random part)
  */

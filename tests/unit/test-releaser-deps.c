@@ -81,6 +81,7 @@ TEST(deps__json_round_trip)
 	snprintf(d.arches[0].libs[0].license, sizeof(d.arches[0].libs[0].license), "LGPL-2.1-only OR BSD-2-Clause");
 	snprintf(d.arches[0].libs[0].source, sizeof(d.arches[0].libs[0].source), "libbpf");
 	snprintf(d.arches[0].libs[0].source_version, sizeof(d.arches[0].libs[0].source_version), "1.1.2-0+deb12u1");
+	d.arches[0].libs[0].links = DEPS_AGENT | DEPS_NEEDED;
 	d.arches[0].n = 1;
 	d.arches[1] = d.arches[0];
 	snprintf(d.arches[1].arch, sizeof(d.arches[1].arch), "arm64");
@@ -104,8 +105,79 @@ TEST(deps__json_round_trip)
 	json_string_set(json_object_get(json_array_get(json_object_get(one, "arm64"), 0), "version"), "1.0-1");
 	json_string_set(json_object_get(json_array_get(json_object_get(one, "arm64"), 0), "arch"), "amd64");
 	check(deps_from_json(&back, one, why, sizeof(why)) == -1);
+	/* links: only the known names, each once */
+	json_string_set(json_object_get(json_array_get(json_object_get(one, "arm64"), 0), "arch"), "arm64");
+	memset(&back, 0, sizeof(back));
+	check(deps_from_json(&back, one, why, sizeof(why)) == 0 && back.arches[0].libs[0].links == (DEPS_AGENT | DEPS_NEEDED));
+	json_array_append_new(json_object_get(json_array_get(json_object_get(one, "arm64"), 0), "links"), json_string("agent"));
+	memset(&back, 0, sizeof(back));
+	check(deps_from_json(&back, one, why, sizeof(why)) == -1 && strstr(why, "links") != NULL);
+	json_object_set_new(json_array_get(json_object_get(one, "arm64"), 0), "links", json_string("agent"));
+	check(deps_from_json(&back, one, why, sizeof(why)) == -1);
+	json_object_del(json_array_get(json_object_get(one, "arm64"), 0), "links");
+	check(deps_from_json(&back, one, why, sizeof(why)) == -1);
 	json_decref(one);
 	json_decref(j);
+}
+
+/* a link map as GNU ld 2.40 writes it (-Wl,-Map), cut down */
+static const char map_text[] =
+	"Archive member included to satisfy reference by file (symbol)\n"
+	"\n"
+	"build/lib/libanalyzer.a(attach.o)\n"
+	"                              build/obj/agent/session.o (analyzer_start)\n"
+	"/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libelf.a(elf_begin.o)\n"
+	"                              build/obj/agent/elf.o (elf_begin)\n"
+	"/usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libelf.a(elf_end.o)\n"
+	"                              build/obj/agent/elf.o (elf_end)\n"
+	"/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a(_powidf2.o) x.o (__powidf2)\n"
+	"\n"
+	"Merging program properties\n"
+	"\n"
+	"Removed property 0xc0000002 to merge /usr/lib/x86_64-linux-gnu/crt1.o (0x3) and x.o (not found)\n"
+	"Local IFUNC function `memcpy' in /usr/lib/x86_64-linux-gnu/libc.a\n"
+	"\n"
+	"As-needed library included to satisfy reference by file (symbol)\n"
+	"\n"
+	"libbpf.so.1                   build/obj/libanalyzer-pic/settings.o (bpf_map__set_max_entries@@LIBBPF_0.1.0)\n"
+	"libc.so.6                     build/obj/libanalyzer-pic/attach.o (fgets@@GLIBC_2.2.5)\n"
+	"\n"
+	"Discarded input sections\n"
+	"\n"
+	" .text          0x0000000000000000        0x0 /usr/lib/x86_64-linux-gnu/crt1.o\n"
+	"\n"
+	"Linker script and memory map\n"
+	"\n"
+	"LOAD /usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/crt1.o\n"
+	"LOAD /usr/lib/gcc/x86_64-linux-gnu/12/crtbeginT.o\n"
+	"LOAD build/obj/agent/main.o\n"
+	"LOAD /usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libzstd.a\n"
+	"LOAD /usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu/libbpf.so\n"
+	"LOAD /lib/x86_64-linux-gnu/libc.so.6\n"
+	"LOAD /usr/lib/x86_64-linux-gnu/libc_nonshared.a\n"
+	"LOAD /usr/lib/gcc/x86_64-linux-gnu/12/crtbeginT.o\n";
+
+TEST(deps__parse_map)
+{
+	struct link_inputs in;
+
+	deps_parse_map(map_text, strlen(map_text), &in);
+	/* archives with a member taken, and loaded objects: absolute, canonical, once; not libzstd.a, nothing relative */
+	check(in.n_statics == 4);
+	check(in.n_statics == 4 && !strcmp(in.statics[0], "/usr/lib/x86_64-linux-gnu/libelf.a") &&
+	      !strcmp(in.statics[1], "/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a") &&
+	      !strcmp(in.statics[2], "/usr/lib/x86_64-linux-gnu/crt1.o") &&
+	      !strcmp(in.statics[3], "/usr/lib/gcc/x86_64-linux-gnu/12/crtbeginT.o"));
+	check(in.n_needed == 2 && !strcmp(in.needed[0], "libbpf.so.1") && !strcmp(in.needed[1], "libc.so.6"));
+	check(in.n_shared == 2 && !strcmp(in.shared[0], "/usr/lib/x86_64-linux-gnu/libbpf.so") &&
+	      !strcmp(in.shared[1], "/lib/x86_64-linux-gnu/libc.so.6"));
+	link_inputs_release(&in);
+	/* an empty map, and one of something else, name nothing */
+	deps_parse_map("", 0, &in);
+	check(in.n_statics == 0 && in.n_needed == 0 && in.n_shared == 0);
+	deps_parse_map("LOAD x.o\n/a.a(b.o)\nlibc.so.6\n", strlen("LOAD x.o\n/a.a(b.o)\nlibc.so.6\n"), &in);
+	check(in.n_statics == 0 && in.n_needed == 0 && in.n_shared == 0);
+	link_inputs_release(&in);
 }
 
 TEST(deps__project_license_round_trip_and_conflict)
@@ -176,6 +248,7 @@ int main(void)
 		CASE(deps__license_noassertion),
 		CASE(deps__version_valid),
 		CASE(deps__json_round_trip),
+		CASE(deps__parse_map),
 		CASE(deps__project_license_round_trip_and_conflict),
 		CASE(deps__cpe_of_the_upstream_version),
 		CASE(deps__project_license_of_known_texts),
