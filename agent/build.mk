@@ -59,13 +59,16 @@ $(eval $(call cc_rule,$(OBJ)/agent/export,$(EXPORT_GEN),$(EXPORT_GEN_MAP)))
 $(EXPORT_OBJS): $(addprefix $(EXPORT_GEN)/,$(EXPORT_PROTOS:=.pb-c.h))
 $(EXPORT_OBJS): AGENT_CPPFLAGS += -I$(EXPORT_GEN) $(EXPORT_GEN_MAP)
 
-$(AGENT_BIN): $(AGENT_OBJS) $(EXPORT_PB_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin
-	$(call msg,LD,$@)
-	$(Q)$(CC) $(LDFLAGS_ALL) -Wl,-Map=$(OBJ)/agent/link.map $^ -o $@.tmp $(AGENT_LIBS) && mv -f $@.tmp $@
-# libanalyzer.so's link map too: the releaser reads what both link (its SBOM)
-$(LIBANALYZER_SO): LDFLAGS_ALL += -Wl,-Map=$(OBJ)/libanalyzer-pic/link.map
+# the link map is a product of the link as much as the program: the
+# releaser reads what the agent links from it (the SBOM); a build without
+# one links again
+AGENT_MAP := $(OBJ)/agent/link.map
+$(AGENT_BIN) $(AGENT_MAP) &: $(AGENT_OBJS) $(EXPORT_PB_OBJS) $(LIBANALYZER_A) | $(BUILD)/bin $(OBJ)/agent
+	$(call msg,LD,$(AGENT_BIN))
+	$(Q)$(CC) $(LDFLAGS_ALL) -Wl,-Map=$(AGENT_MAP).tmp $^ -o $(AGENT_BIN).tmp $(AGENT_LIBS) && \
+		mv -f $(AGENT_MAP).tmp $(AGENT_MAP) && mv -f $(AGENT_BIN).tmp $(AGENT_BIN)
 
-all: $(AGENT_BIN)
+all: $(AGENT_BIN) $(AGENT_MAP)
 
 # ---- analyzer.pc ----------------------------------------------------------------
 # Relocatable (prefix=${pcfiledir}/../..): the same file serves `make

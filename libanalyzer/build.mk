@@ -42,11 +42,15 @@ $(LIBANALYZER_A): $(addprefix $(OBJ)/libanalyzer/,$(LIBANALYZER_OBJS)) | $(BUILD
 	$(call msg,AR,$@)
 	$(Q)rm -f $@.tmp && ar rcsD $@.tmp $^ && mv -f $@.tmp $@
 
-$(LIBANALYZER_SO): $(addprefix $(OBJ)/libanalyzer-pic/,$(LIBANALYZER_OBJS)) | $(BUILD)/lib
-	$(call msg,LD,$@)
-	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) $^ -o $@.tmp $(BPF_LIBS) && mv -f $@.tmp $@
+# with its link map, which the releaser reads (the SBOM): see AGENT_MAP
+LIBANALYZER_MAP := $(OBJ)/libanalyzer-pic/link.map
+$(LIBANALYZER_SO) $(LIBANALYZER_MAP) &: $(addprefix $(OBJ)/libanalyzer-pic/,$(LIBANALYZER_OBJS)) | $(BUILD)/lib
+	$(call msg,LD,$(LIBANALYZER_SO))
+	$(Q)$(CC) -shared -Wl,-soname,libanalyzer.so.1 -Wl,-z,defs $(LDFLAGS_ALL) -Wl,-Map=$(LIBANALYZER_MAP).tmp $^ \
+		-o $(LIBANALYZER_SO).tmp $(BPF_LIBS) && mv -f $(LIBANALYZER_MAP).tmp $(LIBANALYZER_MAP) && \
+		mv -f $(LIBANALYZER_SO).tmp $(LIBANALYZER_SO)
 
-all: $(LIBANALYZER_A) $(LIBANALYZER_SO)
+all: $(LIBANALYZER_A) $(LIBANALYZER_SO) $(LIBANALYZER_MAP)
 
 
 $(OBJ)/libanalyzer $(OBJ)/libanalyzer-pic:

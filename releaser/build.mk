@@ -130,7 +130,7 @@ endif
 # What a release ships, and only that: the goal `releaser build` makes
 # (AGENT_BIN and ANALYZER_PC come from agent/build.mk).
 .PHONY: release-outputs
-release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(AGENT_BIN) $(ANALYZER_PC) \
+release-outputs: $(EBPF_OBJECTS) $(LIBANALYZER_A) $(LIBANALYZER_SO) $(LIBANALYZER_MAP) $(AGENT_BIN) $(AGENT_MAP) $(ANALYZER_PC) \
 	$(DEB_AGENT) $(DEB_LIBANALYZER_SO) $(DEB_PC) $(RPM_PC) $(MAN_AGENT)
 
 # `make release` (the top-level target installs the dependencies, then
