@@ -4,13 +4,24 @@
 #include "git/graph.h"
 #include "git/internal.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "git/packed.h"
 #include "lib/common.h"
+#include "lib/strlist.h"
 #include "lib/version.h"
+
+#define TAGS_PREFIX "refs/tags/"
+/* the largest packed-refs read by hand (larger ones are libgit2's) */
+#define PACKED_REFS_MAX (256 * 1024 * 1024)
 
 struct tagged_commit {
 	git_oid oid;
@@ -87,17 +98,11 @@ static void index_add(struct tag_index *ix, const git_oid *commit, const char *n
  * loose annotated tag, peeled here). Returns 1 with *out set, 0 when the
  * tag does not lead to a commit, -1 after a message.
  */
-static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
+static int target_commit(git_odb *odb, const git_oid *target, git_oid *out)
 {
-	const git_oid *target = git_reference_target_peel(ref);
 	git_object_t type;
 	size_t len;
 
-	if (target) {
-		git_oid_cpy(out, target);
-		return 1;
-	}
-	target = git_reference_target(ref);
 	if (!target || git_odb_read_header(&len, &type, odb, target) < 0)
 		return 0; /* symbolic, or a dangling tag: nothing to describe with */
 	if (type == GIT_OBJECT_COMMIT) {
@@ -114,6 +119,175 @@ static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
 	return 1;
 }
 
+static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
+{
+	const git_oid *target = git_reference_target_peel(ref);
+
+	if (target) {
+		git_oid_cpy(out, target);
+		return 1;
+	}
+	return target_commit(odb, git_reference_target(ref), out);
+}
+
+/* the largest loose ref read: an id or "ref: NAME" */
+#define LOOSE_MAX 4096
+
+/* what the tags are read into from the files: the index, and the loose names that hide packed ones */
+struct tag_files {
+	struct tag_index *ix;
+	git_odb *odb;
+	struct strlist loose; /* full names, sorted once read */
+	int odd;              /* something the reader does not handle: libgit2 lists the tags instead */
+};
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* one loose ref file: a tag when it holds an id; symbolic refs name nothing to describe with */
+static void loose_ref(struct tag_files *tf, const char *path, const char *name)
+{
+	char *text;
+	size_t len;
+	git_oid id, commit;
+	unsigned char raw[PACKED_ID_LEN];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	strlist_add(&tf->loose, name);
+	if (fd < 0) {
+		tf->odd = 1;
+		return;
+	}
+	text = xmalloc(LOOSE_MAX + 1);
+	len = 0;
+	for (ssize_t r; len < LOOSE_MAX && (r = read(fd, text + len, LOOSE_MAX - len)) != 0; len += (size_t)r)
+		if (r < 0) {
+			tf->odd = 1;
+			break;
+		}
+	close(fd);
+	if (!tf->odd && len == 2 * PACKED_ID_LEN + 1 && text[len - 1] == '\n' && packed_hex_id(text, raw) == 0) {
+		git_oid_fromraw(&id, raw);
+		if (target_commit(tf->odb, &id, &commit) == 1)
+			index_add(tf->ix, &commit, name + strlen(TAGS_PREFIX));
+	} else if (len < 5 || memcmp(text, "ref: ", 5)) {
+		tf->odd = 1; /* not what git writes: let libgit2 judge it */
+	}
+	free(text);
+}
+
+/* every loose ref under dir (a directory of refs/tags/..., full name prefix name) */
+static void loose_dir(struct tag_files *tf, const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char *path, *full;
+	size_t n;
+
+	if (!d) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			tf->odd = 1;
+		return;
+	}
+	while (!tf->odd && (e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || (n >= 5 && !strcmp(e->d_name + n - 5, ".lock")))
+			continue; /* no ref has such a name: lock files, editors' files */
+		path = xasprintf("%s/%s", dir, e->d_name);
+		full = xasprintf("%s%s%s", name, e->d_name, "/");
+		if (lstat(path, &sb) != 0) {
+			tf->odd = errno != ENOENT;
+		} else if (S_ISDIR(sb.st_mode)) {
+			loose_dir(tf, path, full);
+		} else {
+			full[strlen(full) - 1] = '\0';
+			if (!packed_ref_name_ok(full, strlen(full)) || !S_ISREG(sb.st_mode))
+				tf->odd = 1;
+			else
+				loose_ref(tf, path, full);
+		}
+		free(full);
+		free(path);
+	}
+	closedir(d);
+}
+
+/* a packed tag, unless a loose file of the same name hides it */
+static int packed_tag(const struct packed_ref *r, void *ctx)
+{
+	struct tag_files *tf = ctx;
+	git_oid id, commit;
+
+	if (tf->loose.n && bsearch(&r->name, tf->loose.items, tf->loose.n, sizeof(char *), strp_cmp))
+		return 0;
+	git_oid_fromraw(&id, r->has_peeled ? r->peeled : r->id);
+	/* a tag of something other than a commit is indexed too: no walk ever meets it */
+	if (r->has_peeled || r->known_unpeeled)
+		index_add(tf->ix, &id, r->name + strlen(TAGS_PREFIX));
+	else if (target_commit(tf->odb, &id, &commit) == 1)
+		index_add(tf->ix, &commit, r->name + strlen(TAGS_PREFIX));
+	return 0;
+}
+
+/*
+ * the tags read from the files (git/packed.h): 1 when done; 0 when the
+ * repository holds something the reader leaves to libgit2 (nothing
+ * added to ix then matters: the caller starts again)
+ */
+static int tags_from_files(git_repository *repo, git_odb *odb, struct tag_index *ix)
+{
+	struct tag_files tf = { .ix = ix, .odb = odb };
+	const char *common = git_repository_commondir(repo);
+	char *dir = xasprintf("%s" TAGS_PREFIX, common), *path = xasprintf("%spacked-refs", common), *text = NULL;
+	char why[128];
+	struct stat sb;
+	int fd = -1, ok = 0;
+
+	loose_dir(&tf, dir, TAGS_PREFIX);
+	if (tf.odd)
+		goto cleanup;
+	qsort(tf.loose.items, tf.loose.n, sizeof(char *), strp_cmp);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ok = errno == ENOENT;
+		goto cleanup;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > PACKED_REFS_MAX)
+		goto cleanup;
+	text = xmalloc((size_t)sb.st_size + 1);
+	if (read_all(fd, text, (size_t)sb.st_size) < 0)
+		goto cleanup;
+	ok = packed_refs_parse(text, (size_t)sb.st_size, TAGS_PREFIX, packed_tag, &tf, why, sizeof(why)) == 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	strlist_clear(&tf.loose);
+	free(text);
+	free(path);
+	free(dir);
+	return ok;
+}
+
+/* empties ix for a second start */
+static void index_clear(struct tag_index *ix)
+{
+	size_t i, j;
+
+	for (i = 0; i < ix->cap; i++) {
+		if (!ix->slots[i])
+			continue;
+		for (j = 0; j < ix->slots[i]->n; j++)
+			free(ix->slots[i]->names[j]);
+		free(ix->slots[i]->names);
+		free(ix->slots[i]);
+		ix->slots[i] = NULL;
+	}
+	ix->commits = ix->tags = 0;
+}
+
 struct tag_index *tag_index_build(git_repository *repo)
 {
 	struct tag_index *ix = xcalloc(1, sizeof(*ix));
@@ -124,8 +298,14 @@ struct tag_index *tag_index_build(git_repository *repo)
 	int rc, ok = 0;
 
 	grow(ix);
-	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0 ||
-	    git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0)
+		goto cleanup;
+	if (tags_from_files(repo, odb, ix)) {
+		ok = 1;
+		goto cleanup;
+	}
+	index_clear(ix);
+	if (git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
 		goto cleanup;
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		if (tag_commit(odb, ref, &commit) == 1)
@@ -147,18 +327,9 @@ cleanup:
 
 void tag_index_free(struct tag_index *ix)
 {
-	size_t i, j;
-
 	if (!ix)
 		return;
-	for (i = 0; i < ix->cap; i++) {
-		if (!ix->slots[i])
-			continue;
-		for (j = 0; j < ix->slots[i]->n; j++)
-			free(ix->slots[i]->names[j]);
-		free(ix->slots[i]->names);
-		free(ix->slots[i]);
-	}
+	index_clear(ix);
 	free(ix->slots);
 	free(ix);
 }
