@@ -23,18 +23,30 @@
 /* the largest packed-refs read by hand (larger ones are libgit2's) */
 #define PACKED_REFS_MAX (256 * 1024 * 1024)
 
+/* a commit and its tags' names: one in first, more in names (all of them, sorted) */
 struct tagged_commit {
 	git_oid oid;
-	char **names; /* sorted */
+	const char *first; /* NULL: an empty slot */
+	const char **names;
 	size_t n;
 };
 
+/* the names' text, in blocks (a repository may hold 10,000 tags: no allocation per name) */
+struct name_block {
+	struct name_block *next;
+	size_t used, cap;
+	char text[];
+};
+
+#define NAME_BLOCK_SIZE (64 * 1024)
+
 /* open addressing, linear probing; the table is at most half full */
 struct tag_index {
-	struct tagged_commit **slots;
+	struct tagged_commit *slots;
 	size_t cap;
 	size_t commits;
 	size_t tags;
+	struct name_block *blocks;
 };
 
 static size_t oid_hash(const git_oid *oid)
@@ -45,51 +57,84 @@ static size_t oid_hash(const git_oid *oid)
 	return (size_t)h;
 }
 
-static struct tagged_commit **find_slot(struct tagged_commit **slots, size_t cap, const git_oid *oid)
+static struct tagged_commit *find_slot(struct tagged_commit *slots, size_t cap, const git_oid *oid)
 {
 	size_t i = oid_hash(oid) & (cap - 1);
 
-	while (slots[i] && git_oid_cmp(&slots[i]->oid, oid))
+	while (slots[i].first && git_oid_cmp(&slots[i].oid, oid))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
 
-static void grow(struct tag_index *ix)
+/* makes room for at least n commits (the table stays at most half full) */
+static void reserve(struct tag_index *ix, size_t n)
 {
-	struct tagged_commit **old = ix->slots;
+	struct tagged_commit *old = ix->slots;
 	size_t i, old_cap = ix->cap;
 
-	ix->cap = old_cap ? old_cap * 2 : 1024;
+	if (n * 2 <= ix->cap)
+		return;
+	if (!ix->cap)
+		ix->cap = 1024;
+	while (n * 2 > ix->cap)
+		ix->cap *= 2;
 	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
 	for (i = 0; i < old_cap; i++)
-		if (old[i])
-			*find_slot(ix->slots, ix->cap, &old[i]->oid) = old[i];
+		if (old[i].first)
+			*find_slot(ix->slots, ix->cap, &old[i].oid) = old[i];
 	free(old);
 }
 
 static int name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* a copy of name that lives as long as ix */
+static const char *keep_name(struct tag_index *ix, const char *name)
+{
+	size_t len = strlen(name) + 1, cap;
+	struct name_block *b = ix->blocks;
+	char *copy;
+
+	if (!b || b->cap - b->used < len) {
+		cap = len > NAME_BLOCK_SIZE ? len : NAME_BLOCK_SIZE;
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = ix->blocks;
+		b->used = 0;
+		b->cap = cap;
+		ix->blocks = b;
+	}
+	copy = b->text + b->used;
+	memcpy(copy, name, len);
+	b->used += len;
+	return copy;
 }
 
 static void index_add(struct tag_index *ix, const git_oid *commit, const char *name)
 {
-	struct tagged_commit **slot, *c;
+	struct tagged_commit *c;
 
-	if ((ix->commits + 1) * 2 > ix->cap)
-		grow(ix);
-	slot = find_slot(ix->slots, ix->cap, commit);
-	if (!*slot) {
-		*slot = xcalloc(1, sizeof(**slot));
-		git_oid_cpy(&(*slot)->oid, commit);
-		ix->commits++;
-	}
-	c = *slot;
-	c->names = xrealloc(c->names, (c->n + 1) * sizeof(*c->names));
-	c->names[c->n++] = xstrdup(name);
-	if (c->n > 1)
-		qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	reserve(ix, ix->commits + 1);
+	c = find_slot(ix->slots, ix->cap, commit);
+	name = keep_name(ix, name);
 	ix->tags++;
+	if (!c->first) {
+		git_oid_cpy(&c->oid, commit);
+		c->first = name;
+		c->n = 1;
+		ix->commits++;
+		return;
+	}
+	if (c->n == 1) {
+		c->names = xmalloc(2 * sizeof(*c->names));
+		c->names[0] = c->first;
+	} else {
+		c->names = xrealloc(c->names, (c->n + 1) * sizeof(*c->names));
+	}
+	c->names[c->n++] = name;
+	qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	c->first = c->names[0];
 }
 
 /*
@@ -260,6 +305,7 @@ static int tags_from_files(git_repository *repo, git_odb *odb, struct tag_index 
 	text = xmalloc((size_t)sb.st_size + 1);
 	if (read_all(fd, text, (size_t)sb.st_size) < 0)
 		goto cleanup;
+	reserve(ix, (size_t)sb.st_size / 100); /* an annotated tag's two lines are about 100 bytes */
 	ok = packed_refs_parse(text, (size_t)sb.st_size, TAGS_PREFIX, packed_tag, &tf, why, sizeof(why)) == 0;
 cleanup:
 	if (fd >= 0)
@@ -274,17 +320,18 @@ cleanup:
 /* empties ix for a second start */
 static void index_clear(struct tag_index *ix)
 {
-	size_t i, j;
+	struct name_block *b, *next;
+	size_t i;
 
-	for (i = 0; i < ix->cap; i++) {
-		if (!ix->slots[i])
-			continue;
-		for (j = 0; j < ix->slots[i]->n; j++)
-			free(ix->slots[i]->names[j]);
-		free(ix->slots[i]->names);
-		free(ix->slots[i]);
-		ix->slots[i] = NULL;
+	for (i = 0; i < ix->cap; i++)
+		if (ix->slots[i].n > 1)
+			free(ix->slots[i].names);
+	memset(ix->slots, 0, ix->cap * sizeof(*ix->slots));
+	for (b = ix->blocks; b; b = next) {
+		next = b->next;
+		free(b);
 	}
+	ix->blocks = NULL;
 	ix->commits = ix->tags = 0;
 }
 
@@ -297,7 +344,7 @@ struct tag_index *tag_index_build(git_repository *repo)
 	git_oid commit;
 	int rc, ok = 0;
 
-	grow(ix);
+	reserve(ix, 1);
 	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0)
 		goto cleanup;
 	if (tags_from_files(repo, odb, ix)) {
@@ -336,10 +383,10 @@ void tag_index_free(struct tag_index *ix)
 
 static size_t lookup_oid(const struct tag_index *ix, const git_oid *commit, const char *const **names)
 {
-	struct tagged_commit *c = *find_slot(ix->slots, ix->cap, commit);
+	struct tagged_commit *c = find_slot(ix->slots, ix->cap, commit);
 
-	*names = c ? (const char *const *)c->names : NULL;
-	return c ? c->n : 0;
+	*names = !c->first ? NULL : c->n == 1 ? &c->first : c->names;
+	return c->first ? c->n : 0;
 }
 
 size_t tag_index_lookup(const struct tag_index *ix, const char *commit, const char *const **names)
