@@ -294,7 +294,8 @@ static int tags_from_files(git_repository *repo, git_odb *odb, struct tag_index 
 	loose_dir(&tf, dir, TAGS_PREFIX);
 	if (tf.odd)
 		goto cleanup;
-	qsort(tf.loose.items, tf.loose.n, sizeof(char *), strp_cmp);
+	if (tf.loose.n > 1)
+		qsort(tf.loose.items, tf.loose.n, sizeof(char *), strp_cmp);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		ok = errno == ENOENT;

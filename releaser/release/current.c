@@ -169,7 +169,8 @@ int release_current(const struct release_ident *id, const char *dir, const struc
 		    struct outdir *o, char *why, size_t why_len)
 {
 	char *manifest = NULL, *sums_text = NULL, *minisig = NULL, *sig = NULL, jwhy[128];
-	char manifest_hex[SHA256_HEX_LEN + 1];
+	char manifest_hex[SHA256_HEX_LEN + 1], *journal = NULL;
+	struct stat sb;
 	size_t manifest_len = 0, sums_len = 0, minisig_len = 0, sig_len = 0;
 	struct release_ident held = { 0 };
 	struct sums sums = { 0 };
@@ -182,6 +183,11 @@ int release_current(const struct release_ident *id, const char *dir, const struc
 	memset(o, 0, sizeof(*o));
 	o->dir = xstrdup(dir);
 	o->wrap_fd = o->lock_fd = -1;
+	journal = xasprintf("%s/%s", dir, OUTDIR_JOURNAL_FILE);
+	if (lstat(journal, &sb) == 0) {
+		miss(why, why_len, "it holds %s: a replacement was interrupted", OUTDIR_JOURNAL_FILE);
+		goto cleanup;
+	}
 	manifest = slurp(dir, MANIFEST_FILE, &manifest_len);
 	doc = manifest ? json_parse(manifest, manifest_len, jwhy, sizeof(jwhy)) : NULL;
 	if (!doc) {
@@ -240,5 +246,6 @@ cleanup:
 	free(minisig);
 	free(sums_text);
 	free(manifest);
+	free(journal);
 	return ret;
 }

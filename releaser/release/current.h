@@ -5,6 +5,7 @@
  *
  * A directory holds release id signed with key when, checked in this
  * order and stopping at the first miss:
+ *   - it holds no journal of an interrupted replacement (outdir.h);
  *   - its manifest.json is a complete (not partial) manifest of id: same
  *     project, version, commit, ref, channel, source, snapshot, build
  *     and epoch (ident_same);

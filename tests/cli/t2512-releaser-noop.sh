@@ -103,6 +103,18 @@ test_expect_success 'a new commit, a removed or altered file, or another key pac
 	nothing_done ../out ../err
 '
 
+test_expect_success 'the journal of an interrupted replacement is finished, not taken for a release' '
+	fake_project p && cd p
+	"$R" release --key "$KEY" >/dev/null 2>&1
+	printf "%s\n" "# releaser journal 1: a replacement of these files was interrupted; the next run finishes it" \
+		>dist/.releaser-journal
+	"$R" release --key "$KEY" >../out 2>../err
+	test_grep "holds .releaser-journal: a replacement was interrupted" ../err
+	test ! -e dist/.releaser-journal
+	"$R" release --key "$KEY" >../out 2>../err
+	nothing_done ../out ../err
+'
+
 test_expect_success 'a tagged release with other bytes is still refused, and nothing changes' '
 	fake_project p && cd p
 	git tag -a v1.0.0 -m v1.0.0
