@@ -169,7 +169,7 @@ int release_current(const struct release_ident *id, const char *dir, const struc
 		    struct outdir *o, char *why, size_t why_len)
 {
 	char *manifest = NULL, *sums_text = NULL, *minisig = NULL, *sig = NULL, jwhy[128];
-	char manifest_hex[SHA256_HEX_LEN + 1], *journal = NULL;
+	char manifest_hex[SHA256_HEX_LEN + 1], *path = NULL;
 	struct stat sb;
 	size_t manifest_len = 0, sums_len = 0, minisig_len = 0, sig_len = 0;
 	struct release_ident held = { 0 };
@@ -183,13 +183,19 @@ int release_current(const struct release_ident *id, const char *dir, const struc
 	memset(o, 0, sizeof(*o));
 	o->dir = xstrdup(dir);
 	o->wrap_fd = o->lock_fd = -1;
-	journal = xasprintf("%s/%s", dir, OUTDIR_JOURNAL_FILE);
-	if (lstat(journal, &sb) == 0) {
+	path = xasprintf("%s/%s", dir, OUTDIR_JOURNAL_FILE);
+	if (lstat(path, &sb) == 0) {
 		miss(why, why_len, "it holds %s: a replacement was interrupted", OUTDIR_JOURNAL_FILE);
 		goto cleanup;
 	}
 	manifest = slurp(dir, MANIFEST_FILE, &manifest_len);
 	doc = manifest ? json_parse(manifest, manifest_len, jwhy, sizeof(jwhy)) : NULL;
+	free(path);
+	path = xasprintf("%s/%s", dir, MANIFEST_FILE);
+	if (!manifest && lstat(path, &sb) != 0 && errno == ENOENT) {
+		why[0] = '\0'; /* no release there at all: nothing to say */
+		goto cleanup;
+	}
 	if (!doc) {
 		miss(why, why_len, "it holds no readable %s", MANIFEST_FILE);
 		goto cleanup;
@@ -246,6 +252,6 @@ cleanup:
 	free(minisig);
 	free(sums_text);
 	free(manifest);
-	free(journal);
+	free(path);
 	return ret;
 }

@@ -33,7 +33,8 @@
  * (see above). Returns 1 when it does, with every file checked added to
  * *files (a zeroed struct outdir whose dir is set; only its files are
  * filled: release it with outdir_close); 0 when it does not, with the first
- * reason in why (a phrase, no message; outside text escaped); -1 after a
+ * reason in why (a phrase, no message; outside text escaped; "" when dir
+ * holds no manifest.json at all); -1 after a
  * message when a check could not run (a file that cannot be read,
  * OpenSSL failing).
  */

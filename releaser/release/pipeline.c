@@ -564,7 +564,7 @@ static int already_released(const struct release_meta *m, const struct release_o
 	char why[256], *shown, *version;
 	int rc = release_current(&m->id, out, key, &files, why, sizeof(why));
 
-	if (rc == 0)
+	if (rc == 0 && why[0])
 		note("packaging: '%s' does not hold this release yet (%s)", out, why);
 	if (rc > 0 && build_record_restore(kept, workdir, BUILD_DIR) < 0)
 		rc = -1;
