@@ -8,7 +8,8 @@ RELEASER      := $(BUILD)/bin/releaser
 RELEASER_SRCS := $(wildcard releaser/*/*.c)
 RELEASER_OBJS := $(patsubst releaser/%.c,$(OBJ)/releaser/%.o,$(RELEASER_SRCS))
 RELEASER_LIB  := $(BUILD)/lib/libreleaser.a
-RELEASER_LIBS := $(shell pkg-config --libs libgit2 libarchive openssl jansson libelf 2>/dev/null)
+# libarchive is not linked: release/archive.c loads it on first use
+RELEASER_LIBS := $(shell pkg-config --libs libgit2 openssl jansson libelf 2>/dev/null)
 
 $(OBJ)/releaser/%.o: releaser/%.c
 	$(call msg,CC,$@)

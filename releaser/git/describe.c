@@ -4,26 +4,49 @@
 #include "git/graph.h"
 #include "git/internal.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "git/packed.h"
 #include "lib/common.h"
+#include "lib/strlist.h"
 #include "lib/version.h"
 
+#define TAGS_PREFIX "refs/tags/"
+/* the largest packed-refs read by hand (larger ones are libgit2's) */
+#define PACKED_REFS_MAX (256 * 1024 * 1024)
+
+/* a commit and its tags' names: one in first, more in names (all of them, sorted) */
 struct tagged_commit {
 	git_oid oid;
-	char **names; /* sorted */
+	const char *first; /* NULL: an empty slot */
+	const char **names;
 	size_t n;
 };
 
+/* the names' text, in blocks (a repository may hold 10,000 tags: no allocation per name) */
+struct name_block {
+	struct name_block *next;
+	size_t used, cap;
+	char text[];
+};
+
+#define NAME_BLOCK_SIZE (64 * 1024)
+
 /* open addressing, linear probing; the table is at most half full */
 struct tag_index {
-	struct tagged_commit **slots;
+	struct tagged_commit *slots;
 	size_t cap;
 	size_t commits;
 	size_t tags;
+	struct name_block *blocks;
 };
 
 static size_t oid_hash(const git_oid *oid)
@@ -34,51 +57,84 @@ static size_t oid_hash(const git_oid *oid)
 	return (size_t)h;
 }
 
-static struct tagged_commit **find_slot(struct tagged_commit **slots, size_t cap, const git_oid *oid)
+static struct tagged_commit *find_slot(struct tagged_commit *slots, size_t cap, const git_oid *oid)
 {
 	size_t i = oid_hash(oid) & (cap - 1);
 
-	while (slots[i] && git_oid_cmp(&slots[i]->oid, oid))
+	while (slots[i].first && git_oid_cmp(&slots[i].oid, oid))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
 
-static void grow(struct tag_index *ix)
+/* makes room for at least n commits (the table stays at most half full) */
+static void reserve(struct tag_index *ix, size_t n)
 {
-	struct tagged_commit **old = ix->slots;
+	struct tagged_commit *old = ix->slots;
 	size_t i, old_cap = ix->cap;
 
-	ix->cap = old_cap ? old_cap * 2 : 1024;
+	if (n * 2 <= ix->cap)
+		return;
+	if (!ix->cap)
+		ix->cap = 1024;
+	while (n * 2 > ix->cap)
+		ix->cap *= 2;
 	ix->slots = xcalloc(ix->cap, sizeof(*ix->slots));
 	for (i = 0; i < old_cap; i++)
-		if (old[i])
-			*find_slot(ix->slots, ix->cap, &old[i]->oid) = old[i];
+		if (old[i].first)
+			*find_slot(ix->slots, ix->cap, &old[i].oid) = old[i];
 	free(old);
 }
 
 static int name_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* a copy of name that lives as long as ix */
+static const char *keep_name(struct tag_index *ix, const char *name)
+{
+	size_t len = strlen(name) + 1, cap;
+	struct name_block *b = ix->blocks;
+	char *copy;
+
+	if (!b || b->cap - b->used < len) {
+		cap = len > NAME_BLOCK_SIZE ? len : NAME_BLOCK_SIZE;
+		b = xmalloc(sizeof(*b) + cap);
+		b->next = ix->blocks;
+		b->used = 0;
+		b->cap = cap;
+		ix->blocks = b;
+	}
+	copy = b->text + b->used;
+	memcpy(copy, name, len);
+	b->used += len;
+	return copy;
 }
 
 static void index_add(struct tag_index *ix, const git_oid *commit, const char *name)
 {
-	struct tagged_commit **slot, *c;
+	struct tagged_commit *c;
 
-	if ((ix->commits + 1) * 2 > ix->cap)
-		grow(ix);
-	slot = find_slot(ix->slots, ix->cap, commit);
-	if (!*slot) {
-		*slot = xcalloc(1, sizeof(**slot));
-		git_oid_cpy(&(*slot)->oid, commit);
-		ix->commits++;
-	}
-	c = *slot;
-	c->names = xrealloc(c->names, (c->n + 1) * sizeof(*c->names));
-	c->names[c->n++] = xstrdup(name);
-	if (c->n > 1)
-		qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	reserve(ix, ix->commits + 1);
+	c = find_slot(ix->slots, ix->cap, commit);
+	name = keep_name(ix, name);
 	ix->tags++;
+	if (!c->first) {
+		git_oid_cpy(&c->oid, commit);
+		c->first = name;
+		c->n = 1;
+		ix->commits++;
+		return;
+	}
+	if (c->n == 1) {
+		c->names = xmalloc(2 * sizeof(*c->names));
+		c->names[0] = c->first;
+	} else {
+		c->names = xrealloc(c->names, (c->n + 1) * sizeof(*c->names));
+	}
+	c->names[c->n++] = name;
+	qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	c->first = c->names[0];
 }
 
 /*
@@ -87,17 +143,11 @@ static void index_add(struct tag_index *ix, const git_oid *commit, const char *n
  * loose annotated tag, peeled here). Returns 1 with *out set, 0 when the
  * tag does not lead to a commit, -1 after a message.
  */
-static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
+static int target_commit(git_odb *odb, const git_oid *target, git_oid *out)
 {
-	const git_oid *target = git_reference_target_peel(ref);
 	git_object_t type;
 	size_t len;
 
-	if (target) {
-		git_oid_cpy(out, target);
-		return 1;
-	}
-	target = git_reference_target(ref);
 	if (!target || git_odb_read_header(&len, &type, odb, target) < 0)
 		return 0; /* symbolic, or a dangling tag: nothing to describe with */
 	if (type == GIT_OBJECT_COMMIT) {
@@ -114,6 +164,178 @@ static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
 	return 1;
 }
 
+static int tag_commit(git_odb *odb, git_reference *ref, git_oid *out)
+{
+	const git_oid *target = git_reference_target_peel(ref);
+
+	if (target) {
+		git_oid_cpy(out, target);
+		return 1;
+	}
+	return target_commit(odb, git_reference_target(ref), out);
+}
+
+/* the largest loose ref read: an id or "ref: NAME" */
+#define LOOSE_MAX 4096
+
+/* what the tags are read into from the files: the index, and the loose names that hide packed ones */
+struct tag_files {
+	struct tag_index *ix;
+	git_odb *odb;
+	struct strlist loose; /* full names, sorted once read */
+	int odd;              /* something the reader does not handle: libgit2 lists the tags instead */
+};
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* one loose ref file: a tag when it holds an id; symbolic refs name nothing to describe with */
+static void loose_ref(struct tag_files *tf, const char *path, const char *name)
+{
+	char *text;
+	size_t len;
+	git_oid id, commit;
+	unsigned char raw[PACKED_ID_LEN];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	strlist_add(&tf->loose, name);
+	if (fd < 0) {
+		tf->odd = 1;
+		return;
+	}
+	text = xmalloc(LOOSE_MAX + 1);
+	len = 0;
+	for (ssize_t r; len < LOOSE_MAX && (r = read(fd, text + len, LOOSE_MAX - len)) != 0; len += (size_t)r)
+		if (r < 0) {
+			tf->odd = 1;
+			break;
+		}
+	close(fd);
+	if (!tf->odd && len == 2 * PACKED_ID_LEN + 1 && text[len - 1] == '\n' && packed_hex_id(text, raw) == 0) {
+		git_oid_fromraw(&id, raw);
+		if (target_commit(tf->odb, &id, &commit) == 1)
+			index_add(tf->ix, &commit, name + strlen(TAGS_PREFIX));
+	} else if (len < 5 || memcmp(text, "ref: ", 5)) {
+		tf->odd = 1; /* not what git writes: let libgit2 judge it */
+	}
+	free(text);
+}
+
+/* every loose ref under dir (a directory of refs/tags/..., full name prefix name) */
+static void loose_dir(struct tag_files *tf, const char *dir, const char *name)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat sb;
+	char *path, *full;
+	size_t n;
+
+	if (!d) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			tf->odd = 1;
+		return;
+	}
+	while (!tf->odd && (e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (e->d_name[0] == '.' || (n >= 5 && !strcmp(e->d_name + n - 5, ".lock")))
+			continue; /* no ref has such a name: lock files, editors' files */
+		path = xasprintf("%s/%s", dir, e->d_name);
+		full = xasprintf("%s%s%s", name, e->d_name, "/");
+		if (lstat(path, &sb) != 0) {
+			tf->odd = errno != ENOENT;
+		} else if (S_ISDIR(sb.st_mode)) {
+			loose_dir(tf, path, full);
+		} else {
+			full[strlen(full) - 1] = '\0';
+			if (!packed_ref_name_ok(full, strlen(full)) || !S_ISREG(sb.st_mode))
+				tf->odd = 1;
+			else
+				loose_ref(tf, path, full);
+		}
+		free(full);
+		free(path);
+	}
+	closedir(d);
+}
+
+/* a packed tag, unless a loose file of the same name hides it */
+static int packed_tag(const struct packed_ref *r, void *ctx)
+{
+	struct tag_files *tf = ctx;
+	git_oid id, commit;
+
+	if (tf->loose.n && bsearch(&r->name, tf->loose.items, tf->loose.n, sizeof(char *), strp_cmp))
+		return 0;
+	git_oid_fromraw(&id, r->has_peeled ? r->peeled : r->id);
+	/* a tag of something other than a commit is indexed too: no walk ever meets it */
+	if (r->has_peeled || r->known_unpeeled)
+		index_add(tf->ix, &id, r->name + strlen(TAGS_PREFIX));
+	else if (target_commit(tf->odb, &id, &commit) == 1)
+		index_add(tf->ix, &commit, r->name + strlen(TAGS_PREFIX));
+	return 0;
+}
+
+/*
+ * the tags read from the files (git/packed.h): 1 when done; 0 when the
+ * repository holds something the reader leaves to libgit2 (nothing
+ * added to ix then matters: the caller starts again)
+ */
+static int tags_from_files(git_repository *repo, git_odb *odb, struct tag_index *ix)
+{
+	struct tag_files tf = { .ix = ix, .odb = odb };
+	const char *common = git_repository_commondir(repo);
+	char *dir = xasprintf("%s" TAGS_PREFIX, common), *path = xasprintf("%spacked-refs", common), *text = NULL;
+	char why[128];
+	struct stat sb;
+	int fd = -1, ok = 0;
+
+	loose_dir(&tf, dir, TAGS_PREFIX);
+	if (tf.odd)
+		goto cleanup;
+	if (tf.loose.n > 1)
+		qsort(tf.loose.items, tf.loose.n, sizeof(char *), strp_cmp);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		ok = errno == ENOENT;
+		goto cleanup;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > PACKED_REFS_MAX)
+		goto cleanup;
+	text = xmalloc((size_t)sb.st_size + 1);
+	if (read_all(fd, text, (size_t)sb.st_size) < 0)
+		goto cleanup;
+	reserve(ix, (size_t)sb.st_size / 100); /* an annotated tag's two lines are about 100 bytes */
+	ok = packed_refs_parse(text, (size_t)sb.st_size, TAGS_PREFIX, packed_tag, &tf, why, sizeof(why)) == 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	strlist_clear(&tf.loose);
+	free(text);
+	free(path);
+	free(dir);
+	return ok;
+}
+
+/* empties ix for a second start */
+static void index_clear(struct tag_index *ix)
+{
+	struct name_block *b, *next;
+	size_t i;
+
+	for (i = 0; i < ix->cap; i++)
+		if (ix->slots[i].n > 1)
+			free(ix->slots[i].names);
+	memset(ix->slots, 0, ix->cap * sizeof(*ix->slots));
+	for (b = ix->blocks; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	ix->blocks = NULL;
+	ix->commits = ix->tags = 0;
+}
+
 struct tag_index *tag_index_build(git_repository *repo)
 {
 	struct tag_index *ix = xcalloc(1, sizeof(*ix));
@@ -123,9 +345,15 @@ struct tag_index *tag_index_build(git_repository *repo)
 	git_oid commit;
 	int rc, ok = 0;
 
-	grow(ix);
-	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0 ||
-	    git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
+	reserve(ix, 1);
+	if (git_check(git_repository_odb(&odb, repo), "cannot open the object database") < 0)
+		goto cleanup;
+	if (tags_from_files(repo, odb, ix)) {
+		ok = 1;
+		goto cleanup;
+	}
+	index_clear(ix);
+	if (git_check(git_reference_iterator_glob_new(&it, repo, "refs/tags/*"), "cannot list tags") < 0)
 		goto cleanup;
 	while ((rc = git_reference_next(&ref, it)) == 0) {
 		if (tag_commit(odb, ref, &commit) == 1)
@@ -147,28 +375,19 @@ cleanup:
 
 void tag_index_free(struct tag_index *ix)
 {
-	size_t i, j;
-
 	if (!ix)
 		return;
-	for (i = 0; i < ix->cap; i++) {
-		if (!ix->slots[i])
-			continue;
-		for (j = 0; j < ix->slots[i]->n; j++)
-			free(ix->slots[i]->names[j]);
-		free(ix->slots[i]->names);
-		free(ix->slots[i]);
-	}
+	index_clear(ix);
 	free(ix->slots);
 	free(ix);
 }
 
 static size_t lookup_oid(const struct tag_index *ix, const git_oid *commit, const char *const **names)
 {
-	struct tagged_commit *c = *find_slot(ix->slots, ix->cap, commit);
+	struct tagged_commit *c = find_slot(ix->slots, ix->cap, commit);
 
-	*names = c ? (const char *const *)c->names : NULL;
-	return c ? c->n : 0;
+	*names = !c->first ? NULL : c->n == 1 ? &c->first : c->names;
+	return c->first ? c->n : 0;
 }
 
 size_t tag_index_lookup(const struct tag_index *ix, const char *commit, const char *const **names)

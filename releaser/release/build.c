@@ -2,6 +2,7 @@
 #include "release/build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +211,56 @@ static int record_read(const char *path, const char *display, struct release_ide
 	ret = 0;
 cleanup:
 	json_decref(doc);
+	return ret;
+}
+
+/* the text of the record at path when it is the releaser's record of a build of id, else NULL (no message) */
+static char *record_of(const char *path, const struct release_ident *id)
+{
+	struct release_ident have = { 0 };
+	const char *schema;
+	char why[200], *text = NULL;
+	struct stat sb;
+	json_t *doc = NULL;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), ok = 0;
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size < (1 << 20)) {
+		text = xmalloc((size_t)sb.st_size + 1);
+		if (read_all(fd, text, (size_t)sb.st_size) == 0) {
+			text[sb.st_size] = '\0';
+			doc = json_parse(text, (size_t)sb.st_size, why, sizeof(why));
+		}
+	}
+	close(fd);
+	schema = doc ? json_string_value(json_object_get(doc, "schema")) : NULL;
+	if (schema && !strcmp(schema, BUILD_RECORD_SCHEMA) && ident_from_json(&have, doc, IDENT_BUILD, why, sizeof(why)) == 0)
+		ok = !strcmp(have.version, id->version) && !strcmp(have.commit, id->commit) &&
+		     same_str(have.branch, id->branch) && have.channel == id->channel && has_arches(&have, id);
+	ident_release(&have);
+	json_decref(doc);
+	if (!ok) {
+		free(text);
+		text = NULL;
+	}
+	return text;
+}
+
+char *build_record_keep(const struct release_ident *id, const char *workdir, const char *build_dir)
+{
+	char *path = record_path(workdir, build_dir), *text = record_of(path, id);
+
+	free(path);
+	return text;
+}
+
+int build_record_restore(const char *text, const char *workdir, const char *build_dir)
+{
+	char *path = record_path(workdir, build_dir);
+	int ret = write_file_atomic(path, text, strlen(text), 0644);
+
+	free(path);
 	return ret;
 }
 

@@ -67,4 +67,18 @@ int build_record_write(const struct release_ident *id, const struct build_deps *
 int build_record_check(const struct release_ident *id, const char *workdir, const char *build_dir,
 		       struct build_deps *deps);
 
+/*
+ * build_record_keep returns the text of the record in WORKDIR/build_dir
+ * when it records the build of id (as build_record_check would find, no
+ * message), else NULL; the caller frees it. What a run that finds nothing
+ * to do puts back with build_record_restore after make.
+ */
+char *build_record_keep(const struct release_ident *id, const char *workdir, const char *build_dir);
+
+/*
+ * build_record_restore writes text (from build_record_keep) as the record
+ * in WORKDIR/build_dir. Returns 0 or -1 after a message.
+ */
+int build_record_restore(const char *text, const char *workdir, const char *build_dir);
+
 #endif /* RELEASER_BUILD_H */

@@ -18,6 +18,7 @@
 #include "lib/self.h"
 #include "lib/text.h"
 #include "release/build.h"
+#include "release/current.h"
 #include "release/deb.h"
 #include "release/rpm.h"
 #include "release/metadata.h"
@@ -64,8 +65,9 @@ static int check_flavors(const struct release_state *st, const struct build *b)
 	return plan_check_objects(&st->plan, b->dir);
 }
 
-int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,
-		  const char *build_dir, struct build *b)
+/* the build's first half: make into build_dir (its record removed first), the flavor check */
+static int build_make(const struct release_state *st, const struct release_opts *ro, const char *build_dir,
+		      struct build *b)
 {
 	char arches[64];
 	int ret = -1;
@@ -75,14 +77,31 @@ int release_build(const struct release_state *st, const struct release_ident *id
 		goto cleanup;
 	note("building %s (%s channel, %s) for %s with %d jobs", st->version, channel_name(st->channel),
 	     plan_mode(&st->plan), plan_arch_list(&st->plan, arches, sizeof(arches)), ro->jobs);
-	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0 || deps_collect(&st->plan, st->workdir, build_dir, &b->deps) < 0 ||
-	    build_record_write(id, &b->deps, st->workdir, build_dir) < 0)
+	if (make_run(st, build_dir, ro->jobs) < 0 || check_flavors(st, b) < 0)
 		goto cleanup;
 	ret = 0;
 cleanup:
 	if (ret)
 		build_release(b);
 	return ret;
+}
+
+/* the second half: the libraries linked, the record */
+static int build_finish(const struct release_state *st, const struct release_ident *id, const char *build_dir,
+			struct build *b)
+{
+	if (deps_collect(&st->plan, st->workdir, build_dir, &b->deps) < 0 ||
+	    build_record_write(id, &b->deps, st->workdir, build_dir) < 0) {
+		build_release(b);
+		return -1;
+	}
+	return 0;
+}
+
+int release_build(const struct release_state *st, const struct release_ident *id, const struct release_opts *ro,
+		  const char *build_dir, struct build *b)
+{
+	return build_make(st, ro, build_dir, b) < 0 ? -1 : build_finish(st, id, build_dir, b);
 }
 
 /* the build a `releaser build` recorded, checked again: an exit code after a message */
@@ -532,14 +551,46 @@ static int finish(struct outdir *o, const struct release_meta *m, const struct r
 	return release_report(o, m, ro->json, key != NULL) < 0 ? EXIT_FAIL : EXIT_OK;
 }
 
+/*
+ * after make, when the build was the one its record (kept) names: 1 when
+ * out already holds m's release signed with key, every file checked
+ * (release/current.h), after one line saying so and the record put back;
+ * 0 when it does not (why in a note); -1 after a message
+ */
+static int already_released(const struct release_meta *m, const struct release_opts *ro,
+			    const struct sign_key *key, const char *out, const char *kept, const char *workdir)
+{
+	struct outdir files;
+	char why[256], *shown, *version;
+	int rc = release_current(&m->id, out, key, &files, why, sizeof(why));
+
+	if (rc == 0 && why[0])
+		note("packaging: '%s' does not hold this release yet (%s)", out, why);
+	if (rc > 0 && build_record_restore(kept, workdir, BUILD_DIR) < 0)
+		rc = -1;
+	if (rc > 0) {
+		progress_end();
+		shown = term_escape(out);
+		version = term_escape(m->id.version);
+		if (ro->json ? release_report(&files, m, 1, 1) < 0
+			     : printf("'%s' already holds %s (commit %.12s), every file checked: nothing to do\n",
+				      shown, version, m->id.commit) < 0 || fflush(stdout) == EOF)
+			rc = error("cannot write to standard output");
+		free(version);
+		free(shown);
+	}
+	outdir_close(&files);
+	return rc;
+}
+
 int release_run(const struct release_state *st, const struct settings *s, const struct release_opts *ro,
 		const struct sign_key *key)
 {
 	struct build b = { 0 }, again = { 0 };
-	char *out = out_dir(st, ro);
+	char *out = out_dir(st, ro), *kept = NULL;
 	struct release_meta m;
 	struct outdir o = { 0 };
-	int ret = EXIT_FAIL;
+	int ret = EXIT_FAIL, rc;
 
 	meta_init(&m, st, s);
 	ret = check_names(&m.id);
@@ -547,7 +598,14 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 		goto cleanup;
 	ret = EXIT_FAIL;
 	progress_begin("build");
-	if (release_build(st, &m.id, ro, BUILD_DIR, &b) < 0)
+	kept = key && !ro->check_reproducible ? build_record_keep(&m.id, st->workdir, BUILD_DIR) : NULL;
+	if (build_make(st, ro, BUILD_DIR, &b) < 0)
+		goto cleanup;
+	if (kept && (rc = already_released(&m, ro, key, out, kept, st->workdir)) != 0) {
+		ret = rc > 0 ? EXIT_OK : EXIT_FAIL;
+		goto cleanup;
+	}
+	if (build_finish(st, &m.id, BUILD_DIR, &b) < 0)
 		goto cleanup;
 	m.deps = b.deps;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
@@ -563,6 +621,7 @@ cleanup:
 	meta_release(&m);
 	build_release(&again);
 	build_release(&b);
+	free(kept);
 	free(out);
 	return ret;
 }
