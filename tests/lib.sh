@@ -129,6 +129,24 @@ project_copy() {
 	git -C "$1" commit -q -m "the project"
 }
 
+# fixture NAME COMMAND...: copies (cp -a) into the current directory what
+# COMMAND made in an empty directory of its own; COMMAND runs once per test
+# file, in the first case asking for NAME (later cases get a copy of the
+# same files, times kept). Call it as a plain command: a failing COMMAND
+# fails the case, and the next case asking for NAME runs it again.
+fixture() {
+	local dir="$TRASH_ROOT/fixture-$1"
+	shift
+	if [ ! -e "$dir.done" ]; then
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		(cd "$dir" || exit 1; "$@")
+		[ $? -eq 0 ] || return 1
+		: >"$dir.done"
+	fi
+	cp -a "$dir/." .
+}
+
 # expect_exit CODE CMD...: CMD exits with exactly CODE
 expect_exit() {
 	want=$1

@@ -11,8 +11,9 @@
 # whose header holds "# run: once" runs no project code that the sanitizers
 # would check (it builds its own tree, or runs only shell and outside
 # tools): the ASan/UBSan pass (SANITIZE=1) leaves it to the plain pass.
-# Each test's output is printed whole when it ends, with its wall time.
-# The run ends with the ten slowest tests, how many tests ran (and how many
+# Each test's output is printed whole when it ends, with its wall time;
+# the times are kept in BUILD/test-times, and the next run starts the
+# tests that share nothing longest first. The run ends with the ten slowest tests, how many tests ran (and how many
 # were left to the plain pass), the wall time, the skipped cases by name
 # and "N passed, N failed". Exit 0 when nothing failed.
 set -u
@@ -139,9 +140,31 @@ wait_one() {
 	running=$((running - 1))
 }
 
+# the order of the tests that share nothing: the longest first (by their
+# times of the last run, kept in BUILD/test-times, or for a first run in
+# another build directory, the plain build's), so that no long test starts
+# last while the other jobs have nothing left; tests with no time yet first,
+# in name order
+TIMES=$BUILD/test-times
+declare -A last
+times_from=$TIMES
+[ -s "$times_from" ] || times_from=$ROOT/build/test-times
+if [ -s "$times_from" ]; then
+	while IFS=$'\t' read -r secs name; do
+		last[$name]=$secs
+	done <"$times_from"
+fi
+order=()
+while IFS=$'\t' read -r _ i; do
+	order+=("$i")
+done < <(
+	for i in "${!names[@]}"; do
+		[ "${alone[$i]}" = 0 ] && printf '%s\t%s\n' "${last[${names[$i]}]:-1000000}" "$i"
+	done | sort -t $'\t' -k1,1gr -k2,2n
+)
+
 # the tests that share nothing run JOBS at a time, then each "alone" test
-for i in "${!names[@]}"; do
-	[ "${alone[$i]}" = 0 ] || continue
+for i in "${order[@]}"; do
 	while [ "$running" -ge "$JOBS" ]; do wait_one; done
 	start "$i"
 	running=$((running + 1))
@@ -153,6 +176,15 @@ for i in "${!names[@]}"; do
 	running=1
 	wait_one
 done
+
+# this run's times replace those of the same tests in BUILD/test-times
+if [ -s "$work/times" ] && [ -d "$BUILD" ]; then
+	cut -f 2 "$work/times" >"$work/ran"
+	{
+		[ -f "$TIMES" ] && awk -F '\t' 'NR == FNR { ran[$0] = 1; next } !($2 in ran)' "$work/ran" "$TIMES"
+		cat "$work/times"
+	} >"$work/test-times" && cp "$work/test-times" "$TIMES.tmp.$$" && mv -f "$TIMES.tmp.$$" "$TIMES"
+fi
 
 echo
 if [ -s "$work/times" ]; then

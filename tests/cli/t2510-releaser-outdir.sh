@@ -25,9 +25,18 @@ can_mount() {
 		umount "$TRASH_ROOT/probe"
 }
 
-test_expect_success 'a second run with identical artifacts succeeds and touches nothing' '
-	fake_project p && cd p
+# released [TAG]: a fake project p (tagged TAG) released into p/dist; the
+# cases get copies of it (fixture)
+released() {
+	fake_project p
+	cd p
+	[ -z "${1:-}" ] || git tag -a "$1" -m "$1"
 	"$R" release --key "$KEY" >/dev/null 2>&1
+}
+
+test_expect_success 'a second run with identical artifacts succeeds and touches nothing' '
+	fixture released released
+	cd p
 	snapshot dist >../before
 	"$R" release --key "$KEY" >/dev/null 2>&1
 	snapshot dist >../after
@@ -38,9 +47,8 @@ test_expect_success 'a second run with identical artifacts succeeds and touches 
 '
 
 test_expect_success 'other bytes under a final name are refused, and nothing changes' '
-	fake_project p && cd p
-	git tag -a v1.0.0 -m v1.0.0
-	"$R" release --key "$KEY" >/dev/null 2>&1
+	fixture released-v1.0.0 released v1.0.0
+	cd p
 	t=$(ls dist/*-linux-amd64.tar.gz)
 	echo extra >>"$t"
 	snapshot dist >../before
@@ -60,8 +68,8 @@ names() {
 }
 
 test_expect_success 'a snapshot into the default dist/ replaces the previous one: make release runs again' '
-	fake_project p && cd p
-	"$R" release --key "$KEY" >/dev/null 2>&1
+	fixture released released
+	cd p
 	first=$(git rev-parse --short=12 HEAD)
 	commit_change "a second commit"
 	second=$(git rev-parse --short=12 HEAD)
@@ -113,9 +121,8 @@ test_expect_success 'a tagged release, or a snapshot into --out DIR, refuses the
 '
 
 test_expect_success 'a snapshot never replaces a tagged release in dist/ without --force, refused before building' '
-	fake_project p && cd p
-	git tag -a v1.0.0 -m v1.0.0
-	"$R" release --key "$KEY" >/dev/null 2>&1
+	fixture released-v1.0.0 released v1.0.0
+	cd p
 	commit_change "after the release"
 	snapshot dist >../before
 	no_build
@@ -140,8 +147,8 @@ test_expect_success 'a snapshot never replaces a tagged release in dist/ without
 '
 
 test_expect_success '--force replaces artifacts with other bytes' '
-	fake_project p && cd p
-	"$R" release --key "$KEY" >/dev/null 2>&1
+	fixture released released
+	cd p
 	echo extra >>dist/SHA256SUMS
 	"$R" release --key "$KEY" --force >/dev/null 2>&1
 	cd dist && sha256sum -c SHA256SUMS >/dev/null

@@ -116,6 +116,14 @@ older_release_and_build() {
 	git rev-parse HEAD
 }
 
+# older_project: (a fixture) the project p with older_release_and_build
+# done in it, the older release in old-dist/; the cases get copies of it
+older_project() {
+	fake_project p
+	cd p
+	older_release_and_build >/dev/null
+}
+
 # kill_and_rerun SC N RESTORE NEW: RESTORE puts the older release back, a
 # `releaser package` is killed at its Nth SC call (or runs to its end),
 # then the user's directory must be there (or in the dead run's stage),
@@ -199,10 +207,10 @@ fi
 test_expect_success 'in place: killed at each rename and unlink of the commit over an older release, every rerun completes it' '
 	scratch_tmpfs
 	trap "cd /; umount -l \"$TRASH/fs\"" EXIT
-	fake_project p && cd p
-	mkdir dist && mount -t tmpfs -o size=16m tmpfs dist
-	old=$(git rev-parse HEAD)
-	new=$(older_release_and_build)
+	fixture older older_project
+	cd p
+	old=$(git rev-parse HEAD^) new=$(git rev-parse HEAD)
+	rm -rf dist && mkdir dist && mount -t tmpfs -o size=16m tmpfs dist
 	older() { find dist -mindepth 1 -delete && cp -a ../old-dist/. dist/; }
 	kills=0 recoveries=0 in_stage=0
 	older
@@ -227,10 +235,10 @@ report 'in place, each rename and unlink'
 test_expect_success 'in place: killed at random syscalls of the run, every rerun completes it' '
 	scratch_tmpfs
 	trap "cd /; umount -l \"$TRASH/fs\"" EXIT
-	fake_project p && cd p
-	mkdir dist && mount -t tmpfs -o size=16m tmpfs dist
-	old=$(git rev-parse HEAD)
-	new=$(older_release_and_build)
+	fixture older older_project
+	cd p
+	old=$(git rev-parse HEAD^) new=$(git rev-parse HEAD)
+	rm -rf dist && mkdir dist && mount -t tmpfs -o size=16m tmpfs dist
 	older() { find dist -mindepth 1 -delete && cp -a ../old-dist/. dist/; }
 	kills=0 recoveries=0 in_stage=0
 	random_kills "$KILLS" older "$new" all
@@ -243,9 +251,9 @@ report 'in place, random'
 test_expect_success 'swap: killed at random syscalls of the exchange, the user'"'"'s directory survives' '
 	scratch_tmpfs
 	trap "cd /; umount -l \"$TRASH/fs\"" EXIT
-	fake_project p && cd p
-	old=$(git rev-parse HEAD)
-	new=$(older_release_and_build)
+	fixture older older_project
+	cd p
+	old=$(git rev-parse HEAD^) new=$(git rev-parse HEAD)
 	older() { rm -rf dist && cp -a ../old-dist dist; }
 	kills=0 recoveries=0 in_stage=0
 	# first the renames of the commit, one by one: the move of .notes/ into the new set and the swap
@@ -277,9 +285,9 @@ report 'swap, random'
 test_expect_success 'a directory under a release file name stops the run, even with --force; under an older release file name it stays' '
 	scratch_tmpfs
 	trap "cd /; umount -l \"$TRASH/fs\"" EXIT
-	fake_project p && cd p
-	old=$(git rev-parse HEAD)
-	new=$(older_release_and_build)
+	fixture older older_project
+	cd p
+	old=$(git rev-parse HEAD^) new=$(git rev-parse HEAD)
 	for mode in swap in-place; do
 		rm -rf dist ../old-dist/.notes && mkdir dist
 		test $mode = swap || mount -t tmpfs -o size=16m tmpfs dist

@@ -11,6 +11,7 @@ export FAKE_ELF=1
 OTHER_ARCH=$([ "$HOST_ARCH" = amd64 ] && echo arm64 || echo amd64)
 
 # a fake project with [deb] settings, tagged TAG (on main) and released unsigned into ../out
+# (v1.1.0: made once, each case gets a copy through fixture)
 deb_project() {
 	fake_project p
 	cd p
@@ -24,7 +25,7 @@ deb_project() {
 }
 
 test_expect_success 'dpkg-deb reads the package: ar members in order, control fields, contents' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	deb=out/profiling-agent_1.1.0_amd64.deb
 	test -f $deb
 	test -f out/profiling-agent_1.1.0_arm64.deb
@@ -74,7 +75,7 @@ test_expect_success 'dpkg-deb reads the package: ar members in order, control fi
 '
 
 test_expect_success 'the package lists the files md5sums covers, and the copyright file is DEP-5 with the license' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	mkdir x && dpkg-deb -x out/profiling-agent_1.1.0_amd64.deb x
 	dpkg-deb -e out/profiling-agent_1.1.0_amd64.deb ctl
 	(cd x && md5sum -c ../ctl/md5sums) >checked
@@ -99,7 +100,7 @@ test_expect_success 'the package lists the files md5sums covers, and the copyrig
 '
 
 test_expect_success 'lintian --pedantic finds no error and no warning in either package; each override says why' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	for arch in amd64 $OTHER_ARCH; do
 		lintian --no-cfg --allow-root --pedantic -EvI --show-overrides \
 			out/profiling-agent_1.1.0_$arch.deb >lintian.$arch 2>&1 || :
@@ -116,7 +117,7 @@ test_expect_success 'lintian --pedantic finds no error and no warning in either 
 '
 
 test_expect_success 'installed into a scratch root, the agent runs and names the release' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	mkdir root
 	dpkg --root="$PWD/root" --force-not-root --force-depends --force-script-chrootless \
 		--log=/dev/null -i out/profiling-agent_1.1.0_amd64.deb >install.log 2>&1 || { cat install.log; false; }
@@ -196,7 +197,7 @@ test_expect_success 'one analyzer.pc: the package holds the tarball'"'"'s, for /
 '
 
 test_expect_success 'two builds give byte-identical packages; --check-reproducible compares them' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	git clone -q p q && git -C q checkout -q v1.1.0
 	RELEASER_BRANCH=main "$R" -C q release --no-sign --out ../out2 >/dev/null 2>&1
 	for f in out/*.deb; do cmp "$f" out2/$(basename "$f"); done
@@ -207,7 +208,7 @@ test_expect_success 'two builds give byte-identical packages; --check-reproducib
 '
 
 test_expect_success 'finalize refuses a package that does not match its manifest' '
-	deb_project v1.1.0
+	fixture deb-v1.1.0 deb_project v1.1.0
 	printf "\\x00" | dd of=out/profiling-agent_1.1.0_arm64.deb bs=1 seek=200 conv=notrunc 2>/dev/null
 	"$R" keygen --out key >/dev/null 2>&1
 	expect_exit 1 "$R" finalize --out out --key key.key 2>err

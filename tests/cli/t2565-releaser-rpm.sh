@@ -13,6 +13,7 @@ export FAKE_ELF=1
 RPMLINTRC=$ROOT/support/packaging/rpm/profiling-agent.rpmlintrc
 
 # a fake project with [deb] settings, tagged TAG (on main) and released unsigned into ../out
+# (v1.1.0: made once, each case gets a copy through fixture)
 rpm_project() {
 	fake_project p
 	cd p
@@ -26,7 +27,7 @@ rpm_project() {
 }
 
 test_expect_success 'rpm reads both packages: name, version, arch, reproducible header fields, files, scripts' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	for a in x86_64 aarch64; do
 		f=out/profiling-agent-1.1.0-1.$a.rpm
 		rpm -qp --qf "%{NAME} %{VERSION} %{RELEASE} %{ARCH} %{BUILDHOST} %{BUILDTIME} %{URL} %{PACKAGER}\n" $f >q.$a || return 1
@@ -66,7 +67,7 @@ test_expect_success 'rpm reads both packages: name, version, arch, reproducible 
 '
 
 test_expect_success 'rpmlint finds no error in either package; each filter has its reason' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	for a in x86_64 aarch64; do
 		rpmlint -r "$RPMLINTRC" out/profiling-agent-1.1.0-1.$a.rpm >lint.$a 2>&1 || :
 		cat lint.$a
@@ -83,7 +84,7 @@ test_expect_success 'rpmlint finds no error in either package; each filter has i
 '
 
 test_expect_success 'installed into a scratch root with rpm --root, the agent runs; the same for arm64 under qemu' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	for a in x86_64 aarch64; do
 		mkdir root.$a
 		rpm --root "$PWD/root.$a" --initdb || return 1
@@ -121,7 +122,7 @@ test_expect_success 'a pre-release: no ~ in the file name, the version keeps it 
 '
 
 test_expect_success 'finalize lists the packages in SHA256SUMS and manifest.json (kind rpm); sha256sum -c passes' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	"$R" keygen --out key >/dev/null 2>&1
 	"$R" finalize --out out --key key.key >finalize.log 2>&1 || { cat finalize.log; false; }
 	test_grep "  profiling-agent-1.1.0-1.x86_64.rpm$" out/SHA256SUMS
@@ -134,14 +135,14 @@ test_expect_success 'finalize lists the packages in SHA256SUMS and manifest.json
 '
 
 test_expect_success 'two builds of the same commit give byte-identical packages' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	git clone -q p q && git -C q checkout -q v1.1.0
 	RELEASER_BRANCH=main "$R" -C q release --no-sign --out ../out2 >out2.log 2>&1 || { cat out2.log; false; }
 	for f in out/*.rpm; do cmp "$f" out2/$(basename "$f") || return 1; done
 '
 
 test_expect_success 'a failing rpmbuild fails the release with one message naming its log; nothing in the output directory' '
-	rpm_project v1.1.0
+	fixture rpm-v1.1.0 rpm_project v1.1.0
 	mkdir bin
 	printf "#!/bin/sh\necho broken >&2\nexit 3\n" >bin/rpmbuild
 	chmod +x bin/rpmbuild

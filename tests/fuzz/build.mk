@@ -6,6 +6,7 @@
 #                                 of its seed corpus; new crashes go to
 #                                 build/fuzz/crashes/<target>/
 #   make fuzz FUZZ_TARGETS='sums version'   only those
+#   make fuzz FUZZ_JOBS=2         two targets at a time (default 1)
 #
 # The harnesses and the code they test are compiled with clang, the
 # fuzzer's coverage and ASan/UBSan, into build/fuzz/obj (never mixed with
@@ -15,6 +16,7 @@ FUZZ_CC      ?= clang
 FUZZ_DIR     := build/fuzz
 FUZZ_OBJ     := $(FUZZ_DIR)/obj
 FUZZ_SECONDS ?= 10
+FUZZ_JOBS    ?= 1
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -std=gnu11 $(WARNINGS) -O1 -g -fno-strict-aliasing -MMD -MP $(FUZZ_SAN) \
 		-ffile-prefix-map=$(CURDIR)=.
@@ -52,9 +54,10 @@ $(FUZZ_PROGRAMS): $(FUZZ_DIR)/fuzz-%: $(FUZZ_OBJ)/tests/fuzz/fuzz-%.o $(FUZZ_LIB
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_PROGRAMS)
 
-# runs each target for FUZZ_SECONDS; one line per target, fails on a crash
+# runs each target for FUZZ_SECONDS, FUZZ_JOBS at a time; one line per
+# target, fails on a crash (printing the fuzzer's report and the input)
 fuzz: fuzz-build
-	$(Q)tests/fuzz/run.sh --build $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	$(Q)tests/fuzz/run.sh --build $(FUZZ_DIR) --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) $(FUZZ_TARGETS)
 
 # the suite replays the regression inputs and runs each target briefly (t0900)
 check: $(FUZZ_PROGRAMS)
