@@ -24,6 +24,7 @@
 #define RPM_TOP "rpmbuild"
 #define RPM_LOG "rpmbuild.log"
 #define RPM_MAX (1u << 30)
+#define COPY_BLOCK (1 << 16)
 
 /* text that grows */
 struct text {
@@ -305,34 +306,63 @@ cleanup:
 	return ret;
 }
 
-/* the package rpmbuild wrote, into path through an atomic file, with its digest and size */
+/*
+ * the package rpmbuild wrote, into path through an atomic file, with its
+ * digest and size: copied in blocks, so memory does not grow with it
+ */
 static int copy_out(const char *src, const char *path, const char *display, struct tar_result *out)
 {
 	struct atomic_file f = { 0 };
 	struct sha256 h;
-	size_t len;
-	char *data = read_file(src, RPM_MAX, &len);
-	int ret = -1;
+	char *buf = xmalloc(COPY_BLOCK);
+	uint64_t total = 0;
+	ssize_t n;
+	int fd, ret = -1, hashing = 0, opened = 0;
 
-	if (!data)
-		return -1;
+	fd = open(src, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		error("cannot open '%s': %s", src, strerror(errno));
+		goto cleanup;
+	}
 	if (sha256_init(&h) < 0)
 		goto cleanup;
-	if (sha256_update(&h, data, len) < 0 || sha256_final(&h, out->sha256) < 0) {
-		sha256_abort(&h);
-		goto cleanup;
-	}
-	out->size = len;
+	hashing = 1;
 	if (atomic_file_open(&f, path, 0644) < 0)
 		goto cleanup;
-	if (atomic_file_write(&f, data, len) < 0) {
-		atomic_file_abort(&f);
-		error("cannot write '%s'", display);
-		goto cleanup;
+	opened = 1;
+	while ((n = read(fd, buf, COPY_BLOCK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			error("cannot read '%s': %s", src, strerror(errno));
+			goto cleanup;
+		}
+		total += (uint64_t)n;
+		if (total > RPM_MAX) {
+			error("'%s' is over %u bytes: the package is too large", src, RPM_MAX);
+			goto cleanup;
+		}
+		if (sha256_update(&h, buf, (size_t)n) < 0)
+			goto cleanup;
+		if (atomic_file_write(&f, buf, (size_t)n) < 0) {
+			error("cannot write '%s'", display);
+			goto cleanup;
+		}
 	}
+	hashing = 0;
+	if (sha256_final(&h, out->sha256) < 0)
+		goto cleanup;
+	out->size = total;
+	opened = 0;
 	ret = atomic_file_commit(&f);
 cleanup:
-	free(data);
+	if (hashing)
+		sha256_abort(&h);
+	if (opened)
+		atomic_file_abort(&f);
+	if (fd >= 0)
+		close(fd);
+	free(buf);
 	return ret;
 }
 
