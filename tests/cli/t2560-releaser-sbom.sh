@@ -1,7 +1,7 @@
 #!/bin/bash
-# sbom.spdx.json: checked against tests/fixtures/spdx-schema-2.3.json, a
-# subset of the SPDX 2.3 JSON schema (the document's fields, their types,
-# what is required, the enumerations), by tests/tools/spdx-validate.py
+# sbom.spdx.json: checked against tests/fixtures/spdx-schema-2.3.json, the
+# official SPDX 2.3 JSON schema (spdx/spdx-spec, tag v2.3), by
+# tests/tools/spdx-validate.py
 # (python3-jsonschema, plus the rules the schema does not express); read a
 # second time by tests/tools/sbom-read.js (packageurl-js parses every purl,
 # CPEs against the CPE 2.3 grammar); each library's version, purl (arch,
