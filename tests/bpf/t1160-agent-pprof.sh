@@ -149,7 +149,8 @@ test_expect_success "${CASES[5]}" '
 	# the lines of hot_function in the source: its name to its closing brace
 	first=$(grep -n "^__attribute__((noinline)) void hot_function(" "$src" | cut -d: -f1)
 	last=$(awk -v f="$first" "NR > f && /^}/ { print NR; exit }" "$src")
-	test -n "$first" && test -n "$last"
+	test -n "$first"
+	test -n "$last"
 	# "7: 0x127d M=1 hot_function /dir/tests/fixtures/burner.c:39 s=0"
 	sed -n "/^Locations/,/^Mappings/p" "$pprof.raw" | grep " hot_function " >hot.locs
 	test -s hot.locs
