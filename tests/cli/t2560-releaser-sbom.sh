@@ -4,6 +4,7 @@
 # tests/tools/spdx-validate.py
 # (python3-jsonschema, plus the rules the schema does not express); read a
 # second time by tests/tools/sbom-read.js (packageurl-js parses every purl,
+# spdx-expression-parse every license,
 # CPEs against the CPE 2.3 grammar); each library's version, purl (arch,
 # distro, upstream source package) and CPE against dpkg-query on this
 # machine; the agent's and libanalyzer's purls, license and supplier; the
@@ -475,6 +476,11 @@ test_expect_success 'a second reader of the whole document: its relationships ar
 	test_grep "names SPDXRef-nothing, which is no element" err
 	test_grep "is not unique" err
 	test_grep ": no versionInfo" err
+	# a license that is no SPDX license expression (spdx-expression-parse)
+	jq "(.packages[] | select(.name == \"profiling-agent\") | .licenseDeclared) |= sub(\"Clause\"; \"Claus\")" \
+		out/sbom.spdx.json >bad-license.json
+	expect_exit 1 "$READ" --links bad-license.json >/dev/null 2>err
+	test_grep "licenseDeclared .*Claus.* is no SPDX license expression" err
 	# one relationship left out is a difference
 	jq "del(.relationships[] | select(.relationshipType == \"DYNAMIC_LINK\"))" out/sbom.spdx.json >less.json
 	"$READ" --links less.json >less-links

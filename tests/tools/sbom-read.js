@@ -16,7 +16,9 @@
 // With --links it reads the whole document as a graph instead: every
 // element has a unique SPDXID, every package its required fields (name,
 // versionInfo, downloadLocation, license, a SHA256 of 64 hex digits where a
-// checksum is given), every relationship names elements that exist; and
+// checksum is given), each license an SPDX license expression as
+// spdx-expression-parse reads it (against the SPDX license list) unless
+// NOASSERTION or NONE, every relationship names elements that exist; and
 // prints each relationship as "A<TAB>TYPE<TAB>B", an element written as its
 // name, with [ARCH] from its purl's arch qualifier when it has one (the
 // document itself as DOCUMENT), sorted.
@@ -24,6 +26,7 @@
 
 const fs = require('fs');
 const { PackageURL } = require('packageurl-js');
+const parseLicense = require('spdx-expression-parse');
 
 const CPE23 = new RegExp('^cpe:2\\.3:[aho\\*\\-](:(((\\?*|\\*?)([a-zA-Z0-9\\-\\._]|(\\\\[\\\\\\*\\?!"#$$%&\'\\(\\)\\+,/:;<=>@\\[\\]\\^`\\{\\|}~]))+(\\?*|\\*?))|[\\*\\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\\*\\-]))(:(((\\?*|\\*?)([a-zA-Z0-9\\-\\._]|(\\\\[\\\\\\*\\?!"#$$%&\'\\(\\)\\+,/:;<=>@\\[\\]\\^`\\{\\|}~]))+(\\?*|\\*?))|[\\*\\-])){4}$');
 
@@ -78,6 +81,15 @@ function links(path) {
 		for (const f of ['name', 'versionInfo', 'downloadLocation', 'licenseDeclared', 'licenseConcluded', 'copyrightText'])
 			if (typeof p[f] !== 'string' || p[f] === '')
 				problems.push(`${p.SPDXID}: no ${f}`);
+		for (const f of ['licenseDeclared', 'licenseConcluded']) {
+			if (typeof p[f] !== 'string' || p[f] === 'NOASSERTION' || p[f] === 'NONE')
+				continue;
+			try {
+				parseLicense(p[f]);
+			} catch (e) {
+				problems.push(`${p.SPDXID}: ${f} ${p[f]} is no SPDX license expression: ${e.message}`);
+			}
+		}
 		for (const c of p.checksums || [])
 			if (c.algorithm === 'SHA256' && !/^[0-9a-f]{64}$/.test(c.checksumValue))
 				problems.push(`${p.SPDXID}: SHA256 ${c.checksumValue} is not 64 hex digits`);
