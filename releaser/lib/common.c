@@ -137,6 +137,23 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *more;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&more, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die(EXIT_FAIL, "out of memory");
+	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
+	memcpy(t->s + t->len, more, (size_t)n + 1);
+	t->len += (size_t)n;
+	free(more);
+}
+
 int atomic_file_open(struct atomic_file *f, const char *path, int mode)
 {
 	char *copy = xstrdup(path), *dir = dirname(copy), *base;

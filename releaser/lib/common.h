@@ -41,6 +41,15 @@ int on_path(const char *name);
 /* xasprintf returns a newly allocated formatted string (caller frees) or dies. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* text that grows: { NULL, 0 } is empty; s is the caller's to free */
+struct text {
+	char *s;
+	size_t len;
+};
+
+/* text_add appends the formatted string to t (s stays NUL-terminated) or dies. */
+void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /*
  * An output file written under a temporary name in the same directory and
  * renamed into place on commit, so a final name never holds a partial file.

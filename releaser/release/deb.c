@@ -30,31 +30,6 @@ static const char *const packaging_files[] = {
 	PACKAGING_DIR "deb/postrm",
 };
 
-/* text that grows */
-struct text {
-	char *s;
-	size_t len;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *more;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&more, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
-	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
-	memcpy(t->s + t->len, more, (size_t)n + 1);
-	t->len += (size_t)n;
-	free(more);
-}
-
 char *deb_version(const char *version)
 {
 	struct version v, base;
@@ -129,21 +104,21 @@ static int add_copyright(struct tar_list *l, const struct release_ident *id, con
 	free(path);
 	if (!license)
 		return -1;
-	add(&t, "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+	text_add(&t, "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
 		"Upstream-Name: %s\n", id->project);
 	if (id->source_uri)
-		add(&t, "Source: %s\n", id->source_uri);
-	add(&t, "\nFiles: *\nCopyright: %d the %s authors\nLicense: BSD-2-Clause\n", tm.tm_year + 1900, id->project);
-	add(&t, "\nFiles: support/ebpf/*\nCopyright: %d the %s authors\nLicense: GPL-2.0-only or BSD-2-Clause\n",
+		text_add(&t, "Source: %s\n", id->source_uri);
+	text_add(&t, "\nFiles: *\nCopyright: %d the %s authors\nLicense: BSD-2-Clause\n", tm.tm_year + 1900, id->project);
+	text_add(&t, "\nFiles: support/ebpf/*\nCopyright: %d the %s authors\nLicense: GPL-2.0-only or BSD-2-Clause\n",
 	    tm.tm_year + 1900, id->project);
-	add(&t, "\nLicense: BSD-2-Clause\n");
+	text_add(&t, "\nLicense: BSD-2-Clause\n");
 	for (line = license; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		add(&t, " %s\n", line[strspn(line, " \t\r")] ? line : ".");
+		text_add(&t, " %s\n", line[strspn(line, " \t\r")] ? line : ".");
 	}
-	add(&t, "\nLicense: GPL-2.0-only\n"
+	text_add(&t, "\nLicense: GPL-2.0-only\n"
 		" On Debian systems, the complete text of the GNU General Public License\n"
 		" version 2 can be found in '/usr/share/common-licenses/GPL-2'.\n");
 	name = xasprintf("%s/copyright", doc);
@@ -169,7 +144,7 @@ static int add_changelog(struct tar_list *l, const struct release_ident *id, con
 		error("cannot format the release time %lld", id->epoch);
 		goto cleanup;
 	}
-	add(&t, "%s (%s) unstable; urgency=medium\n\n  * Release %s (%s channel), commit %s.\n\n -- %s  %s\n",
+	text_add(&t, "%s (%s) unstable; urgency=medium\n\n  * Release %s (%s channel), commit %s.\n\n -- %s  %s\n",
 	    package, version, id->version, channel_name(id->channel), id->short_commit, s->deb_maintainer, date);
 	if (gzip_memory(name, t.s, t.len, &gz) < 0)
 		goto cleanup;
@@ -273,7 +248,7 @@ static int add_field(struct text *t, const char *name, int multiline, const char
 		return -1;
 	}
 	field = debian_field(name, value);
-	add(t, "%s", field);
+	text_add(t, "%s", field);
 	free(field);
 	return 0;
 }
@@ -347,9 +322,9 @@ static int control_list(const struct release_ident *id, const struct settings *s
 	tar_add_data(l, "conffiles", conffiles, strlen(conffiles), 0644);
 	for (i = 0; i < data->n; i++)
 		if (data->items[i].kind == TAR_FILE && strcmp(data->items[i].name, DEFAULT_FILE))
-			add(&sums, "%s  %s\n", data->items[i].md5, data->items[i].name);
+			text_add(&sums, "%s  %s\n", data->items[i].md5, data->items[i].name);
 	add_text(l, "md5sums", &sums);
-	add(&shlibs, "libanalyzer 1 %s (>= %s)\n", package, version);
+	text_add(&shlibs, "libanalyzer 1 %s (>= %s)\n", package, version);
 	add_text(l, "shlibs", &shlibs);
 	tar_add_data(l, "triggers", triggers, strlen(triggers), 0644);
 	for (i = 0; i < sizeof(scripts) / sizeof(*scripts); i++) {

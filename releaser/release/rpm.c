@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,31 +24,6 @@
 #define RPM_LOG "rpmbuild.log"
 #define RPM_MAX (1u << 30)
 #define COPY_BLOCK (1 << 16)
-
-/* text that grows */
-struct text {
-	char *s;
-	size_t len;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	char *more;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&more, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
-	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
-	memcpy(t->s + t->len, more, (size_t)n + 1);
-	t->len += (size_t)n;
-	free(more);
-}
 
 const char *rpm_arch(const char *arch)
 {
@@ -112,7 +86,7 @@ static int add_install(struct text *t, const char *root, const char *rel, int mo
 
 	if (!src)
 		return -1;
-	add(t, "install -D -m %04o \"%s\" \"%%{buildroot}%s\"\n", mode, src, dest);
+	text_add(t, "install -D -m %04o \"%s\" \"%%{buildroot}%s\"\n", mode, src, dest);
 	free(src);
 	return 0;
 }
@@ -178,19 +152,19 @@ static int spec_text(const struct release_ident *id, const struct settings *s, c
 		error("cannot format the release time %lld", id->epoch);
 		goto cleanup;
 	}
-	add(t, "Name: %s\nVersion: %s\nRelease: 1\n", package, version);
-	add(t, "Summary: Sampling CPU profiler for Linux, with an eBPF analyzer%s\n",
+	text_add(t, "Name: %s\nVersion: %s\nRelease: 1\n", package, version);
+	text_add(t, "Summary: Sampling CPU profiler for Linux, with an eBPF analyzer%s\n",
 	    id->fake_release ? " (debug build)" : "");
-	add(t, "License: BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)\nGroup: Development/Tools\n");
+	text_add(t, "License: BSD-2-Clause AND (GPL-2.0-only OR BSD-2-Clause)\nGroup: Development/Tools\n");
 	if (*s->deb_homepage)
-		add(t, "URL: %s\n", homepage);
-	add(t, "Packager: %s\n", maintainer);
+		text_add(t, "URL: %s\n", homepage);
+	text_add(t, "Packager: %s\n", maintainer);
 	if (id->fake_release)
-		add(t, "Conflicts: %s\nProvides: %s = %%{version}-%%{release}\n", id->project, id->project);
-	add(t, "\n%%description\n%s", description);
+		text_add(t, "Conflicts: %s\nProvides: %s = %%{version}-%%{release}\n", id->project, id->project);
+	text_add(t, "\n%%description\n%s", description);
 	if (id->fake_release)
-		add(t, "\nThis is the debug build: the analyzer reports what it does and why\nit drops samples.\n");
-	add(t, "\n%%install\n");
+		text_add(t, "\nThis is the debug build: the analyzer reports what it does and why\nit drops samples.\n");
+	text_add(t, "\n%%install\n");
 	if (add_install(t, build, "deb/profiling-agent", 0755, "/usr/bin/profiling-agent") < 0 ||
 	    add_install(t, build, "deb/libanalyzer.so", 0755, "/usr/lib64/libanalyzer.so.1") < 0 ||
 	    add_install(t, build, "lib/libanalyzer.a", 0644, "/usr/lib64/libanalyzer.a") < 0 ||
@@ -205,8 +179,8 @@ static int spec_text(const struct release_ident *id, const struct settings *s, c
 	    add_install(t, build, "man/profiling-agent.1.gz", 0644, "/usr/share/man/man1/profiling-agent.1.gz") < 0 ||
 	    add_install(t, workdir, "LICENSE", 0644, "/usr/share/licenses/%{name}/LICENSE") < 0)
 		goto cleanup;
-	add(t, "ln -s libanalyzer.so.1 \"%%{buildroot}/usr/lib64/libanalyzer.so\"\n\n%s%s", scriptlets, files);
-	add(t, "%%changelog\n* %s %s - %s-1\n- Release %s (%s channel), commit %s.\n", date, maintainer, version,
+	text_add(t, "ln -s libanalyzer.so.1 \"%%{buildroot}/usr/lib64/libanalyzer.so\"\n\n%s%s", scriptlets, files);
+	text_add(t, "%%changelog\n* %s %s - %s-1\n- Release %s (%s channel), commit %s.\n", date, maintainer, version,
 	    release, channel_name(id->channel), id->short_commit);
 	ret = 0;
 cleanup:
