@@ -331,6 +331,26 @@ static int check_names(const struct release_ident *id)
 	return EXIT_OK;
 }
 
+/* a file written into the stage: its name, path in the stage, and path as shown */
+struct staged {
+	char *name, *path, *display;
+};
+
+static void staged_open(struct staged *f, struct outdir *o, char *name)
+{
+	f->name = name;
+	f->path = outdir_stage_path(o, name);
+	f->display = outdir_final_path(o, name);
+}
+
+static void staged_free(struct staged *f)
+{
+	free(f->name);
+	free(f->path);
+	free(f->display);
+	memset(f, 0, sizeof(*f));
+}
+
 /* one arch's Debian package, written in a thread of its own beside its tarball */
 struct deb_job {
 	const struct release_state *st;
@@ -338,7 +358,7 @@ struct deb_job {
 	const struct release_meta *m;
 	const struct build *b;
 	const struct arch_plan *a;
-	char *name, *path, *display;
+	struct staged f;
 	struct tar_result res;
 	int ret;
 };
@@ -347,7 +367,7 @@ static void *deb_job_run(void *arg)
 {
 	struct deb_job *j = arg;
 
-	j->ret = write_deb(j->st, j->s, j->m, j->b, j->a, j->path, j->display, &j->res);
+	j->ret = write_deb(j->st, j->s, j->m, j->b, j->a, j->f.path, j->f.display, &j->res);
 	return NULL;
 }
 
@@ -364,7 +384,7 @@ static int package_tarballs(const struct release_state *st, const struct setting
 	struct tar_result res, rpm_res;
 	struct deb_job job;
 	pthread_t thread;
-	char *name = NULL, *path = NULL, *display = NULL, *rpm_name = NULL, *rpm_path = NULL, *rpm_display = NULL;
+	struct staged tar = { 0 }, rpm = { 0 };
 	size_t i;
 	int ret = -1, started = 0, tar_ret, rpm_ret;
 
@@ -374,62 +394,43 @@ static int package_tarballs(const struct release_state *st, const struct setting
 
 		if (a->agent) {
 			job = (struct deb_job){ .st = st, .s = s, .m = m, .b = b, .a = a, .ret = -1 };
-			job.name = kind_name(&m->id, 1, a->arch);
-			job.path = outdir_stage_path(o, job.name);
-			job.display = outdir_final_path(o, job.name);
+			staged_open(&job.f, o, kind_name(&m->id, 1, a->arch));
 			if (pthread_create(&thread, NULL, deb_job_run, &job) != 0)
 				deb_job_run(&job);
 			else
 				started = 1;
 		}
-		name = kind_name(&m->id, 0, a->arch);
-		path = outdir_stage_path(o, name);
-		display = outdir_final_path(o, name);
-		tar_ret = write_tarball(st, s, m, b, a, path, display, &res);
+		staged_open(&tar, o, kind_name(&m->id, 0, a->arch));
+		tar_ret = write_tarball(st, s, m, b, a, tar.path, tar.display, &res);
 		rpm_ret = 0;
 		if (tar_ret == 0 && a->agent) {
-			rpm_name = kind_name(&m->id, 2, a->arch);
-			rpm_path = outdir_stage_path(o, rpm_name);
-			rpm_display = outdir_final_path(o, rpm_name);
-			rpm_ret = write_rpm(st, s, m, b, a, rpm_path, rpm_display, &rpm_res);
+			staged_open(&rpm, o, kind_name(&m->id, 2, a->arch));
+			rpm_ret = write_rpm(st, s, m, b, a, rpm.path, rpm.display, &rpm_res);
 		}
 		if (started)
 			pthread_join(thread, NULL);
 		started = 0;
 		if (tar_ret < 0 || (a->agent && (job.ret < 0 || rpm_ret < 0)))
 			goto cleanup;
-		outdir_add(o, name, res.sha256, res.size);
-		meta_add_tarball(m, name, a->arch, a->agent, res.sha256, res.size);
+		outdir_add(o, tar.name, res.sha256, res.size);
+		meta_add_tarball(m, tar.name, a->arch, a->agent, res.sha256, res.size);
 		if (a->agent) {
-			outdir_add(o, job.name, job.res.sha256, job.res.size);
-			meta_add_deb(m, job.name, a->arch, job.res.sha256, job.res.size);
-			outdir_add(o, rpm_name, rpm_res.sha256, rpm_res.size);
-			meta_add_rpm(m, rpm_name, a->arch, rpm_res.sha256, rpm_res.size);
+			outdir_add(o, job.f.name, job.res.sha256, job.res.size);
+			meta_add_deb(m, job.f.name, a->arch, job.res.sha256, job.res.size);
+			outdir_add(o, rpm.name, rpm_res.sha256, rpm_res.size);
+			meta_add_rpm(m, rpm.name, a->arch, rpm_res.sha256, rpm_res.size);
 		}
-		free(name);
-		free(path);
-		free(display);
-		free(rpm_name);
-		free(rpm_path);
-		free(rpm_display);
-		free(job.name);
-		free(job.path);
-		free(job.display);
-		name = path = display = rpm_name = rpm_path = rpm_display = job.name = job.path = job.display = NULL;
+		staged_free(&tar);
+		staged_free(&rpm);
+		staged_free(&job.f);
 	}
 	ret = 0;
 cleanup:
 	if (started)
 		pthread_join(thread, NULL);
-	free(name);
-	free(path);
-	free(display);
-	free(rpm_name);
-	free(rpm_path);
-	free(rpm_display);
-	free(job.name);
-	free(job.path);
-	free(job.display);
+	staged_free(&tar);
+	staged_free(&rpm);
+	staged_free(&job.f);
 	return ret;
 }
 
