@@ -66,6 +66,21 @@ test_done() {
 	exit $?
 }
 
+# skip_unless_bpf AGENT CASE...: when the kernel refuses AGENT BPF or perf
+# events (the one reason a BPF test may skip), each CASE is skipped by name
+# with the kernel's words, and the test ends
+skip_unless_bpf() {
+	_agent=$1
+	shift
+	"$_agent" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe" && return 0
+	grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
+		"$TRASH_ROOT/probe" || return 0
+	for _case in "$@"; do
+		test_skip "$_case" "kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
+	done
+	test_done
+}
+
 # --- helpers for case bodies ---
 
 # sum FILE: the total of a folded profile's counts

@@ -16,14 +16,7 @@ CASES=('windows every --interval until SIGTERM, which flushes the last one'
        'a full disk: the windows it cannot hold are counted, sampling goes on, exit 1'
        'many short processes: the symbolizer forgets those that exited, its table shrinks back')
 
-"$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
-if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
-	"$TRASH_ROOT/probe"; then
-	for t in "${CASES[@]}"; do
-		test_skip "$t" "kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
-	done
-	test_done
-fi
+skip_unless_bpf "$AGENT" "${CASES[@]}"
 
 # wait_files DIR N PID: until DIR holds at least N finished .folded files, while
 # process PID runs (at most 120 s)

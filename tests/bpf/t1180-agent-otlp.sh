@@ -16,14 +16,7 @@ CASES=('each window is posted once, decodes with protoc, and holds the folded sa
        '503 twice then 200: the data arrives once, after backoff'
        'a receiver that never answers: sampling goes on, drops are counted, exit 1')
 
-"$AGENT" --duration 0.1 >/dev/null 2>"$TRASH_ROOT/probe"
-if [ $? -ne 0 ] && grep -q "Operation not permitted\|Permission denied\|Function not implemented\|not supported" \
-	"$TRASH_ROOT/probe"; then
-	for t in "${CASES[@]}"; do
-		test_skip "$t" "kernel refused BPF or perf events: $(cat "$TRASH_ROOT/probe")"
-	done
-	test_done
-fi
+skip_unless_bpf "$AGENT" "${CASES[@]}"
 
 # start_receiver ARGS...: the receiver in the background, saving to rx/; $rx its pid, $url its
 # endpoint; it is stopped when the case ends, passed or failed
