@@ -2,7 +2,7 @@
 # Mirror main into the debug branch, check it, and push it when asked: the
 # scheduled CI job, and what a maintainer runs before a debug release.
 #
-#   ci/mirror.sh [--remote NAME] [--fetch] [--push [--run-ci WORKFLOW]] [--report FILE]
+#   ci/mirror.sh [--remote NAME] [--fetch] [--push [--run-ci WORKFLOW]] [--issue FILE]
 #
 # --remote NAME  the remote to fetch from and push to (default: origin)
 # --fetch        first fetch main and debug from the remote and bring the
@@ -13,8 +13,9 @@
 # --run-ci WORKFLOW  after a push, start WORKFLOW (a workflow_dispatch one,
 #                such as ci.yml) on the debug branch with gh: a push made
 #                with GITHUB_TOKEN starts no workflow by itself
-# --report FILE  write the mirror's and the check's JSON there (for the job
-#                that opens an issue)
+# --issue FILE   when the mirror, the check or the push fails, the releaser
+#                writes there the body of an issue for the maintainers
+#                (releaser mirror --issue; ci/mirror-issue.sh files it)
 #
 # Exit codes: 0 done; 1 conflict, drift, debug behind, push rejected or the
 # workflow not started (each path reported as an error annotation); 2 bad
@@ -25,22 +26,24 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-remote=origin fetch=0 push=0 report="" run_ci=""
+remote=origin fetch=0 push=0 issue="" run_ci=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--remote) remote=$2; shift 2 ;;
 	--fetch) fetch=1; shift ;;
 	--push) push=1; shift ;;
 	--run-ci) run_ci=$2; shift 2 ;;
-	--report) report=$2; shift 2 ;;
+	--issue) issue=$2; shift 2 ;;
 	*) ci_error "ci/mirror.sh: unknown argument '$1' (see the comment at the top of ci/mirror.sh)"; exit 2 ;;
 	esac
 done
 
+case $issue in "" | /*) ;; *) issue=$PWD/$issue ;; esac
 cd "$CI_ROOT"
 releaser=$(ci_releaser)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -z "$issue" ] || rm -f "$issue"
 "$releaser" info --json >"$tmp/info.json"
 main=$(jq -r .main_branch "$tmp/info.json")
 debug=$(jq -r .debug_branch "$tmp/info.json")
@@ -48,13 +51,13 @@ debug=$(jq -r .debug_branch "$tmp/info.json")
 # the releaser fetches and moves the local branches (--fetch), or not
 mirror() {
 	if [ "$fetch" = 1 ]; then
-		"$releaser" mirror --fetch --remote "$remote" --json >"$tmp/mirror.json"
+		"$releaser" mirror --fetch --remote "$remote" --json ${issue:+--issue "$issue"} >"$tmp/mirror.json"
 	else
-		"$releaser" mirror --json >"$tmp/mirror.json"
+		"$releaser" mirror --json ${issue:+--issue "$issue"} >"$tmp/mirror.json"
 	fi
 }
 check() {
-	"$releaser" mirror --check --json >"$tmp/check.json"
+	"$releaser" mirror --check --json ${issue:+--issue "$issue"} >"$tmp/check.json"
 }
 
 # annotate LABEL KEY FILE: one error per path listed under KEY (@sh quotes
@@ -77,13 +80,9 @@ if [ "$rc" -eq 0 ]; then
 	annotate "drift: $debug differs from $main here (outside mirror.allow)" drift "$tmp/check.json"
 fi
 if [ "$rc" -eq 0 ] && [ "$push" = 1 ]; then
-	ci_run "push $debug to $remote" "$releaser" mirror --push --remote "$remote" || rc=$?
+	ci_run "push $debug to $remote" "$releaser" mirror --push --remote "$remote" ${issue:+--issue "$issue"} || rc=$?
 	if [ "$rc" -eq 0 ] && [ -n "$run_ci" ]; then
 		ci_run "start $run_ci on $debug" gh workflow run --ref "$debug" -- "$run_ci" || rc=1
 	fi
-fi
-if [ -n "$report" ]; then
-	jq -s '{mirror: .[0], check: .[1]}' "$tmp/mirror.json" "${tmp}/check.json" >"$report" 2>/dev/null ||
-		jq -n --slurpfile m "$tmp/mirror.json" '{mirror: $m[0], check: null}' >"$report" 2>/dev/null || true
 fi
 exit "$rc"

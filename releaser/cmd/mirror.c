@@ -12,10 +12,13 @@
 #include "lib/json.h"
 #include "lib/text.h"
 #include "git/mirror.h"
+#include "release/builder.h"
+#include "release/notes.h"
 
 static const char usage_text[] =
 	"usage: releaser mirror [--main BRANCH] [--debug BRANCH] [--fetch] [--dry-run] [--push] [--remote NAME] [--json]\n"
-	"       releaser mirror --check [--main BRANCH] [--debug BRANCH] [--json]\n"
+	"                      [--issue FILE]\n"
+	"       releaser mirror --check [--main BRANCH] [--debug BRANCH] [--json] [--issue FILE]\n"
 	"       releaser mirror --init [--main BRANCH] [--debug BRANCH] [--dry-run] [--push] [--remote NAME] [--json]\n"
 	"\n"
 	"Brings the debug branch up to date with main: a fast-forward when debug has\n"
@@ -39,6 +42,9 @@ static const char usage_text[] =
 	"  --check          change nothing; fail when debug is behind main or differs\n"
 	"                   from it outside mirror.allow (drift)\n"
 	"  --json           print the result as one JSON object\n"
+	"  --issue FILE     when it fails, write there the body of an issue for the\n"
+	"                   maintainers (Markdown: the conflicting or drifting paths,\n"
+	"                   the run under GitHub Actions); nothing when it succeeds\n"
 	"  --help           this text\n"
 	"\n"
 	"The merge commit's author and committer: $RELEASER_AUTHOR_NAME and\n"
@@ -57,17 +63,20 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },      { "check", no_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
 	{ "init", no_argument, NULL, 'i' },         { "fetch", no_argument, NULL, 'f' },
+	{ "issue", required_argument, NULL, 'I' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* parse fills *o (and *json); returns -1 to go on, or the exit code to return now */
-static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const struct settings *s)
+/* parse fills *o (and *json, *issue); returns -1 to go on, or the exit code to return now */
+static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const char **issue,
+		 const struct settings *s)
 {
 	const char *remote = "origin";
 	int c, push = 0;
 
 	memset(o, 0, sizeof(*o));
 	*json = 0;
+	*issue = NULL;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
@@ -80,12 +89,15 @@ static int parse(int argc, char **argv, struct mirror_opts *o, int *json, const 
 		case 'i': o->init = 1; break;
 		case 'f': o->fetch = 1; break;
 		case 'j': *json = 1; break;
+		case 'I': *issue = optarg; break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
 		default: return cmd_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)
 		return error("unexpected argument '%s' (see releaser mirror --help)", argv[optind]), EXIT_USAGE;
+	if (*issue && !**issue)
+		return error("--issue needs a file name"), EXIT_USAGE;
 	if (o->check && (push || o->dry_run || o->fetch || o->init))
 		return error("--check only reads: run it without --push, --dry-run, --fetch and --init"), EXIT_USAGE;
 	if (o->init && o->fetch)
@@ -180,17 +192,81 @@ static void report_print(const struct mirror_opts *o, const struct mirror_result
 		printf("pushed: %s\n", r->pushed);
 }
 
+/* "- PATH" per path, as Markdown text */
+static void markdown_list(struct text *t, const struct strlist *l)
+{
+	char *path;
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		path = notes_md_text(l->items[i], 300);
+		text_add(t, "- %s\n", path);
+		free(path);
+	}
+	text_add(t, "\n");
+}
+
+/*
+ * the body of the issue a failed run (exit code) leaves for the maintainers,
+ * in Markdown (caller frees): branch names and paths are commit data, so
+ * each goes through notes_md_text; the run's URL (lib/url.h made it safe)
+ * is an autolink
+ */
+static char *report_markdown(const struct mirror_opts *o, const struct mirror_result *r, int code)
+{
+	char *main_md = notes_md_text(o->main_branch, 200), *debug_md = notes_md_text(o->debug_branch, 200);
+	struct text t = { NULL, 0 };
+	struct builder b;
+	char why[512];
+
+	text_add(&t, "The scheduled mirror of %s into %s needs a maintainer.\n\n", main_md, debug_md);
+	if (r->conflicts.n) {
+		text_add(&t, "Merging conflicts in:\n");
+		markdown_list(&t, &r->conflicts);
+	}
+	if (r->checked && r->drift.n) {
+		text_add(&t, "The debug branch differs from main outside mirror.allow (drift) in:\n");
+		markdown_list(&t, &r->drift);
+	}
+	if (o->check && r->behind)
+		text_add(&t, "The debug branch is %zu commit(s) behind main.\n\n", r->behind);
+	if (!r->conflicts.n && !(r->checked && r->drift.n) && !(o->check && r->behind))
+		text_add(&t, "It stopped with exit code %d; the run's log says why.\n\n", code);
+	text_add(&t, "See RELEASING.md, \"Mirroring\", to resolve it.\n");
+	if (builder_load(&b, why, sizeof(why)) == 0) {
+		if (b.invocation_id)
+			text_add(&t, "\nRun: <%s>\n", b.invocation_id);
+		builder_release(&b);
+	}
+	free(main_md);
+	free(debug_md);
+	return t.s;
+}
+
+/* writes the issue body of a failed run to path; EXIT_OK or EXIT_FAIL after a message */
+static int write_issue(const char *path, const struct mirror_opts *o, const struct mirror_result *r, int code)
+{
+	char *body = report_markdown(o, r, code);
+	int ret = write_file_atomic(path, body, strlen(body), 0644) < 0 ? EXIT_FAIL : EXIT_OK;
+
+	free(body);
+	return ret;
+}
+
 /* releaser mirror [options]: see usage_text */
 int cmd_mirror(int argc, char **argv, struct context *ctx)
 {
 	struct mirror_opts o;
 	struct mirror_result r;
 	json_t *doc = NULL;
+	const char *issue;
 	int json, ret;
 
-	if ((ret = parse(argc, argv, &o, &json, &ctx->settings)) >= 0)
+	if ((ret = parse(argc, argv, &o, &json, &issue, &ctx->settings)) >= 0)
 		return ret;
 	ret = mirror_run(ctx->repo, &o, &r);
+	if (issue && ret != EXIT_OK && write_issue(issue, &o, &r, ret) != EXIT_OK)
+		ret = EXIT_FAIL;
 	if (!r.inspected)
 		goto cleanup;
 	if (!json) {

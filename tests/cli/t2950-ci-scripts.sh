@@ -167,27 +167,38 @@ test_expect_success 'ci/mirror.sh on a conflict: exit 1, one annotation per path
 	git push -q origin main debug
 	remote_before=$(git -C ../remote.git rev-parse debug)
 	gh_stand_in "$TRASH/bin"
-	PATH=$TRASH/bin:$PATH GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --push --run-ci ci.yml --report report.json >out 2>err
+	PATH=$TRASH/bin:$PATH GITHUB_ACTIONS=true GITHUB_SERVER_URL=https://example.invalid GITHUB_REPOSITORY=o/r \
+		GITHUB_WORKFLOW_REF=o/r/.github/workflows/mirror.yml@refs/heads/main GITHUB_RUN_ID=7 GITHUB_RUN_ATTEMPT=2 \
+		expect_exit 1 ci/mirror.sh --push --run-ci ci.yml --issue ../issue.md >out 2>err
 	test_grep "^::error file=file::conflict merging main into debug" err
 	test "$(git -C ../remote.git rev-parse debug)" = "$remote_before"
 	test ! -e ../bin/calls
-	jq -e ".mirror.conflicts == [\"file\"]" report.json
-	GITHUB_SERVER_URL=https://example.invalid GITHUB_REPOSITORY=o/r GITHUB_RUN_ID=7 \
-		ci/mirror-issue.sh report.json --print >issue
+	ci/mirror-issue.sh ../issue.md --print >issue
 	test_grep "^Mirroring main into the debug branch failed$" issue
+	test_grep "^The scheduled mirror of main into debug needs a maintainer.$" issue
 	test_grep "^Merging conflicts in:$" issue
-	test_grep "^- \`file\`$" issue
-	test_grep "^Run: https://example.invalid/o/r/actions/runs/7$" issue
+	test_grep "^- file$" issue
+	test_grep "^Run: <https://example.invalid/o/r/actions/runs/7/attempts/2>$" issue
+	# gh files it; a run with nothing to report (it failed before) gets the fallback
+	PATH=$TRASH/bin:$PATH ci/mirror-issue.sh ../issue.md
+	test_grep "issue create --title Mirroring main into the debug branch failed --body-file ../issue.md" ../bin/calls
+	ci/mirror-issue.sh ../none.md --print >issue
+	test_grep "^The scheduled mirror failed before it could report" issue
 '
 
 test_expect_success 'ci/mirror.sh on drift: exit 1, the path annotated and in the issue body' '
 	make_repo r --with-ci && cd r
 	commit_on debug feature.c "debug only"
-	expect_exit 1 ci/mirror.sh --report report.json >out 2>err
+	expect_exit 1 ci/mirror.sh --issue issue.md >out 2>err
 	test_grep "^error: feature.c: drift: debug differs from main here" err
-	ci/mirror-issue.sh report.json --print >issue
-	test_grep "^- \`feature.c\`$" issue
+	ci/mirror-issue.sh issue.md --print >issue
+	test_grep "^- feature.c$" issue
 	test_grep "drift" issue
+	not grep -q "^Run:" issue
+	# a mirror that succeeds leaves no issue behind, not even an old one
+	git checkout -q debug && git rm -q feature.c && git commit -q -m "drop it" && git checkout -q main
+	ci/mirror.sh --issue issue.md >out 2>err
+	test ! -e issue.md
 '
 
 test_expect_success 'ci/mirror.sh refuses an unknown argument (exit 2)' '

@@ -58,32 +58,46 @@ test_expect_success 'a pull request of nasty names: one annotation per committed
 	test_grep "added by $(git rev-parse HEAD) " got
 '
 
-test_expect_success 'ci/mirror.sh: one annotation per drifting path, whatever its name' '
+# names that would be Markdown (HTML, a link, an image, a heading, emphasis)
+MD_NASTY=('<img src=x onerror=alert(1)>.gz' '[l](javascript:alert(1)).gz' '# h.gz' '*em*_u_.gz' '![i](x).gz')
+
+test_expect_success 'ci/mirror.sh: one annotation per drifting path, whatever its name; the issue body as text' '
+	all=("${NASTY[@]}" "${MD_NASTY[@]}")
 	make_repo r --with-ci && cd r
 	git checkout -q debug
-	for n in "${NASTY[@]}"; do
+	for n in "${all[@]}"; do
 		echo debug >"$n" && git add -- "$n" || return 1
 	done
 	git commit -q -m "debug only files"
 	git checkout -q main
-	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --report report.json >out 2>err
+	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --issue issue.md >out 2>err
 	grep -v "^{\|^ \|^}" out | cat - err | $GHA decode >cmds
 	jq -s "[.[] | select(.command == \"error\" and .properties != []) | .properties[0][1]] | sort" -c cmds >files
-	json_list "${NASTY[@]}" >expect
+	json_list "${all[@]}" >expect
 	test_cmp expect files
-	jq -s -e "[.[] | select(.command == \"error\" and .properties != [])] | length == ${#NASTY[@]}" cmds
+	jq -s -e "[.[] | select(.command == \"error\" and .properties != [])] | length == ${#all[@]}" cmds
 	jq -s -e "[.[] | select(.command == \"error\" and .properties != []) | .message | startswith(\"drift: \")] | all" cmds
 	# on the terminal: one escaped line per path
 	expect_exit 1 "$RELEASER" mirror --check >human 2>err
-	test "$(grep -c "^drift: " human)" = ${#NASTY[@]}
+	test "$(grep -c "^drift: " human)" = ${#all[@]}
 	not grep -q "$(printf "[\001-\010\013-\037\177]")" human
 	test_grep "^drift: c\\\\x0a::error file=evil::x.gz$" human
-	# the issue: one list item per path, each a code span on one line
-	ci/mirror-issue.sh report.json --print >issue
+	# the issue the releaser wrote: one list item per path, each name plain
+	# text once rendered (cmark --unsafe: no HTML, link, image, heading or
+	# emphasis from a name; white space runs as one space)
+	ci/mirror-issue.sh issue.md --print >issue
 	not grep -q "$(printf "[\001-\010\013-\037\177]")" issue
-	test "$(grep -c "^- \`" issue)" = ${#NASTY[@]}
-	test_grep "^- \`c\\\\x0a::error file=evil::x.gz\`$" issue
-	test_grep "^- \`\`k\`tick\`.gz\`\`$" issue
+	test "$(grep -c "^- " issue)" = ${#all[@]}
+	cmark --unsafe issue.md >issue.html
+	test "$(grep -c "^<li>" issue.html)" = ${#all[@]}
+	not grep -q "<a \|<img\|<h[1-6]\|<em>\|<strong>\|<code>" issue.html
+	test_grep "^<li>c ::error file=evil::x.gz</li>$" issue.html
+	test_grep "^<li>k\`tick\`.gz</li>$" issue.html
+	test_grep "^<li>&lt;img src=x onerror=alert(1)&gt;.gz</li>$" issue.html
+	test_grep "^<li>\[l\](javascript:alert(1)).gz</li>$" issue.html
+	test_grep "^<li># h.gz</li>$" issue.html
+	test_grep "^<li>\*em\*_u_.gz</li>$" issue.html
+	test_grep "^<li>!\[i\](x).gz</li>$" issue.html
 '
 
 test_done
