@@ -8,6 +8,7 @@
 #                                   every VALUE encoded by ci_escape (empty
 #                                   VALUEs left out)
 #   ci_escape data|property TEXT    TEXT encoded for a workflow command
+#   ci_term TEXT                    TEXT escaped for a terminal (plain output)
 #   ci_run TITLE CMD...             run CMD in a group; on failure report the
 #                                   step and CMD's last "releaser:" line, and
 #                                   return CMD's exit code
@@ -55,6 +56,43 @@ ci_escape() {
 	END { sub(/\.$/, "", out); printf "%s", out }'
 }
 
+# ci_term TEXT: TEXT fit for a terminal, byte for byte the releaser's
+# term_escape (releaser/lib/text.c): control characters (C0, DEL, C1) and
+# bytes that are not well-formed UTF-8 as \xNN, the rest as is; one line
+# without a newline. The one terminal escaper of the ci/ scripts.
+ci_term() {
+	printf '%s.' "$1" | LC_ALL=C awk '
+	BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i }
+	{ s = s (NR > 1 ? "\n" : "") $0 }
+	END {
+		sub(/\.$/, "", s)
+		n = length(s)
+		for (i = 1; i <= n; i += k) {
+			b = ord[substr(s, i, 1)]
+			k = b < 128 ? 1 : b >= 194 && b <= 223 ? 2 : b >= 224 && b <= 239 ? 3 : b >= 240 && b <= 244 ? 4 : 0
+			lo = b == 224 ? 160 : b == 240 ? 144 : 128
+			hi = b == 237 ? 159 : b == 244 ? 143 : 191
+			ok = k > 0 && i + k - 1 <= n
+			for (j = 1; ok && j < k; j++) {
+				c = ord[substr(s, i + j, 1)]
+				if (c < (j == 1 ? lo : 128) || c > (j == 1 ? hi : 191))
+					ok = 0
+			}
+			if (ok && (k == 1 ? b < 32 || b == 127 : k == 2 && b == 194 && ord[substr(s, i + 1, 1)] <= 159)) {
+				out = out sprintf("\\x%02x", b)
+				if (k == 2)
+					out = out sprintf("\\x%02x", ord[substr(s, i + 1, 1)])
+			} else if (ok)
+				out = out substr(s, i, k)
+			else {
+				out = out sprintf("\\x%02x", b)
+				k = 1
+			}
+		}
+		printf "%s", out
+	}'
+}
+
 # ci_command NAME MSG [KEY VALUE]...: "::NAME KEY=VALUE,...::MSG" on one line
 ci_command() {
 	_ci_name=$1 _ci_msg=$2 _ci_props=""
@@ -73,8 +111,8 @@ ci_annotate() {
 		ci_command "$kind" "$msg" file "$file" line "$line"
 	else
 		where=""
-		[ -n "$file" ] && where="$file${line:+:$line}: "
-		printf '%s: %s%s\n' "$kind" "$where" "$msg"
+		[ -n "$file" ] && where="$(ci_term "$file")${line:+:$line}: "
+		printf '%s: %s%s\n' "$kind" "$where" "$(ci_term "$msg")"
 	fi
 }
 

@@ -32,6 +32,28 @@ test_expect_success 'ci_error keeps ",", "::" and newlines of a name out of the 
 	test_cmp expect got
 '
 
+test_expect_success 'outside GitHub, ci_error shows each name as the releaser does (ci_term is term_escape)' '
+	names=("${NASTY[@]}" "$(printf "esc\033[31mred")" "$(printf "c1\302\205x")" "$(printf "bad\377\300\257")"
+		"$(printf "cut\342\202")" "$(printf "sur\355\240\200")" "back\\x0a" "$(printf "é€😀")")
+	make_repo r --with-ci && cd r
+	git checkout -q debug
+	for n in "${names[@]}"; do
+		echo debug >"$n" && git add -- "$n" || return 1
+	done
+	git commit -q -m "debug only files"
+	git checkout -q main
+	expect_exit 1 "$RELEASER" mirror --check >human 2>/dev/null
+	sed -n "s/^drift: //p" human | sort >expect
+	test_line_count expect ${#names[@]}
+	(. "$ROOT/ci/lib.sh"; for n in "${names[@]}"; do ci_term "$n"; echo; done) | sort >got
+	test_cmp expect got
+	# ci_error prints them so, file and message alike, one line each
+	(. "$ROOT/ci/lib.sh"; for n in "${names[@]}"; do ci_error "drift: $n" "$n" 3; done) 2>err
+	test_line_count err ${#names[@]}
+	not grep -q "$(printf "[\001-\010\013-\037\177]")" err
+	test_grep "^error: esc\\\\x1b\[31mred:3: drift: esc\\\\x1b\[31mred$" err
+'
+
 test_expect_success 'a pull request of nasty names: one annotation per committed binary, names literal' '
 	make_repo r --with-ci && cd r
 	base=$(git rev-parse HEAD)
