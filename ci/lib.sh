@@ -31,7 +31,7 @@ ci_group() {
 	if ci_github; then
 		ci_command group "$1"
 	else
-		printf '==> %s\n' "$1"
+		printf '==> %s\n' "$(ci_term "$1")"
 	fi
 }
 
