@@ -161,7 +161,8 @@ static int scan_dir(struct quick *q, int fd, size_t plen, size_t lo, size_t hi)
 		n = strlen(de->d_name);
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || (plen == 0 && !strcmp(de->d_name, ".git")))
 			continue;
-		memcpy(q->buf, es[lo].path, plen);
+		if (plen)
+			memcpy(q->buf, es[lo].path, plen); /* [lo, hi) is empty only at the top */
 		memcpy(q->buf + plen, de->d_name, n + 1);
 		if (tracked(q, lo, hi, plen + n) || !q->untracked)
 			continue;

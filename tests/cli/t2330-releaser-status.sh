@@ -154,4 +154,16 @@ test_expect_success 'an index info cannot read is left to libgit2: a damaged one
 	test "$(index_reads)" = 1
 '
 
+test_expect_success 'an empty index: only untracked files can make the tree dirty' '
+	git init -q e && cd e
+	git commit -q --allow-empty -m empty
+	echo "*.o" >.git/info/exclude && echo o >a.o
+	same_status
+	test "$(jq -r .dirty ../json)" = false
+	test "$(index_reads)" = 1
+	echo n >new.txt
+	same_status
+	test_grep "^?? new.txt$" ../ours
+'
+
 test_done
