@@ -26,6 +26,7 @@
 enum {
 	NEEDS_REPO = 1 << 0,   /* open the repository and its settings first */
 	OWN_SETTINGS = 1 << 1, /* with NEEDS_REPO: the command reads the settings itself */
+	OFFLINE = 1 << 2,      /* the command reaches no remote (libgit2 skips the CA certificates) */
 };
 
 struct command {
@@ -36,7 +37,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "info", cmd_info, NEEDS_REPO, "what a release would be: version, channel, build plan, preflight" },
+	{ "info", cmd_info, NEEDS_REPO | OFFLINE, "what a release would be: version, channel, build plan, preflight" },
 	{ "check", cmd_check, NEEDS_REPO | OWN_SETTINGS, "every problem of releaser.conf, tools and state, without building" },
 	{ "build", cmd_build, NEEDS_REPO, "build the analyzer flavors and the agent, check the flavors" },
 	{ "package", cmd_package, NEEDS_REPO, "package a build into tarballs, checksums, manifest, signatures" },
@@ -108,6 +109,8 @@ static int run(const struct command *c, int argc, char **argv, const char *dir)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.repo_path = dir;
 	if ((c->flags & NEEDS_REPO) && !wants_help(argc, argv)) {
+		if (c->flags & OFFLINE)
+			repo_offline();
 		ctx.repo = repo_open(dir);
 		if (!ctx.repo)
 			return EXIT_USAGE;

@@ -25,6 +25,14 @@ typedef struct git_repository git_repository;
  */
 git_repository *repo_open(const char *path);
 
+/*
+ * repo_offline, called before repo_open, promises that the process reaches
+ * no remote: libgit2's start then skips parsing the system's CA
+ * certificates (see git.c), which only HTTPS needs. A remote operation
+ * after it fails certificate verification; it never goes unverified.
+ */
+void repo_offline(void);
+
 /* repo_close frees repo (NULL is fine) and shuts libgit2 down. */
 void repo_close(git_repository *repo);
 

@@ -66,13 +66,13 @@ static int bad(char *why, size_t why_len, size_t line, const char *what)
 	return -1;
 }
 
-int packed_refs_parse(char *text, size_t len, const char *prefix,
+int packed_refs_parse(const char *text, size_t len, const char *prefix,
 		      int (*fn)(const struct packed_ref *ref, void *ctx), void *ctx, char *why, size_t why_len)
 {
 	size_t pos = 0, line = 0, n, plen = strlen(prefix);
 	struct packed_ref ref;
 	int peeled_trait = 0, fully_peeled = 0, have = 0, rc;
-	char *eol;
+	const char *eol;
 
 	memset(&ref, 0, sizeof(ref));
 
@@ -91,20 +91,21 @@ int packed_refs_parse(char *text, size_t len, const char *prefix,
 			ref.has_peeled = 1;
 			ref.known_unpeeled = 0;
 		} else {
-			if (have && !strncmp(ref.name, prefix, plen) && (rc = fn(&ref, ctx)) != 0)
+			if (have && ref.name_len >= plen && !memcmp(ref.name, prefix, plen) && (rc = fn(&ref, ctx)) != 0)
 				return rc;
 			if (n < HEX_LEN + 2 || text[pos + HEX_LEN] != ' ' || packed_hex_id(text + pos, ref.id) < 0 ||
 			    !packed_ref_name_ok(text + pos + HEX_LEN + 1, n - HEX_LEN - 1))
 				return bad(why, why_len, line, "not an id and a ref name");
-			*eol = '\0';
 			ref.name = text + pos + HEX_LEN + 1;
+			ref.name_len = n - HEX_LEN - 1;
 			ref.has_peeled = 0;
-			ref.known_unpeeled = fully_peeled || (peeled_trait && !strncmp(ref.name, "refs/tags/", 10));
+			ref.known_unpeeled = fully_peeled || (peeled_trait && ref.name_len >= 10 &&
+							      !memcmp(ref.name, "refs/tags/", 10));
 			have = 1;
 		}
 		pos += n + 1;
 	}
-	if (have && !strncmp(ref.name, prefix, plen) && (rc = fn(&ref, ctx)) != 0)
+	if (have && ref.name_len >= plen && !memcmp(ref.name, prefix, plen) && (rc = fn(&ref, ctx)) != 0)
 		return rc;
 	return 0;
 }

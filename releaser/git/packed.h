@@ -18,7 +18,8 @@
 #define PACKED_ID_LEN 20 /* SHA-1; a SHA-256 repository's file is refused */
 
 struct packed_ref {
-	const char *name;    /* the full ref name, NUL-terminated (points into the caller's copy) */
+	const char *name;    /* the full ref name, name_len bytes (points into the caller's text, not NUL-terminated) */
+	size_t name_len;
 	unsigned char id[PACKED_ID_LEN];
 	unsigned char peeled[PACKED_ID_LEN];
 	int has_peeled;      /* a "^" line followed */
@@ -26,16 +27,16 @@ struct packed_ref {
 };
 
 /*
- * packed_refs_parse reads text[len] (which it modifies: each name is
- * NUL-terminated in place) and calls fn for each ref whose name starts
- * with prefix, in the file's order; fn returns 0 to go on, anything else
+ * packed_refs_parse reads text[len] (left as it is: a mapped file will
+ * do) and calls fn for each ref whose name starts with prefix, in the
+ * file's order; fn returns 0 to go on, anything else
  * stops the parse with that value. A ref name must be printable ASCII
  * without spaces or any of "~^:?*[\\". Returns 0 when the whole file
  * was read, fn's value when it stopped, or -1 with the reason in why (no
  * message) when a line is not what git writes (a file git would refuse, or
  * one with SHA-256 ids).
  */
-int packed_refs_parse(char *text, size_t len, const char *prefix,
+int packed_refs_parse(const char *text, size_t len, const char *prefix,
 		      int (*fn)(const struct packed_ref *ref, void *ctx), void *ctx, char *why, size_t why_len);
 
 /*

@@ -201,4 +201,19 @@ test_expect_success 'info outside a repository or with a bad option is bad usage
 	one_line err3
 	test_grep "unknown arch .sparc." err3
 '
+
+# libgit2 built with mbedTLS parses the CA bundle when it starts (releaser/git/git.c);
+# LeakSanitizer cannot run under ptrace (the other cases check leaks)
+TRACED_ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+if ldd "$R" | grep -q libmbedx509 && test -f /etc/ssl/certs/ca-certificates.crt; then
+test_expect_success 'info parses no CA certificates; the commands that may reach a remote still do' '
+	fake_project p && cd p
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -e trace=openat -o ../info.trace "$R" info >/dev/null
+	not grep -q "/etc/ssl/certs/ca-certificates.crt" ../info.trace
+	ASAN_OPTIONS=$TRACED_ASAN_OPTIONS strace -f -e trace=openat -o ../guard.trace "$R" guard >/dev/null
+	test_grep "/etc/ssl/certs/ca-certificates.crt" ../guard.trace
+'
+else
+test_skip 'info parses no CA certificates' 'libgit2 is not built with mbedTLS here'
+fi
 test_done
