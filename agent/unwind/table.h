@@ -1,6 +1,6 @@
 /*
  * Unwind tables: a mapped file's CFI (.eh_frame, else .debug_frame), read
- * with elfutils' libdw and turned into the analyzer's compact rules
+ * in one pass (unwind/cfi.h) and turned into the analyzer's compact rules
  * (struct analyzer_unwind_rule): sorted by pc, one per range where the
  * CFA, return address and frame pointer rules stay the same.
  */
