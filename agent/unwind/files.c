@@ -181,7 +181,8 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *
 /*
  * the table of mapping m's file, as process tgid sees it: a file through
  * /proc/TGID/root (given up past the loader's deadline), the vDSO from the
- * process's memory; 0, or -1 with err
+ * process's memory; 0, or -1 with err (-2: it cannot be opened, the
+ * process is gone)
  */
 static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct unwind_table *t,
 		      char *err, size_t errlen)
@@ -197,7 +198,7 @@ static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct
 	if (fd < 0) {
 		memset(t, 0, sizeof(*t));
 		snprintf(err, errlen, "cannot read the vDSO image");
-		return -1;
+		return -2;
 	}
 	ret = unwind_table_read_fd(t, fd, m->path, err, errlen);
 	close(fd);
@@ -206,14 +207,18 @@ static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct
 
 static void replace_rules(struct unwind_loader *l, const struct procmap *m, struct ul_file *f);
 
-/* read a file's table and load its rules; its id, or -1 when out of memory */
+/*
+ * read a file's table and load its rules; its id, -1 when out of memory,
+ * -2 when it cannot be opened (nothing is kept: the next process mapping
+ * it reads it)
+ */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	struct unwind_table t;
 	struct ul_file *f;
 	char err[256];
 	size_t i;
-	int id;
+	int id, rc;
 
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -221,10 +226,15 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
 	l->st.reads++;
-	if (read_table(l, tgid, m, &t, err, sizeof(err)) < 0) {
+	rc = read_table(l, tgid, m, &t, err, sizeof(err));
+	if (rc < 0)
 		log_info("no unwind rules for '%s': %s", m->path, err);
-		memset(&t, 0, sizeof(t));
+	if (rc == -2) {
+		free(f);
+		return -2;
 	}
+	if (rc < 0)
+		memset(&t, 0, sizeof(t));
 	for (i = 0; i < l->nnames; i++) /* the same build-id under another path */
 		if (t.build_id[0] && l->names[i].file && !strcmp(l->names[i].build_id, t.build_id)) {
 			unwind_table_release(&t);
@@ -279,7 +289,7 @@ static void replace_rules(struct unwind_loader *l, const struct procmap *m, stru
 	f->refs--;
 }
 
-/* the id of the file of mapping m, loaded when new; -1 when out of memory */
+/* the id of the file of mapping m, loaded when new; -1 when out of memory, -2 when it cannot be opened */
 int ul_file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	uint64_t dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;

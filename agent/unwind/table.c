@@ -159,7 +159,7 @@ int unwind_table_read_until(struct unwind_table *t, const char *path, double unt
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-		return -1;
+		return -2;
 	}
 	ret = read_fd(t, fd, path, until, err, errlen);
 	close(fd);

@@ -35,7 +35,7 @@ struct unwind_table {
  * executable segment; a pc without CFI gets ANALYZER_CFA_NONE, the
  * outermost frames (return address undefined) ANALYZER_CFA_END. Returns 0
  * (also for a file without CFI: t->has_cfi 0), or -1 with the reason in
- * err. Free with unwind_table_release.
+ * err (-2 when the file cannot be opened). Free with unwind_table_release.
  */
 int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen);
 
