@@ -316,16 +316,31 @@ static void set_machine(struct cfi *c, int machine, int addr_size)
 /* the FDEs of the CFI data c holds, sorted; 1, or -1 when out of memory */
 static int load(struct cfi *c)
 {
-	size_t i;
+	size_t i, out_of_order = 0;
 
 	if (scan(c) < 0) {
 		cfi_close(c);
 		return -1;
 	}
 	for (i = 1; i < c->nfdes; i++) /* linkers write them in order, mostly */
-		if (by_start(&c->fdes[i - 1], &c->fdes[i]) > 0) {
+		if (by_start(&c->fdes[i - 1], &c->fdes[i]) > 0 && ++out_of_order > 64) {
 			qsort(c->fdes, c->nfdes, sizeof(*c->fdes), by_start);
-			break;
+			return 1;
+		}
+	for (i = 1; out_of_order && i < c->nfdes; i++) /* a few out of place: each moved back to its place */
+		if (by_start(&c->fdes[i - 1], &c->fdes[i]) > 0) {
+			struct cfi_fde f = c->fdes[i];
+			size_t lo = 0, hi = i - 1, mid;
+
+			while (lo < hi) { /* the first above f */
+				mid = lo + (hi - lo) / 2;
+				if (by_start(&c->fdes[mid], &f) > 0)
+					hi = mid;
+				else
+					lo = mid + 1;
+			}
+			memmove(&c->fdes[lo + 1], &c->fdes[lo], (i - lo) * sizeof(f));
+			c->fdes[lo] = f;
 		}
 	return 1;
 }

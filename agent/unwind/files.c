@@ -151,6 +151,33 @@ static void trim_kept(struct unwind_loader *l)
 	}
 }
 
+/*
+ * a run of n rules, made room for by freeing the runs of files no process
+ * maps, least recently mapped first, as few as it takes (their rules stay
+ * kept); 0 with *start set, or -1 when even all of them leave no room
+ */
+static int make_room(struct unwind_loader *l, uint32_t n, uint32_t *start)
+{
+	size_t i, oldest;
+
+	while (alloc_rules(l, n, start) < 0) {
+		oldest = l->nnames;
+		for (i = 0; i < l->nnames; i++) {
+			const struct ul_file *f = l->names[i].file;
+
+			if (f && !f->refs && f->rules_len &&
+			    (oldest == l->nnames || f->unref_at < l->names[oldest].file->unref_at))
+				oldest = i;
+		}
+		if (oldest == l->nnames)
+			return -1;
+		free_rules(l, l->names[oldest].file->rules_start);
+		l->names[oldest].file->rules_len = 0;
+		l->st.evicted++;
+	}
+	return 0;
+}
+
 /* f's kept rules into a run of `unwind_rules`; else f's flags say why not */
 static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *path)
 {
@@ -162,8 +189,7 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *
 		f->flags = ANALYZER_MAP_NO_CFI;
 		return;
 	}
-	if (n > UINT32_MAX || (alloc_rules(l, (uint32_t)n, &f->rules_start) < 0 &&
-			       (ul_sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)n, &f->rules_start) < 0))) {
+	if (n > UINT32_MAX || make_room(l, (uint32_t)n, &f->rules_start) < 0) {
 		l->st.no_room++;
 		log_info("no room for the %zu unwind rules of '%s'", n, path);
 	} else if (write_rules(l, f->rules_start, f->kept, (uint32_t)n) < 0) {

@@ -91,7 +91,12 @@ static int read_rules(struct unwind_table *t, Elf *elf, int machine, double unti
 		if (end > done)
 			done = end;
 	}
-	t->rules = b.v;
+	/* kept as long as the file is: no room beyond the rules */
+	t->rules = b.n ? realloc(b.v, b.n * sizeof(*b.v)) : NULL;
+	if (b.n && !t->rules)
+		t->rules = b.v;
+	else if (!b.n)
+		free(b.v);
 	t->n = b.n;
 	b.v = NULL;
 	ret = 0;
