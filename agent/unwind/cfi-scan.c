@@ -176,40 +176,87 @@ static int add_fde(struct cfi *c, long i, const uint8_t *p, const uint8_t *end)
 	f->end = start + range;
 	f->ins = (uint32_t)(p - c->data);
 	f->ins_end = (uint32_t)(end - c->data);
-	f->cie = (uint32_t)i;
+	f->cie = (uint32_t)cie->off; /* its index once every CIE is read (load) */
 	return 0;
 }
 
-/* every FDE of the CFI data, in the order of the data; -1 when out of memory */
-static int scan(struct cfi *c)
+/*
+ * the entry at off: an FDE goes into c->fdes (skipped when unreadable), a
+ * CIE is read when an FDE names it; *next is the entry after it. 1 at the
+ * end of the data (a terminator, or an entry cut short), 0, or -1 when
+ * out of memory.
+ */
+static int entry_at(struct cfi *c, size_t off, size_t *next)
 {
 	const uint8_t *p, *end = c->data + c->size, *id_at;
-	uint64_t len, id;
-	size_t off = 0, idsz;
+	uint64_t len = 0, id = 0;
+	size_t idsz = 4;
 	long i;
 
-	while (c->size - off >= 4) {
-		p = c->data + off;
-		idsz = 4;
-		cfi_fixed(&p, end, 4, &len);
-		if (len == 0) /* the terminator */
+	if (off >= c->size || c->size - off < 4)
+		return 1;
+	p = c->data + off;
+	cfi_fixed(&p, end, 4, &len);
+	if (len == 0) /* the terminator */
+		return 1;
+	if (len == 0xffffffff && (idsz = 8, cfi_fixed(&p, end, 8, &len) < 0))
+		return 1;
+	if (len > (uint64_t)(end - p) || len < idsz)
+		return 1;
+	id_at = p;
+	cfi_fixed(&p, end, idsz, &id);
+	*next = (size_t)(id_at - c->data) + len;
+	if (c->eh ? id == 0 : id == (idsz == 4 ? 0xffffffff : UINT64_MAX))
+		return 0; /* a CIE */
+	if (c->eh && id > (uint64_t)(id_at - c->data))
+		return 0;
+	i = cie_at(c, c->eh ? (size_t)(id_at - c->data) - id : id);
+	return i < 0 || add_fde(c, i, p, c->data + *next) < 0 ? -1 : 0;
+}
+
+/* every FDE of the CFI data, in the order of the data; 1, or -1 when out of memory */
+static int scan(struct cfi *c)
+{
+	size_t off = 0;
+	int rc;
+
+	while ((rc = entry_at(c, off, &off)) == 0)
+		;
+	return rc < 0 ? -1 : 1;
+}
+
+/*
+ * the FDEs .eh_frame_hdr's search table names (hdr, at ELF address
+ * hdr_vaddr), in its order, sorted by start as every linker writes it
+ * (4-byte count, pairs of 4-byte offsets from the header); 1, 0 for a
+ * table it does not read (c->fdes left empty), -1 when out of memory
+ */
+static int search_table(struct cfi *c, const uint8_t *h, size_t size, uint64_t hdr_vaddr)
+{
+	const uint8_t *p = h + 4;
+	struct cfi hc = { .data = h, .vaddr = hdr_vaddr, .addr_size = c->addr_size };
+	uint64_t eh, count, start, fde, i, prev = 0;
+	size_t next;
+	int rc = 0;
+
+	if (size < 12 || h[0] != 1 || h[2] != DW_EH_PE_udata4 || h[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4) ||
+	    cfi_read_encoded(&hc, h[1], &p, h + size, &eh) < 0 || eh != c->vaddr ||
+	    cfi_fixed(&p, h + size, 4, &count) < 0 || count > (size - (size_t)(p - h)) / 8)
+		return 0;
+	for (i = 0; i < count && rc >= 0; i++, p += 8) {
+		start = hdr_vaddr + (uint64_t)(int64_t)(int32_t)(p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24);
+		fde = hdr_vaddr + (uint64_t)(int64_t)(int32_t)(p[4] | p[5] << 8 | p[6] << 16 | (uint32_t)p[7] << 24);
+		if ((i && start < prev) || fde < c->vaddr)
 			break;
-		if (len == 0xffffffff && (idsz = 8, cfi_fixed(&p, end, 8, &len) < 0))
-			break;
-		if (len > (uint64_t)(end - p) || len < idsz)
-			break;
-		id_at = p;
-		cfi_fixed(&p, end, idsz, &id);
-		off = (size_t)(id_at - c->data) + len;
-		if (c->eh ? id == 0 : id == (idsz == 4 ? 0xffffffff : UINT64_MAX))
-			continue; /* a CIE: read when an FDE names it */
-		if (c->eh && id > (uint64_t)(id_at - c->data))
-			continue;
-		i = cie_at(c, c->eh ? (size_t)(id_at - c->data) - id : id);
-		if (i < 0 || add_fde(c, i, p, c->data + off) < 0)
-			return -1;
+		rc = entry_at(c, (size_t)(fde - c->vaddr), &next);
+		prev = start;
 	}
-	return 0;
+	if (i == count && rc >= 0)
+		return 1;
+	free(c->fdes); /* out of order, or out of memory */
+	c->fdes = NULL;
+	c->nfdes = 0;
+	return rc < 0 ? -1 : 0;
 }
 
 static int by_start(const void *x, const void *y)
@@ -313,34 +360,54 @@ static void set_machine(struct cfi *c, int machine, int addr_size)
 	c->addr_size = addr_size;
 }
 
-/* the FDEs of the CFI data c holds, sorted; 1, or -1 when out of memory */
-static int load(struct cfi *c)
+/* .eh_frame_hdr's bytes, through PT_GNU_EH_FRAME; NULL when the file has none */
+static const uint8_t *eh_frame_hdr(Elf *elf, size_t *size, uint64_t *vaddr)
 {
-	size_t i, out_of_order = 0;
+	Elf_Data *d;
+	GElf_Phdr ph;
+	size_t nph, i;
 
-	if (scan(c) < 0) {
+	if (elf_getphdrnum(elf, &nph) != 0)
+		return NULL;
+	for (i = 0; i < nph; i++) {
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_GNU_EH_FRAME || ph.p_filesz < 8)
+			continue;
+		d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_BYTE);
+		if (!d || !d->d_buf)
+			return NULL;
+		*size = d->d_size;
+		*vaddr = ph.p_vaddr;
+		return d->d_buf;
+	}
+	return NULL;
+}
+
+/*
+ * the FDEs of the CFI data c holds, sorted: in the order of elf's search
+ * table when it has one (elf NULL: none), else read in the data's order
+ * and sorted; 1, or -1 when out of memory
+ */
+static int load(struct cfi *c, Elf *elf)
+{
+	const uint8_t *h = NULL;
+	uint64_t hdr_vaddr = 0;
+	size_t i, hsize = 0;
+	int rc = 0;
+
+	if (elf && c->eh && (h = eh_frame_hdr(elf, &hsize, &hdr_vaddr)) != NULL)
+		rc = search_table(c, h, hsize, hdr_vaddr);
+	if (rc == 0)
+		rc = scan(c);
+	if (rc < 0) {
 		cfi_close(c);
 		return -1;
 	}
-	for (i = 1; i < c->nfdes; i++) /* linkers write them in order, mostly */
-		if (by_start(&c->fdes[i - 1], &c->fdes[i]) > 0 && ++out_of_order > 64) {
-			qsort(c->fdes, c->nfdes, sizeof(*c->fdes), by_start);
-			return 1;
-		}
-	for (i = 1; out_of_order && i < c->nfdes; i++) /* a few out of place: each moved back to its place */
+	for (i = 0; i < c->nfdes; i++) /* each CIE's offset to its index: all are read, none moves now */
+		c->fdes[i].cie = (uint32_t)cie_at(c, c->fdes[i].cie);
+	for (i = 1; i < c->nfdes; i++)
 		if (by_start(&c->fdes[i - 1], &c->fdes[i]) > 0) {
-			struct cfi_fde f = c->fdes[i];
-			size_t lo = 0, hi = i - 1, mid;
-
-			while (lo < hi) { /* the first above f */
-				mid = lo + (hi - lo) / 2;
-				if (by_start(&c->fdes[mid], &f) > 0)
-					hi = mid;
-				else
-					lo = mid + 1;
-			}
-			memmove(&c->fdes[lo + 1], &c->fdes[lo], (i - lo) * sizeof(f));
-			c->fdes[lo] = f;
+			qsort(c->fdes, c->nfdes, sizeof(*c->fdes), by_start);
+			break;
 		}
 	return 1;
 }
@@ -355,7 +422,7 @@ int cfi_open(struct cfi *c, Elf *elf, int machine)
 	set_machine(c, machine, eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8);
 	if (!find_section(c, elf))
 		return 0;
-	return load(c);
+	return load(c, elf);
 }
 
 int cfi_load(struct cfi *c, const uint8_t *data, size_t size, uint64_t vaddr, int eh, int machine, int addr_size)
@@ -366,7 +433,7 @@ int cfi_load(struct cfi *c, const uint8_t *data, size_t size, uint64_t vaddr, in
 	c->size = size > UINT32_MAX ? UINT32_MAX : size;
 	c->vaddr = vaddr;
 	c->eh = eh;
-	return load(c);
+	return load(c, NULL);
 }
 
 void cfi_close(struct cfi *c)

@@ -20,7 +20,7 @@ struct cfi_rules {
 	size_t n, cap;
 };
 
-/* one FDE: where it applies, where its instructions are in the CFI data, its CIE */
+/* one FDE: where it applies, where its instructions are in the CFI data, its CIE (index in cies) */
 struct cfi_fde {
 	uint64_t start, end;
 	uint32_t ins, ins_end, cie;
