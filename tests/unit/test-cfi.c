@@ -498,12 +498,73 @@ TEST(cfi__vdso_as_libdw)
 	check(n > 0);
 }
 
+/*
+ * a file without .eh_frame_hdr (linked --no-eh-frame-hdr): every FDE is
+ * read, a one-byte function amid code without CFI too (libdw's reader
+ * found them by probing, and missed such ones)
+ */
+TEST(cfi__without_search_table_every_fde)
+{
+	static const char program[] =
+		"__asm__(\".text\\n.globl nocfi\\nnocfi:\\n.fill 200,1,0x90\\nret\\n"
+		".globl tiny\\ntiny:\\n.cfi_startproc\\nret\\n.cfi_endproc\\n"
+		".fill 300,1,0x90\\n"
+		".globl tiny2\\ntiny2:\\n.cfi_startproc\\nret\\n.cfi_endproc\\n\");\n"
+		"int main(void) { return 0; }\n";
+	char dir[] = "/tmp/test-cfi.XXXXXX", src[64], exe[64], cmd[512], line[256], name[64];
+	const char *const names[] = { "tiny", "tiny2" };
+	const struct analyzer_unwind_rule *r;
+	unsigned long long addr;
+	struct unwind_table t;
+	char err[256], type;
+	int found = 0;
+	FILE *f;
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	check(mkdtemp(dir) != NULL);
+	snprintf(src, sizeof(src), "%s/p.c", dir);
+	snprintf(exe, sizeof(exe), "%s/p", dir);
+	f = fopen(src, "w");
+	check(f != NULL);
+	fputs(program, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "gcc -O2 -Wl,--no-eh-frame-hdr -o %s %s && ! readelf -lW %s | grep -q GNU_EH_FRAME",
+		 exe, src, exe);
+	check(system(cmd) == 0);
+	check(unwind_table_read(&t, exe, err, sizeof(err)) == 0 && t.has_cfi);
+	snprintf(cmd, sizeof(cmd), "nm %s", exe);
+	f = popen(cmd, "r");
+	check(f != NULL);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %63s", &addr, &type, name) != 3)
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (strcmp(name, names[i]))
+				continue;
+			/* the entry's rule from the function's first byte, none after its one byte */
+			r = unwind_table_find(&t, addr);
+			if (r && r->pc == addr - t.base && r->cfa_reg == ANALYZER_CFA_SP && r->cfa_off == 8)
+				found++;
+			r = unwind_table_find(&t, addr + 1);
+			if (!r || r->cfa_reg != ANALYZER_CFA_NONE)
+				found = -100;
+		}
+	}
+	pclose(f);
+	unwind_table_release(&t);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	check(system(cmd) == 0);
+	check(found == 2);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
 		CASE(cfi__libc_and_ld_so_as_libdw),
 		CASE(cfi__cc1_libstdcxx_python3_as_libdw),
 		CASE(cfi__vdso_as_libdw),
+		CASE(cfi__without_search_table_every_fde),
 	};
 
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
