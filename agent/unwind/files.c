@@ -151,6 +151,33 @@ static void trim_kept(struct unwind_loader *l)
 	}
 }
 
+/*
+ * a run of n rules, made room for by freeing the runs of files no process
+ * maps, least recently mapped first, as few as it takes (their rules stay
+ * kept); 0 with *start set, or -1 when even all of them leave no room
+ */
+static int make_room(struct unwind_loader *l, uint32_t n, uint32_t *start)
+{
+	size_t i, oldest;
+
+	while (alloc_rules(l, n, start) < 0) {
+		oldest = l->nnames;
+		for (i = 0; i < l->nnames; i++) {
+			const struct ul_file *f = l->names[i].file;
+
+			if (f && !f->refs && f->rules_len &&
+			    (oldest == l->nnames || f->unref_at < l->names[oldest].file->unref_at))
+				oldest = i;
+		}
+		if (oldest == l->nnames)
+			return -1;
+		free_rules(l, l->names[oldest].file->rules_start);
+		l->names[oldest].file->rules_len = 0;
+		l->st.evicted++;
+	}
+	return 0;
+}
+
 /* f's kept rules into a run of `unwind_rules`; else f's flags say why not */
 static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *path)
 {
@@ -162,8 +189,7 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *
 		f->flags = ANALYZER_MAP_NO_CFI;
 		return;
 	}
-	if (n > UINT32_MAX || (alloc_rules(l, (uint32_t)n, &f->rules_start) < 0 &&
-			       (ul_sweep(l, 0) == 0 || alloc_rules(l, (uint32_t)n, &f->rules_start) < 0))) {
+	if (n > UINT32_MAX || make_room(l, (uint32_t)n, &f->rules_start) < 0) {
 		l->st.no_room++;
 		log_info("no room for the %zu unwind rules of '%s'", n, path);
 	} else if (write_rules(l, f->rules_start, f->kept, (uint32_t)n) < 0) {
@@ -181,7 +207,8 @@ static void place_rules(struct unwind_loader *l, struct ul_file *f, const char *
 /*
  * the table of mapping m's file, as process tgid sees it: a file through
  * /proc/TGID/root (given up past the loader's deadline), the vDSO from the
- * process's memory; 0, or -1 with err
+ * process's memory; 0, or -1 with err (-2: it cannot be opened, the
+ * process is gone)
  */
 static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct procmap *m, struct unwind_table *t,
 		      char *err, size_t errlen)
@@ -197,7 +224,7 @@ static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct
 	if (fd < 0) {
 		memset(t, 0, sizeof(*t));
 		snprintf(err, errlen, "cannot read the vDSO image");
-		return -1;
+		return -2;
 	}
 	ret = unwind_table_read_fd(t, fd, m->path, err, errlen);
 	close(fd);
@@ -206,14 +233,18 @@ static int read_table(const struct unwind_loader *l, uint32_t tgid, const struct
 
 static void replace_rules(struct unwind_loader *l, const struct procmap *m, struct ul_file *f);
 
-/* read a file's table and load its rules; its id, or -1 when out of memory */
+/*
+ * read a file's table and load its rules; its id, -1 when out of memory,
+ * -2 when it cannot be opened (nothing is kept: the next process mapping
+ * it reads it)
+ */
 static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	struct unwind_table t;
 	struct ul_file *f;
 	char err[256];
 	size_t i;
-	int id;
+	int id, rc;
 
 	f = calloc(1, sizeof(*f));
 	if (!f)
@@ -221,10 +252,15 @@ static int load_file(struct unwind_loader *l, uint32_t tgid, const struct procma
 	f->dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;
 	f->ino = m->inode;
 	l->st.reads++;
-	if (read_table(l, tgid, m, &t, err, sizeof(err)) < 0) {
+	rc = read_table(l, tgid, m, &t, err, sizeof(err));
+	if (rc < 0)
 		log_info("no unwind rules for '%s': %s", m->path, err);
-		memset(&t, 0, sizeof(t));
+	if (rc == -2) {
+		free(f);
+		return -2;
 	}
+	if (rc < 0)
+		memset(&t, 0, sizeof(t));
 	for (i = 0; i < l->nnames; i++) /* the same build-id under another path */
 		if (t.build_id[0] && l->names[i].file && !strcmp(l->names[i].build_id, t.build_id)) {
 			unwind_table_release(&t);
@@ -279,7 +315,7 @@ static void replace_rules(struct unwind_loader *l, const struct procmap *m, stru
 	f->refs--;
 }
 
-/* the id of the file of mapping m, loaded when new; -1 when out of memory */
+/* the id of the file of mapping m, loaded when new; -1 when out of memory, -2 when it cannot be opened */
 int ul_file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m)
 {
 	uint64_t dev = ((uint64_t)m->dev_major << 32) | m->dev_minor;

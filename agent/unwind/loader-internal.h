@@ -81,7 +81,8 @@ struct unwind_loader {
 
 /*
  * ul_file_of returns the id of the file of mapping m of process tgid, its
- * rules loaded when new (files.c); -1 when out of memory.
+ * rules loaded when new (files.c); -1 when out of memory, -2 when the file
+ * cannot be opened (the process is gone; nothing is kept of it).
  */
 int ul_file_of(struct unwind_loader *l, uint32_t tgid, const struct procmap *m);
 

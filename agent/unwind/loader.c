@@ -127,6 +127,10 @@ static int read_process(struct unwind_loader *l, struct ul_proc *p, const struct
 			continue;
 		}
 		id = ul_file_of(l, p->tgid, &m);
+		if (id == -2) { /* gone before its file was read: no rules this time */
+			add_map(l, &m, NULL, UINT32_MAX);
+			continue;
+		}
 		if (id < 0) {
 			ret = -1;
 			break;

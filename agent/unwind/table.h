@@ -1,6 +1,6 @@
 /*
  * Unwind tables: a mapped file's CFI (.eh_frame, else .debug_frame), read
- * with elfutils' libdw and turned into the analyzer's compact rules
+ * in one pass (unwind/cfi.h) and turned into the analyzer's compact rules
  * (struct analyzer_unwind_rule): sorted by pc, one per range where the
  * CFA, return address and frame pointer rules stay the same.
  */
@@ -35,7 +35,7 @@ struct unwind_table {
  * executable segment; a pc without CFI gets ANALYZER_CFA_NONE, the
  * outermost frames (return address undefined) ANALYZER_CFA_END. Returns 0
  * (also for a file without CFI: t->has_cfi 0), or -1 with the reason in
- * err. Free with unwind_table_release.
+ * err (-2 when the file cannot be opened). Free with unwind_table_release.
  */
 int unwind_table_read(struct unwind_table *t, const char *path, char *err, size_t errlen);
 

@@ -28,7 +28,7 @@ FUZZ_PROGRAMS    := $(patsubst %,$(FUZZ_DIR)/fuzz-%,$(FUZZ_TARGETS_ALL))
 
 # the code under test: every releaser layer but main.c, and the agent's parsers
 FUZZ_RELEASER_OBJS := $(patsubst releaser/%.c,$(FUZZ_OBJ)/releaser/%.o,$(RELEASER_SRCS))
-FUZZ_AGENT_OBJS    := $(FUZZ_OBJ)/libanalyzer/object-info.o $(addprefix $(FUZZ_OBJ)/agent/,proc/maps.o symbolize/elfsyms.o unwind/table.o unwind/fde.o clock.o export/endpoint.o export/utf8.o)
+FUZZ_AGENT_OBJS    := $(FUZZ_OBJ)/libanalyzer/object-info.o $(addprefix $(FUZZ_OBJ)/agent/,proc/maps.o symbolize/elfsyms.o unwind/table.o unwind/cfi.o unwind/cfi-scan.o unwind/cfi-rule.o clock.o export/endpoint.o export/utf8.o)
 FUZZ_LIB           := $(FUZZ_DIR)/libtested.a
 
 $(FUZZ_OBJ)/%.o: %.c

@@ -1,8 +1,8 @@
 /*
  * The agent's CFI reader (the files a profiled process maps): the input
  * as an in-memory file (memfd) through unwind_table_read(), which reads
- * its program headers, .eh_frame_hdr's search table and its CFI with
- * libdw; then the table's own promises: rules sorted by pc, each found at
+ * its program headers and its CFI (agent/unwind/cfi.c, one pass);
+ * then the table's own promises: rules sorted by pc, each found at
  * its own address, segments' file offsets mapped back into them.
  */
 #include "fuzz.h"

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/auxv.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "analyzer_shared.h"
 #include "proc/maps.h"
 #include "proc/table.h"
+#include "unwind/loader-internal.h"
 #include "unwind/loader.h"
 
 #define RULES_ENTRIES (256 * 1024)
@@ -492,6 +495,55 @@ cleanup:
 	fixture_release(&f);
 }
 
+/*
+ * a file that cannot be opened (its process gone, here not there yet) is
+ * not kept as one without CFI: once it can be, the same file at the same
+ * path gets its rules
+ */
+TEST(unwind_loader__unreadable_file_not_kept)
+{
+	struct unwind_loader_stats st;
+	struct procmap m;
+	struct fixture f;
+	struct stat sb;
+	char dir[] = "/tmp/test-unwind-loader.XXXXXX", path[96], cmd[256];
+	unsigned long files;
+	int id, r = fixture_init(&f, RULES_ENTRIES);
+
+	path[0] = '\0';
+	expect(r == 0 && mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/lib.so", dir);
+	snprintf(cmd, sizeof(cmd), "cp /bin/true %s.tmp", path); /* a file this process does not map */
+	expect(system(cmd) == 0);
+	snprintf(cmd, sizeof(cmd), "%s.tmp", path);
+	expect(stat(cmd, &sb) == 0);
+	memset(&m, 0, sizeof(m));
+	m.start = 0x10000;
+	m.end = 0x20000;
+	m.dev_major = major(sb.st_dev);
+	m.dev_minor = minor(sb.st_dev);
+	m.inode = sb.st_ino;
+	m.path = path;
+	unwind_loader_read_stats(f.l, &st);
+	files = st.files;
+	expect(ul_file_of(f.l, (uint32_t)getpid(), &m) == -2); /* not there yet */
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.files == files);
+	expect(rename(cmd, path) == 0);
+	id = ul_file_of(f.l, (uint32_t)getpid(), &m);
+	expect(id >= 0);
+	unwind_loader_read_stats(f.l, &st);
+	expect(st.files == files + 1);
+	expect(f.l->names[id].file->has_cfi && f.l->names[id].file->rules_len > 0);
+cleanup:
+	if (path[0]) {
+		unlink(path);
+		unlink(cmd);
+		rmdir(dir);
+	}
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	static const struct test_case cases[] = {
@@ -503,6 +555,7 @@ int main(void)
 		CASE(unwind_loader__unknown_process_is_not_loaded),
 		CASE(unwind_loader__rules_without_room),
 		CASE(unwind_loader__files_shared_then_process_forgotten),
+		CASE(unwind_loader__unreadable_file_not_kept),
 	};
 
 	return test_main(cases, sizeof(cases) / sizeof(cases[0]));
