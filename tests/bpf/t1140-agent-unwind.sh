@@ -3,7 +3,6 @@
 # (no frame pointers) has stacks rooted at main; the same program without
 # its .eh_frame does not, and the debug analyzer names the mapping and the
 # reason for each such unwind.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent
