@@ -7,7 +7,11 @@
 # PATTERN keeps only tests whose name contains it. Tests run JOBS at a time
 # (default: the number of CPUs, or $JOBS); a test file whose header holds
 # the line "# run: alone" (it measures, or it builds into the shared
-# BUILD) runs with no other test beside it, after the others. A test
+# BUILD) runs with no other test beside it, after the others. The other
+# tests under tests/bpf (they load the analyzer and open perf events) run
+# one at a time, beside the tests that are not BPF ones, the first as soon
+# as the run starts (they are a chain: started late, they would end it with
+# one CPU idle). A test
 # whose header holds "# run: once" runs no project code that the sanitizers
 # would check (it builds its own tree, or runs only shell and outside
 # tools): the ASan/UBSan pass (SANITIZE=1) leaves it to the plain pass.
@@ -54,6 +58,7 @@ start_all=$(now)
 names=()
 cmds=()
 alone=()
+bpf=()
 plain_only=0
 # has_header FILE LINE: whether FILE's header (its first 20 lines) holds LINE
 has_header() {
@@ -75,6 +80,7 @@ add() {
 	names+=("$1")
 	cmds+=("$2")
 	if is_alone "$2"; then alone+=(1); else alone+=(0); fi
+	case "$1" in bpf/*) bpf+=(1) ;; *) bpf+=(0) ;; esac
 }
 for t in "$BUILD"/tests/test-*; do
 	[ -x "$t" ] && add "unit/${t##*/}" "$t"
@@ -132,10 +138,12 @@ finish() {
 # wait_one: waits for any running test and finishes it
 declare -A pids
 running=0
+bpf_running=0
 wait_one() {
 	local pid
 	wait -n -p pid
 	finish "${pids[$pid]}"
+	[ "${bpf[${pids[$pid]}]}" = 1 ] && bpf_running=0
 	unset "pids[$pid]"
 	running=$((running - 1))
 }
@@ -163,9 +171,27 @@ done < <(
 	done | sort -t $'\t' -k1,1gr -k2,2n
 )
 
-# the tests that share nothing run JOBS at a time, then each "alone" test
-for i in "${order[@]}"; do
+# the tests that share nothing run JOBS at a time, a BPF one (in order)
+# whenever none runs, then each "alone" test
+pending=("${order[@]}")
+while [ "${#pending[@]}" -gt 0 ]; do
 	while [ "$running" -ge "$JOBS" ]; do wait_one; done
+	pick=""
+	for k in "${!pending[@]}"; do
+		if [ "${bpf[${pending[$k]}]}" = 1 ]; then
+			[ "$bpf_running" = 0 ] && { pick=$k; break; }
+		elif [ -z "$pick" ]; then
+			pick=$k
+			[ "$bpf_running" = 1 ] && break
+		fi
+	done
+	if [ -z "$pick" ]; then
+		wait_one
+		continue
+	fi
+	i=${pending[$pick]}
+	unset "pending[$pick]"
+	[ "${bpf[$i]}" = 1 ] && bpf_running=1
 	start "$i"
 	running=$((running + 1))
 done

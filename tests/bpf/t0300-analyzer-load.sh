@@ -1,7 +1,6 @@
 #!/bin/bash
 # Both analyzer flavors load into this kernel, attach to perf events and
 # produce samples; the debug one produces debug records, the release one none.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 RUN=$BUILD/tests/analyzer-run

@@ -3,7 +3,6 @@
 # stacks, kernel frames, json, the output file, SIGTERM/SIGINT mid-run,
 # the target exiting, and missing privileges. The sample counts are asked
 # of runs stopped after that many samples, not after a time.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

@@ -1,7 +1,6 @@
 #!/bin/bash
 # --debug-analyzer: the debug slot's records on stderr, one readable line
 # each; the default (release) analyzer prints none.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 DBUILD=$(debug_slot_build) || exit 1

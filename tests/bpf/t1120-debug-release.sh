@@ -2,7 +2,6 @@
 # A debug release (make BRANCH=debug: the release slot holds the debug
 # analyzer, no debug slot) says so in --version, refuses --debug-analyzer,
 # shows debug records without it and installs only the fake release.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 DBUILD=$TRASH_ROOT/debug-build

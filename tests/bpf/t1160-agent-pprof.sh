@@ -6,7 +6,6 @@
 # demangled beside system names (decoded with protoc against Debian's
 # profile.proto); source file and line of each location from the -g
 # build's line table, as addr2line gives them.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

@@ -4,7 +4,6 @@
 # directory again; a full disk costs the windows it cannot hold, not the
 # run, and the end says so. Processes that exited are forgotten once
 # their window is written: the symbolizer's table stays small in a churn.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

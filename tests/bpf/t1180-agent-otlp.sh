@@ -5,7 +5,6 @@
 # same samples as the folded files of the same run; 503 twice then 200
 # delivers the data once; a receiver that never answers does not stop
 # sampling, the full queue drops the oldest, and the end says so.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 
 AGENT=$BUILD/bin/profiling-agent

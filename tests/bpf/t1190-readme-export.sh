@@ -2,7 +2,6 @@
 # README's "pprof, continuous mode and OTLP" block: every command in it is
 # run here as written (tests/cli/lib-doc.sh checks it), and does what the
 # README says.
-# run: alone
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/cli/lib-doc.sh"
 
