@@ -274,17 +274,23 @@ static int write_tarball(const struct release_state *st, const struct settings *
 	return ret;
 }
 
+/* the build directory of arch a of build b, with a trailing '/' (caller frees) */
+static char *arch_dir(const struct release_state *st, const struct build *b, const struct arch_plan *a)
+{
+	const char *sub = plan_arch_subdir(&st->plan, a);
+
+	return xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
+}
+
 /* the Debian (rpm 0) or RPM (rpm 1) package of arch a of build b into path; its digest and size in *res */
 static int write_package(const struct release_state *st, const struct settings *s, const struct release_meta *m,
 			 const struct build *b, const struct arch_plan *a, const char *path, const char *display,
 			 struct tar_result *res, int rpm)
 {
-	const char *sub = plan_arch_subdir(&st->plan, a);
-	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
-	int ret = (rpm ? rpm_write_package : deb_write_package)(&m->id, s, st->workdir, arch_dir, a, path, display,
-								 res);
+	char *dir = arch_dir(st, b, a);
+	int ret = (rpm ? rpm_write_package : deb_write_package)(&m->id, s, st->workdir, dir, a, path, display, res);
 
-	free(arch_dir);
+	free(dir);
 	return ret;
 }
 
@@ -373,22 +379,34 @@ static void *deb_job_run(void *arg)
 
 /*
  * the tarballs step: per arch of the identity, its tarball and (with the
- * agent) its .deb and .rpm into o's stage, appended to m; the .deb is
- * written in a thread beside the tarball and the .rpm (each is one
- * compression stream, and the machine has more than one core), then all
- * are added in order
+ * agent) its .deb and .rpm into o's stage, appended to m. Every arch's
+ * rpmbuild is started first and runs beside the rest; the .deb is written
+ * in a thread beside the tarball (each is one compression stream, and the
+ * machine has more than one core); all are added in order
  */
 static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
 			    struct outdir *o, struct release_meta *m)
 {
+	struct rpm_job rpms[PLAN_MAX_ARCHES];
 	struct tar_result res, rpm_res;
 	struct deb_job job;
 	pthread_t thread;
 	struct staged tar = { 0 }, rpm = { 0 };
+	char *dir;
 	size_t i;
 	int ret = -1, started = 0, tar_ret, rpm_ret;
 
 	memset(&job, 0, sizeof(job));
+	memset(rpms, 0, sizeof(rpms));
+	for (i = 0; i < m->id.n_arches; i++) {
+		if (!m->id.arches[i].agent)
+			continue;
+		dir = arch_dir(st, b, &m->id.arches[i]);
+		rpm_ret = rpm_start(&m->id, s, st->workdir, dir, &m->id.arches[i], &rpms[i]);
+		free(dir);
+		if (rpm_ret < 0)
+			goto cleanup;
+	}
 	for (i = 0; i < m->id.n_arches; i++) {
 		const struct arch_plan *a = &m->id.arches[i];
 
@@ -405,7 +423,7 @@ static int package_tarballs(const struct release_state *st, const struct setting
 		rpm_ret = 0;
 		if (tar_ret == 0 && a->agent) {
 			staged_open(&rpm, o, kind_name(&m->id, 2, a->arch));
-			rpm_ret = write_rpm(st, s, m, b, a, rpm.path, rpm.display, &rpm_res);
+			rpm_ret = rpm_finish(&rpms[i], rpm.path, rpm.display, &rpm_res);
 		}
 		if (started)
 			pthread_join(thread, NULL);
@@ -428,6 +446,8 @@ static int package_tarballs(const struct release_state *st, const struct setting
 cleanup:
 	if (started)
 		pthread_join(thread, NULL);
+	for (i = 0; i < m->id.n_arches; i++)
+		rpm_job_release(&rpms[i]);
 	staged_free(&tar);
 	staged_free(&rpm);
 	staged_free(&job.f);
