@@ -49,7 +49,7 @@ OBJ := $(BUILD)/obj
 # command line win; with all of them given (the releaser's own make), or
 # outside a git checkout, or for goals that build nothing, nothing is asked.
 MAKE_VARS   := EBPF_FLAGS AGENT_FEATURES VERSION COMMIT PC_VERSION
-ASKED_VARS  := $(foreach v,$(MAKE_VARS),$(if $(filter command line,$(origin $(v))),,$(v)))
+ASKED_VARS  := $(strip $(foreach v,$(MAKE_VARS),$(if $(filter command line,$(origin $(v))),,$(v))))
 ASKED_GOALS := $(filter-out clean deps test release generate check-generated,$(or $(MAKECMDGOALS),all))
 RELEASER_VARS := $(BUILD)/make-vars/$(if $(BRANCH),branch/$(subst %,_,$(BRANCH)),head).mk
 ifneq ($(ASKED_VARS),)

@@ -118,17 +118,24 @@ static int run_dpkg_query(char *const argv[], const char *what, char *buf, size_
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* what dpkg-query -W prints of a package: one line of these, after its name in a batch */
+#define QUERY_FIELDS "${db:Status-Status}\\t${Architecture}\\t${Version}\\t${source:Package}\\t${source:Version}\\n"
+
 /* runs dpkg-query -W -f FORMAT name; as run_dpkg_query */
 static int run_query(const char *name, char *buf, size_t size)
 {
-	char *argv[] = { "dpkg-query", "-W", "-f", "${db:Status-Status}\\t${Architecture}\\t${Version}\\t${source:Package}\\t"
-			 "${source:Version}\\n",
-			 (char *)name, NULL };
+	char *argv[] = { "dpkg-query", "-W", "-f", QUERY_FIELDS, (char *)name, NULL };
 	char *what = xasprintf("-W %s", name);
 	int rc = run_dpkg_query(argv, what, buf, size);
 
 	free(what);
 	return rc;
+}
+
+/* the first n bytes of s (caller frees) */
+static char *dup_n(const char *s, size_t n)
+{
+	return xasprintf("%.*s", (int)n, s);
 }
 
 /* the next field of *p ended by sep (made NUL), or NULL when there is none (then *p is NULL too) */
@@ -169,17 +176,14 @@ static void cross_source(struct dep *dep)
 	snprintf(dep->source_version, sizeof(dep->source_version), "%.*s", (int)k, dep->version);
 }
 
-/* the one line "installed\tARCH\tVERSION\tSOURCE\tSOURCE-VERSION\n" of name into *dep; 0 or -1 after a message */
-static int query_package(const char *name, const char *want_arch, const char *hint, struct dep *dep)
+/*
+ * line (one "installed\tARCH\tVERSION\tSOURCE\tSOURCE-VERSION\n", changed
+ * in place) of name into *dep; 0 or -1 after a message
+ */
+static int parse_package(const char *name, char *line, const char *want_arch, const char *hint, struct dep *dep)
 {
-	char buf[QUERY_MAX], *p = buf, *status, *arch, *version, *source, *source_version;
-	int rc = run_query(name, buf, sizeof(buf));
+	char *p = line, *status, *arch, *version, *source, *source_version;
 
-	if (rc < 0)
-		return -1;
-	if (rc != 0)
-		return error("'%s' is not installed (dpkg-query exited with %d): the build links it; "
-			     "install it (ci/install-deps.sh%s)", name, rc, hint);
 	status = next_field(&p, '\t');
 	arch = next_field(&p, '\t');
 	version = next_field(&p, '\t');
@@ -206,6 +210,45 @@ static int query_package(const char *name, const char *want_arch, const char *hi
 	if (strstr(dep->package, "-cross"))
 		cross_source(dep);
 	return 0;
+}
+
+/* name asked alone (what says why when the batch printed no line for it) into *dep; 0 or -1 after a message */
+static int query_package(const char *name, const char *want_arch, const char *hint, struct dep *dep)
+{
+	char buf[QUERY_MAX];
+	int rc = run_query(name, buf, sizeof(buf));
+
+	if (rc < 0)
+		return -1;
+	if (rc != 0)
+		return error("'%s' is not installed (dpkg-query exited with %d): the build links it; "
+			     "install it (ci/install-deps.sh%s)", name, rc, hint);
+	return parse_package(name, buf, want_arch, hint, dep);
+}
+
+/*
+ * name into *dep from batch, the output of one dpkg-query -W of every
+ * package ("NAME\t" then its line); a package it has no line for is asked
+ * alone; 0 or -1 after a message
+ */
+static int package_from(const char *batch, const char *name, const char *want_arch, const char *hint,
+			struct dep *dep)
+{
+	size_t n = strlen(name);
+	const char *line, *eol;
+	char *copy;
+	int ret;
+
+	for (line = batch; line && *line; line = eol ? eol + 1 : NULL) {
+		eol = strchr(line, '\n');
+		if (!strncmp(line, name, n) && line[n] == '\t' && eol) {
+			copy = dup_n(line + n + 1, (size_t)(eol - line - n));
+			ret = parse_package(name, copy, want_arch, hint, dep);
+			free(copy);
+			return ret;
+		}
+	}
+	return query_package(name, want_arch, hint, dep);
 }
 
 /* the license of dep's copyright file into dep (NOASSERTION when there is none); 0 or -1 after a message */
@@ -235,12 +278,6 @@ cleanup:
 	free(text);
 	free(path);
 	return ret;
-}
-
-/* the first n bytes of s (caller frees) */
-static char *dup_n(const char *s, size_t n)
-{
-	return xasprintf("%.*s", (int)n, s);
 }
 
 /* "/usr/lib/x" for "/lib/x" and the other way round (merged /usr: dpkg knows one of them), or NULL */
@@ -304,40 +341,89 @@ static char *owner_of(const char *out, const char *path)
 	return NULL;
 }
 
-/* every file of l with its owner, from one dpkg-query -S; 0 or -1 after a message */
-static int find_owners(struct owned_list *l, const char *arch)
+/*
+ * every file of the n lists l (of arches[i]) with its owner, from one
+ * dpkg-query -S of them all; 0 or -1 after a message naming the arch
+ */
+static int find_owners(struct owned_list *l, const char *const *arches, size_t n)
 {
-	char **argv = xcalloc(2 * l->n + 3, sizeof(*argv)), *out = xmalloc(OWNERS_MAX), *alt;
-	size_t i, k = 0;
+	char **argv, *out = xmalloc(OWNERS_MAX);
+	size_t i, j, k = 0, files = 0;
 	int ret = -1, rc;
 
+	for (i = 0; i < n; i++)
+		files += l[i].n;
+	argv = xcalloc(2 * files + 3, sizeof(*argv));
 	argv[k++] = "dpkg-query";
 	argv[k++] = "-S";
-	for (i = 0; i < l->n; i++) {
-		argv[k++] = l->v[i].path;
-		argv[k++] = usr_variant(l->v[i].path);
-	}
-	rc = run_dpkg_query(argv, "-S", out, OWNERS_MAX);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < l[i].n; j++) {
+			argv[k++] = l[i].v[j].path;
+			argv[k++] = usr_variant(l[i].v[j].path);
+		}
+	out[0] = '\0';
+	rc = files ? run_dpkg_query(argv, "-S", out, OWNERS_MAX) : 0;
 	if (rc < 0)
 		goto cleanup;
-	for (i = 0; i < l->n; i++) {
-		alt = argv[3 + 2 * i];
-		l->v[i].owner = owner_of(out, l->v[i].path);
-		if (!l->v[i].owner)
-			l->v[i].owner = owner_of(out, alt);
-		if (!l->v[i].owner || strspn(l->v[i].owner, PACKAGE_CHARS ":") != strlen(l->v[i].owner)) {
-			error("'%s', which the %s build links, is in no Debian package (dpkg-query -S): build with "
-			      "the libraries of Debian's packages", l->v[i].path, arch);
-			goto cleanup;
+	for (i = 0, k = 3; i < n; i++) {
+		for (j = 0; j < l[i].n; j++, k += 2) {
+			struct owned *o = &l[i].v[j];
+
+			o->owner = owner_of(out, o->path);
+			if (!o->owner)
+				o->owner = owner_of(out, argv[k]);
+			if (!o->owner || strspn(o->owner, PACKAGE_CHARS ":") != strlen(o->owner)) {
+				error("'%s', which the %s build links, is in no Debian package (dpkg-query -S): build "
+				      "with the libraries of Debian's packages", o->path, arches[i]);
+				goto cleanup;
+			}
 		}
 	}
 	ret = 0;
 cleanup:
-	for (i = 0; i < l->n; i++)
-		free(argv[3 + 2 * i]);
+	for (k = 3; k < 2 * files + 2; k += 2)
+		free(argv[k]);
 	free(argv);
 	free(out);
 	return ret;
+}
+
+/*
+ * the versions and sources of every owner of the n lists l, from one
+ * dpkg-query -W of them all (each package once, its line after its name):
+ * the output (caller frees), or NULL after a message. A package it prints
+ * no line for (not installed: dpkg-query then exits 1) is looked for in
+ * vain by package_from, which asks it alone.
+ */
+static char *query_batch(const struct owned_list *l, size_t n)
+{
+	char **argv, *out = NULL;
+	size_t i, j, k = 0, files = 0, m, size;
+
+	for (i = 0; i < n; i++)
+		files += l[i].n;
+	argv = xcalloc(files + 5, sizeof(*argv));
+	argv[k++] = "dpkg-query";
+	argv[k++] = "-W";
+	argv[k++] = "-f";
+	argv[k++] = "${binary:Package}\\t" QUERY_FIELDS;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < l[i].n; j++) {
+			for (m = 4; m < k && strcmp(argv[m], l[i].v[j].owner); m++)
+				;
+			if (m == k)
+				argv[k++] = l[i].v[j].owner;
+		}
+	size = QUERY_MAX * (k - 3);
+	out = xmalloc(size);
+	if (k == 4)
+		out[0] = '\0';
+	else if (run_dpkg_query(argv, "-W", out, size) < 0) {
+		free(out);
+		out = NULL;
+	}
+	free(argv);
+	return out;
 }
 
 /* path made lexically canonical: no ".", "..", empty parts (caller frees), or NULL when not absolute */
@@ -517,8 +603,12 @@ static int dep_cmp(const void *a, const void *b)
 	return strcmp(((const struct dep *)a)->package, ((const struct dep *)b)->package);
 }
 
-/* the packages of arch (cross: built with the cross tools) whose files l holds into *ad */
-static int add_packages(const struct owned_list *l, const char *arch, int cross, struct arch_deps *ad)
+/*
+ * the packages of arch (cross: built with the cross tools) whose files l
+ * holds into *ad, from batch (query_batch)
+ */
+static int add_packages(const struct owned_list *l, const char *batch, const char *arch, int cross,
+			struct arch_deps *ad)
 {
 	const char *hint = cross ? " --cross" : "";
 	size_t i, k;
@@ -544,7 +634,7 @@ static int add_packages(const struct owned_list *l, const char *arch, int cross,
 		for (k = i; k < l->n; k++)
 			if (!strcmp(l->v[k].owner, l->v[i].owner))
 				dep->links |= l->v[k].links;
-		if (query_package(l->v[i].owner, arch, hint, dep) < 0 || read_license(dep) < 0)
+		if (package_from(batch, l->v[i].owner, arch, hint, dep) < 0 || read_license(dep) < 0)
 			return -1;
 		ad->n++;
 	}
@@ -562,30 +652,24 @@ static int under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && path[n] == '/';
 }
 
-/* the libraries the build of arch in dir links (cross: built with the cross tools) into *ad */
-static int collect_arch(const char *arch, int cross, const char *workdir, const char *dir, struct arch_deps *ad)
+/* the files the build of arch in dir links, not under workdir (the project's own), into *l */
+static int linked_files(const char *arch, const char *workdir, const char *dir, struct owned_list *l)
 {
 	struct link_inputs agent = { 0 }, lib = { 0 };
-	struct owned_list l = { 0 };
 	char *agent_map = xasprintf("%s/%s", dir, DEPS_AGENT_MAP), *lib_map = xasprintf("%s/%s", dir, DEPS_LIBANALYZER_MAP);
 	size_t i;
 	int ret = -1;
 
-	snprintf(ad->arch, sizeof(ad->arch), "%s", arch);
 	if (read_map(agent_map, arch, &agent) < 0 || read_map(lib_map, arch, &lib) < 0)
 		goto cleanup;
 	for (i = 0; i < agent.n_statics; i++)
 		if (!under(agent.statics[i], workdir))
-			owned_add(&l, agent.statics[i], DEPS_AGENT);
+			owned_add(l, agent.statics[i], DEPS_AGENT);
 	for (i = 0; i < lib.n_statics; i++)
 		if (!under(lib.statics[i], workdir))
-			owned_add(&l, lib.statics[i], DEPS_LIBANALYZER);
-	if (add_needed(&lib, arch, &l) < 0 || (l.n && find_owners(&l, arch) < 0) ||
-	    add_packages(&l, arch, cross, ad) < 0)
-		goto cleanup;
-	ret = 0;
+			owned_add(l, lib.statics[i], DEPS_LIBANALYZER);
+	ret = add_needed(&lib, arch, l);
 cleanup:
-	owned_release(&l);
 	link_inputs_release(&lib);
 	link_inputs_release(&agent);
 	free(lib_map);
@@ -619,26 +703,44 @@ cleanup:
 
 int deps_collect(const struct build_plan *p, const char *workdir, const char *build_dir, struct build_deps *d)
 {
-	const char *sub;
-	char *dir;
-	size_t i;
-	int rc;
+	struct owned_list l[PLAN_MAX_ARCHES] = { { 0 } };
+	const char *arches[PLAN_MAX_ARCHES], *sub;
+	int cross[PLAN_MAX_ARCHES];
+	char *dir, *batch = NULL;
+	size_t i, n = 0;
+	int ret = -1, rc;
 
 	memset(d, 0, sizeof(*d));
 	if (read_project_license(workdir, d) < 0)
 		return -1;
+	/* every arch's files first: one dpkg-query -S and one -W for them all */
 	for (i = 0; i < p->n; i++) {
 		if (!p->arches[i].agent)
 			continue;
 		sub = plan_arch_subdir(p, &p->arches[i]);
 		dir = xasprintf("%s/%s%s%s", workdir, build_dir, *sub ? "/" : "", sub);
-		rc = collect_arch(p->arches[i].arch, *sub != '\0', workdir, dir, &d->arches[d->n]);
+		arches[n] = p->arches[i].arch;
+		cross[n] = *sub != '\0';
+		rc = linked_files(arches[n], workdir, dir, &l[n]);
+		n++;
 		free(dir);
 		if (rc < 0)
-			return -1;
+			goto cleanup;
+	}
+	if (find_owners(l, arches, n) < 0 || !(batch = query_batch(l, n)))
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		snprintf(d->arches[i].arch, sizeof(d->arches[i].arch), "%s", arches[i]);
+		if (add_packages(&l[i], batch, arches[i], cross[i], &d->arches[i]) < 0)
+			goto cleanup;
 		d->n++;
 	}
-	return 0;
+	ret = 0;
+cleanup:
+	for (i = 0; i < n; i++)
+		owned_release(&l[i]);
+	free(batch);
+	return ret;
 }
 
 const struct arch_deps *deps_find(const struct build_deps *d, const char *arch)

@@ -96,7 +96,8 @@ void link_inputs_release(struct link_inputs *in);
  * which package ships each file the agent and libanalyzer.so link
  * statically and each library libanalyzer.so needs, then its version and
  * source package (installed, of that arch) and reads its license, and reads
- * the project's license from workdir/LICENSE. Fills *d (zeroed first).
+ * the project's license from workdir/LICENSE; one dpkg-query -S and one
+ * dpkg-query -W answer for every arch. Fills *d (zeroed first).
  * Returns 0, or -1 after a message naming the map, file or package (no map,
  * a file no package ships, not installed, or dpkg-query printed something
  * that is not a version).

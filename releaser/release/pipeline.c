@@ -274,17 +274,23 @@ static int write_tarball(const struct release_state *st, const struct settings *
 	return ret;
 }
 
+/* the build directory of arch a of build b, with a trailing '/' (caller frees) */
+static char *arch_dir(const struct release_state *st, const struct build *b, const struct arch_plan *a)
+{
+	const char *sub = plan_arch_subdir(&st->plan, a);
+
+	return xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
+}
+
 /* the Debian (rpm 0) or RPM (rpm 1) package of arch a of build b into path; its digest and size in *res */
 static int write_package(const struct release_state *st, const struct settings *s, const struct release_meta *m,
 			 const struct build *b, const struct arch_plan *a, const char *path, const char *display,
 			 struct tar_result *res, int rpm)
 {
-	const char *sub = plan_arch_subdir(&st->plan, a);
-	char *arch_dir = xasprintf("%s%s%s", b->dir, sub, *sub ? "/" : "");
-	int ret = (rpm ? rpm_write_package : deb_write_package)(&m->id, s, st->workdir, arch_dir, a, path, display,
-								 res);
+	char *dir = arch_dir(st, b, a);
+	int ret = (rpm ? rpm_write_package : deb_write_package)(&m->id, s, st->workdir, dir, a, path, display, res);
 
-	free(arch_dir);
+	free(dir);
 	return ret;
 }
 
@@ -372,14 +378,47 @@ static void *deb_job_run(void *arg)
 }
 
 /*
+ * every arch's rpmbuild started into rpms (one per arch of m's identity,
+ * zeroed first): it runs beside what comes next, the libraries' packages
+ * and the other packages; 0, or -1 after a message
+ */
+static int start_rpms(const struct release_state *st, const struct settings *s, const struct build *b,
+		      const struct release_meta *m, struct rpm_job *rpms)
+{
+	size_t i;
+	char *dir;
+	int rc;
+
+	memset(rpms, 0, PLAN_MAX_ARCHES * sizeof(*rpms));
+	for (i = 0; i < m->id.n_arches; i++) {
+		if (!m->id.arches[i].agent)
+			continue;
+		dir = arch_dir(st, b, &m->id.arches[i]);
+		rc = rpm_start(&m->id, s, st->workdir, dir, &m->id.arches[i], &rpms[i]);
+		free(dir);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void release_rpms(struct rpm_job *rpms)
+{
+	size_t i;
+
+	for (i = 0; i < PLAN_MAX_ARCHES; i++)
+		rpm_job_release(&rpms[i]);
+}
+
+/*
  * the tarballs step: per arch of the identity, its tarball and (with the
- * agent) its .deb and .rpm into o's stage, appended to m; the .deb is
- * written in a thread beside the tarball and the .rpm (each is one
- * compression stream, and the machine has more than one core), then all
- * are added in order
+ * agent) its .deb and .rpm into o's stage, appended to m. Every arch's
+ * rpmbuild runs already (start_rpms, into rpms); the .deb is written in a
+ * thread beside the tarball (each is one compression stream, and the
+ * machine has more than one core); all are added in order
  */
 static int package_tarballs(const struct release_state *st, const struct settings *s, const struct build *b,
-			    struct outdir *o, struct release_meta *m)
+			    struct outdir *o, struct release_meta *m, struct rpm_job *rpms)
 {
 	struct tar_result res, rpm_res;
 	struct deb_job job;
@@ -405,7 +444,7 @@ static int package_tarballs(const struct release_state *st, const struct setting
 		rpm_ret = 0;
 		if (tar_ret == 0 && a->agent) {
 			staged_open(&rpm, o, kind_name(&m->id, 2, a->arch));
-			rpm_ret = write_rpm(st, s, m, b, a, rpm.path, rpm.display, &rpm_res);
+			rpm_ret = rpm_finish(&rpms[i], rpm.path, rpm.display, &rpm_res);
 		}
 		if (started)
 			pthread_join(thread, NULL);
@@ -589,6 +628,7 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 {
 	struct build b = { 0 }, again = { 0 };
 	char *out = out_dir(st, ro), *kept = NULL;
+	struct rpm_job rpms[PLAN_MAX_ARCHES] = { { 0 } };
 	struct release_meta m;
 	struct outdir o = { 0 };
 	int ret = EXIT_FAIL, rc;
@@ -606,18 +646,19 @@ int release_run(const struct release_state *st, const struct settings *s, const 
 		ret = rc > 0 ? EXIT_OK : EXIT_FAIL;
 		goto cleanup;
 	}
-	if (build_finish(st, &m.id, BUILD_DIR, &b) < 0)
+	if (start_rpms(st, s, &b, &m, rpms) < 0 || build_finish(st, &m.id, BUILD_DIR, &b) < 0)
 		goto cleanup;
 	m.deps = b.deps;
 	if (ro->check_reproducible && build_again(st, &m.id, ro, &again) < 0)
 		goto cleanup;
 	progress_begin("package");
-	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m, rpms) < 0)
 		goto cleanup;
 	if (ro->check_reproducible && compare_builds(st, s, &again, &m, &o) < 0)
 		goto cleanup;
 	ret = finish(&o, &m, ro, key);
 cleanup:
+	release_rpms(rpms);
 	outdir_close(&o);
 	meta_release(&m);
 	build_release(&again);
@@ -631,6 +672,7 @@ int release_package(const struct release_state *st, const struct settings *s, co
 		    const char *build_dir, const struct sign_key *key)
 {
 	char *out = out_dir(st, ro);
+	struct rpm_job rpms[PLAN_MAX_ARCHES] = { { 0 } };
 	struct release_meta m;
 	struct outdir o = { 0 };
 	struct build b = { 0 };
@@ -645,10 +687,12 @@ int release_package(const struct release_state *st, const struct settings *s, co
 	m.deps = b.deps;
 	ret = EXIT_FAIL;
 	progress_begin("package");
-	if (outdir_open(&o, out, out_flags(st, ro)) < 0 || package_tarballs(st, s, &b, &o, &m) < 0)
+	if (start_rpms(st, s, &b, &m, rpms) < 0 || outdir_open(&o, out, out_flags(st, ro)) < 0 ||
+	    package_tarballs(st, s, &b, &o, &m, rpms) < 0)
 		goto cleanup;
 	ret = finish(&o, &m, ro, key);
 cleanup:
+	release_rpms(rpms);
 	outdir_close(&o);
 	meta_release(&m);
 	build_release(&b);

@@ -198,16 +198,20 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 	return remove(path) != 0 && errno != ENOENT ? -1 : 0;
 }
 
-/* rpmbuild -bb on spec in top for rpmarch, its output into log; 0, or -1 after a message */
-static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, long long epoch, const char *log)
+/* the macros rpmbuild runs with: reproducible, gzip, and none of the helpers that change nothing in the package */
+#define RPM_DEFINES 11
+
+/* rpmbuild -bb on spec in top for rpmarch started, its output into log: its pid in *pid; 0, or -1 after a message */
+static int spawn_rpmbuild(const char *top, const char *spec, const char *rpmarch, long long epoch, const char *log,
+			  pid_t *pid)
 {
-	char *defs[8], *argv[24], **envp = NULL, *sde = NULL, *missing = NULL, *escaped = spec_escape(top);
-	int i, k, n = 0, status, fd, ret = -1;
+	char *defs[RPM_DEFINES], *argv[8 + 2 * RPM_DEFINES], **envp = NULL, *sde = NULL, *missing = NULL;
+	char *escaped = spec_escape(top);
+	int i, k, n = 0, fd, ret = -1;
 	size_t n_env;
-	pid_t pid, parent;
+	pid_t parent;
 
 	defs[0] = xasprintf("_topdir %s", escaped);
-	free(escaped);
 	defs[1] = xstrdup("_buildhost reproducible");
 	defs[2] = xstrdup("clamp_mtime_to_source_date_epoch 1");
 	defs[3] = xstrdup("use_source_date_epoch_as_buildtime 1");
@@ -215,11 +219,19 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 	defs[5] = xstrdup("debug_package %{nil}");
 	defs[6] = xstrdup("_build_id_links none");
 	defs[7] = xstrdup("_binary_payload w6.gzdio"); /* every rpm reads gzip; xz is 25 times the CPU */
+	/* a shell each that changes nothing in the package: the CPU count (the
+	 * spec runs no make), the home's database (rpmbuild -bb reads none),
+	 * check-files (the spec lists every file its %install writes) */
+	defs[8] = xstrdup("_smp_build_ncpus 1");
+	defs[9] = xasprintf("_dbpath %s/db", escaped);
+	defs[10] = xstrdup("__check_files %{nil}");
+	free(escaped);
 	argv[n++] = "rpmbuild";
 	argv[n++] = "-bb";
+	argv[n++] = "--noclean"; /* the next run removes the tree */
 	argv[n++] = "--target";
 	argv[n++] = (char *)rpmarch;
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < RPM_DEFINES; i++) {
 		argv[n++] = "--define";
 		argv[n++] = defs[i];
 	}
@@ -239,12 +251,12 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 	missing = xasprintf("releaser: cannot run 'rpmbuild' (install Debian's 'rpm': ci/install-deps.sh)\n");
 	fflush(NULL);
 	parent = getpid();
-	pid = fork();
-	if (pid < 0) {
+	*pid = fork();
+	if (*pid < 0) {
 		error("cannot run 'rpmbuild': %s", strerror(errno));
 		goto cleanup;
 	}
-	if (pid == 0) {
+	if (*pid == 0) {
 		/* a releaser killed while it runs takes rpmbuild along: left running,
 		 * it would write into the tree the next run removes and fills */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
@@ -257,27 +269,30 @@ static int run_rpmbuild(const char *top, const char *spec, const char *rpmarch, 
 			_exit(127);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			error("cannot wait for 'rpmbuild': %s", strerror(errno));
-			goto cleanup;
-		}
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		error("'rpmbuild' failed (%s %d): see '%s'%s", WIFEXITED(status) ? "exit" : "signal",
-		      WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), log,
-		      WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (install Debian's 'rpm': ci/install-deps.sh)"
-								      : "");
-		goto cleanup;
-	}
 	ret = 0;
 cleanup:
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < RPM_DEFINES; i++)
 		free(defs[i]);
 	free(envp);
 	free(sde);
 	free(missing);
 	return ret;
+}
+
+/* waits for the rpmbuild pid, its output in log; 0, or -1 after a message */
+static int wait_rpmbuild(pid_t pid, const char *log)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return error("cannot wait for 'rpmbuild': %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return error("'rpmbuild' failed (%s %d): see '%s'%s", WIFEXITED(status) ? "exit" : "signal",
+			     WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), log,
+			     WIFEXITED(status) && WEXITSTATUS(status) == 127 ? " (install Debian's 'rpm': ci/install-deps.sh)"
+									     : "");
+	return 0;
 }
 
 /*
@@ -340,16 +355,15 @@ cleanup:
 	return ret;
 }
 
-int rpm_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
-		      const char *build, const struct arch_plan *a, const char *path, const char *display,
-		      struct tar_result *out)
+int rpm_start(const struct release_ident *id, const struct settings *s, const char *workdir, const char *build,
+	      const struct arch_plan *a, struct rpm_job *j)
 {
 	char *package = deb_package(id), *version = deb_version(id->version), *top = NULL, *spec = NULL;
-	char *log = NULL, *rpm = NULL, *name = NULL;
 	const char *ra = rpm_arch(a->arch);
 	struct text t = { 0 };
 	int ret = -1;
 
+	memset(j, 0, sizeof(*j));
 	if (!version || !ra) {
 		error("version '%s' of arch '%s' makes no RPM package: release a tag vX.Y.Z[-PRERELEASE] for amd64 "
 		      "or arm64", id->version, a->arch);
@@ -367,20 +381,48 @@ int rpm_write_package(const struct release_ident *id, const struct settings *s, 
 	if (spec_text(id, s, workdir, build, package, version, &t) < 0)
 		goto cleanup;
 	spec = xasprintf("%s/%s.spec", top, package);
-	log = xasprintf("%s%s", build, RPM_LOG);
-	if (write_file_atomic(spec, t.s, t.len, 0644) < 0 || run_rpmbuild(top, spec, ra, id->epoch, log) < 0)
+	j->log = xasprintf("%s%s", build, RPM_LOG);
+	j->rpm = xasprintf("%s/RPMS/%s/%s-%s-1.%s.rpm", top, ra, package, version, ra);
+	if (write_file_atomic(spec, t.s, t.len, 0644) < 0 || spawn_rpmbuild(top, spec, ra, id->epoch, j->log, &j->pid) < 0)
 		goto cleanup;
-	name = xasprintf("%s-%s-1.%s.rpm", package, version, ra);
-	rpm = xasprintf("%s/RPMS/%s/%s", top, ra, name);
-	ret = copy_out(rpm, path, display, out);
+	ret = 0;
 cleanup:
+	if (ret)
+		rpm_job_release(j);
 	free(t.s);
-	free(name);
-	free(rpm);
-	free(log);
 	free(spec);
 	free(top);
 	free(version);
 	free(package);
+	return ret;
+}
+
+int rpm_finish(struct rpm_job *j, const char *path, const char *display, struct tar_result *out)
+{
+	pid_t pid = j->pid;
+
+	j->pid = 0;
+	return wait_rpmbuild(pid, j->log) < 0 ? -1 : copy_out(j->rpm, path, display, out);
+}
+
+void rpm_job_release(struct rpm_job *j)
+{
+	int status;
+
+	while (j->pid > 0 && waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	free(j->rpm);
+	free(j->log);
+	memset(j, 0, sizeof(*j));
+}
+
+int rpm_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
+		      const char *build, const struct arch_plan *a, const char *path, const char *display,
+		      struct tar_result *out)
+{
+	struct rpm_job j;
+	int ret = rpm_start(id, s, workdir, build, a, &j) < 0 ? -1 : rpm_finish(&j, path, display, out);
+
+	rpm_job_release(&j);
 	return ret;
 }

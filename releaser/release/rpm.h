@@ -30,10 +30,12 @@
  *
  * Reproducible: SOURCE_DATE_EPOCH is the release epoch, the build time
  * and every mtime are clamped to it, the build host is "reproducible",
- * no build-id links, xz in one thread.
+ * no build-id links; the payload is gzip level 6.
  */
 #ifndef RELEASER_RPM_H
 #define RELEASER_RPM_H
+
+#include <sys/types.h>
 
 #include "git/settings.h"
 #include "release/ident.h"
@@ -56,9 +58,37 @@ char *rpm_file_name(const struct release_ident *id, const char *arch);
  * from the build's files there and the sources in workdir, with settings
  * s's maintainer (Packager) and homepage (URL); out gets its digest and
  * size. Returns 0 or -1 after a message (rpmbuild's log is kept then).
+ * rpm_start and rpm_finish are its two halves.
  */
 int rpm_write_package(const struct release_ident *id, const struct settings *s, const char *workdir,
 		      const char *build, const struct arch_plan *a, const char *path, const char *display,
 		      struct tar_result *out);
+
+/* an rpmbuild running in the background (rpm_start) */
+struct rpm_job {
+	pid_t pid;     /* rpmbuild's; 0 once waited for */
+	char *rpm;     /* the package it writes */
+	char *log;     /* its output */
+};
+
+/*
+ * rpm_start starts what rpm_write_package does for arch a (the same
+ * arguments but the output) and returns while rpmbuild runs: 0 with *j
+ * filled, or -1 after a message (*j empty). Call from the thread that
+ * waits for it (rpmbuild dies with that thread, PR_SET_PDEATHSIG), then
+ * rpm_finish and rpm_job_release.
+ */
+int rpm_start(const struct release_ident *id, const struct settings *s, const char *workdir, const char *build,
+	      const struct arch_plan *a, struct rpm_job *j);
+
+/*
+ * rpm_finish waits for j's rpmbuild and writes its package into path
+ * (messages name display), its digest and size into out. Returns 0 or -1
+ * after a message.
+ */
+int rpm_finish(struct rpm_job *j, const char *path, const char *display, struct tar_result *out);
+
+/* rpm_job_release waits for j's rpmbuild when rpm_finish did not, and frees j; safe on a zeroed job. */
+void rpm_job_release(struct rpm_job *j);
 
 #endif /* RELEASER_RPM_H */
