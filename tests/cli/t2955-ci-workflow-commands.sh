@@ -13,6 +13,16 @@ GHA="python3 $ROOT/tests/tools/gha-commands.py"
 NASTY=('a,line=7,title=spoof.gz' 'b::error::x.gz' $'c\n::error file=evil::x.gz' $'d\r::warning::y.gz'
 	'e%0A.gz' 'f%25%.gz' 'g:h.gz' $'i\r\n::notice::z.gz' 'k`tick`.gz')
 
+# drifting_repo DIR NAME...: make_repo DIR whose debug branch adds a file
+# of each NAME (drift), main checked out
+drifting_repo() {
+	make_repo "$1" --with-ci && (
+		cd "$1" && shift && git checkout -q debug &&
+			for n; do echo debug >"$n" && git add -- "$n" || return 1; done &&
+			git commit -q -m "debug only files" && git checkout -q main
+	)
+}
+
 # json_list ARGS...: ARGS as one sorted JSON array on one line
 json_list() {
 	jq -cn '$ARGS.positional | sort' --args "$@"
@@ -35,13 +45,7 @@ test_expect_success 'ci_error keeps ",", "::" and newlines of a name out of the 
 test_expect_success 'outside GitHub, ci_error shows each name as the releaser does (ci_term is term_escape)' '
 	names=("${NASTY[@]}" "$(printf "esc\033[31mred")" "$(printf "c1\302\205x")" "$(printf "bad\377\300\257")"
 		"$(printf "cut\342\202")" "$(printf "sur\355\240\200")" "back\\x0a" "$(printf "é€😀")")
-	make_repo r --with-ci && cd r
-	git checkout -q debug
-	for n in "${names[@]}"; do
-		echo debug >"$n" && git add -- "$n" || return 1
-	done
-	git commit -q -m "debug only files"
-	git checkout -q main
+	drifting_repo r "${names[@]}" && cd r
 	expect_exit 1 "$RELEASER" mirror --check >human 2>/dev/null
 	sed -n "s/^drift: //p" human | sort >expect
 	test_line_count expect ${#names[@]}
@@ -85,13 +89,7 @@ MD_NASTY=('<img src=x onerror=alert(1)>.gz' '[l](javascript:alert(1)).gz' '# h.g
 
 test_expect_success 'ci/mirror.sh: one annotation per drifting path, whatever its name; the issue body as text' '
 	all=("${NASTY[@]}" "${MD_NASTY[@]}")
-	make_repo r --with-ci && cd r
-	git checkout -q debug
-	for n in "${all[@]}"; do
-		echo debug >"$n" && git add -- "$n" || return 1
-	done
-	git commit -q -m "debug only files"
-	git checkout -q main
+	drifting_repo r "${all[@]}" && cd r
 	GITHUB_ACTIONS=true expect_exit 1 ci/mirror.sh --issue issue.md >out 2>err
 	grep -v "^{\|^ \|^}" out | cat - err | $GHA decode >cmds
 	jq -s "[.[] | select(.command == \"error\" and .properties != []) | .properties[0][1]] | sort" -c cmds >files
