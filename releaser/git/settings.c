@@ -70,13 +70,10 @@ static void problem_add(struct check *c, const char *kind, const char *section, 
 	struct settings_problem *e;
 	char *msg = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
 	p->items = xrealloc(p->items, (p->n + 1) * sizeof(*p->items));
 	e = &p->items[p->n++];
 	e->kind = kind;
@@ -477,13 +474,10 @@ static void bad_value(struct check *c, const char *name, int nth, const char *fm
 	const char *section, *key;
 	char *copy = split_name(name, &section, &key), *msg = NULL;
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
 	if (!has_problem(c, section, key))
 		problem_add(c, "bad-value", section, key, line_of(c, section, NULL, key, nth), NULL, "%s", msg);
 	free(msg);

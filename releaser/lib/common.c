@@ -123,17 +123,23 @@ char *xstrdup(const char *s)
 	return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		die(EXIT_FAIL, "out of memory");
+	return s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
 	return s;
 }
 
@@ -141,16 +147,15 @@ void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	char *more;
-	int n;
+	size_t n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&more, fmt, ap);
+	more = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die(EXIT_FAIL, "out of memory");
-	t->s = xrealloc(t->s, t->len + (size_t)n + 1);
-	memcpy(t->s + t->len, more, (size_t)n + 1);
-	t->len += (size_t)n;
+	n = strlen(more);
+	t->s = xrealloc(t->s, t->len + n + 1);
+	memcpy(t->s + t->len, more, n + 1);
+	t->len += n;
 	free(more);
 }
 

@@ -6,6 +6,7 @@
 #ifndef RELEASER_COMMON_H
 #define RELEASER_COMMON_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -40,6 +41,9 @@ int on_path(const char *name);
 
 /* xasprintf returns a newly allocated formatted string (caller frees) or dies. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* xvasprintf is xasprintf with a va_list (ap is consumed). */
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* text that grows: { NULL, 0 } is empty; s is the caller's to free */
 struct text {

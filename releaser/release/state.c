@@ -35,8 +35,7 @@ static void problem(struct release_state *st, const char *fmt, ...)
 	char *msg;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		die(EXIT_FAIL, "out of memory");
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
 	st->problems.items = xrealloc(st->problems.items, (st->problems.n + 1) * sizeof(char *));
 	st->problems.items[st->problems.n++] = term_escape(msg);
